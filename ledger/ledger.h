@@ -1,0 +1,94 @@
+// The append-only ledger: an LMDB environment in a directory (SPEC.md §4, ledger/FORMAT.md).
+//
+// Records are appended in one LMDB write transaction per batch and never changed or deleted.
+// Every record carries a sequence number, its recorded timestamp (non-decreasing) and a chain hash
+// h_n = SHA-256(h_{n-1} || canonical bytes of record n). Reads happen in snapshots (LMDB read
+// transactions): a snapshot sees exactly the records committed before it began.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/record.h"
+#include "util/status.h"
+
+namespace jifen::ledger {
+
+// Read access shared by snapshots and by the write batch (which also sees its own appends).
+// Every Record handed out was validated against its stored hash when read (Status::Corruption
+// otherwise); callbacks return false to stop early.
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  // Sequence of the newest record (0 for an empty ledger).
+  virtual uint64_t HeadSequence() const = 0;
+  virtual Hash HeadHash() const = 0;
+  // Recorded time of the newest record, if any.
+  virtual std::optional<Timestamp> LatestRecorded() const = 0;
+  // Largest sequence whose recorded time is at or before `t` (0 if none). Recorded times never
+  // go backwards, so the records visible "as of t" are exactly the sequences 1..SequenceAsOf(t).
+  virtual uint64_t SequenceAsOf(Timestamp t) const = 0;
+  virtual Result<Record> Get(uint64_t sequence) const = 0;
+  // Sequence of the record with this key in `village`: the `id` of an award/redeem, or for
+  // registrations the key "household:CODE", "person:CODE", "scorer:CODE" (see KeyOf).
+  virtual std::optional<uint64_t> FindKey(std::string_view village, std::string_view key) const = 0;
+  // Village codes that have any record, ascending.
+  virtual std::vector<std::string> Villages() const = 0;
+  // Every record of `village` that is not dated-event (rules, household, person, move, scorer,
+  // revoke) with sequence <= max_sequence, in sequence order.
+  virtual Status ForEachStructural(std::string_view village, uint64_t max_sequence,
+                                   const std::function<bool(const Record&)>& fn) const = 0;
+  // Awards and redemptions of `village` with from <= date <= to and sequence <= max_sequence,
+  // in (date, sequence) order. Reads only the index range, never the whole ledger.
+  virtual Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
+                              const std::function<bool(const Record&)>& fn) const = 0;
+  // All records with from <= sequence, in sequence order (export, audit).
+  virtual Status ForEachRecord(uint64_t from_sequence,
+                               const std::function<bool(const Record&)>& fn) const = 0;
+};
+
+// The idempotency key of a record in its village: its `id` for awards and redemptions,
+// "household:CODE" / "person:CODE" / "scorer:CODE" for registrations; empty for the rest.
+std::string KeyOf(const Record& record);
+
+class WriteBatch : public Reader {
+ public:
+  // Appends one record: assigns its sequence and chain hash. `record.recorded` must be at or after
+  // LatestRecorded() (programmer error otherwise: callers validate first). Keys must be new.
+  virtual Status Append(Record& record) = 0;
+};
+
+struct VerifyReport {
+  uint64_t records = 0;
+  Hash head{};
+  std::optional<uint64_t> first_bad;  // set when the chain or a record fails
+  std::string reason;                 // why first_bad is bad
+};
+
+class Ledger {
+ public:
+  // Opens (and with `create`, creates) the ledger in directory `dir`. Without `create` a missing
+  // ledger is Status::InvalidInput("ledger DIR: not found").
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, bool create);
+  virtual ~Ledger() = default;
+
+  // A consistent read-only view; cheap; never blocks or is blocked by a writer.
+  virtual Result<std::unique_ptr<Reader>> Snapshot() = 0;
+  // Runs `fn` inside one write transaction and commits iff it returns OK. If the map fills up the
+  // transaction is aborted, the map grown and `fn` run again from scratch, so `fn` must be
+  // re-runnable (keep its effects inside the batch). Nothing of a failed batch is ever written.
+  virtual Status Write(const std::function<Status(WriteBatch&)>& fn) = 0;
+  // Recomputes the whole chain from record 1.
+  virtual Result<VerifyReport> Verify() = 0;
+};
+
+std::string HashToHex(const Hash& hash);
+// Hex SHA-256 of arbitrary bytes (rule texts).
+std::string Sha256Hex(std::string_view bytes);
+
+}  // namespace jifen::ledger

@@ -1,0 +1,61 @@
+// One ledger record (SPEC.md §4). A flat struct: each type uses the fields listed beside it and
+// leaves the others empty. The binary encoding of this struct is the record's canonical bytes
+// (ledger/FORMAT.md); the JSON Lines import form maps onto it field by field.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/date.h"
+
+namespace jifen::ledger {
+
+enum class RecordType : uint8_t {
+  kRules = 1,      // village, date (effective), text, sha256, approved_by
+  kHousehold = 2,  // village, code, name, date (since), shares
+  kPerson = 3,     // village, code, name, household, date (since), resident
+  kMove = 4,       // village, code (person), household (to), date
+  kScorer = 5,     // village, code, name, role, person (optional link)
+  kAward = 6,      // village, id, date, subject, item, qty, scorer, place, reason, evidence
+  kRevoke = 7,     // village, target, scorer, reason
+  kRedeem = 8,     // village, id, household, reward, qty, date, scorer
+};
+
+// The JSON "type" word of a record type ("household", "award", …; kRules is "rules").
+const char* RecordTypeName(RecordType type);
+
+struct Record {
+  RecordType type = RecordType::kAward;
+  uint64_t sequence = 0;   // assigned by Ledger::Append, 1-based
+  Timestamp recorded;      // stamped by the importer when the input had none
+  std::string village;
+  std::string id;          // award/redeem (optional in input); empty otherwise
+  std::string code;        // household/person/scorer code; the moving person of a move
+  std::string name;
+  std::string household;   // person: household; move: destination; redeem: household
+  Date date;               // since / move date / award date / redeem date / rules effective date
+  int64_t shares = 0;      // household
+  std::string resident;    // person: "villager" or "non-villager" …
+  std::string role;        // scorer
+  std::string person;      // scorer: linked person code, may be empty
+  std::string subject;     // award: person or household code
+  std::string item;        // award
+  int64_t qty = 1;         // award/redeem
+  std::string scorer;      // award/revoke/redeem
+  std::string place;       // award
+  std::string reason;      // award/revoke
+  std::vector<std::string> evidence;  // award
+  std::string target;      // revoke: id of an award or redemption
+  std::string reward;      // redeem
+  std::string text;        // rules: the whole rule file
+  std::string sha256;      // rules: hex SHA-256 of text
+  std::string approved_by; // rules, may be empty
+
+  bool operator==(const Record&) const = default;
+};
+
+using Hash = std::array<uint8_t, 32>;
+
+}  // namespace jifen::ledger

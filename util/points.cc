@@ -1,0 +1,61 @@
+#include "util/points.h"
+
+#include <cassert>
+#include <cstdlib>
+
+namespace jifen {
+
+std::optional<Points> Points::Parse(std::string_view text) {
+  size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
+  int64_t whole = 0;
+  size_t digits = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    whole = whole * 10 + (text[i++] - '0');
+    if (whole > kMaxWhole) return std::nullopt;
+    ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  int64_t fraction = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    size_t fraction_digits = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (++fraction_digits > 2) return std::nullopt;
+      fraction = fraction * 10 + (text[i++] - '0');
+    }
+    if (fraction_digits == 0) return std::nullopt;
+    if (fraction_digits == 1) fraction *= 10;
+  }
+  if (i != text.size()) return std::nullopt;
+  int64_t cents = whole * 100 + fraction;
+  return Points(negative ? -cents : cents);
+}
+
+std::string Points::ToString() const {
+  int64_t magnitude = cents_ < 0 ? -cents_ : cents_;
+  std::string out = cents_ < 0 ? "-" : "";
+  out += std::to_string(magnitude / 100);
+  int64_t fraction = magnitude % 100;
+  if (fraction != 0) {
+    out += '.';
+    out += static_cast<char>('0' + fraction / 10);
+    if (fraction % 10 != 0) out += static_cast<char>('0' + fraction % 10);
+  }
+  return out;
+}
+
+std::string Points::ToSignedString() const { return cents_ >= 0 ? "+" + ToString() : ToString(); }
+
+int64_t DivideRoundHalfAway(int64_t numerator, int64_t denominator) {
+  assert(denominator != 0);
+  bool negative = (numerator < 0) != (denominator < 0);
+  int64_t n = std::llabs(numerator);
+  int64_t d = std::llabs(denominator);
+  int64_t q = n / d;
+  if ((n % d) * 2 >= d) ++q;
+  return negative ? -q : q;
+}
+
+}  // namespace jifen
