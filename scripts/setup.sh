@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs what is missing from Debian's packages, then configures and builds jifen into build/.
+# Used by both README commands; safe to run again (installs nothing when all is there).
+set -eu
+cd "$(dirname "$0")/.."
+PACKAGES="cmake g++ make pkg-config python3 tao-pegtl-dev liblmdb-dev libcli11-dev libspdlog-dev \
+libgtest-dev libbenchmark-dev nlohmann-json3-dev libssl-dev libutf8proc-dev"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
