@@ -6,6 +6,7 @@
 // transactions): a snapshot sees exactly the records committed before it began.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -59,31 +60,48 @@ std::string KeyOf(const Record& record);
 class WriteBatch : public Reader {
  public:
   // Appends one record: assigns its sequence and chain hash. `record.recorded` must be at or after
-  // LatestRecorded() (programmer error otherwise: callers validate first). Keys must be new.
+  // LatestRecorded() and its key (KeyOf) new in its village; callers validate first, and a
+  // violation is Status::InvalidInput (as is a record failing ValidateRecord), never a crash.
   virtual Status Append(Record& record) = 0;
 };
 
 struct VerifyReport {
-  uint64_t records = 0;
-  Hash head{};
+  uint64_t records = 0;  // records that passed, all of them when first_bad is unset
+  Hash head{};           // chain hash of the last record that passed
   std::optional<uint64_t> first_bad;  // set when the chain or a record fails
   std::string reason;                 // why first_bad is bad
+};
+
+struct LedgerOptions {
+  // The LMDB map size a newly opened environment starts with (at least twice the data file).
+  // Write doubles it whenever it fills up; tests start tiny to exercise that.
+  size_t initial_map_bytes = size_t{1} << 30;
 };
 
 class Ledger {
  public:
   // Opens (and with `create`, creates) the ledger in directory `dir`. Without `create` a missing
-  // ledger is Status::InvalidInput("ledger DIR: not found").
+  // ledger is Status::InvalidInput("ledger DIR: not found"). Ledgers of one directory opened in
+  // one process share one LMDB environment (LMDB forbids opening a file twice per process).
   static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, bool create);
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, bool create,
+                                              const LedgerOptions& options);
   virtual ~Ledger() = default;
 
-  // A consistent read-only view; cheap; never blocks or is blocked by a writer.
+  // A consistent read-only view; cheap; never blocks or is blocked by a writer. It may outlive
+  // the Ledger. Use one Reader from one thread at a time. Release snapshots before a long Write:
+  // the map can only grow while this process has no transaction open.
   virtual Result<std::unique_ptr<Reader>> Snapshot() = 0;
   // Runs `fn` inside one write transaction and commits iff it returns OK. If the map fills up the
   // transaction is aborted, the map grown and `fn` run again from scratch, so `fn` must be
   // re-runnable (keep its effects inside the batch). Nothing of a failed batch is ever written.
+  // Append errors (a bad record, a key already present, a recorded time going backwards) are
+  // returned by Append and also make the whole Write fail, even if `fn` ignores them.
   virtual Status Write(const std::function<Status(WriteBatch&)>& fn) = 0;
-  // Recomputes the whole chain from record 1.
+  // Recomputes the whole chain from record 1, checks sequences are gapless, recorded times
+  // non-decreasing and every record decodes and validates; then that the head in `meta` and the
+  // index sizes agree with the records. An operating error (I/O) is a Status; a bad ledger is a
+  // report with first_bad set.
   virtual Result<VerifyReport> Verify() = 0;
 };
 

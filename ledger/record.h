@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "util/date.h"
+#include "util/status.h"
 
 namespace jifen::ledger {
 
@@ -52,9 +53,32 @@ struct Record {
   std::string text;        // rules: the whole rule file
   std::string sha256;      // rules: hex SHA-256 of text
   std::string approved_by; // rules, may be empty
+  // Whether the input named its "recorded" time (the importer stamps the clock otherwise). Input
+  // metadata only: not part of the canonical bytes, the hash or operator==. Records read back
+  // from the ledger have it set.
+  bool recorded_given = false;
 
-  bool operator==(const Record&) const = default;
+  // Every field except recorded_given; timestamps compare instant and offset.
+  bool operator==(const Record& other) const;
 };
+
+// Same content as far as idempotent re-import is concerned: every field except sequence,
+// recorded and recorded_given (SPEC.md §4: "the same id ... with the same content").
+bool SameContent(const Record& a, const Record& b);
+
+// Checks a record against the field table of its type (ledger/FORMAT.md "Fields"): required
+// fields present, codes non-empty without control characters and at most kCodeBytesMax bytes,
+// names at most kNameBytesMax, well-formed UTF-8, qty and shares in range, fields the type does
+// not use left empty. Status::InvalidInput naming the field otherwise. Append runs it before
+// writing and every read runs it after decoding.
+Status ValidateRecord(const Record& record);
+
+inline constexpr size_t kCodeBytesMax = 64;
+inline constexpr size_t kNameBytesMax = 1000;
+inline constexpr size_t kTextBytesMax = 1 << 20;  // a rule file
+inline constexpr size_t kEvidenceCountMax = 100;
+inline constexpr int64_t kQtyMax = 1'000'000;
+inline constexpr int64_t kSharesMax = 1'000'000;
 
 using Hash = std::array<uint8_t, 32>;
 

@@ -1,0 +1,83 @@
+// The canonical bytes of a record (ledger/FORMAT.md "Canonical bytes"): a compact, deterministic
+// binary encoding of every Record field except recorded_given. These bytes are what the chain
+// hash covers, so the encoding of a given Record never changes within a format version.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <tuple>
+#include <string_view>
+
+#include "ledger/record.h"
+#include "util/status.h"
+
+namespace jifen::ledger {
+
+inline constexpr uint8_t kFormatVersion = 1;
+
+// Byte offsets of the fixed-size head of the canonical bytes.
+inline constexpr size_t kVersionOffset = 0;
+inline constexpr size_t kTypeOffset = 1;
+inline constexpr size_t kSequenceOffset = 2;
+inline constexpr size_t kRecordedSecondsOffset = 10;
+inline constexpr size_t kRecordedOffsetMinutesOffset = 18;
+inline constexpr size_t kDateOffset = 20;
+inline constexpr size_t kQtyOffset = 24;
+inline constexpr size_t kSharesOffset = 28;
+inline constexpr size_t kFixedBytes = 32;
+static_assert(kTypeOffset == kVersionOffset + 1);
+static_assert(kSequenceOffset == kTypeOffset + 1);
+static_assert(kRecordedSecondsOffset == kSequenceOffset + sizeof(uint64_t));
+static_assert(kRecordedOffsetMinutesOffset == kRecordedSecondsOffset + sizeof(int64_t));
+static_assert(kDateOffset == kRecordedOffsetMinutesOffset + sizeof(int16_t));
+static_assert(kQtyOffset == kDateOffset + sizeof(int32_t));
+static_assert(kSharesOffset == kQtyOffset + sizeof(uint32_t));
+static_assert(kFixedBytes == kSharesOffset + sizeof(uint32_t));
+
+// A stored `records` value is the chain hash followed by the canonical bytes.
+inline constexpr size_t kStoredHashBytes = 32;
+static_assert(kStoredHashBytes == std::tuple_size_v<Hash>);
+
+// The variable part: these strings in this order, each a length (LEB128) and its bytes, then
+// the evidence count (LEB128) and each evidence string the same way.
+inline constexpr std::string Record::*kEncodedStrings[] = {
+    &Record::village, &Record::id,     &Record::code,        &Record::name,
+    &Record::household, &Record::resident, &Record::role,    &Record::person,
+    &Record::subject, &Record::item,   &Record::scorer,      &Record::place,
+    &Record::reason,  &Record::target, &Record::reward,      &Record::text,
+    &Record::sha256,  &Record::approved_by};
+static_assert(std::size(kEncodedStrings) == 18);
+
+// Appends the canonical bytes of `record` to `out`. The record must satisfy ValidateRecord
+// (qty, shares and the offset then fit their fixed widths).
+void EncodeRecord(const Record& record, std::string* out);
+
+// Decodes canonical bytes into `record` (reusing its string capacity). Never reads outside
+// `bytes`: any length or tag that does not fit is Status::Corruption. Does not run
+// ValidateRecord; sets recorded_given.
+Status DecodeRecord(std::string_view bytes, Record* record);
+
+// Reads the recorded UTC seconds of canonical bytes; false if the bytes are too short.
+bool PeekRecordedSeconds(std::string_view bytes, int64_t* utc_seconds);
+
+// Big-endian helpers shared with the index keys.
+inline void PutBigEndian64(uint64_t v, char* out) {
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+}
+inline void PutBigEndian32(uint32_t v, char* out) {
+  for (int i = 3; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+}
+inline uint64_t GetBigEndian64(const char* in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+inline uint32_t GetBigEndian32(const char* in) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+}  // namespace jifen::ledger

@@ -1,0 +1,245 @@
+#include "ledger/ledger.h"
+
+#include <cstring>
+#include <exception>
+#include <set>
+
+#include "ledger/codec.h"
+#include "ledger/lmdb_env.h"
+#include "ledger/txn_reader.h"
+
+namespace jifen::ledger {
+namespace {
+
+class SnapshotReader : public TxnReader<Reader> {
+ public:
+  SnapshotReader(std::shared_ptr<EnvState> env, std::unique_ptr<MdbTxn> txn, const HeadState& head)
+      : TxnReader<Reader>(env.get(), txn->get(), head), env_(std::move(env)), txn_(std::move(txn)) {}
+
+ private:
+  std::shared_ptr<EnvState> env_;  // declared first: outlives the transaction below
+  std::unique_ptr<MdbTxn> txn_;
+};
+
+class LmdbWriteBatch : public TxnReader<WriteBatch> {
+ public:
+  LmdbWriteBatch(const EnvState* env, MDB_txn* txn, const HeadState& head)
+      : TxnReader<WriteBatch>(env, txn, head), start_sequence_(head.sequence) {}
+
+  Status Append(Record& record) override;
+
+  // Set by the first failed Append; a failed batch is never committed.
+  const Status& failure() const { return failure_; }
+  bool map_full() const { return map_full_; }
+  bool appended() const { return head_.sequence != start_sequence_; }
+  const HeadState& head() const { return head_; }
+
+ private:
+  Status Fail(Status status) {
+    failure_ = std::move(status);
+    return failure_;
+  }
+  Status Put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags,
+             const char* what);
+
+  uint64_t start_sequence_;
+  Status failure_;
+  bool map_full_ = false;
+  std::string value_;                  // reused encoding buffer
+  std::set<std::string> villages_put_;  // villages already in the `villages` database
+};
+
+Status LmdbWriteBatch::Put(MDB_dbi dbi, std::string_view key, std::string_view value,
+                           unsigned flags, const char* what) {
+  MDB_val k = ToVal(key), v = ToVal(value);
+  int rc = mdb_put(core_.txn(), dbi, &k, &v, flags);
+  if (rc == 0 || (rc == MDB_KEYEXIST && dbi == core_.env().dbis().villages)) return Status::Ok();
+  if (rc == MDB_MAP_FULL) map_full_ = true;
+  return Fail(core_.env().Error(rc, what));
+}
+
+Status LmdbWriteBatch::Append(Record& record) {
+  if (!failure_.ok()) return failure_;
+  const uint64_t sequence = head_.sequence + 1;
+  std::string subject = "record " + std::to_string(sequence) + " (" + RecordTypeName(record.type) + ")";
+  if (Status s = ValidateRecord(record); !s.ok()) return Fail(Status::InvalidInput(subject + ": " + s.message()));
+  if (head_.latest && record.recorded < *head_.latest) {
+    return Fail(Status::InvalidInput(subject + ": recorded " + record.recorded.ToString() +
+                                     " is before the latest record's " + head_.latest->ToString()));
+  }
+  std::string key = KeyOf(record);
+  if (!key.empty() && core_.FindKey(record.village, key)) {
+    return Fail(Status::InvalidInput(subject + ": key " + key + " already in village " + record.village));
+  }
+  record.sequence = sequence;
+  value_.assign(kStoredHashBytes, '\0');
+  EncodeRecord(record, &value_);
+  Hash hash = core_.sha().Chain(head_.hash, std::string_view(value_).substr(kStoredHashBytes));
+  std::memcpy(value_.data(), hash.data(), hash.size());
+
+  const Dbis& dbis = core_.env().dbis();
+  std::string seq_be = RecordKey(sequence);
+  if (Status s = Put(dbis.records, seq_be, value_, MDB_APPEND, "append record"); !s.ok()) return s;
+  if (!key.empty()) {
+    Status s = Put(dbis.keys, KeyIndexKey(record.village, key), seq_be, MDB_NOOVERWRITE, "index key");
+    if (!s.ok()) return s;
+  }
+  Status s = IsEvent(record.type)
+                 ? Put(dbis.events, EventIndexKey(record.village, record.date, sequence), {}, 0,
+                       "index event")
+                 : Put(dbis.structural, StructuralIndexKey(record.village, sequence), {}, 0,
+                       "index record");
+  if (!s.ok()) return s;
+  if (!villages_put_.contains(record.village)) {
+    if (s = Put(dbis.villages, record.village, {}, MDB_NOOVERWRITE, "index village"); !s.ok()) return s;
+    villages_put_.insert(record.village);
+  }
+  head_ = HeadState{sequence, hash, record.recorded};
+  return Status::Ok();
+}
+
+class LmdbLedger : public Ledger {
+ public:
+  explicit LmdbLedger(std::shared_ptr<EnvState> env) : env_(std::move(env)) {}
+
+  Result<std::unique_ptr<Reader>> Snapshot() override;
+  Status Write(const std::function<Status(WriteBatch&)>& fn) override;
+  Result<VerifyReport> Verify() override;
+
+ private:
+  enum class Attempt { kDone, kGrow };
+  Result<Attempt> TryWrite(const std::function<Status(WriteBatch&)>& fn);
+  Status VerifyChain(const TxnReadCore& core, VerifyReport* report);
+  Status VerifyIndexes(const TxnReadCore& core, VerifyReport* report);
+
+  std::shared_ptr<EnvState> env_;
+};
+
+Result<std::unique_ptr<Reader>> LmdbLedger::Snapshot() {
+  auto txn = std::make_unique<MdbTxn>();
+  if (Status s = env_->Begin(false, txn.get()); !s.ok()) return s;
+  HeadState head;
+  if (Status s = ReadHead(*env_, txn->get(), &head); !s.ok()) return s;
+  return std::unique_ptr<Reader>(new SnapshotReader(env_, std::move(txn), head));
+}
+
+Status LmdbLedger::Write(const std::function<Status(WriteBatch&)>& fn) {
+  // Each failed attempt doubles the map, so the number of attempts is bounded by Grow's limit.
+  for (;;) {
+    Result<Attempt> attempt = TryWrite(fn);
+    if (!attempt.ok()) return attempt.status();
+    if (*attempt == Attempt::kDone) return Status::Ok();
+    if (Status s = env_->Grow(); !s.ok()) return s;
+  }
+}
+
+// One run of `fn` in one write transaction; kGrow when the map filled up (nothing was written).
+Result<LmdbLedger::Attempt> LmdbLedger::TryWrite(const std::function<Status(WriteBatch&)>& fn) {
+  MdbTxn txn;
+  if (Status s = env_->Begin(true, &txn); !s.ok()) return s;
+  // Read inside the write transaction: another process may have appended since any snapshot.
+  HeadState head;
+  if (Status s = ReadHead(*env_, txn.get(), &head); !s.ok()) return s;
+  LmdbWriteBatch batch(env_.get(), txn.get(), head);
+  Status result;
+  try {
+    result = fn(batch);
+  } catch (const std::exception& e) {
+    return Status::IOError("ledger " + env_->dir() + ": write aborted: " + e.what());
+  }
+  if (batch.map_full()) return Attempt::kGrow;
+  if (!result.ok()) return result;
+  if (!batch.failure().ok()) return batch.failure();
+  if (!batch.appended()) return Attempt::kDone;
+  std::string head_value = EncodeHead(batch.head());
+  MDB_val key = ToVal(kHeadKey), value = ToVal(head_value);
+  int rc = mdb_put(txn.get(), env_->dbis().meta, &key, &value, 0);
+  if (rc == 0) rc = txn.Commit();
+  if (rc == MDB_MAP_FULL) return Attempt::kGrow;
+  if (rc != 0) return env_->Error(rc, "commit");
+  return Attempt::kDone;
+}
+
+Result<VerifyReport> LmdbLedger::Verify() {
+  MdbTxn txn;
+  if (Status s = env_->Begin(false, &txn); !s.ok()) return s;
+  TxnReadCore core(env_.get(), txn.get());
+  VerifyReport report;
+  if (Status s = VerifyChain(core, &report); !s.ok()) return s;
+  if (!report.first_bad) {
+    if (Status s = VerifyIndexes(core, &report); !s.ok()) return s;
+  }
+  return report;
+}
+
+// Walks `records` in key order, recomputing every hash from the previous stored one.
+Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report) {
+  MdbCursor cursor;
+  if (int rc = cursor.Open(core.txn(), env_->dbis().records); rc != 0) return env_->Error(rc, "open cursor");
+  MDB_val key, value;
+  Record record;
+  Hash previous{};
+  std::optional<Timestamp> latest;
+  uint64_t expected = 1;
+  for (int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST);;
+       rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT), ++expected) {
+    if (rc == MDB_NOTFOUND) break;
+    if (rc != 0) return env_->Error(rc, "read records");
+    auto bad = [&](std::string reason) {
+      report->first_bad = expected;
+      report->reason = std::move(reason);
+      return Status::Ok();
+    };
+    if (key.mv_size != 8) return bad("record key of " + std::to_string(key.mv_size) + " bytes");
+    uint64_t stored = GetBigEndian64(static_cast<const char*>(key.mv_data));
+    if (stored != expected) return bad("missing: sequence gap, next stored is " + std::to_string(stored));
+    if (Status s = core.Check(expected, FromVal(value), previous, &record); !s.ok()) return bad(s.message());
+    if (latest && record.recorded < *latest) {
+      return bad("recorded " + record.recorded.ToString() + " goes back before " + latest->ToString());
+    }
+    latest = record.recorded;
+    std::memcpy(previous.data(), value.mv_data, previous.size());
+    report->records = expected;
+    report->head = previous;
+  }
+  return Status::Ok();
+}
+
+// The head in meta and the index sizes must agree with the chain just walked.
+Status LmdbLedger::VerifyIndexes(const TxnReadCore& core, VerifyReport* report) {
+  HeadState head;
+  if (Status s = ReadHead(*env_, core.txn(), &head); !s.ok() || head.sequence != report->records) {
+    report->first_bad = report->records;
+    report->reason = s.ok() ? "head in meta names another record" : s.message();
+    return Status::Ok();
+  }
+  MDB_stat events, structural;
+  int rc = mdb_stat(core.txn(), env_->dbis().events, &events);
+  if (rc == 0) rc = mdb_stat(core.txn(), env_->dbis().structural, &structural);
+  if (rc != 0) return env_->Error(rc, "index statistics");
+  if (events.ms_entries + structural.ms_entries != report->records) {
+    report->first_bad = report->records;
+    report->reason = "indexes hold " + std::to_string(events.ms_entries + structural.ms_entries) +
+                     " entries for " + std::to_string(report->records) + " records";
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, bool create) {
+  return Open(dir, create, LedgerOptions{});
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, bool create,
+                                             const LedgerOptions& options) {
+  try {
+    auto env = EnvState::Open(dir, create, options);
+    if (!env.ok()) return env.status();
+    return std::unique_ptr<Ledger>(new LmdbLedger(std::move(env.value())));
+  } catch (const std::exception& e) {
+    return Status::IOError("ledger " + dir + ": " + e.what());
+  }
+}
+
+}  // namespace jifen::ledger

@@ -1,0 +1,112 @@
+// Reads inside one LMDB transaction (a snapshot's read transaction or the write batch's write
+// transaction): index keys, the head, and records validated against their chain hash. Internal to
+// the ledger module.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/ledger.h"
+#include "ledger/lmdb_env.h"
+#include "ledger/sha256.h"
+
+namespace jifen::ledger {
+
+// Separates a village code from the rest of an index key; codes never hold control characters.
+inline constexpr char kKeySeparator = '\x1f';
+
+std::string RecordKey(uint64_t sequence);
+std::string KeyIndexKey(std::string_view village, std::string_view key);
+std::string EventIndexKey(std::string_view village, Date date, uint64_t sequence);
+std::string StructuralIndexKey(std::string_view village, uint64_t sequence);
+bool IsEvent(RecordType type);
+
+// The newest record as kept under meta "head".
+struct HeadState {
+  uint64_t sequence = 0;
+  Hash hash{};
+  std::optional<Timestamp> latest;
+};
+inline constexpr std::string_view kHeadKey = "head";
+inline constexpr size_t kHeadBytes = 8 + 32 + 8 + 2;
+std::string EncodeHead(const HeadState& head);
+// Reads meta "head" and checks it names the last stored record; Corruption otherwise.
+Status ReadHead(const EnvState& env, MDB_txn* txn, HeadState* head);
+
+// The Reader operations over one transaction. Every record handed out was checked: stored hash ==
+// SHA-256(previous stored hash || bytes), bytes decode, sequence matches, ValidateRecord passes.
+class TxnReadCore {
+ public:
+  TxnReadCore(const EnvState* env, MDB_txn* txn) : env_(env), txn_(txn) {}
+
+  Status Load(uint64_t sequence, Record* record) const;
+  uint64_t SequenceAsOf(uint64_t head, Timestamp t) const;
+  std::optional<uint64_t> FindKey(std::string_view village, std::string_view key) const;
+  std::vector<std::string> Villages() const;
+  Status ForEachStructural(std::string_view village, uint64_t max_sequence,
+                           const std::function<bool(const Record&)>& fn) const;
+  Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
+                      const std::function<bool(const Record&)>& fn) const;
+  Status ForEachRecord(uint64_t from_sequence, const std::function<bool(const Record&)>& fn) const;
+  // Checks one stored value against the previous record's hash and decodes it.
+  Status Check(uint64_t sequence, std::string_view value, const Hash& previous,
+               Record* record) const;
+
+  MDB_txn* txn() const { return txn_; }
+  const EnvState& env() const { return *env_; }
+  Sha256& sha() const { return sha_; }
+
+ private:
+  Status StoredHash(uint64_t sequence, Hash* hash) const;
+
+  const EnvState* env_;
+  MDB_txn* txn_;
+  mutable Sha256 sha_;
+};
+
+// Implements Reader (for snapshots) or WriteBatch's Reader half over a TxnReadCore.
+template <typename Base>
+class TxnReader : public Base {
+ public:
+  TxnReader(const EnvState* env, MDB_txn* txn, const HeadState& head)
+      : core_(env, txn), head_(head) {}
+
+  uint64_t HeadSequence() const override { return head_.sequence; }
+  Hash HeadHash() const override { return head_.hash; }
+  std::optional<Timestamp> LatestRecorded() const override { return head_.latest; }
+  uint64_t SequenceAsOf(Timestamp t) const override {
+    return core_.SequenceAsOf(head_.sequence, t);
+  }
+  Result<Record> Get(uint64_t sequence) const override {
+    if (sequence == 0 || sequence > head_.sequence) {
+      return Status::InvalidInput("record " + std::to_string(sequence) + ": not in the ledger");
+    }
+    Record record;
+    if (Status s = core_.Load(sequence, &record); !s.ok()) return s;
+    return record;
+  }
+  std::optional<uint64_t> FindKey(std::string_view village, std::string_view key) const override {
+    return core_.FindKey(village, key);
+  }
+  std::vector<std::string> Villages() const override { return core_.Villages(); }
+  Status ForEachStructural(std::string_view village, uint64_t max_sequence,
+                           const std::function<bool(const Record&)>& fn) const override {
+    return core_.ForEachStructural(village, max_sequence, fn);
+  }
+  Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
+                      const std::function<bool(const Record&)>& fn) const override {
+    return core_.ForEachEvent(village, from, to, max_sequence, fn);
+  }
+  Status ForEachRecord(uint64_t from_sequence,
+                       const std::function<bool(const Record&)>& fn) const override {
+    return core_.ForEachRecord(from_sequence, fn);
+  }
+
+ protected:
+  TxnReadCore core_;
+  HeadState head_;
+};
+
+}  // namespace jifen::ledger

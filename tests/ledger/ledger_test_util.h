@@ -1,0 +1,84 @@
+// Helpers for the ledger tests: temporary directories and record builders.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+
+#include "ledger/ledger.h"
+#include "ledger/record.h"
+
+namespace jifen::ledger::testing {
+
+// A fresh directory under the system temp dir, removed with everything in it at scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "jifen-ledger-XXXXXX").string();
+    char* made = mkdtemp(pattern.data());
+    EXPECT_NE(made, nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+inline Timestamp At(const char* text) { return *Timestamp::Parse(text); }
+
+inline Record Household(const std::string& village, const std::string& code,
+                        const char* recorded = "2022-01-01T08:00:00+08:00") {
+  Record r;
+  r.type = RecordType::kHousehold;
+  r.village = village;
+  r.code = code;
+  r.name = code + "家";
+  r.date = *Date::Parse("2022-01-01");
+  r.shares = 1;
+  r.recorded = At(recorded);
+  return r;
+}
+
+inline Record Award(const std::string& village, const std::string& id, const char* date,
+                    const std::string& reason = "升旗仪式",
+                    const char* recorded = "2022-03-31T20:00:00+08:00") {
+  Record r;
+  r.type = RecordType::kAward;
+  r.village = village;
+  r.id = id;
+  r.date = *Date::Parse(date);
+  r.subject = "P0101";
+  r.item = "C1.01";
+  r.scorer = "S1";
+  r.place = "村委会广场";
+  r.reason = reason;
+  r.evidence = {"photo:0305-01.jpg"};
+  r.recorded = At(recorded);
+  return r;
+}
+
+inline std::unique_ptr<Ledger> OpenOrDie(const std::string& dir, bool create = true) {
+  auto ledger = Ledger::Open(dir, create);
+  EXPECT_TRUE(ledger.ok()) << ledger.status().message();
+  return ledger.ok() ? std::move(ledger.value()) : nullptr;
+}
+
+// Appends `records` in one Write; returns its status.
+inline Status AppendAll(Ledger& ledger, std::vector<Record> records) {
+  return ledger.Write([&](WriteBatch& batch) {
+    for (Record r : records) {
+      if (Status s = batch.Append(r); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+}
+
+}  // namespace jifen::ledger::testing
