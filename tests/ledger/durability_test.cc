@@ -1,0 +1,339 @@
+// The ledger on disk: tampering, killed writers, a full map, concurrent writers.
+#include <gtest/gtest.h>
+#include <lmdb.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "ledger/codec.h"
+#include "ledger/ledger.h"
+#include "ledger/sha256.h"
+#include "tests/ledger/ledger_test_util.h"
+
+namespace jifen::ledger {
+namespace {
+
+using testing::AppendAll;
+using testing::Award;
+using testing::OpenOrDie;
+using testing::TempDir;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
+}
+
+std::vector<Record> TenAwards(const std::string& marker_reason) {
+  std::vector<Record> records;
+  for (int i = 1; i <= 10; ++i) {
+    records.push_back(Award("SYS", "a" + std::to_string(i), "2022-03-05", i == 5 ? marker_reason : "x"));
+  }
+  return records;
+}
+
+TEST(Durability, AFlippedByteOnDiskIsNamedByVerifyAndRefusedByReads) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("l");
+  const std::string marker = "TAMPER-MARK-0123456789";
+  {
+    auto ledger = OpenOrDie(dir);
+    // One transaction, so that each page is written once and the marker appears once on disk.
+    ASSERT_TRUE(AppendAll(*ledger, TenAwards(marker)).ok());
+  }
+  std::string bytes = ReadFile(dir + "/data.mdb");
+  ASSERT_EQ(Count(bytes, marker), 1u);
+  bytes[bytes.find(marker) + 7] ^= 0x01;  // 'M' -> 'L'
+  WriteFile(dir + "/data.mdb", bytes);
+
+  auto ledger = OpenOrDie(dir, false);
+  auto report = ledger->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  ASSERT_TRUE(report->first_bad);
+  EXPECT_EQ(*report->first_bad, 5u);
+  EXPECT_EQ(report->records, 4u);
+  EXPECT_EQ(report->reason, "record 5: hash does not match its bytes and the previous hash");
+  auto snap = std::move(ledger->Snapshot().value());
+  EXPECT_TRUE(snap->Get(4).ok());
+  EXPECT_EQ(snap->Get(5).status().code(), Status::Code::kCorruption);
+  EXPECT_TRUE(snap->Get(6).ok());  // its own hash still follows from the stored hash of 5
+  Status s = snap->ForEachRecord(1, [](const Record&) { return true; });
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  s = snap->ForEachEvent("SYS", Date::FromCivil(2022, 3, 1), Date::FromCivil(2022, 3, 31), UINT64_MAX,
+                         [](const Record&) { return true; });
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_EQ(s.message(), "record 5: hash does not match its bytes and the previous hash");
+}
+
+// Rewrites the records database with raw LMDB as someone holding the file could: `edit` changes
+// the decoded records (or drops one by clearing its village), then the chain and head are
+// recomputed so that only the semantic checks of Verify can notice.
+void RewriteLedger(const std::string& dir, const std::function<void(std::vector<Record>&)>& edit) {
+  MDB_env* env;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  ASSERT_EQ(mdb_env_set_maxdbs(env, 8), 0);
+  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+  MDB_txn* txn;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  MDB_dbi records, meta;
+  ASSERT_EQ(mdb_dbi_open(txn, "records", 0, &records), 0);
+  ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+  std::vector<Record> all;
+  MDB_cursor* cursor;
+  ASSERT_EQ(mdb_cursor_open(txn, records, &cursor), 0);
+  MDB_val key, value;
+  for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
+    Record r;
+    std::string_view v(static_cast<const char*>(value.mv_data), value.mv_size);
+    ASSERT_TRUE(DecodeRecord(v.substr(kStoredHashBytes), &r).ok());
+    all.push_back(r);
+  }
+  mdb_cursor_close(cursor);
+  edit(all);
+  ASSERT_EQ(mdb_drop(txn, records, 0), 0);
+  Sha256 sha;
+  Hash hash{};
+  for (const Record& r : all) {
+    if (r.village.empty()) continue;
+    std::string bytes;
+    EncodeRecord(r, &bytes);
+    hash = sha.Chain(hash, bytes);
+    std::string stored(reinterpret_cast<const char*>(hash.data()), hash.size());
+    stored += bytes;
+    char k[8];
+    PutBigEndian64(r.sequence, k);
+    MDB_val mk{8, k}, mv{stored.size(), stored.data()};
+    ASSERT_EQ(mdb_put(txn, records, &mk, &mv, 0), 0);
+  }
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+}
+
+TEST(Durability, VerifyNamesASequenceGap) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("l");
+  {
+    auto ledger = OpenOrDie(dir);
+    ASSERT_TRUE(AppendAll(*ledger, TenAwards("x")).ok());
+  }
+  RewriteLedger(dir, [](std::vector<Record>& all) { all[2].village.clear(); });
+  auto report = OpenOrDie(dir, false)->Verify();
+  ASSERT_TRUE(report.ok());
+  ASSERT_TRUE(report->first_bad);
+  EXPECT_EQ(*report->first_bad, 3u);
+  EXPECT_EQ(report->reason, "missing: sequence gap, next stored is 4");
+}
+
+TEST(Durability, VerifyNamesARecordedTimeGoingBackwardsEvenWithARecomputedChain) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("l");
+  {
+    auto ledger = OpenOrDie(dir);
+    ASSERT_TRUE(AppendAll(*ledger, TenAwards("x")).ok());
+  }
+  RewriteLedger(dir, [](std::vector<Record>& all) { all[6].recorded.utc_seconds -= 1; });
+  auto report = OpenOrDie(dir, false)->Verify();
+  ASSERT_TRUE(report.ok());
+  ASSERT_TRUE(report->first_bad);
+  EXPECT_EQ(*report->first_bad, 7u);
+  EXPECT_EQ(report->reason,
+            "recorded 2022-03-31T19:59:59+08:00 goes back before 2022-03-31T20:00:00+08:00");
+}
+
+TEST(Durability, VerifyNamesAHeadThatNoLongerMatches) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("l");
+  {
+    auto ledger = OpenOrDie(dir);
+    ASSERT_TRUE(AppendAll(*ledger, TenAwards("x")).ok());
+  }
+  // Recomputing the chain after an edit changes every later hash, the head's included.
+  RewriteLedger(dir, [](std::vector<Record>& all) { all[0].reason = "y"; });
+  auto ledger = OpenOrDie(dir, false);
+  auto report = ledger->Verify();
+  ASSERT_TRUE(report.ok());
+  ASSERT_TRUE(report->first_bad);
+  EXPECT_EQ(report->records, 10u);
+  EXPECT_NE(report->reason.find("head does not match the last record"), std::string::npos) << report->reason;
+  EXPECT_EQ(ledger->Snapshot().status().code(), Status::Code::kCorruption);
+}
+
+// Appends batches of kBatch records until killed. Every record of batch K has reason "batch K".
+constexpr int kBatch = 20;
+[[noreturn]] void AppendBatchesForever(const std::string& dir, const std::string& prefix) {
+  auto ledger = Ledger::Open(dir, false);
+  if (!ledger.ok()) _exit(2);
+  for (int n = 0;; ++n) {
+    Status s = (*ledger)->Write([&](WriteBatch& batch) {
+      uint64_t k = batch.HeadSequence() / kBatch;
+      for (int i = 0; i < kBatch; ++i) {
+        Record r = Award("SYS", prefix + std::to_string(k) + "-" + std::to_string(i), "2022-03-05",
+                         "batch " + std::to_string(k));
+        if (Status s = batch.Append(r); !s.ok()) return s;
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) _exit(3);
+  }
+}
+
+TEST(Durability, AWriterKilledAtRandomMomentsLeavesOnlyWholeBatches) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("l");
+  OpenOrDie(dir);
+  std::mt19937 random(20220305);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  int kills = 0;
+  while (kills < 60 && std::chrono::steady_clock::now() < deadline) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) AppendBatchesForever(dir, "b");
+    usleep(std::uniform_int_distribution<useconds_t>(3000, 40000)(random));
+    ASSERT_EQ(kill(pid, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited with " << WEXITSTATUS(status);
+    ++kills;
+  }
+  EXPECT_GE(kills, 50);
+
+  auto ledger = OpenOrDie(dir, false);
+  auto report = ledger->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->first_bad) << report->reason;
+  EXPECT_GT(report->records, 0u);
+  EXPECT_EQ(report->records % kBatch, 0u);
+  auto snap = std::move(ledger->Snapshot().value());
+  Status s = snap->ForEachRecord(1, [&](const Record& r) {
+    uint64_t k = (r.sequence - 1) / kBatch, i = (r.sequence - 1) % kBatch;
+    EXPECT_EQ(r.reason, "batch " + std::to_string(k));
+    EXPECT_EQ(r.id, "b" + std::to_string(k) + "-" + std::to_string(i));
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s.message();
+}
+
+TEST(Durability, TwoProcessesWritingAtOnceBothSucceedWhole) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("l");
+  OpenOrDie(dir);
+  constexpr int kWrites = 100, kPerWrite = 5;
+  pid_t children[2];
+  for (int c = 0; c < 2; ++c) {
+    children[c] = fork();
+    ASSERT_GE(children[c], 0);
+    if (children[c] != 0) continue;
+    auto ledger = Ledger::Open(dir, false);
+    if (!ledger.ok()) _exit(2);
+    for (int n = 0; n < kWrites; ++n) {
+      Status s = (*ledger)->Write([&](WriteBatch& batch) {
+        for (int i = 0; i < kPerWrite; ++i) {
+          Record r = Award("SYS", "p" + std::to_string(c) + "-" + std::to_string(n) + "-" + std::to_string(i),
+                           "2022-03-05", "writer " + std::to_string(c));
+          if (Status s = batch.Append(r); !s.ok()) return s;
+        }
+        return Status::Ok();
+      });
+      if (!s.ok()) _exit(3);
+    }
+    _exit(0);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+  auto ledger = OpenOrDie(dir, false);
+  auto report = ledger->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->first_bad) << report->reason;
+  EXPECT_EQ(report->records, 2u * kWrites * kPerWrite);
+  auto snap = std::move(ledger->Snapshot().value());
+  for (int c = 0; c < 2; ++c) {
+    for (int n = 0; n < kWrites; ++n) {
+      auto first = snap->FindKey("SYS", "p" + std::to_string(c) + "-" + std::to_string(n) + "-0");
+      ASSERT_TRUE(first);
+      // A batch is contiguous: no record of the other writer inside it.
+      for (int i = 1; i < kPerWrite; ++i) {
+        EXPECT_EQ(snap->FindKey("SYS", "p" + std::to_string(c) + "-" + std::to_string(n) + "-" +
+                                           std::to_string(i)),
+                  *first + i);
+      }
+    }
+  }
+}
+
+TEST(Durability, AFullMapGrowsAndTheBatchIsRunAgainFromScratch) {
+  TempDir tmp;
+  LedgerOptions options;
+  options.initial_map_bytes = 64 << 10;
+  auto opened = Ledger::Open(tmp.Sub("l"), true, options);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  auto& ledger = *opened;
+  constexpr int kRecords = 3000;
+  int runs = 0;
+  Status s = ledger->Write([&](WriteBatch& batch) {
+    ++runs;
+    EXPECT_EQ(batch.HeadSequence(), 0u);  // every run starts from an untouched ledger
+    for (int i = 0; i < kRecords; ++i) {
+      Record r = Award("SYS", "a" + std::to_string(i), "2022-03-05", std::string(200, 'r'));
+      if (Status s = batch.Append(r); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_GT(runs, 1);
+  auto report = ledger->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->first_bad) << report->reason;
+  EXPECT_EQ(report->records, uint64_t{kRecords});
+  auto snap = std::move(ledger->Snapshot().value());
+  EXPECT_EQ(snap->FindKey("SYS", "a2999"), uint64_t{kRecords});
+}
+
+TEST(Durability, AFullMapWithASnapshotOpenFailsWithoutWritingAnything) {
+  TempDir tmp;
+  LedgerOptions options;
+  options.initial_map_bytes = 64 << 10;
+  auto ledger = std::move(Ledger::Open(tmp.Sub("l"), true, options).value());
+  ASSERT_TRUE(AppendAll(*ledger, {Award("SYS", "first", "2022-03-05")}).ok());
+  auto write_many = [&] {
+    return ledger->Write([&](WriteBatch& batch) {
+      for (int i = 0; i < 3000; ++i) {
+        Record r = Award("SYS", "a" + std::to_string(i), "2022-03-05", std::string(200, 'r'));
+        if (Status s = batch.Append(r); !s.ok()) return s;
+      }
+      return Status::Ok();
+    });
+  };
+  auto snap = std::move(ledger->Snapshot().value());
+  Status s = write_many();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kIOError);
+  EXPECT_NE(s.message().find("map full while 1 snapshots are open"), std::string::npos) << s.message();
+  snap.reset();
+  EXPECT_EQ(ledger->Snapshot().value()->HeadSequence(), 1u);
+  ASSERT_TRUE(write_many().ok());
+  EXPECT_EQ(ledger->Snapshot().value()->HeadSequence(), 3001u);
+}
+
+}  // namespace
+}  // namespace jifen::ledger
