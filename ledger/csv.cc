@@ -169,7 +169,7 @@ Result<Record> ReadRow(const Header& header, const RawRow& row) {
                                   (value.text.empty() ? std::string("empty") : value.text));
     }
   }
-  return RecordFromFields(fields, true);
+  return RecordFromFields(std::move(fields), true);
 }
 
 }  // namespace

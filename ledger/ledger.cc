@@ -41,6 +41,8 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
   }
   Status Put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags,
              const char* what);
+  // An LMDB result as the batch's Status; any failure fails the batch.
+  Status Checked(int rc, const char* what);
 
   uint64_t start_sequence_;
   Status failure_;
@@ -53,7 +55,12 @@ Status LmdbWriteBatch::Put(MDB_dbi dbi, std::string_view key, std::string_view v
                            unsigned flags, const char* what) {
   MDB_val k = ToVal(key), v = ToVal(value);
   int rc = mdb_put(core_.txn(), dbi, &k, &v, flags);
-  if (rc == 0 || (rc == MDB_KEYEXIST && dbi == core_.env().dbis().villages)) return Status::Ok();
+  if (rc == MDB_KEYEXIST && dbi == core_.env().dbis().villages) return Status::Ok();
+  return Checked(rc, what);
+}
+
+Status LmdbWriteBatch::Checked(int rc, const char* what) {
+  if (rc == 0) return Status::Ok();
   if (rc == MDB_MAP_FULL) map_full_ = true;
   return Fail(core_.env().Error(rc, what));
 }
@@ -61,15 +68,14 @@ Status LmdbWriteBatch::Put(MDB_dbi dbi, std::string_view key, std::string_view v
 Status LmdbWriteBatch::Append(Record& record) {
   if (!failure_.ok()) return failure_;
   const uint64_t sequence = head_.sequence + 1;
-  std::string subject = "record " + std::to_string(sequence) + " (" + RecordTypeName(record.type) + ")";
-  if (Status s = ValidateRecord(record); !s.ok()) return Fail(Status::InvalidInput(subject + ": " + s.message()));
+  auto refuse = [&](const std::string& why) {
+    return Fail(Status::InvalidInput("record " + std::to_string(sequence) + " (" +
+                                     RecordTypeName(record.type) + "): " + why));
+  };
+  if (Status s = ValidateRecord(record); !s.ok()) return refuse(s.message());
   if (head_.latest && record.recorded < *head_.latest) {
-    return Fail(Status::InvalidInput(subject + ": recorded " + record.recorded.ToString() +
-                                     " is before the latest record's " + head_.latest->ToString()));
-  }
-  std::string key = KeyOf(record);
-  if (!key.empty() && core_.FindKey(record.village, key)) {
-    return Fail(Status::InvalidInput(subject + ": key " + key + " already in village " + record.village));
+    return refuse("recorded " + record.recorded.ToString() + " is before the latest record's " +
+                  head_.latest->ToString());
   }
   record.sequence = sequence;
   value_.assign(kStoredHashBytes, '\0');
@@ -79,11 +85,15 @@ Status LmdbWriteBatch::Append(Record& record) {
 
   const Dbis& dbis = core_.env().dbis();
   std::string seq_be = RecordKey(sequence);
-  if (Status s = Put(dbis.records, seq_be, value_, MDB_APPEND, "append record"); !s.ok()) return s;
-  if (!key.empty()) {
-    Status s = Put(dbis.keys, KeyIndexKey(record.village, key), seq_be, MDB_NOOVERWRITE, "index key");
-    if (!s.ok()) return s;
+  // The key first: MDB_NOOVERWRITE is the duplicate check, before anything else is written.
+  if (std::string key = KeyOf(record); !key.empty()) {
+    std::string index_key = KeyIndexKey(record.village, key);
+    MDB_val k = ToVal(index_key), v = ToVal(seq_be);
+    int rc = mdb_put(core_.txn(), dbis.keys, &k, &v, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) return refuse("key " + key + " already in village " + record.village);
+    if (Status s = Checked(rc, "index key"); !s.ok()) return s;
   }
+  if (Status s = Put(dbis.records, seq_be, value_, MDB_APPEND, "append record"); !s.ok()) return s;
   Status s = IsEvent(record.type)
                  ? Put(dbis.events, EventIndexKey(record.village, record.date, sequence), {}, 0,
                        "index event")

@@ -2,103 +2,14 @@
 
 #include <charconv>
 #include <exception>
-#include <nlohmann/json.hpp>
 
 #include "ledger/fields.h"
+#include "ledger/flat_json.h"
 
 namespace jifen::ledger {
 namespace {
 
 using Kind = InputValue::Kind;
-
-// Collects the members of one flat JSON object. Nested values are kept only as far as the form
-// needs them (an array of strings for evidence); anything else nested is remembered as its kind.
-class FieldCollector : public nlohmann::json_sax<nlohmann::json> {
- public:
-  explicit FieldCollector(InputFields* fields) : fields_(fields) {}
-  const std::string& error() const { return error_; }
-
-  bool null() override { return Leaf(Kind::kNull); }
-  bool boolean(bool) override { return Leaf(Kind::kBool); }
-  bool number_integer(number_integer_t v) override {
-    if (depth_ == 1) Start(Kind::kInteger).integer = v;
-    return Scalar(Kind::kInteger);
-  }
-  bool number_unsigned(number_unsigned_t v) override {
-    if (depth_ == 1) {
-      InputValue& value = Start(Kind::kInteger);
-      value.integer_fits = v <= static_cast<number_unsigned_t>(INT64_MAX);
-      value.integer = value.integer_fits ? static_cast<int64_t>(v) : 0;
-    }
-    return Scalar(Kind::kInteger);
-  }
-  bool number_float(number_float_t, const string_t&) override { return Leaf(Kind::kNumber); }
-  bool string(string_t& s) override {
-    if (depth_ == 1) Start(Kind::kString).text = std::move(s);
-    if (depth_ == 2 && in_array_) fields_->back().second.items.push_back(std::move(s));
-    return Scalar(Kind::kString);
-  }
-  bool binary(binary_t&) override { return Leaf(Kind::kObject); }
-  bool start_object(std::size_t) override { return Open(Kind::kObject); }
-  bool start_array(std::size_t) override { return Open(Kind::kArray); }
-  bool end_object() override { return Close(); }
-  bool end_array() override { return Close(); }
-  bool key(string_t& k) override {
-    if (depth_ != 1) return true;
-    for (const auto& [name, value] : *fields_) {
-      if (name == k) return Refuse("duplicate field \"" + k + "\"");
-    }
-    key_ = std::move(k);
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
-    std::string what = e.what();
-    size_t cut = what.find("] ");
-    return Refuse("not JSON: " + (cut == std::string::npos ? what : what.substr(cut + 2)));
-  }
-
- private:
-  InputValue& Start(Kind kind) {
-    fields_->emplace_back(std::move(key_), InputValue{});
-    fields_->back().second.kind = kind;
-    return fields_->back().second;
-  }
-  // A value the form never takes: only its kind is kept, for the error message.
-  bool Leaf(Kind kind) {
-    if (depth_ == 1) Start(kind);
-    return Scalar(kind);
-  }
-  bool Scalar(Kind kind) {
-    if (depth_ == 0) return Refuse("not a JSON object");
-    if (depth_ == 2 && in_array_ && kind != Kind::kString) fields_->back().second.items_all_strings = false;
-    return true;
-  }
-  bool Open(Kind kind) {
-    if (depth_ == 0 && kind != Kind::kObject) return Refuse("not a JSON object");
-    if (depth_ == 1) {
-      Start(kind);
-      in_array_ = kind == Kind::kArray;
-    } else if (depth_ == 2 && in_array_) {
-      fields_->back().second.items_all_strings = false;
-    }
-    ++depth_;
-    return true;
-  }
-  bool Close() {
-    if (--depth_ == 1) in_array_ = false;
-    return true;
-  }
-  bool Refuse(std::string why) {
-    if (error_.empty()) error_ = std::move(why);
-    return false;
-  }
-
-  InputFields* fields_;
-  std::string key_;
-  std::string error_;
-  int depth_ = 0;
-  bool in_array_ = false;
-};
 
 Status FieldError(const std::string& field, const std::string& reason) {
   return Status::InvalidInput("field \"" + field + "\": " + reason);
@@ -138,7 +49,7 @@ std::vector<std::string> SplitEvidence(std::string_view text) {
   return items;
 }
 
-Status ReadField(const FieldSpec& spec, const InputValue& value, bool from_text, Record* record) {
+Status ReadField(const FieldSpec& spec, InputValue& value, bool from_text, Record* record) {
   const std::string name = spec.json_name;
   switch (spec.kind) {
     case FieldKind::kDate: {
@@ -160,12 +71,12 @@ Status ReadField(const FieldSpec& spec, const InputValue& value, bool from_text,
       if (value.kind != Kind::kArray || !value.items_all_strings) {
         return FieldError(name, "expected an array of strings");
       }
-      record->evidence = value.items;
+      record->evidence = std::move(value.items);
       return Status::Ok();
     default:
       if (value.kind != Kind::kString) return FieldError(name, "expected a string");
       if (value.text.empty() && spec.required) return FieldError(name, "empty");
-      record->*spec.member = value.text;
+      record->*spec.member = std::move(value.text);
       return Status::Ok();
   }
 }
@@ -204,7 +115,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
 
 }  // namespace
 
-Result<Record> RecordFromFields(const InputFields& fields, bool from_text) {
+Result<Record> RecordFromFields(InputFields fields, bool from_text) {
   const InputValue* type_value = nullptr;
   for (const auto& [name, value] : fields) {
     if (name == "type") type_value = &value;
@@ -218,7 +129,7 @@ Result<Record> RecordFromFields(const InputFields& fields, bool from_text) {
   record.type = *type;
   auto specs = FieldsOf(*type);
   std::vector<bool> present(specs.size(), false);
-  for (const auto& [name, value] : fields) {
+  for (auto& [name, value] : fields) {
     if (name == "type") continue;
     if (name == "recorded") {
       if (value.kind != Kind::kString) return FieldError(name, "expected a timestamp string");
@@ -230,7 +141,8 @@ Result<Record> RecordFromFields(const InputFields& fields, bool from_text) {
     }
     const FieldSpec* spec = FindSpec(specs, name);
     if (spec == nullptr) {
-      return Status::InvalidInput("unknown field \"" + name + "\" for a " + type_value->text + " record");
+      return Status::InvalidInput("unknown field \"" + name + "\" for a " +
+                                  RecordTypeName(record.type) + " record");
     }
     present[static_cast<size_t>(spec - specs.data())] = true;
     if (Status s = ReadField(*spec, value, from_text, &record); !s.ok()) return s;
@@ -250,12 +162,12 @@ Result<Record> RecordFromJson(std::string_view line) {
   }
   try {
     InputFields fields;
-    FieldCollector collector(&fields);
-    bool ok = nlohmann::json::sax_parse(line, &collector);
-    if (!ok) return Status::InvalidInput(collector.error().empty() ? "not JSON" : collector.error());
-    return RecordFromFields(fields, false);
-  } catch (const std::exception& e) {
-    return Status::InvalidInput(std::string("not JSON: ") + e.what());
+    fields.reserve(16);
+    std::string error;
+    if (!ParseFlatJsonObject(line, &fields, &error)) return Status::InvalidInput(error);
+    return RecordFromFields(std::move(fields), false);
+  } catch (const std::exception& e) {  // allocation failure
+    return Status::InvalidInput(std::string("line not read: ") + e.what());
   }
 }
 

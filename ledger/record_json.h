@@ -45,6 +45,6 @@ using InputFields = std::vector<std::pair<std::string, InputValue>>;
 
 // Builds and validates a record from named fields. With `from_text` (CSV) every value is a
 // kString: qty and shares are read from decimal text and evidence is split on ';' or '|'.
-Result<Record> RecordFromFields(const InputFields& fields, bool from_text);
+Result<Record> RecordFromFields(InputFields fields, bool from_text);
 
 }  // namespace jifen::ledger

@@ -1,0 +1,17 @@
+// A strict RFC 8259 reader for the one shape the import form has: a single JSON object whose
+// values are scalars or arrays (nested values are parsed and only their kind kept). Written for
+// speed (millions of lines per import) and never reads outside its input.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ledger/record_json.h"
+
+namespace jifen::ledger {
+
+// Parses `text` into `fields` (in order). On failure returns false and sets `error`: "not a JSON
+// object", "duplicate field \"x\"", or "not JSON: REASON at byte N".
+bool ParseFlatJsonObject(std::string_view text, InputFields* fields, std::string* error);
+
+}  // namespace jifen::ledger
