@@ -150,6 +150,44 @@ TEST(RecordJson, RefusesEachKindOfBadLineWithAReasonNamingTheField) {
   }
 }
 
+TEST(RecordJson, ReadsEscapesWhitespaceAndSurrogatePairs) {
+  auto r = RecordFromJson(
+      " {\"type\" : \"award\" ,\"village\":\"SYS\",\"date\":\"2022-03-05\",\"subject\":\"P1\",\"item\":\"C1\","
+      "\"scorer\":\"S1\",\"reason\":\"\\u5347\\u65d7 \\\"\\\\\\/ \\ud83d\\ude00\",\"evidence\":[ ],\"qty\":12}\r\n");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->reason, "升旗 \"\\/ \xF0\x9F\x98\x80");
+  EXPECT_EQ(r->qty, 12);
+  EXPECT_TRUE(r->evidence.empty());
+}
+
+TEST(RecordJson, RefusesMalformedJson) {
+  const char* lines[] = {
+      R"({"type":"award",})",
+      R"({"type":"award" "village":"SYS"})",
+      R"({"type":"award","qty":01})",
+      R"({"type":"award","qty":1.})",
+      R"({"type":"award","qty":-})",
+      R"({"type":"award","qty":tru})",
+      R"({"type":"award","reason":"\ud83d"})",
+      R"({"type":"award","reason":"\ude00"})",
+      R"({"type":"award","reason":"\x"})",
+      R"({"type":"award","reason":"\u12g4"})",
+      "{\"type\":\"award\",\"reason\":\"tab\there\"}",
+      R"({"type":"award","reason":"open)",
+      R"({type:"award"})",
+      R"({"type":"award","evidence":["a",]})",
+      "{\"type\":\"award\",\"reason\":\"\xC0\xAF\"}",      // overlong UTF-8
+      "{\"type\":\"award\",\"reason\":\"\xED\xA0\x80\"}",  // a surrogate in UTF-8
+  };
+  for (const char* line : lines) {
+    auto r = RecordFromJson(line);
+    ASSERT_FALSE(r.ok()) << line;
+    EXPECT_TRUE(r.status().message().starts_with("not JSON: ")) << line << ": " << r.status().message();
+  }
+  std::string deep = R"({"type":"award","place":)" + std::string(100, '[') + std::string(100, ']') + "}";
+  EXPECT_EQ(RecordFromJson(deep).status().message(), "not JSON: nested too deeply at byte 89");
+}
+
 TEST(RecordJson, RefusesLinesOverOneMebibyte) {
   std::string line = R"({"type":"rules","village":"SYS","effective":"2022-01-01","text":")" +
                      std::string(kLineBytesMax, 'x') + R"(","sha256":"x"})";
