@@ -24,7 +24,8 @@ void PutString(const std::string& s, std::string* out) {
 // Reads canonical bytes front to back; every read checks the bytes left first.
 class ByteReader {
  public:
-  explicit ByteReader(std::string_view bytes) : pos_(bytes.data()), end_(bytes.data() + bytes.size()) {}
+  explicit ByteReader(std::string_view bytes)
+      : pos_(bytes.data()), end_(bytes.data() + bytes.size()) {}
 
   size_t left() const { return static_cast<size_t>(end_ - pos_); }
 
@@ -63,12 +64,14 @@ class ByteReader {
 void EncodeRecord(const Record& record, std::string* out) {
   assert(record.qty >= 0 && record.qty <= UINT32_MAX);
   assert(record.shares >= 0 && record.shares <= UINT32_MAX);
-  assert(record.recorded.offset_minutes >= INT16_MIN && record.recorded.offset_minutes <= INT16_MAX);
+  assert(record.recorded.offset_minutes >= INT16_MIN &&
+         record.recorded.offset_minutes <= INT16_MAX);
   char fixed[kFixedBytes];
   fixed[kVersionOffset] = static_cast<char>(kFormatVersion);
   fixed[kTypeOffset] = static_cast<char>(record.type);
   PutBigEndian64(record.sequence, fixed + kSequenceOffset);
-  PutBigEndian64(static_cast<uint64_t>(record.recorded.utc_seconds), fixed + kRecordedSecondsOffset);
+  PutBigEndian64(static_cast<uint64_t>(record.recorded.utc_seconds),
+                 fixed + kRecordedSecondsOffset);
   uint16_t offset = static_cast<uint16_t>(static_cast<int16_t>(record.recorded.offset_minutes));
   fixed[kRecordedOffsetMinutesOffset] = static_cast<char>(offset >> 8);
   fixed[kRecordedOffsetMinutesOffset + 1] = static_cast<char>(offset & 0xff);
@@ -96,8 +99,9 @@ Status DecodeRecord(std::string_view bytes, Record* record) {
   record->type = static_cast<RecordType>(type);
   record->sequence = GetBigEndian64(p + kSequenceOffset);
   record->recorded.utc_seconds = static_cast<int64_t>(GetBigEndian64(p + kRecordedSecondsOffset));
-  uint16_t offset = static_cast<uint16_t>((static_cast<uint8_t>(p[kRecordedOffsetMinutesOffset]) << 8) |
-                                          static_cast<uint8_t>(p[kRecordedOffsetMinutesOffset + 1]));
+  uint16_t offset =
+      static_cast<uint16_t>((static_cast<uint8_t>(p[kRecordedOffsetMinutesOffset]) << 8) |
+                            static_cast<uint8_t>(p[kRecordedOffsetMinutesOffset + 1]));
   record->recorded.offset_minutes = static_cast<int16_t>(offset);
   record->date = Date::FromDays(static_cast<int32_t>(GetBigEndian32(p + kDateOffset)));
   record->qty = GetBigEndian32(p + kQtyOffset);
@@ -106,7 +110,8 @@ Status DecodeRecord(std::string_view bytes, Record* record) {
 
   ByteReader reader(bytes.substr(kFixedBytes));
   for (auto member : kEncodedStrings) {
-    if (!reader.String(&(record->*member))) return Status::Corruption("string length out of bounds");
+    if (!reader.String(&(record->*member)))
+      return Status::Corruption("string length out of bounds");
   }
   size_t count;
   // Each evidence string takes at least one byte, which bounds the count before any allocation.
@@ -119,12 +124,6 @@ Status DecodeRecord(std::string_view bytes, Record* record) {
   }
   if (reader.left() != 0) return Status::Corruption("trailing bytes after the record");
   return Status::Ok();
-}
-
-bool PeekRecordedSeconds(std::string_view bytes, int64_t* utc_seconds) {
-  if (bytes.size() < kFixedBytes) return false;
-  *utc_seconds = static_cast<int64_t>(GetBigEndian64(bytes.data() + kRecordedSecondsOffset));
-  return true;
 }
 
 }  // namespace jifen::ledger

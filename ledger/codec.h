@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <iterator>
 #include <string>
-#include <tuple>
 #include <string_view>
+#include <tuple>
 
 #include "ledger/record.h"
 #include "util/status.h"
@@ -43,11 +43,10 @@ static_assert(kStoredHashBytes == std::tuple_size_v<Hash>);
 // The variable part: these strings in this order, each a length (LEB128) and its bytes, then
 // the evidence count (LEB128) and each evidence string the same way.
 inline constexpr std::string Record::*kEncodedStrings[] = {
-    &Record::village, &Record::id,     &Record::code,        &Record::name,
-    &Record::household, &Record::resident, &Record::role,    &Record::person,
-    &Record::subject, &Record::item,   &Record::scorer,      &Record::place,
-    &Record::reason,  &Record::target, &Record::reward,      &Record::text,
-    &Record::sha256,  &Record::approved_by};
+    &Record::village,  &Record::id,     &Record::code,       &Record::name,    &Record::household,
+    &Record::resident, &Record::role,   &Record::person,     &Record::subject, &Record::item,
+    &Record::scorer,   &Record::place,  &Record::reason,     &Record::target,  &Record::reward,
+    &Record::text,     &Record::sha256, &Record::approved_by};
 static_assert(std::size(kEncodedStrings) == 18);
 
 // Appends the canonical bytes of `record` to `out`. The record must satisfy ValidateRecord
@@ -58,9 +57,6 @@ void EncodeRecord(const Record& record, std::string* out);
 // `bytes`: any length or tag that does not fit is Status::Corruption. Does not run
 // ValidateRecord; sets recorded_given.
 Status DecodeRecord(std::string_view bytes, Record* record);
-
-// Reads the recorded UTC seconds of canonical bytes; false if the bytes are too short.
-bool PeekRecordedSeconds(std::string_view bytes, int64_t* utc_seconds);
 
 // Big-endian helpers shared with the index keys.
 inline void PutBigEndian64(uint64_t v, char* out) {

@@ -4,6 +4,7 @@
 #include <iconv.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "ledger/fields.h"
 #include "ledger/record_json.h"
@@ -49,7 +50,8 @@ class CsvSplitter {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
     if (pos_ < text_.size() && text_[pos_] == '"') return Quoted(cell, row, status);
     pos_ = start;
-    while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
+    while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+           text_[pos_] != '\r') {
       cell->push_back(text_[pos_++]);
     }
     auto space = [](char c) { return c == ' ' || c == '\t'; };
@@ -81,7 +83,9 @@ class CsvSplitter {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
     if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
       if (row->error.empty()) row->error = "text after a closing quote";
-      while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') ++pos_;
+      while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+             text_[pos_] != '\r')
+        ++pos_;
     }
     return true;
   }
@@ -104,7 +108,8 @@ InputValue Text(const std::string& text) {
 }
 
 bool IsBlank(const RawRow& row) {
-  return std::all_of(row.cells.begin(), row.cells.end(), [](const std::string& c) { return c.empty(); });
+  return std::all_of(row.cells.begin(), row.cells.end(),
+                     [](const std::string& c) { return c.empty(); });
 }
 
 bool InSpecs(RecordType type, std::string_view name) {
@@ -130,21 +135,25 @@ Result<Header> ReadHeader(const RawRow& row, const std::string& file_name) {
   };
   if (!has("type")) {
     if (has("item") == has("reward")) {
-      return fail("header names neither \"item\" (award rows) nor \"reward\" (redeem rows), or both");
+      return fail(
+          "header names neither \"item\" (award rows) nor \"reward\" (redeem rows), or both");
     }
     header.inferred_type = has("item") ? "award" : "redeem";
   }
   for (size_t i = 0; i < header.names.size(); ++i) {
     const std::string& name = header.names[i];
     if (name.empty()) return fail("column " + std::to_string(i + 1) + " has no name");
-    if (std::find(header.names.begin(), header.names.begin() + i, name) != header.names.begin() + i) {
+    if (std::find(header.names.begin(), header.names.begin() + i, name) !=
+        header.names.begin() + i) {
       return fail("column \"" + name + "\" appears twice");
     }
     if (name == "type" || name == "recorded") continue;
     bool award = InSpecs(RecordType::kAward, name), redeem = InSpecs(RecordType::kRedeem, name);
     if (!award && !redeem) return fail("unknown column \"" + name + "\"");
-    if (header.inferred_type == "award" && !award) return fail("column \"" + name + "\" is not a field of award rows");
-    if (header.inferred_type == "redeem" && !redeem) return fail("column \"" + name + "\" is not a field of redeem rows");
+    if (header.inferred_type == "award" && !award)
+      return fail("column \"" + name + "\" is not a field of award rows");
+    if (header.inferred_type == "redeem" && !redeem)
+      return fail("column \"" + name + "\" is not a field of redeem rows");
   }
   return header;
 }
@@ -152,8 +161,8 @@ Result<Header> ReadHeader(const RawRow& row, const std::string& file_name) {
 Result<Record> ReadRow(const Header& header, const RawRow& row) {
   if (!row.error.empty()) return Status::InvalidInput(row.error);
   if (row.cells.size() != header.names.size()) {
-    return Status::InvalidInput("row has " + std::to_string(row.cells.size()) + " fields, the header " +
-                                std::to_string(header.names.size()));
+    return Status::InvalidInput("row has " + std::to_string(row.cells.size()) +
+                                " fields, the header " + std::to_string(header.names.size()));
   }
   InputFields fields;
   if (!header.inferred_type.empty()) {

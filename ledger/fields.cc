@@ -130,14 +130,22 @@ size_t FindBadByte(std::string_view s, bool text, bool* control) {
 
 std::span<const FieldSpec> FieldsOf(RecordType type) {
   switch (type) {
-    case RecordType::kRules: return kRulesFields;
-    case RecordType::kHousehold: return kHouseholdFields;
-    case RecordType::kPerson: return kPersonFields;
-    case RecordType::kMove: return kMoveFields;
-    case RecordType::kScorer: return kScorerFields;
-    case RecordType::kAward: return kAwardFields;
-    case RecordType::kRevoke: return kRevokeFields;
-    case RecordType::kRedeem: return kRedeemFields;
+    case RecordType::kRules:
+      return kRulesFields;
+    case RecordType::kHousehold:
+      return kHouseholdFields;
+    case RecordType::kPerson:
+      return kPersonFields;
+    case RecordType::kMove:
+      return kMoveFields;
+    case RecordType::kScorer:
+      return kScorerFields;
+    case RecordType::kAward:
+      return kAwardFields;
+    case RecordType::kRevoke:
+      return kRevokeFields;
+    case RecordType::kRedeem:
+      return kRedeemFields;
   }
   return {};
 }

@@ -47,7 +47,9 @@ class Parser {
  private:
   char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
   void SkipSpace() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
   }
   bool Expect(char c) {
     if (Peek() != c || pos_ >= s_.size()) return Fail(std::string("expected '") + c + "'");
@@ -75,12 +77,18 @@ class Parser {
       case '"':
         v->kind = InputValue::Kind::kString;
         return String(&v->text);
-      case '{': return Container(v, depth, '}');
-      case '[': return Container(v, depth, ']');
-      case 't': return Literal("true", InputValue::Kind::kBool, v);
-      case 'f': return Literal("false", InputValue::Kind::kBool, v);
-      case 'n': return Literal("null", InputValue::Kind::kNull, v);
-      default: return Number(v);
+      case '{':
+        return Container(v, depth, '}');
+      case '[':
+        return Container(v, depth, ']');
+      case 't':
+        return Literal("true", InputValue::Kind::kBool, v);
+      case 'f':
+        return Literal("false", InputValue::Kind::kBool, v);
+      case 'n':
+        return Literal("null", InputValue::Kind::kNull, v);
+      default:
+        return Number(v);
     }
   }
 
@@ -201,7 +209,8 @@ class Parser {
       cp = (cp << 6) | (cc & 0x3f);
     }
     static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return Fail("invalid UTF-8");
+    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return Fail("invalid UTF-8");
     out->append(s_.data() + pos_, len);
     pos_ += len;
     return true;
@@ -227,16 +236,34 @@ class Parser {
     if (pos_ >= s_.size()) return Fail("unterminated string");
     char e = s_[pos_++];
     switch (e) {
-      case '"': out->push_back('"'); return true;
-      case '\\': out->push_back('\\'); return true;
-      case '/': out->push_back('/'); return true;
-      case 'b': out->push_back('\b'); return true;
-      case 'f': out->push_back('\f'); return true;
-      case 'n': out->push_back('\n'); return true;
-      case 'r': out->push_back('\r'); return true;
-      case 't': out->push_back('\t'); return true;
-      case 'u': break;
-      default: return Fail("bad escape", pos_ - 1);
+      case '"':
+        out->push_back('"');
+        return true;
+      case '\\':
+        out->push_back('\\');
+        return true;
+      case '/':
+        out->push_back('/');
+        return true;
+      case 'b':
+        out->push_back('\b');
+        return true;
+      case 'f':
+        out->push_back('\f');
+        return true;
+      case 'n':
+        out->push_back('\n');
+        return true;
+      case 'r':
+        out->push_back('\r');
+        return true;
+      case 't':
+        out->push_back('\t');
+        return true;
+      case 'u':
+        break;
+      default:
+        return Fail("bad escape", pos_ - 1);
     }
     uint32_t cp = 0;
     if (!Hex4(&cp)) return false;

@@ -14,7 +14,9 @@ namespace {
 class SnapshotReader : public TxnReader<Reader> {
  public:
   SnapshotReader(std::shared_ptr<EnvState> env, std::unique_ptr<MdbTxn> txn, const HeadState& head)
-      : TxnReader<Reader>(env.get(), txn->get(), head), env_(std::move(env)), txn_(std::move(txn)) {}
+      : TxnReader<Reader>(env.get(), txn->get(), head),
+        env_(std::move(env)),
+        txn_(std::move(txn)) {}
 
  private:
   std::shared_ptr<EnvState> env_;  // declared first: outlives the transaction below
@@ -47,7 +49,7 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
   uint64_t start_sequence_;
   Status failure_;
   bool map_full_ = false;
-  std::string value_;                  // reused encoding buffer
+  std::string value_;                   // reused encoding buffer
   std::set<std::string> villages_put_;  // villages already in the `villages` database
 };
 
@@ -101,7 +103,8 @@ Status LmdbWriteBatch::Append(Record& record) {
                        "index record");
   if (!s.ok()) return s;
   if (!villages_put_.contains(record.village)) {
-    if (s = Put(dbis.villages, record.village, {}, MDB_NOOVERWRITE, "index village"); !s.ok()) return s;
+    if (s = Put(dbis.villages, record.village, {}, MDB_NOOVERWRITE, "index village"); !s.ok())
+      return s;
     villages_put_.insert(record.village);
   }
   head_ = HeadState{sequence, hash, record.recorded};
@@ -185,7 +188,8 @@ Result<VerifyReport> LmdbLedger::Verify() {
 // Walks `records` in key order, recomputing every hash from the previous stored one.
 Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report) {
   MdbCursor cursor;
-  if (int rc = cursor.Open(core.txn(), env_->dbis().records); rc != 0) return env_->Error(rc, "open cursor");
+  if (int rc = cursor.Open(core.txn(), env_->dbis().records); rc != 0)
+    return env_->Error(rc, "open cursor");
   MDB_val key, value;
   Record record;
   Hash previous{};
@@ -202,10 +206,13 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report) {
     };
     if (key.mv_size != 8) return bad("record key of " + std::to_string(key.mv_size) + " bytes");
     uint64_t stored = GetBigEndian64(static_cast<const char*>(key.mv_data));
-    if (stored != expected) return bad("missing: sequence gap, next stored is " + std::to_string(stored));
-    if (Status s = core.Check(expected, FromVal(value), previous, &record); !s.ok()) return bad(s.message());
+    if (stored != expected)
+      return bad("missing: sequence gap, next stored is " + std::to_string(stored));
+    if (Status s = core.Check(expected, FromVal(value), previous, &record); !s.ok())
+      return bad(s.message());
     if (latest && record.recorded < *latest) {
-      return bad("recorded " + record.recorded.ToString() + " goes back before " + latest->ToString());
+      return bad("recorded " + record.recorded.ToString() + " goes back before " +
+                 latest->ToString());
     }
     latest = record.recorded;
     std::memcpy(previous.data(), value.mv_data, previous.size());

@@ -41,7 +41,8 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
     fs::create_directories(path, ec);
     if (ec) return Status::IOError("ledger " + dir + ": cannot create: " + ec.message());
   }
-  if (!fs::is_directory(path, ec)) return Status::InvalidInput("ledger " + dir + ": not a directory");
+  if (!fs::is_directory(path, ec))
+    return Status::InvalidInput("ledger " + dir + ": not a directory");
   std::string canonical = fs::canonical(path, ec).string();
   if (ec) return Status::IOError("ledger " + dir + ": " + ec.message());
 
@@ -99,7 +100,8 @@ Status EnvState::OpenDatabases(bool create) {
       continue;
     } else if (rc != 0) {
       return Error(rc, "read format version");
-    } else if (value.mv_size != 1 || *static_cast<const uint8_t*>(value.mv_data) != kFormatVersion) {
+    } else if (value.mv_size != 1 ||
+               *static_cast<const uint8_t*>(value.mv_data) != kFormatVersion) {
       return Status::Corruption("ledger " + dir_ + ": unknown format version");
     }
     if (rc = txn.Commit(); rc != 0) return Error(rc, "open databases");
@@ -150,7 +152,8 @@ Status EnvState::Grow() {
                            " snapshots are open; close them and retry");
   }
   size_t bytes = MapBytes() * 2;
-  if (bytes > kMapBytesLimit) return Status::IOError("ledger " + dir_ + ": ledger larger than 1 TiB");
+  if (bytes > kMapBytesLimit)
+    return Status::IOError("ledger " + dir_ + ": ledger larger than 1 TiB");
   if (int rc = mdb_env_set_mapsize(env_, bytes); rc != 0) return Error(rc, "grow map");
   return Status::Ok();
 }

@@ -14,15 +14,15 @@ struct NamedString {
 };
 // Every string member of Record, for the "left empty" check and for messages about them.
 constexpr NamedString kStringMembers[] = {
-    {&Record::village, "village"}, {&Record::id, "id"},
-    {&Record::code, "code"},       {&Record::name, "name"},
+    {&Record::village, "village"},     {&Record::id, "id"},
+    {&Record::code, "code"},           {&Record::name, "name"},
     {&Record::household, "household"}, {&Record::resident, "resident"},
-    {&Record::role, "role"},       {&Record::person, "person"},
-    {&Record::subject, "subject"}, {&Record::item, "item"},
-    {&Record::scorer, "scorer"},   {&Record::place, "place"},
-    {&Record::reason, "reason"},   {&Record::target, "target"},
-    {&Record::reward, "reward"},   {&Record::text, "text"},
-    {&Record::sha256, "sha256"},   {&Record::approved_by, "approved_by"},
+    {&Record::role, "role"},           {&Record::person, "person"},
+    {&Record::subject, "subject"},     {&Record::item, "item"},
+    {&Record::scorer, "scorer"},       {&Record::place, "place"},
+    {&Record::reason, "reason"},       {&Record::target, "target"},
+    {&Record::reward, "reward"},       {&Record::text, "text"},
+    {&Record::sha256, "sha256"},       {&Record::approved_by, "approved_by"},
 };
 
 constexpr int32_t kOffsetMinutesMax = 14 * 60 + 59;  // what Timestamp::Parse accepts
@@ -50,7 +50,8 @@ Status CheckSpec(const FieldSpec& spec, const Record& record) {
       return Status::Ok();
     case FieldKind::kQty:
       if (record.qty < 1 || record.qty > kQtyMax) {
-        return FieldError(spec.json_name, "not a positive integer up to " + std::to_string(kQtyMax));
+        return FieldError(spec.json_name,
+                          "not a positive integer up to " + std::to_string(kQtyMax));
       }
       return Status::Ok();
     case FieldKind::kShares:
@@ -60,14 +61,16 @@ Status CheckSpec(const FieldSpec& spec, const Record& record) {
       return Status::Ok();
     case FieldKind::kEvidence:
       if (record.evidence.size() > kEvidenceCountMax) {
-        return FieldError(spec.json_name, "more than " + std::to_string(kEvidenceCountMax) + " items");
+        return FieldError(spec.json_name,
+                          "more than " + std::to_string(kEvidenceCountMax) + " items");
       }
       for (const auto& e : record.evidence) {
         std::string why = e.empty() ? "empty item" : CheckString(FieldKind::kName, e);
         if (!why.empty()) return FieldError(spec.json_name, why);
       }
       return Status::Ok();
-    default: break;
+    default:
+      break;
   }
   const std::string& value = record.*spec.member;
   if (value.empty()) return spec.required ? FieldError(spec.json_name, "missing") : Status::Ok();
@@ -114,11 +117,16 @@ bool SameContent(const Record& a, const Record& b) { return ContentTie(a) == Con
 std::string KeyOf(const Record& record) {
   switch (record.type) {
     case RecordType::kAward:
-    case RecordType::kRedeem: return record.id;
-    case RecordType::kHousehold: return "household:" + record.code;
-    case RecordType::kPerson: return "person:" + record.code;
-    case RecordType::kScorer: return "scorer:" + record.code;
-    default: return "";
+    case RecordType::kRedeem:
+      return record.id;
+    case RecordType::kHousehold:
+      return "household:" + record.code;
+    case RecordType::kPerson:
+      return "person:" + record.code;
+    case RecordType::kScorer:
+      return "scorer:" + record.code;
+    default:
+      return "";
   }
 }
 

@@ -149,7 +149,8 @@ Result<Record> RecordFromFields(InputFields fields, bool from_text) {
   }
   for (size_t i = 0; i < specs.size(); ++i) {
     if (present[i]) continue;
-    if (specs[i].required) return Status::InvalidInput(std::string("missing field \"") + specs[i].json_name + "\"");
+    if (specs[i].required)
+      return Status::InvalidInput(std::string("missing field \"") + specs[i].json_name + "\"");
     if (specs[i].member != nullptr) record.*specs[i].member = specs[i].default_value;
   }
   if (Status s = ValidateRecord(record); !s.ok()) return s;

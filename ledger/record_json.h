@@ -35,11 +35,11 @@ std::string RecordToJson(const Record& record);
 struct InputValue {
   enum class Kind : uint8_t { kString, kInteger, kNumber, kBool, kNull, kArray, kObject };
   Kind kind = Kind::kNull;
-  std::string text;                 // kString
-  int64_t integer = 0;              // kInteger
-  bool integer_fits = true;         // kInteger: false above INT64_MAX
-  std::vector<std::string> items;   // kArray
-  bool items_all_strings = true;    // kArray
+  std::string text;                // kString
+  int64_t integer = 0;             // kInteger
+  bool integer_fits = true;        // kInteger: false above INT64_MAX
+  std::vector<std::string> items;  // kArray
+  bool items_all_strings = true;   // kArray
 };
 using InputFields = std::vector<std::pair<std::string, InputValue>>;
 

@@ -91,12 +91,12 @@ Status ReadHead(const EnvState& env, MDB_txn* txn, HeadState* head) {
   MDB_val last_key, last_value;
   rc = mdb_cursor_get(cursor.get(), &last_key, &last_value, MDB_LAST);
   if (rc != 0 && rc != MDB_NOTFOUND) return env.Error(rc, "read last record");
-  bool matches = rc == MDB_NOTFOUND
-                     ? head->sequence == 0
-                     : last_key.mv_size == 8 && last_value.mv_size >= kStoredHashBytes &&
-                           GetBigEndian64(static_cast<const char*>(last_key.mv_data)) ==
-                               head->sequence &&
-                           HashAt(static_cast<const char*>(last_value.mv_data)) == head->hash;
+  bool matches =
+      rc == MDB_NOTFOUND
+          ? head->sequence == 0
+          : last_key.mv_size == 8 && last_value.mv_size >= kStoredHashBytes &&
+                GetBigEndian64(static_cast<const char*>(last_key.mv_data)) == head->sequence &&
+                HashAt(static_cast<const char*>(last_value.mv_data)) == head->hash;
   if (!matches) {
     return Status::Corruption("ledger " + env.dir() + ": head does not match the last record");
   }
@@ -164,8 +164,7 @@ uint64_t TxnReadCore::SequenceAsOf(uint64_t head, Timestamp t) const {
   return low;
 }
 
-std::optional<uint64_t> TxnReadCore::FindKey(std::string_view village,
-                                             std::string_view key) const {
+std::optional<uint64_t> TxnReadCore::FindKey(std::string_view village, std::string_view key) const {
   std::string k = KeyIndexKey(village, key);
   MDB_val mkey = ToVal(k), value;
   if (mdb_get(txn_, env_->dbis().keys, &mkey, &value) != 0 || value.mv_size != 8) {
@@ -191,7 +190,8 @@ Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t max_seq
   std::string prefix = VillagePrefix(village);
   std::string start = StructuralIndexKey(village, 1);
   MdbCursor cursor;
-  if (int rc = cursor.Open(txn_, env_->dbis().structural); rc != 0) return env_->Error(rc, "open cursor");
+  if (int rc = cursor.Open(txn_, env_->dbis().structural); rc != 0)
+    return env_->Error(rc, "open cursor");
   MDB_val key = ToVal(start), value;
   Record record;
   for (int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_SET_RANGE);;
@@ -219,7 +219,8 @@ Status TxnReadCore::ForEachEvent(std::string_view village, Date from, Date to,
   std::string prefix = VillagePrefix(village);
   std::string start = EventIndexKey(village, from, 0);
   MdbCursor cursor;
-  if (int rc = cursor.Open(txn_, env_->dbis().events); rc != 0) return env_->Error(rc, "open cursor");
+  if (int rc = cursor.Open(txn_, env_->dbis().events); rc != 0)
+    return env_->Error(rc, "open cursor");
   MDB_val key = ToVal(start), value;
   Record record;
   for (int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_SET_RANGE);;
@@ -251,7 +252,8 @@ Status TxnReadCore::ForEachRecord(uint64_t from_sequence,
   if (Status s = StoredHash(expected - 1, &previous); !s.ok()) return s;
   std::string start = RecordKey(expected);
   MdbCursor cursor;
-  if (int rc = cursor.Open(txn_, env_->dbis().records); rc != 0) return env_->Error(rc, "open cursor");
+  if (int rc = cursor.Open(txn_, env_->dbis().records); rc != 0)
+    return env_->Error(rc, "open cursor");
   MDB_val key = ToVal(start), value;
   Record record;
   for (int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_SET_RANGE);;

@@ -47,18 +47,21 @@ std::vector<std::string> Lines(size_t awards) {
   std::vector<std::string> lines;
   char buf[512];
   for (const char* v : kVillages) {
-    std::snprintf(buf, sizeof buf,
-                  R"({"type":"scorer","village":"%s","scorer":"S1","name":"李四","role":"网格员","recorded":"2022-01-01T08:00:00+08:00"})",
-                  v);
+    std::snprintf(
+        buf, sizeof buf,
+        R"({"type":"scorer","village":"%s","scorer":"S1","name":"李四","role":"网格员","recorded":"2022-01-01T08:00:00+08:00"})",
+        v);
     lines.emplace_back(buf);
     for (int h = 0; h < kHouseholds; ++h) {
-      std::snprintf(buf, sizeof buf,
-                    R"({"type":"household","village":"%s","household":"H%03d","name":"张家%d","since":"2022-01-01","shares":2,"recorded":"2022-01-01T08:00:00+08:00"})",
-                    v, h, h);
+      std::snprintf(
+          buf, sizeof buf,
+          R"({"type":"household","village":"%s","household":"H%03d","name":"张家%d","since":"2022-01-01","shares":2,"recorded":"2022-01-01T08:00:00+08:00"})",
+          v, h, h);
       lines.emplace_back(buf);
-      std::snprintf(buf, sizeof buf,
-                    R"({"type":"person","village":"%s","person":"P%03d01","name":"张建国","household":"H%03d","since":"2022-01-01","resident":"villager","recorded":"2022-01-01T08:00:00+08:00"})",
-                    v, h, h);
+      std::snprintf(
+          buf, sizeof buf,
+          R"({"type":"person","village":"%s","person":"P%03d01","name":"张建国","household":"H%03d","since":"2022-01-01","resident":"villager","recorded":"2022-01-01T08:00:00+08:00"})",
+          v, h, h);
       lines.emplace_back(buf);
     }
   }
@@ -66,9 +69,10 @@ std::vector<std::string> Lines(size_t awards) {
     size_t day = i * 365 / awards;  // non-decreasing, so recorded times are too
     Date date = Date::FromCivil(2022, 1, 1).AddDays(static_cast<int32_t>(day));
     std::string d = date.ToString();
-    std::snprintf(buf, sizeof buf,
-                  R"({"type":"award","id":"A%08zu","village":"%s","date":"%s","subject":"P%03zu01","item":"C1.01","qty":1,"scorer":"S1","place":"村委会广场","reason":"参加升国旗仪式","evidence":["photo:%zu.jpg"],"recorded":"%sT20:00:00+08:00"})",
-                  i, kVillages[i % 4], d.c_str(), (i / 4) % kHouseholds, i, d.c_str());
+    std::snprintf(
+        buf, sizeof buf,
+        R"({"type":"award","id":"A%08zu","village":"%s","date":"%s","subject":"P%03zu01","item":"C1.01","qty":1,"scorer":"S1","place":"村委会广场","reason":"参加升国旗仪式","evidence":["photo:%zu.jpg"],"recorded":"%sT20:00:00+08:00"})",
+        i, kVillages[i % 4], d.c_str(), (i / 4) % kHouseholds, i, d.c_str());
     lines.emplace_back(buf);
   }
   return lines;
@@ -128,8 +132,8 @@ int Run(size_t awards) {
   size_t seen = 0;
   start = std::chrono::steady_clock::now();
   MarkCpu();
-  s = snap->ForEachEvent("SYS", Date::FromCivil(2022, 3, 1), Date::FromCivil(2022, 3, 31), UINT64_MAX,
-                         [&](const Record&) { return ++seen, true; });
+  s = snap->ForEachEvent("SYS", Date::FromCivil(2022, 3, 1), Date::FromCivil(2022, 3, 31),
+                         UINT64_MAX, [&](const Record&) { return ++seen, true; });
   double month = Seconds(start);
   if (!s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 1;
   Report("ForEachEvent SYS 2022-03 (validated reads)", seen, month);

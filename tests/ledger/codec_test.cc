@@ -34,8 +34,20 @@ TEST(Codec, TheFormatDocumentExampleEncodesAsDocumented) {
   std::string bytes;
   EncodeRecord(Move(), &bytes);
   EXPECT_EQ(Hex(bytes),
-            "0104" "0000000000000003" "00000000626DCD80" "01E0" "00004AA9" "00000001" "00000000"
-            "03535953" "00" "025031" "00" "024832" "00000000000000000000000000" "00");
+            "0104"
+            "0000000000000003"
+            "00000000626DCD80"
+            "01E0"
+            "00004AA9"
+            "00000001"
+            "00000000"
+            "03535953"
+            "00"
+            "025031"
+            "00"
+            "024832"
+            "00000000000000000000000000"
+            "00");
 }
 
 TEST(Codec, DecodeGivesBackTheRecord) {

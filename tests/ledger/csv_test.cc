@@ -14,7 +14,8 @@ namespace {
 
 const char kAwards[] =
     "id,village,date,subject,item,qty,scorer,place,reason,evidence,recorded\r\n"
-    "SYS-0001,SYS,2022-03-05,P0101,C1.01,1,S1,村委会广场,升旗仪式,photo:0305-01.jpg;photo:0305-02.jpg,"
+    "SYS-0001,SYS,2022-03-05,P0101,C1.01,1,S1,村委会广场,升旗仪式,photo:0305-01.jpg;photo:0305-02."
+    "jpg,"
     "2022-03-06T10:00:00+08:00\r\n"
     "SYS-0002,SYS,2022-03-06,P0102,C5.01,3,S1,\"东街, 老槐树下\",\"清扫 \"\"公共\"\" 道路\",,\r\n";
 
@@ -60,8 +61,9 @@ TEST(Csv, AQuotedLineBreakCountsForTheLineNumbersThatFollow) {
 }
 
 TEST(Csv, AByteOrderMarkIsDropped) {
-  std::string text = std::string("\xEF\xBB\xBF") + "household,reward,qty,date,scorer,village\n"
-                                                  "H01,R01,2,2022-03-20,S3,SYS\n";
+  std::string text = std::string("\xEF\xBB\xBF") +
+                     "household,reward,qty,date,scorer,village\n"
+                     "H01,R01,2,2022-03-20,S3,SYS\n";
   auto rows = ReadOk(text);
   ASSERT_EQ(rows.size(), 1u);
   ASSERT_TRUE(rows[0].record.ok()) << rows[0].record.status().message();
@@ -127,7 +129,9 @@ TEST(Csv, HeaderProblemsRefuseTheFile) {
     const char* text;
     const char* message;
   } cases[] = {
-      {"village,date\nSYS,2022-03-05\n", "in.csv:1: header names neither \"item\" (award rows) nor \"reward\" (redeem rows), or both"},
+      {"village,date\nSYS,2022-03-05\n",
+       "in.csv:1: header names neither \"item\" (award rows) nor \"reward\" (redeem rows), or "
+       "both"},
       {"item,reward\n", "in.csv:1: header names neither"},
       {"item,colour\n", "in.csv:1: unknown column \"colour\""},
       {"item,item\n", "in.csv:1: column \"item\" appears twice"},
@@ -156,8 +160,10 @@ TEST(Csv, NumbersAndEvidenceAreReadFromText) {
   ASSERT_TRUE(rows[0].record.ok());
   EXPECT_EQ(rows[0].record->qty, 12);
   EXPECT_EQ(rows[0].record->evidence, (std::vector<std::string>{"a.jpg", "b.jpg", "c.jpg"}));
-  EXPECT_EQ(rows[1].record.status().message(), "field \"qty\": not a positive integer up to 1000000: +3");
-  EXPECT_EQ(rows[2].record.status().message(), "field \"qty\": not a positive integer up to 1000000: 1.0");
+  EXPECT_EQ(rows[1].record.status().message(),
+            "field \"qty\": not a positive integer up to 1000000: +3");
+  EXPECT_EQ(rows[2].record.status().message(),
+            "field \"qty\": not a positive integer up to 1000000: 1.0");
   EXPECT_EQ(rows[3].record->qty, 1);
 }
 

@@ -36,14 +36,17 @@ void WriteFile(const std::string& path, const std::string& bytes) {
 
 size_t Count(const std::string& haystack, const std::string& needle) {
   size_t n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1))
+    ++n;
   return n;
 }
 
 std::vector<Record> TenAwards(const std::string& marker_reason) {
   std::vector<Record> records;
   for (int i = 1; i <= 10; ++i) {
-    records.push_back(Award("SYS", "a" + std::to_string(i), "2022-03-05", i == 5 ? marker_reason : "x"));
+    records.push_back(
+        Award("SYS", "a" + std::to_string(i), "2022-03-05", i == 5 ? marker_reason : "x"));
   }
   return records;
 }
@@ -75,8 +78,8 @@ TEST(Durability, AFlippedByteOnDiskIsNamedByVerifyAndRefusedByReads) {
   EXPECT_TRUE(snap->Get(6).ok());  // its own hash still follows from the stored hash of 5
   Status s = snap->ForEachRecord(1, [](const Record&) { return true; });
   EXPECT_EQ(s.code(), Status::Code::kCorruption);
-  s = snap->ForEachEvent("SYS", Date::FromCivil(2022, 3, 1), Date::FromCivil(2022, 3, 31), UINT64_MAX,
-                         [](const Record&) { return true; });
+  s = snap->ForEachEvent("SYS", Date::FromCivil(2022, 3, 1), Date::FromCivil(2022, 3, 31),
+                         UINT64_MAX, [](const Record&) { return true; });
   EXPECT_EQ(s.code(), Status::Code::kCorruption);
   EXPECT_EQ(s.message(), "record 5: hash does not match its bytes and the previous hash");
 }
@@ -171,7 +174,8 @@ TEST(Durability, VerifyNamesAHeadThatNoLongerMatches) {
   ASSERT_TRUE(report.ok());
   ASSERT_TRUE(report->first_bad);
   EXPECT_EQ(report->records, 10u);
-  EXPECT_NE(report->reason.find("head does not match the last record"), std::string::npos) << report->reason;
+  EXPECT_NE(report->reason.find("head does not match the last record"), std::string::npos)
+      << report->reason;
   EXPECT_EQ(ledger->Snapshot().status().code(), Status::Code::kCorruption);
 }
 
@@ -245,8 +249,9 @@ TEST(Durability, TwoProcessesWritingAtOnceBothSucceedWhole) {
     for (int n = 0; n < kWrites; ++n) {
       Status s = (*ledger)->Write([&](WriteBatch& batch) {
         for (int i = 0; i < kPerWrite; ++i) {
-          Record r = Award("SYS", "p" + std::to_string(c) + "-" + std::to_string(n) + "-" + std::to_string(i),
-                           "2022-03-05", "writer " + std::to_string(c));
+          Record r = Award(
+              "SYS", "p" + std::to_string(c) + "-" + std::to_string(n) + "-" + std::to_string(i),
+              "2022-03-05", "writer " + std::to_string(c));
           if (Status s = batch.Append(r); !s.ok()) return s;
         }
         return Status::Ok();
@@ -328,7 +333,8 @@ TEST(Durability, AFullMapWithASnapshotOpenFailsWithoutWritingAnything) {
   Status s = write_many();
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), Status::Code::kIOError);
-  EXPECT_NE(s.message().find("map full while 1 snapshots are open"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("map full while 1 snapshots are open"), std::string::npos)
+      << s.message();
   snap.reset();
   EXPECT_EQ(ledger->Snapshot().value()->HeadSequence(), 1u);
   ASSERT_TRUE(write_many().ok());

@@ -122,7 +122,8 @@ TEST(Ledger, AppendingAKeyTwiceFailsTheWholeBatch) {
   TempDir tmp;
   auto ledger = OpenOrDie(tmp.Sub("l"));
   ASSERT_TRUE(AppendAll(*ledger, {Award("SYS", "a1", "2022-03-05")}).ok());
-  Status s = AppendAll(*ledger, {Award("SYS", "a2", "2022-03-05"), Award("SYS", "a1", "2022-03-06")});
+  Status s =
+      AppendAll(*ledger, {Award("SYS", "a2", "2022-03-05"), Award("SYS", "a1", "2022-03-06")});
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), Status::Code::kInvalidInput);
   EXPECT_NE(s.message().find("key a1 already in village SYS"), std::string::npos) << s.message();
@@ -144,7 +145,8 @@ TEST(Ledger, AFailedAppendFailsTheWriteEvenIfTheCallbackIgnoresIt) {
     (void)batch.Append(good);
     Status refused = batch.Append(bad);
     EXPECT_FALSE(refused.ok());
-    EXPECT_NE(refused.message().find("field \"item\": missing"), std::string::npos) << refused.message();
+    EXPECT_NE(refused.message().find("field \"item\": missing"), std::string::npos)
+        << refused.message();
     return Status::Ok();
   });
   EXPECT_FALSE(s.ok());
@@ -169,10 +171,14 @@ TEST(Ledger, ACallbackErrorWritesNothing) {
 TEST(Ledger, RecordedTimeGoingBackwardsIsRefused) {
   TempDir tmp;
   auto ledger = OpenOrDie(tmp.Sub("l"));
-  ASSERT_TRUE(AppendAll(*ledger, {Award("SYS", "a1", "2022-03-05", "x", "2022-03-06T10:00:00+08:00")}).ok());
+  ASSERT_TRUE(
+      AppendAll(*ledger, {Award("SYS", "a1", "2022-03-05", "x", "2022-03-06T10:00:00+08:00")})
+          .ok());
   // The same instant in another offset is not earlier.
-  ASSERT_TRUE(AppendAll(*ledger, {Award("SYS", "a2", "2022-03-05", "x", "2022-03-06T02:00:00Z")}).ok());
-  Status s = AppendAll(*ledger, {Award("SYS", "a3", "2022-03-05", "x", "2022-03-06T09:59:59+08:00")});
+  ASSERT_TRUE(
+      AppendAll(*ledger, {Award("SYS", "a2", "2022-03-05", "x", "2022-03-06T02:00:00Z")}).ok());
+  Status s =
+      AppendAll(*ledger, {Award("SYS", "a3", "2022-03-05", "x", "2022-03-06T09:59:59+08:00")});
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("is before the latest record's"), std::string::npos) << s.message();
 }
@@ -190,8 +196,9 @@ TEST(Ledger, TheWriteBatchSeesItsOwnAppendsAndASnapshotDoesNot) {
     EXPECT_EQ(batch.FindKey("SYS", "a1"), 2u);
     EXPECT_EQ(batch.Get(2)->id, "a1");
     int events = 0;
-    EXPECT_TRUE(batch.ForEachEvent("SYS", Date::FromCivil(2022, 3, 1), Date::FromCivil(2022, 3, 31), 2,
-                                   [&](const Record&) { return ++events, true; })
+    EXPECT_TRUE(batch
+                    .ForEachEvent("SYS", Date::FromCivil(2022, 3, 1), Date::FromCivil(2022, 3, 31),
+                                  2, [&](const Record&) { return ++events, true; })
                     .ok());
     EXPECT_EQ(events, 1);
     return Status::Ok();
@@ -215,11 +222,11 @@ TEST(Ledger, ForEachEventRunsInDateThenSequenceOrderWithinTheRange) {
   redeem.scorer = "S3";
   redeem.date = *Date::Parse("2022-03-05");
   redeem.recorded = At("2022-03-31T20:00:00+08:00");
-  ASSERT_TRUE(AppendAll(*ledger, {Household("SYS", "H01"), Award("SYS", "a1", "2022-03-20"),
-                                  Award("SYS", "a2", "2022-03-05"), Award("SYS", "a3", "2022-02-28"),
-                                  Award("DYC", "a4", "2022-03-10"), redeem,
-                                  Award("SYS", "a5", "2022-04-01"), Award("SYS", "a6", "2022-03-31"),
-                                  Award("SYS", "a7", "1969-12-31")})
+  ASSERT_TRUE(AppendAll(*ledger,
+                        {Household("SYS", "H01"), Award("SYS", "a1", "2022-03-20"),
+                         Award("SYS", "a2", "2022-03-05"), Award("SYS", "a3", "2022-02-28"),
+                         Award("DYC", "a4", "2022-03-10"), redeem, Award("SYS", "a5", "2022-04-01"),
+                         Award("SYS", "a6", "2022-03-31"), Award("SYS", "a7", "1969-12-31")})
                   .ok());
   auto snap = std::move(ledger->Snapshot().value());
   std::vector<std::string> ids;
@@ -232,8 +239,8 @@ TEST(Ledger, ForEachEventRunsInDateThenSequenceOrderWithinTheRange) {
                   .ok());
   EXPECT_EQ(ids, (std::vector<std::string>{"a2", "r1", "a1", "a6"}));
   ids.clear();
-  ASSERT_TRUE(snap->ForEachEvent("SYS", Date::FromCivil(2022, 3, 1), Date::FromCivil(2022, 3, 31), 5,
-                                 collect)
+  ASSERT_TRUE(snap->ForEachEvent("SYS", Date::FromCivil(2022, 3, 1), Date::FromCivil(2022, 3, 31),
+                                 5, collect)
                   .ok());
   EXPECT_EQ(ids, (std::vector<std::string>{"a2", "a1"}));
   ids.clear();
@@ -245,7 +252,8 @@ TEST(Ledger, ForEachEventRunsInDateThenSequenceOrderWithinTheRange) {
   ids.clear();
   // Stopping early.
   ASSERT_TRUE(snap->ForEachEvent("SYS", Date::FromCivil(1900, 1, 1), Date::FromCivil(2100, 1, 1),
-                                 UINT64_MAX, [&](const Record& r) { return collect(r) && ids.size() < 2; })
+                                 UINT64_MAX,
+                                 [&](const Record& r) { return collect(r) && ids.size() < 2; })
                   .ok());
   EXPECT_EQ(ids.size(), 2u);
 }
@@ -296,7 +304,8 @@ TEST(Ledger, SequenceAsOfFindsTheLastRecordRecordedAtOrBefore) {
                          "2022-03-02T10:00:00+08:00", "2022-03-05T10:00:00+08:00",
                          "2022-03-09T10:00:00+08:00"};
   std::vector<Record> records;
-  for (int i = 0; i < 5; ++i) records.push_back(Award("SYS", "a" + std::to_string(i), "2022-03-01", "x", times[i]));
+  for (int i = 0; i < 5; ++i)
+    records.push_back(Award("SYS", "a" + std::to_string(i), "2022-03-01", "x", times[i]));
   ASSERT_TRUE(AppendAll(*ledger, records).ok());
   auto snap = std::move(ledger->Snapshot().value());
   EXPECT_EQ(snap->SequenceAsOf(At("2022-03-01T09:59:59+08:00")), 0u);
@@ -309,8 +318,8 @@ TEST(Ledger, SequenceAsOfFindsTheLastRecordRecordedAtOrBefore) {
 TEST(Ledger, VillagesAreListedAscending) {
   TempDir tmp;
   auto ledger = OpenOrDie(tmp.Sub("l"));
-  ASSERT_TRUE(AppendAll(*ledger, {Household("SYS", "H1"), Household("DYC", "H1"), Household("SYS", "H2"),
-                                  Household("A", "H1")})
+  ASSERT_TRUE(AppendAll(*ledger, {Household("SYS", "H1"), Household("DYC", "H1"),
+                                  Household("SYS", "H2"), Household("A", "H1")})
                   .ok());
   EXPECT_EQ(ledger->Snapshot().value()->Villages(), (std::vector<std::string>{"A", "DYC", "SYS"}));
 }
@@ -321,7 +330,8 @@ TEST(Ledger, InvalidRecordsAreRefusedBeforeWriting) {
   Record control = Award("SYS", "a1", "2022-03-05");
   control.subject = "P01\n";
   Status s = AppendAll(*ledger, {control});
-  EXPECT_NE(s.message().find("field \"subject\": control character"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("field \"subject\": control character"), std::string::npos)
+      << s.message();
   Record unused = Household("SYS", "H01");
   unused.item = "C1";
   s = AppendAll(*ledger, {unused});

@@ -70,10 +70,11 @@ struct Refusal {
 TEST(RecordJson, RefusesEachKindOfBadLineWithAReasonNamingTheField) {
   const std::string long_code(65, 'x');
   const std::string long_name(1001, 'x');
-  const std::string long_code_line =
-      R"({"type":"move","village":")" + long_code + R"(","person":"P1","household":"H2","date":"2022-05-01"})";
+  const std::string long_code_line = R"({"type":"move","village":")" + long_code +
+                                     R"(","person":"P1","household":"H2","date":"2022-05-01"})";
   const std::string long_name_line =
-      R"({"type":"household","village":"SYS","household":"H1","name":")" + long_name + R"(","since":"2022-01-01"})";
+      R"({"type":"household","village":"SYS","household":"H1","name":")" + long_name +
+      R"(","since":"2022-01-01"})";
   const Refusal refusals[] = {
       {"", "not JSON: "},
       {"{\"type\":\"award\"", "not JSON: "},
@@ -83,7 +84,8 @@ TEST(RecordJson, RefusesEachKindOfBadLineWithAReasonNamingTheField) {
       {R"({"village":"SYS"})", "missing field \"type\""},
       {R"({"type":7})", "field \"type\": expected a string"},
       {R"({"type":"bonus","village":"SYS"})", "field \"type\": unknown record type: bonus"},
-      {R"({"type":"move","village":"SYS","person":"P1","household":"H2"})", "missing field \"date\""},
+      {R"({"type":"move","village":"SYS","person":"P1","household":"H2"})",
+       "missing field \"date\""},
       {R"({"type":"move","village":"SYS","person":"P1","household":"H2","date":"2022-05-01","colour":"red"})",
        "unknown field \"colour\" for a move record"},
       {R"({"type":"move","village":"SYS","person":"P1","household":"H2","date":"2022-05-01","qty":2})",
@@ -138,7 +140,8 @@ TEST(RecordJson, RefusesEachKindOfBadLineWithAReasonNamingTheField) {
        "field \"sha256\": not 64 lowercase hex digits"},
       {R"({"type":"rules","village":"SYS","effective":"2022-01-01","text":"village","sha256":"0000000000000000000000000000000000000000000000000000000000000000"})",
        "field \"sha256\": not the SHA-256 of the text"},
-      {"{\"type\":\"move\",\"village\":\"S\xff\",\"person\":\"P1\",\"household\":\"H2\",\"date\":\"2022-05-01\"}",
+      {"{\"type\":\"move\",\"village\":\"S\xff\",\"person\":\"P1\",\"household\":\"H2\",\"date\":"
+       "\"2022-05-01\"}",
        "not JSON: "},
   };
   for (const auto& refusal : refusals) {
@@ -152,8 +155,10 @@ TEST(RecordJson, RefusesEachKindOfBadLineWithAReasonNamingTheField) {
 
 TEST(RecordJson, ReadsEscapesWhitespaceAndSurrogatePairs) {
   auto r = RecordFromJson(
-      " {\"type\" : \"award\" ,\"village\":\"SYS\",\"date\":\"2022-03-05\",\"subject\":\"P1\",\"item\":\"C1\","
-      "\"scorer\":\"S1\",\"reason\":\"\\u5347\\u65d7 \\\"\\\\\\/ \\ud83d\\ude00\",\"evidence\":[ ],\"qty\":12}\r\n");
+      " {\"type\" : \"award\" "
+      ",\"village\":\"SYS\",\"date\":\"2022-03-05\",\"subject\":\"P1\",\"item\":\"C1\","
+      "\"scorer\":\"S1\",\"reason\":\"\\u5347\\u65d7 \\\"\\\\\\/ \\ud83d\\ude00\",\"evidence\":[ "
+      "],\"qty\":12}\r\n");
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->reason, "升旗 \"\\/ \xF0\x9F\x98\x80");
   EXPECT_EQ(r->qty, 12);
@@ -182,9 +187,11 @@ TEST(RecordJson, RefusesMalformedJson) {
   for (const char* line : lines) {
     auto r = RecordFromJson(line);
     ASSERT_FALSE(r.ok()) << line;
-    EXPECT_TRUE(r.status().message().starts_with("not JSON: ")) << line << ": " << r.status().message();
+    EXPECT_TRUE(r.status().message().starts_with("not JSON: "))
+        << line << ": " << r.status().message();
   }
-  std::string deep = R"({"type":"award","place":)" + std::string(100, '[') + std::string(100, ']') + "}";
+  std::string deep =
+      R"({"type":"award","place":)" + std::string(100, '[') + std::string(100, ']') + "}";
   EXPECT_EQ(RecordFromJson(deep).status().message(), "not JSON: nested too deeply at byte 89");
 }
 
@@ -225,9 +232,10 @@ TEST(RecordJson, EveryTypeRoundTripsThroughItsJsonForm) {
     EXPECT_EQ(RecordToJson(*back), json);
   }
   records[0].recorded = *Timestamp::Parse("2022-01-01T08:00:00+08:00");
-  EXPECT_EQ(RecordToJson(records[0]),
-            R"({"type":"household","village":"SYS","household":"H01","name":"张建国家","since":"2022-01-01",)"
-            R"("shares":2,"recorded":"2022-01-01T08:00:00+08:00"})");
+  EXPECT_EQ(
+      RecordToJson(records[0]),
+      R"({"type":"household","village":"SYS","household":"H01","name":"张建国家","since":"2022-01-01",)"
+      R"("shares":2,"recorded":"2022-01-01T08:00:00+08:00"})");
 }
 
 }  // namespace
