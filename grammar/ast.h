@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/date.h"
@@ -152,5 +153,9 @@ struct RuleFile {
   const Category* FindCategory(std::string_view code) const;
   const Reward* FindReward(std::string_view code) const;
 };
+
+// True if `a` and `b` say the same thing: every field equal except the locations, `file` and
+// `language`. fmt's round trip is checked with it.
+bool SameRules(const RuleFile& a, const RuleFile& b);
 
 }  // namespace jifen::rules
