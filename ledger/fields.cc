@@ -15,6 +15,7 @@ constexpr FieldSpec kRulesFields[] = {
     {"text", K::kText, kReq, &Record::text, ""},
     {"sha256", K::kHex64, kReq, &Record::sha256, ""},
     {"approved_by", K::kName, kOpt, &Record::approved_by, ""},
+    {"file", K::kName, kOpt, &Record::name, ""},  // the file it was adopted from
 };
 constexpr FieldSpec kHouseholdFields[] = {
     {"village", K::kCode, kReq, &Record::village, ""},

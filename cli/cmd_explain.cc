@@ -1,0 +1,156 @@
+// explain: every record behind one household's figures for a period, with the rule applied,
+// written so that a villager can follow it (in Chinese when the rules are).
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/replay.h"
+
+namespace jifen::cli {
+namespace {
+
+struct Words {
+  bool zh;
+  const char* operator()(const char* en, const char* cn) const { return zh ? cn : en; }
+};
+
+std::string Why(const engine::EventResult& r, const engine::VillageModel& m, const rules::RuleFile& rules, Words w) {
+  switch (r.outcome) {
+    case engine::Outcome::kCounted: return w("counted", "计入");
+    case engine::Outcome::kCapped: {
+      const rules::Item* item = rules.FindItem(r.record->item);
+      bool year = item && item->cap && item->cap->window == rules::Window::kYear;
+      return std::string(w("capped at ", "已达上限 ")) + r.cap.ToString() + w(year ? " per year" : " per period", year ? "（每年）" : "（每期）");
+    }
+    case engine::Outcome::kRevoked: {
+      const auto& v = m.revocations.at(r.record->id);
+      auto s = m.scorers.find(v.scorer);
+      std::string who = v.scorer + (s == m.scorers.end() ? "" : " " + s->second.name);
+      return std::string(w("revoked on ", "已撤销：")) + v.recorded.LocalDate().ToString() + w(" by ", " 由 ") + who +
+             w(" for \"", "，原因“") + v.reason + w("\"", "”");
+    }
+    case engine::Outcome::kUnknownItem: return w("not in the rules in force", "规则中无此项");
+    case engine::Outcome::kNoHousehold: return w("no household on that day", "当日不属于任何户");
+  }
+  return "";
+}
+
+}  // namespace
+
+int RunExplain(const Globals& g, const std::string& village, const std::string& period_text,
+               const std::string& household, const std::optional<std::string>& as_of) {
+  auto period = ParsePeriodArg(period_text);
+  if (!period.ok()) return Fail(period.status());
+  auto loaded = LoadVillageForPeriods(g, village, *period, *period, as_of);
+  if (!loaded.ok()) return Fail(loaded.status());
+  const engine::VillageModel& m = loaded->model;
+  auto hh = m.households.find(household);
+  if (hh == m.households.end()) return Fail(Status::InvalidInput("household " + household + ": not registered in village " + village));
+  engine::ReplayOptions options;
+  options.detail_household = household;
+  auto figures = engine::Replay(m, *period, *period, options);
+  if (!figures.ok()) return Fail(figures.status());
+  const engine::PeriodFigures& p = figures->back();
+  const rules::RuleFile& rules = *p.adoption->rules;
+  const engine::HouseholdFigures* f = nullptr;
+  for (const auto& x : p.households) {
+    if (x.household == household) f = &x;
+  }
+  if (!f) return Fail(Status::InvalidInput("household " + household + ": did not exist in " + p.period.ToString()));
+  Words w{Chinese(g, rules)};
+
+  auto scorer_name = [&](const std::string& code) {
+    auto s = m.scorers.find(code);
+    return s == m.scorers.end() ? code : code + " " + s->second.name + "（" + s->second.role + "）";
+  };
+  auto subject_name = [&](const std::string& code) {
+    if (auto p = m.persons.find(code); p != m.persons.end()) return code + " " + p->second.name;
+    if (auto h = m.households.find(code); h != m.households.end()) return code + " " + h->second.name;
+    return code;
+  };
+
+  if (g.format == Format::kJson) {
+    Json events = Json::array();
+    for (const auto& r : f->events) {
+      const auto& e = *r.record;
+      bool award = e.type == ledger::RecordType::kAward;
+      const rules::Item* item = award ? rules.FindItem(e.item) : nullptr;
+      const rules::Reward* reward = award ? nullptr : rules.FindReward(e.reward);
+      events.push_back({{"sequence", e.sequence}, {"type", award ? "award" : "redeem"}, {"id", e.id},
+                        {"date", e.date.ToString()}, {"recorded", e.recorded.ToString()},
+                        {"subject", award ? e.subject : e.household}, {"code", award ? e.item : e.reward},
+                        {"name", item ? item->name : reward ? reward->name : ""}, {"qty", e.qty},
+                        {"scorer", e.scorer}, {"raw", JsonPoints(r.raw)}, {"counted", JsonPoints(r.counted)},
+                        {"why", Why(r, m, rules, w)}});
+    }
+    Json bonuses = Json::array();
+    for (const auto& b : rules.bonuses) {
+      bool fired = engine::EvaluateCondition(*b.when, f->bonus_context);
+      bonuses.push_back({{"code", b.code}, {"name", b.name}, {"points", JsonPoints(b.points)}, {"fired", fired},
+                         {"condition", engine::DescribeCondition(*b.when, f->bonus_context)}});
+    }
+    Json j{{"village", village}, {"period", p.period.ToString()}, {"household", household},
+           {"rules_sha256", p.adoption->sha256}, {"rules_effective", p.adoption->effective.ToString()},
+           {"events", events}, {"bonuses", bonuses},
+           {"carried", JsonPoints(f->carried)}, {"base", JsonPoints(f->base)},
+           {"person_points", JsonPoints(f->person_points)}, {"household_points", JsonPoints(f->household_points)},
+           {"bonus", JsonPoints(f->bonus)}, {"earned", JsonPoints(f->earned)}, {"redeemed", JsonPoints(f->redeemed)},
+           {"balance", JsonPoints(f->balance)}, {"cleared", JsonPoints(f->cleared)}, {"rank", f->rank},
+           {"vetoed", f->vetoed}, {"titles", f->titles}};
+    std::cout << j.dump() << '\n';
+    return 0;
+  }
+
+  std::cout << w("Household ", "户 ") << household << " " << hh->second.name << " · " << rules.village.name << " ("
+            << village << ") · " << p.period.ToString() << '\n';
+  std::cout << w("Rules in force: ", "适用规则：") << p.adoption->sha256.substr(0, 12) << w(", effective ", "，生效 ")
+            << p.adoption->effective.ToString() << w(", adopted ", "，录入 ") << p.adoption->recorded.ToString()
+            << (p.adoption->approved_by.empty() ? "" : std::string(w(", approved by ", "，通过：")) + p.adoption->approved_by)
+            << w(", sequence ", "，序号 ") << p.adoption->sequence << "\n\n";
+  Table t(w.zh ? std::vector<std::string>{"日期", ">序号", "对象", "项目", "采集人", ">原分", ">计分", "说明"}
+               : std::vector<std::string>{"date", ">seq", "subject", "item", "scorer", ">points", ">counted", "why"});
+  for (const auto& r : f->events) {
+    const auto& e = *r.record;
+    bool award = e.type == ledger::RecordType::kAward;
+    std::string what;
+    if (award) {
+      const rules::Item* item = rules.FindItem(e.item);
+      what = e.item + " " + (item ? item->name : "");
+      if (e.qty != 1) what += " ×" + std::to_string(e.qty) + (item && item->unit ? *item->unit : "");
+    } else {
+      const rules::Reward* reward = rules.FindReward(e.reward);
+      what = std::string(w("redeem ", "兑换 ")) + e.reward + " " + (reward ? reward->name : "") + " ×" + std::to_string(e.qty);
+    }
+    std::string why = Why(r, m, rules, w);
+    if (e.recorded.LocalDate() > p.period.LastDay()) {
+      why += std::string(w("; recorded late on ", "；补录于 ")) + e.recorded.LocalDate().ToString();
+    }
+    t.AddRow({e.date.ToString(), std::to_string(e.sequence), subject_name(award ? e.subject : e.household), what,
+              scorer_name(e.scorer), (award ? r.raw : -r.raw).ToSignedString(),
+              (award ? r.counted : -r.counted).ToSignedString(), why});
+  }
+  if (t.empty()) {
+    std::cout << w("No records in this period.\n", "本期没有记录。\n");
+  } else {
+    t.Print(std::cout);
+  }
+  std::cout << '\n';
+  for (const auto& b : rules.bonuses) {
+    bool fired = engine::EvaluateCondition(*b.when, f->bonus_context);
+    std::cout << w("Bonus ", "加分 ") << b.code << " " << b.name << " " << b.points.ToSignedString() << ": "
+              << (fired ? w("given", "获得") : w("not given", "未获得")) << " — "
+              << engine::DescribeCondition(*b.when, f->bonus_context) << '\n';
+  }
+  std::cout << '\n'
+            << w("carried ", "上期结转 ") << f->carried.ToString() << w(" + base ", " + 底分 ") << f->base.ToString()
+            << w(" + members' points ", " + 个人积分 ") << f->person_points.ToString()
+            << w(" + household points ", " + 家庭积分 ") << f->household_points.ToString() << w(" + bonus ", " + 加分 ")
+            << f->bonus.ToString() << w(" − redeemed ", " − 兑换 ") << f->redeemed.ToString() << w(" = balance ", " = 余额 ")
+            << f->balance.ToString() << '\n'
+            << w("earned ", "本期得分 ") << f->earned.ToString() << w(", rank ", "，排名第 ") << f->rank
+            << w("", " 名") << w(", cleared at period end ", "，期末清零 ") << f->cleared.ToString()
+            << (f->vetoed ? w(", vetoed for titles this year", "，本年度一票否决") : "")
+            << (f->titles.empty() ? "" : std::string(w(", titles: ", "，称号：")) + f->titles[0]) << '\n';
+  return 0;
+}
+
+}  // namespace jifen::cli

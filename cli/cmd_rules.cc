@@ -1,0 +1,91 @@
+// check, fmt, rules adopt.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "engine/admission.h"
+#include "grammar/diagnostic.h"
+#include "grammar/format.h"
+#include "grammar/parser.h"
+
+namespace jifen::cli {
+namespace {
+
+rules::MessageLanguage MessageLanguageOf(const Globals& g) {
+  if (g.lang == "zh") return rules::MessageLanguage::kChinese;
+  if (g.lang == "en") return rules::MessageLanguage::kEnglish;
+  return rules::MessageLanguage::kAuto;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidInput(path + ": cannot read");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+int RunCheck(const Globals& g, const std::vector<std::string>& files) {
+  int rc = 0;
+  for (const std::string& file : files) {
+    auto outcome = rules::ParseRulesFile(file, MessageLanguageOf(g));
+    for (const auto& d : outcome.diagnostics) std::cerr << rules::FormatDiagnostic(d);
+    if (!outcome.rules) {
+      rc = 1;
+      continue;
+    }
+    const rules::RuleFile& r = *outcome.rules;
+    std::cout << file << ": ok — " << r.village.name << " (" << r.village.code << "), " << r.categories.size()
+              << " categories, " << r.items.size() << " items, " << r.rewards.size() << " rewards, "
+              << r.titles.size() << " titles, " << r.bonuses.size() << " bonuses\n";
+  }
+  return rc;
+}
+
+int RunFmt(const Globals& g, const std::string& file, const std::string& keywords) {
+  auto text = ReadFile(file);
+  if (!text.ok()) return Fail(text.status());
+  std::optional<rules::Language> language;
+  if (keywords == "zh") language = rules::Language::kChinese;
+  if (keywords == "en") language = rules::Language::kEnglish;
+  auto outcome = rules::FormatRulesText(*text, file, language);
+  for (const auto& d : outcome.diagnostics) std::cerr << rules::FormatDiagnostic(d);
+  if (!outcome.text) return 1;
+  std::cout << *outcome.text;
+  return 0;
+}
+
+int RunAdopt(const Globals& g, const std::string& file, const std::string& effective,
+             const std::string& approved_by, const std::optional<std::string>& recorded) {
+  auto text = ReadFile(file);
+  if (!text.ok()) return Fail(text.status());
+  engine::AdoptRequest request;
+  request.file = file;
+  request.text = std::move(*text);
+  request.approved_by = approved_by;
+  auto date = Date::Parse(effective);
+  if (!date) return Fail(Status::Usage("--effective " + effective + ": not a date (write YYYY-MM-DD)"));
+  request.effective = *date;
+  if (recorded) {
+    auto t = Timestamp::Parse(*recorded);
+    if (!t) return Fail(Status::Usage("--recorded " + *recorded + ": not an RFC 3339 time"));
+    request.recorded = *t;
+  }
+  auto ledger = ledger::Ledger::Open(g.ledger_dir, true);
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto report = engine::AdoptRules(**ledger, request, Timestamp::Now());
+  if (!report.ok()) {
+    // Rule diagnostics arrive formatted already.
+    std::cerr << report.status().message();
+    if (report.status().message().back() != '\n') std::cerr << '\n';
+    return report.status().code() == Status::Code::kCorruption ? 3 : 1;
+  }
+  std::cout << "adopted " << file << " for village " << report->village << " from " << effective << " (sha256 "
+            << report->sha256 << ", sequence " << report->sequence << ")\n";
+  return 0;
+}
+
+}  // namespace jifen::cli

@@ -1,0 +1,181 @@
+// score, annual, explain, distribute: the replayed figures.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/annual.h"
+#include "engine/replay.h"
+
+namespace jifen::cli {
+namespace {
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+std::string HouseholdName(const engine::VillageModel& m, const std::string& code) {
+  auto it = m.households.find(code);
+  return it == m.households.end() ? "" : it->second.name;
+}
+
+void PrintRulesLine(const engine::Adoption& a, bool zh) {
+  std::cout << (zh ? "规则版本 " : "rules ") << a.sha256.substr(0, 12) << (zh ? "（生效 " : " (effective ")
+            << a.effective.ToString() << (a.approved_by.empty() ? "" : (zh ? "，通过：" : ", approved by ") + a.approved_by)
+            << (zh ? "）\n" : ")\n");
+}
+
+}  // namespace
+
+int RunScore(const Globals& g, const std::string& village, const std::string& period_text,
+             const std::optional<std::string>& as_of) {
+  auto period = ParsePeriodArg(period_text);
+  if (!period.ok()) return Fail(period.status());
+  auto loaded = LoadVillageForPeriods(g, village, *period, *period, as_of);
+  if (!loaded.ok()) return Fail(loaded.status());
+  const engine::VillageModel& m = loaded->model;
+  auto figures = engine::Replay(m, *period, *period);
+  if (!figures.ok()) return Fail(figures.status());
+  const engine::PeriodFigures& p = figures->back();
+  const rules::RuleFile& rules = *p.adoption->rules;
+  if (g.format == Format::kJson) {
+    Json households = Json::array();
+    for (const auto& f : p.households) {
+      households.push_back({{"household", f.household},
+                            {"name", HouseholdName(m, f.household)},
+                            {"rank", f.rank},
+                            {"earned", JsonPoints(f.earned)},
+                            {"redeemed", JsonPoints(f.redeemed)},
+                            {"balance", JsonPoints(f.balance)},
+                            {"cleared", JsonPoints(f.cleared)},
+                            {"carried", JsonPoints(f.carried)},
+                            {"base", JsonPoints(f.base)},
+                            {"person_points", JsonPoints(f.person_points)},
+                            {"household_points", JsonPoints(f.household_points)},
+                            {"bonus", JsonPoints(f.bonus)},
+                            {"members", f.members},
+                            {"vetoed", f.vetoed},
+                            {"titles", f.titles}});
+    }
+    Json j{{"village", village}, {"period", p.period.ToString()}, {"rules_sha256", p.adoption->sha256}};
+    if (as_of) j["as_of"] = *as_of;
+    j["households"] = std::move(households);
+    std::cout << j.dump() << '\n';
+    return 0;
+  }
+  bool zh = Chinese(g, rules);
+  Table t(zh ? std::vector<std::string>{">名次", "户号", "户名", ">得分", ">兑换", ">余额", ">清零", ">个人", ">家庭", ">加分", "否决", "称号"}
+             : std::vector<std::string>{">rank", "household", "name", ">earned", ">redeemed", ">balance", ">cleared",
+                                        ">person", ">household", ">bonus", "veto", "titles"});
+  for (const auto& f : p.households) {
+    t.AddRow({std::to_string(f.rank), f.household, HouseholdName(m, f.household), f.earned.ToString(),
+              f.redeemed.ToString(), f.balance.ToString(), f.cleared.ToString(), f.person_points.ToString(),
+              f.household_points.ToString(), f.bonus.ToString(), f.vetoed ? (zh ? "是" : "yes") : "",
+              Join(f.titles, " ")});
+  }
+  if (g.format == Format::kCsv) {
+    t.PrintCsv(std::cout);
+    return 0;
+  }
+  std::cout << rules.village.name << " (" << village << ") " << p.period.ToString() << (zh ? " 积分排名" : " ranking")
+            << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n';
+  PrintRulesLine(*p.adoption, zh);
+  std::cout << '\n';
+  t.Print(std::cout);
+  return 0;
+}
+
+int RunAnnual(const Globals& g, const std::string& village, int year, const std::optional<std::string>& as_of) {
+  Period jan{PeriodKind::kMonth, year, 1}, dec{PeriodKind::kMonth, year, 12};
+  auto loaded = LoadVillageForPeriods(g, village, jan, dec, as_of);
+  if (!loaded.ok()) return Fail(loaded.status());
+  auto annual = engine::ComputeAnnual(loaded->model, year);
+  if (!annual.ok()) return Fail(annual.status());
+  const engine::VillageModel& m = loaded->model;
+  if (g.format == Format::kJson) {
+    Json households = Json::array();
+    for (const auto& a : annual->households) {
+      households.push_back({{"household", a.household},
+                            {"name", HouseholdName(m, a.household)},
+                            {"rank", a.rank},
+                            {"periods", a.periods},
+                            {"total", JsonPoints(a.total)},
+                            {"annual", JsonPoints(a.annual)},
+                            {"vetoed", a.vetoed},
+                            {"titles", a.titles}});
+    }
+    Json j{{"village", village}, {"year", year}, {"rules_sha256", annual->adoption->sha256}};
+    if (as_of) j["as_of"] = *as_of;
+    j["households"] = std::move(households);
+    std::cout << j.dump() << '\n';
+    return 0;
+  }
+  const rules::RuleFile& rules = *annual->adoption->rules;
+  bool zh = Chinese(g, rules);
+  bool mean = rules.village.annual == rules::AnnualBy::kMean;
+  Table t(zh ? std::vector<std::string>{">名次", "户号", "户名", ">期数", ">合计", mean ? ">平均" : ">年度", "否决", "称号"}
+             : std::vector<std::string>{">rank", "household", "name", ">periods", ">total", mean ? ">mean" : ">annual",
+                                        "veto", "titles"});
+  for (const auto& a : annual->households) {
+    t.AddRow({std::to_string(a.rank), a.household, HouseholdName(m, a.household), std::to_string(a.periods),
+              a.total.ToString(), a.annual.ToString(), a.vetoed ? (zh ? "是" : "yes") : "", Join(a.titles, " ")});
+  }
+  if (g.format == Format::kCsv) {
+    t.PrintCsv(std::cout);
+    return 0;
+  }
+  std::cout << rules.village.name << " (" << village << ") " << year << (zh ? " 年度评比" : " annual evaluation")
+            << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n';
+  PrintRulesLine(*annual->adoption, zh);
+  std::cout << '\n';
+  t.Print(std::cout);
+  return 0;
+}
+
+int RunDistribute(const Globals& g, const std::string& village, int year, const std::string& amount_text,
+                  const std::optional<std::string>& as_of) {
+  auto amount = Points::Parse(amount_text);
+  if (!amount || *amount < Points()) {
+    return Fail(Status::Usage("--amount " + amount_text + ": not an amount of yuan (at most 2 decimals)"));
+  }
+  Period jan{PeriodKind::kMonth, year, 1}, dec{PeriodKind::kMonth, year, 12};
+  auto loaded = LoadVillageForPeriods(g, village, jan, dec, as_of);
+  if (!loaded.ok()) return Fail(loaded.status());
+  auto annual = engine::ComputeAnnual(loaded->model, year);
+  if (!annual.ok()) return Fail(annual.status());
+  auto parts = engine::Distribute(loaded->model, *annual, amount->cents());
+  if (!parts.ok()) return Fail(parts.status());
+  const rules::RuleFile& rules = *annual->adoption->rules;
+  auto yuan = [](int64_t fen) { return Points::FromCents(fen); };
+  if (g.format == Format::kJson) {
+    Json households = Json::array();
+    for (const auto& p : *parts) {
+      households.push_back({{"household", p.household}, {"shares", p.shares}, {"annual", JsonPoints(p.annual)},
+                            {"by_shares", JsonPoints(yuan(p.shares_fen))}, {"by_points", JsonPoints(yuan(p.points_fen))},
+                            {"amount", JsonPoints(yuan(p.total_fen))}});
+    }
+    Json j{{"village", village}, {"year", year}, {"amount", JsonPoints(*amount)},
+           {"shares_percent", rules.dividend->shares_percent}, {"points_percent", rules.dividend->points_percent},
+           {"households", households}};
+    std::cout << j.dump() << '\n';
+    return 0;
+  }
+  bool zh = Chinese(g, rules);
+  Table t(zh ? std::vector<std::string>{"户号", "户名", ">股份", ">年度积分", ">按股(元)", ">按分(元)", ">合计(元)"}
+             : std::vector<std::string>{"household", "name", ">shares", ">annual", ">by shares", ">by points", ">amount"});
+  for (const auto& p : *parts) {
+    t.AddRow({p.household, HouseholdName(loaded->model, p.household), std::to_string(p.shares), p.annual.ToString(),
+              yuan(p.shares_fen).ToString(), yuan(p.points_fen).ToString(), yuan(p.total_fen).ToString()});
+  }
+  if (g.format == Format::kCsv) {
+    t.PrintCsv(std::cout);
+    return 0;
+  }
+  std::cout << rules.village.name << " (" << village << ") " << year << (zh ? " 股份+积分分红 " : " dividend ")
+            << amount->ToString() << (zh ? " 元（股份 " : " yuan (shares ") << rules.dividend->shares_percent
+            << "%, " << (zh ? "积分 " : "points ") << rules.dividend->points_percent << "%)\n\n";
+  t.Print(std::cout);
+  return 0;
+}
+
+}  // namespace jifen::cli

@@ -1,0 +1,163 @@
+// simulate and demo: a sample township ledger from the bundled village rule files, and a tour of
+// what jifen does with it.
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/replay.h"
+#include "engine/simulate.h"
+
+#ifndef JIFEN_SOURCE_DIR
+#define JIFEN_SOURCE_DIR "."
+#endif
+
+namespace jifen::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The bundled rule files: those of the source tree, else ./villages.
+std::string DefaultVillagesDir() {
+  std::string bundled = JIFEN_SOURCE_DIR "/villages";
+  std::error_code ec;
+  return fs::is_directory(bundled, ec) ? bundled : "villages";
+}
+
+void PrintProgress(const std::string& line) { std::cerr << "jifen simulate: " << line << '\n'; }
+
+// Removes an earlier demo ledger, but only a directory holding nothing but LMDB's two files.
+Status RemoveOldLedger(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return Status::Ok();
+  if (!fs::is_directory(dir, ec)) return Status::Usage(dir + ": exists and is not a ledger directory");
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name != "data.mdb" && name != "lock.mdb") {
+      return Status::Usage(dir + ": holds " + name + ", not only a ledger; refusing to replace it");
+    }
+  }
+  fs::remove_all(dir, ec);
+  if (ec) return Status::IOError(dir + ": cannot remove: " + ec.message());
+  return Status::Ok();
+}
+
+void Heading(const std::string& title, const std::string& command) {
+  std::cout << "\n━━ " << title << " ━━\n$ " << command << "\n\n" << std::flush;
+}
+
+// The household ranked first in `village` for `period` (empty if none).
+std::string TopHousehold(const Globals& g, const std::string& village, Period period) {
+  auto loaded = LoadVillageForPeriods(g, village, period, period, std::nullopt);
+  if (!loaded.ok()) return "";
+  auto figures = engine::Replay(loaded->model, period, period);
+  if (!figures.ok() || figures->back().households.empty()) return "";
+  return figures->back().households.front().household;
+}
+
+}  // namespace
+
+int RunSimulate(const Globals& g, int villages, int households, int year, uint64_t seed,
+                const std::string& villages_dir) {
+  auto ledger = ledger::Ledger::Open(g.ledger_dir, true);
+  if (!ledger.ok()) return Fail(ledger.status());
+  engine::SimulateOptions options;
+  options.villages = villages;
+  options.households = households;
+  options.year = year;
+  options.seed = seed;
+  options.villages_dir = villages_dir.empty() ? DefaultVillagesDir() : villages_dir;
+  options.progress = PrintProgress;
+  auto summary = engine::Simulate(**ledger, options);
+  if (!summary.ok()) return Fail(summary.status());
+  std::cout << engine::DescribeSimulation(*summary) << "\nLedger: " << g.ledger_dir << '\n';
+  return 0;
+}
+
+int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, const std::string& villages_dir) {
+  Globals demo = g;
+  demo.format = Format::kTable;
+  demo.ledger_dir = ledger_given ? g.ledger_dir : (fs::path(out_dir) / "ledger").string();
+  const std::string& dir = demo.ledger_dir;
+  if (Status s = RemoveOldLedger(dir); !s.ok()) return Fail(s);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Fail(Status::IOError(dir + ": cannot create: " + ec.message()));
+
+  engine::SimulateOptions options;
+  options.villages_dir = villages_dir.empty() ? DefaultVillagesDir() : villages_dir;
+  options.villages = 0;
+  for (const auto& entry : fs::directory_iterator(options.villages_dir, ec)) {
+    if (entry.path().extension() == ".rules") ++options.villages;
+  }
+  if (options.villages == 0) return Fail(Status::InvalidInput(options.villages_dir + ": no .rules files"));
+  options.households = 40;
+  options.year = 2022;
+  options.seed = 1;
+  const std::string at_ledger = " --ledger " + dir;
+  Heading("1. A township's year, simulated from " + options.villages_dir,
+          "jifen simulate --villages " + std::to_string(options.villages) + " --households 40 --year 2022 --seed 1" + at_ledger);
+  engine::SimulateSummary summary;
+  {
+    auto ledger = ledger::Ledger::Open(dir, true);
+    if (!ledger.ok()) return Fail(ledger.status());
+    auto simulated = engine::Simulate(**ledger, options);
+    if (!simulated.ok()) return Fail(simulated.status());
+    summary = std::move(*simulated);
+  }
+  std::cout << engine::DescribeSimulation(summary) << '\n';
+
+  // The tour follows a village with a monthly ranking and a dividend when there is one.
+  const engine::SimulatedVillage* v = &summary.villages.front();
+  for (const auto& candidate : summary.villages) {
+    if (candidate.period == PeriodKind::kMonth && candidate.dividend) {
+      v = &candidate;
+      break;
+    }
+  }
+  Period month{PeriodKind::kMonth, summary.year, 6};
+  Period period = v->period == PeriodKind::kMonth ? month : Period::Containing(month.FirstDay(), v->period);
+  std::string village = v->code, year = std::to_string(summary.year), p = period.ToString();
+
+  Heading("2. Every record is chained by SHA-256: recompute the chain", "jifen verify" + at_ledger);
+  int rc = RunVerify(demo);
+  if (rc != 0) return rc;
+
+  Heading("3. " + v->name + " (" + village + "): the ranking posted for " + p + " (张榜公示)",
+          "jifen score --village " + village + " --period " + p + at_ledger);
+  if ((rc = RunScore(demo, village, p, std::nullopt)) != 0) return rc;
+
+  Heading("4. The year's evaluation and titles (年评比)", "jifen annual --village " + village + " --year " + year + at_ledger);
+  if ((rc = RunAnnual(demo, village, summary.year, std::nullopt)) != 0) return rc;
+
+  std::string top = TopHousehold(demo, village, period);
+  if (!top.empty()) {
+    Heading("5. Why the first household scored what it did",
+            "jifen explain --village " + village + " --period " + p + " --household " + top + at_ledger);
+    if ((rc = RunExplain(demo, village, p, top, std::nullopt)) != 0) return rc;
+  }
+
+  if (v->dividend) {
+    Heading("6. The collective's income paid out on shares + points (股份+积分)",
+            "jifen distribute --village " + village + " --year " + year + " --amount 100000" + at_ledger);
+    if ((rc = RunDistribute(demo, village, summary.year, "100000", std::nullopt)) != 0) return rc;
+  }
+
+  std::cout << "\n━━ Go further ━━\n"
+            << "  jifen score --village " << village << " --period " << p << " --as-of " << p << "-20" << at_ledger
+            << "    # the ranking as anyone could see it then\n"
+            << "  jifen score --village " << village << " --period " << p << " --format json" << at_ledger << '\n'
+            << "  jifen log --village " << village << at_ledger << " | head    # the records, as JSON Lines\n";
+  for (const auto& other : summary.villages) {
+    if (&other == v) continue;
+    Period q = other.period == PeriodKind::kMonth ? month : Period::Containing(month.FirstDay(), other.period);
+    std::cout << "  jifen score --village " << other.code << " --period " << q.ToString() << at_ledger << "    # "
+              << other.name << '\n';
+  }
+  if (!summary.favouring_scorer.empty()) {
+    std::cout << "  (the simulation planted a scorer, " << summary.favouring_village << "/" << summary.favouring_scorer
+              << ", who favours a few households: can you find them?)\n";
+  }
+  return 0;
+}
+
+}  // namespace jifen::cli

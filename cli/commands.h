@@ -1,0 +1,71 @@
+// The subcommands of `jifen` (SPEC.md §5). Each Run* function prints its results to stdout and
+// its diagnostics to stderr and returns the exit code: 0 success, 1 invalid input (nothing
+// written), 2 usage error, 3 integrity failure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/output.h"
+#include "engine/audit.h"
+#include "engine/model.h"
+#include "ledger/ledger.h"
+#include "util/status.h"
+
+namespace jifen::cli {
+
+struct Globals {
+  std::string ledger_dir = "ledger";
+  Format format = Format::kTable;
+  std::string lang;  // "", "en" or "zh": the language of messages and headers
+};
+
+// Maps a Status to the exit code of SPEC.md §5 and prints its message.
+int Fail(const Status& status);
+
+// Opens the ledger for reading and loads `village` for replaying `first`..`last` as of `as_of`.
+struct Loaded {
+  std::unique_ptr<ledger::Ledger> ledger;
+  std::unique_ptr<ledger::Reader> reader;
+  engine::VillageModel model;
+};
+Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& village, Period first, Period last,
+                                     const std::optional<std::string>& as_of);
+// Parses a period for `village` or says how to write one.
+Result<Period> ParsePeriodArg(const std::string& text);
+Result<std::optional<Timestamp>> ParseAsOfArg(const std::optional<std::string>& text);
+// True when output should be in Chinese for these rules (or per --lang).
+bool Chinese(const Globals& g, const rules::RuleFile& rules);
+
+int RunCheck(const Globals& g, const std::vector<std::string>& files);
+int RunFmt(const Globals& g, const std::string& file, const std::string& keywords);
+int RunAdopt(const Globals& g, const std::string& file, const std::string& effective,
+             const std::string& approved_by, const std::optional<std::string>& recorded);
+int RunImport(const Globals& g, const std::vector<std::string>& files);
+int RunVerify(const Globals& g);
+int RunLog(const Globals& g, const std::string& village, uint64_t from);
+int RunScore(const Globals& g, const std::string& village, const std::string& period,
+             const std::optional<std::string>& as_of);
+int RunAnnual(const Globals& g, const std::string& village, int year, const std::optional<std::string>& as_of);
+int RunExplain(const Globals& g, const std::string& village, const std::string& period,
+               const std::string& household, const std::optional<std::string>& as_of);
+int RunDistribute(const Globals& g, const std::string& village, int year, const std::string& amount,
+                  const std::optional<std::string>& as_of);
+// Fills the (empty) ledger with a simulated township from `villages_dir` (empty: the bundled one).
+int RunSimulate(const Globals& g, int villages, int households, int year, uint64_t seed,
+                const std::string& villages_dir);
+// Simulates the bundled villages into a fresh demo ledger (under `out_dir` unless --ledger was
+// given) and runs the main commands on it.
+int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, const std::string& villages_dir);
+
+// audit, compare, whatif (docs/AUDIT.md). Exactly one of `period` (non-empty) and `year` (non-0).
+Result<engine::Window> ParseWindowArgs(const std::string& period, int year);
+// `concentration`: the lift threshold (empty: the default, 3). Exit 3 when the chain is broken.
+int RunAudit(const Globals& g, const std::string& village, const std::string& period, int year,
+             const std::optional<std::string>& as_of, const std::string& concentration);
+int RunCompare(const Globals& g, const std::string& period, int year, const std::optional<std::string>& as_of);
+int RunWhatIf(const Globals& g, const std::string& village, const std::string& rules_file, const std::string& period,
+              int year, const std::optional<std::string>& as_of);
+
+}  // namespace jifen::cli

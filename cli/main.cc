@@ -1,0 +1,164 @@
+// jifen: the command line (SPEC.md §5). Parses arguments with CLI11 and hands each subcommand to
+// its Run* function; every exit code means one thing (commands.h).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <optional>
+
+#include "cli/commands.h"
+
+namespace {
+
+using jifen::cli::Format;
+using jifen::cli::Globals;
+
+// Options that every subcommand accepts after its name too (`jifen score --ledger L ...`).
+void AddGlobals(CLI::App& app, Globals& g) {
+  app.add_option("--ledger", g.ledger_dir, "ledger directory (default ./ledger)");
+  app.add_option("--format", g.format, "output: table, json or csv")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}, {"csv", Format::kCsv}}));
+  app.add_option("--lang", g.lang, "messages and headers: zh or en (default: the rule file's language)")
+      ->check(CLI::IsMember({"zh", "en"}));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"jifen 积分 — points schemes (积分制) for villages: rules, ledger, replay, audit"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "every subcommand's help");
+  Globals g;
+  AddGlobals(app, g);
+  int rc = 0;
+
+  std::vector<std::string> check_files;
+  auto* check = app.add_subcommand("check", "validate rule files and print diagnostics\n  example: jifen check villages/*.rules");
+  check->add_option("files", check_files, "rule files")->required()->check(CLI::ExistingFile);
+  check->callback([&] { rc = jifen::cli::RunCheck(g, check_files); });
+
+  std::string fmt_file, fmt_keywords;
+  auto* fmt = app.add_subcommand("fmt", "print a rule file in canonical layout\n  example: jifen fmt villages/shuangyangshu.rules --keywords zh");
+  fmt->add_option("file", fmt_file, "rule file")->required()->check(CLI::ExistingFile);
+  fmt->add_option("--keywords", fmt_keywords, "translate keywords: zh or en")->check(CLI::IsMember({"zh", "en"}));
+  fmt->callback([&] { rc = jifen::cli::RunFmt(g, fmt_file, fmt_keywords); });
+
+  auto* rules = app.add_subcommand("rules", "rule versions of the ledger");
+  rules->require_subcommand(1);
+  std::string adopt_file, adopt_effective, adopt_by;
+  std::optional<std::string> adopt_recorded;
+  auto* adopt = rules->add_subcommand("adopt", "adopt a rule file for its village from an effective date\n"
+                                                "  example: jifen rules adopt villages/shuangyangshu.rules --effective 2022-01-01 --approved-by 村民代表大会");
+  adopt->add_option("file", adopt_file, "rule file")->required()->check(CLI::ExistingFile);
+  adopt->add_option("--effective", adopt_effective, "first day of a period, YYYY-MM-DD")->required();
+  adopt->add_option("--approved-by", adopt_by, "who approved it (e.g. 村民代表大会 2021-12-20)");
+  adopt->add_option("--recorded", adopt_recorded, "recorded time for historical imports (RFC 3339)");
+  adopt->callback([&] { rc = jifen::cli::RunAdopt(g, adopt_file, adopt_effective, adopt_by, adopt_recorded); });
+
+  std::vector<std::string> import_files;
+  auto* import = app.add_subcommand("import", "append records (.jsonl or .csv), all or nothing\n  example: jifen import 2022-03.jsonl");
+  import->add_option("files", import_files, "record files")->required()->check(CLI::ExistingFile);
+  import->callback([&] { rc = jifen::cli::RunImport(g, import_files); });
+
+  auto* verify = app.add_subcommand("verify", "recompute the hash chain of the whole ledger\n  example: jifen verify");
+  verify->callback([&] { rc = jifen::cli::RunVerify(g); });
+
+  std::string log_village;
+  uint64_t log_from = 1;
+  auto* log = app.add_subcommand("log", "print records as JSON Lines (the import form)\n  example: jifen log --village SYS > sys.jsonl");
+  log->add_option("--village", log_village, "only this village");
+  log->add_option("--from", log_from, "first sequence number");
+  log->callback([&] { rc = jifen::cli::RunLog(g, log_village, log_from); });
+
+  std::string village, period, household, amount;
+  int year = 0;
+  std::optional<std::string> as_of;
+  auto add_as_of = [&](CLI::App* sub) {
+    sub->add_option("--as-of", as_of, "see only records recorded at or before this time (RFC 3339 or a date)");
+  };
+  auto* score = app.add_subcommand("score", "period figures of every household\n  example: jifen score --village SYS --period 2022-03");
+  score->add_option("--village", village, "village code")->required();
+  score->add_option("--period", period, "YYYY-MM or YYYY-Qn")->required();
+  add_as_of(score);
+  score->callback([&] { rc = jifen::cli::RunScore(g, village, period, as_of); });
+
+  auto* annual = app.add_subcommand("annual", "annual figures and titles\n  example: jifen annual --village SYS --year 2022");
+  annual->add_option("--village", village, "village code")->required();
+  annual->add_option("--year", year, "YYYY")->required()->check(CLI::Range(1, 9999));
+  add_as_of(annual);
+  annual->callback([&] { rc = jifen::cli::RunAnnual(g, village, year, as_of); });
+
+  auto* explain = app.add_subcommand("explain", "every record behind a household's figures\n  example: jifen explain --village SYS --period 2022-03 --household H01");
+  explain->add_option("--village", village, "village code")->required();
+  explain->add_option("--period", period, "YYYY-MM or YYYY-Qn")->required();
+  explain->add_option("--household", household, "household code")->required();
+  add_as_of(explain);
+  explain->callback([&] { rc = jifen::cli::RunExplain(g, village, period, household, as_of); });
+
+  auto* distribute = app.add_subcommand("distribute", "shares + points dividend of a year\n  example: jifen distribute --village SYS --year 2022 --amount 100000");
+  distribute->add_option("--village", village, "village code")->required();
+  distribute->add_option("--year", year, "YYYY")->required()->check(CLI::Range(1, 9999));
+  distribute->add_option("--amount", amount, "amount in yuan, at most 2 decimals")->required();
+  add_as_of(distribute);
+  distribute->callback([&] { rc = jifen::cli::RunDistribute(g, village, year, amount, as_of); });
+
+  std::string concentration, whatif_rules;
+  auto add_window = [&](CLI::App* sub) {
+    auto* p = sub->add_option("--period", period, "YYYY-MM or YYYY-Qn");
+    auto* y = sub->add_option("--year", year, "YYYY: every period of the year")->check(CLI::Range(1, 9999));
+    p->excludes(y);
+  };
+  auto* audit = app.add_subcommand("audit", "fairness report: self-scoring, scorer concentration, late and back-dated records, "
+                                            "revocations, overdrawn redemptions, chain state\n"
+                                            "  example: jifen audit --village SYS --year 2022 --format json");
+  audit->add_option("--village", village, "village code")->required();
+  add_window(audit);
+  add_as_of(audit);
+  audit->add_option("--concentration", concentration, "lift threshold for scorer concentration (default 3)");
+  audit->callback([&] { rc = jifen::cli::RunAudit(g, village, period, year, as_of, concentration); });
+
+  auto* compare = app.add_subcommand("compare", "the villages of the ledger side by side\n"
+                                                "  example: jifen compare --period 2022-03");
+  add_window(compare);
+  add_as_of(compare);
+  compare->callback([&] { rc = jifen::cli::RunCompare(g, period, year, as_of); });
+
+  auto* whatif = app.add_subcommand("whatif", "replay a period or year under a proposed rule file, without adopting it\n"
+                                              "  example: jifen whatif --village SYS --rules proposal.rules --period 2022-03");
+  whatif->add_option("--village", village, "village code")->required();
+  whatif->add_option("--rules", whatif_rules, "the proposed rule file")->required()->check(CLI::ExistingFile);
+  add_window(whatif);
+  add_as_of(whatif);
+  whatif->callback([&] { rc = jifen::cli::RunWhatIf(g, village, whatif_rules, period, year, as_of); });
+
+  int sim_villages = 4, sim_households = 40, sim_year = 2022;
+  uint64_t sim_seed = 1;
+  std::string villages_dir, demo_out = "demo";
+  auto* simulate = app.add_subcommand("simulate", "fill a new ledger with a simulated township (deterministic)\n"
+                                                  "  example: jifen simulate --villages 8 --households 100 --year 2022 --seed 7 --ledger sim");
+  simulate->add_option("--villages", sim_villages, "villages (rule files are cycled, then cloned)")->check(CLI::Range(1, 500));
+  simulate->add_option("--households", sim_households, "households per village")->check(CLI::Range(1, 99999));
+  simulate->add_option("--year", sim_year, "YYYY")->check(CLI::Range(1971, 9000));
+  simulate->add_option("--seed", sim_seed, "random seed: the same arguments give the same ledger");
+  simulate->add_option("--villages-dir", villages_dir, "rule files to simulate (default: the bundled villages/)");
+  simulate->callback([&] { rc = jifen::cli::RunSimulate(g, sim_villages, sim_households, sim_year, sim_seed, villages_dir); });
+
+  auto* demo = app.add_subcommand("demo", "simulate the bundled villages into a fresh ledger and show what jifen does\n"
+                                          "  example: jifen demo --out /tmp/demo");
+  demo->add_option("--out", demo_out, "output directory (default ./demo; the ledger goes to OUT/ledger)");
+  demo->add_option("--villages-dir", villages_dir, "rule files to simulate (default: the bundled villages/)");
+
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) AddGlobals(*sub, g);
+  AddGlobals(*adopt, g);
+  demo->callback([&] {
+    bool ledger_given = app.get_option("--ledger")->count() > 0 || demo->get_option("--ledger")->count() > 0;
+    rc = jifen::cli::RunDemo(g, demo_out, ledger_given, villages_dir);
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return rc;
+}

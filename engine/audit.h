@@ -1,0 +1,167 @@
+// The fairness audit of a village (SPEC.md §5 `audit`, docs/AUDIT.md): self-scoring, scorer
+// concentration, late and back-dated records, revocations, redemptions overdrawn by later
+// revocations, the rule versions in force and the state of the hash chain. Every finding names
+// the ledger records behind it. The audit never prints; cli/cmd_audit.cc does.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/replay.h"
+#include "ledger/ledger.h"
+
+namespace jifen::engine {
+
+// What a report covers: one period, or every period of a calendar year.
+struct Window {
+  std::optional<Period> period;
+  std::optional<int> year;
+  // For `period`: take the periods that cover its days under the village's rules instead (a
+  // month asked of a quarterly village gives its quarter, a quarter of a monthly one 3 months).
+  bool covering = false;
+};
+
+// The first and last periods of `window` under the rules in force (a year: PeriodsOfYear).
+Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model, const Window& window);
+
+// A village loaded as of `max_sequence` with every event that replay of its window needs.
+struct WindowModel {
+  VillageModel model;
+  Period first, last;
+};
+Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village, uint64_t max_sequence,
+                               const Window& window);
+
+// True when `result` (an award) was recorded by a scorer whose linked person belonged, on the
+// award's date, to the household the award counts for.
+bool IsSelfScored(const VillageModel& model, const EventResult& result);
+// Days between the last day of `period` and the day `record` was recorded (in its own offset);
+// 0 or less when it was recorded in time.
+int DaysLate(const ledger::Record& record, const Period& period);
+
+// One ledger record as a finding cites it.
+struct RecordRef {
+  uint64_t sequence = 0;
+  std::string type;       // "award", "redeem", "revoke"
+  std::string id;         // award/redeem id; the target id for a revoke
+  Date date;              // event date (award/redeem); unset for a revoke
+  Timestamp recorded;
+  std::string scorer;
+  std::string subject;    // award: person or household; redeem: household
+  std::string household;  // the household it counts for
+  std::string code;       // item or reward
+  Points raw;             // award: item points x qty; redeem: cost x qty (0 when unknown)
+  Points counted;         // what reaches the figures now (0 when revoked or capped away)
+  bool revoked = false;
+  std::string reason;     // revoke: why
+};
+
+struct SelfScoringFinding {
+  RecordRef award;
+  std::string scorer_person;  // the scorer's linked person, a member of award.household
+};
+
+// A scorer whose positive points went disproportionately to one household compared with how the
+// other scorers' points went (docs/AUDIT.md "Concentration").
+struct ConcentrationFinding {
+  std::string scorer;
+  int scorer_awards = 0;           // the scorer's positive counted awards in the window
+  Points scorer_points;            // and their points
+  std::string household;
+  int household_awards = 0;        // of those, the awards to this household
+  Points household_points;         // and their points
+  Points household_points_others;  // the other scorers' positive points to this household
+  Points points_others;            // the other scorers' positive points in the window
+  double share = 0;                // household_points / scorer_points
+  // share / (household_points_others / points_others); nullopt when no other scorer gave the
+  // household positive points (the lift is infinite).
+  std::optional<double> lift;
+  std::vector<RecordRef> awards;
+};
+
+struct LateFinding {
+  RecordRef record;
+  Period period;
+  int days_late = 0;
+  std::optional<int32_t> late_days_max;  // the rules' `late` limit
+};
+
+// A household whose published figures (as of the end of the period's last day) differ now.
+struct BackdatedFinding {
+  Period period;
+  Timestamp published;  // the moment the figures are compared as of
+  std::string household;
+  std::optional<Points> earned_then;  // unset: the household had no figures then
+  Points earned_now;
+  int rank_then = 0, rank_now = 0;
+  std::vector<std::string> titles_then, titles_now;
+  std::vector<RecordRef> records;  // its records recorded after `published` (events, revokes)
+};
+
+struct RevocationFinding {
+  RecordRef revoke;  // sequence, scorer, recorded, reason
+  RecordRef target;
+};
+
+struct OverdrawnFinding {
+  RecordRef redemption;
+  Period period;
+  Points balance_after;          // the household's running balance just after it, replayed now
+  std::vector<RecordRef> causes;  // later-recorded revocations and back-dated negative awards
+};
+
+struct RulesVersion {
+  uint64_t sequence = 0;
+  std::string sha256;
+  Date effective;
+  Timestamp recorded;
+  std::string approved_by;
+  std::vector<Period> periods;  // the window's periods it governs
+};
+
+struct ChainState {
+  uint64_t records = 0;
+  std::string head;  // hex
+  bool ok = true;
+  std::optional<uint64_t> first_bad;
+  std::string reason;
+};
+
+struct AuditOptions {
+  Points lift_min = Points::FromWhole(3);  // --concentration
+  int scorer_awards_min = 5;     // a scorer needs this many positive counted awards in the window
+  int household_awards_min = 5;  // and this many to the household
+  int share_percent_min = 5;     // and to have given it this share of their positive points
+};
+
+struct AuditReport {
+  std::string village;
+  std::map<std::string, Scorer> scorers;        // the village's, for names and roles
+  std::map<std::string, Household> households;  // the village's, for names
+  std::shared_ptr<const rules::RuleFile> rules_in_force;  // at the window's end (names, language)
+  Period first, last;
+  uint64_t max_sequence = 0;
+  AuditOptions options;
+  std::vector<SelfScoringFinding> self_scoring;
+  std::vector<ConcentrationFinding> concentration;
+  std::vector<LateFinding> late;
+  std::vector<BackdatedFinding> backdated;
+  std::vector<RevocationFinding> revocations;
+  std::vector<OverdrawnFinding> overdrawn;
+  std::vector<RulesVersion> rules;
+  ChainState chain;
+  // Set when the chain is broken and the village could not be read because of it: the report
+  // then holds only `chain`.
+  std::string load_error;
+};
+
+// Audits `village` over `window` as of `as_of` (nullopt: everything recorded). Verifies the whole
+// chain first; a broken chain is reported in `chain` (ok false), not as an error. Errors: the
+// village is unknown, no rules are in force, the period kind is not the rules', or I/O.
+Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, const Window& window,
+                          const std::optional<Timestamp>& as_of, const AuditOptions& options = {});
+
+}  // namespace jifen::engine

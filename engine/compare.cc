@@ -1,0 +1,145 @@
+#include "engine/compare.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace jifen::engine {
+namespace {
+
+using ledger::Record;
+using ledger::RecordType;
+
+bool Counts(const EventResult& r) { return r.outcome == Outcome::kCounted || r.outcome == Outcome::kCapped; }
+
+double Share(int part, int whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / whole; }
+
+PointsRatio Ratio(int64_t num, int64_t den) { return den == 0 ? PointsRatio{0, 1} : PointsRatio{num, den}; }
+
+// Households, people, earned and their distribution.
+void SummarizeHouseholds(const std::vector<PeriodFigures>& periods, VillageComparison& c) {
+  std::map<std::string, int64_t> earned;
+  for (const PeriodFigures& p : periods) {
+    for (const HouseholdFigures& f : p.households) {
+      earned[f.household] += f.earned.cents();
+      c.earned += f.earned;
+      c.redeemed += f.redeemed;
+      c.cleared += f.cleared;
+    }
+  }
+  for (const HouseholdFigures& f : periods.back().households) c.people += f.members;
+  std::vector<int64_t> values;
+  for (const auto& [household, cents] : earned) values.push_back(cents);
+  c.households = static_cast<int>(values.size());
+  c.mean_per_household = Ratio(c.earned.cents(), c.households);
+  c.mean_per_person = Ratio(c.earned.cents(), c.people);
+  c.median_per_household = Median(values);
+  c.gini = Gini(values);
+}
+
+// The value of the points redeemed, at each period's rate.
+void SummarizeRedemptions(const std::vector<PeriodFigures>& periods, VillageComparison& c) {
+  for (const PeriodFigures& p : periods) {
+    const auto& rate = p.adoption->rules->rate;
+    if (!rate) continue;
+    Points redeemed;
+    for (const HouseholdFigures& f : p.households) redeemed += f.redeemed;
+    int64_t fen = DivideRoundHalfAway(redeemed.cents() * rate->yuan_per_point.cents(), 100);
+    c.redeemed_yuan = c.redeemed_yuan.value_or(Points()) + Points::FromCents(fen);
+  }
+}
+
+// Record counts, participation and points by category.
+void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures>& periods, VillageComparison& c) {
+  std::set<std::string> participating;
+  std::map<std::string, CategoryPoints> categories;
+  for (const PeriodFigures& p : periods) {
+    const rules::RuleFile& rules = *p.adoption->rules;
+    for (const EventResult& r : p.events) {
+      const Record& e = *r.record;
+      if (e.type != RecordType::kAward) continue;
+      c.awards += 1;
+      if (DaysLate(e, p.period) > 0) c.late_records += 1;
+      if (IsSelfScored(model, r)) c.self_scored += 1;
+      if (!Counts(r)) continue;
+      if (r.raw < Points()) c.negative_records += 1;
+      if (r.counted > Points()) participating.insert(r.household);
+      const rules::Item* item = rules.FindItem(e.item);
+      const rules::Category* category = item ? rules.FindCategory(item->category) : nullptr;
+      if (!category) continue;
+      CategoryPoints& cp = categories[category->code];
+      cp.code = category->code;
+      cp.name = category->name;
+      cp.points += r.counted;
+    }
+  }
+  c.participating = static_cast<int>(participating.size());
+  c.participation = Share(c.participating, c.households);
+  c.late_share = Share(c.late_records, c.awards);
+  c.self_scoring_share = Share(c.self_scored, c.awards);
+  for (auto& [code, cp] : categories) c.categories.push_back(std::move(cp));
+  std::stable_sort(c.categories.begin(), c.categories.end(),
+                   [](const CategoryPoints& a, const CategoryPoints& b) { return a.points > b.points; });
+}
+
+}  // namespace
+
+double Gini(const std::vector<int64_t>& values) {
+  std::vector<int64_t> x;
+  for (int64_t v : values) x.push_back(std::max<int64_t>(v, 0));
+  std::sort(x.begin(), x.end());
+  // With x ascending, sum_i sum_j |x_i - x_j| = 2 * sum_i (2i - n + 1) x_i (i from 0).
+  __int128 n = static_cast<__int128>(x.size()), total = 0, weighted = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    total += x[i];
+    weighted += (2 * static_cast<__int128>(i) - n + 1) * x[i];
+  }
+  if (total == 0) return 0.0;
+  return static_cast<double>(2 * weighted) / static_cast<double>(2 * n * total);
+}
+
+PointsRatio Median(std::vector<int64_t> values) {
+  if (values.empty()) return {};
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  if (n % 2 == 1) return {values[n / 2], 1};
+  return {values[n / 2 - 1] + values[n / 2], 2};
+}
+
+Result<Comparison> Compare(const ledger::Reader& reader, const Window& window, const std::optional<Timestamp>& as_of) {
+  Comparison out;
+  uint64_t max_sequence = as_of ? reader.SequenceAsOf(*as_of) : reader.HeadSequence();
+  Window covering = window;
+  covering.covering = true;
+  for (const std::string& village : reader.Villages()) {
+    auto loaded = LoadWindow(reader, village, max_sequence, covering);
+    if (!loaded.ok() && loaded.status().code() == Status::Code::kInvalidInput) {
+      out.skipped.emplace_back(village, loaded.status().message());
+      continue;
+    }
+    if (!loaded.ok()) return loaded.status();
+    ReplayOptions options;
+    options.keep_events = true;
+    auto periods = Replay(loaded->model, loaded->first, loaded->last, options);
+    if (!periods.ok() && periods.status().code() == Status::Code::kInvalidInput) {
+      out.skipped.emplace_back(village, periods.status().message());
+      continue;
+    }
+    if (!periods.ok()) return periods.status();
+    VillageComparison c;
+    c.village = village;
+    c.rules = periods->back().adoption->rules;
+    c.name = c.rules->village.name;
+    c.township = c.rules->village.township;
+    c.first = loaded->first;
+    c.last = loaded->last;
+    c.substituted = window.period && (c.first != *window.period || c.last != *window.period);
+    SummarizeHouseholds(*periods, c);
+    SummarizeRedemptions(*periods, c);
+    SummarizeRecords(loaded->model, *periods, c);
+    out.villages.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace jifen::engine

@@ -1,0 +1,131 @@
+#include "engine/model.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "grammar/parser.h"
+
+namespace jifen::engine {
+
+const Adoption* VillageModel::RulesInForce(Date day) const {
+  const Adoption* best = nullptr;
+  for (const Adoption& a : adoptions) {
+    if (a.effective <= day) best = &a;  // sorted by (effective, sequence): the last one wins
+  }
+  return best;
+}
+
+const std::string* VillageModel::HouseholdOf(const std::string& person, Date day) const {
+  auto it = persons.find(person);
+  if (it == persons.end() || day < it->second.since) return nullptr;
+  const std::string* household = nullptr;
+  for (const auto& [date, code] : it->second.memberships) {
+    if (date <= day) household = &code;
+  }
+  return household;
+}
+
+int VillageModel::MembersOn(const std::string& household, Date day) const {
+  int members = 0;
+  for (const auto& [code, person] : persons) {
+    const std::string* h = HouseholdOf(code, day);
+    if (h && *h == household) ++members;
+  }
+  return members;
+}
+
+namespace {
+
+bool EventBefore(const ledger::Record& a, const ledger::Record& b) {
+  return a.date != b.date ? a.date < b.date : a.sequence < b.sequence;
+}
+
+}  // namespace
+
+Status VillageModel::Add(const ledger::Record& r) {
+  using ledger::RecordType;
+  if (r.sequence > max_sequence) max_sequence = r.sequence;
+  switch (r.type) {
+    case RecordType::kRules: {
+      auto parsed = ParseAdoptedRules(r.text, r.sha256, r.name);
+      if (!parsed.ok()) return parsed.status();
+      Adoption a{r.sequence, r.date, r.recorded, r.sha256, r.approved_by, r.name, *parsed};
+      auto pos = std::upper_bound(adoptions.begin(), adoptions.end(), a, [](const Adoption& x, const Adoption& y) {
+        return x.effective != y.effective ? x.effective < y.effective : x.sequence < y.sequence;
+      });
+      adoptions.insert(pos, std::move(a));
+      break;
+    }
+    case RecordType::kHousehold:
+      households[r.code] = Household{r.sequence, r.code, r.name, r.date, r.shares};
+      break;
+    case RecordType::kPerson: {
+      Person& p = persons[r.code];
+      p = Person{r.sequence, r.code, r.name, r.date, r.resident, {{r.date, r.household}}};
+      break;
+    }
+    case RecordType::kMove: {
+      auto it = persons.find(r.code);
+      if (it == persons.end()) return Status::Corruption("move of unregistered person " + r.code);
+      auto& m = it->second.memberships;
+      // Moves are kept in date order; of moves on one day the later recorded wins.
+      auto pos = std::upper_bound(m.begin(), m.end(), r.date,
+                                  [](Date d, const std::pair<Date, std::string>& x) { return d < x.first; });
+      m.insert(pos, {r.date, r.household});
+      break;
+    }
+    case RecordType::kScorer:
+      scorers[r.code] = Scorer{r.sequence, r.code, r.name, r.role, r.person};
+      break;
+    case RecordType::kRevoke:
+      revocations[r.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded};
+      break;
+    case RecordType::kAward:
+    case RecordType::kRedeem: {
+      auto pos = std::upper_bound(events.begin(), events.end(), r, EventBefore);
+      events.insert(pos, r);
+      break;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string& village,
+                                 uint64_t max_sequence, Date events_from, Date events_to) {
+  VillageModel model;
+  model.code = village;
+  Status failure;
+  Status s = reader.ForEachStructural(village, max_sequence, [&](const ledger::Record& r) {
+    failure = model.Add(r);
+    return failure.ok();
+  });
+  if (!s.ok()) return s;
+  if (!failure.ok()) return failure;
+  model.events.reserve(1024);
+  s = reader.ForEachEvent(village, events_from, events_to, max_sequence, [&](const ledger::Record& r) {
+    model.events.push_back(r);  // already in (date, sequence) order
+    return true;
+  });
+  if (!s.ok()) return s;
+  model.max_sequence = max_sequence;
+  return model;
+}
+
+Result<std::shared_ptr<const rules::RuleFile>> ParseAdoptedRules(const std::string& text,
+                                                                 const std::string& sha256,
+                                                                 const std::string& file) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const rules::RuleFile>> cache;
+  std::lock_guard lock(mutex);
+  if (auto it = cache.find(sha256); it != cache.end()) return it->second;
+  auto outcome = rules::ParseRules(text, file.empty() ? "adopted rules " + sha256.substr(0, 12) : file);
+  if (!outcome.rules) {
+    return Status::Corruption("adopted rules " + sha256.substr(0, 12) + " no longer parse: " +
+                              (outcome.diagnostics.empty() ? "" : outcome.diagnostics[0].message));
+  }
+  auto parsed = std::make_shared<const rules::RuleFile>(std::move(*outcome.rules));
+  cache.emplace(sha256, parsed);
+  return parsed;
+}
+
+}  // namespace jifen::engine

@@ -1,0 +1,96 @@
+// A village as the ledger knew it up to some sequence number: its adopted rule versions, its
+// households, people, moves and scorers, its revocations and its dated events (awards and
+// redemptions). Replay, admission and the reports all read this one model.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "grammar/ast.h"
+#include "ledger/ledger.h"
+#include "util/status.h"
+
+namespace jifen::engine {
+
+// One `rules adopt` record, parsed.
+struct Adoption {
+  uint64_t sequence = 0;
+  Date effective;
+  Timestamp recorded;
+  std::string sha256;
+  std::string approved_by;
+  std::string file;  // the file name it was adopted from, as recorded
+  std::shared_ptr<const rules::RuleFile> rules;
+};
+
+struct Household {
+  uint64_t sequence = 0;
+  std::string code;
+  std::string name;
+  Date since;
+  int64_t shares = 0;
+};
+
+struct Person {
+  uint64_t sequence = 0;
+  std::string code;
+  std::string name;
+  Date since;
+  std::string resident;
+  // (date, household) pairs in (date, sequence) order; the first is the registration.
+  std::vector<std::pair<Date, std::string>> memberships;
+};
+
+struct Scorer {
+  uint64_t sequence = 0;
+  std::string code;
+  std::string name;
+  std::string role;
+  std::string person;  // may be empty
+};
+
+struct Revocation {
+  uint64_t sequence = 0;
+  std::string scorer;
+  std::string reason;
+  Timestamp recorded;
+};
+
+struct VillageModel {
+  std::string code;
+  uint64_t max_sequence = 0;  // the model holds records 1..max_sequence
+  std::vector<Adoption> adoptions;  // in (effective, sequence) order
+  std::map<std::string, Household> households;
+  std::map<std::string, Person> persons;
+  std::map<std::string, Scorer> scorers;
+  std::unordered_map<std::string, Revocation> revocations;  // by target id
+  std::vector<ledger::Record> events;  // awards and redemptions in (date, sequence) order
+
+  // The rules in force on `day`: the adoption with the latest effective date on or before it
+  // (the last recorded among equal dates). nullptr when none.
+  const Adoption* RulesInForce(Date day) const;
+  // The household `person` belongs to on `day`, or nullptr if not registered by then.
+  const std::string* HouseholdOf(const std::string& person, Date day) const;
+  // People whose household on `day` is `household`.
+  int MembersOn(const std::string& household, Date day) const;
+  bool IsRevoked(const std::string& id) const { return !id.empty() && revocations.count(id) > 0; }
+
+  // Folds one record into the model (used while loading and while admitting a batch). Rule texts
+  // are parsed here; a rule text that no longer parses is Status::Corruption.
+  Status Add(const ledger::Record& record);
+};
+
+// Loads `village` as of `max_sequence` (structure in full, events dated from..to).
+Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string& village,
+                                 uint64_t max_sequence, Date events_from, Date events_to);
+
+// Parses an adopted rule text (cached by its SHA-256: a ledger adopts few versions).
+Result<std::shared_ptr<const rules::RuleFile>> ParseAdoptedRules(const std::string& text,
+                                                                 const std::string& sha256,
+                                                                 const std::string& file);
+
+}  // namespace jifen::engine

@@ -1,0 +1,84 @@
+// Replay (SPEC.md §3): folds a village's events through the rules in force, period by period,
+// into each household's figures. Deterministic: no clock, no locale, no floating point.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/bonus.h"
+#include "engine/model.h"
+
+namespace jifen::engine {
+
+// Why an award or redemption counted as it did (explain, audit).
+enum class Outcome : uint8_t {
+  kCounted,      // in full
+  kCapped,       // partly or not at all: the cap window was full
+  kRevoked,      // a revoke record names it
+  kUnknownItem,  // the rules in force have no such item or reward
+  kNoHousehold,  // the person belonged to no household on the date
+};
+
+struct EventResult {
+  const ledger::Record* record = nullptr;
+  std::string household;  // the household it counts for
+  Outcome outcome = Outcome::kCounted;
+  Points raw;             // item points x qty, or cost x qty for a redemption
+  Points counted;         // what reached the figures (0 unless counted or capped)
+  Points cap;             // the cap that applied (kCapped)
+};
+
+struct BonusResult {
+  std::string code;
+  std::string name;
+  Points points;
+  bool fired = false;
+};
+
+struct HouseholdFigures {
+  std::string household;
+  Points carried, base, person_points, household_points, bonus, earned, redeemed, balance, cleared;
+  bool vetoed = false;
+  int rank = 0;
+  std::vector<std::string> titles;
+  // Filled only for the household asked about in ReplayOptions::detail_household.
+  std::vector<EventResult> events;
+  std::vector<BonusResult> bonuses;
+  BonusContext bonus_context;  // what the bonuses were evaluated over (detailed household only)
+  int members = 0;
+};
+
+struct PeriodFigures {
+  Period period;
+  const Adoption* adoption = nullptr;          // the rules in force
+  std::vector<HouseholdFigures> households;    // rank order, ties by household code
+  std::vector<EventResult> events;             // every event of the period (when keep_events)
+};
+
+struct ReplayOptions {
+  std::string detail_household;  // collect events and bonuses for this household
+  bool keep_events = false;      // collect every event of every period
+  // Redemption admission: count only events dated on or before this day in the last period.
+  std::optional<Date> events_through;
+};
+
+// Replays `model` from the first period of the replay window up to `last` (inclusive) and returns
+// the figures of every period from `first` to `last`. The model must hold events from
+// ReplayStart(model, first) on. Fails when no rules are in force for a requested period or the
+// period's kind (month/quarter) is not the rules'.
+Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period first, Period last,
+                                          const ReplayOptions& options = {});
+
+// The first day whose events replay of `period` needs: the first day of the period's year, or
+// earlier while balances carry across years (clearing never).
+Date ReplayStart(const VillageModel& model, Period period);
+
+// The period containing `day` under the rules in force then.
+std::optional<Period> PeriodOf(const VillageModel& model, Date day);
+
+// Standard competition ranking (1, 2, 2, 4) over `values`, descending. Returns ranks.
+std::vector<int> CompetitionRanks(const std::vector<std::pair<int64_t, int64_t>>& fractions);
+
+}  // namespace jifen::engine
