@@ -1,5 +1,10 @@
 #include "grammar/printer.h"
 
+// GCC 12 at -O2 warns falsely about `"(" + std::string(...)` (GCC bug 105651).
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
 namespace jifen::rules {
 namespace {
 
