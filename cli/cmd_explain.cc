@@ -60,7 +60,7 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
 
   auto scorer_name = [&](const std::string& code) {
     auto s = m.scorers.find(code);
-    return s == m.scorers.end() ? code : code + " " + s->second.name + "（" + s->second.role + "）";
+    return s == m.scorers.end() ? code : code + " " + s->second.name + w(" (", "（") + s->second.role + w(")", "）");
   };
   auto subject_name = [&](const std::string& code) {
     if (auto p = m.persons.find(code); p != m.persons.end()) return code + " " + p->second.name;

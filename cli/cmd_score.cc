@@ -66,7 +66,7 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
   bool zh = Chinese(g, rules);
   Table t(zh ? std::vector<std::string>{">名次", "户号", "户名", ">得分", ">兑换", ">余额", ">清零", ">个人", ">家庭", ">加分", "否决", "称号"}
              : std::vector<std::string>{">rank", "household", "name", ">earned", ">redeemed", ">balance", ">cleared",
-                                        ">person", ">household", ">bonus", "veto", "titles"});
+                                        ">members'", ">household pts", ">bonus", "veto", "titles"});
   for (const auto& f : p.households) {
     t.AddRow({std::to_string(f.rank), f.household, HouseholdName(m, f.household), f.earned.ToString(),
               f.redeemed.ToString(), f.balance.ToString(), f.cleared.ToString(), f.person_points.ToString(),
