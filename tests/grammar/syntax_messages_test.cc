@@ -2,12 +2,15 @@
 // "Diagnostics"), and the grammar's own soundness.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <tao/pegtl/contrib/analyze.hpp>
 #include <vector>
 
 #include "grammar/grammar.h"
+#include "grammar/keywords.h"
 #include "grammar/messages.h"
 #include "grammar/parser.h"
 
@@ -153,6 +156,23 @@ TEST(SyntaxMessages, MessageLanguageCanBeForced) {
                                     MessageLanguage::kChinese);
   ASSERT_EQ(chinese.diagnostics.size(), 1u);
   EXPECT_EQ(chinese.diagnostics[0].message, "周期：应为 月 或 季度");
+}
+
+TEST(Grammar, DocumentListsEveryKeywordAndEveryMessage) {
+  std::ifstream in(std::string(JIFEN_SOURCE_DIR) + "/grammar/GRAMMAR.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  const std::string text = doc.str();
+  for (const KeywordSpelling& k : kKeywordTable) {
+    std::string row = "| `" + std::string(k.english) + "` | `" + std::string(k.chinese) + "` |";
+    EXPECT_NE(text.find(row), std::string::npos) << row;
+  }
+  for (uint16_t i = 0; i < static_cast<uint16_t>(Message::kCount_); ++i) {
+    for (Language language : {Language::kEnglish, Language::kChinese}) {
+      std::string message(MessageTemplate(static_cast<Message>(i), language));
+      EXPECT_NE(text.find(" " + message + " |"), std::string::npos) << message;
+    }
+  }
 }
 
 TEST(Grammar, AnalyzeFindsNoProblems) {
