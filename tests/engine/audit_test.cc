@@ -1,6 +1,9 @@
 // The fairness audit (engine/audit.h, docs/AUDIT.md) on a real ledger, one finding kind per test.
 #include "engine/audit.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "tests/engine/fixture.h"
 
 namespace jifen::engine::testing {
@@ -249,6 +252,37 @@ TEST_F(AuditTest, ChainIsOkAndTheRulesInForceAreNamed) {
   EXPECT_EQ(r.rules[0].sha256, ledger::Sha256Hex(kRules));
   EXPECT_EQ(r.rules[0].effective.ToString(), "2022-01-01");
   EXPECT_EQ(r.rules_in_force->village.name, "审计村");
+}
+
+TEST_F(AuditTest, ABrokenChainIsReportedNotAnError) {
+  SetUpVillage(2);
+  const std::string marker = "TAMPER-MARK-0123456789";
+  MustImport({AwardLine("AUD", "a1", "2022-03-02", "P01", "A.01"),
+              AwardLine("AUD", "a2", "2022-03-03", "P02", "A.01", "", R"("evidence":[")" + marker + R"("],)")});
+  uint64_t tampered = (*ledger_->Snapshot())->HeadSequence();
+  ledger_.reset();
+  std::string path = dir_ + "/data.mdb";
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    bytes = buffer.str();
+  }
+  size_t at = bytes.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(bytes.find(marker, at + 1), std::string::npos);
+  bytes[at + 7] ^= 0x01;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  ledger_ = std::move(ledger::Ledger::Open(dir_, false).value());
+
+  auto r = Audit(*ledger_, "AUD", Window{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->chain.ok);
+  EXPECT_EQ(r->chain.first_bad, tampered);
+  EXPECT_EQ(r->chain.records, tampered - 1);
+  EXPECT_FALSE(r->chain.reason.empty());
+  EXPECT_FALSE(r->load_error.empty());  // the tampered award is in the window
 }
 
 TEST_F(AuditTest, AYearCoversEveryPeriod) {
