@@ -267,6 +267,13 @@ TEST(Parser, FilesAboveTheLimitAreRefused) {
             "huge.rules: error: file too large: 16777217 bytes (at most 16777216)\n");
 }
 
+TEST(Parser, WindowsLineEndingsAndByteOrderMarkAreFine) {
+  auto outcome = ParseRules("\xEF\xBB\xBFvillage V \"v\" {\r\n  late x days # c\r\n}\r\n", "t.rules");
+  ASSERT_EQ(outcome.diagnostics.size(), 1u);
+  EXPECT_EQ(FormatDiagnostic(outcome.diagnostics[0]),
+            "t.rules:2:8: error: late: expected a number of days\n  late x days # c\n       ^\n");
+}
+
 TEST(Parser, RecoveryInsideABlockKeepsTheRestOfTheBlock) {
   auto outcome = ParseRules(
       "village V \"v\" {\n  period weekly\n  late 3 days\n}\n"
