@@ -1,7 +1,9 @@
 // simulate and demo: a sample township ledger from the bundled village rule files, and a tour of
 // what jifen does with it.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "engine/replay.h"
@@ -54,6 +56,24 @@ std::string TopHousehold(const Globals& g, const std::string& village, Period pe
   return figures->back().households.front().household;
 }
 
+// A proposed amendment of the demo village's rules for `whatif`: its bundled file plus one bonus,
+// written beside the demo ledger. Returns the file's path.
+Result<std::string> WriteProposal(const std::string& villages_dir, const engine::SimulatedVillage& v,
+                                  const std::string& out_dir) {
+  std::ifstream in(fs::path(villages_dir) / v.file, std::ios::binary);
+  if (!in) return Status::InvalidInput(v.file + ": cannot read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  bool zh = text.str().find("village ") == std::string::npos;
+  std::string path = (fs::path(out_dir) / "proposal.rules").string();
+  std::ofstream out(path, std::ios::binary);
+  out << text.str() << "\n# 提案：高分户奖励（村民代表会议讨论中）\n"
+      << (zh ? "加分 BX \"高分户奖励\" +10 每户 当 得分 >= 80 且 计数(负) == 0\n"
+             : "bonus BX \"高分户奖励\" +10 per household when earned >= 80 and count(negative) == 0\n");
+  if (!out) return Status::IOError(path + ": cannot write");
+  return path;
+}
+
 }  // namespace
 
 int RunSimulate(const Globals& g, int villages, int households, int year, uint64_t seed,
@@ -94,7 +114,9 @@ int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, con
   options.year = 2022;
   options.seed = 1;
   const std::string at_ledger = " --ledger " + dir;
-  Heading("1. A township's year, simulated from " + options.villages_dir,
+  int step = 0;
+  auto n = [&step] { return std::to_string(++step) + ". "; };
+  Heading(n() + "A township's year, simulated from " + options.villages_dir,
           "jifen simulate --villages " + std::to_string(options.villages) + " --households 40 --year 2022 --seed 1" + at_ledger);
   engine::SimulateSummary summary;
   {
@@ -118,34 +140,51 @@ int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, con
   Period period = v->period == PeriodKind::kMonth ? month : Period::Containing(month.FirstDay(), v->period);
   std::string village = v->code, year = std::to_string(summary.year), p = period.ToString();
 
-  Heading("2. Every record is chained by SHA-256: recompute the chain", "jifen verify" + at_ledger);
+  Heading(n() + "Every record is chained by SHA-256: recompute the chain", "jifen verify" + at_ledger);
   int rc = RunVerify(demo);
   if (rc != 0) return rc;
 
-  Heading("3. " + v->name + " (" + village + "): the ranking posted for " + p + " (张榜公示)",
+  Heading(n() + v->name + " (" + village + "): the ranking posted for " + p + " (张榜公示)",
           "jifen score --village " + village + " --period " + p + at_ledger);
   if ((rc = RunScore(demo, village, p, std::nullopt)) != 0) return rc;
 
-  Heading("4. The year's evaluation and titles (年评比)", "jifen annual --village " + village + " --year " + year + at_ledger);
+  Heading(n() + "The year's evaluation and titles (年评比)", "jifen annual --village " + village + " --year " + year + at_ledger);
   if ((rc = RunAnnual(demo, village, summary.year, std::nullopt)) != 0) return rc;
 
   std::string top = TopHousehold(demo, village, period);
   if (!top.empty()) {
-    Heading("5. Why the first household scored what it did",
+    Heading(n() + "Why the first household scored what it did",
             "jifen explain --village " + village + " --period " + p + " --household " + top + at_ledger);
     if ((rc = RunExplain(demo, village, p, top, std::nullopt)) != 0) return rc;
   }
 
   if (v->dividend) {
-    Heading("6. The collective's income paid out on shares + points (股份+积分)",
+    Heading(n() + "The collective's income paid out on shares + points (股份+积分)",
             "jifen distribute --village " + village + " --year " + year + " --amount 100000" + at_ledger);
     if ((rc = RunDistribute(demo, village, summary.year, "100000", std::nullopt)) != 0) return rc;
   }
 
+  Heading(n() + "The villages side by side for the township (镇考核)", "jifen compare --period " + p + at_ledger);
+  if ((rc = RunCompare(demo, p, 0, std::nullopt)) != 0) return rc;
+
+  // The audit looks where the simulation planted a favouring scorer.
+  std::string audited = summary.favouring_village.empty() ? village : summary.favouring_village;
+  Heading(n() + "Fairness audit of " + audited + " for " + p + ": self-scoring, favouritism, late records, revocations",
+          "jifen audit --village " + audited + " --period " + p + at_ledger);
+  if ((rc = RunAudit(demo, audited, p, 0, std::nullopt, "")) != 0) return rc;
+
+  auto proposal = WriteProposal(options.villages_dir, *v, out_dir);
+  if (proposal.ok()) {
+    Heading(n() + "What if the village added a bonus? Replay " + p + " under a proposal, adopting nothing",
+            "jifen whatif --village " + village + " --rules " + *proposal + " --period " + p + at_ledger);
+    if ((rc = RunWhatIf(demo, village, *proposal, p, 0, std::nullopt)) != 0) return rc;
+  }
+
   std::cout << "\n━━ Go further ━━\n"
-            << "  jifen score --village " << village << " --period " << p << " --as-of " << p << "-20" << at_ledger
+            << "  jifen score --village " << village << " --period " << p << " --as-of " << period.FirstDay().AddDays(19).ToString() << at_ledger
             << "    # the ranking as anyone could see it then\n"
             << "  jifen score --village " << village << " --period " << p << " --format json" << at_ledger << '\n'
+            << "  jifen audit --village " << village << " --year " << year << at_ledger << "    # the whole year\n"
             << "  jifen log --village " << village << at_ledger << " | head    # the records, as JSON Lines\n";
   for (const auto& other : summary.villages) {
     if (&other == v) continue;

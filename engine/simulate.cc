@@ -540,7 +540,8 @@ int Simulator::PickScorer(SimVillage& v, const rules::Item& item, int household,
       continue;
     }
     int own = scorer.person >= 0 ? v.persons[scorer.person].HouseholdOn(date) : -1;
-    if (own == household && (v.Deny() || !scorer.self_scoring)) continue;
+    // Self-scorers record their own household only now and then (the grid's routine checks).
+    if (own == household && (v.Deny() || !scorer.self_scoring || !v.rng.Chance(0.3))) continue;
     if (static_cast<int>(s) == v.favouring &&
         std::binary_search(v.favoured.begin(), v.favoured.end(), household) && v.rng.Chance(0.8)) {
       return static_cast<int>(s);
@@ -708,14 +709,15 @@ void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe,
   const rules::RuleFile& rules = *v.rules;
   bool spend_all = rules.village.clearing == rules::Clearing::kPeriod ||
                    (rules.village.clearing == rules::Clearing::kYear && p.IsLastOfYear());
-  double chance = spend_all ? (rules.village.clearing == rules::Clearing::kPeriod ? 0.45 : 0.85) : 0.12;
+  double chance = spend_all ? (rules.village.clearing == rules::Clearing::kPeriod ? 0.35 : 0.8) : 0.12;
   if (safe <= Points() || !v.rng.Chance(chance)) return;
   Points budget = Points::FromCents(safe.cents() * (spend_all ? 8 : 6) / 10);
   std::string redeemer = v.scorers.front().code;
   for (const SimScorer& s : v.scorers) {
     if (s.role == "村两委") redeemer = s.code;
   }
-  for (int picks = v.rng.Between(1, 3); picks > 0; --picks) {
+  // Mostly one thing per visit (each redemption is checked against a replayed balance).
+  for (int picks = v.rng.Chance(0.2) ? 2 : 1; picks > 0; --picks) {
     std::vector<const rules::Reward*> affordable;
     for (const rules::Reward& reward : rules.rewards) {
       if (reward.cost > budget || reward.cost <= Points()) continue;
@@ -731,7 +733,7 @@ void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe,
       affordable.resize(std::min<size_t>(affordable.size(), 2));
     }
     const rules::Reward& reward = *v.rng.Pick(affordable);
-    int64_t qty = !reward.stock && reward.cost.Times(2) <= budget && v.rng.Chance(0.3) ? 2 : 1;
+    int64_t qty = !reward.stock && reward.cost.Times(2) <= budget && v.rng.Chance(0.4) ? 2 : 1;
     std::string key = reward.code + (reward.stock_per_period ? "/" + p.ToString() : "");
     v.stock_taken[key] += qty;
     budget -= reward.cost.Times(qty);

@@ -1,0 +1,77 @@
+// `jifen demo` and `jifen simulate` end to end: the real binary on the bundled villages.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace {
+
+struct Ran {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Ran RunJifen(const std::string& args) {
+  Ran run;
+  std::string command = std::string(JIFEN_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return run;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
+  int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+class DemoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/jifen-demo-XXXXXX";
+    dir_ = mkdtemp(pattern);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string dir_;
+};
+
+TEST_F(DemoTest, DemoBuildsAFreshLedgerAndShowsTheMainCommands) {
+  Ran run = RunJifen("demo --out " + dir_);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  for (const char* expected : {"Simulated 2022 for 4 villages", "jifen verify", "jifen score --village SYS",
+                               "jifen annual --village SYS", "jifen explain --village SYS",
+                               "jifen distribute --village SYS", "双杨树村", "最美家庭", "--ledger " }) {
+    EXPECT_NE(run.output.find(expected), std::string::npos) << expected << "\n" << run.output;
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/ledger/data.mdb"));
+
+  // Run again: the old demo ledger is replaced, not appended to.
+  Ran again = RunJifen("demo --out " + dir_);
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(again.output, run.output);
+}
+
+TEST_F(DemoTest, DemoRefusesToReplaceADirectoryThatIsNotALedger) {
+  std::filesystem::create_directories(dir_ + "/ledger");
+  { FILE* f = fopen((dir_ + "/ledger/notes.txt").c_str(), "w"); fclose(f); }
+  Ran run = RunJifen("demo --out " + dir_);
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/ledger/notes.txt"));
+}
+
+TEST_F(DemoTest, SimulatePrintsASummaryAndTheLedgerVerifies) {
+  std::string ledger = dir_ + "/sim";
+  Ran run = RunJifen("simulate --villages 2 --households 5 --year 2021 --seed 3 --ledger " + ledger);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("Simulated 2021 for 2 villages"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find(" award"), std::string::npos) << run.output;
+  Ran verify = RunJifen("verify --ledger " + ledger);
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+
+  // A second simulation into the same ledger is refused: simulate writes new ledgers only.
+  Ran again = RunJifen("simulate --villages 2 --households 5 --year 2021 --seed 3 --ledger " + ledger);
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+}
+
+}  // namespace
