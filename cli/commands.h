@@ -68,4 +68,9 @@ int RunCompare(const Globals& g, const std::string& period, int year, const std:
 int RunWhatIf(const Globals& g, const std::string& village, const std::string& rules_file, const std::string& period,
               int year, const std::optional<std::string>& as_of);
 
+// board: the public notice of a period (`period` non-empty) or a year (`year` non-0), written as
+// HTML to `out_html` and, when `out_xlsx` is non-empty, as a workbook too.
+int RunBoard(const Globals& g, const std::string& village, const std::string& period, int year,
+             const std::optional<std::string>& as_of, const std::string& out_html, const std::string& out_xlsx);
+
 }  // namespace jifen::cli

@@ -130,6 +130,16 @@ int main(int argc, char** argv) {
   add_as_of(whatif);
   whatif->callback([&] { rc = jifen::cli::RunWhatIf(g, village, whatif_rules, period, year, as_of); });
 
+  std::string board_html, board_xlsx;
+  auto* board = app.add_subcommand("board", "printable public notice (公示榜) of a period or a year, as A4 HTML and Excel\n"
+                                            "  example: jifen board --village SYS --period 2022-03 --out 公示榜.html --xlsx 公示榜.xlsx");
+  board->add_option("--village", village, "village code")->required();
+  add_window(board);
+  add_as_of(board);
+  board->add_option("--out", board_html, "the HTML notice to write")->required();
+  board->add_option("--xlsx", board_xlsx, "also write the table as an Excel workbook");
+  board->callback([&] { rc = jifen::cli::RunBoard(g, village, period, year, as_of, board_html, board_xlsx); });
+
   int sim_villages = 4, sim_households = 40, sim_year = 2022;
   uint64_t sim_seed = 1;
   std::string villages_dir, demo_out = "demo";

@@ -1,0 +1,60 @@
+// The public notice (公示榜) of `jifen board`: a ranking table with the facts that let anyone check
+// it (rule version, ledger fingerprint), rendered as a printable A4 HTML page or an Excel
+// workbook (cli/xlsx.h). Rendering is pure: the command fills a Board from the replayed figures,
+// and these functions turn it into bytes without reading the ledger, the clock or the locale.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/date.h"
+
+namespace jifen::cli {
+
+struct BoardColumn {
+  std::string header;
+  bool numeric = false;  // right-aligned; a number cell in the workbook
+};
+
+struct BoardRow {
+  std::vector<std::string> cells;  // one per column, already formatted
+  bool titled = false;             // holds a title: highlighted
+  bool vetoed = false;             // one-vote veto: marked discreetly
+};
+
+struct Board {
+  std::string title;         // "双杨树村 2022年3月 积分公示榜"
+  std::string township;      // empty when the rules name none
+  std::string village_name;  // "双杨树村"
+  std::string village_code;  // "SYS"
+  std::string basis;         // what the ranking is by, e.g. "按本期得分排名"
+  std::vector<BoardColumn> columns;
+  std::vector<BoardRow> rows;  // rank order
+  int titled_column = -1;      // index of the 称号 column, highlighted in titled rows
+  int veto_column = -1;        // index of the 备注 column that carries the 否决 note
+  std::string rules_sha256;    // full hex; the notice shows the first 12
+  std::string rules_effective;
+  std::string rules_approved_by;
+  std::string head_hash_hex;   // 64 hex: the ledger head the board was made from
+  uint64_t records = 0;        // records in the ledger at that head
+  uint64_t as_of_records = 0;  // records counted when --as-of cut the ledger, else == records
+  std::string as_of;           // the moment the figures stand at, formatted for people
+  bool as_of_given = false;    // --as-of was given (else `as_of` is the latest recorded time)
+  std::string command;         // the command that reproduces the board, for the notice
+};
+
+// "2022年3月", "2022年第一季度".
+std::string ChinesePeriodLabel(const Period& period);
+// "2022-03-31 20:00:00（UTC+08:00）": a recorded time for a notice.
+std::string ChineseTimestamp(const Timestamp& t);
+// `hex` split into space-separated groups of 8 characters.
+std::string GroupHex(const std::string& hex);
+// Text made safe for HTML element content and attribute values.
+std::string HtmlEscape(const std::string& text);
+
+// The notice as one self-contained HTML5 document: inline CSS, no scripts, no network, A4 print
+// layout, readable on a phone. Every text from the ledger or the rules is escaped.
+std::string RenderBoardHtml(const Board& board);
+
+}  // namespace jifen::cli
