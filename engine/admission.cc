@@ -223,6 +223,7 @@ std::optional<std::string> Admission::CheckRedeem(VillageModel& m, const Record&
   }
   ReplayOptions options;
   options.events_through = r.date;
+  options.only_household = r.household;
   auto figures = Replay(m, p, p, options);
   if (!figures.ok()) return figures.status().message();
   Points balance;

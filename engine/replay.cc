@@ -124,7 +124,8 @@ PeriodFigures ClosePeriod(const VillageModel& model, const Adoption& adoption, c
   Date end = p.LastDay();
   auto members = MembersByHousehold(model, end);
   for (const auto& [code, household] : model.households) {
-    if (household.since <= end) acc[code];  // every existing household has figures
+    // Every existing household has figures (in a one-household replay, just that one).
+    if (household.since <= end && (options.only_household.empty() || code == options.only_household)) acc[code];
   }
   for (auto& [code, a] : acc) {
     HouseholdFigures f;
@@ -157,7 +158,7 @@ PeriodFigures ClosePeriod(const VillageModel& model, const Adoption& adoption, c
     }
     out.households.push_back(std::move(f));
   }
-  if (requested) RankAndTitlePeriod(rules, out.households);
+  if (requested && options.only_household.empty()) RankAndTitlePeriod(rules, out.households);
   return out;
 }
 
@@ -197,6 +198,15 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
   }
   std::vector<PeriodFigures> out;
   CarryState carry;
+  std::set<std::string> subjects;  // with only_household: whose awards can count for it
+  if (!options.only_household.empty()) {
+    subjects.insert(options.only_household);
+    for (const auto& [code, person] : model.persons) {
+      for (const auto& membership : person.memberships) {
+        if (membership.second == options.only_household) subjects.insert(code);
+      }
+    }
+  }
   Date day = ReplayStart(model, first);
   auto next_event = std::lower_bound(model.events.begin(), model.events.end(), day,
                                      [](const Record& r, Date d) { return r.date < d; });
@@ -223,8 +233,10 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
       if (e.date < day) continue;
       if (is_last && options.events_through && e.date > *options.events_through) continue;
       bool award = e.type == RecordType::kAward;
+      if (!subjects.empty() && (award ? !subjects.count(e.subject) : e.household != options.only_household)) continue;
       EventResult r = award ? CountAward(model, rules, p, e, carry) : CountRedemption(model, rules, e);
       if (r.household.empty()) continue;
+      if (!subjects.empty() && r.household != options.only_household) continue;  // a member's award elsewhere
       Accumulator& a = acc[r.household];
       if (award) {
         (model.households.count(e.subject) ? a.household_points : a.person_points) += r.counted;

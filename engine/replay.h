@@ -62,6 +62,11 @@ struct ReplayOptions {
   bool keep_events = false;      // collect every event of every period
   // Redemption admission: count only events dated on or before this day in the last period.
   std::optional<Date> events_through;
+  // Replay only this household: its own awards, its members' (anyone who ever belonged to it,
+  // since caps follow the person) and its redemptions. Its figures are exactly those of a full
+  // replay, because caps are per subject and item and bonuses see only the household's awards;
+  // other households are left out and nothing is ranked.
+  std::string only_household;
 };
 
 // Replays `model` from the first period of the replay window up to `last` (inclusive) and returns
