@@ -54,7 +54,7 @@ Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& villag
   }
   Date from = engine::ReplayStart(*model, first);
   Status s = (*reader)->ForEachEvent(village, from, last.LastDay(), max_sequence, [&](const ledger::Record& r) {
-    model->events.push_back(r);
+    model->events.push_back(engine::Event::From(r));
     return true;
   });
   if (!s.ok()) return s;

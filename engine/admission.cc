@@ -211,7 +211,7 @@ std::optional<std::string> Admission::CheckRedeem(VillageModel& m, const Record&
   Points cost = reward->cost.Times(r.qty);
   if (reward->stock) {
     int64_t taken = 0;
-    for (const Record& e : m.events) {
+    for (const Event& e : m.events) {
       if (e.type != RecordType::kRedeem || e.reward != r.reward || m.IsRevoked(e.id)) continue;
       if (!reward->stock_per_period || Period::Containing(e.date, p.kind) == p) taken += e.qty;
     }
@@ -221,6 +221,7 @@ std::optional<std::string> Admission::CheckRedeem(VillageModel& m, const Record&
              " already redeemed, asked " + std::to_string(r.qty) + ")";
     }
   }
+  m.SortEvents();
   ReplayOptions options;
   options.events_through = r.date;
   options.only_household = r.household;

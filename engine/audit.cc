@@ -15,7 +15,7 @@ using ledger::RecordType;
 bool Counts(const EventResult& r) { return r.outcome == Outcome::kCounted || r.outcome == Outcome::kCapped; }
 
 RecordRef RefOf(const EventResult& r) {
-  const Record& e = *r.record;
+  const Event& e = *r.record;
   bool award = e.type == RecordType::kAward;
   RecordRef ref;
   ref.sequence = e.sequence;
@@ -81,7 +81,7 @@ std::vector<RulesVersion> RulesVersions(const std::vector<PeriodFigures>& period
 
 void FindPerEvent(const VillageModel& model, const PeriodFigures& p, AuditReport& report) {
   for (const EventResult& r : p.events) {
-    const Record& e = *r.record;
+    const Event& e = *r.record;
     if (e.type == RecordType::kAward && IsSelfScored(model, r)) {
       const Scorer& s = model.scorers.at(e.scorer);
       report.self_scoring.push_back({RefOf(r), s.person});
@@ -96,7 +96,7 @@ void FindPerEvent(const VillageModel& model, const PeriodFigures& p, AuditReport
 }
 
 // The household an award counts for, from the record alone.
-std::string HouseholdOfAward(const VillageModel& model, const Record& e) {
+std::string HouseholdOfAward(const VillageModel& model, const Event& e) {
   if (model.households.count(e.subject)) return e.subject;
   const std::string* h = model.HouseholdOf(e.subject, e.date);
   return h ? *h : std::string();
@@ -106,23 +106,23 @@ std::string HouseholdOfAward(const VillageModel& model, const Record& e) {
 // revocations of its awards and back-dated negative awards.
 std::vector<RecordRef> OverdrawCauses(const VillageModel& model, const PeriodFigures& p, const EventsById& by_id,
                                       const EventResult& redemption) {
-  const Record& x = *redemption.record;
+  const Event& x = *redemption.record;
   std::vector<RecordRef> causes;
-  std::unordered_map<std::string, const Record*> loaded;
-  for (const Record& e : model.events) {
+  std::unordered_map<std::string, const Event*> loaded;
+  for (const Event& e : model.events) {
     if (!e.id.empty()) loaded[e.id] = &e;
   }
   for (const auto& [target, v] : model.revocations) {
     auto it = loaded.find(target);
     if (v.sequence < x.sequence || it == loaded.end()) continue;
-    const Record& e = *it->second;
+    const Event& e = *it->second;
     if (e.type != RecordType::kAward || e.date > x.date || HouseholdOfAward(model, e) != redemption.household) continue;
     RecordRef ref = RefOfRevocation(target, v);
     if (auto t = by_id.find(target); t != by_id.end()) ref.raw = -t->second->raw;  // what the revoke took back
     causes.push_back(std::move(ref));
   }
   for (const EventResult& r : p.events) {
-    const Record& e = *r.record;
+    const Event& e = *r.record;
     if (e.type == RecordType::kAward && e.sequence > x.sequence && e.date <= x.date &&
         r.household == redemption.household && r.counted < Points()) {
       causes.push_back(RefOf(r));
@@ -305,7 +305,7 @@ Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& 
   if (!range.ok()) return range.status();
   Date from = ReplayStart(*model, range->first);
   Status s = reader.ForEachEvent(village, from, range->second.LastDay(), max_sequence, [&](const Record& r) {
-    model->events.push_back(r);
+    model->events.push_back(Event::From(r));
     return true;
   });
   if (!s.ok()) return s;
@@ -313,7 +313,7 @@ Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& 
 }
 
 bool IsSelfScored(const VillageModel& model, const EventResult& result) {
-  const Record& e = *result.record;
+  const Event& e = *result.record;
   if (e.type != RecordType::kAward || result.household.empty()) return false;
   auto s = model.scorers.find(e.scorer);
   if (s == model.scorers.end() || s->second.person.empty()) return false;
@@ -321,7 +321,7 @@ bool IsSelfScored(const VillageModel& model, const EventResult& result) {
   return h && *h == result.household;
 }
 
-int DaysLate(const Record& record, const Period& period) {
+int DaysLate(const Event& record, const Period& period) {
   return record.recorded.LocalDate().days() - period.LastDay().days();
 }
 

@@ -40,7 +40,7 @@ Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& 
 bool IsSelfScored(const VillageModel& model, const EventResult& result);
 // Days between the last day of `period` and the day `record` was recorded (in its own offset);
 // 0 or less when it was recorded in time.
-int DaysLate(const ledger::Record& record, const Period& period);
+int DaysLate(const Event& record, const Period& period);
 
 // One ledger record as a finding cites it.
 struct RecordRef {

@@ -56,7 +56,7 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
   for (const PeriodFigures& p : periods) {
     const rules::RuleFile& rules = *p.adoption->rules;
     for (const EventResult& r : p.events) {
-      const Record& e = *r.record;
+      const Event& e = *r.record;
       if (e.type != RecordType::kAward) continue;
       c.awards += 1;
       if (DaysLate(e, p.period) > 0) c.late_records += 1;

@@ -34,13 +34,32 @@ int VillageModel::MembersOn(const std::string& household, Date day) const {
   return members;
 }
 
-namespace {
-
-bool EventBefore(const ledger::Record& a, const ledger::Record& b) {
-  return a.date != b.date ? a.date < b.date : a.sequence < b.sequence;
+Event Event::From(const ledger::Record& r) {
+  Event e;
+  e.sequence = r.sequence;
+  e.date = r.date;
+  e.recorded = r.recorded;
+  e.type = r.type;
+  e.qty = r.qty;
+  e.id = r.id;
+  e.subject = r.subject;
+  e.item = r.item;
+  e.reward = r.reward;
+  e.household = r.household;
+  e.scorer = r.scorer;
+  return e;
 }
 
-}  // namespace
+void VillageModel::AppendEvent(const ledger::Record& record) {
+  events.push_back(Event::From(record));
+  if (events.size() > 1 && events.back() < events[events.size() - 2]) events_sorted = false;
+}
+
+void VillageModel::SortEvents() {
+  if (events_sorted) return;
+  std::stable_sort(events.begin(), events.end());
+  events_sorted = true;
+}
 
 Status VillageModel::Add(const ledger::Record& r) {
   using ledger::RecordType;
@@ -81,11 +100,9 @@ Status VillageModel::Add(const ledger::Record& r) {
       revocations[r.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded};
       break;
     case RecordType::kAward:
-    case RecordType::kRedeem: {
-      auto pos = std::upper_bound(events.begin(), events.end(), r, EventBefore);
-      events.insert(pos, r);
+    case RecordType::kRedeem:
+      AppendEvent(r);
       break;
-    }
   }
   return Status::Ok();
 }
@@ -103,7 +120,7 @@ Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string
   if (!failure.ok()) return failure;
   model.events.reserve(1024);
   s = reader.ForEachEvent(village, events_from, events_to, max_sequence, [&](const ledger::Record& r) {
-    model.events.push_back(r);  // already in (date, sequence) order
+    model.events.push_back(Event::From(r));  // already in (date, sequence) order
     return true;
   });
   if (!s.ok()) return s;

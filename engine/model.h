@@ -60,6 +60,26 @@ struct Revocation {
   Timestamp recorded;
 };
 
+// An award or a redemption as replay needs it: the fields of its ledger record that figures,
+// explain and audit read (a quarter of a full Record's size, and its codes fit in place).
+struct Event {
+  uint64_t sequence = 0;
+  Date date;
+  Timestamp recorded;
+  ledger::RecordType type = ledger::RecordType::kAward;
+  int64_t qty = 1;
+  std::string id;
+  std::string subject;    // award
+  std::string item;       // award
+  std::string reward;     // redemption
+  std::string household;  // redemption
+  std::string scorer;
+
+  static Event From(const ledger::Record& record);
+  // (date, sequence) order: the order awards are counted in.
+  bool operator<(const Event& o) const { return date != o.date ? date < o.date : sequence < o.sequence; }
+};
+
 struct VillageModel {
   std::string code;
   uint64_t max_sequence = 0;  // the model holds records 1..max_sequence
@@ -68,7 +88,9 @@ struct VillageModel {
   std::map<std::string, Person> persons;
   std::map<std::string, Scorer> scorers;
   std::unordered_map<std::string, Revocation> revocations;  // by target id
-  std::vector<ledger::Record> events;  // awards and redemptions in (date, sequence) order
+  // Awards and redemptions in (date, sequence) order once SortEvents() has run after appends.
+  std::vector<Event> events;
+  bool events_sorted = true;
 
   // The rules in force on `day`: the adoption with the latest effective date on or before it
   // (the last recorded among equal dates). nullptr when none.
@@ -82,6 +104,9 @@ struct VillageModel {
   // Folds one record into the model (used while loading and while admitting a batch). Rule texts
   // are parsed here; a rule text that no longer parses is Status::Corruption.
   Status Add(const ledger::Record& record);
+  // Appends an award or redemption; out-of-order appends are put in place by SortEvents().
+  void AppendEvent(const ledger::Record& record);
+  void SortEvents();
 };
 
 // Loads `village` as of `max_sequence` (structure in full, events dated from..to).

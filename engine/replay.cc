@@ -11,7 +11,6 @@
 namespace jifen::engine {
 namespace {
 
-using ledger::Record;
 using ledger::RecordType;
 using rules::Clearing;
 
@@ -41,7 +40,7 @@ std::string CapKey(const std::string& subject, const rules::Item& item, const Pe
 
 // Applies one award to the period's accumulators.
 EventResult CountAward(const VillageModel& model, const rules::RuleFile& rules, const Period& p,
-                       const Record& e, CarryState& carry) {
+                       const Event& e, CarryState& carry) {
   EventResult result;
   result.record = &e;
   bool household_subject = model.households.count(e.subject) > 0;
@@ -80,7 +79,7 @@ EventResult CountAward(const VillageModel& model, const rules::RuleFile& rules, 
   return result;
 }
 
-EventResult CountRedemption(const VillageModel& model, const rules::RuleFile& rules, const Record& e) {
+EventResult CountRedemption(const VillageModel& model, const rules::RuleFile& rules, const Event& e) {
   EventResult result;
   result.record = &e;
   result.household = e.household;
@@ -196,6 +195,7 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
                                   " under the rules in force; ask for " + right.ToString());
     }
   }
+  assert(model.events_sorted);
   std::vector<PeriodFigures> out;
   CarryState carry;
   std::set<std::string> subjects;  // with only_household: whose awards can count for it
@@ -209,7 +209,7 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
   }
   Date day = ReplayStart(model, first);
   auto next_event = std::lower_bound(model.events.begin(), model.events.end(), day,
-                                     [](const Record& r, Date d) { return r.date < d; });
+                                     [](const Event& r, Date d) { return r.date < d; });
   while (day <= last.LastDay()) {
     const Adoption* adoption = model.RulesInForce(day);
     if (!adoption) {
@@ -229,7 +229,7 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
     bool is_last = p == last;
     std::map<std::string, Accumulator> acc;
     for (; next_event != model.events.end() && next_event->date <= end; ++next_event) {
-      const Record& e = *next_event;
+      const Event& e = *next_event;
       if (e.date < day) continue;
       if (is_last && options.events_through && e.date > *options.events_through) continue;
       bool award = e.type == RecordType::kAward;

@@ -22,7 +22,7 @@ enum class Outcome : uint8_t {
 };
 
 struct EventResult {
-  const ledger::Record* record = nullptr;
+  const Event* record = nullptr;
   std::string household;  // the household it counts for
   Outcome outcome = Outcome::kCounted;
   Points raw;             // item points x qty, or cost x qty for a redemption
@@ -69,7 +69,7 @@ struct ReplayOptions {
   std::string only_household;
 };
 
-// Replays `model` from the first period of the replay window up to `last` (inclusive) and returns
+// Replays `model` (its events sorted: see VillageModel::SortEvents) from the first period of the replay window up to `last` (inclusive) and returns
 // the figures of every period from `first` to `last`. The model must hold events from
 // ReplayStart(model, first) on. Fails when no rules are in force for a requested period or the
 // period's kind (month/quarter) is not the rules'.

@@ -163,7 +163,7 @@ TEST_F(SimulateTest, RedemptionsAreNeverOverdrawn) {
                              Date::FromCivil(9999, 12, 31));
     ASSERT_TRUE(model.ok()) << model.status().message();
     std::set<std::pair<Date, std::string>> days;  // (date, household) of each redemption
-    for (const Record& e : model->events) {
+    for (const Event& e : model->events) {
       if (e.type == RecordType::kRedeem) days.insert({e.date, e.household});
     }
     for (const auto& [date, household] : days) {
@@ -193,7 +193,7 @@ TEST_F(SimulateTest, TheFavouringScorerGivesMostOfTheirPointsToAFewHouseholds) {
   ASSERT_TRUE(model.ok());
   std::set<std::string> favoured(summary.favoured_households.begin(), summary.favoured_households.end());
   int to_favoured = 0, all = 0;
-  for (const Record& e : model->events) {
+  for (const Event& e : model->events) {
     if (e.type != RecordType::kAward || e.scorer != summary.favouring_scorer) continue;
     ++all;
     const std::string* h = model->households.count(e.subject) ? &e.subject : model->HouseholdOf(e.subject, e.date);
