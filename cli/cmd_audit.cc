@@ -64,10 +64,16 @@ Json RefsJson(const std::vector<RecordRef>& refs) {
   return out;
 }
 
-// "#12 a1, #15 revoke a2 (-2)": records a reader can look up with `jifen log`.
+// "#12 a1, #15 revoke a2 (-2)": records a reader can look up with `jifen log`. A table shows the
+// first few and how many more (JSON lists them all).
 std::string Cite(const std::vector<RecordRef>& refs, Words w) {
+  constexpr size_t kShownMax = 4;
   std::vector<std::string> parts;
   for (const RecordRef& r : refs) {
+    if (parts.size() == kShownMax) {
+      parts.push_back(w("… ", "…另 ") + std::to_string(refs.size() - kShownMax) + w(" more (--format json lists all)", " 条（--format json 列出全部）"));
+      break;
+    }
     std::string part = "#" + std::to_string(r.sequence) + " ";
     if (r.type == "revoke") part += std::string(w("revoke ", "撤销 "));
     part += r.id + " " + (r.type == "revoke" ? r.raw : r.type == "redeem" ? -r.raw : r.counted).ToSignedString();
