@@ -690,13 +690,13 @@ Status Simulator::Import(std::vector<Pending>& batch, const std::string& what) {
 }
 
 Status Simulator::ImportBefore(Timestamp cut, const std::string& what) {
-  auto later = [](const Pending& a, const Pending& b) {
+  auto earlier = [](const Pending& a, const Pending& b) {
     if (a.record.recorded.utc_seconds != b.record.recorded.utc_seconds) {
       return a.record.recorded.utc_seconds < b.record.recorded.utc_seconds;
     }
     return a.village != b.village ? a.village < b.village : a.order < b.order;
   };
-  std::sort(pending_.begin(), pending_.end(), later);
+  std::sort(pending_.begin(), pending_.end(), earlier);
   auto split = std::partition_point(pending_.begin(), pending_.end(),
                                     [&](const Pending& p) { return p.record.recorded < cut; });
   std::vector<Pending> batch(std::make_move_iterator(pending_.begin()), std::make_move_iterator(split));
@@ -873,7 +873,13 @@ std::string DescribeSimulation(const SimulateSummary& s) {
   if (!s.self_scorers.empty()) {
     out += s.favouring_scorer.empty() ? " Planted for the audit:" : ";";
     out += " self-scoring scorers";
-    for (const auto& [village, scorer] : s.self_scorers) out += " " + village + "/" + scorer;
+    for (size_t i = 0; i < s.self_scorers.size(); ++i) {
+      if (i == 6 && s.self_scorers.size() > 7) {
+        out += " … " + std::to_string(s.self_scorers.size() - 6) + " more";
+        break;
+      }
+      out += " " + s.self_scorers[i].first + "/" + s.self_scorers[i].second;
+    }
   }
   if (!s.favouring_scorer.empty() || !s.self_scorers.empty()) out += ".";
   return out;
