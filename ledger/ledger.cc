@@ -11,6 +11,25 @@
 namespace jifen::ledger {
 namespace {
 
+// What the events and structural indexes hold, as counts and order-free sums of a 64-bit hash of
+// each key, so that Verify can compare the indexes with the records in constant memory.
+struct IndexDigest {
+  struct Part {
+    uint64_t entries = 0;
+    uint64_t key_hash_sum = 0;
+    void Add(std::string_view key) {
+      uint64_t h = 14695981039346656037ull;  // FNV-1a, then a splitmix64 finalizer
+      for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
+      h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+      h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+      key_hash_sum += h ^ (h >> 31);
+      ++entries;
+    }
+    bool operator==(const Part&) const = default;
+  };
+  Part events, structural;
+};
+
 class SnapshotReader : public TxnReader<Reader> {
  public:
   SnapshotReader(std::shared_ptr<EnvState> env, std::unique_ptr<MdbTxn> txn, const HeadState& head)
@@ -122,8 +141,9 @@ class LmdbLedger : public Ledger {
  private:
   enum class Attempt { kDone, kGrow };
   Result<Attempt> TryWrite(const std::function<Status(WriteBatch&)>& fn);
-  Status VerifyChain(const TxnReadCore& core, VerifyReport* report);
-  Status VerifyIndexes(const TxnReadCore& core, VerifyReport* report);
+  Status VerifyChain(const TxnReadCore& core, VerifyReport* report, IndexDigest* digest);
+  Status VerifyIndexes(const TxnReadCore& core, VerifyReport* report, const IndexDigest& expected);
+  Status DigestIndex(MDB_txn* txn, MDB_dbi dbi, IndexDigest::Part* part);
 
   std::shared_ptr<EnvState> env_;
 };
@@ -178,15 +198,18 @@ Result<VerifyReport> LmdbLedger::Verify() {
   if (Status s = env_->Begin(false, &txn); !s.ok()) return s;
   TxnReadCore core(env_.get(), txn.get());
   VerifyReport report;
-  if (Status s = VerifyChain(core, &report); !s.ok()) return s;
+  IndexDigest expected;
+  if (Status s = VerifyChain(core, &report, &expected); !s.ok()) return s;
   if (!report.first_bad) {
-    if (Status s = VerifyIndexes(core, &report); !s.ok()) return s;
+    if (Status s = VerifyIndexes(core, &report, expected); !s.ok()) return s;
   }
   return report;
 }
 
 // Walks `records` in key order, recomputing every hash from the previous stored one.
-Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report) {
+// Adds the index key each record must have to `digest`.
+Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
+                               IndexDigest* digest) {
   MdbCursor cursor;
   if (int rc = cursor.Open(core.txn(), env_->dbis().records); rc != 0)
     return env_->Error(rc, "open cursor");
@@ -215,6 +238,11 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report) {
                  latest->ToString());
     }
     latest = record.recorded;
+    if (IsEvent(record.type)) {
+      digest->events.Add(EventIndexKey(record.village, record.date, expected));
+    } else {
+      digest->structural.Add(StructuralIndexKey(record.village, expected));
+    }
     std::memcpy(previous.data(), value.mv_data, previous.size());
     report->records = expected;
     report->head = previous;
@@ -222,8 +250,10 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report) {
   return Status::Ok();
 }
 
-// The head in meta and the index sizes must agree with the chain just walked.
-Status LmdbLedger::VerifyIndexes(const TxnReadCore& core, VerifyReport* report) {
+// The head in meta and the indexes must agree with the chain just walked: an index entry lost,
+// added or changed (a damaged page) would hide a record from, or add one to, every report.
+Status LmdbLedger::VerifyIndexes(const TxnReadCore& core, VerifyReport* report,
+                                 const IndexDigest& expected) {
   HeadState head;
   if (Status s = ReadHead(*env_, core.txn(), &head); !s.ok() || head.sequence != report->records) {
     report->first_bad = report->records;
@@ -238,6 +268,29 @@ Status LmdbLedger::VerifyIndexes(const TxnReadCore& core, VerifyReport* report) 
     report->first_bad = report->records;
     report->reason = "indexes hold " + std::to_string(events.ms_entries + structural.ms_entries) +
                      " entries for " + std::to_string(report->records) + " records";
+    return Status::Ok();
+  }
+  IndexDigest actual;
+  if (Status s = DigestIndex(core.txn(), env_->dbis().events, &actual.events); !s.ok()) return s;
+  if (Status s = DigestIndex(core.txn(), env_->dbis().structural, &actual.structural); !s.ok())
+    return s;
+  if (!(actual.events == expected.events) || !(actual.structural == expected.structural)) {
+    report->first_bad = report->records;
+    report->reason = std::string(actual.events == expected.events ? "structural" : "event") +
+                     " index does not match the records";
+  }
+  return Status::Ok();
+}
+
+Status LmdbLedger::DigestIndex(MDB_txn* txn, MDB_dbi dbi, IndexDigest::Part* part) {
+  MdbCursor cursor;
+  if (int rc = cursor.Open(txn, dbi); rc != 0) return env_->Error(rc, "open cursor");
+  MDB_val key, value;
+  for (int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST);;
+       rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT)) {
+    if (rc == MDB_NOTFOUND) break;
+    if (rc != 0) return env_->Error(rc, "read index");
+    part->Add(FromVal(key));
   }
   return Status::Ok();
 }
