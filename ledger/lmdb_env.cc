@@ -1,5 +1,7 @@
 #include "ledger/lmdb_env.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -30,6 +32,17 @@ size_t RoundUpToMiB(uintmax_t bytes) {
   return static_cast<size_t>((bytes + kMiB - 1) / kMiB * kMiB);
 }
 
+// LMDB has no page checksums; it checks page structure with assertions and aborts when one fails,
+// which only a damaged data file can cause. Say so and exit with the integrity failure code of
+// SPEC.md §5 (3) rather than dump core. Nothing is lost: a process stopped inside LMDB has not
+// committed its transaction.
+[[noreturn]] void DamagedDataFile(MDB_env* env, const char* message) {
+  const char* path = nullptr;
+  if (env == nullptr || mdb_env_get_path(env, &path) != 0 || path == nullptr) path = "?";
+  std::fprintf(stderr, "jifen: ledger %s: data file damaged (LMDB: %s)\n", path, message);
+  std::_Exit(3);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool create,
@@ -52,6 +65,7 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
   std::shared_ptr<EnvState> state(new EnvState());
   state->dir_ = dir;
   if (int rc = mdb_env_create(&state->env_); rc != 0) return state->Error(rc, "create environment");
+  mdb_env_set_assert(state->env_, DamagedDataFile);
   // Start with room to grow: twice the data file, or the configured size if larger. Address space
   // is cheap and on Linux the file only grows as pages are written.
   uintmax_t file_bytes = fs::file_size(path / "data.mdb", ec);
