@@ -66,7 +66,12 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
         *skip = true;
         return std::nullopt;
       }
-      std::string what = r.id.empty() ? key.substr(0, key.find(':')) + " " + r.code : "id " + r.id;
+      if (r.type == RecordType::kRevoke) {
+        return "target " + r.target + ": already revoked (sequence " + std::to_string(*seq) + ")";
+      }
+      std::string what = !r.id.empty()                    ? "id " + r.id
+                         : r.type == RecordType::kMove    ? "move of " + r.code + " on " + r.date.ToString()
+                                                          : key.substr(0, key.find(':')) + " " + r.code;
       return what + ": already in the ledger with other content (sequence " + std::to_string(*seq) + ")";
     }
   }
@@ -240,12 +245,15 @@ std::optional<std::string> Admission::CheckRedeem(VillageModel& m, const Record&
 
 }  // namespace
 
-Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now) {
+Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now,
+                                   const std::function<void(size_t)>& progress) {
   ImportReport report;
   Status s = ledger.Write([&](ledger::WriteBatch& batch) -> Status {
     report = ImportReport{};
     Admission admission(batch, now);
+    size_t checked = 0;
     for (const ImportLine& line : lines) {
+      if (progress && ++checked % 1024 == 0) progress(checked);
       Record r = line.record;
       if (!r.recorded_given) r.recorded = now;
       bool skip = false;

@@ -3,6 +3,7 @@
 // transaction that appends the batch, so two imports at once cannot both spend one balance.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,7 +27,9 @@ struct ImportReport {
 
 // Checks every line in order and appends them all in one transaction, or none if any is bad.
 // `now` stamps lines without a recorded time and bounds what counts as the future.
-Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now);
+// `progress`, when given, is told how many lines have been checked (for a progress bar).
+Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now,
+                                   const std::function<void(size_t)>& progress = nullptr);
 
 struct AdoptRequest {
   std::string file;        // as given on the command line (kept in the record)

@@ -54,7 +54,9 @@ class Reader {
 };
 
 // The idempotency key of a record in its village: its `id` for awards and redemptions,
-// "household:CODE" / "person:CODE" / "scorer:CODE" for registrations; empty for the rest.
+// "household:CODE" / "person:CODE" / "scorer:CODE" for registrations, "revoke:TARGET" for a
+// revocation (a record is revoked at most once), "move:PERSON:DATE" for a move (one a person a
+// day); empty for rules and for awards and redemptions without an id.
 std::string KeyOf(const Record& record);
 
 class WriteBatch : public Reader {

@@ -125,6 +125,10 @@ std::string KeyOf(const Record& record) {
       return "person:" + record.code;
     case RecordType::kScorer:
       return "scorer:" + record.code;
+    case RecordType::kRevoke:
+      return "revoke:" + record.target;  // a record is revoked at most once
+    case RecordType::kMove:
+      return "move:" + record.code + ":" + record.date.ToString();  // one move a person a day
     default:
       return "";
   }
@@ -146,7 +150,7 @@ Status ValidateRecord(const Record& record) {
     if (Status s = CheckSpec(spec, record); !s.ok()) return s;
   }
   if (Status s = CheckUnused(record, specs); !s.ok()) return s;
-  for (const char* reserved : {"household:", "person:", "scorer:"}) {
+  for (const char* reserved : {"household:", "person:", "scorer:", "revoke:", "move:"}) {
     if (record.id.starts_with(reserved)) {
       return FieldError("id", std::string("may not start with \"") + reserved + "\"");
     }

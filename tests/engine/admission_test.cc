@@ -179,7 +179,7 @@ TEST_F(Admission, RevokeOfAnUnknownIdIsRefused) {
 
 TEST_F(Admission, SecondRevocationIsRefused) {
   MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), RevokeLine("T", "a1", "2022-03-05T09:00:00+08:00")});
-  EXPECT_EQ(Refusal(RevokeLine("T", "a1", "2022-03-06T09:00:00+08:00")), "batch:1: target a1: already revoked (sequence 9)");
+  EXPECT_EQ(Refusal(RevokeLine("T", "a1", "2022-03-06T09:00:00+08:00", "S2")), "batch:1: target a1: already revoked (sequence 9)");
 }
 
 TEST_F(Admission, VillageWithoutRulesIsRefused) {
@@ -200,6 +200,24 @@ TEST_F(Admission, SwitchingToQuartersMidQuarterIsRefused) {
   EXPECT_NE(Adopt(quarterly, "2022-02-01", "2022-01-05T09:00:00+08:00").find("is not the first day of a quarter"),
             std::string::npos);
   EXPECT_EQ(Adopt(quarterly, "2022-04-01", "2022-01-05T09:00:00+08:00"), "");
+}
+
+}  // namespace
+}  // namespace jifen::engine::testing
+
+namespace jifen::engine::testing {
+namespace {
+
+TEST_F(Admission, ImportingAFileTwiceSkipsRevocationsAndMovesToo) {
+  std::vector<std::string> file = {AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+                                   MoveLine("T", "P2", "H1", "2022-03-02", "2022-03-02T09:00:00+08:00"),
+                                   RevokeLine("T", "a1", "2022-03-05T09:00:00+08:00")};
+  MustImport(file);
+  uint64_t before = Head();
+  MustImport(file);
+  EXPECT_EQ(Head(), before);
+  EXPECT_EQ(Refusal(MoveLine("T", "P2", "H2", "2022-03-02", "2022-03-06T09:00:00+08:00")),
+            "batch:1: move of P2 on 2022-03-02: already in the ledger with other content (sequence 9)");
 }
 
 }  // namespace

@@ -114,7 +114,8 @@ TEST(Ledger, KeysFindRecordsInTheirVillageOnly) {
   EXPECT_FALSE(snap->FindKey("SYS", "a1"));
   EXPECT_FALSE(snap->FindKey("SYS", "household:H02"));
   EXPECT_FALSE(snap->FindKey("SYS", ""));
-  EXPECT_EQ(KeyOf(move), "");
+  EXPECT_EQ(KeyOf(move), "move:P0101:" + move.date.ToString());
+  EXPECT_EQ(snap->FindKey("SYS", KeyOf(move)), 3u);
   EXPECT_EQ(KeyOf(anonymous), "");
 }
 
