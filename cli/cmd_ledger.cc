@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "engine/admission.h"
 #include "ledger/csv.h"
 #include "ledger/record_json.h"
@@ -67,7 +68,9 @@ int RunImport(const Globals& g, const std::vector<std::string>& files) {
   }
   auto ledger = ledger::Ledger::Open(g.ledger_dir, true);
   if (!ledger.ok()) return Fail(ledger.status());
-  auto report = engine::ImportRecords(**ledger, lines, Timestamp::Now());
+  Progress progress("import", lines.size());
+  auto report = engine::ImportRecords(**ledger, lines, Timestamp::Now(),
+                                      [&](size_t checked) { progress.Update(checked); });
   if (!report.ok()) return Fail(report.status());
   if (!report->errors.empty()) {
     for (const auto& e : report->errors) std::cerr << e << '\n';
