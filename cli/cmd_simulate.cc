@@ -180,6 +180,11 @@ int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, con
     if ((rc = RunWhatIf(demo, village, *proposal, p, 0, std::nullopt)) != 0) return rc;
   }
 
+  const std::string board = (fs::path(out_dir) / ("board-" + village + "-" + p + ".html")).string();
+  Heading(n() + "The public notice (公示榜) to print and post, with the ledger's fingerprint",
+          "jifen board --village " + village + " --period " + p + " --out " + board + at_ledger);
+  if ((rc = RunBoard(demo, village, p, 0, std::nullopt, board, "")) != 0) return rc;
+
   std::cout << "\n━━ Go further ━━\n"
             << "  jifen score --village " << village << " --period " << p << " --as-of " << period.FirstDay().AddDays(19).ToString() << at_ledger
             << "    # the ranking as anyone could see it then\n"
