@@ -1,5 +1,6 @@
 // import, verify, log.
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
@@ -72,6 +73,7 @@ int RunImport(const Globals& g, const std::vector<std::string>& files) {
   auto report = engine::ImportRecords(**ledger, lines, Timestamp::Now(),
                                       [&](size_t checked) { progress.Update(checked); });
   if (!report.ok()) return Fail(report.status());
+  if (report->errors.empty()) progress.Done();
   if (!report->errors.empty()) {
     for (const auto& e : report->errors) std::cerr << e << '\n';
     std::cerr << "jifen: import refused: " << report->errors.size() << " bad line(s); nothing written\n";
@@ -86,7 +88,13 @@ int RunImport(const Globals& g, const std::vector<std::string>& files) {
 int RunVerify(const Globals& g) {
   auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
   if (!ledger.ok()) return Fail(ledger.status());
-  auto report = (*ledger)->Verify();
+  std::optional<Progress> bar;
+  auto report = (*ledger)->Verify([&](uint64_t checked, uint64_t total) {
+    if (!bar) bar.emplace("verify", total);
+    bar->Update(checked);
+  });
+  if (bar && report.ok() && !report->first_bad) bar->Done();
+  bar.reset();  // finish the bar's line before the verdict
   if (!report.ok()) return Fail(report.status());
   if (report->first_bad) {
     std::cerr << "jifen: ledger " << g.ledger_dir << ": chain broken at sequence " << *report->first_bad << ": "

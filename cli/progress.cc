@@ -10,10 +10,11 @@ Progress::Progress(std::string label, uint64_t total)
     : label_(std::move(label)), total_(total), active_(isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) && total > 0) {}
 
 Progress::~Progress() {
-  if (drawn_) {
-    Draw(total_);
-    std::fputc('\n', stderr);
-  }
+  if (drawn_) std::fputc('\n', stderr);
+}
+
+void Progress::Done() {
+  if (drawn_) Draw(total_);
 }
 
 void Progress::Update(uint64_t done) {

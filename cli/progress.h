@@ -17,6 +17,8 @@ class Progress {
 
   // Redraws at most ten times a second.
   void Update(uint64_t done);
+  // Draws the full bar (the work finished); otherwise the bar stays where the work stopped.
+  void Done();
   bool active() const { return active_; }
 
  private:

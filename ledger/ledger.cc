@@ -136,12 +136,13 @@ class LmdbLedger : public Ledger {
 
   Result<std::unique_ptr<Reader>> Snapshot() override;
   Status Write(const std::function<Status(WriteBatch&)>& fn) override;
-  Result<VerifyReport> Verify() override;
+  Result<VerifyReport> Verify(const VerifyProgress& progress) override;
 
  private:
   enum class Attempt { kDone, kGrow };
   Result<Attempt> TryWrite(const std::function<Status(WriteBatch&)>& fn);
-  Status VerifyChain(const TxnReadCore& core, VerifyReport* report, IndexDigest* digest);
+  Status VerifyChain(const TxnReadCore& core, VerifyReport* report, IndexDigest* digest,
+                     const VerifyProgress& progress);
   Status VerifyIndexes(const TxnReadCore& core, VerifyReport* report, const IndexDigest& expected);
   Status DigestIndex(MDB_txn* txn, MDB_dbi dbi, IndexDigest::Part* part);
 
@@ -207,13 +208,13 @@ Result<LmdbLedger::Attempt> LmdbLedger::TryWrite(const std::function<Status(Writ
   return Attempt::kDone;
 }
 
-Result<VerifyReport> LmdbLedger::Verify() {
+Result<VerifyReport> LmdbLedger::Verify(const VerifyProgress& progress) {
   MdbTxn txn;
   if (Status s = env_->Begin(false, &txn); !s.ok()) return s;
   TxnReadCore core(env_.get(), txn.get());
   VerifyReport report;
   IndexDigest expected;
-  if (Status s = VerifyChain(core, &report, &expected); !s.ok()) return s;
+  if (Status s = VerifyChain(core, &report, &expected, progress); !s.ok()) return s;
   if (!report.first_bad) {
     if (Status s = VerifyIndexes(core, &report, expected); !s.ok()) return s;
   }
@@ -223,7 +224,9 @@ Result<VerifyReport> LmdbLedger::Verify() {
 // Walks `records` in key order, recomputing every hash from the previous stored one.
 // Adds the index key each record must have to `digest`.
 Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
-                               IndexDigest* digest) {
+                               IndexDigest* digest, const VerifyProgress& progress) {
+  MDB_stat stat;
+  uint64_t total = mdb_stat(core.txn(), env_->dbis().records, &stat) == 0 ? stat.ms_entries : 0;
   MdbCursor cursor;
   if (int rc = cursor.Open(core.txn(), env_->dbis().records); rc != 0)
     return env_->Error(rc, "open cursor");
@@ -258,6 +261,7 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
       digest->structural.Add(StructuralIndexKey(record.village, expected));
     }
     std::memcpy(previous.data(), value.mv_data, previous.size());
+    if (progress && expected % 4096 == 0) progress(expected, total);
     report->records = expected;
     report->head = previous;
   }

@@ -103,8 +103,11 @@ class Ledger {
   // Recomputes the whole chain from record 1, checks sequences are gapless, recorded times
   // non-decreasing and every record decodes and validates; then that the head in `meta` and the
   // index sizes agree with the records. An operating error (I/O) is a Status; a bad ledger is a
-  // report with first_bad set.
-  virtual Result<VerifyReport> Verify() = 0;
+  // report with first_bad set. `progress`, when given, is told every 4,096 records how many have
+  // been checked out of how many (for a progress bar).
+  using VerifyProgress = std::function<void(uint64_t checked, uint64_t total)>;
+  virtual Result<VerifyReport> Verify(const VerifyProgress& progress) = 0;
+  Result<VerifyReport> Verify() { return Verify(nullptr); }
 };
 
 std::string HashToHex(const Hash& hash);
