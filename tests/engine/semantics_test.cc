@@ -79,7 +79,7 @@ TEST_F(Semantics, YearCapSpansPeriodsAndResetsInTheNewYear) {
 TEST_F(Semantics, RevokedAwardCountsNowhere) {
   Setup();
   MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), RevokeLine("T", "a1", "2022-03-02T09:00:00+08:00")});
-  const auto& h1 = Row(Score("T", "2022-03"), "H1");
+  const auto h1 = Row(Score("T", "2022-03"), "H1");
   EXPECT_EQ(h1.household_points, P(0));
   EXPECT_EQ(h1.earned, P(0));
 }
@@ -194,7 +194,7 @@ TEST_F(Semantics, RedemptionOverdrawnByALaterRevocationIsKept) {
   Setup();
   MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), RedeemLine("T", "x1", "2022-03-02", "H1", "R1")});
   MustImport({RevokeLine("T", "a1", "2022-03-05T09:00:00+08:00")});
-  const auto& h1 = Row(Score("T", "2022-03"), "H1");
+  const auto h1 = Row(Score("T", "2022-03"), "H1");
   EXPECT_EQ(h1.redeemed, P(5));
   EXPECT_EQ(h1.balance, P(-5));
 }
@@ -203,7 +203,7 @@ TEST_F(Semantics, RevokingARedemptionGivesItsPointsBack) {
   Setup();
   MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), RedeemLine("T", "x1", "2022-03-02", "H1", "R1"),
               RevokeLine("T", "x1", "2022-03-05T09:00:00+08:00")});
-  const auto& h1 = Row(Score("T", "2022-03"), "H1");
+  const auto h1 = Row(Score("T", "2022-03"), "H1");
   EXPECT_EQ(h1.redeemed, P(0));
   EXPECT_EQ(h1.balance, P(5));
 }
@@ -214,11 +214,11 @@ TEST_F(Semantics, ClearingYearCarriesWithinTheYearOnly) {
   Setup(rules);
   MustImport({AwardLine("T", "a1", "2022-01-05", "H1", "A2"), RedeemLine("T", "x1", "2022-02-05", "H1", "R2"),
               AwardLine("T", "a2", "2022-12-05", "H1", "A2")});
-  const auto& feb = Row(Score("T", "2022-02"), "H1");
+  const auto feb = Row(Score("T", "2022-02"), "H1");
   EXPECT_EQ(feb.carried, P(5));
   EXPECT_EQ(feb.balance, P(4));
   EXPECT_EQ(feb.cleared, P(0));
-  const auto& dec = Row(Score("T", "2022-12"), "H1");
+  const auto dec = Row(Score("T", "2022-12"), "H1");
   EXPECT_EQ(dec.balance, P(9));
   EXPECT_EQ(dec.cleared, P(9));
   EXPECT_EQ(Row(Score("T", "2023-01"), "H1").carried, P(0));
@@ -230,7 +230,7 @@ TEST_F(Semantics, ClearingNeverCarriesAcrossYears) {
   Setup(rules);
   MustImport({AwardLine("T", "a1", "2022-11-05", "H1", "A2")});
   // 2022: base 1 x 12 + 5; 2023-01: + base 1.
-  const auto& jan = Row(Score("T", "2023-01"), "H1");
+  const auto jan = Row(Score("T", "2023-01"), "H1");
   EXPECT_EQ(jan.carried, P(17));
   EXPECT_EQ(jan.earned, P(1));
   EXPECT_EQ(jan.balance, P(18));
