@@ -131,7 +131,7 @@ TEST_F(Corruption, AFlippedByteInARecordIsRefusedByVerifyAndEveryReport) {
 
 TEST_F(Corruption, FlippedBytesNeverCrashAndWrongFiguresAreRefusedByVerify) {
   // Page headers (page number, flags, bounds) and data in every page, both LMDB meta pages.
-  const std::vector<size_t> in_page = {0, 10, 12, 14, 1000, 2500, 4000};
+  const std::vector<size_t> in_page = {0, 12, 14, 1000, 4000};
   int refused = 0, harmless = 0, hidden = 0;
   for (size_t page = 0; page * kPageBytes < pristine_.size(); ++page) {
     for (size_t offset : in_page) {
