@@ -1,5 +1,7 @@
 #include "engine/bonus.h"
 
+#include "grammar/printer.h"
+
 #include <cassert>
 #include <optional>
 
@@ -117,32 +119,8 @@ bool EvaluateCondition(const Cond& cond, const BonusContext& context) {
 namespace jifen::engine {
 namespace {
 
-std::string SelectorText(const rules::Selector& s) {
-  switch (s.kind) {
-    case SelectorKind::kItem: return s.code;
-    case SelectorKind::kCategory: return "category " + s.code;
-    case SelectorKind::kPositive: return "positive";
-    case SelectorKind::kNegative: return "negative";
-    case SelectorKind::kAny: return "any";
-  }
-  return "";
-}
-
-std::string ExprText(const Expr& e) {
-  switch (e.kind) {
-    case Expr::Kind::kNumber: return e.number.ToString();
-    case Expr::Kind::kEarned: return "earned";
-    case Expr::Kind::kMembers: return "members";
-    case Expr::Kind::kCount: return "count(" + SelectorText(e.selector) + ")";
-    case Expr::Kind::kPoints: return "points(" + SelectorText(e.selector) + ")";
-    case Expr::Kind::kNeg: return "-" + ExprText(*e.left);
-    case Expr::Kind::kAdd: return "(" + ExprText(*e.left) + " + " + ExprText(*e.right) + ")";
-    case Expr::Kind::kSub: return "(" + ExprText(*e.left) + " - " + ExprText(*e.right) + ")";
-    case Expr::Kind::kMul: return ExprText(*e.left) + " * " + ExprText(*e.right);
-    case Expr::Kind::kDiv: return ExprText(*e.left) + " / " + ExprText(*e.right);
-  }
-  return "";
-}
+// Expressions are shown the way `jifen fmt` writes them.
+std::string ExprText(const Expr& e) { return rules::Printer(rules::Language::kEnglish).Expression(e); }
 
 std::string ValueText(const std::optional<Rational>& v) {
   if (!v) return "undefined (division by zero)";
