@@ -195,7 +195,8 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
                                   " under the rules in force; ask for " + right.ToString());
     }
   }
-  assert(model.events_sorted);
+  assert(options.events || model.events_sorted);
+  const std::vector<Event>& events = options.events ? *options.events : model.events;
   std::vector<PeriodFigures> out;
   CarryState carry;
   std::set<std::string> subjects;  // with only_household: whose awards can count for it
@@ -208,7 +209,7 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
     }
   }
   Date day = ReplayStart(model, first);
-  auto next_event = std::lower_bound(model.events.begin(), model.events.end(), day,
+  auto next_event = std::lower_bound(events.begin(), events.end(), day,
                                      [](const Event& r, Date d) { return r.date < d; });
   while (day <= last.LastDay()) {
     const Adoption* adoption = model.RulesInForce(day);
@@ -228,7 +229,7 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
     bool requested = p.FirstDay() >= first.FirstDay();
     bool is_last = p == last;
     std::map<std::string, Accumulator> acc;
-    for (; next_event != model.events.end() && next_event->date <= end; ++next_event) {
+    for (; next_event != events.end() && next_event->date <= end; ++next_event) {
       const Event& e = *next_event;
       if (e.date < day) continue;
       if (is_last && options.events_through && e.date > *options.events_through) continue;

@@ -67,6 +67,9 @@ struct ReplayOptions {
   // replay, because caps are per subject and item and bonuses see only the household's awards;
   // other households are left out and nothing is ranked.
   std::string only_household;
+  // Replay these events, in (date, sequence) order, instead of model.events (admission keeps
+  // each household's events apart so a redemption check need not walk the whole village).
+  const std::vector<Event>* events = nullptr;
 };
 
 // Replays `model` (its events sorted: see VillageModel::SortEvents) from the first period of the replay window up to `last` (inclusive) and returns
