@@ -154,15 +154,37 @@ TEST_F(Cli, VerifyExitsThreeOnATamperedRecord) {
   ASSERT_EQ(Jifen("verify").rc, 0);
   std::string data = Path("ledger/data.mdb");
   std::string bytes = Read(data);
-  size_t at = bytes.find("王五");
-  ASSERT_NE(at, std::string::npos);
-  bytes[at + 1] ^= 0x01;
+  // The person's record and the structural index's copy of it (ledger/FORMAT.md "Indexes").
+  size_t copies = 0;
+  for (size_t at = bytes.find("王五"); at != std::string::npos; at = bytes.find("王五", at + 1)) {
+    bytes[at + 1] ^= 0x01;
+    ++copies;
+  }
+  ASSERT_EQ(copies, 2u);
   std::ofstream(data, std::ios::binary) << bytes;
   Outcome r = Jifen("verify");
   EXPECT_EQ(r.rc, 3) << r.out << r.err;
   EXPECT_NE(r.err.find("sequence"), std::string::npos) << r.err;
   Outcome score = Jifen("score --village SYS --period 2022-03");
   EXPECT_EQ(score.rc, 3) << score.out << score.err;
+  EXPECT_EQ(score.out, "");
+}
+
+TEST_F(Cli, ATamperedRecordWhoseIndexCopyIsIntactIsNamedByVerifyAndAudit) {
+  AdoptSample();
+  ImportRegistrations();
+  std::string data = Path("ledger/data.mdb");
+  std::string bytes = Read(data);
+  size_t at = bytes.find("王五");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 1] ^= 0x01;  // one copy only
+  std::ofstream(data, std::ios::binary) << bytes;
+  Outcome r = Jifen("verify");
+  EXPECT_EQ(r.rc, 3) << r.out << r.err;
+  // Reports read the index copies; the chain check of verify and audit is what sees the record.
+  Outcome audit = Jifen("audit --village SYS --period 2022-03 --format json");
+  EXPECT_NE(audit.out.find(R"("chain":{)"), std::string::npos) << audit.out << audit.err;
+  EXPECT_NE(audit.out.find(R"("ok":false)"), std::string::npos) << audit.out;
 }
 
 TEST_F(Cli, LogReimportedIntoAnEmptyLedgerReproducesEveryFigure) {

@@ -282,7 +282,9 @@ TEST_F(AuditTest, ABrokenChainIsReportedNotAnError) {
   EXPECT_EQ(r->chain.first_bad, tampered);
   EXPECT_EQ(r->chain.records, tampered - 1);
   EXPECT_FALSE(r->chain.reason.empty());
-  EXPECT_FALSE(r->load_error.empty());  // the tampered award is in the window
+  // The window is read from the events index, whose copy of the award is intact: the chain check
+  // above is what names the tampered record.
+  EXPECT_TRUE(r->load_error.empty()) << r->load_error;
 }
 
 TEST_F(AuditTest, AYearCoversEveryPeriod) {
