@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace jifen::engine {
 namespace {
@@ -49,28 +51,51 @@ void SummarizeRedemptions(const std::vector<PeriodFigures>& periods, VillageComp
   }
 }
 
-// Record counts, participation and points by category.
+// Record counts, participation and points by category. Codes are looked up once each (scorers,
+// items) rather than once per record: this runs over every record of every village.
 void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures>& periods, VillageComparison& c) {
-  std::set<std::string> participating;
+  std::unordered_set<std::string_view> participating;
+  std::unordered_map<std::string_view, const Person*> scorer_person;  // nullptr: no linked person
+  const rules::RuleFile* categories_of = nullptr;
+  std::unordered_map<std::string_view, const rules::Category*> item_category;
   std::map<std::string, CategoryPoints> categories;
   for (const PeriodFigures& p : periods) {
     const rules::RuleFile& rules = *p.adoption->rules;
+    if (&rules != categories_of) {
+      categories_of = &rules;
+      item_category.clear();
+      for (const rules::Item& item : rules.items) item_category.emplace(item.code, rules.FindCategory(item.category));
+    }
+    CategoryPoints* last = nullptr;  // the category of the previous record, usually the same
     for (const EventResult& r : p.events) {
       const Event& e = *r.record;
       if (e.type != RecordType::kAward) continue;
       c.awards += 1;
       if (DaysLate(e, p.period) > 0) c.late_records += 1;
-      if (IsSelfScored(model, r)) c.self_scored += 1;
+      if (!r.household.empty()) {
+        auto [it, added] = scorer_person.emplace(e.scorer, nullptr);
+        if (added) {
+          auto s = model.scorers.find(e.scorer);
+          if (s != model.scorers.end() && !s->second.person.empty()) {
+            auto person = model.persons.find(s->second.person);
+            if (person != model.persons.end()) it->second = &person->second;
+          }
+        }
+        const std::string* own = it->second ? it->second->HouseholdOn(e.date) : nullptr;
+        if (own && *own == r.household) c.self_scored += 1;
+      }
       if (!Counts(r)) continue;
       if (r.raw < Points()) c.negative_records += 1;
       if (r.counted > Points()) participating.insert(r.household);
-      const rules::Item* item = rules.FindItem(e.item);
-      const rules::Category* category = item ? rules.FindCategory(item->category) : nullptr;
+      auto item = item_category.find(e.item);
+      const rules::Category* category = item == item_category.end() ? nullptr : item->second;
       if (!category) continue;
-      CategoryPoints& cp = categories[category->code];
-      cp.code = category->code;
-      cp.name = category->name;
-      cp.points += r.counted;
+      if (!last || last->code != category->code) {
+        last = &categories[category->code];
+        last->code = category->code;
+        last->name = category->name;
+      }
+      last->points += r.counted;
     }
   }
   c.participating = static_cast<int>(participating.size());

@@ -17,12 +17,7 @@ const Adoption* VillageModel::RulesInForce(Date day) const {
 
 const std::string* VillageModel::HouseholdOf(const std::string& person, Date day) const {
   auto it = persons.find(person);
-  if (it == persons.end() || day < it->second.since) return nullptr;
-  const std::string* household = nullptr;
-  for (const auto& [date, code] : it->second.memberships) {
-    if (date <= day) household = &code;
-  }
-  return household;
+  return it == persons.end() ? nullptr : it->second.HouseholdOn(day);
 }
 
 int VillageModel::MembersOn(const std::string& household, Date day) const {
@@ -140,6 +135,7 @@ Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string
 }
 
 Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to) {
+  model->events.reserve(model->events.size() + reader.CountEvents(model->code, from, to, model->max_sequence));
   return reader.ForEachEventView(model->code, from, to, model->max_sequence, [&](const ledger::EventView& v) {
     model->events.push_back(Event::From(v));
     return true;

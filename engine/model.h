@@ -43,6 +43,16 @@ struct Person {
   std::string resident;
   // (date, household) pairs in (date, sequence) order; the first is the registration.
   std::vector<std::pair<Date, std::string>> memberships;
+
+  // The household this person belongs to on `day`, or nullptr if not registered by then.
+  const std::string* HouseholdOn(Date day) const {
+    if (day < since) return nullptr;
+    const std::string* household = nullptr;
+    for (const auto& [date, code] : memberships) {
+      if (date <= day) household = &code;
+    }
+    return household;
+  }
 };
 
 struct Scorer {

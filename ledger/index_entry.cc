@@ -80,6 +80,15 @@ Status DecodeEventEntry(std::string_view key, std::string_view value, uint64_t s
   return Status::Ok();
 }
 
+uint64_t StoredEntryChecksum(std::string_view value) {
+  return value.size() < kChecksumBytes ? 0 : GetBigEndian64(value.data());
+}
+
+bool EntryChecksumMatches(std::string_view key, std::string_view value) {
+  return value.size() >= kChecksumBytes &&
+         Checksum(key, value.substr(kChecksumBytes)) == GetBigEndian64(value.data());
+}
+
 void EncodeStructuralEntry(std::string_view key, std::string_view canonical, std::string* out) {
   out->assign(kChecksumBytes, '\0');
   out->append(canonical);

@@ -43,4 +43,8 @@ void EncodeStructuralEntry(std::string_view key, std::string_view canonical, std
 Status DecodeStructuralEntry(std::string_view key, std::string_view value, uint64_t sequence,
                              std::string_view village, Record* record);
 
+// The checksum an entry stores first in its value, and whether it matches the rest (verify).
+uint64_t StoredEntryChecksum(std::string_view value);
+bool EntryChecksumMatches(std::string_view key, std::string_view value);
+
 }  // namespace jifen::ledger

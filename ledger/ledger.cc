@@ -11,20 +11,15 @@
 namespace jifen::ledger {
 namespace {
 
-// What the events and structural indexes hold, as counts and order-free sums of a 64-bit hash of
-// each entry (key and value), so that Verify can compare the indexes with the records in constant memory.
+// What the events and structural indexes hold, as counts and order-free sums of each entry's
+// checksum (ledger/FORMAT.md "Index entries", which covers its key and value), so that Verify can
+// compare the indexes with the records in constant memory.
 struct IndexDigest {
   struct Part {
     uint64_t entries = 0;
-    uint64_t key_hash_sum = 0;
-    void Add(std::string_view key, std::string_view value) {
-      uint64_t h = 14695981039346656037ull;  // FNV-1a, then a splitmix64 finalizer
-      for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
-      h = (h ^ 0xff) * 1099511628211ull;  // no byte of a key ends it: keys are fixed-format
-      for (unsigned char c : value) h = (h ^ c) * 1099511628211ull;
-      h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
-      h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
-      key_hash_sum += h ^ (h >> 31);
+    uint64_t checksum_sum = 0;
+    void Add(uint64_t checksum) {
+      checksum_sum += checksum;
       ++entries;
     }
     bool operator==(const Part&) const = default;
@@ -267,11 +262,11 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
     if (IsEvent(record.type)) {
       std::string key = EventIndexKey(record.village, record.date, expected);
       EncodeEventEntry(key, record, &entry);
-      digest->events.Add(key, entry);
+      digest->events.Add(StoredEntryChecksum(entry));
     } else {
       std::string key = StructuralIndexKey(record.village, expected);
       EncodeStructuralEntry(key, FromVal(value).substr(kStoredHashBytes), &entry);
-      digest->structural.Add(key, entry);
+      digest->structural.Add(StoredEntryChecksum(entry));
     }
     std::memcpy(previous.data(), value.mv_data, previous.size());
     if (progress && expected % 4096 == 0) progress(expected, total);
@@ -321,7 +316,9 @@ Status LmdbLedger::DigestIndex(MDB_txn* txn, MDB_dbi dbi, IndexDigest::Part* par
        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT)) {
     if (rc == MDB_NOTFOUND) break;
     if (rc != 0) return env_->Error(rc, "read index");
-    part->Add(FromVal(key), FromVal(value));
+    // An entry whose value no longer matches its checksum counts as a different entry.
+    uint64_t checksum = StoredEntryChecksum(FromVal(value));
+    part->Add(EntryChecksumMatches(FromVal(key), FromVal(value)) ? checksum : ~checksum);
   }
   return Status::Ok();
 }

@@ -55,6 +55,10 @@ class Reader {
   virtual Status ForEachEventView(std::string_view village, Date from, Date to,
                                   uint64_t max_sequence,
                                   const std::function<bool(const EventView&)>& fn) const = 0;
+  // How many events ForEachEventView would hand out (a walk over the keys only), so that callers
+  // can reserve room for them.
+  virtual size_t CountEvents(std::string_view village, Date from, Date to,
+                             uint64_t max_sequence) const = 0;
   // All records with from <= sequence, in sequence order (export, audit).
   virtual Status ForEachRecord(uint64_t from_sequence,
                                const std::function<bool(const Record&)>& fn) const = 0;

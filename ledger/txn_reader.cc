@@ -271,6 +271,17 @@ Status TxnReadCore::ForEachEventView(std::string_view village, Date from, Date t
                     });
 }
 
+size_t TxnReadCore::CountEvents(std::string_view village, Date from, Date to,
+                                uint64_t max_sequence) const {
+  size_t count = 0;
+  Status s = ScanEvents(village, from, to, max_sequence,
+                        [&](std::string_view, std::string_view, uint64_t, Date, bool*) {
+                          ++count;
+                          return Status::Ok();
+                        });
+  return s.ok() ? count : 0;
+}
+
 Status TxnReadCore::ForEachRecord(uint64_t from_sequence,
                                   const std::function<bool(const Record&)>& fn) const {
   uint64_t expected = from_sequence == 0 ? 1 : from_sequence;

@@ -51,6 +51,7 @@ class TxnReadCore {
                       const std::function<bool(const Record&)>& fn) const;
   Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t max_sequence,
                           const std::function<bool(const EventView&)>& fn) const;
+  size_t CountEvents(std::string_view village, Date from, Date to, uint64_t max_sequence) const;
   Status ForEachRecord(uint64_t from_sequence, const std::function<bool(const Record&)>& fn) const;
   // Checks one stored value against the previous record's hash and decodes it.
   Status Check(uint64_t sequence, std::string_view value, const Hash& previous,
@@ -109,6 +110,10 @@ class TxnReader : public Base {
   Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t max_sequence,
                           const std::function<bool(const EventView&)>& fn) const override {
     return core_.ForEachEventView(village, from, to, max_sequence, fn);
+  }
+  size_t CountEvents(std::string_view village, Date from, Date to,
+                     uint64_t max_sequence) const override {
+    return core_.CountEvents(village, from, to, max_sequence);
   }
   Status ForEachRecord(uint64_t from_sequence,
                        const std::function<bool(const Record&)>& fn) const override {
