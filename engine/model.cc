@@ -1,6 +1,7 @@
 #include "engine/model.h"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 #include "grammar/parser.h"
@@ -47,18 +48,22 @@ Event Event::From(const ledger::Record& r) {
 
 Event Event::From(const ledger::EventView& v) {
   Event e;
-  e.sequence = v.sequence;
-  e.date = v.date;
-  e.recorded = v.recorded;
-  e.type = v.type;
-  e.qty = v.qty;
-  e.id = v.id;
-  e.subject = v.subject;
-  e.item = v.item;
-  e.reward = v.reward;
-  e.household = v.household;
-  e.scorer = v.scorer;
+  e.Assign(v);
   return e;
+}
+
+void Event::Assign(const ledger::EventView& v) {
+  sequence = v.sequence;
+  date = v.date;
+  recorded = v.recorded;
+  type = v.type;
+  qty = v.qty;
+  id = v.id;
+  subject = v.subject;
+  item = v.item;
+  reward = v.reward;
+  household = v.household;
+  scorer = v.scorer;
 }
 
 void VillageModel::AppendEvent(const ledger::Record& record) {
@@ -135,9 +140,24 @@ Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string
 }
 
 Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to) {
-  model->events.reserve(model->events.size() + reader.CountEvents(model->code, from, to, model->max_sequence));
+  // Room for the events up front: a growing vector copies its events and, in a fresh process,
+  // faults in new pages each time. The first load of a process counts the window's entries (a
+  // walk over the keys); later loads (compare: one village after another) reserve as much as the
+  // largest load so far, which the heap has kept.
+  static std::atomic<size_t> largest{0};
+  size_t room = largest.load(std::memory_order_relaxed);
+  if (room == 0) room = reader.CountEvents(model->code, from, to, model->max_sequence);
+  model->events.reserve(model->events.size() + room);
+  struct Note {
+    const VillageModel* model;
+    ~Note() {
+      size_t n = model->events.size(), seen = largest.load(std::memory_order_relaxed);
+      while (n > seen && !largest.compare_exchange_weak(seen, n, std::memory_order_relaxed)) {
+      }
+    }
+  } note{model};
   return reader.ForEachEventView(model->code, from, to, model->max_sequence, [&](const ledger::EventView& v) {
-    model->events.push_back(Event::From(v));
+    model->events.emplace_back().Assign(v);  // in place: no Event is moved
     return true;
   });
 }

@@ -87,6 +87,7 @@ struct Event {
 
   static Event From(const ledger::Record& record);
   static Event From(const ledger::EventView& view);
+  void Assign(const ledger::EventView& view);
   // (date, sequence) order: the order awards are counted in.
   bool operator<(const Event& o) const { return date != o.date ? date < o.date : sequence < o.sequence; }
 };
