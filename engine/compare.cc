@@ -56,17 +56,12 @@ void SummarizeRedemptions(const std::vector<PeriodFigures>& periods, VillageComp
 void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures>& periods, VillageComparison& c) {
   std::unordered_set<std::string_view> participating;
   std::unordered_map<std::string_view, const Person*> scorer_person;  // nullptr: no linked person
-  const rules::RuleFile* categories_of = nullptr;
-  std::unordered_map<std::string_view, const rules::Category*> item_category;
+  std::unordered_map<const rules::Item*, const rules::Category*> item_category;
   std::map<std::string, CategoryPoints> categories;
   for (const PeriodFigures& p : periods) {
     const rules::RuleFile& rules = *p.adoption->rules;
-    if (&rules != categories_of) {
-      categories_of = &rules;
-      item_category.clear();
-      for (const rules::Item& item : rules.items) item_category.emplace(item.code, rules.FindCategory(item.category));
-    }
-    CategoryPoints* last = nullptr;  // the category of the previous record, usually the same
+    const rules::Category* last_category = nullptr;  // and its sums: usually the next record's too
+    CategoryPoints* last = nullptr;
     for (const EventResult& r : p.events) {
       const Event& e = *r.record;
       if (e.type != RecordType::kAward) continue;
@@ -87,10 +82,13 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
       if (!Counts(r)) continue;
       if (r.raw < Points()) c.negative_records += 1;
       if (r.counted > Points()) participating.insert(r.household);
-      auto item = item_category.find(e.item);
-      const rules::Category* category = item == item_category.end() ? nullptr : item->second;
+      if (!r.item) continue;
+      auto [item, added] = item_category.emplace(r.item, nullptr);
+      if (added) item->second = rules.FindCategory(r.item->category);
+      const rules::Category* category = item->second;
       if (!category) continue;
-      if (!last || last->code != category->code) {
+      if (category != last_category) {
+        last_category = category;
         last = &categories[category->code];
         last->code = category->code;
         last->name = category->name;

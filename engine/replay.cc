@@ -129,10 +129,51 @@ struct Accumulator {
   std::vector<EventResult> events;  // the detailed household's only
 };
 
+// Cents used of each cap, by (subject, item code, window) key: open addressing with linear
+// probing, since every capped award looks its key up.
+class CapUsage {
+ public:
+  int64_t& operator[](uint64_t key) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    size_t mask = slots_.size() - 1;
+    for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.used && slot.key == key) return slot.cents;
+      if (!slot.used) {
+        slot = Slot{true, key, 0};
+        ++size_;
+        return slot.cents;
+      }
+    }
+  }
+
+ private:
+  struct Slot {
+    bool used = false;
+    uint64_t key = 0;
+    int64_t cents = 0;
+  };
+  static size_t Mix(uint64_t key) {
+    key ^= key >> 31;
+    key *= 0x9e3779b97f4a7c15ull;
+    return static_cast<size_t>(key ^ (key >> 29));
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    size_ = 0;
+    for (const Slot& slot : old) {
+      if (slot.used) (*this)[slot.key] = slot.cents;
+    }
+  }
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
 // Everything that carries from one period to the next, by household index.
 struct CarryState {
   std::vector<Points> closing;  // balance - cleared
-  std::unordered_map<uint64_t, int64_t> cap_used;  // (subject, item code, window) -> cents
+  CapUsage cap_used;
   std::vector<bool> vetoed_this_year;
   int year = 0;
 };
@@ -146,11 +187,13 @@ uint64_t CapWindow(const rules::Cap& cap, const Period& p) {
 
 // Applies one award to the period's accumulators.
 EventResult CountAward(const VillageModel& model, Resolver& resolver, const rules::RuleFile& rules,
-                       const Period& p, const Event& e, CarryState& carry, int* household) {
+                       const Period& p, const Event& e, CarryState& carry, int* household,
+                       bool* household_subject) {
   EventResult result;
   result.record = &e;
   *household = -1;
   int subject = resolver.Subject(e.subject);
+  *household_subject = subject >= 0;
   if (subject >= 0) {
     *household = subject;
   } else if (subject != Resolver::kUnknown) {
@@ -159,6 +202,7 @@ EventResult CountAward(const VillageModel& model, Resolver& resolver, const rule
   if (*household >= 0) result.household = resolver.household(*household).code;
   Resolver::ItemRef ref = resolver.Item(rules, e.item);
   const rules::Item* item = ref.item;
+  result.item = item;
   if (item) result.raw = item->points.Times(e.qty);
   if (model.IsRevoked(e.id)) {
     result.outcome = Outcome::kRevoked;
@@ -352,8 +396,9 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
       bool award = e.type == RecordType::kAward;
       if (!subjects.empty() && (award ? !subjects.contains(e.subject) : e.household != options.only_household)) continue;
       int household = -1;
+      bool household_subject = false;
       carry.vetoed_this_year.resize(resolver.households(), false);
-      EventResult r = award ? CountAward(model, resolver, rules, p, e, carry, &household)
+      EventResult r = award ? CountAward(model, resolver, rules, p, e, carry, &household, &household_subject)
                             : CountRedemption(model, resolver, rules, e, &household);
       if (household < 0) continue;
       if (!subjects.empty() && r.household != options.only_household) continue;  // a member's award elsewhere
@@ -361,12 +406,8 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
       Accumulator& a = acc[household];
       a.touched = true;
       if (award) {
-        (resolver.Subject(e.subject) >= 0 ? a.household_points : a.person_points) += r.counted;
-        if (r.outcome != Outcome::kRevoked) {
-          if (const rules::Item* item = resolver.Item(rules, e.item).item) {
-            a.bonus_context.awards.push_back({item, r.counted});
-          }
-        }
+        (household_subject ? a.household_points : a.person_points) += r.counted;
+        if (r.outcome != Outcome::kRevoked && r.item) a.bonus_context.awards.push_back({r.item, r.counted});
       } else {
         a.redeemed += r.counted;
       }

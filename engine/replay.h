@@ -28,6 +28,7 @@ struct EventResult {
   Points raw;             // item points x qty, or cost x qty for a redemption
   Points counted;         // what reached the figures (0 unless counted or capped)
   Points cap;             // the cap that applied (kCapped)
+  const rules::Item* item = nullptr;  // an award's item in the rules in force, if any
 };
 
 struct BonusResult {
