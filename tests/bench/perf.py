@@ -47,26 +47,40 @@ def loadavg():
 
 
 def timed(cmd, cwd=None, stdout=subprocess.DEVNULL, stdin=None):
-    """Run cmd as a child process; return dict(wall, user, sys, cpu, rss_mb).
+    """Run cmd as a child process; return dict(wall, user, sys, cpu, rss_mb, anon_mb).
 
-    The command runs under /usr/bin/time, which reports its peak RSS (%M, as in time -v);
-    user and sys come from wait4() on that process (the command's rusage plus time's own,
-    which is negligible) at microsecond instead of time's 10 ms resolution; wall is measured
-    around fork..wait."""
-    tf = os.path.join(BENCH, '.rss')
+    user, sys and the peak RSS (rss_mb, ru_maxrss: what time -v calls "Maximum resident set
+    size") come from wait4() at microsecond resolution; wall is measured around fork..wait.
+    RSS counts the ledger pages the process has mapped (clean page cache) as well as its own
+    memory, so the peak of its private memory (RssAnon in /proc/PID/status) is sampled every
+    2 ms as anon_mb."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(['/usr/bin/time', '-f', '%M', '-o', tf] + cmd, cwd=cwd, stdout=stdout,
-                         stdin=stdin, stderr=subprocess.PIPE)
-    err = p.stderr.read()
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stdin=stdin, stderr=subprocess.PIPE)
+    errs = []
+    import threading
+    reader = threading.Thread(target=lambda: errs.append(p.stderr.read()))
+    reader.start()
+    anon_kb = 0
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        try:
+            with open(f'/proc/{p.pid}/status') as f:
+                m = re.search(r'RssAnon:\s+(\d+)', f.read())
+                if m:
+                    anon_kb = max(anon_kb, int(m.group(1)))
+        except OSError:
+            pass
+        time.sleep(0.002)
     wall = time.perf_counter() - t0
+    reader.join()
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
-        raise SystemExit(f'failed ({p.returncode}): {" ".join(cmd)}\n{err.decode()[-2000:]}')
-    with open(tf) as f:
-        rss_kb = int(f.read().split()[-1])
+        raise SystemExit(f'failed ({p.returncode}): {" ".join(cmd)}\n{errs[0].decode()[-2000:]}')
     return {'wall': round(wall, 4), 'user': round(ru.ru_utime, 4), 'sys': round(ru.ru_stime, 4),
-            'cpu': round(ru.ru_utime + ru.ru_stime, 4), 'rss_mb': round(rss_kb / 1024, 1)}
+            'cpu': round(ru.ru_utime + ru.ru_stime, 4), 'rss_mb': round(ru.ru_maxrss / 1024, 1),
+            'anon_mb': round(anon_kb / 1024, 1)}
 
 
 def median_of(runs):
@@ -217,6 +231,7 @@ def bench(size):
             os.remove(fn)
         res['import'] = {k: round(sum(r[k] for r in runs), 3) for k in ('wall', 'user', 'sys', 'cpu')}
         res['import']['rss_mb'] = max(r['rss_mb'] for r in runs)
+        res['import']['anon_mb'] = max(r.get('anon_mb', 0) for r in runs)
         res['import']['runs'] = 1
         res['import_chunk_lines'] = chunk
         res['import_chunks'] = runs
@@ -274,8 +289,8 @@ def report(all_res):
                      f"(ledger {r['ledger_mb']} MB; load average {r['load_before']} → {r['load_after']})\n")
         lines.append(f"{VILLAGE}: {c['village_total']:,} records, {c['village_month_awards']:,} awards in {MONTH}; "
                      f"SQLite table: {r['sqlite_rows']:,} award rows\n")
-        lines.append('| command | runs | wall s | user s | sys s | CPU s | peak RSS MB | records/CPU-s | records/wall-s |')
-        lines.append('|---|---|---|---|---|---|---|---|---|')
+        lines.append('| command | runs | wall s | user s | sys s | CPU s | peak RSS MB | private MB | records/CPU-s | records/wall-s |')
+        lines.append('|---|---|---|---|---|---|---|---|---|---|')
         imp_name = 'import' + (f" ({len(r['import_chunks'])} files of {r['import_chunk_lines']:,} lines)"
                                if r.get('import_chunks') else '')
         rows = [('simulate', r.get('simulate'), n), ('log (to JSONL)', r.get('log'), n),
@@ -292,7 +307,7 @@ def report(all_res):
             rc = fmt_rate(rate(cnt, t, 'cpu')) if cnt else ''
             rw = fmt_rate(rate(cnt, t, 'wall')) if cnt else ''
             lines.append(f"| {name} | {t.get('runs', 1)} | {t['wall']:.3f} | {t['user']:.3f} | {t['sys']:.3f} | "
-                         f"{t['cpu']:.3f} | {t['rss_mb']:.0f} | {rc} | {rw} |")
+                         f"{t['cpu']:.3f} | {t['rss_mb']:.0f} | {t.get('anon_mb', 0):.0f} | {rc} | {rw} |")
         ra = lambda a, b, k: f"{r[a][k] / r[b][k]:.2f}" if r[b][k] > 0 else 'n/a'
         lines.append(f"\njifen ÷ SQLite: score/(a) wall {ra('score', 'sqlite_month', 'wall')}, "
                      f"CPU {ra('score', 'sqlite_month', 'cpu')}; compare --year/(b) wall "

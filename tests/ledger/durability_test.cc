@@ -79,45 +79,39 @@ TEST(Durability, AFlippedByteOnDiskIsNamedByVerifyAndRefusedByReads) {
 // the decoded records (or drops one by clearing its village), then the chain and head are
 // recomputed so that only the semantic checks of Verify can notice.
 void RewriteLedger(const std::string& dir, const std::function<void(std::vector<Record>&)>& edit) {
-  MDB_env* env;
-  ASSERT_EQ(mdb_env_create(&env), 0);
-  ASSERT_EQ(mdb_env_set_maxdbs(env, 8), 0);
-  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
-  MDB_txn* txn;
-  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-  MDB_dbi records, meta;
-  ASSERT_EQ(mdb_dbi_open(txn, "records", 0, &records), 0);
-  ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
-  std::vector<Record> all;
-  MDB_cursor* cursor;
-  ASSERT_EQ(mdb_cursor_open(txn, records, &cursor), 0);
-  MDB_val key, value;
-  for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == 0;
-       rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
-    Record r;
-    std::string_view v(static_cast<const char*>(value.mv_data), value.mv_size);
-    ASSERT_TRUE(DecodeRecord(v.substr(kStoredHashBytes), &r).ok());
-    all.push_back(r);
-  }
-  mdb_cursor_close(cursor);
-  edit(all);
-  ASSERT_EQ(mdb_drop(txn, records, 0), 0);
-  Sha256 sha;
-  Hash hash{};
-  for (const Record& r : all) {
-    if (r.village.empty()) continue;
-    std::string bytes;
-    EncodeRecord(r, &bytes);
-    hash = sha.Chain(hash, bytes);
-    std::string stored(reinterpret_cast<const char*>(hash.data()), hash.size());
-    stored += bytes;
-    char k[8];
-    PutBigEndian64(r.sequence, k);
-    MDB_val mk{8, k}, mv{stored.size(), stored.data()};
-    ASSERT_EQ(mdb_put(txn, records, &mk, &mv, 0), 0);
-  }
-  ASSERT_EQ(mdb_txn_commit(txn), 0);
-  mdb_env_close(env);
+  testing::WithRawWriteTxn(dir, [&](MDB_txn* txn) {
+    MDB_dbi records, meta;
+    ASSERT_EQ(mdb_dbi_open(txn, "records", 0, &records), 0);
+    ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+    std::vector<Record> all;
+    MDB_cursor* cursor;
+    ASSERT_EQ(mdb_cursor_open(txn, records, &cursor), 0);
+    MDB_val key, value;
+    for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
+      Record r;
+      std::string_view v(static_cast<const char*>(value.mv_data), value.mv_size);
+      ASSERT_TRUE(DecodeRecord(v.substr(kStoredHashBytes), &r).ok());
+      all.push_back(r);
+    }
+    mdb_cursor_close(cursor);
+    edit(all);
+    ASSERT_EQ(mdb_drop(txn, records, 0), 0);
+    Sha256 sha;
+    Hash hash{};
+    for (const Record& r : all) {
+      if (r.village.empty()) continue;
+      std::string bytes;
+      EncodeRecord(r, &bytes);
+      hash = sha.Chain(hash, bytes);
+      std::string stored(reinterpret_cast<const char*>(hash.data()), hash.size());
+      stored += bytes;
+      char k[8];
+      PutBigEndian64(r.sequence, k);
+      MDB_val mk{8, k}, mv{stored.size(), stored.data()};
+      ASSERT_EQ(mdb_put(txn, records, &mk, &mv, 0), 0);
+    }
+  });
 }
 
 TEST(Durability, VerifyNamesASequenceGap) {

@@ -46,31 +46,25 @@ std::vector<Record> SomeRecords() {
 // could), writing back what it leaves in `value`.
 void EditIndex(const std::string& dir, const char* name,
                const std::function<void(std::string_view key, std::string& value)>& edit) {
-  MDB_env* env;
-  ASSERT_EQ(mdb_env_create(&env), 0);
-  ASSERT_EQ(mdb_env_set_maxdbs(env, 8), 0);
-  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
-  MDB_txn* txn;
-  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
-  MDB_dbi dbi;
-  ASSERT_EQ(mdb_dbi_open(txn, name, 0, &dbi), 0);
-  std::vector<std::pair<std::string, std::string>> entries;
-  MDB_cursor* cursor;
-  ASSERT_EQ(mdb_cursor_open(txn, dbi, &cursor), 0);
-  MDB_val key, value;
-  for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == 0;
-       rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
-    entries.emplace_back(std::string(static_cast<const char*>(key.mv_data), key.mv_size),
-                         std::string(static_cast<const char*>(value.mv_data), value.mv_size));
-  }
-  mdb_cursor_close(cursor);
-  for (auto& [k, v] : entries) {
-    edit(k, v);
-    MDB_val mk{k.size(), k.data()}, mv{v.size(), v.data()};
-    ASSERT_EQ(mdb_put(txn, dbi, &mk, &mv, 0), 0);
-  }
-  ASSERT_EQ(mdb_txn_commit(txn), 0);
-  mdb_env_close(env);
+  testing::WithRawWriteTxn(dir, [&](MDB_txn* txn) {
+    MDB_dbi dbi;
+    ASSERT_EQ(mdb_dbi_open(txn, name, 0, &dbi), 0);
+    std::vector<std::pair<std::string, std::string>> entries;
+    MDB_cursor* cursor;
+    ASSERT_EQ(mdb_cursor_open(txn, dbi, &cursor), 0);
+    MDB_val key, value;
+    for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
+      entries.emplace_back(std::string(static_cast<const char*>(key.mv_data), key.mv_size),
+                           std::string(static_cast<const char*>(value.mv_data), value.mv_size));
+    }
+    mdb_cursor_close(cursor);
+    for (auto& [k, v] : entries) {
+      edit(k, v);
+      MDB_val mk{k.size(), k.data()}, mv{v.size(), v.data()};
+      ASSERT_EQ(mdb_put(txn, dbi, &mk, &mv, 0), 0);
+    }
+  });
 }
 
 // Each event as the view shows it, and as the full record shows it.

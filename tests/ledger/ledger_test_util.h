@@ -2,9 +2,11 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <lmdb.h>
 #include <stdlib.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "ledger/ledger.h"
@@ -79,6 +81,20 @@ inline Status AppendAll(Ledger& ledger, std::vector<Record> records) {
     }
     return Status::Ok();
   });
+}
+
+// Runs `fn` in a raw LMDB write transaction on the ledger in `dir` and commits, as someone
+// holding the file could: tests use it to damage or forge what the ledger wrote.
+inline void WithRawWriteTxn(const std::string& dir, const std::function<void(MDB_txn*)>& fn) {
+  MDB_env* env;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  ASSERT_EQ(mdb_env_set_maxdbs(env, 8), 0);
+  ASSERT_EQ(mdb_env_open(env, dir.c_str(), 0, 0644), 0);
+  MDB_txn* txn;
+  ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
+  fn(txn);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
 }
 
 }  // namespace jifen::ledger::testing
