@@ -178,8 +178,21 @@ int RunBoard(const Globals& g, const std::string& village, const std::string& pe
   if (!s.ok()) return Fail(s);
   s = WriteOutputs(b, out_html, out_xlsx);
   if (!s.ok()) return Fail(s);
-  std::cout << out_html << '\n';
-  if (!out_xlsx.empty()) std::cout << out_xlsx << '\n';
+  if (g.format == Format::kJson) {
+    Json j{{"village", village},
+           {"window", window_arg},
+           {"html", out_html},
+           {"xlsx", out_xlsx.empty() ? Json() : Json(out_xlsx)},
+           {"head", b.head_hash_hex},
+           {"records", b.records}};
+    std::cout << j.dump() << '\n';
+  } else if (g.format == Format::kCsv) {
+    std::cout << "file,path\nhtml," << CsvField(out_html) << '\n';
+    if (!out_xlsx.empty()) std::cout << "xlsx," << CsvField(out_xlsx) << '\n';
+  } else {
+    std::cout << out_html << '\n';
+    if (!out_xlsx.empty()) std::cout << out_xlsx << '\n';
+  }
   return 0;
 }
 

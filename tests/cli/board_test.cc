@@ -126,6 +126,21 @@ TEST_F(BoardCli, NoticeShowsNamesTitlesVetoAndTheVerifiedFingerprint) {
   EXPECT_NE(html.find("截至 2022-03-04 20:00:00（UTC+08:00）"), std::string::npos);
 }
 
+TEST_F(BoardCli, JsonFormatNamesTheFilesAndTheLedgerHead) {
+  BuildLedger();
+  Outcome r = Jifen("board --village SYS --period 2022-03 --format json --out " + Path("b.html") +
+                    " --xlsx " + Path("b.xlsx"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(JsonString(r.out, "html"), Path("b.html"));
+  EXPECT_EQ(JsonString(r.out, "xlsx"), Path("b.xlsx"));
+  EXPECT_EQ(JsonString(r.out, "window"), "--period 2022-03");
+  EXPECT_EQ(JsonString(r.out, "head"), JsonString(Jifen("verify --format json").out, "head"));
+  EXPECT_NE(r.out.find(R"("records":14)"), std::string::npos) << r.out;
+  Outcome csv = Jifen("board --village SYS --period 2022-03 --format csv --out " + Path("c.html"));
+  ASSERT_EQ(csv.rc, 0) << csv.err;
+  EXPECT_EQ(csv.out, "file,path\nhtml," + Path("c.html") + "\n");
+}
+
 TEST_F(BoardCli, RowsFollowTheScoreRanking) {
   BuildLedger();
   ASSERT_EQ(Jifen("board --village SYS --period 2022-03 --out " + Path("b.html")).rc, 0);
