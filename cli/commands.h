@@ -19,6 +19,7 @@ struct Globals {
   std::string ledger_dir = "ledger";
   Format format = Format::kTable;
   std::string lang;  // "", "en" or "zh": the language of messages and headers
+  bool verbose = false;  // --verbose: debug log on stderr
 };
 
 // Maps a Status to the exit code of SPEC.md §5 and prints its message.

@@ -2,6 +2,9 @@
 // its Run* function; every exit code means one thing (commands.h).
 #include <malloc.h>
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <optional>
@@ -21,6 +24,7 @@ void AddGlobals(CLI::App& app, Globals& g) {
           std::map<std::string, Format>{{"table", Format::kTable}, {"json", Format::kJson}, {"csv", Format::kCsv}}));
   app.add_option("--lang", g.lang, "messages and headers: zh or en (default: the rule file's language)")
       ->check(CLI::IsMember({"zh", "en"}));
+  app.add_flag("--verbose", g.verbose, "log on stderr what jifen reads and how long it takes");
 }
 
 }  // namespace
@@ -35,6 +39,11 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "every subcommand's help");
   Globals g;
   AddGlobals(app, g);
+  // Log lines go to stderr ("jifen: ..."), never into the figures on stdout.
+  auto logger = spdlog::stderr_logger_st("jifen");
+  logger->set_pattern("jifen: %v");
+  spdlog::set_default_logger(logger);
+  app.parse_complete_callback([&] { spdlog::set_level(g.verbose ? spdlog::level::debug : spdlog::level::info); });
   int rc = 0;
 
   std::vector<std::string> check_files;

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
+
+#include <spdlog/spdlog.h>
 
 #include "grammar/parser.h"
 
@@ -140,6 +143,9 @@ Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string
 }
 
 Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to) {
+  if (to < from) return Status::Ok();
+  auto started = std::chrono::steady_clock::now();
+  size_t before = model->events.size();
   // Room for the events up front: a growing vector copies its events and, in a fresh process,
   // faults in new pages each time. The first load of a process counts the window's entries (a
   // walk over the keys); later loads (compare: one village after another) reserve as much as the
@@ -156,10 +162,14 @@ Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, 
       }
     }
   } note{model};
-  return reader.ForEachEventView(model->code, from, to, model->max_sequence, [&](const ledger::EventView& v) {
+  Status s = reader.ForEachEventView(model->code, from, to, model->max_sequence, [&](const ledger::EventView& v) {
     model->events.emplace_back().Assign(v);  // in place: no Event is moved
     return true;
   });
+  spdlog::debug("village {}: {} events dated {} to {} read in {:.1f} ms", model->code, model->events.size() - before,
+                from.ToString(), to.ToString(),
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+  return s;
 }
 
 Result<std::shared_ptr<const rules::RuleFile>> ParseAdoptedRules(const std::string& text,

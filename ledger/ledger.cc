@@ -4,6 +4,8 @@
 #include <exception>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "ledger/codec.h"
 #include "ledger/lmdb_env.h"
 #include "ledger/txn_reader.h"
@@ -340,6 +342,11 @@ Status UpgradeIndexes(EnvState& env) {
       if (rc == 0 && value.mv_size == 0) old = true;
     }
     if (!old) return Status::Ok();
+    MDB_stat records;
+    if (mdb_stat(txn.get(), env.dbis().records, &records) == 0) {
+      spdlog::info("ledger {}: adding the index entries reports read to {} records (once)", env.dir(),
+                   records.ms_entries);
+    }
   }
   for (;;) {
     MdbTxn txn;

@@ -108,6 +108,19 @@ TEST_F(Cli, ScoreJsonHasTheDocumentedShape) {
   EXPECT_EQ(Jifen("score --village SYS --period 2022-03 --format json").out, r.out);
 }
 
+TEST_F(Cli, VerboseLogsOnStderrAndLeavesTheFiguresAlone) {
+  AdoptSample();
+  ImportRegistrations();
+  ASSERT_EQ(Jifen("import " + Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00"))).rc, 0);
+  Outcome quiet = Jifen("score --village SYS --period 2022-03 --format json");
+  Outcome verbose = Jifen("score --village SYS --period 2022-03 --format json --verbose");
+  ASSERT_EQ(verbose.rc, 0) << verbose.err;
+  EXPECT_EQ(verbose.out, quiet.out);
+  EXPECT_EQ(quiet.err, "");
+  EXPECT_NE(verbose.err.find("jifen: village SYS: 1 events dated 2022-01-01 to 2022-03-31 read in "), std::string::npos)
+      << verbose.err;
+}
+
 TEST_F(Cli, AsOfShowsTheFiguresAsTheyStoodThen) {
   AdoptSample();
   ImportRegistrations();
