@@ -172,6 +172,13 @@ Result<Record> RecordFromJson(std::string_view line) {
   }
 }
 
+Status RecordFromJson(std::string_view line, Record* record) {
+  auto parsed = RecordFromJson(line);
+  if (!parsed.ok()) return parsed.status();
+  *record = std::move(parsed.value());
+  return Status::Ok();
+}
+
 std::string RecordToJson(const Record& record) {
   std::string out = "{\"type\":";
   AppendJsonString(RecordTypeName(record.type), &out);
