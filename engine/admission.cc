@@ -36,6 +36,16 @@ struct Village {
   }
 };
 
+// VillageModel::HouseholdOf for a person already looked up.
+const std::string* HouseholdOn(const Person& person, Date day) {
+  if (day < person.since) return nullptr;
+  const std::string* household = nullptr;
+  for (const auto& [date, code] : person.memberships) {
+    if (date <= day) household = &code;
+  }
+  return household;
+}
+
 // Holds the villages a batch touches. Awards and registrations are checked against a village's
 // structure alone; only redemptions need events, and only those of their household.
 class Admission {
@@ -280,26 +290,30 @@ std::optional<std::string> Admission::CheckAward(VillageModel& m, const Record& 
   if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
   if (auto bad = CheckDates(m, r, true)) return bad;
   const rules::RuleFile& rules = *m.RulesInForce(r.date)->rules;
-  Period p = Period::Containing(r.date, rules.village.period);
   const rules::Item* item = rules.FindItem(r.item);
-  if (!item) return "item " + r.item + ": not in the rules in force for " + p.ToString();
-  bool is_household = m.households.count(r.subject) > 0;
-  if (!is_household && !m.persons.count(r.subject)) return "subject " + r.subject + ": not registered";
+  if (!item) {
+    return "item " + r.item + ": not in the rules in force for " +
+           Period::Containing(r.date, rules.village.period).ToString();
+  }
+  // One lookup each: this runs for every award of an import.
+  auto as_household = m.households.find(r.subject);
+  bool is_household = as_household != m.households.end();
+  auto as_person = is_household ? m.persons.end() : m.persons.find(r.subject);
+  if (!is_household && as_person == m.persons.end()) return "subject " + r.subject + ": not registered";
   if (item->per == rules::Per::kHousehold && !is_household) {
     return "item " + item->code + " is per household: subject " + r.subject + " is a person";
   }
   if (item->per == rules::Per::kPerson && is_household) {
     return "item " + item->code + " is per person: subject " + r.subject + " is a household";
   }
-  std::string household = r.subject;
+  const std::string* household = &r.subject;
   if (is_household) {
-    if (r.date < m.households.at(r.subject).since) {
+    if (r.date < as_household->second.since) {
       return "household " + r.subject + ": not registered on " + r.date.ToString();
     }
   } else {
-    const std::string* h = m.HouseholdOf(r.subject, r.date);
-    if (!h) return "person " + r.subject + ": not registered on " + r.date.ToString();
-    household = *h;
+    household = HouseholdOn(as_person->second, r.date);
+    if (!household) return "person " + r.subject + ": not registered on " + r.date.ToString();
   }
   if (r.qty != 1 && !item->unit) return "qty " + std::to_string(r.qty) + ": item " + item->code + " has no unit";
   if (item->evidence && r.evidence.empty()) return "item " + item->code + ": needs evidence";
@@ -311,8 +325,8 @@ std::optional<std::string> Admission::CheckAward(VillageModel& m, const Record& 
   }
   if (rules.village.self == rules::SelfScoring::kDeny && !scorer->second.person.empty()) {
     const std::string* own = m.HouseholdOf(scorer->second.person, r.date);
-    if (own && *own == household) {
-      return "scorer " + r.scorer + ": may not score own household " + household + " (self deny)";
+    if (own && *own == *household) {
+      return "scorer " + r.scorer + ": may not score own household " + *household + " (self deny)";
     }
   }
   return std::nullopt;
