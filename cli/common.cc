@@ -53,11 +53,7 @@ Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& villag
                                 (t->has_value() ? " as of " + (*t)->ToString() : std::string()));
   }
   Date from = engine::ReplayStart(*model, first);
-  Status s = (*reader)->ForEachEvent(village, from, last.LastDay(), max_sequence, [&](const ledger::Record& r) {
-    model->events.push_back(engine::Event::From(r));
-    return true;
-  });
-  if (!s.ok()) return s;
+  if (Status s = engine::LoadEvents(**reader, &*model, from, last.LastDay()); !s.ok()) return s;
   return Loaded{std::move(*ledger), std::move(*reader), std::move(*model)};
 }
 

@@ -304,11 +304,7 @@ Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& 
   auto range = ResolveWindow(*model, window);
   if (!range.ok()) return range.status();
   Date from = ReplayStart(*model, range->first);
-  Status s = reader.ForEachEvent(village, from, range->second.LastDay(), max_sequence, [&](const Record& r) {
-    model->events.push_back(Event::From(r));
-    return true;
-  });
-  if (!s.ok()) return s;
+  if (Status s = LoadEvents(reader, &*model, from, range->second.LastDay()); !s.ok()) return s;
   return WindowModel{std::move(*model), range->first, range->second};
 }
 

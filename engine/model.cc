@@ -50,6 +50,22 @@ Event Event::From(const ledger::Record& r) {
   return e;
 }
 
+Event Event::From(const ledger::EventView& v) {
+  Event e;
+  e.sequence = v.sequence;
+  e.date = v.date;
+  e.recorded = v.recorded;
+  e.type = v.type;
+  e.qty = v.qty;
+  e.id = v.id;
+  e.subject = v.subject;
+  e.item = v.item;
+  e.reward = v.reward;
+  e.household = v.household;
+  e.scorer = v.scorer;
+  return e;
+}
+
 void VillageModel::AppendEvent(const ledger::Record& record) {
   events.push_back(Event::From(record));
   if (events.size() > 1 && events.back() < events[events.size() - 2]) events_sorted = false;
@@ -118,14 +134,16 @@ Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string
   });
   if (!s.ok()) return s;
   if (!failure.ok()) return failure;
-  model.events.reserve(1024);
-  s = reader.ForEachEvent(village, events_from, events_to, max_sequence, [&](const ledger::Record& r) {
-    model.events.push_back(Event::From(r));  // already in (date, sequence) order
+  model.max_sequence = max_sequence;
+  if (s = LoadEvents(reader, &model, events_from, events_to); !s.ok()) return s;
+  return model;
+}
+
+Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to) {
+  return reader.ForEachEventView(model->code, from, to, model->max_sequence, [&](const ledger::EventView& v) {
+    model->events.push_back(Event::From(v));
     return true;
   });
-  if (!s.ok()) return s;
-  model.max_sequence = max_sequence;
-  return model;
 }
 
 Result<std::shared_ptr<const rules::RuleFile>> ParseAdoptedRules(const std::string& text,

@@ -76,6 +76,7 @@ struct Event {
   std::string scorer;
 
   static Event From(const ledger::Record& record);
+  static Event From(const ledger::EventView& view);
   // (date, sequence) order: the order awards are counted in.
   bool operator<(const Event& o) const { return date != o.date ? date < o.date : sequence < o.sequence; }
 };
@@ -99,7 +100,9 @@ struct VillageModel {
   const std::string* HouseholdOf(const std::string& person, Date day) const;
   // People whose household on `day` is `household`.
   int MembersOn(const std::string& household, Date day) const;
-  bool IsRevoked(const std::string& id) const { return !id.empty() && revocations.count(id) > 0; }
+  bool IsRevoked(const std::string& id) const {
+    return !revocations.empty() && !id.empty() && revocations.count(id) > 0;
+  }
 
   // Folds one record into the model (used while loading and while admitting a batch). Rule texts
   // are parsed here; a rule text that no longer parses is Status::Corruption.
@@ -112,6 +115,10 @@ struct VillageModel {
 // Loads `village` as of `max_sequence` (structure in full, events dated from..to).
 Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string& village,
                                  uint64_t max_sequence, Date events_from, Date events_to);
+
+// Appends the village's events dated from..to (as of model->max_sequence) to model->events, which
+// must hold only earlier events: read from the events index alone, in (date, sequence) order.
+Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to);
 
 // Parses an adopted rule text (cached by its SHA-256: a ledger adopts few versions).
 Result<std::shared_ptr<const rules::RuleFile>> ParseAdoptedRules(const std::string& text,

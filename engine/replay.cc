@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cassert>
-#include <set>
+#include <climits>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "engine/bonus.h"
 #include "engine/titles.h"
@@ -14,42 +15,150 @@ namespace {
 using ledger::RecordType;
 using rules::Clearing;
 
-struct Accumulator {
-  Points person_points, household_points, redeemed;
-  BonusContext bonus_context;
-  std::vector<EventResult> events;
+// The codes of one replay resolved once to dense indexes, so that counting an event costs two
+// hash lookups (its subject and its item) and no string comparisons. Households are numbered in
+// code order; a household code met only through a membership or a redemption gets a number too.
+class Resolver {
+ public:
+  explicit Resolver(const VillageModel& model) {
+    households_.reserve(model.households.size());
+    for (const auto& [code, household] : model.households) AddHousehold(code, &household);
+    persons_.reserve(model.persons.size());
+    for (const auto& [code, person] : model.persons) {
+      PersonInfo info{&person, {}};
+      for (const auto& [date, household] : person.memberships) {
+        info.memberships.emplace_back(date, HouseholdIndex(household));
+      }
+      persons_.push_back(std::move(info));
+    }
+    // A code that is both a household and a person is the household (as in admission).
+    for (size_t i = 0; i < persons_.size(); ++i) {
+      subjects_.emplace(persons_[i].person->code, -static_cast<int>(i) - 1);
+    }
+    for (size_t i = 0; i < model.households.size(); ++i) {
+      subjects_[households_[i].code] = static_cast<int>(i);
+    }
+  }
+
+  struct HouseholdInfo {
+    std::string_view code;
+    const Household* household;  // nullptr: not registered
+  };
+  struct PersonInfo {
+    const Person* person;
+    std::vector<std::pair<Date, int>> memberships;  // (date, household index) in date order
+  };
+
+  size_t households() const { return households_.size(); }
+  const HouseholdInfo& household(int index) const { return households_[index]; }
+  // Household indexes in code order.
+  const std::vector<int>& order() {
+    if (order_.size() != households_.size()) {
+      order_.resize(households_.size());
+      for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<int>(i);
+      std::sort(order_.begin(), order_.end(),
+                [&](int a, int b) { return households_[a].code < households_[b].code; });
+    }
+    return order_;
+  }
+
+  int HouseholdIndex(std::string_view code) {
+    auto it = household_index_.find(code);
+    if (it != household_index_.end()) return it->second;
+    return AddHousehold(code, nullptr);
+  }
+
+  // >= 0: a household index; < 0: person -(index + 1); kUnknown: neither.
+  static constexpr int kUnknown = INT32_MIN;
+  int Subject(std::string_view code) const {
+    auto it = subjects_.find(code);
+    return it == subjects_.end() ? kUnknown : it->second;
+  }
+  // The household index of person `p` on `day`, or -1.
+  int HouseholdOfPerson(int p, Date day) const {
+    const PersonInfo& info = persons_[p];
+    if (day < info.person->since) return -1;
+    int household = -1;
+    for (const auto& [date, index] : info.memberships) {
+      if (date <= day) household = index;
+    }
+    return household;
+  }
+  size_t persons() const { return persons_.size(); }
+  const PersonInfo& person(int p) const { return persons_[p]; }
+
+  struct ItemRef {
+    const rules::Item* item = nullptr;
+    int code = -1;  // the item code's number, shared across rule versions (caps follow the code)
+  };
+  ItemRef Item(const rules::RuleFile& rules, std::string_view code) {
+    if (&rules != items_of_) {
+      items_of_ = &rules;
+      items_.clear();
+      for (const rules::Item& item : rules.items) {
+        auto [it, added] = item_codes_.emplace(item.code, static_cast<int>(item_codes_.size()));
+        items_.emplace(item.code, ItemRef{&item, it->second});
+      }
+    }
+    auto it = items_.find(code);
+    return it == items_.end() ? ItemRef{} : it->second;
+  }
+
+ private:
+  int AddHousehold(std::string_view code, const Household* household) {
+    int index = static_cast<int>(households_.size());
+    households_.push_back({code, household});
+    household_index_.emplace(code, index);
+    return index;
+  }
+
+  std::vector<HouseholdInfo> households_;
+  std::unordered_map<std::string_view, int> household_index_;
+  std::vector<PersonInfo> persons_;
+  std::unordered_map<std::string_view, int> subjects_;
+  std::vector<int> order_;
+  const rules::RuleFile* items_of_ = nullptr;
+  std::unordered_map<std::string_view, ItemRef> items_;
+  std::unordered_map<std::string_view, int> item_codes_;
 };
 
-// Everything that carries from one period to the next.
+struct Accumulator {
+  bool touched = false;
+  Points person_points, household_points, redeemed;
+  BonusContext bonus_context;
+  std::vector<EventResult> events;  // the detailed household's only
+};
+
+// Everything that carries from one period to the next, by household index.
 struct CarryState {
-  std::map<std::string, Points> closing;               // balance - cleared, by household
-  std::unordered_map<std::string, int64_t> cap_used;   // subject/item/window -> cents
-  std::set<std::string> vetoed_this_year;
+  std::vector<Points> closing;  // balance - cleared
+  std::unordered_map<uint64_t, int64_t> cap_used;  // (subject, item code, window) -> cents
+  std::vector<bool> vetoed_this_year;
   int year = 0;
 };
 
-std::string CapKey(const std::string& subject, const rules::Item& item, const Period& p) {
-  std::string window = item.cap->window == rules::Window::kYear ? std::to_string(p.year) : p.ToString();
-  std::string key;
-  key.reserve(subject.size() + item.code.size() + window.size() + 2);
-  key.append(subject).push_back('\x1f');
-  key.append(item.code).push_back('\x1f');
-  key.append(window);
-  return key;
+// The cap window an award on period `p` falls in, as a number below 2^19.
+uint64_t CapWindow(const rules::Cap& cap, const Period& p) {
+  uint64_t window = static_cast<uint64_t>(p.year) * 32;
+  if (cap.window != rules::Window::kYear) window += (p.kind == PeriodKind::kMonth ? 0 : 16) + p.index;
+  return window;
 }
 
 // Applies one award to the period's accumulators.
-EventResult CountAward(const VillageModel& model, const rules::RuleFile& rules, const Period& p,
-                       const Event& e, CarryState& carry) {
+EventResult CountAward(const VillageModel& model, Resolver& resolver, const rules::RuleFile& rules,
+                       const Period& p, const Event& e, CarryState& carry, int* household) {
   EventResult result;
   result.record = &e;
-  bool household_subject = model.households.count(e.subject) > 0;
-  if (household_subject) {
-    result.household = e.subject;
-  } else if (const std::string* h = model.HouseholdOf(e.subject, e.date)) {
-    result.household = *h;
+  *household = -1;
+  int subject = resolver.Subject(e.subject);
+  if (subject >= 0) {
+    *household = subject;
+  } else if (subject != Resolver::kUnknown) {
+    *household = resolver.HouseholdOfPerson(-subject - 1, e.date);
   }
-  const rules::Item* item = rules.FindItem(e.item);
+  if (*household >= 0) result.household = resolver.household(*household).code;
+  Resolver::ItemRef ref = resolver.Item(rules, e.item);
+  const rules::Item* item = ref.item;
   if (item) result.raw = item->points.Times(e.qty);
   if (model.IsRevoked(e.id)) {
     result.outcome = Outcome::kRevoked;
@@ -59,13 +168,15 @@ EventResult CountAward(const VillageModel& model, const rules::RuleFile& rules, 
     result.outcome = Outcome::kUnknownItem;
     return result;
   }
-  if (result.household.empty()) {
+  if (*household < 0) {
     result.outcome = Outcome::kNoHousehold;
     return result;
   }
   result.counted = result.raw;
   if (item->cap) {
-    int64_t& used = carry.cap_used[CapKey(e.subject, *item, p)];
+    uint64_t who = subject >= 0 ? uint64_t(subject) * 2 : uint64_t(-subject - 1) * 2 + 1;
+    uint64_t key = (who << 40) | (uint64_t(ref.code) << 20) | CapWindow(*item->cap, p);
+    int64_t& used = carry.cap_used[key];
     int64_t remaining = std::max<int64_t>(0, item->cap->points.cents() - used);
     int64_t magnitude = std::min(result.raw.Abs().cents(), remaining);
     used += magnitude;
@@ -75,14 +186,16 @@ EventResult CountAward(const VillageModel& model, const rules::RuleFile& rules, 
       result.cap = item->cap->points;
     }
   }
-  if (item->veto && result.counted != Points()) carry.vetoed_this_year.insert(result.household);
+  if (item->veto && result.counted != Points()) carry.vetoed_this_year[*household] = true;
   return result;
 }
 
-EventResult CountRedemption(const VillageModel& model, const rules::RuleFile& rules, const Event& e) {
+EventResult CountRedemption(const VillageModel& model, Resolver& resolver, const rules::RuleFile& rules,
+                            const Event& e, int* household) {
   EventResult result;
   result.record = &e;
   result.household = e.household;
+  *household = e.household.empty() ? -1 : resolver.HouseholdIndex(e.household);
   const rules::Reward* reward = rules.FindReward(e.reward);
   if (reward) result.raw = reward->cost.Times(e.qty);
   if (model.IsRevoked(e.id)) {
@@ -95,14 +208,6 @@ EventResult CountRedemption(const VillageModel& model, const rules::RuleFile& ru
   return result;
 }
 
-std::map<std::string, int> MembersByHousehold(const VillageModel& model, Date day) {
-  std::map<std::string, int> members;
-  for (const auto& [code, person] : model.persons) {
-    if (const std::string* h = model.HouseholdOf(code, day)) ++members[*h];
-  }
-  return members;
-}
-
 bool EndsClearingWindow(Clearing clearing, const Period& p) {
   switch (clearing) {
     case Clearing::kPeriod: return true;
@@ -113,32 +218,38 @@ bool EndsClearingWindow(Clearing clearing, const Period& p) {
 }
 
 // Closes one period: bonuses, balances, clearing, ranking and titles.
-PeriodFigures ClosePeriod(const VillageModel& model, const Adoption& adoption, const Period& p,
-                          std::map<std::string, Accumulator>& acc, CarryState& carry,
-                          const ReplayOptions& options, bool requested) {
+PeriodFigures ClosePeriod(Resolver& resolver, const Adoption& adoption, const Period& p,
+                          std::vector<Accumulator>& acc, CarryState& carry, const ReplayOptions& options,
+                          bool requested) {
   const rules::RuleFile& rules = *adoption.rules;
   PeriodFigures out;
   out.period = p;
   out.adoption = &adoption;
   Date end = p.LastDay();
-  auto members = MembersByHousehold(model, end);
-  for (const auto& [code, household] : model.households) {
-    // Every existing household has figures (in a one-household replay, just that one).
-    if (household.since <= end && (options.only_household.empty() || code == options.only_household)) acc[code];
+  std::vector<int> members(resolver.households(), 0);
+  for (size_t i = 0; i < resolver.persons(); ++i) {
+    int h = resolver.HouseholdOfPerson(static_cast<int>(i), end);
+    if (h >= 0) ++members[h];
   }
-  for (auto& [code, a] : acc) {
+  bool clears = EndsClearingWindow(rules.village.clearing, p);
+  for (int index : resolver.order()) {
+    const Resolver::HouseholdInfo& info = resolver.household(index);
+    // Every existing household has figures (in a one-household replay, just that one).
+    bool exists = info.household && info.household->since <= end;
+    bool eligible = exists && (options.only_household.empty() || info.code == options.only_household);
+    Accumulator& a = acc[index];
+    if (!eligible && !a.touched) continue;
     HouseholdFigures f;
-    f.household = code;
-    f.carried = carry.closing[code];
-    auto hh = model.households.find(code);
-    if (hh != model.households.end() && hh->second.since <= end) f.base = rules.village.base;
+    f.household = info.code;
+    f.carried = carry.closing[index];
+    if (exists) f.base = rules.village.base;
     f.person_points = a.person_points;
     f.household_points = a.household_points;
     f.redeemed = a.redeemed;
-    f.members = members[code];
+    f.members = members[index];
     a.bonus_context.earned = f.base + f.person_points + f.household_points;
     a.bonus_context.members = f.members;
-    bool detail = requested && code == options.detail_household;
+    bool detail = requested && info.code == options.detail_household;
     if (!options.events_through) {
       for (const rules::Bonus& b : rules.bonuses) {
         bool fired = EvaluateCondition(*b.when, a.bonus_context);
@@ -148,12 +259,12 @@ PeriodFigures ClosePeriod(const VillageModel& model, const Adoption& adoption, c
     }
     f.earned = a.bonus_context.earned + f.bonus;
     f.balance = f.carried + f.earned - f.redeemed;
-    f.cleared = EndsClearingWindow(rules.village.clearing, p) ? f.balance : Points();
-    f.vetoed = carry.vetoed_this_year.count(code) > 0;
-    carry.closing[code] = f.balance - f.cleared;
+    f.cleared = clears ? f.balance : Points();
+    f.vetoed = carry.vetoed_this_year[index];
+    carry.closing[index] = f.balance - f.cleared;
     if (detail) {
-      f.events = a.events;
-      f.bonus_context = a.bonus_context;
+      f.events = std::move(a.events);
+      f.bonus_context = std::move(a.bonus_context);
     }
     out.households.push_back(std::move(f));
   }
@@ -197,9 +308,11 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
   }
   assert(options.events || model.events_sorted);
   const std::vector<Event>& events = options.events ? *options.events : model.events;
+  Resolver resolver(model);
   std::vector<PeriodFigures> out;
   CarryState carry;
-  std::set<std::string> subjects;  // with only_household: whose awards can count for it
+  // With only_household: whose awards can count for it (itself and anyone who ever belonged).
+  std::unordered_set<std::string_view> subjects;
   if (!options.only_household.empty()) {
     subjects.insert(options.only_household);
     for (const auto& [code, person] : model.persons) {
@@ -208,6 +321,8 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
       }
     }
   }
+  int detail = -1;  // the detailed household's index, once known
+  std::vector<Accumulator> acc;
   Date day = ReplayStart(model, first);
   auto next_event = std::lower_bound(events.begin(), events.end(), day,
                                      [](const Event& r, Date d) { return r.date < d; });
@@ -223,43 +338,49 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
     Period p = Period::Containing(day, rules.village.period);
     Date end = p.LastDay();
     if (p.year != carry.year) {
-      carry.vetoed_this_year.clear();
+      carry.vetoed_this_year.assign(carry.vetoed_this_year.size(), false);
       carry.year = p.year;
     }
     bool requested = p.FirstDay() >= first.FirstDay();
     bool is_last = p == last;
-    std::map<std::string, Accumulator> acc;
+    std::vector<EventResult> period_events;
+    acc.assign(resolver.households(), Accumulator{});
     for (; next_event != events.end() && next_event->date <= end; ++next_event) {
       const Event& e = *next_event;
       if (e.date < day) continue;
       if (is_last && options.events_through && e.date > *options.events_through) continue;
       bool award = e.type == RecordType::kAward;
-      if (!subjects.empty() && (award ? !subjects.count(e.subject) : e.household != options.only_household)) continue;
-      EventResult r = award ? CountAward(model, rules, p, e, carry) : CountRedemption(model, rules, e);
-      if (r.household.empty()) continue;
+      if (!subjects.empty() && (award ? !subjects.contains(e.subject) : e.household != options.only_household)) continue;
+      int household = -1;
+      carry.vetoed_this_year.resize(resolver.households(), false);
+      EventResult r = award ? CountAward(model, resolver, rules, p, e, carry, &household)
+                            : CountRedemption(model, resolver, rules, e, &household);
+      if (household < 0) continue;
       if (!subjects.empty() && r.household != options.only_household) continue;  // a member's award elsewhere
-      Accumulator& a = acc[r.household];
+      if (static_cast<size_t>(household) >= acc.size()) acc.resize(resolver.households());
+      Accumulator& a = acc[household];
+      a.touched = true;
       if (award) {
-        (model.households.count(e.subject) ? a.household_points : a.person_points) += r.counted;
-        const rules::Item* item = rules.FindItem(e.item);
-        if (item && r.outcome != Outcome::kRevoked) a.bonus_context.awards.push_back({item, r.counted});
+        (resolver.Subject(e.subject) >= 0 ? a.household_points : a.person_points) += r.counted;
+        if (r.outcome != Outcome::kRevoked) {
+          if (const rules::Item* item = resolver.Item(rules, e.item).item) {
+            a.bonus_context.awards.push_back({item, r.counted});
+          }
+        }
       } else {
         a.redeemed += r.counted;
       }
-      if (requested && (options.keep_events || r.household == options.detail_household)) {
-        a.events.push_back(r);
+      if (requested) {
+        if (detail < 0 && r.household == options.detail_household) detail = household;
+        if (household == detail) a.events.push_back(r);
+        if (options.keep_events) period_events.push_back(std::move(r));
       }
     }
-    PeriodFigures figures = ClosePeriod(model, *adoption, p, acc, carry, options, requested);
-    if (requested && options.keep_events) {
-      for (auto& [code, a] : acc) {
-        for (auto& r : a.events) figures.events.push_back(r);
-      }
-      std::sort(figures.events.begin(), figures.events.end(), [](const EventResult& x, const EventResult& y) {
-        return x.record->date != y.record->date ? x.record->date < y.record->date
-                                                : x.record->sequence < y.record->sequence;
-      });
-    }
+    acc.resize(resolver.households());
+    carry.closing.resize(resolver.households());
+    carry.vetoed_this_year.resize(resolver.households(), false);
+    PeriodFigures figures = ClosePeriod(resolver, *adoption, p, acc, carry, options, requested);
+    if (requested && options.keep_events) figures.events = std::move(period_events);
     if (requested) out.push_back(std::move(figures));
     day = end.AddDays(1);
   }

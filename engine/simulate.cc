@@ -159,6 +159,24 @@ struct SimVillage {
   bool Deny() const { return rules->village.self == rules::SelfScoring::kDeny; }
 };
 
+// A record of `type` for village `v`; its order is given when it joins the pending records.
+Pending NewPending(const SimVillage& v, RecordType type) {
+  Pending p;
+  p.village = v.index;
+  p.record.type = type;
+  p.record.village = v.code();
+  return p;
+}
+
+// A household, person or scorer entering the register under `code` and `name`.
+Pending NewRegistration(const SimVillage& v, RecordType type, const std::string& code,
+                        const std::string& name) {
+  Pending p = NewPending(v, type);
+  p.record.code = code;
+  p.record.name = name;
+  return p;
+}
+
 Result<std::string> ReadText(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::InvalidInput(path.string() + ": cannot read");
@@ -393,16 +411,13 @@ void Simulator::PlanMoves(SimVillage& v) {
       }
       person.memberships.push_back({date, target});
       person.moved = true;
-      Pending move;
+      Pending move = NewPending(v, RecordType::kMove);
       Record& r = move.record;
-      r.type = RecordType::kMove;
-      r.village = v.code();
       r.code = person.code;
       r.household = v.households[target].code;
       r.date = date;
       // Early in the morning, before any award of that day is recorded.
       r.recorded = At(date, 7 * 3600 + v.rng.Between(0, 1800));
-      move.village = v.index;
       Add(std::move(move));
       break;
     }
@@ -468,13 +483,8 @@ void Simulator::Registrations(SimVillage& v) {
   };
   for (size_t h = 0; h < v.households.size(); ++h) {
     const SimHousehold& household = v.households[h];
-    Pending p;
-    p.village = v.index;
+    Pending p = NewRegistration(v, RecordType::kHousehold, household.code, household.name);
     Record& r = p.record;
-    r.type = RecordType::kHousehold;
-    r.village = v.code();
-    r.code = household.code;
-    r.name = household.name;
     r.date = household.since;
     r.shares = household.shares;
     bool initial = household.since == Date::FromCivil(options_.year, 1, 1);
@@ -482,13 +492,8 @@ void Simulator::Registrations(SimVillage& v) {
     Add(std::move(p));
     for (const SimPerson& person : v.persons) {
       if (person.memberships.front().second != static_cast<int>(h)) continue;
-      Pending q;
-      q.village = v.index;
+      Pending q = NewRegistration(v, RecordType::kPerson, person.code, person.name);
       Record& pr = q.record;
-      pr.type = RecordType::kPerson;
-      pr.village = v.code();
-      pr.code = person.code;
-      pr.name = person.name;
       pr.household = household.code;
       pr.date = person.since;
       pr.resident = v.rng.Chance(0.05) ? "non-villager" : "villager";
@@ -497,13 +502,8 @@ void Simulator::Registrations(SimVillage& v) {
     }
   }
   for (const SimScorer& scorer : v.scorers) {
-    Pending p;
-    p.village = v.index;
+    Pending p = NewRegistration(v, RecordType::kScorer, scorer.code, scorer.name);
     Record& r = p.record;
-    r.type = RecordType::kScorer;
-    r.village = v.code();
-    r.code = scorer.code;
-    r.name = scorer.name;
     r.role = scorer.role;
     if (scorer.person >= 0) r.person = v.persons[scorer.person].code;
     r.recorded = stamp(eve);
@@ -562,11 +562,8 @@ void Simulator::GenerateAward(SimVillage& v, const rules::Item& item, const std:
                               Date date, int scorer) {
   if (scorer < 0) scorer = PickScorer(v, item, household, date);
   if (scorer < 0) return;
-  Pending p;
-  p.village = v.index;
+  Pending p = NewPending(v, RecordType::kAward);
   Record& r = p.record;
-  r.type = RecordType::kAward;
-  r.village = v.code();
   r.id = v.code() + "-" + Padded(++v.awards, 6);
   r.date = date;
   r.subject = subject;
@@ -587,11 +584,8 @@ void Simulator::GenerateAward(SimVillage& v, const rules::Item& item, const std:
   if (raw < Points()) p.debit = -raw;
   // About one award in a hundred is revoked a few days later, by a committee member if any.
   if (v.rng.Chance(0.01)) {
-    Pending revoke;
-    revoke.village = v.index;
+    Pending revoke = NewPending(v, RecordType::kRevoke);
     Record& x = revoke.record;
-    x.type = RecordType::kRevoke;
-    x.village = v.code();
     x.target = r.id;
     x.scorer = r.scorer;
     for (const SimScorer& s : v.scorers) {
@@ -737,11 +731,8 @@ void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe,
     std::string key = reward.code + (reward.stock_per_period ? "/" + p.ToString() : "");
     v.stock_taken[key] += qty;
     budget -= reward.cost.Times(qty);
-    Pending redeem;
-    redeem.village = v.index;
+    Pending redeem = NewPending(v, RecordType::kRedeem);
     Record& r = redeem.record;
-    r.type = RecordType::kRedeem;
-    r.village = v.code();
     r.id = v.code() + "-R" + Padded(++v.redemptions, 5);
     r.household = f.household;
     r.reward = reward.code;

@@ -12,14 +12,16 @@ namespace jifen::ledger {
 namespace {
 
 // What the events and structural indexes hold, as counts and order-free sums of a 64-bit hash of
-// each key, so that Verify can compare the indexes with the records in constant memory.
+// each entry (key and value), so that Verify can compare the indexes with the records in constant memory.
 struct IndexDigest {
   struct Part {
     uint64_t entries = 0;
     uint64_t key_hash_sum = 0;
-    void Add(std::string_view key) {
+    void Add(std::string_view key, std::string_view value) {
       uint64_t h = 14695981039346656037ull;  // FNV-1a, then a splitmix64 finalizer
       for (unsigned char c : key) h = (h ^ c) * 1099511628211ull;
+      h = (h ^ 0xff) * 1099511628211ull;  // no byte of a key ends it: keys are fixed-format
+      for (unsigned char c : value) h = (h ^ c) * 1099511628211ull;
       h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
       h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
       key_hash_sum += h ^ (h >> 31);
@@ -69,6 +71,7 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
   Status failure_;
   bool map_full_ = false;
   std::string value_;                   // reused encoding buffer
+  std::string entry_;                   // reused index value
   std::set<std::string> villages_put_;  // villages already in the `villages` database
 };
 
@@ -115,11 +118,16 @@ Status LmdbWriteBatch::Append(Record& record) {
     if (Status s = Checked(rc, "index key"); !s.ok()) return s;
   }
   if (Status s = Put(dbis.records, seq_be, value_, MDB_APPEND, "append record"); !s.ok()) return s;
-  Status s = IsEvent(record.type)
-                 ? Put(dbis.events, EventIndexKey(record.village, record.date, sequence), {}, 0,
-                       "index event")
-                 : Put(dbis.structural, StructuralIndexKey(record.village, sequence), {}, 0,
-                       "index record");
+  Status s;
+  if (IsEvent(record.type)) {
+    std::string key = EventIndexKey(record.village, record.date, sequence);
+    EncodeEventEntry(key, record, &entry_);
+    s = Put(dbis.events, key, entry_, 0, "index event");
+  } else {
+    std::string key = StructuralIndexKey(record.village, sequence);
+    EncodeStructuralEntry(key, std::string_view(value_).substr(kStoredHashBytes), &entry_);
+    s = Put(dbis.structural, key, entry_, 0, "index record");
+  }
   if (!s.ok()) return s;
   if (!villages_put_.contains(record.village)) {
     if (s = Put(dbis.villages, record.village, {}, MDB_NOOVERWRITE, "index village"); !s.ok())
@@ -232,6 +240,7 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
     return env_->Error(rc, "open cursor");
   MDB_val key, value;
   Record record;
+  std::string entry;
   Hash previous{};
   std::optional<Timestamp> latest;
   uint64_t expected = 1;
@@ -256,9 +265,13 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
     }
     latest = record.recorded;
     if (IsEvent(record.type)) {
-      digest->events.Add(EventIndexKey(record.village, record.date, expected));
+      std::string key = EventIndexKey(record.village, record.date, expected);
+      EncodeEventEntry(key, record, &entry);
+      digest->events.Add(key, entry);
     } else {
-      digest->structural.Add(StructuralIndexKey(record.village, expected));
+      std::string key = StructuralIndexKey(record.village, expected);
+      EncodeStructuralEntry(key, FromVal(value).substr(kStoredHashBytes), &entry);
+      digest->structural.Add(key, entry);
     }
     std::memcpy(previous.data(), value.mv_data, previous.size());
     if (progress && expected % 4096 == 0) progress(expected, total);
@@ -308,9 +321,70 @@ Status LmdbLedger::DigestIndex(MDB_txn* txn, MDB_dbi dbi, IndexDigest::Part* par
        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT)) {
     if (rc == MDB_NOTFOUND) break;
     if (rc != 0) return env_->Error(rc, "read index");
-    part->Add(FromVal(key));
+    part->Add(FromVal(key), FromVal(value));
   }
   return Status::Ok();
+}
+
+// Ledgers written before the index entries carried values (ledger/FORMAT.md "Indexes") have
+// empty values in `events` and `structural`. Rebuilds both from the records in one write
+// transaction, once.
+Status UpgradeIndexes(EnvState& env) {
+  {
+    MdbTxn txn;
+    if (Status s = env.Begin(false, &txn); !s.ok()) return s;
+    bool old = false;
+    for (MDB_dbi dbi : {env.dbis().events, env.dbis().structural}) {
+      MdbCursor cursor;
+      if (int rc = cursor.Open(txn.get(), dbi); rc != 0) return env.Error(rc, "open cursor");
+      MDB_val key, value;
+      int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST);
+      if (rc != 0 && rc != MDB_NOTFOUND) return env.Error(rc, "read index");
+      if (rc == 0 && value.mv_size == 0) old = true;
+    }
+    if (!old) return Status::Ok();
+  }
+  for (;;) {
+    MdbTxn txn;
+    if (Status s = env.Begin(true, &txn); !s.ok()) return s;
+    int rc = mdb_drop(txn.get(), env.dbis().events, 0);
+    if (rc == 0) rc = mdb_drop(txn.get(), env.dbis().structural, 0);
+    if (rc != 0) return env.Error(rc, "empty indexes");
+    {
+      MdbCursor cursor;
+      if (rc = cursor.Open(txn.get(), env.dbis().records); rc != 0)
+        return env.Error(rc, "open cursor");
+      TxnReadCore core(&env, txn.get());
+      Hash previous{};
+      Record record;
+      std::string entry;
+      MDB_val key, value;
+      uint64_t expected = 1;
+      for (rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST); rc == 0;
+           rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT), ++expected) {
+        if (Status s = core.Check(expected, FromVal(value), previous, &record); !s.ok()) return s;
+        std::memcpy(previous.data(), value.mv_data, previous.size());
+        std::string index_key;
+        MDB_dbi dbi;
+        if (IsEvent(record.type)) {
+          index_key = EventIndexKey(record.village, record.date, expected);
+          EncodeEventEntry(index_key, record, &entry);
+          dbi = env.dbis().events;
+        } else {
+          index_key = StructuralIndexKey(record.village, expected);
+          EncodeStructuralEntry(index_key, FromVal(value).substr(kStoredHashBytes), &entry);
+          dbi = env.dbis().structural;
+        }
+        MDB_val k = ToVal(index_key), v = ToVal(entry);
+        if (rc = mdb_put(txn.get(), dbi, &k, &v, 0); rc != 0) break;
+      }
+    }  // the cursor closes before the commit
+    if (rc == MDB_NOTFOUND) rc = txn.Commit();
+    if (rc == 0) return Status::Ok();
+    if (rc != MDB_MAP_FULL) return env.Error(rc, "upgrade indexes");
+    txn.Abort();
+    if (Status grown = env.Grow(); !grown.ok()) return grown;
+  }
 }
 
 }  // namespace
@@ -324,6 +398,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, bool create
   try {
     auto env = EnvState::Open(dir, create, options);
     if (!env.ok()) return env.status();
+    if (Status s = UpgradeIndexes(**env); !s.ok()) return s;
     return std::unique_ptr<Ledger>(new LmdbLedger(std::move(env.value())));
   } catch (const std::exception& e) {
     return Status::IOError("ledger " + dir + ": " + e.what());

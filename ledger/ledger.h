@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/index_entry.h"
 #include "ledger/record.h"
 #include "util/status.h"
 
@@ -48,6 +49,12 @@ class Reader {
   // in (date, sequence) order. Reads only the index range, never the whole ledger.
   virtual Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
                               const std::function<bool(const Record&)>& fn) const = 0;
+  // The same events as ForEachEvent, read from the events index alone (one sequential scan, no
+  // record lookups): what replay needs. Each entry's checksum is checked; the views are valid
+  // only during the call.
+  virtual Status ForEachEventView(std::string_view village, Date from, Date to,
+                                  uint64_t max_sequence,
+                                  const std::function<bool(const EventView&)>& fn) const = 0;
   // All records with from <= sequence, in sequence order (export, audit).
   virtual Status ForEachRecord(uint64_t from_sequence,
                                const std::function<bool(const Record&)>& fn) const = 0;

@@ -203,18 +203,16 @@ Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t max_seq
     if (k.size() != prefix.size() + 8) return Status::Corruption("structural index: bad key");
     uint64_t sequence = GetBigEndian64(k.data() + prefix.size());
     if (sequence > max_sequence) break;
-    if (Status s = Load(sequence, &record); !s.ok()) return s;
-    if (record.village != village || IsEvent(record.type)) {
-      return RecordCorruption(sequence, "does not match its structural index entry");
-    }
+    if (Status s = DecodeStructuralEntry(k, FromVal(value), sequence, village, &record); !s.ok())
+      return s;
     if (!fn(record)) break;
   }
   return Status::Ok();
 }
 
-Status TxnReadCore::ForEachEvent(std::string_view village, Date from, Date to,
-                                 uint64_t max_sequence,
-                                 const std::function<bool(const Record&)>& fn) const {
+template <typename Fn>
+Status TxnReadCore::ScanEvents(std::string_view village, Date from, Date to,
+                               uint64_t max_sequence, Fn&& fn) const {
   if (to < from) return Status::Ok();
   std::string prefix = VillagePrefix(village);
   std::string start = EventIndexKey(village, from, 0);
@@ -222,7 +220,6 @@ Status TxnReadCore::ForEachEvent(std::string_view village, Date from, Date to,
   if (int rc = cursor.Open(txn_, env_->dbis().events); rc != 0)
     return env_->Error(rc, "open cursor");
   MDB_val key = ToVal(start), value;
-  Record record;
   for (int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_SET_RANGE);;
        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT)) {
     if (rc == MDB_NOTFOUND) break;
@@ -236,13 +233,42 @@ Status TxnReadCore::ForEachEvent(std::string_view village, Date from, Date to,
     uint64_t sequence = GetBigEndian64(p + 5);
     // Later dates may still hold older sequences, so skip rather than stop.
     if (sequence > max_sequence) continue;
-    if (Status s = Load(sequence, &record); !s.ok()) return s;
-    if (record.village != village || record.date != date || !IsEvent(record.type)) {
-      return RecordCorruption(sequence, "does not match its event index entry");
-    }
-    if (!fn(record)) break;
+    bool go_on = true;
+    if (Status s = fn(k, FromVal(value), sequence, date, &go_on); !s.ok()) return s;
+    if (!go_on) break;
   }
   return Status::Ok();
+}
+
+Status TxnReadCore::ForEachEvent(std::string_view village, Date from, Date to,
+                                 uint64_t max_sequence,
+                                 const std::function<bool(const Record&)>& fn) const {
+  Record record;
+  return ScanEvents(village, from, to, max_sequence,
+                    [&](std::string_view, std::string_view, uint64_t sequence, Date date,
+                        bool* go_on) {
+                      if (Status s = Load(sequence, &record); !s.ok()) return s;
+                      if (record.village != village || record.date != date ||
+                          !IsEvent(record.type)) {
+                        return RecordCorruption(sequence, "does not match its event index entry");
+                      }
+                      *go_on = fn(record);
+                      return Status::Ok();
+                    });
+}
+
+Status TxnReadCore::ForEachEventView(std::string_view village, Date from, Date to,
+                                     uint64_t max_sequence,
+                                     const std::function<bool(const EventView&)>& fn) const {
+  EventView view;
+  return ScanEvents(village, from, to, max_sequence,
+                    [&](std::string_view key, std::string_view value, uint64_t sequence, Date date,
+                        bool* go_on) {
+                      if (Status s = DecodeEventEntry(key, value, sequence, date, &view); !s.ok())
+                        return s;
+                      *go_on = fn(view);
+                      return Status::Ok();
+                    });
 }
 
 Status TxnReadCore::ForEachRecord(uint64_t from_sequence,

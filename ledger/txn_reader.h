@@ -49,6 +49,8 @@ class TxnReadCore {
                            const std::function<bool(const Record&)>& fn) const;
   Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
                       const std::function<bool(const Record&)>& fn) const;
+  Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t max_sequence,
+                          const std::function<bool(const EventView&)>& fn) const;
   Status ForEachRecord(uint64_t from_sequence, const std::function<bool(const Record&)>& fn) const;
   // Checks one stored value against the previous record's hash and decodes it.
   Status Check(uint64_t sequence, std::string_view value, const Hash& previous,
@@ -60,6 +62,11 @@ class TxnReadCore {
 
  private:
   Status StoredHash(uint64_t sequence, Hash* hash) const;
+  // Walks the events index entries of `village` dated from..to with sequence <= max_sequence in
+  // key order, calling fn(key, value, sequence, date) until it returns false or fails.
+  template <typename Fn>
+  Status ScanEvents(std::string_view village, Date from, Date to, uint64_t max_sequence,
+                    Fn&& fn) const;
 
   const EnvState* env_;
   MDB_txn* txn_;
@@ -98,6 +105,10 @@ class TxnReader : public Base {
   Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
                       const std::function<bool(const Record&)>& fn) const override {
     return core_.ForEachEvent(village, from, to, max_sequence, fn);
+  }
+  Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t max_sequence,
+                          const std::function<bool(const EventView&)>& fn) const override {
+    return core_.ForEachEventView(village, from, to, max_sequence, fn);
   }
   Status ForEachRecord(uint64_t from_sequence,
                        const std::function<bool(const Record&)>& fn) const override {

@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 PACKAGES="cmake g++ make pkg-config python3 tao-pegtl-dev liblmdb-dev libcli11-dev libspdlog-dev \
-libgtest-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxlsxwriter-dev chromium"
+libgtest-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev libxlsxwriter-dev chromium"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -3,62 +3,32 @@
 #include "cli/board.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "tests/common/run_binary.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Ran {
-  int rc = -1;
-  std::string out, err;
-};
+using jifen::tests::Outcome;
 
 constexpr const char* kChromium = "/usr/bin/chromium";
 
-class BoardCli : public ::testing::Test {
+class BoardCli : public jifen::tests::ScratchTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/jifen-board-XXXXXX";
-    dir_ = mkdtemp(pattern);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    std::ofstream(Path(name), std::ios::binary) << text;
-    return Path(name);
-  }
-
-  static std::string Read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-
-  // Runs a shell command, capturing stdout and stderr.
-  Ran Shell(const std::string& command) {
-    std::string full = command + " >" + Path("out") + " 2>" + Path("err") + " </dev/null";
-    int status = std::system(full.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Read(Path("out")), Read(Path("err"))};
-  }
+  BoardCli() : ScratchTest("jifen-board") {}
 
   // Runs jifen with `args` (shell words, already quoted where needed) on this test's ledger.
-  Ran Jifen(const std::string& args) {
+  Outcome Jifen(const std::string& args) const {
     return Shell(std::string(JIFEN_BINARY) + " --ledger " + Path("ledger") + " " + args);
   }
 
   // Chromium headless with a fresh profile and nothing that reaches the network.
-  Ran Chromium(const std::string& args) {
+  Outcome Chromium(const std::string& args) const {
     fs::create_directories(Path("profile"));
     return Shell(std::string("timeout 180 ") + kChromium +
                  " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
@@ -83,9 +53,10 @@ class BoardCli : public ::testing::Test {
   // The sample rules and four households: H03 first, H01 and H02 tied (H02's name is markup),
   // H04 vetoed for a crime.
   void BuildLedger() {
-    Ran r = Jifen("rules adopt " + std::string(JIFEN_SOURCE_DIR) +
-                  "/tests/rules/good_sample.rules --effective 2022-01-01 --approved-by 村民代表大会"
-                  " --recorded 2021-12-31T09:00:00+08:00");
+    Outcome r =
+        Jifen("rules adopt " + std::string(JIFEN_SOURCE_DIR) +
+              "/tests/rules/good_sample.rules --effective 2022-01-01 --approved-by 村民代表大会"
+              " --recorded 2021-12-31T09:00:00+08:00");
     ASSERT_EQ(r.rc, 0) << r.err;
     const char* names[][3] = {{"H01", "张家", "P1"},
                               {"H02", "<script>alert(1)</script>", "P2"},
@@ -115,13 +86,11 @@ class BoardCli : public ::testing::Test {
     at += key.size() + 4;
     return json.substr(at, json.find('"', at) - at);
   }
-
-  std::string dir_;
 };
 
 TEST_F(BoardCli, NoticeShowsNamesTitlesVetoAndTheVerifiedFingerprint) {
   BuildLedger();
-  Ran r = Jifen("board --village SYS --period 2022-03 --out " + Path("board.html"));
+  Outcome r = Jifen("board --village SYS --period 2022-03 --out " + Path("board.html"));
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, Path("board.html") + "\n");
   std::string html = Read(Path("board.html"));
@@ -141,7 +110,7 @@ TEST_F(BoardCli, NoticeShowsNamesTitlesVetoAndTheVerifiedFingerprint) {
   EXPECT_EQ(html.find("http"), std::string::npos);
   EXPECT_EQ(html.find("@font-face"), std::string::npos);
 
-  Ran verify = Jifen("verify --format json");
+  Outcome verify = Jifen("verify --format json");
   ASSERT_EQ(verify.rc, 0) << verify.err;
   std::string head = JsonString(verify.out, "head");
   ASSERT_EQ(head.size(), 64u) << verify.out;
@@ -174,7 +143,8 @@ TEST_F(BoardCli, RowsFollowTheScoreRanking) {
 
 TEST_F(BoardCli, YearNoticeAndAsOfNameTheirWindow) {
   BuildLedger();
-  Ran r = Jifen("board --village SYS --year 2022 --as-of 2022-03-02 --out " + Path("year.html"));
+  Outcome r =
+      Jifen("board --village SYS --year 2022 --as-of 2022-03-02 --out " + Path("year.html"));
   ASSERT_EQ(r.rc, 0) << r.err;
   std::string html = Read(Path("year.html"));
   EXPECT_NE(html.find("双杨树村 2022年度 积分评比公示"), std::string::npos);
@@ -194,7 +164,7 @@ TEST_F(BoardCli, BadArgumentsWriteNothingAndExitLikeScore) {
   EXPECT_EQ(Jifen("board --village SYS --period 2022-03").rc, 2);
   EXPECT_EQ(Jifen("board --village SYS --period 2022-13" + out).rc, 2);
   EXPECT_EQ(Jifen("board --village SYS --period 2022-03 --as-of yesterday" + out).rc, 2);
-  Ran r = Jifen("board --village XYZ --period 2022-03" + out);
+  Outcome r = Jifen("board --village XYZ --period 2022-03" + out);
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("village XYZ: not in the ledger"), std::string::npos) << r.err;
   EXPECT_EQ(Jifen("board --village SYS --period 2022-03 --out " + Path("no/such/dir/x.html")).rc,
@@ -208,7 +178,7 @@ TEST_F(BoardCli, ChromiumRendersTheRankingOnAnA4Page) {
   BuildLedger();
   ASSERT_EQ(Jifen("board --village SYS --period 2022-03 --out " + Path("board.html")).rc, 0);
   std::string url = "file://" + Path("board.html");
-  Ran dom = Chromium("--dump-dom " + url);
+  Outcome dom = Chromium("--dump-dom " + url);
   ASSERT_EQ(dom.rc, 0) << dom.err;
   size_t first = dom.out.find("王建国家"), second = dom.out.find("张家"),
          last = dom.out.find("赵家");
@@ -221,7 +191,7 @@ TEST_F(BoardCli, ChromiumRendersTheRankingOnAnA4Page) {
   EXPECT_EQ(dom.out.find("<script"), std::string::npos);
 
   std::string png = Path("board.png");
-  Ran shot = Chromium("--screenshot=" + png + " --window-size=794,1123 " + url);
+  Outcome shot = Chromium("--screenshot=" + png + " --window-size=794,1123 " + url);
   ASSERT_EQ(shot.rc, 0) << shot.err;
   ASSERT_TRUE(fs::exists(png)) << shot.err;
   EXPECT_GT(fs::file_size(png), 20u * 1024);
@@ -234,8 +204,8 @@ TEST_F(BoardCli, ChromiumRendersTheRankingOnAnA4Page) {
 
 TEST_F(BoardCli, XlsxHoldsTheSameTable) {
   BuildLedger();
-  Ran r = Jifen("board --village SYS --period 2022-03 --out " + Path("b.html") + " --xlsx " +
-                Path("b.xlsx"));
+  Outcome r = Jifen("board --village SYS --period 2022-03 --out " + Path("b.html") + " --xlsx " +
+                    Path("b.xlsx"));
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, Path("b.html") + "\n" + Path("b.xlsx") + "\n");
   std::string xlsx = Read(Path("b.xlsx"));
@@ -247,8 +217,8 @@ TEST_F(BoardCli, XlsxHoldsTheSameTable) {
                           : "python3 -c \"import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); "
                             "[sys.stdout.write(z.read(n).decode()) for n in sys.argv[2:]]\" " +
                                 Path("b.xlsx");
-  Ran sheet = Shell(unzip + " xl/worksheets/sheet1.xml");
-  Ran strings = Shell(unzip + " xl/sharedStrings.xml");
+  Outcome sheet = Shell(unzip + " xl/worksheets/sheet1.xml");
+  Outcome strings = Shell(unzip + " xl/sharedStrings.xml");
   ASSERT_EQ(sheet.rc, 0) << sheet.err;
   ASSERT_EQ(strings.rc, 0) << strings.err;
   EXPECT_NE(sheet.out.find("<sheetData>"), std::string::npos) << sheet.out;

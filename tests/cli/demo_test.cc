@@ -1,10 +1,11 @@
 // `jifen demo` and `jifen simulate` end to end: the real binary on the bundled villages.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+
+#include "tests/common/run_binary.h"
 
 namespace {
 
@@ -13,27 +14,16 @@ struct Ran {
   std::string output;  // stdout and stderr
 };
 
-Ran RunJifen(const std::string& args) {
-  Ran run;
-  std::string command = std::string(JIFEN_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
-  int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-class DemoTest : public ::testing::Test {
+class DemoTest : public jifen::tests::ScratchTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/jifen-demo-XXXXXX";
-    dir_ = mkdtemp(pattern);
+  DemoTest() : ScratchTest("jifen-demo"), dir_(scratch_.path()) {}
+
+  Ran RunJifen(const std::string& args) const {
+    jifen::tests::Outcome r = Shell(std::string(JIFEN_BINARY) + " " + args + " 2>&1");
+    return {r.rc, r.out};
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
+
+  const std::string dir_;
 };
 
 TEST_F(DemoTest, DemoBuildsAFreshLedgerAndShowsTheMainCommands) {

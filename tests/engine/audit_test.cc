@@ -1,9 +1,6 @@
 // The fairness audit (engine/audit.h, docs/AUDIT.md) on a real ledger, one finding kind per test.
 #include "engine/audit.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "tests/engine/fixture.h"
 
 namespace jifen::engine::testing {
@@ -262,18 +259,12 @@ TEST_F(AuditTest, ABrokenChainIsReportedNotAnError) {
   uint64_t tampered = (*ledger_->Snapshot())->HeadSequence();
   ledger_.reset();
   std::string path = dir_ + "/data.mdb";
-  std::string bytes;
-  {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    bytes = buffer.str();
-  }
+  std::string bytes = ReadFile(path);
   size_t at = bytes.find(marker);
   ASSERT_NE(at, std::string::npos);
   ASSERT_EQ(bytes.find(marker, at + 1), std::string::npos);
   bytes[at + 7] ^= 0x01;
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  WriteFile(path, bytes);
   ledger_ = std::move(ledger::Ledger::Open(dir_, false).value());
 
   auto r = Audit(*ledger_, "AUD", Window{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
@@ -282,7 +273,9 @@ TEST_F(AuditTest, ABrokenChainIsReportedNotAnError) {
   EXPECT_EQ(r->chain.first_bad, tampered);
   EXPECT_EQ(r->chain.records, tampered - 1);
   EXPECT_FALSE(r->chain.reason.empty());
-  EXPECT_FALSE(r->load_error.empty());  // the tampered award is in the window
+  // The window is read from the events index, whose copy of the award is intact: the chain check
+  // above is what names the tampered record.
+  EXPECT_TRUE(r->load_error.empty()) << r->load_error;
 }
 
 TEST_F(AuditTest, AYearCoversEveryPeriod) {

@@ -14,8 +14,12 @@
 #include "engine/replay.h"
 #include "ledger/ledger.h"
 #include "ledger/record_json.h"
+#include "tests/common/files.h"
 
 namespace jifen::engine::testing {
+
+using tests::ReadFile;
+using tests::WriteFile;
 
 class LedgerTest : public ::testing::Test {
  protected:

@@ -1,17 +1,11 @@
 // Replay semantics of SPEC.md §3, on a real ledger, one scenario per rule.
-#include <fstream>
-#include <sstream>
-
 #include "tests/engine/fixture.h"
 
 namespace jifen::engine::testing {
 namespace {
 
 std::string SampleRules() {
-  std::ifstream in(std::string(JIFEN_SOURCE_DIR) + "/tests/rules/good_sample.rules");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return ReadFile(std::string(JIFEN_SOURCE_DIR) + "/tests/rules/good_sample.rules");
 }
 
 class SampleMonth : public LedgerTest {

@@ -4,23 +4,17 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "grammar/parser.h"
+#include "tests/common/files.h"
 
 namespace jifen::rules {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using tests::ReadFile;
 
 // Every good golden file, every village file and a few written here.
 std::vector<std::pair<std::string, std::string>> Corpus() {
@@ -32,7 +26,7 @@ std::vector<std::pair<std::string, std::string>> Corpus() {
       std::string name = entry.path().filename().string();
       bool good = std::string(dir) == "villages" || name.starts_with("good_");
       if (good && entry.path().extension() == ".rules") {
-        files.emplace_back(name, ReadAll(entry.path()));
+        files.emplace_back(name, ReadFile(entry.path()));
       }
     }
   }
@@ -110,7 +104,7 @@ TEST(Format, CanonicalLayoutKeepsCommentsAndSingleBlankLines) {
 }
 
 TEST(Format, TranslatesTheSampleToChinese) {
-  std::string sample = ReadAll(fs::path(JIFEN_SOURCE_DIR) / "tests/rules/good_sample.rules");
+  std::string sample = ReadFile(fs::path(JIFEN_SOURCE_DIR) / "tests/rules/good_sample.rules");
   FormatOutcome formatted = FormatRulesText(sample, "sample.rules", Language::kChinese);
   ASSERT_TRUE(formatted.text);
   EXPECT_EQ(*formatted.text,
@@ -142,7 +136,7 @@ TEST(Format, TranslatesTheSampleToChinese) {
 }
 
 TEST(Format, SampleIsAlreadyCanonical) {
-  std::string sample = ReadAll(fs::path(JIFEN_SOURCE_DIR) / "tests/rules/good_sample.rules");
+  std::string sample = ReadFile(fs::path(JIFEN_SOURCE_DIR) / "tests/rules/good_sample.rules");
   FormatOutcome formatted = FormatRulesText(sample, "sample.rules", std::nullopt);
   ASSERT_TRUE(formatted.text);
   EXPECT_EQ(*formatted.text, sample);

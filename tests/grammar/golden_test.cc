@@ -4,24 +4,18 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "grammar/parser.h"
+#include "tests/common/files.h"
 
 namespace jifen::rules {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using tests::ReadFile;
 
 std::vector<fs::path> RuleFiles(std::string_view prefix) {
   std::vector<fs::path> files;
@@ -49,9 +43,9 @@ TEST(Golden, EveryBadFileProducesExactlyItsExpectedDiagnostics) {
     fs::path expected_path = path;
     expected_path.replace_extension(".expected");
     ASSERT_TRUE(fs::exists(expected_path)) << "missing " << expected_path;
-    ParseOutcome outcome = ParseRules(ReadAll(path), path.filename().string());
+    ParseOutcome outcome = ParseRules(ReadFile(path), path.filename().string());
     EXPECT_FALSE(outcome.rules.has_value());
-    EXPECT_EQ(AllDiagnostics(outcome), ReadAll(expected_path));
+    EXPECT_EQ(AllDiagnostics(outcome), ReadFile(expected_path));
   }
 }
 
@@ -60,7 +54,7 @@ TEST(Golden, EveryGoodFileParsesWithoutDiagnostics) {
   ASSERT_FALSE(files.empty());
   for (const fs::path& path : files) {
     SCOPED_TRACE(path.filename().string());
-    ParseOutcome outcome = ParseRules(ReadAll(path), path.filename().string());
+    ParseOutcome outcome = ParseRules(ReadFile(path), path.filename().string());
     EXPECT_EQ(AllDiagnostics(outcome), "");
     EXPECT_TRUE(outcome.rules.has_value());
   }

@@ -6,13 +6,12 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "ledger/codec.h"
 #include "ledger/ledger.h"
 #include "ledger/sha256.h"
+#include "tests/common/files.h"
 #include "tests/ledger/ledger_test_util.h"
 
 namespace jifen::ledger {
@@ -23,16 +22,8 @@ using testing::Award;
 using testing::OpenOrDie;
 using testing::TempDir;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
+using jifen::tests::ReadFile;
+using jifen::tests::WriteFile;
 
 size_t Count(const std::string& haystack, const std::string& needle) {
   size_t n = 0;

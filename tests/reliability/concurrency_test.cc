@@ -2,8 +2,11 @@
 // whole, with a message, and goes in when run again), and a reader replaying during an import sees
 // the ledger either before or after it, never half of it.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <cstdio>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "tests/reliability/harness.h"

@@ -5,11 +5,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/common/files.h"
 #include "tests/fuzz/targets.h"
 
 namespace {
@@ -17,13 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 
 using TargetFn = const char* (*)(const uint8_t*, size_t);
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 // Runs `fn` on every file of tests/fuzz/{regressions,corpus}/TARGET; returns how many it ran.
 size_t Replay(const std::string& target, TargetFn fn) {
@@ -38,7 +30,7 @@ size_t Replay(const std::string& target, TargetFn fn) {
     std::sort(files.begin(), files.end());
     for (const fs::path& file : files) {
       SCOPED_TRACE(file.string());
-      std::string bytes = ReadAll(file);
+      std::string bytes = jifen::tests::ReadFile(file);
       const char* broken = fn(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
       EXPECT_EQ(broken, nullptr) << file << ": " << broken;
       ++count;

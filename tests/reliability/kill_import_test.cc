@@ -3,9 +3,11 @@
 // wholly absent (SPEC.md §4: "after a crash the ledger holds every committed record and nothing of
 // an uncommitted one"). JIFEN_KILL_ROUNDS sets the number of kills (default 100).
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <thread>

@@ -1,0 +1,46 @@
+// The values of the `events` and `structural` index entries (ledger/FORMAT.md "Indexes").
+// An events entry holds the fields of an award or redemption that replay reads; a structural
+// entry holds the record's canonical bytes. So a village's records for a report are sequential
+// cursor scans of its index ranges, not a B-tree descent into `records` per record, and reading
+// one village costs the same however many other villages share the ledger. An XXH3-64 checksum
+// over each entry's key and value catches a damaged entry on every read; the SHA-256 chain over
+// the records stays the authority, and `verify` checks every entry against its record.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/record.h"
+#include "util/status.h"
+
+namespace jifen::ledger {
+
+// An award or redemption as the events index holds it. The views point into the ledger's memory
+// map and are valid only during the callback that receives them.
+struct EventView {
+  uint64_t sequence = 0;
+  Date date;
+  RecordType type = RecordType::kAward;
+  Timestamp recorded;
+  int64_t qty = 1;
+  std::string_view id, subject, item, reward, household, scorer;
+};
+
+// The events index value for `record` (an award or redemption), given its index key.
+void EncodeEventEntry(std::string_view key, const Record& record, std::string* out);
+
+// Checks the checksum and decodes `value`; `sequence` and `date` come from the key.
+// Status::Corruption when the entry is damaged.
+Status DecodeEventEntry(std::string_view key, std::string_view value, uint64_t sequence, Date date,
+                        EventView* view);
+
+// The structural index value for `record`: checksum, then its canonical bytes (`canonical`).
+void EncodeStructuralEntry(std::string_view key, std::string_view canonical, std::string* out);
+
+// Checks the checksum and decodes the record, which must hold `sequence`, be of `village` and
+// not be an award or redemption. Status::Corruption otherwise.
+Status DecodeStructuralEntry(std::string_view key, std::string_view value, uint64_t sequence,
+                             std::string_view village, Record* record);
+
+}  // namespace jifen::ledger
