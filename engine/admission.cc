@@ -29,10 +29,29 @@ struct Village {
   // Its awards and redemptions from some day on, read at the first redemption that needs them.
   std::unique_ptr<HouseholdEvents> events;
   uint64_t used = 0;  // when `events` was last needed (least recently used are dropped first)
+  // The model's households and people by code number (std::map's nodes never move): every award
+  // looks its subject up, and a hash is cheaper than a walk down a tree of strings.
+  CodeTable codes;
+  std::vector<const Household*> households;
+  std::vector<const Person*> persons;
 
   void AddMember(const std::string& household, const std::string& person) {
     auto& members = members_ever[household];
     if (std::find(members.begin(), members.end(), person) == members.end()) members.push_back(person);
+  }
+  void Index(const std::string& code, const Household* household, const Person* person) {
+    uint32_t id = codes.Intern(code);
+    if (households.size() <= id) households.resize(id + 1), persons.resize(id + 1);
+    if (household) households[id] = household;
+    if (person) persons[id] = person;
+  }
+  const Household* FindHousehold(std::string_view code) const {
+    auto id = codes.Find(code);
+    return id ? households[*id] : nullptr;
+  }
+  const Person* FindPerson(std::string_view code) const {
+    auto id = codes.Find(code);
+    return id ? persons[*id] : nullptr;
   }
 };
 
@@ -63,7 +82,7 @@ class Admission {
   void Trim(const Village& keep);
   VillageModel HouseholdModel(const Village& v, const std::string& household) const;
   std::optional<std::string> CheckRegistration(VillageModel& m, const Record& r);
-  std::optional<std::string> CheckAward(VillageModel& m, const Record& r);
+  std::optional<std::string> CheckAward(const Village& v, const Record& r);
   std::optional<std::string> CheckRevoke(VillageModel& m, const Record& r);
   std::optional<std::string> CheckRedeem(Village& v, const Record& r);
   std::optional<std::string> CheckScorer(VillageModel& m, const Record& r);
@@ -74,6 +93,7 @@ class Admission {
   std::unordered_map<std::string, Village> villages_;
   Village* last_ = nullptr;  // the village of the previous line (files often keep to one)
   uint64_t clock_ = 0;
+  size_t events_loaded_last_ = 0;  // villages are alike: the next load will be about as large
   std::vector<Event> household_events_;  // reused by every redemption check
   Status failure_;
 };
@@ -93,7 +113,9 @@ Village* Admission::Get(const std::string& village) {
   std::vector<Event>().swap(v.model.events);
   for (const auto& [code, person] : v.model.persons) {
     for (const auto& [day, household] : person.memberships) v.AddMember(household, code);
+    v.Index(code, nullptr, &person);
   }
+  for (const auto& [code, household] : v.model.households) v.Index(code, &household, nullptr);
   return last_ = &v;
 }
 
@@ -108,16 +130,18 @@ HouseholdEvents* Admission::Events(Village& v, Date from) {
   // When the village has no events before `from`, all of them are the same set: then hold them
   // all, so that no later check (an earlier period, a total stock) needs a wider window.
   std::optional<Date> first;
-  Status s = batch_.ForEachEvent(village, kBeginning, kEnd, head, [&](const Record& r) {
-    first = r.date;
+  Status s = batch_.ForEachEventView(village, kBeginning, kEnd, head, [&](const ledger::EventView& e) {
+    first = e.date;
     return false;
   });
   if (s.ok() && (!first || *first >= from)) from = kBeginning;
-  auto events = std::make_unique<HouseholdEvents>(from);
+  auto events = std::make_unique<HouseholdEvents>(from, events_loaded_last_);
   if (s.ok()) {
-    s = batch_.ForEachEvent(village, from, kEnd, head, [&](const Record& r) {
-      events->Add(r.sequence, r.date, r.type, r.qty, r.subject, r.item, r.household, r.reward,
-                  v.model.IsRevoked(r.id));
+    CodeTable revoked;  // the targets of the village's revocations
+    for (const auto& [target, revocation] : v.model.revocations) revoked.Intern(target);
+    s = batch_.ForEachEventView(village, from, kEnd, head, [&](const ledger::EventView& e) {
+      bool is_revoked = revoked.size() != 0 && !e.id.empty() && revoked.Find(e.id);
+      events->Add(e.sequence, e.date, e.type, e.qty, e.subject, e.item, e.household, e.reward, is_revoked);
       return true;
     });
   }
@@ -126,6 +150,7 @@ HouseholdEvents* Admission::Events(Village& v, Date from) {
     return nullptr;
   }
   v.events = std::move(events);
+  events_loaded_last_ = v.events->size();
   Trim(v);
   return v.events.get();
 }
@@ -201,7 +226,7 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
     case RecordType::kPerson:
     case RecordType::kMove: return CheckRegistration(m, r);
     case RecordType::kScorer: return CheckScorer(m, r);
-    case RecordType::kAward: return CheckAward(m, r);
+    case RecordType::kAward: return CheckAward(*v, r);
     case RecordType::kRevoke: return CheckRevoke(m, r);
     case RecordType::kRedeem: return CheckRedeem(*v, r);
     case RecordType::kRules: return "rules: adopt rule files with `jifen rules adopt`, not import";
@@ -235,7 +260,10 @@ Status Admission::Append(Record& r) {
     default:
       break;
   }
-  return v->model.Add(r);
+  if (Status s = v->model.Add(r); !s.ok()) return s;
+  if (r.type == RecordType::kHousehold) v->Index(r.code, &v->model.households.at(r.code), nullptr);
+  if (r.type == RecordType::kPerson) v->Index(r.code, nullptr, &v->model.persons.at(r.code));
+  return Status::Ok();
 }
 std::optional<std::string> Admission::CheckRegistration(VillageModel& m, const Record& r) {
   if (r.type == RecordType::kHousehold) {
@@ -285,7 +313,8 @@ std::optional<std::string> Admission::CheckDates(const VillageModel& m, const Re
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckAward(VillageModel& m, const Record& r) {
+std::optional<std::string> Admission::CheckAward(const Village& v, const Record& r) {
+  const VillageModel& m = v.model;
   auto scorer = m.scorers.find(r.scorer);
   if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
   if (auto bad = CheckDates(m, r, true)) return bad;
@@ -295,11 +324,10 @@ std::optional<std::string> Admission::CheckAward(VillageModel& m, const Record& 
     return "item " + r.item + ": not in the rules in force for " +
            Period::Containing(r.date, rules.village.period).ToString();
   }
-  // One lookup each: this runs for every award of an import.
-  auto as_household = m.households.find(r.subject);
-  bool is_household = as_household != m.households.end();
-  auto as_person = is_household ? m.persons.end() : m.persons.find(r.subject);
-  if (!is_household && as_person == m.persons.end()) return "subject " + r.subject + ": not registered";
+  const Household* as_household = v.FindHousehold(r.subject);
+  bool is_household = as_household != nullptr;
+  const Person* as_person = is_household ? nullptr : v.FindPerson(r.subject);
+  if (!is_household && !as_person) return "subject " + r.subject + ": not registered";
   if (item->per == rules::Per::kHousehold && !is_household) {
     return "item " + item->code + " is per household: subject " + r.subject + " is a person";
   }
@@ -308,11 +336,11 @@ std::optional<std::string> Admission::CheckAward(VillageModel& m, const Record& 
   }
   const std::string* household = &r.subject;
   if (is_household) {
-    if (r.date < as_household->second.since) {
+    if (r.date < as_household->since) {
       return "household " + r.subject + ": not registered on " + r.date.ToString();
     }
   } else {
-    household = HouseholdOn(as_person->second, r.date);
+    household = HouseholdOn(*as_person, r.date);
     if (!household) return "person " + r.subject + ": not registered on " + r.date.ToString();
   }
   if (r.qty != 1 && !item->unit) return "qty " + std::to_string(r.qty) + ": item " + item->code + " has no unit";
@@ -324,7 +352,8 @@ std::optional<std::string> Admission::CheckAward(VillageModel& m, const Record& 
     return "scorer " + r.scorer + " (" + scorer->second.role + "): item " + item->code + " is recorded only by " + roles;
   }
   if (rules.village.self == rules::SelfScoring::kDeny && !scorer->second.person.empty()) {
-    const std::string* own = m.HouseholdOf(scorer->second.person, r.date);
+    const Person* scorer_person = v.FindPerson(scorer->second.person);
+    const std::string* own = scorer_person ? HouseholdOn(*scorer_person, r.date) : nullptr;
     if (own && *own == *household) {
       return "scorer " + r.scorer + ": may not score own household " + *household + " (self deny)";
     }

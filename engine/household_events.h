@@ -10,23 +10,39 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/model.h"
 
 namespace jifen::engine {
 
+// Codes numbered 0, 1, 2, … in the order first seen (an open-addressing table: a village's
+// events are filed by the hundred thousand, and std::unordered_map spends most of that time).
+class CodeTable {
+ public:
+  uint32_t Intern(std::string_view code);
+  std::optional<uint32_t> Find(std::string_view code) const;
+  const std::string& operator[](uint32_t id) const { return codes_[id]; }
+  size_t size() const { return codes_.size(); }
+
+ private:
+  static uint64_t HashOf(std::string_view code);
+  void Rehash(size_t slots);
+
+  std::vector<std::string> codes_;
+  std::vector<uint32_t> slots_;  // id + 1, or 0 for an empty slot; a power of two long
+};
+
 class HouseholdEvents {
  public:
-  // Holds the events dated `from` or later.
-  explicit HouseholdEvents(Date from) : from_(from) {}
+  // Holds the events dated `from` or later; `expected` events are about to be added.
+  HouseholdEvents(Date from, size_t expected) : from_(from) { pending_.reserve(expected); }
 
   Date from() const { return from_; }
 
-  // Files one award or redemption. Events must come in (date, sequence) order while loading;
-  // afterwards (appends of a batch, whose sequences only grow) any date order is fine. Events
-  // dated before from() are ignored: a wider window is loaded again from the ledger.
+  // Files one award or redemption: those read from the ledger in (date, sequence) order, then
+  // those the batch appends (whose sequences only grow, at any date). Events dated before from()
+  // are ignored: a wider window is read from the ledger again.
   void Add(uint64_t sequence, Date date, ledger::RecordType type, int64_t qty, std::string_view subject,
            std::string_view item, std::string_view household, std::string_view reward, bool revoked);
   // Marks an event filed here as revoked (a revoke record appended after it was filed). `record`
@@ -42,9 +58,10 @@ class HouseholdEvents {
 
   // Units of `reward` redeemed and not revoked: in `period` (counted by the period kind of it), or
   // ever when `period` is unset.
-  int64_t Redeemed(std::string_view reward, const std::optional<Period>& period) const;
+  int64_t Redeemed(std::string_view reward, const std::optional<Period>& period);
 
-  // Memory held, roughly, in bytes (for the admission's budget).
+  // Events filed, and memory held, roughly, in bytes (for the admission's budget).
+  size_t size() const { return events_; }
   size_t MemoryBytes() const;
 
  private:
@@ -60,28 +77,28 @@ class HouseholdEvents {
   };
   static_assert(sizeof(Stored) == 24);
   static constexpr uint32_t kRevokedBit = 1u << 31;
+  struct Pending {
+    Stored event;
+    bool redemption;
+  };
   // A filed event with the list it came from, while merging lists.
   struct Tagged {
     const Stored* event;
     bool redemption;
   };
+  using Lists = std::vector<std::vector<Stored>>;  // indexed by code number
 
-  uint32_t Intern(std::string_view code);
-  std::optional<uint32_t> Find(std::string_view code) const;
+  // Files the pending events into the lists, each list grown once.
+  void File();
   static void Insert(std::vector<Stored>& list, const Stored& event);
-  static bool MarkRevoked(std::vector<Stored>& list, uint64_t sequence);
+  static void MarkRevoked(Lists& lists, std::optional<uint32_t> code, uint64_t sequence);
 
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
   Date from_;
-  std::vector<std::string> codes_;
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> ids_;
-  // Indexed by code id.
-  std::vector<std::vector<Stored>> awards_by_subject_;
-  std::vector<std::vector<Stored>> redemptions_by_household_;
-  std::vector<std::vector<Stored>> redemptions_by_reward_;
+  CodeTable codes_;
+  Lists awards_by_subject_;
+  Lists redemptions_by_household_;
+  Lists redemptions_by_reward_;
+  std::vector<Pending> pending_;  // added, not yet filed
   size_t events_ = 0;
   std::vector<Tagged> merged_;  // scratch for Collect
   std::vector<Tagged> merging_;
