@@ -17,10 +17,6 @@ using ledger::RecordType;
 
 const Date kBeginning = Date::FromCivil(1, 1, 1);
 const Date kEnd = Date::FromCivil(9999, 12, 31);
-// How much the villages' filed events (HouseholdEvents) may hold before the least recently used
-// are dropped; a dropped village is read again from the batch if another redemption needs it.
-constexpr size_t kEventsBytesMax = size_t{96} << 20;
-
 // A village as admission knows it, kept current as the batch appends records.
 struct Village {
   VillageModel model;  // structure only: rules, households, people, moves, scorers, revocations
@@ -69,7 +65,8 @@ const std::string* HouseholdOn(const Person& person, Date day) {
 // structure alone; only redemptions need events, and only those of their household.
 class Admission {
  public:
-  Admission(ledger::WriteBatch& batch, Timestamp now) : batch_(batch), now_(now) {}
+  Admission(ledger::WriteBatch& batch, Timestamp now, size_t events_bytes_max)
+      : batch_(batch), now_(now), events_bytes_max_(events_bytes_max) {}
 
   // Returns the reason `r` is refused, or nullopt. Sets `*skip` when `r` is already in the ledger.
   std::optional<std::string> Check(Record& r, bool* skip);
@@ -90,6 +87,7 @@ class Admission {
 
   ledger::WriteBatch& batch_;
   Timestamp now_;
+  size_t events_bytes_max_;
   std::unordered_map<std::string, Village> villages_;
   Village* last_ = nullptr;  // the village of the previous line (files often keep to one)
   uint64_t clock_ = 0;
@@ -155,7 +153,7 @@ HouseholdEvents* Admission::Events(Village& v, Date from) {
   return v.events.get();
 }
 
-// Drops the least recently used villages' events while they hold more than kEventsBytesMax.
+// Drops the least recently used villages' events while they hold more than the budget.
 void Admission::Trim(const Village& keep) {
   for (;;) {
     size_t bytes = 0;
@@ -165,7 +163,7 @@ void Admission::Trim(const Village& keep) {
       bytes += v.events->MemoryBytes();
       if (&v != &keep && (!oldest || v.used < oldest->used)) oldest = &v;
     }
-    if (bytes <= kEventsBytesMax || !oldest) return;
+    if (bytes <= events_bytes_max_ || !oldest) return;
     oldest->events.reset();
   }
 }
@@ -451,10 +449,10 @@ std::string Where(const SourceLine& line) {
 
 // One attempt at the whole import inside `batch` (Ledger::Write may run it again).
 Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now, const ImportProgress& progress,
-                  ImportReport* report) {
+                  const ImportOptions& options, ImportReport* report) {
   *report = ImportReport{};
   if (Status s = source.Rewind(); !s.ok()) return s;
-  Admission admission(batch, now);
+  Admission admission(batch, now, options.events_bytes_max);
   std::vector<std::string> unparsed;
   SourceLine line;
   for (size_t lines = 1;; ++lines) {
@@ -495,18 +493,19 @@ Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now
 }  // namespace
 
 Result<ImportReport> ImportRecords(ledger::Ledger& ledger, ImportSource& source, Timestamp now,
-                                   const ImportProgress& progress) {
+                                   const ImportProgress& progress, const ImportOptions& options) {
   ImportReport report;
-  Status s = ledger.Write([&](ledger::WriteBatch& batch) { return ImportInto(batch, source, now, progress, &report); });
+  Status s = ledger.Write(
+      [&](ledger::WriteBatch& batch) { return ImportInto(batch, source, now, progress, options, &report); });
   if (!s.ok() && report.errors.empty()) return s;
   if (!report.errors.empty()) report.appended = 0;
   return report;
 }
 
 Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now,
-                                   const ImportProgress& progress) {
+                                   const ImportProgress& progress, const ImportOptions& options) {
   VectorSource source(lines);
-  return ImportRecords(ledger, source, now, progress);
+  return ImportRecords(ledger, source, now, progress, options);
 }
 
 namespace {

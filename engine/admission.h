@@ -55,14 +55,23 @@ struct ImportReport {
 
 using ImportProgress = std::function<void(uint64_t position, uint64_t size)>;
 
+struct ImportOptions {
+  // Redemption checks read a village's awards and redemptions once and keep them, filed by
+  // household, for the rest of the import; above this many bytes the least recently needed
+  // villages' are dropped (and read again, with the batch's own appends, if needed again).
+  size_t events_bytes_max = size_t{96} << 20;
+};
+
 // Checks every line in order and appends them all in one transaction, or none if any is bad.
 // `now` stamps lines without a recorded time and bounds what counts as the future.
 // `progress`, when given, is told every 1,024 lines how far the source is.
 Result<ImportReport> ImportRecords(ledger::Ledger& ledger, ImportSource& source, Timestamp now,
-                                   const ImportProgress& progress = nullptr);
+                                   const ImportProgress& progress = nullptr,
+                                   const ImportOptions& options = {});
 // The same over lines already in memory (simulate, tests).
 Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now,
-                                   const ImportProgress& progress = nullptr);
+                                   const ImportProgress& progress = nullptr,
+                                   const ImportOptions& options = {});
 
 struct AdoptRequest {
   std::string file;        // as given on the command line (kept in the record)
