@@ -10,21 +10,51 @@
 
 namespace jifen::cli {
 
+namespace {
+
+int Refused(const std::vector<std::string>& errors) {
+  for (const auto& e : errors) std::cerr << e << '\n';
+  std::cerr << "jifen: import refused: " << errors.size() << " bad line(s); nothing written\n";
+  return 1;
+}
+
+// The lines of `source` that do not parse, "FILE:LINE: reason".
+Result<std::vector<std::string>> Unparsed(engine::ImportSource& source) {
+  std::vector<std::string> errors;
+  if (Status s = source.Rewind(); !s.ok()) return s;
+  engine::SourceLine line;
+  for (;;) {
+    auto more = source.Next(&line);
+    if (!more.ok()) return more.status();
+    if (!*more) return errors;
+    if (!line.parsed.ok()) {
+      errors.push_back(std::string(line.file) + ":" + std::to_string(line.line) + ": " + line.parsed.message());
+    }
+  }
+}
+
+}  // namespace
+
 int RunImport(const Globals& g, const std::vector<std::string>& files) {
   auto source = FileSource::Open(files);
   if (!source.ok()) return Fail(source.status());
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, true);
-  if (!ledger.ok()) return Fail(ledger.status());
+  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  if (!ledger.ok()) {
+    // No ledger yet. Lines are parsed as they are checked, inside the write; so that a file that
+    // does not parse leaves no new ledger behind, read it once first (a ledger without rules
+    // refuses every record anyway, so this costs nothing worth saving).
+    auto unparsed = Unparsed(**source);
+    if (!unparsed.ok()) return Fail(unparsed.status());
+    if (!unparsed->empty()) return Refused(*unparsed);
+    ledger = ledger::Ledger::Open(g.ledger_dir, true);
+    if (!ledger.ok()) return Fail(ledger.status());
+  }
   Progress progress("import", (*source)->Size());
   auto report = engine::ImportRecords(**ledger, **source, Timestamp::Now(),
                                       [&](uint64_t position, uint64_t) { progress.Update(position); });
   if (!report.ok()) return Fail(report.status());
-  if (report->errors.empty()) progress.Done();
-  if (!report->errors.empty()) {
-    for (const auto& e : report->errors) std::cerr << e << '\n';
-    std::cerr << "jifen: import refused: " << report->errors.size() << " bad line(s); nothing written\n";
-    return 1;
-  }
+  if (!report->errors.empty()) return Refused(report->errors);
+  progress.Done();
   std::cout << "imported " << report->appended << " record(s)";
   if (report->skipped) std::cout << ", skipped " << report->skipped << " already in the ledger";
   std::cout << "; ledger head is sequence " << report->head_sequence << '\n';

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "ledger/record_json.h"
 #include "tests/common/run_binary.h"
 
@@ -125,6 +127,15 @@ TEST_F(ImportFiles, AFileThatCannotBeReadIsNamedBeforeAnythingIsRead) {
   auto source = FileSource::Open({Write("a.jsonl", Award("a1")), Path("missing.jsonl")});
   ASSERT_FALSE(source.ok());
   EXPECT_EQ(source.status().message(), Path("missing.jsonl") + ": cannot read");
+}
+
+TEST_F(ImportFiles, AFileThatDoesNotParseCreatesNoLedger) {
+  std::string f = Write("bad.jsonl", Award("a1") + "\n{\n");
+  Outcome r = Shell(std::string(JIFEN_BINARY) + " --ledger " + Path("new") + " import " + f);
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_EQ(r.err, f + ":2: " + ledger::RecordFromJson("{").status().message() + "\n" +
+                       "jifen: import refused: 1 bad line(s); nothing written\n");
+  EXPECT_FALSE(std::filesystem::exists(Path("new")));
 }
 
 // The real binary on a real ledger.
