@@ -59,7 +59,7 @@ struct ImportOptions {
   // Redemption checks read a village's awards and redemptions once and keep them, filed by
   // household, for the rest of the import; above this many bytes the least recently needed
   // villages' are dropped (and read again, with the batch's own appends, if needed again).
-  size_t events_bytes_max = size_t{96} << 20;
+  size_t events_bytes_max = size_t{32} << 20;
 };
 
 // Checks every line in order and appends them all in one transaction, or none if any is bad.
