@@ -1,6 +1,7 @@
 #include "ledger/flat_json.h"
 
 #include <cstdint>
+#include <cstring>
 
 #include "ledger/fields.h"
 
@@ -317,6 +318,7 @@ class QuickReader {
     Reset(*type, r);
     auto specs = FieldsOf(*type);
     uint32_t seen = 0;
+    size_t next = 0;
     bool recorded = false;
     while (Comma()) {
       if (!Key() || !Colon()) return false;
@@ -328,9 +330,11 @@ class QuickReader {
         r->recorded_given = recorded = true;
         continue;
       }
-      size_t i = 0;
-      while (i < specs.size() && key_ != specs[i].json_name) ++i;
+      // Fields mostly come in the table's order (RecordToJson writes them so): try the next first.
+      size_t i = next < specs.size() && Is(specs[next]) ? next : 0;
+      while (i < specs.size() && !Is(specs[i])) ++i;
       if (i == specs.size() || (seen & (1u << i)) != 0) return false;
+      next = i + 1;
       seen |= 1u << i;
       if (!Field(specs[i], r)) return false;
     }
@@ -360,6 +364,11 @@ class QuickReader {
     r->shares = 0;
     r->qty = 1;
     r->evidence.clear();
+  }
+
+  // Whether the last key read is `spec`'s name.
+  bool Is(const FieldSpec& spec) const {
+    return std::strncmp(spec.json_name, key_.data(), key_.size()) == 0 && spec.json_name[key_.size()] == '\0';
   }
 
   bool Field(const FieldSpec& spec, Record* r) {
