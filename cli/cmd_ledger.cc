@@ -1,84 +1,60 @@
 // import, verify, log.
-#include <fstream>
-#include <optional>
 #include <iostream>
-#include <sstream>
+#include <optional>
 
 #include "cli/commands.h"
+#include "cli/import_files.h"
 #include "cli/progress.h"
 #include "engine/admission.h"
-#include "ledger/csv.h"
 #include "ledger/record_json.h"
 
 namespace jifen::cli {
+
 namespace {
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+int Refused(const std::vector<std::string>& errors) {
+  for (const auto& e : errors) std::cerr << e << '\n';
+  std::cerr << "jifen: import refused: " << errors.size() << " bad line(s); nothing written\n";
+  return 1;
 }
 
-// Reads one input file into import lines, or lists its bad lines in `errors`.
-Status ReadRecords(const std::string& file, std::vector<engine::ImportLine>& lines, std::vector<std::string>& errors) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::InvalidInput(file + ": cannot read");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  std::string bytes = buffer.str();
-  if (EndsWith(file, ".csv") || EndsWith(file, ".CSV")) {
-    auto rows = ledger::ReadCsvRecords(bytes, file);
-    if (!rows.ok()) return rows.status();
-    for (auto& row : *rows) {
-      if (!row.record.ok()) {
-        errors.push_back(file + ":" + std::to_string(row.line) + ": " + row.record.status().message());
-      } else {
-        lines.push_back({file, row.line, std::move(row.record.value())});
-      }
-    }
-    return Status::Ok();
-  }
-  std::istringstream stream(bytes);
-  std::string line;
-  int number = 0;
-  while (std::getline(stream, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    auto record = ledger::RecordFromJson(line);
-    if (!record.ok()) {
-      errors.push_back(file + ":" + std::to_string(number) + ": " + record.status().message());
-    } else {
-      lines.push_back({file, number, std::move(*record)});
+// The lines of `source` that do not parse, "FILE:LINE: reason".
+Result<std::vector<std::string>> Unparsed(engine::ImportSource& source) {
+  std::vector<std::string> errors;
+  if (Status s = source.Rewind(); !s.ok()) return s;
+  engine::SourceLine line;
+  for (;;) {
+    auto more = source.Next(&line);
+    if (!more.ok()) return more.status();
+    if (!*more) return errors;
+    if (!line.parsed.ok()) {
+      errors.push_back(std::string(line.file) + ":" + std::to_string(line.line) + ": " + line.parsed.message());
     }
   }
-  return Status::Ok();
 }
 
 }  // namespace
 
 int RunImport(const Globals& g, const std::vector<std::string>& files) {
-  std::vector<engine::ImportLine> lines;
-  std::vector<std::string> errors;
-  for (const std::string& file : files) {
-    Status s = ReadRecords(file, lines, errors);
-    if (!s.ok()) return Fail(s);
+  auto source = FileSource::Open(files);
+  if (!source.ok()) return Fail(source.status());
+  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  if (!ledger.ok()) {
+    // No ledger yet. Lines are parsed as they are checked, inside the write; so that a file that
+    // does not parse leaves no new ledger behind, read it once first (a ledger without rules
+    // refuses every record anyway, so this costs nothing worth saving).
+    auto unparsed = Unparsed(**source);
+    if (!unparsed.ok()) return Fail(unparsed.status());
+    if (!unparsed->empty()) return Refused(*unparsed);
+    ledger = ledger::Ledger::Open(g.ledger_dir, true);
+    if (!ledger.ok()) return Fail(ledger.status());
   }
-  if (!errors.empty()) {
-    for (const auto& e : errors) std::cerr << e << '\n';
-    std::cerr << "jifen: import refused: " << errors.size() << " bad line(s); nothing written\n";
-    return 1;
-  }
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, true);
-  if (!ledger.ok()) return Fail(ledger.status());
-  Progress progress("import", lines.size());
-  auto report = engine::ImportRecords(**ledger, lines, Timestamp::Now(),
-                                      [&](size_t checked) { progress.Update(checked); });
+  Progress progress("import", (*source)->Size());
+  auto report = engine::ImportRecords(**ledger, **source, Timestamp::Now(),
+                                      [&](uint64_t position, uint64_t) { progress.Update(position); });
   if (!report.ok()) return Fail(report.status());
-  if (report->errors.empty()) progress.Done();
-  if (!report->errors.empty()) {
-    for (const auto& e : report->errors) std::cerr << e << '\n';
-    std::cerr << "jifen: import refused: " << report->errors.size() << " bad line(s); nothing written\n";
-    return 1;
-  }
+  if (!report->errors.empty()) return Refused(report->errors);
+  progress.Done();
   std::cout << "imported " << report->appended << " record(s)";
   if (report->skipped) std::cout << ", skipped " << report->skipped << " already in the ledger";
   std::cout << "; ledger head is sequence " << report->head_sequence << '\n';

@@ -1,8 +1,10 @@
 #include "engine/admission.h"
 
 #include <algorithm>
-#include <map>
+#include <memory>
+#include <unordered_map>
 
+#include "engine/household_events.h"
 #include "engine/model.h"
 #include "engine/replay.h"
 #include "grammar/parser.h"
@@ -15,11 +17,56 @@ using ledger::RecordType;
 
 const Date kBeginning = Date::FromCivil(1, 1, 1);
 const Date kEnd = Date::FromCivil(9999, 12, 31);
+// A village as admission knows it, kept current as the batch appends records.
+struct Village {
+  VillageModel model;  // structure only: rules, households, people, moves, scorers, revocations
+  // Household -> every person who ever belonged to it: whose awards can count for it.
+  std::unordered_map<std::string, std::vector<std::string>> members_ever;
+  // Its awards and redemptions from some day on, read at the first redemption that needs them.
+  std::unique_ptr<HouseholdEvents> events;
+  uint64_t used = 0;  // when `events` was last needed (least recently used are dropped first)
+  // The model's households and people by code number (std::map's nodes never move): every award
+  // looks its subject up, and a hash is cheaper than a walk down a tree of strings.
+  CodeTable codes;
+  std::vector<const Household*> households;
+  std::vector<const Person*> persons;
 
-// Holds the models of the villages a batch touches, kept current as records are appended.
+  void AddMember(const std::string& household, const std::string& person) {
+    auto& members = members_ever[household];
+    if (std::find(members.begin(), members.end(), person) == members.end()) members.push_back(person);
+  }
+  void Index(const std::string& code, const Household* household, const Person* person) {
+    uint32_t id = codes.Intern(code);
+    if (households.size() <= id) households.resize(id + 1), persons.resize(id + 1);
+    if (household) households[id] = household;
+    if (person) persons[id] = person;
+  }
+  const Household* FindHousehold(std::string_view code) const {
+    auto id = codes.Find(code);
+    return id ? households[*id] : nullptr;
+  }
+  const Person* FindPerson(std::string_view code) const {
+    auto id = codes.Find(code);
+    return id ? persons[*id] : nullptr;
+  }
+};
+
+// VillageModel::HouseholdOf for a person already looked up.
+const std::string* HouseholdOn(const Person& person, Date day) {
+  if (day < person.since) return nullptr;
+  const std::string* household = nullptr;
+  for (const auto& [date, code] : person.memberships) {
+    if (date <= day) household = &code;
+  }
+  return household;
+}
+
+// Holds the villages a batch touches. Awards and registrations are checked against a village's
+// structure alone; only redemptions need events, and only those of their household.
 class Admission {
  public:
-  Admission(ledger::WriteBatch& batch, Timestamp now) : batch_(batch), now_(now) {}
+  Admission(ledger::WriteBatch& batch, Timestamp now, size_t events_bytes_max)
+      : batch_(batch), now_(now), events_bytes_max_(events_bytes_max) {}
 
   // Returns the reason `r` is refused, or nullopt. Sets `*skip` when `r` is already in the ledger.
   std::optional<std::string> Check(Record& r, bool* skip);
@@ -27,29 +74,117 @@ class Admission {
   const Status& failure() const { return failure_; }
 
  private:
-  VillageModel* Model(const std::string& village);
+  Village* Get(const std::string& village);
+  HouseholdEvents* Events(Village& v, Date from);
+  void Trim(const Village& keep);
+  VillageModel HouseholdModel(const Village& v, const std::string& household) const;
   std::optional<std::string> CheckRegistration(VillageModel& m, const Record& r);
-  std::optional<std::string> CheckAward(VillageModel& m, const Record& r);
+  std::optional<std::string> CheckAward(const Village& v, const Record& r);
   std::optional<std::string> CheckRevoke(VillageModel& m, const Record& r);
-  std::optional<std::string> CheckRedeem(VillageModel& m, const Record& r);
+  std::optional<std::string> CheckRedeem(Village& v, const Record& r);
   std::optional<std::string> CheckScorer(VillageModel& m, const Record& r);
   std::optional<std::string> CheckDates(const VillageModel& m, const Record& r, bool late_applies);
 
   ledger::WriteBatch& batch_;
   Timestamp now_;
-  std::map<std::string, VillageModel> models_;
+  size_t events_bytes_max_;
+  std::unordered_map<std::string, Village> villages_;
+  Village* last_ = nullptr;  // the village of the previous line (files often keep to one)
+  uint64_t clock_ = 0;
+  size_t events_loaded_last_ = 0;  // villages are alike: the next load will be about as large
+  std::vector<Event> household_events_;  // reused by every redemption check
   Status failure_;
 };
 
-VillageModel* Admission::Model(const std::string& village) {
-  auto it = models_.find(village);
-  if (it != models_.end()) return &it->second;
-  auto loaded = LoadVillage(batch_, village, batch_.HeadSequence(), kBeginning, kEnd);
+Village* Admission::Get(const std::string& village) {
+  if (last_ && last_->model.code == village) return last_;
+  auto it = villages_.find(village);
+  if (it != villages_.end()) return last_ = &it->second;
+  // Structure only (an empty event window): events are read when a redemption needs them.
+  auto loaded = LoadVillage(batch_, village, batch_.HeadSequence(), kEnd, kBeginning);
   if (!loaded.ok()) {
     failure_ = loaded.status();
     return nullptr;
   }
-  return &models_.emplace(village, std::move(*loaded)).first->second;
+  Village& v = villages_[village];
+  v.model = std::move(*loaded);
+  std::vector<Event>().swap(v.model.events);
+  for (const auto& [code, person] : v.model.persons) {
+    for (const auto& [day, household] : person.memberships) v.AddMember(household, code);
+    v.Index(code, nullptr, &person);
+  }
+  for (const auto& [code, household] : v.model.households) v.Index(code, &household, nullptr);
+  return last_ = &v;
+}
+
+// The village's events dated `from` on (and those of the batch as it appends them).
+HouseholdEvents* Admission::Events(Village& v, Date from) {
+  v.used = ++clock_;
+  if (v.events && v.events->from() <= from) return v.events.get();
+  if (v.events) from = std::min(from, v.events->from());
+  v.events.reset();
+  const std::string& village = v.model.code;
+  uint64_t head = batch_.HeadSequence();
+  // When the village has no events before `from`, all of them are the same set: then hold them
+  // all, so that no later check (an earlier period, a total stock) needs a wider window.
+  std::optional<Date> first;
+  Status s = batch_.ForEachEventView(village, kBeginning, kEnd, head, [&](const ledger::EventView& e) {
+    first = e.date;
+    return false;
+  });
+  if (s.ok() && (!first || *first >= from)) from = kBeginning;
+  auto events = std::make_unique<HouseholdEvents>(from, events_loaded_last_);
+  if (s.ok()) {
+    CodeTable revoked;  // the targets of the village's revocations
+    for (const auto& [target, revocation] : v.model.revocations) revoked.Intern(target);
+    s = batch_.ForEachEventView(village, from, kEnd, head, [&](const ledger::EventView& e) {
+      bool is_revoked = revoked.size() != 0 && !e.id.empty() && revoked.Find(e.id);
+      events->Add(e.sequence, e.date, e.type, e.qty, e.subject, e.item, e.household, e.reward, is_revoked);
+      return true;
+    });
+  }
+  if (!s.ok()) {
+    failure_ = s;
+    return nullptr;
+  }
+  v.events = std::move(events);
+  events_loaded_last_ = v.events->size();
+  Trim(v);
+  return v.events.get();
+}
+
+// Drops the least recently used villages' events while they hold more than the budget.
+void Admission::Trim(const Village& keep) {
+  for (;;) {
+    size_t bytes = 0;
+    Village* oldest = nullptr;
+    for (auto& [code, v] : villages_) {
+      if (!v.events) continue;
+      bytes += v.events->MemoryBytes();
+      if (&v != &keep && (!oldest || v.used < oldest->used)) oldest = &v;
+    }
+    if (bytes <= events_bytes_max_ || !oldest) return;
+    oldest->events.reset();
+  }
+}
+
+// The part of the village a replay of `household` reads: its rules, the household, every person
+// who ever belonged to it, and any household whose code one of them shares (a subject that is a
+// household code is a household). Replaying a whole village's people per redemption costs too much.
+VillageModel Admission::HouseholdModel(const Village& v, const std::string& household) const {
+  const VillageModel& m = v.model;
+  VillageModel h;
+  h.code = m.code;
+  h.max_sequence = m.max_sequence;
+  h.adoptions = m.adoptions;
+  h.households.emplace(household, m.households.at(household));
+  if (auto members = v.members_ever.find(household); members != v.members_ever.end()) {
+    for (const std::string& person : members->second) {
+      h.persons.emplace(person, m.persons.at(person));
+      if (auto same = m.households.find(person); same != m.households.end()) h.households.insert(*same);
+    }
+  }
+  return h;
 }
 
 std::optional<std::string> Admission::Check(Record& r, bool* skip) {
@@ -80,28 +215,54 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
            latest->ToString() + "); recorded times never go backwards";
   }
   if (now_ < r.recorded) return "recorded " + r.recorded.ToString() + ": in the future";
-  VillageModel* m = Model(r.village);
-  if (!m) return failure_.message();
-  if (m->adoptions.empty()) return "village " + r.village + ": no rules adopted (run `jifen rules adopt` first)";
+  Village* v = Get(r.village);
+  if (!v) return failure_.message();
+  VillageModel& m = v->model;
+  if (m.adoptions.empty()) return "village " + r.village + ": no rules adopted (run `jifen rules adopt` first)";
   switch (r.type) {
     case RecordType::kHousehold:
     case RecordType::kPerson:
-    case RecordType::kMove: return CheckRegistration(*m, r);
-    case RecordType::kScorer: return CheckScorer(*m, r);
-    case RecordType::kAward: return CheckAward(*m, r);
-    case RecordType::kRevoke: return CheckRevoke(*m, r);
-    case RecordType::kRedeem: return CheckRedeem(*m, r);
+    case RecordType::kMove: return CheckRegistration(m, r);
+    case RecordType::kScorer: return CheckScorer(m, r);
+    case RecordType::kAward: return CheckAward(*v, r);
+    case RecordType::kRevoke: return CheckRevoke(m, r);
+    case RecordType::kRedeem: return CheckRedeem(*v, r);
     case RecordType::kRules: return "rules: adopt rule files with `jifen rules adopt`, not import";
   }
   return std::nullopt;
 }
 
 Status Admission::Append(Record& r) {
-  Status s = batch_.Append(r);
-  if (!s.ok()) return s;
-  return Model(r.village)->Add(r);
+  if (Status s = batch_.Append(r); !s.ok()) return s;
+  Village* v = Get(r.village);
+  if (!v) return failure_;
+  switch (r.type) {
+    case RecordType::kAward:
+    case RecordType::kRedeem:
+      if (v->events) {
+        v->events->Add(r.sequence, r.date, r.type, r.qty, r.subject, r.item, r.household, r.reward, false);
+      }
+      v->model.max_sequence = r.sequence;
+      return Status::Ok();
+    case RecordType::kRevoke:
+      if (auto seq = batch_.FindKey(r.village, r.target); seq && v->events) {
+        auto target = batch_.Get(*seq);
+        if (!target.ok()) return target.status();
+        if (target->type == RecordType::kAward || target->type == RecordType::kRedeem) v->events->Revoke(*target);
+      }
+      break;
+    case RecordType::kPerson:
+    case RecordType::kMove:
+      v->AddMember(r.household, r.code);
+      break;
+    default:
+      break;
+  }
+  if (Status s = v->model.Add(r); !s.ok()) return s;
+  if (r.type == RecordType::kHousehold) v->Index(r.code, &v->model.households.at(r.code), nullptr);
+  if (r.type == RecordType::kPerson) v->Index(r.code, nullptr, &v->model.persons.at(r.code));
+  return Status::Ok();
 }
-
 std::optional<std::string> Admission::CheckRegistration(VillageModel& m, const Record& r) {
   if (r.type == RecordType::kHousehold) {
     if (r.shares < 0) return "household " + r.code + ": shares must not be negative";
@@ -150,31 +311,35 @@ std::optional<std::string> Admission::CheckDates(const VillageModel& m, const Re
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckAward(VillageModel& m, const Record& r) {
+std::optional<std::string> Admission::CheckAward(const Village& v, const Record& r) {
+  const VillageModel& m = v.model;
   auto scorer = m.scorers.find(r.scorer);
   if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
   if (auto bad = CheckDates(m, r, true)) return bad;
   const rules::RuleFile& rules = *m.RulesInForce(r.date)->rules;
-  Period p = Period::Containing(r.date, rules.village.period);
   const rules::Item* item = rules.FindItem(r.item);
-  if (!item) return "item " + r.item + ": not in the rules in force for " + p.ToString();
-  bool is_household = m.households.count(r.subject) > 0;
-  if (!is_household && !m.persons.count(r.subject)) return "subject " + r.subject + ": not registered";
+  if (!item) {
+    return "item " + r.item + ": not in the rules in force for " +
+           Period::Containing(r.date, rules.village.period).ToString();
+  }
+  const Household* as_household = v.FindHousehold(r.subject);
+  bool is_household = as_household != nullptr;
+  const Person* as_person = is_household ? nullptr : v.FindPerson(r.subject);
+  if (!is_household && !as_person) return "subject " + r.subject + ": not registered";
   if (item->per == rules::Per::kHousehold && !is_household) {
     return "item " + item->code + " is per household: subject " + r.subject + " is a person";
   }
   if (item->per == rules::Per::kPerson && is_household) {
     return "item " + item->code + " is per person: subject " + r.subject + " is a household";
   }
-  std::string household = r.subject;
+  const std::string* household = &r.subject;
   if (is_household) {
-    if (r.date < m.households.at(r.subject).since) {
+    if (r.date < as_household->since) {
       return "household " + r.subject + ": not registered on " + r.date.ToString();
     }
   } else {
-    const std::string* h = m.HouseholdOf(r.subject, r.date);
-    if (!h) return "person " + r.subject + ": not registered on " + r.date.ToString();
-    household = *h;
+    household = HouseholdOn(*as_person, r.date);
+    if (!household) return "person " + r.subject + ": not registered on " + r.date.ToString();
   }
   if (r.qty != 1 && !item->unit) return "qty " + std::to_string(r.qty) + ": item " + item->code + " has no unit";
   if (item->evidence && r.evidence.empty()) return "item " + item->code + ": needs evidence";
@@ -185,9 +350,10 @@ std::optional<std::string> Admission::CheckAward(VillageModel& m, const Record& 
     return "scorer " + r.scorer + " (" + scorer->second.role + "): item " + item->code + " is recorded only by " + roles;
   }
   if (rules.village.self == rules::SelfScoring::kDeny && !scorer->second.person.empty()) {
-    const std::string* own = m.HouseholdOf(scorer->second.person, r.date);
-    if (own && *own == household) {
-      return "scorer " + r.scorer + ": may not score own household " + household + " (self deny)";
+    const Person* scorer_person = v.FindPerson(scorer->second.person);
+    const std::string* own = scorer_person ? HouseholdOn(*scorer_person, r.date) : nullptr;
+    if (own && *own == *household) {
+      return "scorer " + r.scorer + ": may not score own household " + *household + " (self deny)";
     }
   }
   return std::nullopt;
@@ -203,7 +369,8 @@ std::optional<std::string> Admission::CheckRevoke(VillageModel& m, const Record&
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckRedeem(VillageModel& m, const Record& r) {
+std::optional<std::string> Admission::CheckRedeem(Village& v, const Record& r) {
+  VillageModel& m = v.model;
   if (!m.scorers.count(r.scorer)) return "scorer " + r.scorer + ": not registered";
   if (auto bad = CheckDates(m, r, false)) return bad;
   auto h = m.households.find(r.household);
@@ -214,23 +381,27 @@ std::optional<std::string> Admission::CheckRedeem(VillageModel& m, const Record&
   const rules::Reward* reward = rules.FindReward(r.reward);
   if (!reward) return "reward " + r.reward + ": not in the rules in force for " + p.ToString();
   Points cost = reward->cost.Times(r.qty);
+  // The balance needs the events from the start of the replay; a total stock needs every one.
+  bool total_stock = reward->stock && !reward->stock_per_period;
+  HouseholdEvents* events = Events(v, total_stock ? kBeginning : ReplayStart(m, p));
+  if (!events) return failure_.message();
   if (reward->stock) {
-    int64_t taken = 0;
-    for (const Event& e : m.events) {
-      if (e.type != RecordType::kRedeem || e.reward != r.reward || m.IsRevoked(e.id)) continue;
-      if (!reward->stock_per_period || Period::Containing(e.date, p.kind) == p) taken += e.qty;
-    }
+    int64_t taken = events->Redeemed(r.reward, reward->stock_per_period ? std::optional(p) : std::nullopt);
     if (taken + r.qty > *reward->stock) {
       return "reward " + r.reward + ": stock " + std::to_string(*reward->stock) +
              (reward->stock_per_period ? " per period" : "") + " exceeded (" + std::to_string(taken) +
              " already redeemed, asked " + std::to_string(r.qty) + ")";
     }
   }
-  m.SortEvents();
+  VillageModel household = HouseholdModel(v, r.household);
+  std::vector<std::string_view> subjects{r.household};
+  for (const auto& [code, person] : household.persons) subjects.push_back(code);
+  events->Collect(subjects, r.household, &household_events_);
   ReplayOptions options;
   options.events_through = r.date;
   options.only_household = r.household;
-  auto figures = Replay(m, p, p, options);
+  options.events = &household_events_;
+  auto figures = Replay(household, p, p, options);
   if (!figures.ok()) return figures.status().message();
   Points balance;
   for (const HouseholdFigures& f : figures->back().households) {
@@ -243,43 +414,98 @@ std::optional<std::string> Admission::CheckRedeem(VillageModel& m, const Record&
   return std::nullopt;
 }
 
+// Hands out lines already in memory.
+class VectorSource : public ImportSource {
+ public:
+  explicit VectorSource(const std::vector<ImportLine>& lines) : lines_(lines) {}
+  Status Rewind() override {
+    next_ = 0;
+    return Status::Ok();
+  }
+  Result<bool> Next(SourceLine* out) override {
+    if (next_ == lines_.size()) return false;
+    const ImportLine& line = lines_[next_++];
+    out->file = line.file;
+    out->line = line.line;
+    out->parsed = Status::Ok();
+    out->record = line.record;
+    return true;
+  }
+  uint64_t Position() const override { return next_; }
+  uint64_t Size() const override { return lines_.size(); }
+
+ private:
+  const std::vector<ImportLine>& lines_;
+  size_t next_ = 0;
+};
+
+std::string Where(const SourceLine& line) {
+  std::string where(line.file);
+  where += ':';
+  where += std::to_string(line.line);
+  where += ": ";
+  return where;
+}
+
+// One attempt at the whole import inside `batch` (Ledger::Write may run it again).
+Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now, const ImportProgress& progress,
+                  const ImportOptions& options, ImportReport* report) {
+  *report = ImportReport{};
+  if (Status s = source.Rewind(); !s.ok()) return s;
+  Admission admission(batch, now, options.events_bytes_max);
+  std::vector<std::string> unparsed;
+  SourceLine line;
+  for (size_t lines = 1;; ++lines) {
+    auto more = source.Next(&line);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    if (progress && lines % 1024 == 0) progress(source.Position(), source.Size());
+    if (!line.parsed.ok()) {
+      unparsed.push_back(Where(line) + line.parsed.message());
+      continue;
+    }
+    // Once a line does not parse, the rest are only parsed: those are the errors to fix first.
+    if (!unparsed.empty()) continue;
+    Record& r = line.record;
+    if (!r.recorded_given) r.recorded = now;
+    bool skip = false;
+    auto refusal = admission.Check(r, &skip);
+    if (!admission.failure().ok()) return admission.failure();
+    if (refusal) {
+      report->errors.push_back(Where(line) + *refusal);
+      continue;
+    }
+    if (skip) {
+      ++report->skipped;
+      continue;
+    }
+    // Good lines are appended even after a bad one so that the lines after them are checked
+    // against them; the transaction is aborted at the end and nothing is written.
+    if (Status appended = admission.Append(r); !appended.ok()) return appended;
+    ++report->appended;
+  }
+  if (!unparsed.empty()) report->errors = std::move(unparsed);
+  report->head_sequence = batch.HeadSequence();
+  if (!report->errors.empty()) return Status::InvalidInput("import refused");
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now,
-                                   const std::function<void(size_t)>& progress) {
+Result<ImportReport> ImportRecords(ledger::Ledger& ledger, ImportSource& source, Timestamp now,
+                                   const ImportProgress& progress, const ImportOptions& options) {
   ImportReport report;
-  Status s = ledger.Write([&](ledger::WriteBatch& batch) -> Status {
-    report = ImportReport{};
-    Admission admission(batch, now);
-    size_t checked = 0;
-    for (const ImportLine& line : lines) {
-      if (progress && ++checked % 1024 == 0) progress(checked);
-      Record r = line.record;
-      if (!r.recorded_given) r.recorded = now;
-      bool skip = false;
-      auto refusal = admission.Check(r, &skip);
-      if (!admission.failure().ok()) return admission.failure();
-      if (refusal) {
-        report.errors.push_back(line.file + ":" + std::to_string(line.line) + ": " + *refusal);
-        continue;
-      }
-      if (skip) {
-        ++report.skipped;
-        continue;
-      }
-      // Good lines are appended even after a bad one so that the lines after them are checked
-      // against them; the transaction is aborted at the end and nothing is written.
-      Status appended = admission.Append(r);
-      if (!appended.ok()) return appended;
-      ++report.appended;
-    }
-    report.head_sequence = batch.HeadSequence();
-    if (!report.errors.empty()) return Status::InvalidInput("import refused");
-    return Status::Ok();
-  });
+  Status s = ledger.Write(
+      [&](ledger::WriteBatch& batch) { return ImportInto(batch, source, now, progress, options, &report); });
   if (!s.ok() && report.errors.empty()) return s;
   if (!report.errors.empty()) report.appended = 0;
   return report;
+}
+
+Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now,
+                                   const ImportProgress& progress, const ImportOptions& options) {
+  VectorSource source(lines);
+  return ImportRecords(ledger, source, now, progress, options);
 }
 
 namespace {

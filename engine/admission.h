@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/ledger.h"
@@ -18,18 +19,59 @@ struct ImportLine {
   ledger::Record record;  // record.recorded_given false: stamped with the current time
 };
 
+// One line of input as an ImportSource hands it out.
+struct SourceLine {
+  std::string_view file;  // valid until the source moves to another file
+  int line = 0;
+  Status parsed;          // not OK when the line does not parse: its message is the reason
+  ledger::Record record;  // the line's record when parsed is OK; the source may reuse it
+};
+
+// The input of an import, read a line at a time so that no import has to fit in memory.
+// Ledger::Write runs an import again from scratch when the LMDB map has to grow, so a source must
+// be able to start over.
+class ImportSource {
+ public:
+  virtual ~ImportSource() = default;
+  // Goes (back) to the first line. Status: the input cannot be read.
+  virtual Status Rewind() = 0;
+  // Reads the next line into `out`: false at the end of the input. A line that does not parse is
+  // a line with `parsed` set; Status is for input that cannot be read at all (the import fails).
+  virtual Result<bool> Next(SourceLine* out) = 0;
+  // How far the reading is, of how much, in any unit (a progress bar's).
+  virtual uint64_t Position() const = 0;
+  virtual uint64_t Size() const = 0;
+};
+
 struct ImportReport {
   size_t appended = 0;
   size_t skipped = 0;                 // already in the ledger with the same content
-  std::vector<std::string> errors;    // "FILE:LINE: reason"; non-empty means nothing was written
+  // "FILE:LINE: reason"; non-empty means nothing was written. When some line does not parse,
+  // these are the lines that do not parse (in input order), and no line was checked against the
+  // ledger; otherwise they are the lines admission refused, in input order.
+  std::vector<std::string> errors;
   uint64_t head_sequence = 0;
+};
+
+using ImportProgress = std::function<void(uint64_t position, uint64_t size)>;
+
+struct ImportOptions {
+  // Redemption checks read a village's awards and redemptions once and keep them, filed by
+  // household, for the rest of the import; above this many bytes the least recently needed
+  // villages' are dropped (and read again, with the batch's own appends, if needed again).
+  size_t events_bytes_max = size_t{32} << 20;
 };
 
 // Checks every line in order and appends them all in one transaction, or none if any is bad.
 // `now` stamps lines without a recorded time and bounds what counts as the future.
-// `progress`, when given, is told how many lines have been checked (for a progress bar).
+// `progress`, when given, is told every 1,024 lines how far the source is.
+Result<ImportReport> ImportRecords(ledger::Ledger& ledger, ImportSource& source, Timestamp now,
+                                   const ImportProgress& progress = nullptr,
+                                   const ImportOptions& options = {});
+// The same over lines already in memory (simulate, tests).
 Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now,
-                                   const std::function<void(size_t)>& progress = nullptr);
+                                   const ImportProgress& progress = nullptr,
+                                   const ImportOptions& options = {});
 
 struct AdoptRequest {
   std::string file;        // as given on the command line (kept in the record)

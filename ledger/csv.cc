@@ -25,7 +25,9 @@ struct RawRow {
 // quote, line breaks included); unquoted cells are trimmed of spaces and tabs.
 class CsvSplitter {
  public:
-  explicit CsvSplitter(std::string_view text) : text_(text) {}
+  CsvSplitter(std::string_view text, size_t pos, int line) : text_(text), pos_(pos), line_(line) {}
+  size_t pos() const { return pos_; }
+  int line() const { return line_; }
 
   // False at the end of the text; Status set when a quote is never closed.
   bool Next(RawRow* row, Status* status) {
@@ -96,8 +98,8 @@ class CsvSplitter {
   }
 
   std::string_view text_;
-  size_t pos_ = 0;
-  int line_ = 1;
+  size_t pos_;
+  int line_;
 };
 
 InputValue Text(const std::string& text) {
@@ -158,19 +160,20 @@ Result<Header> ReadHeader(const RawRow& row, const std::string& file_name) {
   return header;
 }
 
-Result<Record> ReadRow(const Header& header, const RawRow& row) {
+Result<Record> ReadRow(const std::vector<std::string>& names, const std::string& inferred_type,
+                       const RawRow& row) {
   if (!row.error.empty()) return Status::InvalidInput(row.error);
-  if (row.cells.size() != header.names.size()) {
+  if (row.cells.size() != names.size()) {
     return Status::InvalidInput("row has " + std::to_string(row.cells.size()) +
-                                " fields, the header " + std::to_string(header.names.size()));
+                                " fields, the header " + std::to_string(names.size()));
   }
   InputFields fields;
-  if (!header.inferred_type.empty()) {
-    fields.emplace_back("type", Text(header.inferred_type));
+  if (!inferred_type.empty()) {
+    fields.emplace_back("type", Text(inferred_type));
   }
   for (size_t i = 0; i < row.cells.size(); ++i) {
     if (row.cells[i].empty()) continue;  // an empty cell is an absent field
-    fields.emplace_back(header.names[i], Text(row.cells[i]));
+    fields.emplace_back(names[i], Text(row.cells[i]));
   }
   for (const auto& [name, value] : fields) {
     if (name == "type" && value.text != "award" && value.text != "redeem") {
@@ -218,27 +221,60 @@ Result<std::string> CsvTextAsUtf8(std::string_view bytes, const std::string& fil
   return out;
 }
 
-Result<std::vector<CsvRow>> ReadCsvRecords(std::string_view bytes, const std::string& file_name) {
+Result<CsvRecordReader> CsvRecordReader::Open(std::string_view bytes, const std::string& file_name) {
   auto text = CsvTextAsUtf8(bytes, file_name);
   if (!text.ok()) return text.status();
-  CsvSplitter splitter(*text);
+  CsvRecordReader reader;
+  reader.file_name_ = file_name;
+  reader.text_ = std::move(text.value());
+  CsvSplitter splitter(reader.text_, 0, 1);
   RawRow raw;
   Status status;
-  std::optional<Header> header;
-  std::vector<CsvRow> rows;
   while (splitter.Next(&raw, &status)) {
     if (IsBlank(raw)) continue;
-    if (!header) {
-      auto read = ReadHeader(raw, file_name);
-      if (!read.ok()) return read.status();
-      header = std::move(read.value());
-      continue;
-    }
-    rows.push_back(CsvRow{raw.line, ReadRow(*header, raw)});
+    auto header = ReadHeader(raw, file_name);
+    if (!header.ok()) return header.status();
+    reader.names_ = std::move(header->names);
+    reader.inferred_type_ = std::move(header->inferred_type);
+    reader.first_row_ = reader.pos_ = splitter.pos();
+    reader.first_row_line_ = reader.line_ = splitter.line();
+    return reader;
   }
   if (!status.ok()) return Status::InvalidInput(file_name + ":" + status.message());
-  if (!header) return Status::InvalidInput(file_name + ":1: no header row");
-  return rows;
+  return Status::InvalidInput(file_name + ":1: no header row");
+}
+
+Result<std::optional<CsvRow>> CsvRecordReader::Next() {
+  CsvSplitter splitter(text_, pos_, line_);
+  RawRow raw;
+  Status status;
+  std::optional<CsvRow> row;
+  while (splitter.Next(&raw, &status)) {
+    if (IsBlank(raw)) continue;
+    row.emplace(CsvRow{raw.line, ReadRow(names_, inferred_type_, raw)});
+    break;
+  }
+  if (!status.ok()) return Status::InvalidInput(file_name_ + ":" + status.message());
+  pos_ = splitter.pos();
+  line_ = splitter.line();
+  return row;
+}
+
+void CsvRecordReader::Rewind() {
+  pos_ = first_row_;
+  line_ = first_row_line_;
+}
+
+Result<std::vector<CsvRow>> ReadCsvRecords(std::string_view bytes, const std::string& file_name) {
+  auto reader = CsvRecordReader::Open(bytes, file_name);
+  if (!reader.ok()) return reader.status();
+  std::vector<CsvRow> rows;
+  for (;;) {
+    auto row = reader->Next();
+    if (!row.ok()) return row.status();
+    if (!*row) return rows;
+    rows.push_back(std::move(**row));
+  }
 }
 
 }  // namespace jifen::ledger

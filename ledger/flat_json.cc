@@ -1,6 +1,9 @@
 #include "ledger/flat_json.h"
 
 #include <cstdint>
+#include <cstring>
+
+#include "ledger/fields.h"
 
 namespace jifen::ledger {
 namespace {
@@ -303,7 +306,180 @@ class Parser {
   std::string* error_;
 };
 
+// ParseRecordQuickly's reader: gives up (returns false) rather than explaining.
+class QuickReader {
+ public:
+  explicit QuickReader(std::string_view text) : s_(text) {}
+
+  bool Read(Record* r) {
+    if (!Open() || !Key() || key_ != "type" || !Colon() || !String()) return false;
+    auto type = RecordTypeFromName(string_);
+    if (!type) return false;
+    Reset(*type, r);
+    auto specs = FieldsOf(*type);
+    uint32_t seen = 0;
+    size_t next = 0;
+    bool recorded = false;
+    while (Comma()) {
+      if (!Key() || !Colon()) return false;
+      if (key_ == "recorded") {
+        if (recorded || !String()) return false;
+        auto t = Timestamp::Parse(string_);
+        if (!t) return false;
+        r->recorded = *t;
+        r->recorded_given = recorded = true;
+        continue;
+      }
+      // Fields mostly come in the table's order (RecordToJson writes them so): try the next first.
+      size_t i = next < specs.size() && Is(specs[next]) ? next : 0;
+      while (i < specs.size() && !Is(specs[i])) ++i;
+      if (i == specs.size() || (seen & (1u << i)) != 0) return false;
+      next = i + 1;
+      seen |= 1u << i;
+      if (!Field(specs[i], r)) return false;
+    }
+    if (!Close()) return false;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if ((seen & (1u << i)) != 0) continue;
+      if (specs[i].required) return false;
+      if (specs[i].member != nullptr) (r->*specs[i].member).assign(specs[i].default_value);
+    }
+    return ValidateRecord(*r).ok();
+  }
+
+ private:
+  // Every field back to its default; strings keep their storage.
+  static void Reset(RecordType type, Record* r) {
+    r->type = type;
+    r->sequence = 0;
+    r->recorded = Timestamp{};
+    r->recorded_given = false;
+    for (auto member : {&Record::village, &Record::id, &Record::code, &Record::name, &Record::household,
+                        &Record::resident, &Record::role, &Record::person, &Record::subject, &Record::item,
+                        &Record::scorer, &Record::place, &Record::reason, &Record::target, &Record::reward,
+                        &Record::text, &Record::sha256, &Record::approved_by}) {
+      (r->*member).clear();
+    }
+    r->date = Date();
+    r->shares = 0;
+    r->qty = 1;
+    r->evidence.clear();
+  }
+
+  // Whether the last key read is `spec`'s name.
+  bool Is(const FieldSpec& spec) const {
+    return std::strncmp(spec.json_name, key_.data(), key_.size()) == 0 && spec.json_name[key_.size()] == '\0';
+  }
+
+  bool Field(const FieldSpec& spec, Record* r) {
+    switch (spec.kind) {
+      case FieldKind::kDate: {
+        if (!String()) return false;
+        auto date = Date::Parse(string_);
+        if (!date) return false;
+        r->date = *date;
+        return true;
+      }
+      case FieldKind::kQty:
+        return Integer(1, kQtyMax, &r->qty);
+      case FieldKind::kShares:
+        return Integer(0, kSharesMax, &r->shares);
+      case FieldKind::kEvidence:
+        Space();
+        if (Peek() != '[') return false;
+        ++pos_;
+        Space();
+        if (Peek() == ']') return ++pos_, true;
+        do {
+          if (!String()) return false;
+          r->evidence.emplace_back(string_);
+          Space();
+        } while (Peek() == ',' && ++pos_);
+        if (Peek() != ']') return false;
+        return ++pos_, true;
+      default:
+        if (!String() || (string_.empty() && spec.required)) return false;
+        (r->*spec.member).assign(string_);
+        return true;
+    }
+  }
+
+  // A plain decimal integer (no sign, fraction or exponent) in [min, max].
+  bool Integer(int64_t min, int64_t max, int64_t* out) {
+    Space();
+    size_t start = pos_;
+    int64_t value = 0;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9' && pos_ - start < 18) {
+      value = value * 10 + (s_[pos_++] - '0');
+    }
+    size_t digits = pos_ - start;
+    if (digits == 0 || (digits > 1 && s_[start] == '0')) return false;
+    char next = Peek();
+    if ((next >= '0' && next <= '9') || next == '.' || next == 'e' || next == 'E') return false;
+    if (value < min || value > max) return false;
+    *out = value;
+    return true;
+  }
+
+  // A string without escapes or control characters; its bytes are checked later (ValidateRecord).
+  bool String() {
+    Space();
+    if (Peek() != '"') return false;
+    size_t start = ++pos_;
+    while (pos_ < s_.size()) {
+      unsigned char c = static_cast<unsigned char>(s_[pos_]);
+      if (c == '"') {
+        string_ = s_.substr(start, pos_ - start);
+        ++pos_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) return false;
+      ++pos_;
+    }
+    return false;
+  }
+  bool Key() {
+    if (!String()) return false;
+    key_ = string_;
+    return true;
+  }
+  bool Open() {
+    Space();
+    return Peek() == '{' && ++pos_;
+  }
+  bool Colon() {
+    Space();
+    return Peek() == ':' && ++pos_;
+  }
+  bool Comma() {
+    Space();
+    return Peek() == ',' && ++pos_;
+  }
+  bool Close() {
+    Space();
+    if (Peek() != '}') return false;
+    ++pos_;
+    Space();
+    return pos_ == s_.size();
+  }
+  char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
+  void Space() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+      ++pos_;
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+  std::string_view string_;  // the last string read
+  std::string_view key_;
+};
+
 }  // namespace
+
+bool ParseRecordQuickly(std::string_view text, Record* record) {
+  QuickReader reader(text);
+  return reader.Read(record);
+}
 
 bool ParseFlatJsonObject(std::string_view text, InputFields* fields, std::string* error) {
   error->clear();

@@ -157,7 +157,10 @@ Result<Record> RecordFromFields(InputFields fields, bool from_text) {
   return record;
 }
 
-Result<Record> RecordFromJson(std::string_view line) {
+namespace {
+
+// Every line the quick path does not take: explains what is wrong with it, if anything.
+Result<Record> StrictRecordFromJson(std::string_view line) {
   if (line.size() > kLineBytesMax) {
     return Status::InvalidInput("line longer than " + std::to_string(kLineBytesMax) + " bytes");
   }
@@ -170,6 +173,22 @@ Result<Record> RecordFromJson(std::string_view line) {
   } catch (const std::exception& e) {  // allocation failure
     return Status::InvalidInput(std::string("line not read: ") + e.what());
   }
+}
+
+}  // namespace
+
+Result<Record> RecordFromJson(std::string_view line) {
+  Record record;
+  if (line.size() <= kLineBytesMax && ParseRecordQuickly(line, &record)) return record;
+  return StrictRecordFromJson(line);
+}
+
+Status RecordFromJson(std::string_view line, Record* record) {
+  if (line.size() <= kLineBytesMax && ParseRecordQuickly(line, record)) return Status::Ok();
+  auto parsed = StrictRecordFromJson(line);
+  if (!parsed.ok()) return parsed.status();
+  *record = std::move(parsed.value());
+  return Status::Ok();
 }
 
 std::string RecordToJson(const Record& record) {

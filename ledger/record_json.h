@@ -25,6 +25,8 @@ inline constexpr size_t kLineBytesMax = size_t{1} << 20;
 // there (its absence leaves recorded at the epoch for the importer to stamp). Lines over
 // kLineBytesMax are refused. Exceptions never leave it.
 Result<Record> RecordFromJson(std::string_view line);
+// The same into `*record` (whose strings' storage is reused); on failure *record is unspecified.
+Status RecordFromJson(std::string_view line, Record* record);
 
 // The import form of a record, "recorded" always present in its own offset, no line break.
 // RecordFromJson(RecordToJson(r)) == r for every record that passes ValidateRecord (sequence

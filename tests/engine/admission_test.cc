@@ -172,6 +172,21 @@ TEST_F(Admission, TotalStockSpansPeriods) {
             "batch:1: reward R3: stock 1 exceeded (1 already redeemed, asked 1)");
 }
 
+TEST_F(Admission, RedemptionSeesTheAwardsAndRedemptionsBeforeItInTheSameImport) {
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1")});
+  auto errors = Import({AwardLine("T", "a2", "2022-03-02", "P2", "A1"),
+                        AwardLine("T", "a3", "2022-03-02", "P2", "U1", "", R"("qty":2,)", "S2"),
+                        RedeemLine("T", "x1", "2022-03-03", "H2", "R1"), RedeemLine("T", "x2", "2022-03-03", "H2", "R1")});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "batch:4: redemption x2: household H2 has 1 points on 2022-03-03, R1 x 1 costs 5");
+}
+
+TEST_F(Admission, StockCountsRedemptionsOfTheLedgerAndOfTheImport) {
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), RedeemLine("T", "x1", "2022-03-02", "H2", "R2")});
+  EXPECT_EQ(Import({RedeemLine("T", "x2", "2022-03-03", "H2", "R2"), RedeemLine("T", "x3", "2022-03-04", "H2", "R2")}),
+            std::vector<std::string>{"batch:2: reward R2: stock 2 per period exceeded (2 already redeemed, asked 1)"});
+}
+
 TEST_F(Admission, RevokeOfAnUnknownIdIsRefused) {
   EXPECT_EQ(Refusal(RevokeLine("T", "nope", "2022-03-05T09:00:00+08:00")),
             "batch:1: target nope: no award or redemption with this id in village T");

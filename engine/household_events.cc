@@ -1,0 +1,194 @@
+#include "engine/household_events.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace jifen::engine {
+
+uint64_t CodeTable::HashOf(std::string_view code) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a, then a finalizer for the low bits
+  for (unsigned char c : code) h = (h ^ c) * 1099511628211ull;
+  return h ^ (h >> 29);
+}
+
+void CodeTable::Rehash(size_t slots) {
+  slots_.assign(slots, 0);
+  for (uint32_t id = 0; id < codes_.size(); ++id) {
+    size_t i = HashOf(codes_[id]) & (slots - 1);
+    while (slots_[i] != 0) i = (i + 1) & (slots - 1);
+    slots_[i] = id + 1;
+  }
+}
+
+uint32_t CodeTable::Intern(std::string_view code) {
+  if ((codes_.size() + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(64, slots_.size() * 2));
+  size_t mask = slots_.size() - 1;
+  for (size_t i = HashOf(code) & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == 0) {
+      codes_.emplace_back(code);
+      slots_[i] = static_cast<uint32_t>(codes_.size());
+      return slots_[i] - 1;
+    }
+    if (codes_[slots_[i] - 1] == code) return slots_[i] - 1;
+  }
+}
+
+std::optional<uint32_t> CodeTable::Find(std::string_view code) const {
+  if (slots_.empty()) return std::nullopt;
+  size_t mask = slots_.size() - 1;
+  for (size_t i = HashOf(code) & mask; slots_[i] != 0; i = (i + 1) & mask) {
+    if (codes_[slots_[i] - 1] == code) return slots_[i] - 1;
+  }
+  return std::nullopt;
+}
+
+void HouseholdEvents::Add(uint64_t sequence, Date date, ledger::RecordType type, int64_t qty,
+                          std::string_view subject, std::string_view item, std::string_view household,
+                          std::string_view reward, bool revoked) {
+  if (date < from_) return;
+  assert(qty >= 0);
+  assert(qty < kRevokedBit);
+  bool award = type == ledger::RecordType::kAward;
+  uint32_t code = codes_.Intern(award ? subject : household);
+  uint32_t what = codes_.Intern(award ? item : reward);
+  Stored event{sequence, date.days(), static_cast<uint32_t>(qty) | (revoked ? kRevokedBit : 0u), code, what};
+  pending_.push_back({event, !award});
+  ++events_;
+}
+
+void HouseholdEvents::Insert(std::vector<Stored>& list, const Stored& event) {
+  // Lists are sized exactly when loaded, and most get a few appends: grow by a quarter, not double.
+  if (list.size() == list.capacity()) list.reserve(list.size() + list.size() / 4 + 4);
+  // The ledger's events come in order; a batch's appends carry the largest sequence so far but any date.
+  if (list.empty() || list.back() < event) {
+    list.push_back(event);
+  } else {
+    list.insert(std::upper_bound(list.begin(), list.end(), event), event);
+  }
+}
+
+void HouseholdEvents::File() {
+  if (pending_.empty()) return;
+  for (Lists* lists : {&awards_by_subject_, &redemptions_by_household_, &redemptions_by_reward_}) {
+    if (lists->size() < codes_.size()) lists->resize(codes_.size());
+  }
+  // A load files many events at once: count first so that each list grows once.
+  if (pending_.size() > 256) {
+    std::vector<uint32_t> awards(codes_.size()), by_household(codes_.size()), by_reward(codes_.size());
+    for (const Pending& p : pending_) {
+      if (p.redemption) {
+        ++by_household[p.event.code];
+        ++by_reward[p.event.what];
+      } else {
+        ++awards[p.event.code];
+      }
+    }
+    auto reserve = [](Lists& lists, const std::vector<uint32_t>& counts) {
+      for (size_t code = 0; code < counts.size(); ++code) {
+        if (counts[code] != 0) lists[code].reserve(lists[code].size() + counts[code]);
+      }
+    };
+    reserve(awards_by_subject_, awards);
+    reserve(redemptions_by_household_, by_household);
+    reserve(redemptions_by_reward_, by_reward);
+  }
+  for (const Pending& p : pending_) {
+    if (p.redemption) {
+      Insert(redemptions_by_household_[p.event.code], p.event);
+      Insert(redemptions_by_reward_[p.event.what], p.event);
+    } else {
+      Insert(awards_by_subject_[p.event.code], p.event);
+    }
+  }
+  pending_.clear();
+  if (pending_.capacity() > 4096) std::vector<Pending>().swap(pending_);
+}
+
+void HouseholdEvents::MarkRevoked(Lists& lists, std::optional<uint32_t> code, uint64_t sequence) {
+  if (!code || *code >= lists.size()) return;
+  for (Stored& e : lists[*code]) {
+    if (e.sequence == sequence) e.qty_revoked |= kRevokedBit;
+  }
+}
+
+void HouseholdEvents::Revoke(const ledger::Record& record) {
+  if (record.date < from_) return;
+  File();
+  if (record.type == ledger::RecordType::kAward) {
+    MarkRevoked(awards_by_subject_, codes_.Find(record.subject), record.sequence);
+  } else {
+    MarkRevoked(redemptions_by_household_, codes_.Find(record.household), record.sequence);
+    MarkRevoked(redemptions_by_reward_, codes_.Find(record.reward), record.sequence);
+  }
+}
+
+void HouseholdEvents::Collect(const std::vector<std::string_view>& subjects, std::string_view household,
+                              std::vector<Event>* out) {
+  File();
+  merged_.clear();
+  // Each list is in (date, sequence) order; merge them one at a time (a household has few).
+  auto merge_in = [&](const Lists& lists, std::string_view code, bool redemption) {
+    auto id = codes_.Find(code);
+    if (!id || *id >= lists.size() || lists[*id].empty()) return;
+    const std::vector<Stored>& list = lists[*id];
+    merging_.clear();
+    auto a = merged_.begin();
+    auto b = list.begin();
+    while (a != merged_.end() || b != list.end()) {
+      if (b == list.end() || (a != merged_.end() && *a->event < *b)) {
+        merging_.push_back(*a++);
+      } else {
+        merging_.push_back({&*b++, redemption});
+      }
+    }
+    merged_.swap(merging_);
+  };
+  for (std::string_view subject : subjects) merge_in(awards_by_subject_, subject, false);
+  merge_in(redemptions_by_household_, household, true);
+  size_t n = 0;
+  for (const Tagged& t : merged_) n += !t.event->revoked();
+  out->resize(n);  // the events kept from the last call keep their strings' storage
+  size_t i = 0;
+  for (const Tagged& t : merged_) {
+    const Stored& s = *t.event;
+    if (s.revoked()) continue;
+    Event& e = (*out)[i++];
+    e.sequence = s.sequence;
+    e.date = Date::FromDays(s.day);
+    e.type = t.redemption ? ledger::RecordType::kRedeem : ledger::RecordType::kAward;
+    e.qty = s.qty();
+    e.id.clear();
+    e.scorer.clear();
+    if (t.redemption) {
+      e.household = codes_[s.code];
+      e.reward = codes_[s.what];
+      e.subject.clear();
+      e.item.clear();
+    } else {
+      e.subject = codes_[s.code];
+      e.item = codes_[s.what];
+      e.household.clear();
+      e.reward.clear();
+    }
+  }
+}
+
+int64_t HouseholdEvents::Redeemed(std::string_view reward, const std::optional<Period>& period) {
+  File();
+  auto id = codes_.Find(reward);
+  if (!id || *id >= redemptions_by_reward_.size()) return 0;
+  int64_t taken = 0;
+  for (const Stored& e : redemptions_by_reward_[*id]) {
+    if (e.revoked()) continue;
+    if (!period || Period::Containing(Date::FromDays(e.day), period->kind) == *period) taken += e.qty();
+  }
+  return taken;
+}
+
+size_t HouseholdEvents::MemoryBytes() const {
+  size_t bytes = sizeof(*this) + events_ * sizeof(Stored) + pending_.capacity() * sizeof(Pending);
+  bytes += codes_.size() * (sizeof(std::string) + 3 * sizeof(std::vector<Stored>) + 2 * sizeof(uint32_t) + 32);
+  return bytes;
+}
+
+}  // namespace jifen::engine
