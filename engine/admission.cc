@@ -361,7 +361,8 @@ std::optional<std::string> Admission::CheckAward(const Village& v, const Record&
 
 std::optional<std::string> Admission::CheckRevoke(VillageModel& m, const Record& r) {
   if (!m.scorers.count(r.scorer)) return "scorer " + r.scorer + ": not registered";
-  auto seq = batch_.FindKey(r.village, r.target);
+  // A registration's key (household:CODE …) names no award or redemption.
+  auto seq = ledger::ReservedKeyPrefix(r.target) ? std::nullopt : batch_.FindKey(r.village, r.target);
   if (!seq) return "target " + r.target + ": no award or redemption with this id in village " + r.village;
   if (auto it = m.revocations.find(r.target); it != m.revocations.end()) {
     return "target " + r.target + ": already revoked (sequence " + std::to_string(it->second.sequence) + ")";

@@ -264,7 +264,7 @@ bool EndsClearingWindow(Clearing clearing, const Period& p) {
 // Closes one period: bonuses, balances, clearing, ranking and titles.
 PeriodFigures ClosePeriod(Resolver& resolver, const Adoption& adoption, const Period& p,
                           std::vector<Accumulator>& acc, CarryState& carry, const ReplayOptions& options,
-                          bool requested) {
+                          bool requested, bool partial) {
   const rules::RuleFile& rules = *adoption.rules;
   PeriodFigures out;
   out.period = p;
@@ -294,7 +294,9 @@ PeriodFigures ClosePeriod(Resolver& resolver, const Adoption& adoption, const Pe
     a.bonus_context.earned = f.base + f.person_points + f.household_points;
     a.bonus_context.members = f.members;
     bool detail = requested && info.code == options.detail_household;
-    if (!options.events_through) {
+    // A period counted only up to events_through (a redemption's day) has no bonuses yet: they
+    // are decided when it closes. Earlier periods closed and carry theirs.
+    if (!partial) {
       for (const rules::Bonus& b : rules.bonuses) {
         bool fired = EvaluateCondition(*b.when, a.bonus_context);
         if (fired) f.bonus += b.points;
@@ -420,7 +422,8 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
     acc.resize(resolver.households());
     carry.closing.resize(resolver.households());
     carry.vetoed_this_year.resize(resolver.households(), false);
-    PeriodFigures figures = ClosePeriod(resolver, *adoption, p, acc, carry, options, requested);
+    PeriodFigures figures =
+        ClosePeriod(resolver, *adoption, p, acc, carry, options, requested, is_last && options.events_through);
     if (requested && options.keep_events) figures.events = std::move(period_events);
     if (requested) out.push_back(std::move(figures));
     day = end.AddDays(1);

@@ -61,7 +61,8 @@ struct PeriodFigures {
 struct ReplayOptions {
   std::string detail_household;  // collect events and bonuses for this household
   bool keep_events = false;      // collect every event of every period
-  // Redemption admission: count only events dated on or before this day in the last period.
+  // Redemption admission: count only events dated on or before this day in the last period, and
+  // no bonuses for that period (they are decided when it closes; earlier periods keep theirs).
   std::optional<Date> events_through;
   // Replay only this household: its own awards, its members' (anyone who ever belonged to it,
   // since caps follow the person) and its redemptions. Its figures are exactly those of a full

@@ -150,15 +150,20 @@ Status ValidateRecord(const Record& record) {
     if (Status s = CheckSpec(spec, record); !s.ok()) return s;
   }
   if (Status s = CheckUnused(record, specs); !s.ok()) return s;
-  for (const char* reserved : {"household:", "person:", "scorer:", "revoke:", "move:"}) {
-    if (record.id.starts_with(reserved)) {
-      return FieldError("id", std::string("may not start with \"") + reserved + "\"");
-    }
+  if (const char* reserved = ReservedKeyPrefix(record.id)) {
+    return FieldError("id", std::string("may not start with \"") + reserved + "\"");
   }
   if (record.type == RecordType::kRules && record.sha256 != Sha256Hex(record.text)) {
     return FieldError("sha256", "not the SHA-256 of the text");
   }
   return Status::Ok();
+}
+
+const char* ReservedKeyPrefix(std::string_view id) {
+  for (const char* reserved : {"household:", "person:", "scorer:", "revoke:", "move:"}) {
+    if (id.starts_with(reserved)) return reserved;
+  }
+  return nullptr;
 }
 
 }  // namespace jifen::ledger

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/date.h"
@@ -72,6 +73,10 @@ bool SameContent(const Record& a, const Record& b);
 // not use left empty. Status::InvalidInput naming the field otherwise. Append runs it before
 // writing and every read runs it after decoding.
 Status ValidateRecord(const Record& record);
+
+// The key prefix `id` starts with ("household:", "person:", "scorer:", "revoke:", "move:"; see
+// KeyOf), or nullptr. Such ids are refused: they would collide with registration keys.
+const char* ReservedKeyPrefix(std::string_view id);
 
 inline constexpr size_t kCodeBytesMax = 64;
 inline constexpr size_t kNameBytesMax = 1000;

@@ -187,6 +187,34 @@ TEST_F(Admission, StockCountsRedemptionsOfTheLedgerAndOfTheImport) {
             std::vector<std::string>{"batch:2: reward R2: stock 2 per period exceeded (2 already redeemed, asked 1)"});
 }
 
+TEST_F(Admission, RevokeOfARegistrationKeyIsRefused) {
+  // "household:H1" is the household's key in the ledger, not an award or redemption id.
+  EXPECT_EQ(Refusal(RevokeLine("T", "household:H1", "2022-03-05T09:00:00+08:00")),
+            "batch:1: target household:H1: no award or redemption with this id in village T");
+}
+
+TEST_F(Admission, ARedemptionCountsTheBonusesOfClosedPeriodsButNotOfItsOwn) {
+  ASSERT_EQ(Adopt(R"(village B "乙村" {
+  clearing never
+}
+category A "好事" {
+  item A1 "升旗" +2 per person
+}
+reward R1 "毛巾" cost 5
+bonus B1 "参与" +3 per household when count(positive) > 0
+)",
+                  "2022-01-01", "2022-01-01T08:00:00+08:00"),
+            "");
+  MustImport({HouseholdLine("B", "H1"), PersonLine("B", "P1", "H1"), ScorerLine("B", "S1", "村两委"),
+              AwardLine("B", "a1", "2022-01-10", "P1", "A1")});
+  // January closed with 2 earned + 3 bonus = 5, carried into February.
+  MustImport({RedeemLine("B", "x1", "2022-02-10", "H1", "R1")});
+  // February's own bonus is not decided before February closes: 0 carried + 2 earned < 5.
+  MustImport({AwardLine("B", "a2", "2022-02-11", "P1", "A1")});
+  EXPECT_EQ(Refusal(RedeemLine("B", "x2", "2022-02-12", "H1", "R1")),
+            "batch:1: redemption x2: household H1 has 2 points on 2022-02-12, R1 x 1 costs 5");
+}
+
 TEST_F(Admission, RevokeOfAnUnknownIdIsRefused) {
   EXPECT_EQ(Refusal(RevokeLine("T", "nope", "2022-03-05T09:00:00+08:00")),
             "batch:1: target nope: no award or redemption with this id in village T");
