@@ -1,5 +1,8 @@
 #include "engine/model.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -154,6 +157,16 @@ Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, 
   size_t room = largest.load(std::memory_order_relaxed);
   if (room == 0) room = reader.CountEvents(model->code, from, to, model->max_sequence);
   model->events.reserve(model->events.size() + room);
+  {
+    // Prefault the room in one call (Linux 5.14+; elsewhere a no-op) instead of taking a page
+    // fault for every 4 KiB as the events fill it: faults are what a one-village report mostly
+    // spends its time on.
+    uintptr_t begin = reinterpret_cast<uintptr_t>(model->events.data() + model->events.size());
+    uintptr_t end = reinterpret_cast<uintptr_t>(model->events.data() + model->events.capacity());
+    uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    uintptr_t first = (begin + page - 1) & ~(page - 1), last = end & ~(page - 1);
+    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+  }
   struct Note {
     const VillageModel* model;
     ~Note() {
