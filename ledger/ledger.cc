@@ -115,16 +115,11 @@ Status LmdbWriteBatch::Append(Record& record) {
     if (Status s = Checked(rc, "index key"); !s.ok()) return s;
   }
   if (Status s = Put(dbis.records, seq_be, value_, MDB_APPEND, "append record"); !s.ok()) return s;
-  Status s;
-  if (IsEvent(record.type)) {
-    std::string key = EventIndexKey(record.village, record.date, sequence);
-    EncodeEventEntry(key, record, &entry_);
-    s = Put(dbis.events, key, entry_, 0, "index event");
-  } else {
-    std::string key = StructuralIndexKey(record.village, sequence);
-    EncodeStructuralEntry(key, std::string_view(value_).substr(kStoredHashBytes), &entry_);
-    s = Put(dbis.structural, key, entry_, 0, "index record");
-  }
+  std::string index_key;
+  Status s = IndexEntryOf(record, std::string_view(value_).substr(kStoredHashBytes), &index_key,
+                          &entry_)
+                 ? Put(dbis.events, index_key, entry_, 0, "index event")
+                 : Put(dbis.structural, index_key, entry_, 0, "index record");
   if (!s.ok()) return s;
   if (!villages_put_.contains(record.village)) {
     if (s = Put(dbis.villages, record.village, {}, MDB_NOOVERWRITE, "index village"); !s.ok())
@@ -237,7 +232,7 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
     return env_->Error(rc, "open cursor");
   MDB_val key, value;
   Record record;
-  std::string entry;
+  std::string index_key, entry;
   Hash previous{};
   std::optional<Timestamp> latest;
   uint64_t expected = 1;
@@ -261,15 +256,8 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
                  latest->ToString());
     }
     latest = record.recorded;
-    if (IsEvent(record.type)) {
-      std::string key = EventIndexKey(record.village, record.date, expected);
-      EncodeEventEntry(key, record, &entry);
-      digest->events.Add(StoredEntryChecksum(entry));
-    } else {
-      std::string key = StructuralIndexKey(record.village, expected);
-      EncodeStructuralEntry(key, FromVal(value).substr(kStoredHashBytes), &entry);
-      digest->structural.Add(StoredEntryChecksum(entry));
-    }
+    bool event = IndexEntryOf(record, FromVal(value).substr(kStoredHashBytes), &index_key, &entry);
+    (event ? digest->events : digest->structural).Add(StoredEntryChecksum(entry));
     std::memcpy(previous.data(), value.mv_data, previous.size());
     if (progress && expected % 4096 == 0) progress(expected, total);
     report->records = expected;
@@ -361,24 +349,15 @@ Status UpgradeIndexes(EnvState& env) {
       TxnReadCore core(&env, txn.get());
       Hash previous{};
       Record record;
-      std::string entry;
+      std::string index_key, entry;
       MDB_val key, value;
       uint64_t expected = 1;
       for (rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST); rc == 0;
            rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT), ++expected) {
         if (Status s = core.Check(expected, FromVal(value), previous, &record); !s.ok()) return s;
         std::memcpy(previous.data(), value.mv_data, previous.size());
-        std::string index_key;
-        MDB_dbi dbi;
-        if (IsEvent(record.type)) {
-          index_key = EventIndexKey(record.village, record.date, expected);
-          EncodeEventEntry(index_key, record, &entry);
-          dbi = env.dbis().events;
-        } else {
-          index_key = StructuralIndexKey(record.village, expected);
-          EncodeStructuralEntry(index_key, FromVal(value).substr(kStoredHashBytes), &entry);
-          dbi = env.dbis().structural;
-        }
+        bool event = IndexEntryOf(record, FromVal(value).substr(kStoredHashBytes), &index_key, &entry);
+        MDB_dbi dbi = event ? env.dbis().events : env.dbis().structural;
         MDB_val k = ToVal(index_key), v = ToVal(entry);
         if (rc = mdb_put(txn.get(), dbi, &k, &v, 0); rc != 0) break;
       }

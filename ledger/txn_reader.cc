@@ -58,6 +58,18 @@ std::string StructuralIndexKey(std::string_view village, uint64_t sequence) {
 
 bool IsEvent(RecordType type) { return type == RecordType::kAward || type == RecordType::kRedeem; }
 
+bool IndexEntryOf(const Record& record, std::string_view canonical, std::string* key,
+                  std::string* value) {
+  if (IsEvent(record.type)) {
+    *key = EventIndexKey(record.village, record.date, record.sequence);
+    EncodeEventEntry(*key, record, value);
+    return true;
+  }
+  *key = StructuralIndexKey(record.village, record.sequence);
+  EncodeStructuralEntry(*key, canonical, value);
+  return false;
+}
+
 std::string EncodeHead(const HeadState& head) {
   std::string out(kHeadBytes, '\0');
   PutBigEndian64(head.sequence, out.data());

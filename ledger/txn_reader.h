@@ -23,6 +23,13 @@ std::string EventIndexKey(std::string_view village, Date date, uint64_t sequence
 std::string StructuralIndexKey(std::string_view village, uint64_t sequence);
 bool IsEvent(RecordType type);
 
+// The entry `record` has in `events` (awards and redemptions) or `structural` (every other
+// record): its key and value (ledger/FORMAT.md "Index entries"). `canonical` is the record's
+// canonical bytes. Returns whether it is an `events` entry. Append writes it; verify and the
+// upgrade of older ledgers derive it the same way.
+bool IndexEntryOf(const Record& record, std::string_view canonical, std::string* key,
+                  std::string* value);
+
 // The newest record as kept under meta "head".
 struct HeadState {
   uint64_t sequence = 0;
