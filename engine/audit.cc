@@ -80,9 +80,10 @@ std::vector<RulesVersion> RulesVersions(const std::vector<PeriodFigures>& period
 }
 
 void FindPerEvent(const VillageModel& model, const PeriodFigures& p, AuditReport& report) {
+  SelfScoring self_scored(model);
   for (const EventResult& r : p.events) {
     const Event& e = *r.record;
-    if (e.type == RecordType::kAward && IsSelfScored(model, r)) {
+    if (e.type == RecordType::kAward && self_scored(r)) {
       const Scorer& s = model.scorers.at(e.scorer);
       report.self_scoring.push_back({RefOf(r), s.person});
     }
@@ -308,12 +309,18 @@ Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& 
   return WindowModel{std::move(*model), range->first, range->second};
 }
 
-bool IsSelfScored(const VillageModel& model, const EventResult& result) {
+bool SelfScoring::operator()(const EventResult& result) {
   const Event& e = *result.record;
   if (e.type != RecordType::kAward || result.household.empty()) return false;
-  auto s = model.scorers.find(e.scorer);
-  if (s == model.scorers.end() || s->second.person.empty()) return false;
-  const std::string* h = model.HouseholdOf(s->second.person, e.date);
+  auto [it, added] = person_of_scorer_.emplace(e.scorer, nullptr);
+  if (added) {
+    auto s = model_.scorers.find(e.scorer);
+    if (s != model_.scorers.end() && !s->second.person.empty()) {
+      auto person = model_.persons.find(s->second.person);
+      if (person != model_.persons.end()) it->second = &person->second;
+    }
+  }
+  const std::string* h = it->second ? it->second->HouseholdOn(e.date) : nullptr;
   return h && *h == result.household;
 }
 

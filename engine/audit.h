@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/replay.h"
@@ -35,9 +37,18 @@ struct WindowModel {
 Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village, uint64_t max_sequence,
                                const Window& window);
 
-// True when `result` (an award) was recorded by a scorer whose linked person belonged, on the
-// award's date, to the household the award counts for.
-bool IsSelfScored(const VillageModel& model, const EventResult& result);
+// Whether an award was recorded by a scorer whose linked person belonged, on the award's date,
+// to the household the award counts for. Looks each scorer's person up once (audit and compare
+// ask this of every award of a window).
+class SelfScoring {
+ public:
+  explicit SelfScoring(const VillageModel& model) : model_(model) {}
+  bool operator()(const EventResult& result);
+
+ private:
+  const VillageModel& model_;
+  std::unordered_map<std::string_view, const Person*> person_of_scorer_;  // nullptr: none linked
+};
 // Days between the last day of `period` and the day `record` was recorded (in its own offset);
 // 0 or less when it was recorded in time.
 int DaysLate(const Event& record, const Period& period);

@@ -51,11 +51,11 @@ void SummarizeRedemptions(const std::vector<PeriodFigures>& periods, VillageComp
   }
 }
 
-// Record counts, participation and points by category. Codes are looked up once each (scorers,
-// items) rather than once per record: this runs over every record of every village.
+// Record counts, participation and points by category. Scorers and items are looked up once each
+// rather than once per record: this runs over every record of every village.
 void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures>& periods, VillageComparison& c) {
   std::unordered_set<std::string_view> participating;
-  std::unordered_map<std::string_view, const Person*> scorer_person;  // nullptr: no linked person
+  SelfScoring self_scored(model);
   std::unordered_map<const rules::Item*, const rules::Category*> item_category;
   std::map<std::string, CategoryPoints> categories;
   for (const PeriodFigures& p : periods) {
@@ -67,18 +67,7 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
       if (e.type != RecordType::kAward) continue;
       c.awards += 1;
       if (DaysLate(e, p.period) > 0) c.late_records += 1;
-      if (!r.household.empty()) {
-        auto [it, added] = scorer_person.emplace(e.scorer, nullptr);
-        if (added) {
-          auto s = model.scorers.find(e.scorer);
-          if (s != model.scorers.end() && !s->second.person.empty()) {
-            auto person = model.persons.find(s->second.person);
-            if (person != model.persons.end()) it->second = &person->second;
-          }
-        }
-        const std::string* own = it->second ? it->second->HouseholdOn(e.date) : nullptr;
-        if (own && *own == r.household) c.self_scored += 1;
-      }
+      if (self_scored(r)) c.self_scored += 1;
       if (!Counts(r)) continue;
       if (r.raw < Points()) c.negative_records += 1;
       if (r.counted > Points()) participating.insert(r.household);

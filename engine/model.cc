@@ -52,12 +52,6 @@ Event Event::From(const ledger::Record& r) {
   return e;
 }
 
-Event Event::From(const ledger::EventView& v) {
-  Event e;
-  e.Assign(v);
-  return e;
-}
-
 void Event::Assign(const ledger::EventView& v) {
   sequence = v.sequence;
   date = v.date;
@@ -167,18 +161,13 @@ Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, 
     uintptr_t first = (begin + page - 1) & ~(page - 1), last = end & ~(page - 1);
     if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
   }
-  struct Note {
-    const VillageModel* model;
-    ~Note() {
-      size_t n = model->events.size(), seen = largest.load(std::memory_order_relaxed);
-      while (n > seen && !largest.compare_exchange_weak(seen, n, std::memory_order_relaxed)) {
-      }
-    }
-  } note{model};
   Status s = reader.ForEachEventView(model->code, from, to, model->max_sequence, [&](const ledger::EventView& v) {
     model->events.emplace_back().Assign(v);  // in place: no Event is moved
     return true;
   });
+  for (size_t n = model->events.size(), seen = largest.load(std::memory_order_relaxed);
+       n > seen && !largest.compare_exchange_weak(seen, n, std::memory_order_relaxed);) {
+  }
   spdlog::debug("village {}: {} events dated {} to {} read in {:.1f} ms", model->code, model->events.size() - before,
                 from.ToString(), to.ToString(),
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());

@@ -86,7 +86,7 @@ struct Event {
   std::string scorer;
 
   static Event From(const ledger::Record& record);
-  static Event From(const ledger::EventView& view);
+  // Sets every field from an events index entry (ledger::Reader::ForEachEventView).
   void Assign(const ledger::EventView& view);
   // (date, sequence) order: the order awards are counted in.
   bool operator<(const Event& o) const { return date != o.date ? date < o.date : sequence < o.sequence; }

@@ -74,7 +74,7 @@ class Resolver {
     auto it = subjects_.find(code);
     return it == subjects_.end() ? kUnknown : it->second;
   }
-  // The household index of person `p` on `day`, or -1.
+  // The household index of person `p` on `day`, or -1: Person::HouseholdOn over indexes.
   int HouseholdOfPerson(int p, Date day) const {
     const PersonInfo& info = persons_[p];
     if (day < info.person->since) return -1;
