@@ -104,6 +104,17 @@ Status FillLedger(Board& b, const ledger::Reader& reader, const std::optional<st
   return Status::Ok();
 }
 
+// Moves the finished `tmp` to `path`; on failure removes `tmp`, so no half file is left.
+Status RenameIntoPlace(const std::string& tmp, const std::string& path) {
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    return Status::IOError(path + ": cannot write: " + ec.message());
+  }
+  return Status::Ok();
+}
+
 // Writes `bytes` next to `path` and renames it into place, so a failure leaves no half file.
 Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
   std::string tmp = path + ".tmp";
@@ -116,30 +127,18 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
       return Status::IOError(path + ": cannot write");
     }
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return Status::IOError(path + ": cannot write: " + ec.message());
-  }
-  return Status::Ok();
+  return RenameIntoPlace(tmp, path);
 }
 
 Status WriteOutputs(const Board& b, const std::string& out_html, const std::string& out_xlsx) {
   std::string html = RenderBoardHtml(b);
   if (!out_xlsx.empty()) {
     std::string tmp = out_xlsx + ".tmp";
-    Status s = WriteBoardXlsx(b, tmp);
-    if (!s.ok()) {
+    if (!WriteBoardXlsx(b, tmp).ok()) {
       std::remove(tmp.c_str());
       return Status::IOError(out_xlsx + ": cannot write the workbook");
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, out_xlsx, ec);
-    if (ec) {
-      std::remove(tmp.c_str());
-      return Status::IOError(out_xlsx + ": cannot write: " + ec.message());
-    }
+    if (Status s = RenameIntoPlace(tmp, out_xlsx); !s.ok()) return s;
   }
   return WriteFileAtomically(out_html, html);
 }
