@@ -51,16 +51,6 @@ struct Village {
   }
 };
 
-// VillageModel::HouseholdOf for a person already looked up.
-const std::string* HouseholdOn(const Person& person, Date day) {
-  if (day < person.since) return nullptr;
-  const std::string* household = nullptr;
-  for (const auto& [date, code] : person.memberships) {
-    if (date <= day) household = &code;
-  }
-  return household;
-}
-
 // Holds the villages a batch touches. Awards and registrations are checked against a village's
 // structure alone; only redemptions need events, and only those of their household.
 class Admission {
@@ -338,7 +328,7 @@ std::optional<std::string> Admission::CheckAward(const Village& v, const Record&
       return "household " + r.subject + ": not registered on " + r.date.ToString();
     }
   } else {
-    household = HouseholdOn(*as_person, r.date);
+    household = as_person->HouseholdOn(r.date);
     if (!household) return "person " + r.subject + ": not registered on " + r.date.ToString();
   }
   if (r.qty != 1 && !item->unit) return "qty " + std::to_string(r.qty) + ": item " + item->code + " has no unit";
@@ -351,7 +341,7 @@ std::optional<std::string> Admission::CheckAward(const Village& v, const Record&
   }
   if (rules.village.self == rules::SelfScoring::kDeny && !scorer->second.person.empty()) {
     const Person* scorer_person = v.FindPerson(scorer->second.person);
-    const std::string* own = scorer_person ? HouseholdOn(*scorer_person, r.date) : nullptr;
+    const std::string* own = scorer_person ? scorer_person->HouseholdOn(r.date) : nullptr;
     if (own && *own == *household) {
       return "scorer " + r.scorer + ": may not score own household " + *household + " (self deny)";
     }
