@@ -1,15 +1,13 @@
 #include "engine/household_events.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cassert>
 
 namespace jifen::engine {
 
-uint64_t CodeTable::HashOf(std::string_view code) {
-  uint64_t h = 14695981039346656037ull;  // FNV-1a, then a finalizer for the low bits
-  for (unsigned char c : code) h = (h ^ c) * 1099511628211ull;
-  return h ^ (h >> 29);
-}
+uint64_t CodeTable::HashOf(std::string_view code) { return XXH3_64bits(code.data(), code.size()); }
 
 void CodeTable::Rehash(size_t slots) {
   slots_.assign(slots, 0);
