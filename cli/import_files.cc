@@ -17,13 +17,7 @@ constexpr size_t kReadBytes = size_t{1} << 20;
 // (if any) is dropped.
 constexpr size_t kLineRawBytesMax = ledger::kLineBytesMax + 1;
 
-bool IsCsv(const std::string& file) {
-  auto ends = [&](const char* suffix) {
-    size_t n = std::strlen(suffix);
-    return file.size() >= n && file.compare(file.size() - n, n, suffix) == 0;
-  };
-  return ends(".csv") || ends(".CSV");
-}
+bool IsCsv(const std::string& file) { return file.ends_with(".csv") || file.ends_with(".CSV"); }
 
 bool IsBlank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
 
