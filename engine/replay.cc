@@ -129,28 +129,35 @@ struct Accumulator {
   std::vector<EventResult> events;  // the detailed household's only
 };
 
-// Cents used of each cap, by (subject, item code, window) key: open addressing with linear
-// probing, since every capped award looks its key up.
+// Cents used of each cap, by (subject, item code) key: open addressing with linear probing,
+// since every capped award looks its key up. One table per cap window (the period, the year) is
+// emptied when its window ends, so it holds one window's keys and reuses its memory: on this
+// kind of VM a fresh page costs microseconds, and a table keyed by window grew to 16k keys.
 class CapUsage {
  public:
   int64_t& operator[](uint64_t key) {
     if ((size_ + 1) * 2 > slots_.size()) Grow();
+    const uint64_t stored = key + 1;  // 0 marks an empty slot
     size_t mask = slots_.size() - 1;
     for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
-      if (slot.used && slot.key == key) return slot.cents;
-      if (!slot.used) {
-        slot = Slot{true, key, 0};
+      if (slot.key == stored) return slot.cents;
+      if (slot.key == 0) {
+        slot = Slot{stored, 0};
         ++size_;
         return slot.cents;
       }
     }
   }
+  void Clear() {
+    if (size_ == 0) return;
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    size_ = 0;
+  }
 
  private:
   struct Slot {
-    bool used = false;
-    uint64_t key = 0;
+    uint64_t key = 0;  // key + 1
     int64_t cents = 0;
   };
   static size_t Mix(uint64_t key) {
@@ -163,7 +170,7 @@ class CapUsage {
     slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
     size_ = 0;
     for (const Slot& slot : old) {
-      if (slot.used) (*this)[slot.key] = slot.cents;
+      if (slot.key != 0) (*this)[slot.key - 1] = slot.cents;
     }
   }
   std::vector<Slot> slots_;
@@ -173,17 +180,11 @@ class CapUsage {
 // Everything that carries from one period to the next, by household index.
 struct CarryState {
   std::vector<Points> closing;  // balance - cleared
-  CapUsage cap_used;
+  CapUsage cap_period;          // caps `per period`: emptied as each period starts
+  CapUsage cap_year;            // caps `per year`: emptied as each year starts
   std::vector<bool> vetoed_this_year;
   int year = 0;
 };
-
-// The cap window an award on period `p` falls in, as a number below 2^19.
-uint64_t CapWindow(const rules::Cap& cap, const Period& p) {
-  uint64_t window = static_cast<uint64_t>(p.year) * 32;
-  if (cap.window != rules::Window::kYear) window += (p.kind == PeriodKind::kMonth ? 0 : 16) + p.index;
-  return window;
-}
 
 // Applies one award to the period's accumulators.
 EventResult CountAward(const VillageModel& model, Resolver& resolver, const rules::RuleFile& rules,
@@ -219,8 +220,8 @@ EventResult CountAward(const VillageModel& model, Resolver& resolver, const rule
   result.counted = result.raw;
   if (item->cap) {
     uint64_t who = subject >= 0 ? uint64_t(subject) * 2 : uint64_t(-subject - 1) * 2 + 1;
-    uint64_t key = (who << 40) | (uint64_t(ref.code) << 20) | CapWindow(*item->cap, p);
-    int64_t& used = carry.cap_used[key];
+    uint64_t key = (who << 24) | uint64_t(ref.code);
+    int64_t& used = (item->cap->window == rules::Window::kYear ? carry.cap_year : carry.cap_period)[key];
     int64_t remaining = std::max<int64_t>(0, item->cap->points.cents() - used);
     int64_t magnitude = std::min(result.raw.Abs().cents(), remaining);
     used += magnitude;
@@ -385,8 +386,10 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
     Date end = p.LastDay();
     if (p.year != carry.year) {
       carry.vetoed_this_year.assign(carry.vetoed_this_year.size(), false);
+      carry.cap_year.Clear();
       carry.year = p.year;
     }
+    carry.cap_period.Clear();
     bool requested = p.FirstDay() >= first.FirstDay();
     bool is_last = p == last;
     std::vector<EventResult> period_events;

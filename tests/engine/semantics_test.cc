@@ -76,6 +76,24 @@ TEST_F(Semantics, YearCapSpansPeriodsAndResetsInTheNewYear) {
   EXPECT_EQ(Row(Score("T", "2023-01"), "H1").person_points, P(3));
 }
 
+TEST_F(Semantics, PeriodCapStartsAfreshEachPeriodWhileTheYearCapRunsOn) {
+  Setup();
+  // A1: cap 4 per period (two awards); A3: cap 6 per year. The same person, three months.
+  MustImport({AwardLine("T", "a1", "2022-01-03", "P1", "A1"), AwardLine("T", "a2", "2022-01-04", "P1", "A1"),
+              AwardLine("T", "a3", "2022-01-05", "P1", "A1"), AwardLine("T", "y1", "2022-01-06", "P1", "A3"),
+              AwardLine("T", "a4", "2022-02-03", "P1", "A1"), AwardLine("T", "a5", "2022-02-04", "P1", "A1"),
+              AwardLine("T", "a6", "2022-02-05", "P1", "A1"), AwardLine("T", "y2", "2022-02-06", "P1", "A3"),
+              AwardLine("T", "a7", "2022-03-03", "P1", "A1"), AwardLine("T", "y3", "2022-03-06", "P1", "A3"),
+              AwardLine("T", "b1", "2022-03-07", "P2", "A1"), AwardLine("T", "b2", "2022-03-08", "P2", "A3")});
+  // One replay of the three months (March's replay carries January and February's caps).
+  EXPECT_EQ(Row(Score("T", "2022-01"), "H1").person_points, P(4 + 3));
+  EXPECT_EQ(Row(Score("T", "2022-02"), "H1").person_points, P(4 + 3));
+  PeriodFigures march = Score("T", "2022-03");
+  EXPECT_EQ(Row(march, "H1").person_points, P(2 + 0));
+  // Another person's caps are their own.
+  EXPECT_EQ(Row(march, "H2").person_points, P(2 + 3));
+}
+
 TEST_F(Semantics, RevokedAwardCountsNowhere) {
   Setup();
   MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), RevokeLine("T", "a1", "2022-03-02T09:00:00+08:00")});
