@@ -17,14 +17,18 @@ const EVP_MD* Sha256Md() {
 
 }  // namespace
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  // Allocation failure of a 200-byte context is not an operating error we can report.
-  if (ctx_ == nullptr || Sha256Md() == nullptr) std::abort();
-}
+// The context is made on first use: fetching the algorithm starts OpenSSL's provider machinery
+// (about 2 ms), which reports that read only index entries never need.
+Sha256::Sha256() = default;
 
 Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
 
 Hash Sha256::Of(std::string_view a, std::string_view b) {
+  if (ctx_ == nullptr) {
+    ctx_ = EVP_MD_CTX_new();
+    // Allocation failure of a 200-byte context is not an operating error we can report.
+    if (ctx_ == nullptr || Sha256Md() == nullptr) std::abort();
+  }
   Hash out{};
   unsigned int size = 0;
   bool ok = EVP_DigestInit_ex2(ctx_, Sha256Md(), nullptr) == 1 &&

@@ -26,7 +26,7 @@ class Sha256 {
   }
 
  private:
-  evp_md_ctx_st* ctx_;
+  evp_md_ctx_st* ctx_ = nullptr;  // made on first use
 };
 
 }  // namespace jifen::ledger
