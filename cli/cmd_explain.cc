@@ -114,11 +114,11 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
     std::string what;
     if (award) {
       const rules::Item* item = rules.FindItem(e.item);
-      what = e.item + " " + (item ? item->name : "");
+      what = e.item.str() + " " + (item ? item->name : "");
       if (e.qty != 1) what += " ×" + std::to_string(e.qty) + (item && item->unit ? *item->unit : "");
     } else {
       const rules::Reward* reward = rules.FindReward(e.reward);
-      what = std::string(w("redeem ", "兑换 ")) + e.reward + " " + (reward ? reward->name : "") + " ×" + std::to_string(e.qty);
+      what = std::string(w("redeem ", "兑换 ")) + e.reward.str() + " " + (reward ? reward->name : "") + " ×" + std::to_string(e.qty);
     }
     std::string why = Why(r, m, rules, w);
     if (e.recorded.LocalDate() > p.period.LastDay()) {

@@ -141,10 +141,10 @@ void FindOverdrawn(const VillageModel& model, const PeriodFigures& p, const Even
   for (const EventResult& r : p.events) {
     if (r.household.empty() || !Counts(r)) continue;
     if (r.record->type == RecordType::kAward) {
-      running[r.household] += r.counted;
+      running[std::string(r.household)] += r.counted;
       continue;
     }
-    Points& balance = running[r.household];
+    Points& balance = running[std::string(r.household)];
     balance -= r.counted;
     if (balance < Points()) {
       report.overdrawn.push_back({RefOf(r), p.period, balance, OverdrawCauses(model, p, by_id, r)});
@@ -186,13 +186,13 @@ std::vector<ConcentrationFinding> FindConcentration(const std::vector<PeriodFigu
   for (const PeriodFigures& p : periods) {
     for (const EventResult& r : p.events) {
       if (r.record->type != RecordType::kAward || !Counts(r) || r.counted <= Points() || r.household.empty()) continue;
-      Tally& t = by_scorer[r.record->scorer][r.household];
+      Tally& t = by_scorer[r.record->scorer][std::string(r.household)];
       t.awards += 1;
       t.points += r.counted;
       t.events.push_back(&r);
       of_scorer[r.record->scorer].awards += 1;
       of_scorer[r.record->scorer].points += r.counted;
-      of_household[r.household] += r.counted;
+      of_household[std::string(r.household)] += r.counted;
       all += r.counted;
     }
   }
@@ -309,18 +309,32 @@ Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& 
   return WindowModel{std::move(*model), range->first, range->second};
 }
 
+const Person* SelfScoring::PersonOf(std::string_view scorer) const {
+  auto s = model_.scorers.find(std::string(scorer));
+  if (s == model_.scorers.end() || s->second.person.empty()) return nullptr;
+  auto person = model_.persons.find(s->second.person);
+  return person == model_.persons.end() ? nullptr : &person->second;
+}
+
 bool SelfScoring::operator()(const EventResult& result) {
   const Event& e = *result.record;
   if (e.type != RecordType::kAward || result.household.empty()) return false;
-  auto [it, added] = person_of_scorer_.emplace(e.scorer, nullptr);
-  if (added) {
-    auto s = model_.scorers.find(e.scorer);
-    if (s != model_.scorers.end() && !s->second.person.empty()) {
-      auto person = model_.persons.find(s->second.person);
-      if (person != model_.persons.end()) it->second = &person->second;
+  const Person* person;
+  if (e.scorer.table() == model_.codes.get() && !e.scorer.empty()) {
+    uint32_t n = e.scorer.number();
+    if (n >= resolved_.size()) {
+      resolved_.resize(model_.codes->size(), false);
+      person_of_scorer_.resize(model_.codes->size(), nullptr);
     }
+    if (!resolved_[n]) {
+      person_of_scorer_[n] = PersonOf(e.scorer);
+      resolved_[n] = true;
+    }
+    person = person_of_scorer_[n];
+  } else {
+    person = PersonOf(e.scorer);
   }
-  const std::string* h = it->second ? it->second->HouseholdOn(e.date) : nullptr;
+  const std::string* h = person ? person->HouseholdOn(e.date) : nullptr;
   return h && *h == result.household;
 }
 

@@ -46,8 +46,12 @@ class SelfScoring {
   bool operator()(const EventResult& result);
 
  private:
+  const Person* PersonOf(std::string_view scorer) const;
+
   const VillageModel& model_;
-  std::unordered_map<std::string_view, const Person*> person_of_scorer_;  // nullptr: none linked
+  // By scorer code number in the model's codes; another table's codes are looked up each time.
+  std::vector<const Person*> person_of_scorer_;  // nullptr: none linked
+  std::vector<bool> resolved_;
 };
 // Days between the last day of `period` and the day `record` was recorded (in its own offset);
 // 0 or less when it was recorded in time.

@@ -1,44 +1,9 @@
 #include "engine/household_events.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <cassert>
 
 namespace jifen::engine {
-
-uint64_t CodeTable::HashOf(std::string_view code) { return XXH3_64bits(code.data(), code.size()); }
-
-void CodeTable::Rehash(size_t slots) {
-  slots_.assign(slots, 0);
-  for (uint32_t id = 0; id < codes_.size(); ++id) {
-    size_t i = HashOf(codes_[id]) & (slots - 1);
-    while (slots_[i] != 0) i = (i + 1) & (slots - 1);
-    slots_[i] = id + 1;
-  }
-}
-
-uint32_t CodeTable::Intern(std::string_view code) {
-  if ((codes_.size() + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(64, slots_.size() * 2));
-  size_t mask = slots_.size() - 1;
-  for (size_t i = HashOf(code) & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == 0) {
-      codes_.emplace_back(code);
-      slots_[i] = static_cast<uint32_t>(codes_.size());
-      return slots_[i] - 1;
-    }
-    if (codes_[slots_[i] - 1] == code) return slots_[i] - 1;
-  }
-}
-
-std::optional<uint32_t> CodeTable::Find(std::string_view code) const {
-  if (slots_.empty()) return std::nullopt;
-  size_t mask = slots_.size() - 1;
-  for (size_t i = HashOf(code) & mask; slots_[i] != 0; i = (i + 1) & mask) {
-    if (codes_[slots_[i] - 1] == code) return slots_[i] - 1;
-  }
-  return std::nullopt;
-}
 
 void HouseholdEvents::Add(uint64_t sequence, Date date, ledger::RecordType type, int64_t qty,
                           std::string_view subject, std::string_view item, std::string_view household,
@@ -145,7 +110,7 @@ void HouseholdEvents::Collect(const std::vector<std::string_view>& subjects, std
   merge_in(redemptions_by_household_, household, true);
   size_t n = 0;
   for (const Tagged& t : merged_) n += !t.event->revoked();
-  out->resize(n);  // the events kept from the last call keep their strings' storage
+  out->resize(n);
   size_t i = 0;
   for (const Tagged& t : merged_) {
     const Stored& s = *t.event;
@@ -156,17 +121,15 @@ void HouseholdEvents::Collect(const std::vector<std::string_view>& subjects, std
     e.type = t.redemption ? ledger::RecordType::kRedeem : ledger::RecordType::kAward;
     e.qty = s.qty();
     e.id.clear();
-    e.scorer.clear();
+    e.scorer = Code();
     if (t.redemption) {
-      e.household = codes_[s.code];
-      e.reward = codes_[s.what];
-      e.subject.clear();
-      e.item.clear();
+      e.household = codes_.Handle(s.code);
+      e.reward = codes_.Handle(s.what);
+      e.subject = e.item = Code();
     } else {
-      e.subject = codes_[s.code];
-      e.item = codes_[s.what];
-      e.household.clear();
-      e.reward.clear();
+      e.subject = codes_.Handle(s.code);
+      e.item = codes_.Handle(s.what);
+      e.household = e.reward = Code();
     }
   }
 }

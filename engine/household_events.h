@@ -12,26 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/codes.h"
 #include "engine/model.h"
 
 namespace jifen::engine {
-
-// Codes numbered 0, 1, 2, … in the order first seen (an open-addressing table: a village's
-// events are filed by the hundred thousand, and std::unordered_map spends most of that time).
-class CodeTable {
- public:
-  uint32_t Intern(std::string_view code);
-  std::optional<uint32_t> Find(std::string_view code) const;
-  const std::string& operator[](uint32_t id) const { return codes_[id]; }
-  size_t size() const { return codes_.size(); }
-
- private:
-  static uint64_t HashOf(std::string_view code);
-  void Rehash(size_t slots);
-
-  std::vector<std::string> codes_;
-  std::vector<uint32_t> slots_;  // id + 1, or 0 for an empty slot; a power of two long
-};
 
 class HouseholdEvents {
  public:

@@ -36,7 +36,7 @@ int VillageModel::MembersOn(const std::string& household, Date day) const {
   return members;
 }
 
-Event Event::From(const ledger::Record& r) {
+Event Event::From(const ledger::Record& r, CodeTable& codes) {
   Event e;
   e.sequence = r.sequence;
   e.date = r.date;
@@ -44,30 +44,30 @@ Event Event::From(const ledger::Record& r) {
   e.type = r.type;
   e.qty = r.qty;
   e.id = r.id;
-  e.subject = r.subject;
-  e.item = r.item;
-  e.reward = r.reward;
-  e.household = r.household;
-  e.scorer = r.scorer;
+  e.subject = codes.Handle(r.subject);
+  e.item = codes.Handle(r.item);
+  e.reward = codes.Handle(r.reward);
+  e.household = codes.Handle(r.household);
+  e.scorer = codes.Handle(r.scorer);
   return e;
 }
 
-void Event::Assign(const ledger::EventView& v) {
+void Event::Assign(const ledger::EventView& v, CodeTable& codes) {
   sequence = v.sequence;
   date = v.date;
   recorded = v.recorded;
   type = v.type;
   qty = v.qty;
   id = v.id;
-  subject = v.subject;
-  item = v.item;
-  reward = v.reward;
-  household = v.household;
-  scorer = v.scorer;
+  subject = codes.Handle(v.subject);
+  item = codes.Handle(v.item);
+  reward = codes.Handle(v.reward);
+  household = codes.Handle(v.household);
+  scorer = codes.Handle(v.scorer);
 }
 
 void VillageModel::AppendEvent(const ledger::Record& record) {
-  events.push_back(Event::From(record));
+  events.push_back(Event::From(record, *codes));
   if (events.size() > 1 && events.back() < events[events.size() - 2]) events_sorted = false;
 }
 
@@ -161,8 +161,9 @@ Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, 
     uintptr_t first = (begin + page - 1) & ~(page - 1), last = end & ~(page - 1);
     if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
   }
+  CodeTable& codes = *model->codes;
   Status s = reader.ForEachEventView(model->code, from, to, model->max_sequence, [&](const ledger::EventView& v) {
-    model->events.emplace_back().Assign(v);  // in place: no Event is moved
+    model->events.emplace_back().Assign(v, codes);  // in place: no Event is moved
     return true;
   });
   for (size_t n = model->events.size(), seen = largest.load(std::memory_order_relaxed);

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/codes.h"
 #include "grammar/ast.h"
 #include "ledger/ledger.h"
 #include "util/status.h"
@@ -71,23 +72,23 @@ struct Revocation {
 };
 
 // An award or a redemption as replay needs it: the fields of its ledger record that figures,
-// explain and audit read (a quarter of a full Record's size, and its codes fit in place).
+// explain and audit read, with its codes interned in the model's CodeTable (112 bytes).
 struct Event {
   uint64_t sequence = 0;
   Date date;
-  Timestamp recorded;
   ledger::RecordType type = ledger::RecordType::kAward;
+  Timestamp recorded;
   int64_t qty = 1;
   std::string id;
-  std::string subject;    // award
-  std::string item;       // award
-  std::string reward;     // redemption
-  std::string household;  // redemption
-  std::string scorer;
+  Code subject;    // award
+  Code item;       // award
+  Code reward;     // redemption
+  Code household;  // redemption
+  Code scorer;
 
-  static Event From(const ledger::Record& record);
+  static Event From(const ledger::Record& record, CodeTable& codes);
   // Sets every field from an events index entry (ledger::Reader::ForEachEventView).
-  void Assign(const ledger::EventView& view);
+  void Assign(const ledger::EventView& view, CodeTable& codes);
   // (date, sequence) order: the order awards are counted in.
   bool operator<(const Event& o) const { return date != o.date ? date < o.date : sequence < o.sequence; }
 };
@@ -100,6 +101,8 @@ struct VillageModel {
   std::map<std::string, Person> persons;
   std::map<std::string, Scorer> scorers;
   std::unordered_map<std::string, Revocation> revocations;  // by target id
+  // The codes its events hold (shared by copies of the model, so their events stay valid).
+  std::shared_ptr<CodeTable> codes = std::make_shared<CodeTable>();
   // Awards and redemptions in (date, sequence) order once SortEvents() has run after appends.
   std::vector<Event> events;
   bool events_sorted = true;

@@ -15,12 +15,14 @@ namespace {
 using ledger::RecordType;
 using rules::Clearing;
 
-// The codes of one replay resolved once to dense indexes, so that counting an event costs two
-// hash lookups (its subject and its item) and no string comparisons. Households are numbered in
-// code order; a household code met only through a membership or a redemption gets a number too.
+// The codes of one replay resolved once to dense indexes. An event's codes are interned in the
+// model's CodeTable, so each code is looked up by its text once and afterwards by its number in a
+// vector: counting an event hashes nothing. (Events from elsewhere, such as admission's household
+// lists, carry another table's codes and are looked up by text.) Households are numbered in code
+// order; a household code met only through a membership or a redemption gets a number too.
 class Resolver {
  public:
-  explicit Resolver(const VillageModel& model) {
+  explicit Resolver(const VillageModel& model) : codes_(model.codes.get()) {
     households_.reserve(model.households.size());
     for (const auto& [code, household] : model.households) AddHousehold(code, &household);
     persons_.reserve(model.persons.size());
@@ -67,12 +69,24 @@ class Resolver {
     if (it != household_index_.end()) return it->second;
     return AddHousehold(code, nullptr);
   }
+  int HouseholdIndex(const Code& code) {
+    int* cached = Cached(household_by_number_, code);
+    if (!cached) return HouseholdIndex(code.str());
+    if (*cached == kUnresolved) *cached = HouseholdIndex(code.str());
+    return *cached;
+  }
 
   // >= 0: a household index; < 0: person -(index + 1); kUnknown: neither.
   static constexpr int kUnknown = INT32_MIN;
   int Subject(std::string_view code) const {
     auto it = subjects_.find(code);
     return it == subjects_.end() ? kUnknown : it->second;
+  }
+  int Subject(const Code& code) {
+    int* cached = Cached(subject_by_number_, code);
+    if (!cached) return Subject(code.str());
+    if (*cached == kUnresolved) *cached = Subject(code.str());
+    return *cached;
   }
   // The household index of person `p` on `day`, or -1: Person::HouseholdOn over indexes.
   int HouseholdOfPerson(int p, Date day) const {
@@ -91,20 +105,37 @@ class Resolver {
     const rules::Item* item = nullptr;
     int code = -1;  // the item code's number, shared across rule versions (caps follow the code)
   };
+  ItemRef Item(const rules::RuleFile& rules, const Code& code) {
+    if (&rules != items_of_) ItemsOf(rules);
+    if (code.table() != codes_) return Item(rules, code.str());
+    if (code.number() >= item_by_number_.size()) item_by_number_.resize(codes_->size());
+    std::optional<ItemRef>& cached = item_by_number_[code.number()];
+    if (!cached) cached = Item(rules, code.str());
+    return *cached;
+  }
   ItemRef Item(const rules::RuleFile& rules, std::string_view code) {
-    if (&rules != items_of_) {
-      items_of_ = &rules;
-      items_.clear();
-      for (const rules::Item& item : rules.items) {
-        auto [it, added] = item_codes_.emplace(item.code, static_cast<int>(item_codes_.size()));
-        items_.emplace(item.code, ItemRef{&item, it->second});
-      }
-    }
+    if (&rules != items_of_) ItemsOf(rules);
     auto it = items_.find(code);
     return it == items_.end() ? ItemRef{} : it->second;
   }
 
  private:
+  static constexpr int kUnresolved = INT32_MIN + 1;
+  // The cache slot of `code` in `by_number` (grown as needed), or nullptr for another table's code.
+  int* Cached(std::vector<int>& by_number, const Code& code) {
+    if (code.table() != codes_ || codes_ == nullptr) return nullptr;
+    if (code.number() >= by_number.size()) by_number.resize(codes_->size(), kUnresolved);
+    return &by_number[code.number()];
+  }
+  void ItemsOf(const rules::RuleFile& rules) {
+    items_of_ = &rules;
+    item_by_number_.clear();
+    items_.clear();
+    for (const rules::Item& item : rules.items) {
+      auto [it, added] = item_codes_.emplace(item.code, static_cast<int>(item_codes_.size()));
+      items_.emplace(item.code, ItemRef{&item, it->second});
+    }
+  }
   int AddHousehold(std::string_view code, const Household* household) {
     int index = static_cast<int>(households_.size());
     households_.push_back({code, household});
@@ -120,6 +151,11 @@ class Resolver {
   const rules::RuleFile* items_of_ = nullptr;
   std::unordered_map<std::string_view, ItemRef> items_;
   std::unordered_map<std::string_view, int> item_codes_;
+  // By code number in the model's table: resolved subjects, households and items (of items_of_).
+  const CodeTable* codes_;
+  std::vector<int> subject_by_number_;
+  std::vector<int> household_by_number_;
+  std::vector<std::optional<ItemRef>> item_by_number_;
 };
 
 struct Accumulator {

@@ -196,7 +196,7 @@ TEST_F(SimulateTest, TheFavouringScorerGivesMostOfTheirPointsToAFewHouseholds) {
   for (const Event& e : model->events) {
     if (e.type != RecordType::kAward || e.scorer != summary.favouring_scorer) continue;
     ++all;
-    const std::string* h = model->households.count(e.subject) ? &e.subject : model->HouseholdOf(e.subject, e.date);
+    const std::string* h = model->households.count(e.subject) ? &e.subject.str() : model->HouseholdOf(e.subject, e.date);
     if (h && favoured.count(*h)) ++to_favoured;
   }
   // 2-3 households of 30 would get about a tenth of a fair scorer's awards.

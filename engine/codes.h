@@ -1,0 +1,86 @@
+// Codes (households, people, items, rewards, scorers) interned once per village: an event holds
+// a handle instead of its own copy of each code, and replay and compare resolve a code by its
+// number in a vector instead of hashing its text for every event.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jifen::engine {
+
+class CodeTable;
+
+// A handle to a code in a CodeTable, or the empty code (a field the record doesn't have). Reads
+// as the code's text; valid as long as its table (VillageModel::codes is shared by the model's
+// copies, so its events' handles stay valid with any copy of the model).
+class Code {
+ public:
+  Code() = default;
+
+  const std::string& str() const { return entry_ ? entry_->text : Empty(); }
+  operator const std::string&() const { return str(); }
+  operator std::string_view() const { return str(); }
+  bool empty() const { return str().empty(); }
+  size_t size() const { return str().size(); }
+
+  // The table this code belongs to (nullptr for the empty code) and its number there.
+  const CodeTable* table() const { return entry_ ? entry_->table : nullptr; }
+  uint32_t number() const { return entry_ ? entry_->number : 0; }
+
+  friend bool operator==(const Code& a, const Code& b) { return a.entry_ == b.entry_ || a.str() == b.str(); }
+  friend bool operator==(const Code& a, std::string_view b) { return a.str() == b; }
+  friend std::ostream& operator<<(std::ostream& out, const Code& code) { return out << code.str(); }
+
+ private:
+  friend class CodeTable;
+  struct Entry {
+    std::string text;
+    uint32_t number;
+    const CodeTable* table;
+  };
+  explicit Code(const Entry* entry) : entry_(entry) {}
+  static const std::string& Empty() {
+    static const std::string empty;
+    return empty;
+  }
+
+  const Entry* entry_ = nullptr;
+};
+
+// Codes numbered 0, 1, 2, … in the order first seen (open addressing over XXH3: a village's
+// events are read by the hundred thousand, and std::unordered_map spends most of that time).
+// Entries never move, so handles and references stay valid as the table grows.
+class CodeTable {
+ public:
+  CodeTable() = default;
+  CodeTable(const CodeTable&) = delete;
+  CodeTable& operator=(const CodeTable&) = delete;
+
+  uint32_t Intern(std::string_view code) { return static_cast<uint32_t>(InternEntry(code)); }
+  // The empty text gives the empty code (it is not numbered).
+  Code Handle(std::string_view code) { return code.empty() ? Code() : Code(by_number_[InternEntry(code)]); }
+  Code Handle(uint32_t number) const { return Code(by_number_[number]); }
+  std::optional<uint32_t> Find(std::string_view code) const;
+  const std::string& operator[](uint32_t number) const { return by_number_[number]->text; }
+  size_t size() const { return by_number_.size(); }
+
+ private:
+  struct Slot {
+    uint32_t number_plus_1 = 0;  // 0: empty
+    uint32_t tag = 0;            // the hash's upper half: most mismatches never read the text
+  };
+  static uint64_t HashOf(std::string_view code);
+  size_t InternEntry(std::string_view code);
+  void Rehash(size_t slots);
+
+  std::deque<Code::Entry> entries_;          // never moves an entry
+  std::vector<const Code::Entry*> by_number_;
+  std::vector<Slot> slots_;                  // a power of two long
+};
+
+}  // namespace jifen::engine
