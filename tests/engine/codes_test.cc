@@ -1,0 +1,70 @@
+// CodeTable and Code: interned codes numbered in first-seen order, handles that stay valid as the
+// table grows, and the empty code.
+#include "engine/codes.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace jifen::engine {
+namespace {
+
+TEST(CodeTable, NumbersEachTextOnceInTheOrderFirstSeen) {
+  CodeTable codes;
+  EXPECT_EQ(codes.Intern("H1"), 0u);
+  EXPECT_EQ(codes.Intern("P1"), 1u);
+  EXPECT_EQ(codes.Intern("H1"), 0u);
+  EXPECT_EQ(codes.size(), 2u);
+  EXPECT_EQ(codes[1], "P1");
+  EXPECT_EQ(codes.Find("P1"), 1u);
+  EXPECT_EQ(codes.Find("P2"), std::nullopt);
+  EXPECT_EQ(codes.Find(""), std::nullopt);
+}
+
+TEST(CodeTable, HandlesStayValidAsTheTableGrows) {
+  CodeTable codes;
+  std::vector<Code> handles;
+  for (int i = 0; i < 5000; ++i) handles.push_back(codes.Handle("code-" + std::to_string(i)));
+  // Many rehashes and new entries later, every handle still reads its own text and number.
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_EQ(handles[i].str(), "code-" + std::to_string(i));
+    ASSERT_EQ(handles[i].number(), static_cast<uint32_t>(i));
+    ASSERT_EQ(handles[i].table(), &codes);
+    ASSERT_EQ(codes.Handle("code-" + std::to_string(i)).number(), static_cast<uint32_t>(i));
+  }
+  EXPECT_EQ(codes.size(), 5000u);
+}
+
+TEST(CodeTable, TextsThatDifferOnlyLateOrInLengthAreDifferentCodes) {
+  CodeTable codes;
+  uint32_t a = codes.Intern("SYS-000000000001");
+  uint32_t b = codes.Intern("SYS-000000000002");
+  uint32_t c = codes.Intern("SYS-00000000000");
+  uint32_t d = codes.Intern(std::string_view("H1\0x", 4));
+  uint32_t e = codes.Intern("H1");
+  EXPECT_EQ(std::vector<uint32_t>({a, b, c, d, e}), std::vector<uint32_t>({0, 1, 2, 3, 4}));
+}
+
+TEST(Code, TheEmptyCodeHasNoTableAndReadsEmpty) {
+  CodeTable codes;
+  Code none = codes.Handle("");
+  EXPECT_TRUE(none.empty());
+  EXPECT_EQ(none.table(), nullptr);
+  EXPECT_EQ(none, Code());
+  EXPECT_EQ(codes.size(), 0u);  // the empty text is not numbered
+}
+
+TEST(Code, ComparesByTextAcrossTables) {
+  CodeTable one, two;
+  Code a = one.Handle("H1"), b = two.Handle("H1"), c = two.Handle("H2");
+  EXPECT_EQ(a, b);
+  EXPECT_FALSE(a == c);
+  EXPECT_EQ(a, "H1");
+  EXPECT_EQ(std::string("H1"), a);
+  const std::string& text = a;
+  EXPECT_EQ(text, "H1");
+}
+
+}  // namespace
+}  // namespace jifen::engine
