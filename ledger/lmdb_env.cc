@@ -1,7 +1,15 @@
 #include "ledger/lmdb_env.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 
@@ -16,6 +24,7 @@ namespace fs = std::filesystem;
 constexpr unsigned kMaxDbs = 8;
 constexpr size_t kMapBytesLimit = size_t{1} << 40;  // 1 TiB of address space
 constexpr std::string_view kFormatKey = "format";
+constexpr uint64_t kPageAlignBytes = 64 << 10;  // a map size the disk can hold, rounded down
 
 // Live environments by canonical directory (see EnvState).
 std::mutex& RegistryMutex() {
@@ -43,6 +52,22 @@ size_t RoundUpToMiB(uintmax_t bytes) {
   std::_Exit(3);
 }
 
+// Holds the flock(2) of data.mdb under which its size changes (see EnvState). flock locks are
+// independent of the fcntl locks LMDB takes on lock.mdb.
+class FileSizeLock {
+ public:
+  explicit FileSizeLock(int fd) : fd_(fd) {
+    while (flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+    }
+  }
+  ~FileSizeLock() { flock(fd_, LOCK_UN); }
+  FileSizeLock(const FileSizeLock&) = delete;
+  FileSizeLock& operator=(const FileSizeLock&) = delete;
+
+ private:
+  int fd_;
+};
+
 }  // namespace
 
 Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool create,
@@ -64,16 +89,16 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
 
   std::shared_ptr<EnvState> state(new EnvState());
   state->dir_ = dir;
+  state->file_fd_ = ::open((path / "data.mdb").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (state->file_fd_ < 0) {
+    return Status::IOError("ledger " + dir + ": cannot open data.mdb: " + std::strerror(errno));
+  }
   if (int rc = mdb_env_create(&state->env_); rc != 0) return state->Error(rc, "create environment");
   mdb_env_set_assert(state->env_, DamagedDataFile);
   // Start with room to grow: twice the data file, or the configured size if larger. Address space
-  // is cheap and on Linux the file only grows as pages are written.
-  uintmax_t file_bytes = fs::file_size(path / "data.mdb", ec);
-  if (ec) file_bytes = 0;
-  size_t map_bytes = std::max(options.initial_map_bytes, RoundUpToMiB(file_bytes * 2));
+  // is cheap, and the file keeps its size (below).
   int rc = mdb_env_set_maxdbs(state->env_, kMaxDbs);
-  if (rc == 0) rc = mdb_env_set_mapsize(state->env_, map_bytes);
-  if (rc == 0) rc = mdb_env_open(state->env_, dir.c_str(), MDB_NOTLS, 0644);
+  if (rc == 0) rc = state->OpenMap(options.initial_map_bytes);
   if (rc != 0) return state->Error(rc, "open environment");
   // Reader slots left behind by killed processes would pin old pages forever.
   int dead = 0;
@@ -85,6 +110,72 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
 
 EnvState::~EnvState() {
   if (env_ != nullptr) mdb_env_close(env_);
+  if (file_fd_ >= 0) close(file_fd_);
+}
+
+// Opens the environment with a map of twice the data file, or `initial_bytes` if larger. The
+// file keeps its size: LMDB sizes it to the map, and it is put back (a new file keeps the two
+// meta pages LMDB wrote).
+int EnvState::OpenMap(size_t initial_bytes) {
+  FileSizeLock lock(file_fd_);
+  uint64_t file_bytes = FileBytes();
+  size_t map_bytes = std::max(initial_bytes, RoundUpToMiB(file_bytes * 2));
+  int rc = mdb_env_set_mapsize(env_, map_bytes);
+  if (rc == 0) rc = mdb_env_open(env_, dir_.c_str(), MDB_NOTLS | MDB_WRITEMAP, 0644);
+  uint64_t keep_bytes = file_bytes != 0 || rc != 0 ? file_bytes : UsedBytes();
+  if (FileBytes() != keep_bytes && ftruncate(file_fd_, keep_bytes) != 0 && rc == 0) rc = errno;
+  return rc;
+}
+
+uint64_t EnvState::FileBytes() const {
+  struct stat st;
+  return fstat(file_fd_, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
+// The pages up to the newest meta page's last page: what the file must keep.
+uint64_t EnvState::UsedBytes() const {
+  MDB_envinfo info;
+  MDB_stat stat;
+  if (mdb_env_info(env_, &info) != 0 || mdb_env_stat(env_, &stat) != 0) return 0;
+  return (static_cast<uint64_t>(info.me_last_pgno) + 1) * stat.ms_psize;
+}
+
+int EnvState::SetMapBytes(size_t bytes) {
+  // Below the file's size LMDB would cut off pages that a writer in another process has been
+  // given (ReserveMap); the file's size is put back after LMDB sized it to the map.
+  uint64_t file_bytes = FileBytes();
+  int rc = mdb_env_set_mapsize(env_, std::max<uint64_t>(bytes, file_bytes));
+  if (FileBytes() != file_bytes && ftruncate(file_fd_, file_bytes) != 0 && rc == 0) rc = errno;
+  return rc;
+}
+
+Status EnvState::ReserveMap(bool* disk_full) {
+  *disk_full = false;
+  FileSizeLock lock(file_fd_);
+  size_t map_bytes = MapBytes();
+  if (FileBytes() >= map_bytes) return Status::Ok();
+  if (fallocate(file_fd_, 0, 0, static_cast<off_t>(map_bytes)) == 0) return Status::Ok();
+  int error = errno;
+  // A file system without fallocate: a sparse file, as LMDB itself would leave it.
+  if ((error == EOPNOTSUPP || error == ENOSYS) && ftruncate(file_fd_, map_bytes) == 0)
+    return Status::Ok();
+  *disk_full = error == ENOSPC;
+  return Status::IOError("ledger " + dir_ + ": cannot reserve " +
+                         std::to_string(map_bytes >> 20) + " MiB for writing: " +
+                         std::strerror(error));
+}
+
+void EnvState::TrimFile() {
+  // Inside a write transaction: no other process is writing pages past the ones in use.
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, 0, &txn) != 0) return;
+  {
+    FileSizeLock lock(file_fd_);
+    uint64_t used = UsedBytes();
+    // Also when the size is right: a failed fallocate may have left blocks past the end.
+    if (used != 0 && FileBytes() >= used) (void)!ftruncate(file_fd_, used);
+  }
+  mdb_txn_abort(txn);
 }
 
 // Opens the named databases read-only if they all exist, so that opening a ledger never waits
@@ -135,7 +226,14 @@ Status EnvState::Begin(bool write, MdbTxn* txn) {
     int rc = mdb_txn_begin(env_, nullptr, write ? 0 : MDB_RDONLY, &txn->txn_);
     if (rc == 0) {
       txn->env_ = this;
-      return Status::Ok();
+      txn->write_ = write;
+      if (!write) return Status::Ok();
+      bool disk_full = false;
+      Status reserved = ReserveMap(&disk_full);
+      if (reserved.ok()) return reserved;
+      txn->Abort();
+      if (!disk_full || !FitMapToDisk()) return reserved;
+      continue;  // with a map the disk has room for: MDB_MAP_FULL if the batch does not fit
     }
     txn->txn_ = nullptr;
     std::lock_guard<std::mutex> lock(mutex_);
@@ -143,20 +241,41 @@ Status EnvState::Begin(bool write, MdbTxn* txn) {
     if (rc != MDB_MAP_RESIZED) return Error(rc, "begin transaction");
     // Another process grew the map; adopt its size (allowed only with no transaction open here).
     if (active_ != 0) return Error(rc, "begin transaction with snapshots open");
-    if (rc = mdb_env_set_mapsize(env_, 0); rc != 0) return Error(rc, "adopt map size");
+    FileSizeLock size_lock(file_fd_);
+    if (rc = SetMapBytes(0); rc != 0) return Error(rc, "adopt map size");
   }
   return Error(MDB_MAP_RESIZED, "begin transaction");
 }
 
-void EnvState::Ended() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  --active_;
+void EnvState::Ended(bool write) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --active_;
+  }
+  if (write) TrimFile();
 }
 
 size_t EnvState::MapBytes() const {
   MDB_envinfo info;
   mdb_env_info(env_, &info);
   return info.me_mapsize;
+}
+
+// The size the file could reach with the disk's free space.
+uint64_t EnvState::DiskBytes() const {
+  struct statvfs vfs;
+  if (fstatvfs(file_fd_, &vfs) != 0) return 0;
+  uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+  return (FileBytes() + free_bytes) / kPageAlignBytes * kPageAlignBytes;
+}
+
+bool EnvState::FitMapToDisk() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (active_ != 0) return false;
+  FileSizeLock size_lock(file_fd_);
+  uint64_t disk_bytes = DiskBytes();
+  if (disk_bytes >= MapBytes() || disk_bytes <= FileBytes()) return false;
+  return SetMapBytes(disk_bytes) == 0;
 }
 
 Status EnvState::Grow() {
@@ -168,7 +287,16 @@ Status EnvState::Grow() {
   size_t bytes = MapBytes() * 2;
   if (bytes > kMapBytesLimit)
     return Status::IOError("ledger " + dir_ + ": ledger larger than 1 TiB");
-  if (int rc = mdb_env_set_mapsize(env_, bytes); rc != 0) return Error(rc, "grow map");
+  FileSizeLock size_lock(file_fd_);
+  // Not beyond what the disk can hold (ReserveMap would fail); a full disk is an error.
+  if (uint64_t disk_bytes = DiskBytes(); bytes > disk_bytes) {
+    if (disk_bytes <= MapBytes()) {
+      return Status::IOError("ledger " + dir_ + ": disk full: no room to grow the map beyond " +
+                             std::to_string(MapBytes() >> 10) + " KiB");
+    }
+    bytes = disk_bytes;
+  }
+  if (int rc = SetMapBytes(bytes); rc != 0) return Error(rc, "grow map");
   return Status::Ok();
 }
 
@@ -185,7 +313,7 @@ int MdbTxn::Commit() {
   assert(txn_ != nullptr);
   int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;
-  env_->Ended();
+  env_->Ended(write_);
   env_ = nullptr;
   return rc;
 }
@@ -194,7 +322,7 @@ void MdbTxn::Abort() {
   if (txn_ == nullptr) return;
   mdb_txn_abort(txn_);
   txn_ = nullptr;
-  env_->Ended();
+  env_->Ended(write_);
   env_ = nullptr;
 }
 

@@ -37,6 +37,15 @@ class MdbTxn;
 // One open environment. LMDB must not open one file twice in a process, so Open hands out the
 // same EnvState to every Ledger of a directory while any is alive. Counts the transactions this
 // process has open, because the map may only be resized while there are none.
+//
+// The map is writable (MDB_WRITEMAP): a write transaction's pages are written in place in the
+// map instead of in pages malloc'd for the transaction and copied to the file at commit. LMDB
+// then sizes data.mdb to the map whenever it maps it; so that the file stays the size of its data
+// at rest and no process ever shrinks it under another one's writes, every change of its size
+// is made under an flock(2) of data.mdb: at open and on every resize the size found is put back;
+// a write transaction first allocates blocks for the whole map (fallocate: a full disk is an
+// error there, not a SIGBUS when a page is first touched) and, once over, the file is cut back
+// to the pages in use under LMDB's writer lock (ledger/FORMAT.md "The data file").
 class EnvState {
  public:
   static Result<std::shared_ptr<EnvState>> Open(const std::string& dir, bool create,
@@ -49,7 +58,8 @@ class EnvState {
   const Dbis& dbis() const { return dbis_; }
   const std::string& dir() const { return dir_; }
 
-  // Begins a transaction into `txn`, adopting a map that another process has grown.
+  // Begins a transaction into `txn`, adopting a map that another process has grown. A write
+  // transaction gets blocks for the whole map first (Status::IOError when the disk is full).
   Status Begin(bool write, MdbTxn* txn);
   // Doubles the map after MDB_MAP_FULL. Fails while this process has transactions open.
   Status Grow();
@@ -60,10 +70,26 @@ class EnvState {
  private:
   friend class MdbTxn;
   EnvState() = default;
+  int OpenMap(size_t initial_bytes);
   Status OpenDatabases(bool create);
-  void Ended();
+  void Ended(bool write);
+  // Resizes the map (no transaction open in this process; the caller holds the file lock), never
+  // below the file's size, and puts the file's size back.
+  int SetMapBytes(size_t bytes);
+  // Allocates the file's blocks up to the map's size, inside a write transaction. Sets
+  // `disk_full` when the disk has no room for them.
+  Status ReserveMap(bool* disk_full);
+  // After a full disk: shrinks the map (not the file) to what the disk can hold, if that is
+  // smaller; false if it is not or transactions are open.
+  bool FitMapToDisk();
+  uint64_t DiskBytes() const;
+  // Cuts the file back to the pages in use, after a write transaction.
+  void TrimFile();
+  uint64_t FileBytes() const;
+  uint64_t UsedBytes() const;
 
   MDB_env* env_ = nullptr;
+  int file_fd_ = -1;  // data.mdb, for the flock that guards its size, fstat and (f)allocate
   Dbis dbis_;
   std::string dir_;
   std::mutex mutex_;
@@ -87,6 +113,7 @@ class MdbTxn {
   friend class EnvState;
   MDB_txn* txn_ = nullptr;
   EnvState* env_ = nullptr;
+  bool write_ = false;
 };
 
 // A cursor that closes when it leaves scope (before its write transaction commits).

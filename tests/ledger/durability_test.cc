@@ -2,10 +2,12 @@
 #include <gtest/gtest.h>
 #include <lmdb.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <random>
 
 #include "ledger/codec.h"
@@ -330,6 +332,98 @@ TEST(Durability, AFullMapWithASnapshotOpenFailsWithoutWritingAnything) {
   EXPECT_EQ(ledger->Snapshot().value()->HeadSequence(), 1u);
   ASSERT_TRUE(write_many().ok());
   EXPECT_EQ(ledger->Snapshot().value()->HeadSequence(), 3001u);
+}
+
+// The map is writable (MDB_WRITEMAP, ledger/FORMAT.md "The data file"): LMDB sizes data.mdb to the
+// map, and jifen keeps it the size of its pages except during a write.
+TEST(Durability, TheDataFileHasBlocksForTheMapDuringAWriteAndOnlyItsPagesAtRest) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("l");
+  const std::string data = dir + "/data.mdb";
+  LedgerOptions options;
+  options.initial_map_bytes = 16 << 20;
+  auto ledger = std::move(Ledger::Open(dir, true, options).value());
+  struct stat during {};
+  Status s = ledger->Write([&](WriteBatch& batch) {
+    Record r = Award("SYS", "a1", "2022-03-05");
+    if (Status s = batch.Append(r); !s.ok()) return s;
+    EXPECT_EQ(stat(data.c_str(), &during), 0);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  // Blocks, not a sparse file: a full disk is an error before the write, never a SIGBUS in it.
+  EXPECT_GE(uint64_t(during.st_size), uint64_t{16} << 20);
+  EXPECT_GE(uint64_t(during.st_blocks) * 512, uint64_t{16} << 20);
+  uint64_t at_rest = std::filesystem::file_size(data);
+  EXPECT_LT(at_rest, uint64_t{1} << 20);
+  ledger.reset();
+  auto reopened = OpenOrDie(dir, false);  // maps at least twice the file, and keeps its size
+  EXPECT_EQ(std::filesystem::file_size(data), at_rest);
+  auto report = reopened->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->first_bad) << report->reason;
+  EXPECT_EQ(report->records, 1u);
+}
+
+// A process whose map is smaller than the data another process committed adopts a larger map
+// (MDB_MAP_RESIZED); with a writable map LMDB sizes the file to it, which must never cut off the
+// pages a writer in a third state (its map grown since its last commit) is writing.
+TEST(Durability, AReaderAdoptingAGrownMapDoesNotCutTheFileUnderAWriter) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("l");
+  LedgerOptions small;
+  small.initial_map_bytes = 1 << 20;
+  int to_child[2], to_parent[2];
+  ASSERT_EQ(pipe(to_child), 0);
+  ASSERT_EQ(pipe(to_parent), 0);
+  constexpr int kFirst = 2000, kSecond = 16000, kPauseAt = 12000;
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    char c;
+    if (read(to_child[0], &c, 1) != 1) _exit(2);
+    auto ledger = Ledger::Open(dir, false, small);
+    if (!ledger.ok()) _exit(3);
+    auto batch_of = [&](const std::string& prefix, int n, bool pause) {
+      return (*ledger)->Write([&, prefix, n, pause](WriteBatch& batch) {
+        for (int i = 0; i < n; ++i) {
+          Record r = Award("SYS", prefix + std::to_string(i), "2022-03-05", std::string(300, 'r'));
+          if (Status s = batch.Append(r); !s.ok()) return s;
+          if (pause && i == kPauseAt) {
+            // Well past the map of the last commit: let the parent adopt that map now.
+            char go = 'p';
+            if (write(to_parent[1], &go, 1) != 1 || read(to_child[0], &go, 1) != 1) _exit(4);
+          }
+        }
+        return Status::Ok();
+      });
+    };
+    if (!batch_of("a", kFirst, false).ok()) _exit(5);
+    if (!batch_of("b", kSecond, true).ok()) _exit(6);
+    _exit(0);
+  }
+  close(to_parent[1]);  // the child's copy closes when it exits: the end of the pauses
+  // Opened while the ledger is empty: a map of 1 MiB.
+  auto ledger = std::move(Ledger::Open(dir, true, small).value());
+  char c = 'g';
+  ASSERT_EQ(write(to_child[1], &c, 1), 1);
+  // At each pause (one per run of the second batch), a snapshot adopts the map.
+  int status = 0;
+  for (;;) {
+    if (read(to_parent[0], &c, 1) != 1) break;
+    auto snap = ledger->Snapshot();
+    ASSERT_TRUE(snap.ok()) << snap.status().message();
+    EXPECT_EQ((*snap)->HeadSequence(), uint64_t{kFirst});
+    snap.value().reset();
+    ASSERT_EQ(write(to_child[1], &c, 1), 1);
+  }
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "writer killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  auto report = ledger->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->first_bad) << report->reason;
+  EXPECT_EQ(report->records, uint64_t{kFirst + kSecond});
 }
 
 }  // namespace
