@@ -7,6 +7,7 @@
 #include "cli/board.h"
 #include "cli/commands.h"
 #include "cli/xlsx.h"
+#include "cli/xlsxwriter_library.h"
 #include "engine/annual.h"
 #include "engine/replay.h"
 
@@ -133,6 +134,8 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
 Status WriteOutputs(const Board& b, const std::string& out_html, const std::string& out_xlsx) {
   std::string html = RenderBoardHtml(b);
   if (!out_xlsx.empty()) {
+    // A missing libxlsxwriter is said as such, before anything is written.
+    if (auto library = LoadXlsxwriter(); !library.ok()) return library.status();
     std::string tmp = out_xlsx + ".tmp";
     if (!WriteBoardXlsx(b, tmp).ok()) {
       std::remove(tmp.c_str());

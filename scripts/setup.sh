@@ -3,8 +3,10 @@
 # Used by both README commands; safe to run again (installs nothing when all is there).
 set -eu
 cd "$(dirname "$0")/.."
+# libfmt-dev: spdlog and fmt are used header-only. libxlsxwriter4: loaded by `board --xlsx`.
 PACKAGES="cmake g++ make pkg-config python3 tao-pegtl-dev liblmdb-dev libcli11-dev libspdlog-dev \
-libgtest-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev libxlsxwriter-dev chromium"
+libfmt-dev libgtest-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev \
+libxlsxwriter-dev libxlsxwriter4 chromium"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
