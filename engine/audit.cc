@@ -335,7 +335,7 @@ bool SelfScoring::operator()(const EventResult& result) {
     person = PersonOf(e.scorer);
   }
   const std::string* h = person ? person->HouseholdOn(e.date) : nullptr;
-  return h && *h == result.household;
+  return h && SameText(*h, result.household);
 }
 
 int DaysLate(const Event& record, const Period& period) {

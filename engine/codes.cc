@@ -6,17 +6,8 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <cstring>
 
 namespace jifen::engine {
-namespace {
-
-bool SameText(const std::string& text, std::string_view code) {
-  return text.size() == code.size() && std::memcmp(text.data(), code.data(), code.size()) == 0;
-}
-
-}  // namespace
-
 uint64_t CodeTable::HashOf(std::string_view code) { return XXH3_64bits(code.data(), code.size()); }
 
 void CodeTable::Rehash(size_t slots) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <optional>
 #include <ostream>
@@ -14,6 +15,34 @@
 namespace jifen::engine {
 
 class CodeTable;
+
+// a == b, inline for the short texts codes are (up to 16 bytes: two overlapping loads a side)
+// rather than a call to memcmp, which is most of the cost of comparing two codes.
+inline bool SameText(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  auto load8 = [](const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  };
+  auto load4 = [](const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  };
+  if (n >= 8 && n <= 16) return load8(x) == load8(y) && load8(x + n - 8) == load8(y + n - 8);
+  if (n >= 4 && n < 8) return load4(x) == load4(y) && load4(x + n - 4) == load4(y + n - 4);
+  if (n < 4) {
+    for (size_t i = 0; i < n; ++i) {
+      if (x[i] != y[i]) return false;
+    }
+    return true;
+  }
+  return std::memcmp(x, y, n) == 0;
+}
 
 // A handle to a code in a CodeTable, or the empty code (a field the record doesn't have). Reads
 // as the code's text; valid as long as its table (VillageModel::codes is shared by the model's

@@ -54,7 +54,7 @@ void SummarizeRedemptions(const std::vector<PeriodFigures>& periods, VillageComp
 // Record counts, participation and points by category. Scorers and items are looked up once each
 // rather than once per record: this runs over every record of every village.
 void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures>& periods, VillageComparison& c) {
-  std::unordered_set<std::string_view> participating;
+  std::vector<bool> participating;  // by household number in the replay
   SelfScoring self_scored(model);
   std::unordered_map<const rules::Item*, const rules::Category*> item_category;
   std::map<std::string, CategoryPoints> categories;
@@ -70,7 +70,10 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
       if (self_scored(r)) c.self_scored += 1;
       if (!Counts(r)) continue;
       if (r.raw < Points()) c.negative_records += 1;
-      if (r.counted > Points()) participating.insert(r.household);
+      if (r.counted > Points()) {
+        if (static_cast<size_t>(r.household_index) >= participating.size()) participating.resize(r.household_index + 1);
+        participating[r.household_index] = true;
+      }
       if (!r.item) continue;
       auto [item, added] = item_category.emplace(r.item, nullptr);
       if (added) item->second = rules.FindCategory(r.item->category);
@@ -85,7 +88,7 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
       last->points += r.counted;
     }
   }
-  c.participating = static_cast<int>(participating.size());
+  c.participating = static_cast<int>(std::count(participating.begin(), participating.end(), true));
   c.participation = Share(c.participating, c.households);
   c.late_share = Share(c.late_records, c.awards);
   c.self_scoring_share = Share(c.self_scored, c.awards);

@@ -10,6 +10,9 @@
 
 #include <spdlog/spdlog.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "grammar/parser.h"
 
 namespace jifen::engine {
@@ -34,6 +37,16 @@ int VillageModel::MembersOn(const std::string& household, Date day) const {
     if (h && *h == household) ++members;
   }
   return members;
+}
+
+bool VillageModel::MayBeRevoked(const std::string& id) const {
+  if (revoked_count_ != revocations.size()) return true;  // filled in some other way: look it up
+  uint64_t h = XXH3_64bits(id.data(), id.size()) | 1;
+  size_t mask = revoked_hashes_.size() - 1;
+  for (size_t i = h & mask; revoked_hashes_[i] != 0; i = (i + 1) & mask) {
+    if (revoked_hashes_[i] == h) return true;
+  }
+  return false;
 }
 
 Event Event::From(const ledger::Record& r, CodeTable& codes) {
@@ -112,9 +125,28 @@ Status VillageModel::Add(const ledger::Record& r) {
     case RecordType::kScorer:
       scorers[r.code] = Scorer{r.sequence, r.code, r.name, r.role, r.person};
       break;
-    case RecordType::kRevoke:
+    case RecordType::kRevoke: {
       revocations[r.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded};
+      if ((revoked_count_ + 1) * 2 > revoked_hashes_.size()) {
+        std::vector<uint64_t> old = std::move(revoked_hashes_);
+        revoked_hashes_.assign(std::max<size_t>(64, old.size() * 2), 0);
+        for (uint64_t h : old) {
+          if (h == 0) continue;
+          size_t i = h & (revoked_hashes_.size() - 1);
+          while (revoked_hashes_[i] != 0) i = (i + 1) & (revoked_hashes_.size() - 1);
+          revoked_hashes_[i] = h;
+        }
+      }
+      uint64_t h = XXH3_64bits(r.target.data(), r.target.size()) | 1;  // never 0
+      size_t mask = revoked_hashes_.size() - 1;
+      size_t i = h & mask;
+      while (revoked_hashes_[i] != 0 && revoked_hashes_[i] != h) i = (i + 1) & mask;
+      if (revoked_hashes_[i] == 0) {
+        revoked_hashes_[i] = h;
+        ++revoked_count_;
+      }
       break;
+    }
     case RecordType::kAward:
     case RecordType::kRedeem:
       AppendEvent(r);

@@ -114,8 +114,10 @@ struct VillageModel {
   const std::string* HouseholdOf(const std::string& person, Date day) const;
   // People whose household on `day` is `household`.
   int MembersOn(const std::string& household, Date day) const;
+  // Whether a revoke record names `id`. Replay asks this of every event; most are not revoked,
+  // and a filter of the targets' hashes answers those without hashing into `revocations`.
   bool IsRevoked(const std::string& id) const {
-    return !revocations.empty() && !id.empty() && revocations.count(id) > 0;
+    return !revocations.empty() && !id.empty() && MayBeRevoked(id) && revocations.count(id) > 0;
   }
 
   // Folds one record into the model (used while loading and while admitting a batch). Rule texts
@@ -124,6 +126,14 @@ struct VillageModel {
   // Appends an award or redemption; out-of-order appends are put in place by SortEvents().
   void AppendEvent(const ledger::Record& record);
   void SortEvents();
+
+ private:
+  bool MayBeRevoked(const std::string& id) const;
+  // XXH3 hashes of the revoked targets (open addressing, 0 for an empty slot), as Add filed them.
+  // Trusted only while it holds as many as `revocations` (which is public): else every id is
+  // looked up.
+  std::vector<uint64_t> revoked_hashes_;
+  size_t revoked_count_ = 0;
 };
 
 // Loads `village` as of `max_sequence` (structure in full, events dated from..to).

@@ -443,6 +443,7 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
                             : CountRedemption(model, resolver, rules, e, &household);
       if (household < 0) continue;
       if (!subjects.empty() && r.household != options.only_household) continue;  // a member's award elsewhere
+      r.household_index = household;
       if (static_cast<size_t>(household) >= acc.size()) acc.resize(resolver.households());
       Accumulator& a = acc[household];
       a.touched = true;

@@ -24,6 +24,7 @@ enum class Outcome : uint8_t {
 struct EventResult {
   const Event* record = nullptr;
   std::string_view household;  // the household it counts for (text owned by the model or its codes)
+  int household_index = -1;     // that household's number in the replay that counted it
   Outcome outcome = Outcome::kCounted;
   Points raw;             // item points x qty, or cost x qty for a redemption
   Points counted;         // what reached the figures (0 unless counted or capped)

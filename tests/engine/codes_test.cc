@@ -1,6 +1,7 @@
 // CodeTable and Code: interned codes numbered in first-seen order, handles that stay valid as the
-// table grows, and the empty code.
+// table grows, and the empty code; SameText, and the filter behind VillageModel::IsRevoked.
 #include "engine/codes.h"
+#include "engine/model.h"
 
 #include <gtest/gtest.h>
 
@@ -64,6 +65,47 @@ TEST(Code, ComparesByTextAcrossTables) {
   EXPECT_EQ(std::string("H1"), a);
   const std::string& text = a;
   EXPECT_EQ(text, "H1");
+}
+
+}  // namespace
+}  // namespace jifen::engine
+
+namespace jifen::engine {
+namespace {
+
+TEST(SameText, AgreesWithStringEqualityAtEveryLengthAndPosition) {
+  // Every length around the 4-, 8- and 16-byte paths, differing at each position or not at all.
+  for (size_t n = 0; n <= 24; ++n) {
+    std::string a(n, 'x');
+    for (size_t i = 0; i < n; ++i) a[i] = static_cast<char>('a' + i % 26);
+    EXPECT_TRUE(SameText(a, std::string(a))) << n;
+    EXPECT_FALSE(SameText(a, a + "y")) << n;
+    for (size_t i = 0; i < n; ++i) {
+      std::string b = a;
+      b[i] ^= 0x20;
+      EXPECT_FALSE(SameText(a, b)) << n << " at " << i;
+    }
+  }
+  EXPECT_TRUE(SameText("", ""));
+  EXPECT_TRUE(SameText(std::string_view("H1\0\0", 4), std::string_view("H1\0\0", 4)));
+  EXPECT_FALSE(SameText(std::string_view("H1\0\0", 4), std::string_view("H1\0\1", 4)));
+}
+
+TEST(VillageModel, IsRevokedAnswersForEveryTargetHoweverTheRevocationsWereFiled) {
+  VillageModel model;
+  for (int i = 0; i < 300; i += 3) {
+    ledger::Record r;
+    r.type = ledger::RecordType::kRevoke;
+    r.sequence = static_cast<uint64_t>(i + 1);
+    r.target = "SYS-" + std::to_string(i);
+    ASSERT_TRUE(model.Add(r).ok());
+  }
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(model.IsRevoked("SYS-" + std::to_string(i)), i % 3 == 0) << i;
+  EXPECT_FALSE(model.IsRevoked(""));
+  // A revocation filed directly (not through Add) is still found.
+  model.revocations["SYS-1"] = Revocation{};
+  EXPECT_TRUE(model.IsRevoked("SYS-1"));
+  EXPECT_FALSE(model.IsRevoked("SYS-2"));
 }
 
 }  // namespace
