@@ -125,11 +125,9 @@ HouseholdEvents* Admission::Events(Village& v, Date from) {
   if (s.ok() && (!first || *first >= from)) from = kBeginning;
   auto events = std::make_unique<HouseholdEvents>(from, events_loaded_last_);
   if (s.ok()) {
-    CodeTable revoked;  // the targets of the village's revocations
-    for (const auto& [target, revocation] : v.model.revocations) revoked.Intern(target);
     s = batch_.ForEachEventView(village, from, kEnd, head, [&](const ledger::EventView& e) {
-      bool is_revoked = revoked.size() != 0 && !e.id.empty() && revoked.Find(e.id);
-      events->Add(e.sequence, e.date, e.type, e.qty, e.subject, e.item, e.household, e.reward, is_revoked);
+      events->Add(e.sequence, e.date, e.type, e.qty, e.subject, e.item, e.household, e.reward,
+                  v.model.IsRevoked(e.id));
       return true;
     });
   }

@@ -39,14 +39,9 @@ int VillageModel::MembersOn(const std::string& household, Date day) const {
   return members;
 }
 
-bool VillageModel::MayBeRevoked(const std::string& id) const {
-  if (revoked_count_ != revocations.size()) return true;  // filled in some other way: look it up
-  uint64_t h = XXH3_64bits(id.data(), id.size()) | 1;
-  size_t mask = revoked_hashes_.size() - 1;
-  for (size_t i = h & mask; revoked_hashes_[i] != 0; i = (i + 1) & mask) {
-    if (revoked_hashes_[i] == h) return true;
-  }
-  return false;
+bool VillageModel::MayBeRevoked(std::string_view id) const {
+  if (revoked_hashes_.size() != revocations.size()) return true;  // filled in some other way
+  return revoked_hashes_.count(XXH3_64bits(id.data(), id.size())) > 0;
 }
 
 Event Event::From(const ledger::Record& r, CodeTable& codes) {
@@ -125,28 +120,10 @@ Status VillageModel::Add(const ledger::Record& r) {
     case RecordType::kScorer:
       scorers[r.code] = Scorer{r.sequence, r.code, r.name, r.role, r.person};
       break;
-    case RecordType::kRevoke: {
+    case RecordType::kRevoke:
       revocations[r.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded};
-      if ((revoked_count_ + 1) * 2 > revoked_hashes_.size()) {
-        std::vector<uint64_t> old = std::move(revoked_hashes_);
-        revoked_hashes_.assign(std::max<size_t>(64, old.size() * 2), 0);
-        for (uint64_t h : old) {
-          if (h == 0) continue;
-          size_t i = h & (revoked_hashes_.size() - 1);
-          while (revoked_hashes_[i] != 0) i = (i + 1) & (revoked_hashes_.size() - 1);
-          revoked_hashes_[i] = h;
-        }
-      }
-      uint64_t h = XXH3_64bits(r.target.data(), r.target.size()) | 1;  // never 0
-      size_t mask = revoked_hashes_.size() - 1;
-      size_t i = h & mask;
-      while (revoked_hashes_[i] != 0 && revoked_hashes_[i] != h) i = (i + 1) & mask;
-      if (revoked_hashes_[i] == 0) {
-        revoked_hashes_[i] = h;
-        ++revoked_count_;
-      }
+      revoked_hashes_.insert(XXH3_64bits(r.target.data(), r.target.size()));
       break;
-    }
     case RecordType::kAward:
     case RecordType::kRedeem:
       AppendEvent(r);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/codes.h"
@@ -114,10 +115,10 @@ struct VillageModel {
   const std::string* HouseholdOf(const std::string& person, Date day) const;
   // People whose household on `day` is `household`.
   int MembersOn(const std::string& household, Date day) const;
-  // Whether a revoke record names `id`. Replay asks this of every event; most are not revoked,
-  // and a filter of the targets' hashes answers those without hashing into `revocations`.
-  bool IsRevoked(const std::string& id) const {
-    return !revocations.empty() && !id.empty() && MayBeRevoked(id) && revocations.count(id) > 0;
+  // Whether a revoke record names `id`. Replay and admission ask this of every event; most are
+  // not revoked, and the hashes of the targets answer those without a string key's lookup.
+  bool IsRevoked(std::string_view id) const {
+    return !revocations.empty() && !id.empty() && MayBeRevoked(id) && revocations.count(std::string(id)) > 0;
   }
 
   // Folds one record into the model (used while loading and while admitting a batch). Rule texts
@@ -128,12 +129,10 @@ struct VillageModel {
   void SortEvents();
 
  private:
-  bool MayBeRevoked(const std::string& id) const;
-  // XXH3 hashes of the revoked targets (open addressing, 0 for an empty slot), as Add filed them.
-  // Trusted only while it holds as many as `revocations` (which is public): else every id is
-  // looked up.
-  std::vector<uint64_t> revoked_hashes_;
-  size_t revoked_count_ = 0;
+  bool MayBeRevoked(std::string_view id) const;
+  // XXH3 hashes of the revoked targets, as Add filed them. Trusted only while it holds as many as
+  // `revocations` (which is public, and two targets could share a hash): else every id is looked up.
+  std::unordered_set<uint64_t> revoked_hashes_;
 };
 
 // Loads `village` as of `max_sequence` (structure in full, events dated from..to).
