@@ -1,8 +1,5 @@
 #include "engine/model.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -14,6 +11,7 @@
 #include <xxhash.h>
 
 #include "grammar/parser.h"
+#include "util/memory.h"
 
 namespace jifen::engine {
 
@@ -160,16 +158,10 @@ Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, 
   size_t room = largest.load(std::memory_order_relaxed);
   if (room == 0) room = reader.CountEvents(model->code, from, to, model->max_sequence);
   model->events.reserve(model->events.size() + room);
-  {
-    // Prefault the room in one call (Linux 5.14+; elsewhere a no-op) instead of taking a page
-    // fault for every 4 KiB as the events fill it: faults are what a one-village report mostly
-    // spends its time on.
-    uintptr_t begin = reinterpret_cast<uintptr_t>(model->events.data() + model->events.size());
-    uintptr_t end = reinterpret_cast<uintptr_t>(model->events.data() + model->events.capacity());
-    uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-    uintptr_t first = (begin + page - 1) & ~(page - 1), last = end & ~(page - 1);
-    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
-  }
+  // The room in one call rather than a page fault for every 4 KiB as the events fill it: faults
+  // are what a one-village report mostly spends its time on.
+  PrefaultForWriting(model->events.data() + model->events.size(),
+                     (model->events.capacity() - model->events.size()) * sizeof(Event));
   CodeTable& codes = *model->codes;
   Status s = reader.ForEachEventView(model->code, from, to, model->max_sequence, [&](const ledger::EventView& v) {
     model->events.emplace_back().Assign(v, codes);  // in place: no Event is moved

@@ -1,14 +1,18 @@
 #include "ledger/ledger.h"
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <set>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "ledger/codec.h"
 #include "ledger/lmdb_env.h"
 #include "ledger/txn_reader.h"
+#include "util/memory.h"
 
 namespace jifen::ledger {
 namespace {
@@ -48,6 +52,27 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
 
   Status Append(Record& record) override;
 
+  // Reads of the events index see the batch's own entries: the pending ones are written first.
+  Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
+                      const std::function<bool(const Record&)>& fn) const override {
+    if (Status s = FlushEvents(); !s.ok()) return s;
+    return TxnReader<WriteBatch>::ForEachEvent(village, from, to, max_sequence, fn);
+  }
+  Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t max_sequence,
+                          const std::function<bool(const EventView&)>& fn) const override {
+    if (Status s = FlushEvents(); !s.ok()) return s;
+    return TxnReader<WriteBatch>::ForEachEventView(village, from, to, max_sequence, fn);
+  }
+  size_t CountEvents(std::string_view village, Date from, Date to,
+                     uint64_t max_sequence) const override {
+    if (!FlushEvents().ok()) return 0;  // the batch has failed and will not commit
+    return TxnReader<WriteBatch>::CountEvents(village, from, to, max_sequence);
+  }
+
+  // Writes the events index entries still pending, in key order. Called before any read of the
+  // events index and before commit; a failure also fails the batch.
+  Status FlushEvents() const;
+
   // Set by the first failed Append; a failed batch is never committed.
   const Status& failure() const { return failure_; }
   bool map_full() const { return map_full_; }
@@ -63,6 +88,7 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
              const char* what);
   // An LMDB result as the batch's Status; any failure fails the batch.
   Status Checked(int rc, const char* what);
+  Status HoldEventEntry(std::string_view key, std::string_view value);
 
   uint64_t start_sequence_;
   Status failure_;
@@ -70,7 +96,84 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
   std::string value_;                   // reused encoding buffer
   std::string entry_;                   // reused index value
   std::set<std::string> villages_put_;  // villages already in the `villages` database
+
+  // Events index entries not yet written (LedgerOptions::pending_event_bytes, ledger/FORMAT.md
+  // "Where pages lie"). Written one at a time as records come, a village's entries would take
+  // the next free page wherever the batch's other writes had got to: one village's index would
+  // lie scattered over the file among records and other villages' entries, and a report reading
+  // one village would fault in a page for every few dozen entries. Written sorted in runs, each
+  // village's new entries fill consecutive pages.
+  struct PendingEntry {
+    size_t offset;  // into pending_bytes_: the key, then the value
+    uint32_t key_bytes, value_bytes;
+  };
+  mutable std::string pending_bytes_;
+  mutable std::vector<PendingEntry> pending_;
 };
+
+// Keeps an events index entry for FlushEvents, which runs when the entries held reach the limit.
+Status LmdbWriteBatch::HoldEventEntry(std::string_view key, std::string_view value) {
+  // The buffers grow by doubling (a one-record batch stays small), each new stretch mapped in one
+  // call rather than faulted in a page at a time.
+  const size_t limit = core_.env().pending_event_bytes();
+  if (size_t need = pending_bytes_.size() + key.size() + value.size(); need > pending_bytes_.capacity()) {
+    pending_bytes_.reserve(std::max(need, std::min(limit + 4096, 2 * pending_bytes_.capacity() + 65536)));
+    PrefaultForWriting(pending_bytes_.data() + pending_bytes_.size(), pending_bytes_.capacity() - pending_bytes_.size());
+  }
+  if (pending_.size() == pending_.capacity()) {
+    pending_.reserve(2 * pending_.capacity() + 1024);
+    PrefaultForWriting(pending_.data() + pending_.size(), (pending_.capacity() - pending_.size()) * sizeof(PendingEntry));
+  }
+  pending_.push_back({pending_bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  pending_bytes_.append(key).append(value);
+  return pending_bytes_.size() >= limit ? FlushEvents() : Status::Ok();
+}
+
+Status LmdbWriteBatch::FlushEvents() const {
+  if (pending_.empty()) return Status::Ok();
+  const std::string_view bytes(pending_bytes_);
+  auto key = [&](uint32_t i) { return bytes.substr(pending_[i].offset, pending_[i].key_bytes); };
+  // Key order without sorting the whole batch: entries are grouped by village (the key's prefix
+  // up to its first separator), the villages sorted, and each village's entries sorted only if
+  // they did not come in order (an import is usually in date order, so they do).
+  std::map<std::string_view, std::vector<uint32_t>> villages;
+  std::vector<uint32_t>* last = nullptr;
+  std::string_view last_village;
+  for (uint32_t i = 0; i < pending_.size(); ++i) {
+    std::string_view k = key(i);
+    std::string_view village = k.substr(0, k.find(kKeySeparator));
+    if (last == nullptr || village != last_village) {
+      last = &villages[village];
+      last_village = village;
+    }
+    last->push_back(i);
+  }
+  // Within a village the key is its date (4 bytes), a separator and its sequence (8 bytes), all
+  // big-endian: compared as integers.
+  auto less = [&](uint32_t a, uint32_t b) {
+    const char* x = bytes.data() + pending_[a].offset + pending_[a].key_bytes - kEventKeySuffixBytes;
+    const char* y = bytes.data() + pending_[b].offset + pending_[b].key_bytes - kEventKeySuffixBytes;
+    uint32_t dx = GetBigEndian32(x), dy = GetBigEndian32(y);
+    return dx != dy ? dx < dy : GetBigEndian64(x + 5) < GetBigEndian64(y + 5);
+  };
+  auto* self = const_cast<LmdbWriteBatch*>(this);
+  Status s;
+  for (auto& [village, order] : villages) {
+    if (!std::is_sorted(order.begin(), order.end(), less)) std::sort(order.begin(), order.end(), less);
+    for (uint32_t i : order) {
+      const PendingEntry& e = pending_[i];
+      s = self->Put(core_.env().dbis().events, key(i), bytes.substr(e.offset + e.key_bytes, e.value_bytes), 0,
+                    "index event");
+      if (!s.ok()) break;
+    }
+    if (!s.ok()) break;
+  }
+  spdlog::debug("ledger: {} events index entries of {} villages written in key order", pending_.size(),
+                villages.size());
+  pending_.clear();
+  pending_bytes_.clear();
+  return s;
+}
 
 Status LmdbWriteBatch::Put(MDB_dbi dbi, std::string_view key, std::string_view value,
                            unsigned flags, const char* what) {
@@ -118,7 +221,7 @@ Status LmdbWriteBatch::Append(Record& record) {
   std::string index_key;
   Status s = IndexEntryOf(record, std::string_view(value_).substr(kStoredHashBytes), &index_key,
                           &entry_)
-                 ? Put(dbis.events, index_key, entry_, 0, "index event")
+                 ? HoldEventEntry(index_key, entry_)
                  : Put(dbis.structural, index_key, entry_, 0, "index record");
   if (!s.ok()) return s;
   if (!villages_put_.contains(record.village)) {
@@ -195,6 +298,7 @@ Result<LmdbLedger::Attempt> LmdbLedger::TryWrite(const std::function<Status(Writ
   } catch (const std::exception& e) {
     return Status::IOError("ledger " + env_->dir() + ": write aborted: " + e.what());
   }
+  if (result.ok()) (void)batch.FlushEvents();  // a failure is the batch's, checked below
   if (batch.map_full()) return Attempt::kGrow;
   if (!result.ok()) return result;
   if (!batch.failure().ok()) return batch.failure();

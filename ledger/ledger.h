@@ -89,6 +89,11 @@ struct LedgerOptions {
   // The LMDB map size a newly opened environment starts with (at least twice the data file).
   // Write doubles it whenever it fills up; tests start tiny to exercise that.
   size_t initial_map_bytes = size_t{1} << 30;
+  // A write batch holds its events index entries back and writes them sorted by key when they
+  // reach this many bytes, before the batch reads the events index, and at commit, so that each
+  // village's entries fill consecutive pages (ledger/FORMAT.md "Where pages lie"). Tests set it
+  // small to exercise the writes in between.
+  size_t pending_event_bytes = size_t{32} << 20;
 };
 
 class Ledger {

@@ -89,6 +89,7 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
 
   std::shared_ptr<EnvState> state(new EnvState());
   state->dir_ = dir;
+  state->pending_event_bytes_ = options.pending_event_bytes;
   state->file_fd_ = ::open((path / "data.mdb").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (state->file_fd_ < 0) {
     return Status::IOError("ledger " + dir + ": cannot open data.mdb: " + std::strerror(errno));

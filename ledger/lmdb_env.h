@@ -57,6 +57,8 @@ class EnvState {
   MDB_env* env() const { return env_; }
   const Dbis& dbis() const { return dbis_; }
   const std::string& dir() const { return dir_; }
+  // LedgerOptions::pending_event_bytes of the first Open of this environment in the process.
+  size_t pending_event_bytes() const { return pending_event_bytes_; }
 
   // Begins a transaction into `txn`, adopting a map that another process has grown. A write
   // transaction gets blocks for the whole map first (Status::IOError when the disk is full).
@@ -92,6 +94,7 @@ class EnvState {
   int file_fd_ = -1;  // data.mdb, for the flock that guards its size, fstat and (f)allocate
   Dbis dbis_;
   std::string dir_;
+  size_t pending_event_bytes_ = 0;
   std::mutex mutex_;
   int active_ = 0;  // transactions begun and not yet ended, guarded by mutex_
 };

@@ -41,7 +41,7 @@ std::string KeyIndexKey(std::string_view village, std::string_view key) {
 std::string EventIndexKey(std::string_view village, Date date, uint64_t sequence) {
   std::string key = VillagePrefix(village);
   size_t at = key.size();
-  key.resize(at + 4 + 1 + 8);
+  key.resize(at + kEventKeySuffixBytes);
   PutBigEndian32(BiasedDays(date), key.data() + at);
   key[at + 4] = kKeySeparator;
   PutBigEndian64(sequence, key.data() + at + 5);

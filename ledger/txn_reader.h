@@ -20,6 +20,9 @@ inline constexpr char kKeySeparator = '\x1f';
 std::string RecordKey(uint64_t sequence);
 std::string KeyIndexKey(std::string_view village, std::string_view key);
 std::string EventIndexKey(std::string_view village, Date date, uint64_t sequence);
+// What follows the village prefix in an events index key: the biased date (4 bytes, big-endian),
+// a separator, the sequence (8 bytes, big-endian).
+inline constexpr size_t kEventKeySuffixBytes = 4 + 1 + 8;
 std::string StructuralIndexKey(std::string_view village, uint64_t sequence);
 bool IsEvent(RecordType type);
 

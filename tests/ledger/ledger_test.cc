@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
 #include "ledger/sha256.h"
 #include "tests/ledger/ledger_test_util.h"
 
@@ -257,6 +261,98 @@ TEST(Ledger, ForEachEventRunsInDateThenSequenceOrderWithinTheRange) {
                                  [&](const Record& r) { return collect(r) && ids.size() < 2; })
                   .ok());
   EXPECT_EQ(ids.size(), 2u);
+}
+
+// A batch holds its events index entries back and writes them sorted by key (in runs, before
+// any read of the events index, and at commit). Whatever the runs, every entry is written once,
+// reads inside the batch see all the batch's appends so far, and the ledger verifies.
+TEST(Ledger, HeldEventEntriesAreWrittenInRunsAndReadsInTheBatchSeeThemAll) {
+  for (size_t held_bytes : {size_t{1} << 10, size_t{32} << 20}) {
+    SCOPED_TRACE("pending_event_bytes " + std::to_string(held_bytes));
+    TempDir tmp;
+    LedgerOptions options;
+    options.pending_event_bytes = held_bytes;
+    auto ledger = std::move(Ledger::Open(tmp.Sub("l"), true, options).value());
+    const std::vector<std::string> villages = {"SYS", "DYC", "SY"};  // SY is a prefix of SYS
+    // (date, sequence) of every event appended, by village.
+    std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> expected;
+    auto date_of = [](int i) {  // days that go back and forth across two months
+      char text[11];
+      std::snprintf(text, sizeof text, "2022-%02d-%02d", 3 + (i * 7) % 2, 1 + (i * 13) % 28);
+      return std::string(text);
+    };
+    auto count_in_batch = [](const WriteBatch& batch, const std::string& village) {
+      size_t views = 0;
+      EXPECT_TRUE(batch
+                      .ForEachEventView(village, Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31),
+                                        UINT64_MAX, [&](const EventView&) { return ++views, true; })
+                      .ok());
+      size_t counted = batch.CountEvents(village, Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31),
+                                         UINT64_MAX);
+      EXPECT_EQ(views, counted);
+      return views;
+    };
+    Status s = ledger->Write([&](WriteBatch& batch) {
+      expected.clear();
+      for (int i = 0; i < 600; ++i) {
+        const std::string& village = villages[(i * 5) % 3];
+        std::string date = date_of(i);
+        Record r = i % 50 == 49 ? Household(village, "H" + std::to_string(i), "2022-03-31T20:00:00+08:00")
+                                : Award(village, "a" + std::to_string(i), date.c_str());
+        if (Status s = batch.Append(r); !s.ok()) return s;
+        if (r.type == RecordType::kAward) expected[village].emplace_back(date, r.sequence);
+        if (i % 97 == 0) {
+          for (const std::string& v : villages) EXPECT_EQ(count_in_batch(batch, v), expected[v].size()) << v;
+        }
+      }
+      return Status::Ok();
+    });
+    ASSERT_TRUE(s.ok()) << s.message();
+    auto snap = std::move(ledger->Snapshot().value());
+    for (const std::string& village : villages) {
+      auto want = expected[village];
+      std::sort(want.begin(), want.end());
+      std::vector<std::pair<std::string, uint64_t>> got;
+      ASSERT_TRUE(snap->ForEachEventView(village, Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31),
+                                         UINT64_MAX,
+                                         [&](const EventView& v) {
+                                           got.emplace_back(v.date.ToString(), v.sequence);
+                                           return true;
+                                         })
+                      .ok());
+      EXPECT_EQ(got, want) << village;
+    }
+    auto report = ledger->Verify();
+    ASSERT_TRUE(report.ok());
+    EXPECT_FALSE(report->first_bad) << report->reason;
+    EXPECT_EQ(report->records, 600u);
+  }
+}
+
+// Entries held back until commit may be what fills the map: the batch is run again in a larger
+// map, and nothing is lost or written twice.
+TEST(Ledger, AMapFilledByTheHeldEventEntriesGrowsAndTheBatchRunsAgain) {
+  TempDir tmp;
+  LedgerOptions options;
+  options.initial_map_bytes = 64 << 10;
+  auto ledger = std::move(Ledger::Open(tmp.Sub("l"), true, options).value());
+  int runs = 0;
+  Status s = ledger->Write([&](WriteBatch& batch) {
+    ++runs;
+    for (int i = 0; i < 3000; ++i) {
+      Record r = Award(i % 2 ? "SYS" : "DYC", "a" + std::to_string(i), i % 3 ? "2022-03-05" : "2022-02-01");
+      if (Status s = batch.Append(r); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_GT(runs, 1);
+  auto snap = std::move(ledger->Snapshot().value());
+  EXPECT_EQ(snap->CountEvents("SYS", Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31), UINT64_MAX), 1500u);
+  EXPECT_EQ(snap->CountEvents("DYC", Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31), UINT64_MAX), 1500u);
+  auto report = ledger->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->first_bad) << report->reason;
 }
 
 TEST(Ledger, ForEachStructuralListsTheOtherRecordsInSequenceOrder) {
