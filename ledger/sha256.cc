@@ -1,47 +1,43 @@
 #include "ledger/sha256.h"
 
-#include <openssl/crypto.h>
+// OpenSSL's SHA-256 functions, not its EVP interface. Both run the same block function, with
+// the CPU's SHA instructions where it has them (OpenSSL's x86_64cpuid sets its capability vector
+// from the .init section). EVP in OpenSSL 3 first starts the provider machinery (about 1 ms a
+// process) and, linked statically, brings every provider's algorithm tables into the binary: 340
+// KB of pointers the dynamic loader relocates at every start, about 2 ms of each report
+// (docs/PERFORMANCE.md, "Process start"). The SHA256_* functions are deprecated in OpenSSL 3.0
+// but kept through 3.x; where a build of OpenSSL drops them, EVP is used.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/opensslv.h>
+#if OPENSSL_VERSION_MAJOR == 3 && !defined(OPENSSL_NO_DEPRECATED_3_0)
+#include <openssl/sha.h>
+#define JIFEN_SHA256_FUNCTIONS 1
+#else
 #include <openssl/evp.h>
+#endif
 
 #include <cstdlib>
 
 #include "ledger/ledger.h"
 
 namespace jifen::ledger {
-namespace {
-
-// Fetched once: OpenSSL 3 otherwise looks the algorithm up again on every EVP_DigestInit.
-// OpenSSL is set up without reading openssl.cnf or loading its error strings: the ledger only
-// hashes with the default provider's SHA-256, and reading them cost each report about 0.5 ms.
-const EVP_MD* Sha256Md() {
-  static EVP_MD* md = [] {
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, nullptr);
-    return EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  }();
-  return md;
-}
-
-}  // namespace
-
-// The context is made on first use: fetching the algorithm starts OpenSSL's provider machinery
-// (about 2 ms), which reports that read only index entries never need.
-Sha256::Sha256() = default;
-
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
 
 Hash Sha256::Of(std::string_view a, std::string_view b) {
-  if (ctx_ == nullptr) {
-    ctx_ = EVP_MD_CTX_new();
-    // Allocation failure of a 200-byte context is not an operating error we can report.
-    if (ctx_ == nullptr || Sha256Md() == nullptr) std::abort();
-  }
   Hash out{};
+#ifdef JIFEN_SHA256_FUNCTIONS
+  SHA256_CTX ctx;
+  bool ok = SHA256_Init(&ctx) == 1 && SHA256_Update(&ctx, a.data(), a.size()) == 1 &&
+            (b.empty() || SHA256_Update(&ctx, b.data(), b.size()) == 1) && SHA256_Final(out.data(), &ctx) == 1;
+#else
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   unsigned int size = 0;
-  bool ok = EVP_DigestInit_ex2(ctx_, Sha256Md(), nullptr) == 1 &&
-            EVP_DigestUpdate(ctx_, a.data(), a.size()) == 1 &&
-            (b.empty() || EVP_DigestUpdate(ctx_, b.data(), b.size()) == 1) &&
-            EVP_DigestFinal_ex(ctx_, out.data(), &size) == 1;
-  if (!ok || size != out.size()) std::abort();  // SHA-256 in memory cannot fail
+  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+            EVP_DigestUpdate(ctx, a.data(), a.size()) == 1 &&
+            (b.empty() || EVP_DigestUpdate(ctx, b.data(), b.size()) == 1) &&
+            EVP_DigestFinal_ex(ctx, out.data(), &size) == 1 && size == out.size();
+  EVP_MD_CTX_free(ctx);
+#endif
+  if (!ok) std::abort();  // SHA-256 in memory cannot fail
   return out;
 }
 
