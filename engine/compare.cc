@@ -153,6 +153,7 @@ Result<Comparison> Compare(const ledger::Reader& reader, const Window& window, c
     SummarizeRedemptions(*periods, c);
     SummarizeRecords(loaded->model, *periods, c);
     out.villages.push_back(std::move(c));
+    reader.ReleaseMappedPages();
   }
   return out;
 }

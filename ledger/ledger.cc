@@ -364,6 +364,7 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
     (event ? digest->events : digest->structural).Add(StoredEntryChecksum(entry));
     std::memcpy(previous.data(), value.mv_data, previous.size());
     if (progress && expected % 4096 == 0) progress(expected, total);
+    if (expected % kReleaseEvery == 0) env_->ReleaseMappedPages();
     report->records = expected;
     report->head = previous;
   }
@@ -413,6 +414,7 @@ Status LmdbLedger::DigestIndex(MDB_txn* txn, MDB_dbi dbi, IndexDigest::Part* par
     // An entry whose value no longer matches its checksum counts as a different entry.
     uint64_t checksum = StoredEntryChecksum(FromVal(value));
     part->Add(EntryChecksumMatches(FromVal(key), FromVal(value)) ? checksum : ~checksum);
+    if (part->entries % kReleaseEvery == 0) env_->ReleaseMappedPages();
   }
   return Status::Ok();
 }

@@ -62,6 +62,12 @@ class Reader {
   // All records with from <= sequence, in sequence order (export, audit).
   virtual Status ForEachRecord(uint64_t from_sequence,
                                const std::function<bool(const Record&)>& fn) const = 0;
+  // Lets go of the ledger's pages this process has mapped once files take more than 128 MiB of
+  // its resident set (LedgerOptions::mapped_bytes_kept), unless this process is writing to the
+  // ledger; they stay in the page cache and what is read next is mapped again. Reads
+  // that go through much of the ledger (compare, between villages) call it as they go, so that
+  // their resident set stays small. Views handed out earlier stay valid.
+  virtual void ReleaseMappedPages() const = 0;
 };
 
 // The idempotency key of a record in its village: its `id` for awards and redemptions,
@@ -94,6 +100,9 @@ struct LedgerOptions {
   // village's entries fill consecutive pages (ledger/FORMAT.md "Where pages lie"). Tests set it
   // small to exercise the writes in between.
   size_t pending_event_bytes = size_t{32} << 20;
+  // Reader::ReleaseMappedPages lets go of the ledger's mapped pages once files take more than
+  // this many bytes of the process's resident set. Tests set it to 0.
+  uint64_t mapped_bytes_kept = uint64_t{128} << 20;
 };
 
 class Ledger {

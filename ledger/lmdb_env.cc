@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -90,6 +93,7 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
   std::shared_ptr<EnvState> state(new EnvState());
   state->dir_ = dir;
   state->pending_event_bytes_ = options.pending_event_bytes;
+  state->mapped_bytes_kept_ = options.mapped_bytes_kept;
   state->file_fd_ = ::open((path / "data.mdb").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (state->file_fd_ < 0) {
     return Status::IOError("ledger " + dir + ": cannot open data.mdb: " + std::strerror(errno));
@@ -229,6 +233,10 @@ Status EnvState::Begin(bool write, MdbTxn* txn) {
       txn->env_ = this;
       txn->write_ = write;
       if (!write) return Status::Ok();
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++writing_;
+      }
       bool disk_full = false;
       Status reserved = ReserveMap(&disk_full);
       if (reserved.ok()) return reserved;
@@ -252,8 +260,43 @@ void EnvState::Ended(bool write) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     --active_;
+    if (write) --writing_;
   }
   if (write) TrimFile();
+}
+
+void EnvState::ReleaseMappedPages() const {
+  static const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (writing_ != 0) return;  // its dirty pages are the transaction's until it commits
+  }
+  // statm's third field: resident pages backed by files (RssFile + RssShmem).
+  uint64_t size = 0, resident = 0, shared = 0;
+  if (std::FILE* statm = std::fopen("/proc/self/statm", "re")) {
+    if (std::fscanf(statm, "%" SCNu64 " %" SCNu64 " %" SCNu64, &size, &resident, &shared) != 3) shared = 0;
+    std::fclose(statm);
+  }
+  if (shared * page <= mapped_bytes_kept_) return;
+  // LMDB does not tell where it mapped the file (mdb_env_info's me_mapaddr is for MDB_FIXEDMAP
+  // only): find the mapping of data.mdb by device and inode.
+  struct stat st;
+  if (fstat(file_fd_, &st) != 0) return;
+  std::FILE* maps = std::fopen("/proc/self/maps", "re");
+  if (maps == nullptr) return;
+  char* line = nullptr;
+  size_t capacity = 0;
+  while (getline(&line, &capacity, maps) > 0) {
+    uintptr_t begin = 0, end = 0;
+    unsigned major = 0, minor = 0;
+    unsigned long long inode = 0;
+    if (std::sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %*s %*s %x:%x %llu", &begin, &end, &major, &minor, &inode) == 5 &&
+        inode == st.st_ino && makedev(major, minor) == st.st_dev) {
+      madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+    }
+  }
+  std::free(line);
+  std::fclose(maps);
 }
 
 size_t EnvState::MapBytes() const {

@@ -68,6 +68,12 @@ class EnvState {
   size_t MapBytes() const;
   // An LMDB return code as a Status naming the ledger and the operation.
   Status Error(int rc, const char* what) const;
+  // When files take more than LedgerOptions::mapped_bytes_kept of this process's resident set,
+  // unmaps this ledger's map (MADV_DONTNEED) unless a write transaction of this process is open.
+  // The pages stay in the page cache, and pointers into the map stay valid: the next read of a
+  // page maps it again from there. Long reads (verify, compare, log) call it as they go, so that
+  // their resident set does not grow to the size of the file (docs/PERFORMANCE.md, "RSS").
+  void ReleaseMappedPages() const;
 
  private:
   friend class MdbTxn;
@@ -95,8 +101,10 @@ class EnvState {
   Dbis dbis_;
   std::string dir_;
   size_t pending_event_bytes_ = 0;
-  std::mutex mutex_;
+  uint64_t mapped_bytes_kept_ = 0;
+  mutable std::mutex mutex_;
   int active_ = 0;  // transactions begun and not yet ended, guarded by mutex_
+  int writing_ = 0;  // write transactions among them, guarded by mutex_
 };
 
 // A transaction that aborts unless committed.

@@ -315,6 +315,7 @@ Status TxnReadCore::ForEachRecord(uint64_t from_sequence,
     if (Status s = Check(expected, FromVal(value), previous, &record); !s.ok()) return s;
     previous = HashAt(static_cast<const char*>(value.mv_data));
     if (!fn(record)) break;
+    if (expected % kReleaseEvery == 0) env_->ReleaseMappedPages();
   }
   return Status::Ok();
 }

@@ -41,6 +41,8 @@ struct HeadState {
 };
 inline constexpr std::string_view kHeadKey = "head";
 inline constexpr size_t kHeadBytes = 8 + 32 + 8 + 2;
+// Scans of a whole database ask EnvState::ReleaseMappedPages every this many entries.
+inline constexpr uint64_t kReleaseEvery = 16384;
 std::string EncodeHead(const HeadState& head);
 // Reads meta "head" and checks it names the last stored record; Corruption otherwise.
 Status ReadHead(const EnvState& env, MDB_txn* txn, HeadState* head);
@@ -129,6 +131,7 @@ class TxnReader : public Base {
                        const std::function<bool(const Record&)>& fn) const override {
     return core_.ForEachRecord(from_sequence, fn);
   }
+  void ReleaseMappedPages() const override { core_.env().ReleaseMappedPages(); }
 
  protected:
   TxnReadCore core_;
