@@ -12,7 +12,6 @@
 #include "ledger/codec.h"
 #include "ledger/lmdb_env.h"
 #include "ledger/txn_reader.h"
-#include "util/memory.h"
 
 namespace jifen::ledger {
 namespace {
@@ -113,16 +112,12 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
 
 // Keeps an events index entry for FlushEvents, which runs when the entries held reach the limit.
 Status LmdbWriteBatch::HoldEventEntry(std::string_view key, std::string_view value) {
-  // The buffers grow by doubling (a one-record batch stays small), each new stretch mapped in one
-  // call rather than faulted in a page at a time.
   const size_t limit = core_.env().pending_event_bytes();
-  if (size_t need = pending_bytes_.size() + key.size() + value.size(); need > pending_bytes_.capacity()) {
-    pending_bytes_.reserve(std::max(need, std::min(limit + 4096, 2 * pending_bytes_.capacity() + 65536)));
-    PrefaultForWriting(pending_bytes_.data() + pending_bytes_.size(), pending_bytes_.capacity() - pending_bytes_.size());
-  }
-  if (pending_.size() == pending_.capacity()) {
-    pending_.reserve(2 * pending_.capacity() + 1024);
-    PrefaultForWriting(pending_.data() + pending_.size(), (pending_.capacity() - pending_.size()) * sizeof(PendingEntry));
+  // Room for the limit, once: the pages are touched only as entries fill them, so a short batch
+  // costs nothing, and the buffers are never copied or left behind by growing.
+  if (pending_bytes_.capacity() < limit + 4096) {
+    pending_bytes_.reserve(limit + 4096);
+    pending_.reserve(limit / 64 + 16);
   }
   pending_.push_back({pending_bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
   pending_bytes_.append(key).append(value);

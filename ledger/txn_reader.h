@@ -42,7 +42,7 @@ struct HeadState {
 inline constexpr std::string_view kHeadKey = "head";
 inline constexpr size_t kHeadBytes = 8 + 32 + 8 + 2;
 // Scans of a whole database ask EnvState::ReleaseMappedPages every this many entries.
-inline constexpr uint64_t kReleaseEvery = 16384;
+inline constexpr uint64_t kReleaseEvery = 4096;
 std::string EncodeHead(const HeadState& head);
 // Reads meta "head" and checks it names the last stored record; Corruption otherwise.
 Status ReadHead(const EnvState& env, MDB_txn* txn, HeadState* head);
