@@ -6,6 +6,9 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <optional>
 
@@ -25,6 +28,22 @@ void AddGlobals(CLI::App& app, Globals& g) {
   app.add_option("--lang", g.lang, "messages and headers: zh or en (default: the rule file's language)")
       ->check(CLI::IsMember({"zh", "en"}));
   app.add_flag("--verbose", g.verbose, "log on stderr what jifen reads and how long it takes");
+}
+
+// Exit code 1 and a message when what a command printed did not all reach standard output (a full
+// disk, a closed file): `jifen log > backup.jsonl` on a full disk must not end as a success with
+// half a backup.
+int CheckStandardOutput(int rc) {
+  errno = 0;
+  std::cout.flush();
+  bool failed = !std::cout.good();
+  failed = std::fflush(stdout) != 0 || failed;
+  failed = std::ferror(stdout) != 0 || failed;
+  if (!failed) return rc;
+  int error = errno;
+  std::fprintf(stderr, "jifen: writing standard output failed%s%s; what was printed is incomplete\n",
+               error != 0 ? ": " : "", error != 0 ? std::strerror(error) : "");
+  return rc != 0 ? rc : 1;
 }
 
 }  // namespace
@@ -183,7 +202,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    return CheckStandardOutput(code == 0 ? 0 : 2);
   }
-  return rc;
+  return CheckStandardOutput(rc);
 }

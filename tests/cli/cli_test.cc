@@ -189,6 +189,19 @@ TEST_F(Cli, LogReimportedIntoAnEmptyLedgerReproducesEveryFigure) {
   EXPECT_EQ(Jifen("log", "copy").out, log.out);
 }
 
+// A full disk under `jifen log > backup.jsonl` must not leave half a backup behind a success.
+TEST_F(Cli, OutputThatCannotBeWrittenExitsOneWithAMessage) {
+  AdoptSample();
+  ImportRegistrations();
+  for (const char* args : {"log", "score --village SYS --period 2022-03", "verify", "--help"}) {
+    Outcome r = Jifen(std::string(args) + " > /dev/full");
+    EXPECT_EQ(r.rc, 1) << args << ": " << r.err;
+    EXPECT_NE(r.err.find("writing standard output failed: No space left on device"), std::string::npos)
+        << args << ": " << r.err;
+  }
+  EXPECT_EQ(Jifen("log > /dev/null").rc, 0);
+}
+
 TEST_F(Cli, CsvImportTakesAwardRows) {
   AdoptSample();
   ImportRegistrations();

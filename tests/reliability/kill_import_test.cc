@@ -4,6 +4,7 @@
 // an uncommitted one"). JIFEN_KILL_ROUNDS sets the number of kills (default 100).
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/statvfs.h>
 
 #include <chrono>
 #include <cstdio>
@@ -22,6 +23,12 @@ constexpr int kAwardsPerBatch = 150;
 int Rounds() {
   const char* given = std::getenv("JIFEN_KILL_ROUNDS");
   return given != nullptr && std::atoi(given) > 0 ? std::atoi(given) : 100;
+}
+
+std::string FreeSpace(const std::string& path) {
+  struct statvfs fs;
+  if (statvfs(path.c_str(), &fs) != 0) return " (free space unknown)";
+  return " (free space under " + path + ": " + std::to_string(fs.f_bavail * fs.f_frsize >> 20) + " MiB)";
 }
 
 std::string BatchMarker(int batch) {
@@ -79,10 +86,12 @@ TEST(KillImport, EveryBatchIsWhollyPresentOrWhollyAbsentAfterRandomKills) {
   std::printf("kill-import: %d rounds, %d killed, %d finished first (one import: %lld us)\n", rounds,
               killed, finished, static_cast<long long>(import_us));
 
+  // Free space is named when a command fails: the machines this runs on are shared, and a full
+  // disk makes even reading commands fail (they cannot write their output).
   Outcome verify = Jifen(scratch, ledger, {"verify"});
-  ASSERT_EQ(verify.rc, 0) << verify.out << verify.err;
+  ASSERT_EQ(verify.rc, 0) << verify.out << verify.err << FreeSpace(scratch.Path(""));
   Outcome log = Jifen(scratch, ledger, {"log"});
-  ASSERT_EQ(log.rc, 0) << log.err;
+  ASSERT_EQ(log.rc, 0) << log.err << FreeSpace(scratch.Path(""));
   int present = 0;
   for (int batch = 0; batch <= rounds; ++batch) {
     size_t count = CountOf(log.out, "\"" + BatchMarker(batch) + "\"");
