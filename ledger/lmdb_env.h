@@ -72,7 +72,8 @@ class EnvState {
   // unmaps this ledger's map (MADV_DONTNEED) unless a write transaction of this process is open.
   // The pages stay in the page cache, and pointers into the map stay valid: the next read of a
   // page maps it again from there. Long reads (verify, compare, log) call it as they go, so that
-  // their resident set does not grow to the size of the file (docs/PERFORMANCE.md, "RSS").
+  // their resident set does not grow to the size of the file (docs/PERFORMANCE.md, "What changed
+  // in session 4").
   void ReleaseMappedPages() const;
 
  private:
