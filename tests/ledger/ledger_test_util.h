@@ -73,6 +73,15 @@ inline std::unique_ptr<Ledger> OpenOrDie(const std::string& dir, bool create = t
   return ledger.ok() ? std::move(ledger.value()) : nullptr;
 }
 
+// Runs Verify and expects it to pass; returns how many records it checked (0 when it did not pass).
+inline uint64_t VerifiedRecords(Ledger& ledger) {
+  auto report = ledger.Verify();
+  EXPECT_TRUE(report.ok()) << (report.ok() ? std::string() : report.status().message());
+  if (!report.ok()) return 0;
+  EXPECT_FALSE(report->first_bad) << report->reason;
+  return report->first_bad ? 0 : report->records;
+}
+
 // Appends `records` in one Write; returns its status.
 inline Status AppendAll(Ledger& ledger, std::vector<Record> records) {
   return ledger.Write([&](WriteBatch& batch) {
