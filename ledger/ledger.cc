@@ -199,7 +199,7 @@ Status LmdbWriteBatch::Append(Record& record) {
   record.sequence = sequence;
   value_.assign(kStoredHashBytes, '\0');
   EncodeRecord(record, &value_);
-  Hash hash = core_.sha().Chain(head_.hash, std::string_view(value_).substr(kStoredHashBytes));
+  Hash hash = ChainHash(head_.hash, std::string_view(value_).substr(kStoredHashBytes));
   std::memcpy(value_.data(), hash.data(), hash.size());
 
   const Dbis& dbis = core_.env().dbis();

@@ -22,7 +22,7 @@
 
 namespace jifen::ledger {
 
-Hash Sha256::Of(std::string_view a, std::string_view b) {
+Hash Sha256Of(std::string_view a, std::string_view b) {
   Hash out{};
 #ifdef JIFEN_SHA256_FUNCTIONS
   SHA256_CTX ctx;
@@ -52,8 +52,7 @@ std::string HashToHex(const Hash& hash) {
 }
 
 std::string Sha256Hex(std::string_view bytes) {
-  Sha256 sha;
-  return HashToHex(sha.Of(bytes));
+  return HashToHex(Sha256Of(bytes));
 }
 
 }  // namespace jifen::ledger

@@ -7,16 +7,13 @@
 
 namespace jifen::ledger {
 
-// SHA-256 of byte strings; it holds no state.
-class Sha256 {
- public:
-  // SHA-256(a || b).
-  Hash Of(std::string_view a, std::string_view b = {});
-  // h_n = SHA-256(h_{n-1} || canonical bytes of record n).
-  Hash Chain(const Hash& previous, std::string_view canonical_bytes) {
-    return Of(std::string_view(reinterpret_cast<const char*>(previous.data()), previous.size()),
-              canonical_bytes);
-  }
-};
+// SHA-256(a || b).
+Hash Sha256Of(std::string_view a, std::string_view b = {});
+
+// h_n = SHA-256(h_{n-1} || canonical bytes of record n).
+inline Hash ChainHash(const Hash& previous, std::string_view canonical_bytes) {
+  return Sha256Of(std::string_view(reinterpret_cast<const char*>(previous.data()), previous.size()),
+                  canonical_bytes);
+}
 
 }  // namespace jifen::ledger

@@ -134,7 +134,7 @@ Status TxnReadCore::Check(uint64_t sequence, std::string_view value, const Hash&
                           Record* record) const {
   if (value.size() < kStoredHashBytes) return RecordCorruption(sequence, "value too short");
   std::string_view bytes = value.substr(kStoredHashBytes);
-  if (sha_.Chain(previous, bytes) != HashAt(value.data())) {
+  if (ChainHash(previous, bytes) != HashAt(value.data())) {
     return RecordCorruption(sequence, "hash does not match its bytes and the previous hash");
   }
   if (Status s = DecodeRecord(bytes, record); !s.ok()) {

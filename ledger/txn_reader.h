@@ -71,7 +71,6 @@ class TxnReadCore {
 
   MDB_txn* txn() const { return txn_; }
   const EnvState& env() const { return *env_; }
-  Sha256& sha() const { return sha_; }
 
  private:
   Status StoredHash(uint64_t sequence, Hash* hash) const;
@@ -83,7 +82,6 @@ class TxnReadCore {
 
   const EnvState* env_;
   MDB_txn* txn_;
-  mutable Sha256 sha_;
 };
 
 // Implements Reader (for snapshots) or WriteBatch's Reader half over a TxnReadCore.

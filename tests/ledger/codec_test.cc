@@ -105,14 +105,13 @@ TEST(Codec, BadLengthsVersionsAndTypesAreCorruption) {
 }
 
 TEST(Codec, ChainHashIsSha256OfPreviousHashThenBytes) {
-  Sha256 sha;
-  EXPECT_EQ(HashToHex(sha.Of("abc")),
+  EXPECT_EQ(HashToHex(Sha256Of("abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   Hash zero{};
   std::string joined(32, '\0');
   joined += "abc";
-  EXPECT_EQ(sha.Chain(zero, "abc"), sha.Of(joined));
+  EXPECT_EQ(ChainHash(zero, "abc"), Sha256Of(joined));
 }
 
 }  // namespace

@@ -100,13 +100,12 @@ void RewriteLedger(const std::string& dir, const std::function<void(std::vector<
     mdb_cursor_close(cursor);
     edit(all);
     ASSERT_EQ(mdb_drop(txn, records, 0), 0);
-    Sha256 sha;
     Hash hash{};
     for (const Record& r : all) {
       if (r.village.empty()) continue;
       std::string bytes;
       EncodeRecord(r, &bytes);
-      hash = sha.Chain(hash, bytes);
+      hash = ChainHash(hash, bytes);
       std::string stored(reinterpret_cast<const char*>(hash.data()), hash.size());
       stored += bytes;
       char k[8];
