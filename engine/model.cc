@@ -1,8 +1,12 @@
 #include "engine/model.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 
 #include <spdlog/spdlog.h>
@@ -11,9 +15,26 @@
 #include <xxhash.h>
 
 #include "grammar/parser.h"
-#include "util/memory.h"
 
 namespace jifen::engine {
+namespace {
+
+// Maps in the whole pages of [begin, begin + bytes) for writing in one system call
+// (MADV_POPULATE_WRITE, Linux 5.14; elsewhere a no-op) instead of taking a page fault for every
+// 4 KiB as a fresh buffer fills.
+void PrefaultForWriting(const void* begin, size_t bytes) {
+#ifdef MADV_POPULATE_WRITE
+  static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  uintptr_t start = reinterpret_cast<uintptr_t>(begin);
+  uintptr_t first = (start + page - 1) & ~(page - 1), last = (start + bytes) & ~(page - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+#else
+  (void)begin;
+  (void)bytes;
+#endif
+}
+
+}  // namespace
 
 const Adoption* VillageModel::RulesInForce(Date day) const {
   const Adoption* best = nullptr;
