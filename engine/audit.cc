@@ -319,21 +319,7 @@ const Person* SelfScoring::PersonOf(std::string_view scorer) const {
 bool SelfScoring::operator()(const EventResult& result) {
   const Event& e = *result.record;
   if (e.type != RecordType::kAward || result.household.empty()) return false;
-  const Person* person;
-  if (e.scorer.table() == model_.codes.get() && !e.scorer.empty()) {
-    uint32_t n = e.scorer.number();
-    if (n >= resolved_.size()) {
-      resolved_.resize(model_.codes->size(), false);
-      person_of_scorer_.resize(model_.codes->size(), nullptr);
-    }
-    if (!resolved_[n]) {
-      person_of_scorer_[n] = PersonOf(e.scorer);
-      resolved_[n] = true;
-    }
-    person = person_of_scorer_[n];
-  } else {
-    person = PersonOf(e.scorer);
-  }
+  const Person* person = person_of_scorer_.Get(e.scorer, [&](std::string_view scorer) { return PersonOf(scorer); });
   const std::string* h = person ? person->HouseholdOn(e.date) : nullptr;
   return h && SameText(*h, result.household);
 }

@@ -42,16 +42,14 @@ Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& 
 // ask this of every award of a window).
 class SelfScoring {
  public:
-  explicit SelfScoring(const VillageModel& model) : model_(model) {}
+  explicit SelfScoring(const VillageModel& model) : model_(model), person_of_scorer_(model.codes.get()) {}
   bool operator()(const EventResult& result);
 
  private:
   const Person* PersonOf(std::string_view scorer) const;
 
   const VillageModel& model_;
-  // By scorer code number in the model's codes; another table's codes are looked up each time.
-  std::vector<const Person*> person_of_scorer_;  // nullptr: none linked
-  std::vector<bool> resolved_;
+  ByCode<const Person*> person_of_scorer_;  // nullptr: none linked
 };
 // Days between the last day of `period` and the day `record` was recorded (in its own offset);
 // 0 or less when it was recorded in time.

@@ -112,4 +112,29 @@ class CodeTable {
   std::vector<Slot> slots_;                  // a power of two long
 };
 
+// What a lookup by text gave for each code of one table, kept by the code's number, so that each
+// code is looked up once however many events carry it. Codes of another table (events built
+// elsewhere, such as admission's household lists) and the empty code are looked up each time.
+template <typename T>
+class ByCode {
+ public:
+  explicit ByCode(const CodeTable* table) : table_(table) {}
+
+  // `lookup(std::string_view)` gives the T of a code's text.
+  template <typename Lookup>
+  T Get(const Code& code, Lookup&& lookup) {
+    if (table_ == nullptr || code.table() != table_) return lookup(code.str());
+    if (code.number() >= values_.size()) values_.resize(table_->size());
+    std::optional<T>& value = values_[code.number()];
+    if (!value) value = lookup(code.str());
+    return *value;
+  }
+  // Forgets every value (what the lookup gives has changed).
+  void Clear() { values_.clear(); }
+
+ private:
+  const CodeTable* table_;
+  std::vector<std::optional<T>> values_;
+};
+
 }  // namespace jifen::engine

@@ -22,7 +22,10 @@ using rules::Clearing;
 // order; a household code met only through a membership or a redemption gets a number too.
 class Resolver {
  public:
-  explicit Resolver(const VillageModel& model) : codes_(model.codes.get()) {
+  explicit Resolver(const VillageModel& model)
+      : subject_by_number_(model.codes.get()),
+        household_by_number_(model.codes.get()),
+        item_by_number_(model.codes.get()) {
     households_.reserve(model.households.size());
     for (const auto& [code, household] : model.households) AddHousehold(code, &household);
     persons_.reserve(model.persons.size());
@@ -70,10 +73,7 @@ class Resolver {
     return AddHousehold(code, nullptr);
   }
   int HouseholdIndex(const Code& code) {
-    int* cached = Cached(household_by_number_, code);
-    if (!cached) return HouseholdIndex(code.str());
-    if (*cached == kUnresolved) *cached = HouseholdIndex(code.str());
-    return *cached;
+    return household_by_number_.Get(code, [&](std::string_view text) { return HouseholdIndex(text); });
   }
 
   // >= 0: a household index; < 0: person -(index + 1); kUnknown: neither.
@@ -83,10 +83,7 @@ class Resolver {
     return it == subjects_.end() ? kUnknown : it->second;
   }
   int Subject(const Code& code) {
-    int* cached = Cached(subject_by_number_, code);
-    if (!cached) return Subject(code.str());
-    if (*cached == kUnresolved) *cached = Subject(code.str());
-    return *cached;
+    return subject_by_number_.Get(code, [&](std::string_view text) { return Subject(text); });
   }
   // The household index of person `p` on `day`, or -1: Person::HouseholdOn over indexes.
   int HouseholdOfPerson(int p, Date day) const {
@@ -107,11 +104,7 @@ class Resolver {
   };
   ItemRef Item(const rules::RuleFile& rules, const Code& code) {
     if (&rules != items_of_) ItemsOf(rules);
-    if (code.table() != codes_) return Item(rules, code.str());
-    if (code.number() >= item_by_number_.size()) item_by_number_.resize(codes_->size());
-    std::optional<ItemRef>& cached = item_by_number_[code.number()];
-    if (!cached) cached = Item(rules, code.str());
-    return *cached;
+    return item_by_number_.Get(code, [&](std::string_view text) { return Item(rules, text); });
   }
   ItemRef Item(const rules::RuleFile& rules, std::string_view code) {
     if (&rules != items_of_) ItemsOf(rules);
@@ -120,16 +113,9 @@ class Resolver {
   }
 
  private:
-  static constexpr int kUnresolved = INT32_MIN + 1;
-  // The cache slot of `code` in `by_number` (grown as needed), or nullptr for another table's code.
-  int* Cached(std::vector<int>& by_number, const Code& code) {
-    if (code.table() != codes_ || codes_ == nullptr) return nullptr;
-    if (code.number() >= by_number.size()) by_number.resize(codes_->size(), kUnresolved);
-    return &by_number[code.number()];
-  }
   void ItemsOf(const rules::RuleFile& rules) {
     items_of_ = &rules;
-    item_by_number_.clear();
+    item_by_number_.Clear();
     items_.clear();
     for (const rules::Item& item : rules.items) {
       auto [it, added] = item_codes_.emplace(item.code, static_cast<int>(item_codes_.size()));
@@ -152,10 +138,9 @@ class Resolver {
   std::unordered_map<std::string_view, ItemRef> items_;
   std::unordered_map<std::string_view, int> item_codes_;
   // By code number in the model's table: resolved subjects, households and items (of items_of_).
-  const CodeTable* codes_;
-  std::vector<int> subject_by_number_;
-  std::vector<int> household_by_number_;
-  std::vector<std::optional<ItemRef>> item_by_number_;
+  ByCode<int> subject_by_number_;
+  ByCode<int> household_by_number_;
+  ByCode<ItemRef> item_by_number_;
 };
 
 struct Accumulator {
