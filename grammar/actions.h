@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "grammar/builder.h"
 #include "grammar/grammar.h"
@@ -140,6 +141,10 @@ template <>
 struct action<annual_setting> : setting_action<Setting::kAnnual, Keyword::kAnnual> {};
 template <>
 struct action<self_setting> : setting_action<Setting::kSelf, Keyword::kSelf> {};
+template <>
+struct action<review_setting> : setting_action<Setting::kReview, Keyword::kReview> {};
+template <>
+struct action<notice_setting> : setting_action<Setting::kNotice, Keyword::kNotice> {};
 
 JIFEN_STRING_ACTION(township_name, village->township);
 
@@ -204,6 +209,41 @@ struct action<self_scoring> {
   static void apply(const Input& in, Builder& b) {
     b.village->self =
         KeywordIs(in.string_view(), Keyword::kFlag) ? SelfScoring::kFlag : SelfScoring::kDeny;
+  }
+};
+
+// A second `review` setting (reported as given twice) starts its list afresh, so that its roles
+// are not also reported as duplicates of the first one's.
+template <>
+struct action<review_keyword> {
+  static void apply0(Builder& b) { b.village->review_roles.clear(); }
+};
+template <>
+struct action<review_role> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    std::string role = StringValue(in.string_view());
+    std::vector<std::string>& roles = b.village->review_roles;
+    if (std::find(roles.begin(), roles.end(), role) != roles.end()) {
+      b.Error(b.At(in), Message::kReviewRoleTwice, {b.village->code, role});
+      return;
+    }
+    roles.push_back(std::move(role));
+  }
+};
+template <>
+struct action<notice_days> {
+  template <typename Input>
+  static void apply(const Input& in, Builder& b) {
+    Location at = b.At(in);
+    auto days = b.ParseInteger(in.string_view(), at);
+    if (!days) return;
+    if (*days < 0 || *days > kMaxNoticeDays) {
+      b.Error(at, Message::kNoticeRange,
+              {b.village->code, std::to_string(kMaxNoticeDays), std::to_string(*days)});
+      return;
+    }
+    b.village->notice_days = static_cast<int32_t>(*days);
   }
 };
 

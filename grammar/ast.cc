@@ -15,7 +15,8 @@ const T* FindByCode(const std::vector<T>& all, std::string_view code) {
 bool Same(const Village& a, const Village& b) {
   return a.code == b.code && a.name == b.name && a.township == b.township &&
          a.period == b.period && a.clearing == b.clearing && a.late_days_max == b.late_days_max &&
-         a.base == b.base && a.rank == b.rank && a.annual == b.annual && a.self == b.self;
+         a.base == b.base && a.rank == b.rank && a.annual == b.annual && a.self == b.self &&
+         a.review_roles == b.review_roles && a.notice_days == b.notice_days;
 }
 
 bool Same(const Cap& a, const Cap& b) { return a.points == b.points && a.window == b.window; }

@@ -41,7 +41,12 @@ struct Village {
   RankBy rank = RankBy::kEarned;
   AnnualBy annual = AnnualBy::kMean;
   SelfScoring self = SelfScoring::kFlag;
+  std::vector<std::string> review_roles;  // empty: no review (every award counts at once)
+  std::optional<int32_t> notice_days;     // nullopt: no notice window
 };
+
+// `notice N days`: 0 <= N <= kMaxNoticeDays.
+inline constexpr int32_t kMaxNoticeDays = 60;
 
 struct Cap {
   Points points;  // positive

@@ -24,7 +24,7 @@ enum class Block : uint8_t { kNone, kVillage, kCategory };
 
 // The village settings, in canonical order (GRAMMAR.md).
 enum class Setting : uint8_t {
-  kTownship, kPeriod, kClearing, kLate, kBase, kRank, kAnnual, kSelf, kCount_
+  kTownship, kPeriod, kClearing, kLate, kBase, kRank, kAnnual, kSelf, kReview, kNotice, kCount_
 };
 inline constexpr size_t kSettingCount = static_cast<size_t>(Setting::kCount_);
 

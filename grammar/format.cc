@@ -50,6 +50,8 @@ std::vector<Statement> Statements(const RuleFile& f, const Layout* layout, const
       std::string text = p.SettingLine(f.village, setting);
       bool given = setting == Setting::kTownship ? !f.village.township.empty()
                    : setting == Setting::kLate   ? f.village.late_days_max.has_value()
+                   : setting == Setting::kReview ? !f.village.review_roles.empty()
+                   : setting == Setting::kNotice ? f.village.notice_days.has_value()
                                                  : text != p.SettingLine(defaults, setting);
       if (!given) line = 0;
     }

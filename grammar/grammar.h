@@ -107,8 +107,18 @@ struct annual_by : sor<keyword<Keyword::kMean>, keyword<Keyword::kSum>> {};
 struct annual_setting : seq<tok<keyword<Keyword::kAnnual>>, req<annual_by>> {};
 struct self_scoring : sor<keyword<Keyword::kFlag>, keyword<Keyword::kDeny>> {};
 struct self_setting : seq<tok<keyword<Keyword::kSelf>>, req<self_scoring>> {};
+// `review by "A" | "B"`, `审核 "A"｜"B"`: `by` is optional in either language.
+struct review_keyword : keyword<Keyword::kReview> {};
+struct review_role : string_literal {};
+struct review_setting : seq<tok<review_keyword>, opt<tok<keyword<Keyword::kBy>>>, req<review_role>,
+                            star<tok<bar>, req<review_role>>> {};
+struct notice_days : integer {};
+struct notice_days_word : keyword<Keyword::kDays> {};
+struct notice_setting
+    : seq<tok<keyword<Keyword::kNotice>>, req<notice_days>, req<notice_days_word>> {};
 struct setting : sor<township_setting, period_setting, clearing_setting, late_setting,
-                     base_setting, rank_setting, annual_setting, self_setting> {};
+                     base_setting, rank_setting, annual_setting, self_setting, review_setting,
+                     notice_setting> {};
 
 // The settings and the closing brace: also where parsing resumes after an error in a village.
 struct village_body : seq<star<setting>, req<village_close>> {};
@@ -297,6 +307,9 @@ JIFEN_ERROR(base_points, kBasePoints);
 JIFEN_ERROR(rank_by, kRankBy);
 JIFEN_ERROR(annual_by, kAnnualBy);
 JIFEN_ERROR(self_scoring, kSelfScoring);
+JIFEN_ERROR(review_role, kReviewRole);
+JIFEN_ERROR(notice_days, kNoticeDays);
+JIFEN_ERROR(notice_days_word, kNoticeDaysWord);
 JIFEN_ERROR(category_code, kCategoryCode);
 JIFEN_ERROR(category_name, kCategoryName);
 JIFEN_ERROR(category_open, kCategoryOpen);

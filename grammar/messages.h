@@ -17,7 +17,7 @@ enum class Message : uint16_t {
   kStatement,
   kVillageCode, kVillageName, kVillageOpen, kVillageClose,
   kTownshipName, kPeriodKind, kClearingKind, kLateDays, kLateDaysWord, kBasePoints,
-  kRankBy, kAnnualBy, kSelfScoring,
+  kRankBy, kAnnualBy, kSelfScoring, kReviewRole, kNoticeDays, kNoticeDaysWord,
   kCategoryCode, kCategoryName, kCategoryOpen, kCategoryClose,
   kItemCode, kItemName, kItemPoints, kItemPer, kItemSubject, kItemClause,
   kCapPoints, kCapWindow, kUnitName, kRole,
@@ -36,7 +36,7 @@ enum class Message : uint16_t {
   kNoVillage, kSecondVillage, kSettingTwice, kStatementTwice, kClauseTwice,
   kCodeUsed, kTitleUsed, kUnknownItem, kUnknownCategory, kSelectorIsCategory,
   kDividendRange, kDividendSum, kCapPositive, kTopPositive, kTopPercentRange,
-  kStockPositive, kLateNegative, kRatePositive, kItemZero, kBonusZero, kCostPositive,
+  kStockPositive, kLateNegative, kNoticeRange, kReviewRoleTwice, kRatePositive, kItemZero, kBonusZero, kCostPositive,
   kNumberPrecision, kNumberRange, kDivisionByZero,
   kCount_,  // not a message: the number of messages
 };

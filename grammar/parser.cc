@@ -51,7 +51,8 @@ constexpr Keyword kStatementKeywords[] = {Keyword::kVillage, Keyword::kCategory,
                                           Keyword::kDividend};
 constexpr Keyword kSettingKeywords[] = {Keyword::kTownship, Keyword::kPeriod, Keyword::kClearing,
                                         Keyword::kLate,     Keyword::kBase,   Keyword::kRank,
-                                        Keyword::kAnnual,   Keyword::kSelf};
+                                        Keyword::kAnnual,   Keyword::kSelf,   Keyword::kReview,
+                                        Keyword::kNotice};
 constexpr Keyword kItemKeywords[] = {Keyword::kItem};
 
 std::string_view SkipBlanks(std::string_view rest) {

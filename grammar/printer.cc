@@ -51,6 +51,15 @@ std::string Printer::PerWord(Keyword k) const {
                                          : Word(Keyword::kPer) + " " + Word(k);
 }
 
+std::string Printer::Roles(const std::vector<std::string>& roles) const {
+  std::string out;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    if (i > 0) out += Bar();
+    out += Quote(roles[i]);
+  }
+  return out;
+}
+
 std::string Printer::VillageHead(const Village& v) const {
   return Word(Keyword::kVillage) + " " + v.code + " " + Quote(v.name) + " {";
 }
@@ -81,6 +90,16 @@ std::string Printer::SettingLine(const Village& v, Setting setting) const {
     case Setting::kSelf:
       return Word(Keyword::kSelf) + " " +
              Word(v.self == SelfScoring::kFlag ? Keyword::kFlag : Keyword::kDeny);
+    case Setting::kReview: {
+      // `review by "A" | "B"`; Chinese drops the `by`: `审核 "A"｜"B"`.
+      std::string out = Word(Keyword::kReview) + " ";
+      if (language_ == Language::kEnglish) out += Word(Keyword::kBy) + " ";
+      out += Roles(v.review_roles);
+      return out;
+    }
+    case Setting::kNotice:
+      return Word(Keyword::kNotice) + " " + std::to_string(v.notice_days.value_or(0)) + " " +
+             Word(Keyword::kDays);
     case Setting::kCount_:
       break;
   }
@@ -103,13 +122,7 @@ std::string Printer::ItemLine(const Item& item) const {
   }
   if (item.evidence) out += Comma() + Word(Keyword::kEvidence);
   if (item.veto) out += Comma() + Word(Keyword::kVeto);
-  if (!item.roles.empty()) {
-    out += Comma() + Word(Keyword::kBy) + " ";
-    for (size_t i = 0; i < item.roles.size(); ++i) {
-      if (i > 0) out += Bar();
-      out += Quote(item.roles[i]);
-    }
-  }
+  if (!item.roles.empty()) out += Comma() + Word(Keyword::kBy) + " " + Roles(item.roles);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "grammar/ast.h"
 #include "grammar/builder.h"
@@ -36,6 +37,8 @@ class Printer {
   std::string Bar() const { return language_ == Language::kChinese ? "｜" : " | "; }
   // "per person" / "每人": Chinese joins `per` to its word as clerks write it.
   std::string PerWord(Keyword k) const;
+  // "A" | "B" (a `by` clause's or the `review` setting's roles).
+  std::string Roles(const std::vector<std::string>& roles) const;
   std::string Operand(const Cond& c, Cond::Kind parent) const;
   std::string Selector(const rules::Selector& s) const;
 

@@ -39,6 +39,13 @@ std::vector<std::pair<std::string, std::string>> Corpus() {
                      "stock 3  # second line\n\nbonus B \"b\" +1 per household when\n  # inside\n"
                      "  (earned > 1 and earned < 9) and (members > 1 or not not members > 5)\n"
                      "# at the end\n");
+  files.emplace_back("review_notice.rules",
+                     "village AC \"验收村\" {\n  period month\n  late 10 days\n"
+                     "  review by \"村两委\" | \"驻村干部\"\n  notice 3 days\n}\n"
+                     "category G \"公益\" {\n  item G.1 \"志愿服务\" +2 per person, unit \"小时\", "
+                     "cap 10\n  item G.2 \"庭院整洁\" +3 per household\n}\n");
+  files.emplace_back("review_notice_zh.rules",
+                     "# 审核与公示\n村 V “v” {\n  公示 0 天  # 当天\n  审核 限 “a”\n  ｜ “b\\\"”\n}\n");
   return files;
 }
 
