@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,25 @@ struct Board {
   std::string as_of;           // the moment the figures stand at, formatted for people
   bool as_of_given = false;    // --as-of was given (else `as_of` is the latest recorded time)
   std::string command;         // the command that reproduces the board, for the notice
+  // The workflow (SPEC.md §3 "Posting"): the period's state in words, how and until when to
+  // object, what became of the objections (empty lines are left out), and the day it was posted.
+  std::string state;
+  std::string how_to_object;
+  std::string objections;
+  std::string posted_on;       // "2022年6月30日", or empty: the date line is left to fill in by hand
 };
+
+
+struct BoardStatusInput {
+  std::string state;                 // "open", "notice", "awaiting_rulings", "final"
+  std::optional<int> notice_days;    // the village's window; nullopt: none
+  std::optional<Date> posted;        // the latest post's day
+  std::optional<Date> notice_until;  // its window's last day
+  int objections = 0, open_objections = 0, upheld = 0;
+};
+
+// The notice's workflow lines (state, how to object, objections, date posted) for a period.
+void FillBoardStatus(Board& board, const BoardStatusInput& input);
 
 // "2022年3月", "2022年第一季度".
 std::string ChinesePeriodLabel(const Period& period);

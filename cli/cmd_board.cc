@@ -156,6 +156,7 @@ int RunBoard(const Globals& g, const std::string& village, const std::string& pe
   if (out_html.empty()) return Fail(Status::Usage("board: --out FILE.html is required"));
   Board b;
   std::optional<Loaded> loaded;
+  std::optional<engine::PeriodStatus> status;
   std::string window_arg = "--year " + std::to_string(year);
   if (!period_text.empty()) {
     auto period = ParsePeriodArg(period_text);
@@ -167,6 +168,16 @@ int RunBoard(const Globals& g, const std::string& village, const std::string& pe
     if (!figures.ok()) return Fail(figures.status());
     FillPeriod(b, loaded->model, figures->back(), village);
     window_arg = "--period " + period->ToString();
+    status = engine::StatusOf(loaded->model, *period, loaded->at);
+    BoardStatusInput in;
+    in.state = engine::PeriodStateName(status->state);
+    in.notice_days = status->notice_days;
+    if (status->post) in.posted = status->post->recorded.LocalDate();
+    in.notice_until = status->notice_until;
+    in.objections = status->objections;
+    in.open_objections = status->open_objections;
+    in.upheld = status->upheld;
+    FillBoardStatus(b, in);
   } else {
     Period jan{PeriodKind::kMonth, year, 1}, dec{PeriodKind::kMonth, year, 12};
     auto l = LoadVillageForPeriods(g, village, jan, dec, as_of);
@@ -187,6 +198,7 @@ int RunBoard(const Globals& g, const std::string& village, const std::string& pe
            {"xlsx", out_xlsx.empty() ? Json() : Json(out_xlsx)},
            {"head", b.head_hash_hex},
            {"records", b.records}};
+    if (status) AddStatusJson(*status, &j);
     std::cout << j.dump() << '\n';
   } else if (g.format == Format::kCsv) {
     std::cout << "file,path\nhtml," << CsvField(out_html) << '\n';

@@ -34,7 +34,25 @@ std::string Categories(const VillageComparison& c, size_t limit) {
   return out;
 }
 
+// "final", or the states of the periods that are not: "2022-05 notice, 2022-06 open".
+std::string StatesText(const VillageComparison& c, bool zh) {
+  std::string out;
+  bool all_final = true;
+  for (const auto& [period, state] : c.states) all_final = all_final && state == engine::PeriodState::kFinal;
+  if (all_final && !c.states.empty()) return zh ? "已定稿" : "final";
+  for (const auto& [period, state] : c.states) {
+    std::string word = state == engine::PeriodState::kOpen     ? (zh ? "未公示" : "open")
+                       : state == engine::PeriodState::kNotice ? (zh ? "公示中" : "notice")
+                       : state == engine::PeriodState::kFinal  ? (zh ? "已定稿" : "final")
+                                                               : (zh ? "待裁定" : "awaiting rulings");
+    out += (out.empty() ? "" : ", ") + (c.states.size() > 1 ? period.ToString() + " " : "") + word;
+  }
+  return out;
+}
+
 Json VillageJson(const VillageComparison& c) {
+  Json states = Json::object();
+  for (const auto& [period, state] : c.states) states[period.ToString()] = engine::PeriodStateName(state);
   Json categories = Json::object();
   for (const auto& k : c.categories) categories[k.code] = {{"name", k.name}, {"points", JsonPoints(k.points)}};
   return {{"village", c.village}, {"name", c.name}, {"township", c.township},
@@ -48,22 +66,24 @@ Json VillageJson(const VillageComparison& c) {
           {"redeemed", JsonPoints(c.redeemed)},
           {"redeemed_yuan", c.redeemed_yuan ? JsonPoints(*c.redeemed_yuan) : Json()},
           {"cleared", JsonPoints(c.cleared)}, {"late_records", c.late_records}, {"late_share", Round3(c.late_share)},
-          {"self_scored", c.self_scored}, {"self_scoring_share", Round3(c.self_scoring_share)}};
+          {"self_scored", c.self_scored}, {"self_scoring_share", Round3(c.self_scoring_share)},
+          {"pending", c.pending}, {"states", states}};
 }
 
 Table MakeTable(const engine::Comparison& comparison, bool zh, bool csv) {
   Table t(zh ? std::vector<std::string>{"村", "期间", ">户数", ">人数", ">参与率", ">户均", ">中位数", ">人均", ">基尼系数",
-                                        ">扣分记录", ">兑换积分", ">兑换金额(元)", ">清零", ">补录率", ">自评率", "主要类别"}
+                                        ">扣分记录", ">兑换积分", ">兑换金额(元)", ">清零", ">补录率", ">自评率", ">待审核", "公示状态", "主要类别"}
              : std::vector<std::string>{"village", "period", ">households", ">people", ">participation", ">mean",
                                         ">median", ">per person", ">gini", ">negative", ">redeemed", ">yuan",
-                                        ">cleared", ">late", ">self-scored", "top categories"});
+                                        ">cleared", ">late", ">self-scored", ">pending", "state", "top categories"});
   for (const auto& c : comparison.villages) {
     t.AddRow({c.village + " " + c.name, WindowText(c), std::to_string(c.households), std::to_string(c.people),
               Percent(c.participation), c.mean_per_household.Rounded().ToString(),
               c.median_per_household.Rounded().ToString(), c.mean_per_person.Rounded().ToString(), Fixed(c.gini, 3),
               std::to_string(c.negative_records), c.redeemed.ToString(),
               c.redeemed_yuan ? c.redeemed_yuan->ToString() : "—", c.cleared.ToString(), Percent(c.late_share),
-              Percent(c.self_scoring_share), Categories(c, csv ? c.categories.size() : 3)});
+              Percent(c.self_scoring_share), std::to_string(c.pending), StatesText(c, zh),
+              Categories(c, csv ? c.categories.size() : 3)});
   }
   return t;
 }
@@ -79,7 +99,7 @@ int RunCompare(const Globals& g, const std::string& period, int year, const std:
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());
-  auto comparison = engine::Compare(**reader, *window, *t);
+  auto comparison = engine::Compare(**reader, *window, *t, Timestamp::Now());
   if (!comparison.ok()) return Fail(comparison.status());
   if (g.format == Format::kJson) {
     Json j;

@@ -15,7 +15,12 @@ struct Words {
 
 std::string Why(const engine::EventResult& r, const engine::VillageModel& m, const rules::RuleFile& rules, Words w) {
   switch (r.outcome) {
-    case engine::Outcome::kCounted: return w("counted", "计入");
+    case engine::Outcome::kCounted: {
+      auto a = m.approvals.find(r.record->id);
+      if (a == m.approvals.end()) return w("counted", "计入");
+      return std::string(w("counted; approved on ", "计入；审核通过：")) + a->second.recorded.LocalDate().ToString() +
+             w(" by ", " 由 ") + a->second.scorer;
+    }
     case engine::Outcome::kCapped: {
       const rules::Item* item = rules.FindItem(r.record->item);
       bool year = item && item->cap && item->cap->window == rules::Window::kYear;
@@ -30,6 +35,7 @@ std::string Why(const engine::EventResult& r, const engine::VillageModel& m, con
     }
     case engine::Outcome::kUnknownItem: return w("not in the rules in force", "规则中无此项");
     case engine::Outcome::kNoHousehold: return w("no household on that day", "当日不属于任何户");
+    case engine::Outcome::kPending: return w("pending review: not counted until approved", "待审核：审核通过前不计分");
   }
   return "";
 }
@@ -57,6 +63,7 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
   }
   if (!f) return Fail(Status::InvalidInput("household " + household + ": did not exist in " + p.period.ToString()));
   Words w{Chinese(g, rules)};
+  engine::PeriodStatus status = engine::StatusOf(m, p.period, loaded->at);
 
   auto scorer_name = [&](const std::string& code) {
     auto s = m.scorers.find(code);
@@ -78,9 +85,9 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
       events.push_back({{"sequence", e.sequence}, {"type", award ? "award" : "redeem"}, {"id", e.id},
                         {"date", e.date.ToString()}, {"recorded", e.recorded.ToString()},
                         {"subject", award ? e.subject : e.household}, {"code", award ? e.item : e.reward},
-                        {"name", item ? item->name : reward ? reward->name : ""}, {"qty", e.qty},
+                        {"name", item ? item->name : reward ? reward->name : ""}, {"qty", JsonQty(e.qty)},
                         {"scorer", e.scorer}, {"raw", JsonPoints(r.raw)}, {"counted", JsonPoints(r.counted)},
-                        {"why", Why(r, m, rules, w)}});
+                        {"pending", r.outcome == engine::Outcome::kPending}, {"why", Why(r, m, rules, w)}});
     }
     Json bonuses = Json::array();
     for (const auto& b : rules.bonuses) {
@@ -95,7 +102,8 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
            {"person_points", JsonPoints(f->person_points)}, {"household_points", JsonPoints(f->household_points)},
            {"bonus", JsonPoints(f->bonus)}, {"earned", JsonPoints(f->earned)}, {"redeemed", JsonPoints(f->redeemed)},
            {"balance", JsonPoints(f->balance)}, {"cleared", JsonPoints(f->cleared)}, {"rank", f->rank},
-           {"vetoed", f->vetoed}, {"titles", f->titles}};
+           {"vetoed", f->vetoed}, {"pending", f->pending}, {"titles", f->titles}};
+    AddStatusJson(status, &j);
     std::cout << j.dump() << '\n';
     return 0;
   }
@@ -105,7 +113,8 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
   std::cout << w("Rules in force: ", "适用规则：") << p.adoption->sha256.substr(0, 12) << w(", effective ", "，生效 ")
             << p.adoption->effective.ToString() << w(", adopted ", "，录入 ") << p.adoption->recorded.ToString()
             << (p.adoption->approved_by.empty() ? "" : std::string(w(", approved by ", "，通过：")) + p.adoption->approved_by)
-            << w(", sequence ", "，序号 ") << p.adoption->sequence << "\n\n";
+            << w(", sequence ", "，序号 ") << p.adoption->sequence << '\n'
+            << w("State: ", "状态：") << StatusText(status, w.zh) << "\n\n";
   Table t(w.zh ? std::vector<std::string>{"日期", ">序号", "对象", "项目", "采集人", ">原分", ">计分", "说明"}
                : std::vector<std::string>{"date", ">seq", "subject", "item", "scorer", ">points", ">counted", "why"});
   for (const auto& r : f->events) {
@@ -115,10 +124,10 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
     if (award) {
       const rules::Item* item = rules.FindItem(e.item);
       what = e.item.str() + " " + (item ? item->name : "");
-      if (e.qty != 1) what += " ×" + std::to_string(e.qty) + (item && item->unit ? *item->unit : "");
+      if (e.qty != Quantity()) what += " ×" + e.qty.ToString() + (item && item->unit ? *item->unit : "");
     } else {
       const rules::Reward* reward = rules.FindReward(e.reward);
-      what = std::string(w("redeem ", "兑换 ")) + e.reward.str() + " " + (reward ? reward->name : "") + " ×" + std::to_string(e.qty);
+      what = std::string(w("redeem ", "兑换 ")) + e.reward.str() + " " + (reward ? reward->name : "") + " ×" + e.qty.ToString();
     }
     std::string why = Why(r, m, rules, w);
     if (e.recorded.LocalDate() > p.period.LastDay()) {

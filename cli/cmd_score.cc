@@ -38,6 +38,7 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
   if (!figures.ok()) return Fail(figures.status());
   const engine::PeriodFigures& p = figures->back();
   const rules::RuleFile& rules = *p.adoption->rules;
+  engine::PeriodStatus status = engine::StatusOf(m, p.period, loaded->at);
   if (g.format == Format::kJson) {
     Json households = Json::array();
     for (const auto& f : p.households) {
@@ -55,10 +56,12 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
                             {"bonus", JsonPoints(f.bonus)},
                             {"members", f.members},
                             {"vetoed", f.vetoed},
+                            {"pending", f.pending},
                             {"titles", f.titles}});
     }
     Json j{{"village", village}, {"period", p.period.ToString()}, {"rules_sha256", p.adoption->sha256}};
     if (as_of) j["as_of"] = *as_of;
+    AddStatusJson(status, &j);
     j["households"] = std::move(households);
     std::cout << j.dump() << '\n';
     return 0;
@@ -68,10 +71,14 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
              : std::vector<std::string>{">rank", "household", "name", ">earned", ">redeemed", ">balance", ">cleared",
                                         ">members'", ">household pts", ">bonus", "veto", "titles"});
   for (const auto& f : p.households) {
+    std::string titles = Join(f.titles, " ");
+    if (f.pending > 0) {
+      titles += (titles.empty() ? "" : " ") + (zh ? "待审核 " + std::to_string(f.pending) + " 条"
+                                                   : std::to_string(f.pending) + " pending review");
+    }
     t.AddRow({std::to_string(f.rank), f.household, HouseholdName(m, f.household), f.earned.ToString(),
               f.redeemed.ToString(), f.balance.ToString(), f.cleared.ToString(), f.person_points.ToString(),
-              f.household_points.ToString(), f.bonus.ToString(), f.vetoed ? (zh ? "是" : "yes") : "",
-              Join(f.titles, " ")});
+              f.household_points.ToString(), f.bonus.ToString(), f.vetoed ? (zh ? "是" : "yes") : "", titles});
   }
   if (g.format == Format::kCsv) {
     t.PrintCsv(std::cout);
@@ -80,7 +87,7 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
   std::cout << rules.village.name << " (" << village << ") " << p.period.ToString() << (zh ? " 积分排名" : " ranking")
             << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n';
   PrintRulesLine(*p.adoption, zh);
-  std::cout << '\n';
+  std::cout << (zh ? "状态：" : "state: ") << StatusText(status, zh) << "\n\n";
   t.Print(std::cout);
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "cli/output.h"
 #include "engine/audit.h"
 #include "engine/model.h"
+#include "engine/workflow.h"
 #include "ledger/ledger.h"
 #include "util/status.h"
 
@@ -30,12 +31,19 @@ struct Loaded {
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<ledger::Reader> reader;
   engine::VillageModel model;
+  Timestamp at;  // the report's moment: --as-of, or now
 };
 Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& village, Period first, Period last,
                                      const std::optional<std::string>& as_of);
 // Parses a period for `village` or says how to write one.
 Result<Period> ParsePeriodArg(const std::string& text);
 Result<std::optional<Timestamp>> ParseAsOfArg(const std::optional<std::string>& text);
+// A period's workflow status (SPEC.md §3 "Posting") in a report: the top-level JSON fields
+// state, posted, post_head, notice_until, objections and open_objections; and in words.
+void AddStatusJson(const engine::PeriodStatus& status, Json* out);
+std::string StatusText(const engine::PeriodStatus& status, bool zh);
+// A quantity as an exact JSON number (2.5, never 2.50000001).
+Json JsonQty(Quantity qty);
 // True when output should be in Chinese for these rules (or per --lang).
 bool Chinese(const Globals& g, const rules::RuleFile& rules);
 
@@ -59,6 +67,19 @@ int RunSimulate(const Globals& g, int villages, int households, int year, uint64
 // Simulates the bundled villages into a fresh demo ledger (under `out_dir` unless --ledger was
 // given) and runs the main commands on it.
 int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, const std::string& villages_dir);
+
+// approve, post, object, rule: one workflow record each, admitted as `import` admits a line.
+struct WorkflowArgs {
+  std::string village, id, period, target, household, scorer, reason, filed_by, outcome, head;
+  std::optional<std::string> recorded;
+};
+int RunApprove(const Globals& g, const WorkflowArgs& args);
+int RunPost(const Globals& g, const WorkflowArgs& args);
+int RunObject(const Globals& g, const WorkflowArgs& args);
+int RunRule(const Globals& g, const WorkflowArgs& args);
+// objections: a period's objections with their rulings.
+int RunObjections(const Globals& g, const std::string& village, const std::string& period,
+                  const std::optional<std::string>& as_of);
 
 // audit, compare, whatif (docs/AUDIT.md). Exactly one of `period` (non-empty) and `year` (non-0).
 Result<engine::Window> ParseWindowArgs(const std::string& period, int year);

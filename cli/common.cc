@@ -30,6 +30,42 @@ Result<std::optional<Timestamp>> ParseAsOfArg(const std::optional<std::string>& 
   return std::optional<Timestamp>(*t);
 }
 
+void AddStatusJson(const engine::PeriodStatus& status, Json* out) {
+  Json& j = *out;
+  j["state"] = engine::PeriodStateName(status.state);
+  j["posted"] = status.post ? Json(status.post->recorded.ToString()) : Json(nullptr);
+  j["post_head"] = status.post ? Json(status.post->head) : Json(nullptr);
+  j["notice_until"] = status.notice_until ? Json(status.notice_until->ToString()) : Json(nullptr);
+  j["objections"] = status.objections;
+  j["open_objections"] = status.open_objections;
+}
+
+std::string StatusText(const engine::PeriodStatus& status, bool zh) {
+  using engine::PeriodState;
+  std::string text;
+  switch (status.state) {
+    case PeriodState::kOpen: text = zh ? "未公示" : "open (not posted)"; break;
+    case PeriodState::kNotice: text = zh ? "公示中" : "in its notice window"; break;
+    case PeriodState::kAwaitingRulings: text = zh ? "公示期满，待裁定异议" : "notice ended, awaiting rulings"; break;
+    case PeriodState::kFinal: text = zh ? "已定稿" : "final"; break;
+  }
+  if (status.post) {
+    text += zh ? "；" + status.post->recorded.LocalDate().ToString() + " 公示" : "; posted " + status.post->recorded.LocalDate().ToString();
+    if (status.notice_days) {
+      text += zh ? "，公示期至 " + status.notice_until->ToString() : ", notice until " + status.notice_until->ToString();
+    }
+  }
+  if (status.objections > 0) {
+    text += zh ? "；异议 " + std::to_string(status.objections) + " 件（未裁定 " + std::to_string(status.open_objections) +
+                     "，成立 " + std::to_string(status.upheld) + "）"
+               : "; objections " + std::to_string(status.objections) + " (" + std::to_string(status.open_objections) +
+                     " open, " + std::to_string(status.upheld) + " upheld)";
+  }
+  return text;
+}
+
+Json JsonQty(Quantity qty) { return JsonPoints(Points::FromCents(qty.hundredths())); }
+
 bool Chinese(const Globals& g, const rules::RuleFile& rules) {
   if (!g.lang.empty()) return g.lang == "zh";
   return rules.language == rules::Language::kChinese;
@@ -45,8 +81,7 @@ Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& villag
   if (!reader.ok()) return reader.status();
   uint64_t max_sequence = t->has_value() ? (*reader)->SequenceAsOf(**t) : (*reader)->HeadSequence();
   // Structure first, to learn where replay must start; then the events it needs.
-  auto model = engine::LoadVillage(**reader, village, max_sequence, Date::FromCivil(9999, 12, 31),
-                                   Date::FromCivil(1, 1, 1));
+  auto model = engine::LoadVillageStructure(**reader, village, max_sequence);
   if (!model.ok()) return model.status();
   if (model->adoptions.empty() && model->households.empty()) {
     return Status::InvalidInput("village " + village + ": not in the ledger" +
@@ -54,7 +89,7 @@ Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& villag
   }
   Date from = engine::ReplayStart(*model, first);
   if (Status s = engine::LoadEvents(**reader, &*model, from, last.LastDay()); !s.ok()) return s;
-  return Loaded{std::move(*ledger), std::move(*reader), std::move(*model)};
+  return Loaded{std::move(*ledger), std::move(*reader), std::move(*model), t->value_or(Timestamp::Now())};
 }
 
 }  // namespace jifen::cli

@@ -1,6 +1,7 @@
 // jifen: the command line (SPEC.md §5). Parses arguments with CLI11 and hands each subcommand to
 // its Run* function; every exit code means one thing (commands.h).
 #include <malloc.h>
+#include <unistd.h>
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -53,6 +54,11 @@ int main(int argc, char** argv) {
   // the next village instead of returning it to the kernel and faulting it in again.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  // Output to a file or a pipe in 64 KiB blocks: fewer writes, and a write that fails (a full
+  // disk) fails in CheckStandardOutput's flush, where its errno is still there to report, for any
+  // output up to that size (--help included).
+  static char stdout_buffer[1 << 16];
+  if (!isatty(STDOUT_FILENO)) std::setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer);
   CLI::App app{"jifen 积分 — points schemes (积分制) for villages: rules, ledger, replay, audit"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "every subcommand's help");
@@ -134,6 +140,60 @@ int main(int argc, char** argv) {
   distribute->add_option("--amount", amount, "amount in yuan, at most 2 decimals")->required();
   add_as_of(distribute);
   distribute->callback([&] { rc = jifen::cli::RunDistribute(g, village, year, amount, as_of); });
+
+  // The workflow (SPEC.md §3 "Review", "Posting"): each command appends one record.
+  jifen::cli::WorkflowArgs wf;
+  auto add_recorded = [&](CLI::App* sub) {
+    sub->add_option("--recorded", wf.recorded, "recorded time for historical records (RFC 3339)");
+    sub->add_option("--village", wf.village, "village code")->required();
+  };
+  auto* approve = app.add_subcommand("approve", "approve an award that waits for review (审核通过)\n"
+                                                "  example: jifen approve --village SYS --award SYS-0001 --scorer S2");
+  add_recorded(approve);
+  approve->add_option("--award", wf.target, "the award's id")->required();
+  approve->add_option("--scorer", wf.scorer, "the approving scorer (a review role)")->required();
+  approve->callback([&] { rc = jifen::cli::RunApprove(g, wf); });
+  auto* post = app.add_subcommand("post", "record that a period's board was posted publicly (张榜公示); starts the notice window\n"
+                                          "  example: jifen post --village SYS --period 2022-03 --scorer S2");
+  add_recorded(post);
+  post->add_option("--period", wf.period, "YYYY-MM or YYYY-Qn")->required();
+  post->add_option("--scorer", wf.scorer, "who posted it")->required();
+  post->add_option("--id", wf.id, "the post's id (default VILLAGE-PPERIOD)");
+  post->add_option("--head", wf.head, "the ledger head the posted board showed (checked against the ledger)");
+  post->callback([&] { rc = jifen::cli::RunPost(g, wf); });
+  auto* object = app.add_subcommand("object", "record a villager's objection (异议) to a record or a household's figures\n"
+                                              "  example: jifen object --village SYS --period 2022-03 --record SYS-0001 --reason 未参加 --filed-by 王五");
+  add_recorded(object);
+  object->add_option("--period", wf.period, "YYYY-MM or YYYY-Qn")->required();
+  auto* object_record = object->add_option("--record", wf.target, "the award's or redemption's id");
+  auto* object_household = object->add_option("--household", wf.household, "or the household whose figures are disputed");
+  object_record->excludes(object_household);
+  object->add_option("--reason", wf.reason, "what is wrong")->required();
+  object->add_option("--filed-by", wf.filed_by, "who raised it")->required();
+  object->add_option("--scorer", wf.scorer, "the clerk who records it");
+  object->add_option("--id", wf.id, "the objection's id (default VILLAGE-OPERIOD)");
+  object->callback([&] {
+    if (wf.target.empty() == wf.household.empty()) {
+      rc = jifen::cli::Fail(jifen::Status::Usage("object: give --record or --household"));
+      return;
+    }
+    rc = jifen::cli::RunObject(g, wf);
+  });
+  auto* rule = app.add_subcommand("rule", "record the committee's ruling on an objection (upheld revokes the record)\n"
+                                          "  example: jifen rule --village SYS --objection SYS-O2022-03 --outcome upheld --reason 核实 --scorer S2");
+  add_recorded(rule);
+  rule->add_option("--objection", wf.target, "the objection's id")->required();
+  rule->add_option("--outcome", wf.outcome, "upheld or dismissed")->required()->check(CLI::IsMember({"upheld", "dismissed"}));
+  rule->add_option("--reason", wf.reason, "why")->required();
+  rule->add_option("--scorer", wf.scorer, "who rules")->required();
+  rule->add_option("--id", wf.id, "the ruling's id (default OBJECTION-ruling)");
+  rule->callback([&] { rc = jifen::cli::RunRule(g, wf); });
+  auto* objections = app.add_subcommand("objections", "a period's objections with their rulings\n"
+                                                      "  example: jifen objections --village SYS --period 2022-03");
+  objections->add_option("--village", village, "village code")->required();
+  objections->add_option("--period", period, "YYYY-MM or YYYY-Qn")->required();
+  add_as_of(objections);
+  objections->callback([&] { rc = jifen::cli::RunObjections(g, village, period, as_of); });
 
   std::string concentration, whatif_rules;
   auto add_window = [&](CLI::App* sub) {

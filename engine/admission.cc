@@ -7,6 +7,7 @@
 #include "engine/household_events.h"
 #include "engine/model.h"
 #include "engine/replay.h"
+#include "engine/workflow.h"
 #include "grammar/parser.h"
 
 namespace jifen::engine {
@@ -16,6 +17,12 @@ using ledger::Record;
 using ledger::RecordType;
 
 const Date kBeginning = Date::FromCivil(1, 1, 1);
+
+bool IsPendingAward(const VillageModel& m, RecordType type, Date date, std::string_view scorer, std::string_view id) {
+  if (type != RecordType::kAward) return false;
+  const Adoption* a = m.RulesInForce(date);
+  return a && m.IsPending(*a->rules, scorer, id);
+}
 const Date kEnd = Date::FromCivil(9999, 12, 31);
 // A village as admission knows it, kept current as the batch appends records.
 struct Village {
@@ -74,6 +81,15 @@ class Admission {
   std::optional<std::string> CheckRedeem(Village& v, const Record& r);
   std::optional<std::string> CheckScorer(VillageModel& m, const Record& r);
   std::optional<std::string> CheckDates(const VillageModel& m, const Record& r, bool late_applies);
+  std::optional<std::string> CheckLocked(const VillageModel& m, Date day, const Record& r);
+  // The award or redemption `id` names in the village, or a refusal.
+  Result<Record> Target(const Record& r, const std::string& id, const char* what);
+  std::optional<std::string> CheckApprove(Village& v, const Record& r);
+  std::optional<std::string> CheckPost(VillageModel& m, Record& r);
+  std::optional<std::string> CheckObjection(VillageModel& m, const Record& r);
+  std::optional<std::string> CheckRuling(VillageModel& m, const Record& r);
+  // The period `text` names, checked against the rules in force on its first day.
+  Result<Period> PeriodNamed(const VillageModel& m, const std::string& text);
 
   ledger::WriteBatch& batch_;
   Timestamp now_;
@@ -91,7 +107,7 @@ Village* Admission::Get(const std::string& village) {
   auto it = villages_.find(village);
   if (it != villages_.end()) return last_ = &it->second;
   // Structure only (an empty event window): events are read when a redemption needs them.
-  auto loaded = LoadVillage(batch_, village, batch_.HeadSequence(), kEnd, kBeginning);
+  auto loaded = LoadVillageStructure(batch_, village, batch_.HeadSequence());
   if (!loaded.ok()) {
     failure_ = loaded.status();
     return nullptr;
@@ -127,7 +143,7 @@ HouseholdEvents* Admission::Events(Village& v, Date from) {
   if (s.ok()) {
     s = batch_.ForEachEventView(village, from, kEnd, head, [&](const ledger::EventView& e) {
       events->Add(e.sequence, e.date, e.type, e.qty, e.subject, e.item, e.household, e.reward,
-                  v.model.IsRevoked(e.id));
+                  v.model.IsRevoked(e.id), IsPendingAward(v.model, e.type, e.date, e.scorer, e.id));
       return true;
     });
   }
@@ -185,12 +201,19 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
         failure_ = existing.status();
         return existing.status().message();
       }
-      if (ledger::SameContent(r, *existing)) {
+      // A post without "head" is the same post whatever head import filled in.
+      Record unfilled;
+      bool head_unnamed = r.type == RecordType::kPost && r.sha256.empty() && existing->type == RecordType::kPost;
+      if (head_unnamed) unfilled = *existing, unfilled.sha256.clear();
+      if (ledger::SameContent(r, head_unnamed ? unfilled : *existing)) {
         *skip = true;
         return std::nullopt;
       }
       if (r.type == RecordType::kRevoke) {
         return "target " + r.target + ": already revoked (sequence " + std::to_string(*seq) + ")";
+      }
+      if (r.type == RecordType::kApprove) {
+        return "target " + r.target + ": already approved (sequence " + std::to_string(*seq) + ")";
       }
       std::string what = !r.id.empty()                    ? "id " + r.id
                          : r.type == RecordType::kMove    ? "move of " + r.code + " on " + r.date.ToString()
@@ -215,6 +238,10 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
     case RecordType::kAward: return CheckAward(*v, r);
     case RecordType::kRevoke: return CheckRevoke(m, r);
     case RecordType::kRedeem: return CheckRedeem(*v, r);
+    case RecordType::kApprove: return CheckApprove(*v, r);
+    case RecordType::kPost: return CheckPost(m, r);
+    case RecordType::kObjection: return CheckObjection(m, r);
+    case RecordType::kRuling: return CheckRuling(m, r);
     case RecordType::kRules: return "rules: adopt rule files with `jifen rules adopt`, not import";
   }
   return std::nullopt;
@@ -228,7 +255,8 @@ Status Admission::Append(Record& r) {
     case RecordType::kAward:
     case RecordType::kRedeem:
       if (v->events) {
-        v->events->Add(r.sequence, r.date, r.type, r.qty, r.subject, r.item, r.household, r.reward, false);
+        v->events->Add(r.sequence, r.date, r.type, r.qty, r.subject, r.item, r.household, r.reward, false,
+                       IsPendingAward(v->model, r.type, r.date, r.scorer, r.id));
       }
       v->model.max_sequence = r.sequence;
       return Status::Ok();
@@ -237,6 +265,25 @@ Status Admission::Append(Record& r) {
         auto target = batch_.Get(*seq);
         if (!target.ok()) return target.status();
         if (target->type == RecordType::kAward || target->type == RecordType::kRedeem) v->events->Revoke(*target);
+      }
+      break;
+    case RecordType::kApprove:
+      if (auto seq = batch_.FindKey(r.village, r.target); seq && v->events) {
+        auto target = batch_.Get(*seq);
+        if (!target.ok()) return target.status();
+        v->events->Approve(*target);
+      }
+      break;
+    case RecordType::kRuling:
+      // An upheld objection to a record revokes it (VillageModel::Add files the revocation).
+      if (auto o = v->model.objections.find(r.target);
+          v->events && r.outcome == "upheld" && o != v->model.objections.end() && !o->second.target.empty() &&
+          !v->model.IsRevoked(o->second.target)) {
+        if (auto seq = batch_.FindKey(r.village, o->second.target)) {
+          auto target = batch_.Get(*seq);
+          if (!target.ok()) return target.status();
+          v->events->Revoke(*target);
+        }
       }
       break;
     case RecordType::kPerson:
@@ -252,6 +299,7 @@ Status Admission::Append(Record& r) {
   return Status::Ok();
 }
 std::optional<std::string> Admission::CheckRegistration(VillageModel& m, const Record& r) {
+  if (auto locked = CheckLocked(m, r.date, r)) return locked;
   if (r.type == RecordType::kHousehold) {
     if (r.shares < 0) return "household " + r.code + ": shares must not be negative";
     return std::nullopt;
@@ -304,7 +352,11 @@ std::optional<std::string> Admission::CheckAward(const Village& v, const Record&
   auto scorer = m.scorers.find(r.scorer);
   if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
   if (auto bad = CheckDates(m, r, true)) return bad;
+  if (auto locked = CheckLocked(m, r.date, r)) return locked;
   const rules::RuleFile& rules = *m.RulesInForce(r.date)->rules;
+  if (r.id.empty() && !rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer)) {
+    return "award by " + r.scorer + ": needs an id, since it waits for review and an approval names it by id";
+  }
   const rules::Item* item = rules.FindItem(r.item);
   if (!item) {
     return "item " + r.item + ": not in the rules in force for " +
@@ -329,7 +381,7 @@ std::optional<std::string> Admission::CheckAward(const Village& v, const Record&
     household = as_person->HouseholdOn(r.date);
     if (!household) return "person " + r.subject + ": not registered on " + r.date.ToString();
   }
-  if (r.qty != 1 && !item->unit) return "qty " + std::to_string(r.qty) + ": item " + item->code + " has no unit";
+  if (r.qty != Quantity() && !item->unit) return "qty " + r.qty.ToString() + ": item " + item->code + " has no unit";
   if (item->evidence && r.evidence.empty()) return "item " + item->code + ": needs evidence";
   if (!item->roles.empty() &&
       std::find(item->roles.begin(), item->roles.end(), scorer->second.role) == item->roles.end()) {
@@ -355,6 +407,139 @@ std::optional<std::string> Admission::CheckRevoke(VillageModel& m, const Record&
   if (auto it = m.revocations.find(r.target); it != m.revocations.end()) {
     return "target " + r.target + ": already revoked (sequence " + std::to_string(it->second.sequence) + ")";
   }
+  auto target = batch_.Get(*seq);
+  if (!target.ok()) {
+    failure_ = target.status();
+    return target.status().message();
+  }
+  return CheckLocked(m, target->date, r);
+}
+
+std::optional<std::string> Admission::CheckLocked(const VillageModel& m, Date day, const Record& r) {
+  const Adoption* a = m.RulesInForce(day);
+  if (!a || m.periods.empty()) return std::nullopt;
+  Period p = Period::Containing(day, a->rules->village.period);
+  if (auto locked = LockedReason(m, p, r.recorded)) return "dated in " + p.ToString() + ": " + *locked;
+  return std::nullopt;
+}
+
+Result<Record> Admission::Target(const Record& r, const std::string& id, const char* what) {
+  auto seq = ledger::ReservedKeyPrefix(id) ? std::nullopt : batch_.FindKey(r.village, id);
+  if (seq) {
+    auto target = batch_.Get(*seq);
+    if (!target.ok()) {
+      failure_ = target.status();
+      return target.status();
+    }
+    if (target->type == RecordType::kAward || target->type == RecordType::kRedeem) return target;
+  }
+  return Status::InvalidInput("target " + id + ": no " + what + " with this id in village " + r.village);
+}
+
+Result<Period> Admission::PeriodNamed(const VillageModel& m, const std::string& text) {
+  auto period = Period::Parse(text);
+  if (!period) return Status::InvalidInput("period " + text + ": not a period");
+  const Adoption* a = m.RulesInForce(period->FirstDay());
+  if (!a) return Status::InvalidInput("period " + text + ": no rules in force for village " + m.code);
+  if (a->rules->village.period != period->kind) {
+    return Status::InvalidInput("period " + text + ": village " + m.code + " counts by " +
+                                (a->rules->village.period == PeriodKind::kMonth ? "month" : "quarter"));
+  }
+  return *period;
+}
+
+std::optional<std::string> Admission::CheckApprove(Village& v, const Record& r) {
+  VillageModel& m = v.model;
+  auto scorer = m.scorers.find(r.scorer);
+  if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
+  auto target = Target(r, r.target, "award");
+  if (!target.ok()) return target.status().message();
+  const Record& award = *target;
+  if (award.type != RecordType::kAward) return "target " + r.target + ": a redemption is never pending";
+  const rules::RuleFile& rules = *m.RulesInForce(award.date)->rules;
+  if (rules.village.review_roles.empty()) {
+    return "target " + r.target + ": village " + r.village + " has no review in the rules in force on " +
+           award.date.ToString() + " (nothing waits for approval)";
+  }
+  if (m.IsRevoked(award.id)) return "target " + r.target + ": revoked";
+  if (!m.IsPending(rules, award.scorer, award.id)) {
+    return "target " + r.target + ": never pending (recorded by " + award.scorer + ", who holds a review role)";
+  }
+  if (!m.IsReviewer(rules, r.scorer)) {
+    std::string roles;
+    for (const auto& role : rules.village.review_roles) roles += (roles.empty() ? "" : " | ") + role;
+    return "scorer " + r.scorer + " (" + scorer->second.role + "): only " + roles + " may approve";
+  }
+  if (r.scorer == award.scorer) return "scorer " + r.scorer + ": may not approve their own record " + r.target;
+  const std::string* household = &award.subject;
+  if (!m.households.count(award.subject)) household = m.HouseholdOf(award.subject, award.date);
+  if (!scorer->second.person.empty() && household) {
+    const std::string* own = m.HouseholdOf(scorer->second.person, award.date);
+    if (own && *own == *household) {
+      return "scorer " + r.scorer + ": may not approve a record for their own household " + *household;
+    }
+  }
+  return CheckLocked(m, award.date, r);
+}
+
+std::optional<std::string> Admission::CheckPost(VillageModel& m, Record& r) {
+  auto scorer = m.scorers.find(r.scorer);
+  if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
+  auto period = PeriodNamed(m, r.period);
+  if (!period.ok()) return period.status().message();
+  const rules::RuleFile& rules = *m.RulesInForce(period->FirstDay())->rules;
+  if (!rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer)) {
+    return "scorer " + r.scorer + " (" + scorer->second.role + "): only a reviewer may post a period";
+  }
+  if (r.recorded.LocalDate() < period->LastDay()) {
+    return "post of " + r.period + " recorded " + r.recorded.LocalDate().ToString() + ", before the period's last day " +
+           period->LastDay().ToString();
+  }
+  if (auto locked = LockedReason(m, *period, r.recorded)) return "post of " + r.period + ": " + *locked;
+  std::string head = ledger::HashToHex(batch_.HeadHash());
+  if (r.sha256.empty()) {
+    r.sha256 = head;
+  } else if (r.sha256 != head) {
+    return "head " + r.sha256 + ": the ledger's head before this post is " + head +
+           " (the posted board showed another state)";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Admission::CheckObjection(VillageModel& m, const Record& r) {
+  if (!r.scorer.empty() && !m.scorers.count(r.scorer)) return "scorer " + r.scorer + ": not registered";
+  auto period = PeriodNamed(m, r.period);
+  if (!period.ok()) return period.status().message();
+  if (!r.target.empty()) {
+    auto target = Target(r, r.target, "award or redemption");
+    if (!target.ok()) return target.status().message();
+    const Adoption* a = m.RulesInForce(target->date);
+    if (!a || Period::Containing(target->date, a->rules->village.period) != *period) {
+      return "target " + r.target + ": dated " + target->date.ToString() + ", not in period " + r.period;
+    }
+  } else if (!m.households.count(r.household)) {
+    return "household " + r.household + ": not registered";
+  }
+  auto it = m.periods.find(r.period);
+  if (it == m.periods.end() || it->second.posts.empty()) {
+    return "period " + r.period + ": not posted yet; objections are taken during its notice window";
+  }
+  if (auto locked = LockedReason(m, *period, r.recorded)) return "objection to " + r.period + ": " + *locked;
+  return std::nullopt;
+}
+
+std::optional<std::string> Admission::CheckRuling(VillageModel& m, const Record& r) {
+  auto scorer = m.scorers.find(r.scorer);
+  if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
+  auto it = m.objections.find(r.target);
+  if (it == m.objections.end()) return "target " + r.target + ": no objection with this id in village " + r.village;
+  const Objection& o = it->second;
+  if (o.ruling) return "objection " + r.target + ": already ruled (sequence " + std::to_string(o.ruling->sequence) + ")";
+  auto period = Period::Parse(o.period);
+  const Adoption* a = period ? m.RulesInForce(period->FirstDay()) : nullptr;
+  if (a && !a->rules->village.review_roles.empty() && !m.IsReviewer(*a->rules, r.scorer)) {
+    return "scorer " + r.scorer + " (" + scorer->second.role + "): only a reviewer may rule on an objection";
+  }
   return std::nullopt;
 }
 
@@ -362,6 +547,7 @@ std::optional<std::string> Admission::CheckRedeem(Village& v, const Record& r) {
   VillageModel& m = v.model;
   if (!m.scorers.count(r.scorer)) return "scorer " + r.scorer + ": not registered";
   if (auto bad = CheckDates(m, r, false)) return bad;
+  if (auto locked = CheckLocked(m, r.date, r)) return locked;
   auto h = m.households.find(r.household);
   if (h == m.households.end()) return "household " + r.household + ": not registered";
   if (r.date < h->second.since) return "household " + r.household + ": not registered on " + r.date.ToString();
@@ -376,10 +562,10 @@ std::optional<std::string> Admission::CheckRedeem(Village& v, const Record& r) {
   if (!events) return failure_.message();
   if (reward->stock) {
     int64_t taken = events->Redeemed(r.reward, reward->stock_per_period ? std::optional(p) : std::nullopt);
-    if (taken + r.qty > *reward->stock) {
+    if (taken + r.qty.whole() > *reward->stock) {
       return "reward " + r.reward + ": stock " + std::to_string(*reward->stock) +
              (reward->stock_per_period ? " per period" : "") + " exceeded (" + std::to_string(taken) +
-             " already redeemed, asked " + std::to_string(r.qty) + ")";
+             " already redeemed, asked " + r.qty.ToString() + ")";
     }
   }
   VillageModel household = HouseholdModel(v, r.household);
@@ -398,7 +584,7 @@ std::optional<std::string> Admission::CheckRedeem(Village& v, const Record& r) {
   }
   if (balance < cost) {
     return "redemption " + r.id + ": household " + r.household + " has " + balance.ToString() + " points on " +
-           r.date.ToString() + ", " + reward->code + " x " + std::to_string(r.qty) + " costs " + cost.ToString();
+           r.date.ToString() + ", " + reward->code + " x " + r.qty.ToString() + " costs " + cost.ToString();
   }
   return std::nullopt;
 }
@@ -528,12 +714,21 @@ Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& reque
                                   latest->ToString() + ")");
     }
     if (now < recorded) return Status::InvalidInput(where + "recorded " + recorded.ToString() + ": in the future");
-    auto model = LoadVillage(batch, village, batch.HeadSequence(), kBeginning, kBeginning);
+    auto model = LoadVillageStructure(batch, village, batch.HeadSequence());
     if (!model.ok()) return model.status();
     const Adoption* before = model->RulesInForce(request.effective.AddDays(-1));
     if (before && !IsPeriodStart(request.effective, before->rules->village.period)) {
       return Status::InvalidInput(where + "effective date " + request.effective.ToString() +
                                   " falls inside a period of the rules in force before it");
+    }
+    // Rules may not change a period that takes no more records (SPEC.md §3 "Locked and final").
+    for (const auto& [text, records] : model->periods) {
+      auto period = Period::Parse(text);
+      if (!period || records.posts.empty() || request.effective > period->LastDay()) continue;
+      if (auto locked = LockedReason(*model, *period, recorded)) {
+        return Status::InvalidInput(where + "effective date " + request.effective.ToString() + " would change " +
+                                    *locked);
+      }
     }
     for (const Adoption& a : model->adoptions) {
       if (a.effective > request.effective && !IsPeriodStart(a.effective, kind)) {

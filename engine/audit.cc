@@ -297,7 +297,7 @@ Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model, const
 Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village, uint64_t max_sequence,
                                const Window& window) {
   // Structure first (no events: from after to), to learn the window and where replay starts.
-  auto model = LoadVillage(reader, village, max_sequence, Date::FromCivil(9999, 12, 31), Date::FromCivil(1, 1, 1));
+  auto model = LoadVillageStructure(reader, village, max_sequence);
   if (!model.ok()) return model.status();
   if (model->adoptions.empty() && model->households.empty()) {
     return Status::InvalidInput("village " + village + ": not in the ledger");

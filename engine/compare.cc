@@ -121,7 +121,8 @@ PointsRatio Median(std::vector<int64_t> values) {
   return {values[n / 2 - 1] + values[n / 2], 2};
 }
 
-Result<Comparison> Compare(const ledger::Reader& reader, const Window& window, const std::optional<Timestamp>& as_of) {
+Result<Comparison> Compare(const ledger::Reader& reader, const Window& window, const std::optional<Timestamp>& as_of,
+                           Timestamp now) {
   Comparison out;
   uint64_t max_sequence = as_of ? reader.SequenceAsOf(*as_of) : reader.HeadSequence();
   Window covering = window;
@@ -152,6 +153,10 @@ Result<Comparison> Compare(const ledger::Reader& reader, const Window& window, c
     SummarizeHouseholds(*periods, c);
     SummarizeRedemptions(*periods, c);
     SummarizeRecords(loaded->model, *periods, c);
+    for (const PeriodFigures& p : *periods) {
+      c.states.emplace_back(p.period, StatusOf(loaded->model, p.period, as_of.value_or(now)).state);
+      for (const HouseholdFigures& f : p.households) c.pending += f.pending;
+    }
     out.villages.push_back(std::move(c));
     reader.ReleaseMappedPages();
   }

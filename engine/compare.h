@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/audit.h"
+#include "engine/workflow.h"
 
 namespace jifen::engine {
 
@@ -49,6 +50,9 @@ struct VillageComparison {
   Points redeemed;
   std::optional<Points> redeemed_yuan;  // redeemed x rate of each period's rules; unset without rate
   Points cleared;
+  int pending = 0;  // awards dated in the window still waiting for review
+  // Each period's place in the workflow (SPEC.md §3 "Posting") as of the comparison's moment.
+  std::vector<std::pair<Period, PeriodState>> states;
 };
 
 struct Comparison {
@@ -59,7 +63,9 @@ struct Comparison {
 // Compares every village of the ledger over `window` as of `as_of`. A `period` of another kind
 // than a village's is replaced by the periods covering the same days: a month by its quarter, a
 // quarter by its three months (`substituted`). Villages without rules in force are skipped.
-Result<Comparison> Compare(const ledger::Reader& reader, const Window& window, const std::optional<Timestamp>& as_of);
+// `now` is the moment period states are judged at when `as_of` is unset.
+Result<Comparison> Compare(const ledger::Reader& reader, const Window& window, const std::optional<Timestamp>& as_of,
+                           Timestamp now);
 
 // Gini coefficient of `values` (cents), negatives counted as 0: sum_i sum_j |x_i - x_j| / (2 n sum x);
 // 0 when every value is 0 or there are none.

@@ -5,16 +5,18 @@
 
 namespace jifen::engine {
 
-void HouseholdEvents::Add(uint64_t sequence, Date date, ledger::RecordType type, int64_t qty,
+void HouseholdEvents::Add(uint64_t sequence, Date date, ledger::RecordType type, Quantity quantity,
                           std::string_view subject, std::string_view item, std::string_view household,
-                          std::string_view reward, bool revoked) {
+                          std::string_view reward, bool revoked, bool pending) {
   if (date < from_) return;
+  int64_t qty = quantity.hundredths();
   assert(qty >= 0);
-  assert(qty < kRevokedBit);
+  assert(qty < kPendingBit);
   bool award = type == ledger::RecordType::kAward;
   uint32_t code = codes_.Intern(award ? subject : household);
   uint32_t what = codes_.Intern(award ? item : reward);
-  Stored event{sequence, date.days(), static_cast<uint32_t>(qty) | (revoked ? kRevokedBit : 0u), code, what};
+  uint32_t flags = (revoked ? kRevokedBit : 0u) | (pending ? kPendingBit : 0u);
+  Stored event{sequence, date.days(), static_cast<uint32_t>(qty) | flags, code, what};
   pending_.push_back({event, !award});
   ++events_;
 }
@@ -67,21 +69,28 @@ void HouseholdEvents::File() {
   if (pending_.capacity() > 4096) std::vector<Pending>().swap(pending_);
 }
 
-void HouseholdEvents::MarkRevoked(Lists& lists, std::optional<uint32_t> code, uint64_t sequence) {
+void HouseholdEvents::Mark(Lists& lists, std::optional<uint32_t> code, uint64_t sequence, uint32_t set,
+                           uint32_t clear) {
   if (!code || *code >= lists.size()) return;
   for (Stored& e : lists[*code]) {
-    if (e.sequence == sequence) e.qty_revoked |= kRevokedBit;
+    if (e.sequence == sequence) e.qty_flags = (e.qty_flags | set) & ~clear;
   }
+}
+
+void HouseholdEvents::Approve(const ledger::Record& award) {
+  if (award.date < from_ || award.type != ledger::RecordType::kAward) return;
+  File();
+  Mark(awards_by_subject_, codes_.Find(award.subject), award.sequence, 0, kPendingBit);
 }
 
 void HouseholdEvents::Revoke(const ledger::Record& record) {
   if (record.date < from_) return;
   File();
   if (record.type == ledger::RecordType::kAward) {
-    MarkRevoked(awards_by_subject_, codes_.Find(record.subject), record.sequence);
+    Mark(awards_by_subject_, codes_.Find(record.subject), record.sequence, kRevokedBit, 0);
   } else {
-    MarkRevoked(redemptions_by_household_, codes_.Find(record.household), record.sequence);
-    MarkRevoked(redemptions_by_reward_, codes_.Find(record.reward), record.sequence);
+    Mark(redemptions_by_household_, codes_.Find(record.household), record.sequence, kRevokedBit, 0);
+    Mark(redemptions_by_reward_, codes_.Find(record.reward), record.sequence, kRevokedBit, 0);
   }
 }
 
@@ -109,17 +118,17 @@ void HouseholdEvents::Collect(const std::vector<std::string_view>& subjects, std
   for (std::string_view subject : subjects) merge_in(awards_by_subject_, subject, false);
   merge_in(redemptions_by_household_, household, true);
   size_t n = 0;
-  for (const Tagged& t : merged_) n += !t.event->revoked();
+  for (const Tagged& t : merged_) n += t.event->counts();
   out->resize(n);
   size_t i = 0;
   for (const Tagged& t : merged_) {
     const Stored& s = *t.event;
-    if (s.revoked()) continue;
+    if (!s.counts()) continue;
     Event& e = (*out)[i++];
     e.sequence = s.sequence;
     e.date = Date::FromDays(s.day);
     e.type = t.redemption ? ledger::RecordType::kRedeem : ledger::RecordType::kAward;
-    e.qty = s.qty();
+    e.qty = Quantity::FromHundredths(s.qty());
     e.id.clear();
     e.scorer = Code();
     if (t.redemption) {
@@ -141,7 +150,7 @@ int64_t HouseholdEvents::Redeemed(std::string_view reward, const std::optional<P
   int64_t taken = 0;
   for (const Stored& e : redemptions_by_reward_[*id]) {
     if (e.revoked()) continue;
-    if (!period || Period::Containing(Date::FromDays(e.day), period->kind) == *period) taken += e.qty();
+    if (!period || Period::Containing(Date::FromDays(e.day), period->kind) == *period) taken += e.qty() / 100;
   }
   return taken;
 }

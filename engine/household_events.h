@@ -27,15 +27,20 @@ class HouseholdEvents {
   // Files one award or redemption: those read from the ledger in (date, sequence) order, then
   // those the batch appends (whose sequences only grow, at any date). Events dated before from()
   // are ignored: a wider window is read from the ledger again.
-  void Add(uint64_t sequence, Date date, ledger::RecordType type, int64_t qty, std::string_view subject,
-           std::string_view item, std::string_view household, std::string_view reward, bool revoked);
+  // A `pending` award waits for review: it counts nowhere until Approve.
+  void Add(uint64_t sequence, Date date, ledger::RecordType type, Quantity qty, std::string_view subject,
+           std::string_view item, std::string_view household, std::string_view reward, bool revoked,
+           bool pending);
   // Marks an event filed here as revoked (a revoke record appended after it was filed). `record`
   // is the revoked award or redemption.
   void Revoke(const ledger::Record& record);
+  // Marks a pending award filed here as approved (an approve record appended after it was filed).
+  void Approve(const ledger::Record& award);
 
   // The events replay needs for `household`, whose possible award subjects are `subjects` (the
   // household and every person who ever belonged to it): their awards and the household's
-  // redemptions, in (date, sequence) order. Revoked events are left out, since they count nowhere.
+  // redemptions, in (date, sequence) order. Revoked and pending events are left out, since they
+  // count nowhere.
   // Only sequence, date, type, qty, subject, item, household and reward are set. `out` is reused.
   void Collect(const std::vector<std::string_view>& subjects, std::string_view household,
                std::vector<Event>* out);
@@ -52,15 +57,17 @@ class HouseholdEvents {
   struct Stored {
     uint64_t sequence;
     int32_t day;
-    uint32_t qty_revoked;  // qty, with kRevokedBit set once revoked
-    uint32_t code;         // award: subject; redemption: household
-    uint32_t what;         // award: item; redemption: reward
-    int64_t qty() const { return qty_revoked & ~kRevokedBit; }
-    bool revoked() const { return (qty_revoked & kRevokedBit) != 0; }
+    uint32_t qty_flags;  // qty in hundredths, with kRevokedBit and kPendingBit
+    uint32_t code;       // award: subject; redemption: household
+    uint32_t what;       // award: item; redemption: reward
+    int64_t qty() const { return qty_flags & ~(kRevokedBit | kPendingBit); }
+    bool revoked() const { return (qty_flags & kRevokedBit) != 0; }
+    bool counts() const { return (qty_flags & (kRevokedBit | kPendingBit)) == 0; }
     bool operator<(const Stored& o) const { return day != o.day ? day < o.day : sequence < o.sequence; }
   };
   static_assert(sizeof(Stored) == 24);
   static constexpr uint32_t kRevokedBit = 1u << 31;
+  static constexpr uint32_t kPendingBit = 1u << 30;  // above any qty: 10^8 hundredths < 2^30
   struct Pending {
     Stored event;
     bool redemption;
@@ -75,7 +82,7 @@ class HouseholdEvents {
   // Files the pending events into the lists, each list grown once.
   void File();
   static void Insert(std::vector<Stored>& list, const Stored& event);
-  static void MarkRevoked(Lists& lists, std::optional<uint32_t> code, uint64_t sequence);
+  static void Mark(Lists& lists, std::optional<uint32_t> code, uint64_t sequence, uint32_t set, uint32_t clear);
 
   Date from_;
   CodeTable codes_;

@@ -63,6 +63,18 @@ bool VillageModel::MayBeRevoked(std::string_view id) const {
   return revoked_hashes_.count(XXH3_64bits(id.data(), id.size())) > 0;
 }
 
+bool VillageModel::IsReviewer(const rules::RuleFile& rules, std::string_view scorer) const {
+  const auto& roles = rules.village.review_roles;
+  auto it = scorers.find(std::string(scorer));
+  return it != scorers.end() && std::find(roles.begin(), roles.end(), it->second.role) != roles.end();
+}
+
+bool VillageModel::IsPending(const rules::RuleFile& rules, std::string_view scorer, std::string_view id) const {
+  if (rules.village.review_roles.empty() || id.empty()) return false;
+  if (!approvals.empty() && approvals.count(std::string(id))) return false;
+  return !IsReviewer(rules, scorer);
+}
+
 Event Event::From(const ledger::Record& r, CodeTable& codes) {
   Event e;
   e.sequence = r.sequence;
@@ -147,6 +159,29 @@ Status VillageModel::Add(const ledger::Record& r) {
     case RecordType::kRedeem:
       AppendEvent(r);
       break;
+    case RecordType::kApprove:
+      approvals[r.target] = Approval{r.sequence, r.scorer, r.recorded};
+      break;
+    case RecordType::kPost:
+      periods[r.period].posts.push_back(Post{r.sequence, r.id, r.scorer, r.sha256, r.recorded});
+      break;
+    case RecordType::kObjection:
+      objections[r.id] = Objection{r.sequence, r.id,   r.period, r.target,     r.household,
+                                   r.reason,   r.name, r.scorer, r.recorded, std::nullopt};
+      periods[r.period].objections.push_back(r.id);
+      break;
+    case RecordType::kRuling: {
+      auto it = objections.find(r.target);
+      if (it == objections.end()) return Status::Corruption("ruling " + r.id + " on unknown objection " + r.target);
+      Objection& o = it->second;
+      o.ruling = Ruling{r.sequence, r.id, r.outcome == "upheld", r.reason, r.scorer, r.recorded};
+      // An upheld objection to a record revokes it, exactly as a revoke record would.
+      if (o.ruling->upheld && !o.target.empty() && !revocations.count(o.target)) {
+        revocations[o.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded};
+        revoked_hashes_.insert(XXH3_64bits(o.target.data(), o.target.size()));
+      }
+      break;
+    }
   }
   return Status::Ok();
 }
@@ -165,6 +200,11 @@ Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string
   model.max_sequence = max_sequence;
   if (s = LoadEvents(reader, &model, events_from, events_to); !s.ok()) return s;
   return model;
+}
+
+Result<VillageModel> LoadVillageStructure(const ledger::Reader& reader, const std::string& village,
+                                          uint64_t max_sequence) {
+  return LoadVillage(reader, village, max_sequence, Date::FromCivil(9999, 12, 31), Date::FromCivil(1, 1, 1));
 }
 
 Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to) {

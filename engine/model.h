@@ -66,10 +66,54 @@ struct Scorer {
 };
 
 struct Revocation {
-  uint64_t sequence = 0;
+  uint64_t sequence = 0;  // the revoke record, or the ruling that upheld an objection to it
   std::string scorer;
   std::string reason;
   Timestamp recorded;
+};
+
+// An `approve` record: the award it names counts from then on (SPEC.md §3 "Review").
+struct Approval {
+  uint64_t sequence = 0;
+  std::string scorer;
+  Timestamp recorded;
+};
+
+// The village's workflow records (SPEC.md §3 "Posting"), as the ledger knew them.
+struct Post {
+  uint64_t sequence = 0;
+  std::string id;
+  std::string scorer;
+  std::string head;  // hex chain head before the post: the state the posted board showed
+  Timestamp recorded;
+};
+
+struct Ruling {
+  uint64_t sequence = 0;
+  std::string id;
+  bool upheld = false;
+  std::string reason;
+  std::string scorer;
+  Timestamp recorded;
+};
+
+struct Objection {
+  uint64_t sequence = 0;
+  std::string id;
+  std::string period;
+  std::string target;     // an award's or redemption's id, or empty
+  std::string household;  // or the household whose figures are objected to
+  std::string reason;
+  std::string filed_by;
+  std::string scorer;     // who recorded it, may be empty
+  Timestamp recorded;
+  std::optional<Ruling> ruling;
+};
+
+// One period's posts and objections, in recorded order.
+struct PeriodRecords {
+  std::vector<Post> posts;
+  std::vector<std::string> objections;  // ids, keys of VillageModel::objections
 };
 
 // An award or a redemption as replay needs it: the fields of its ledger record that figures,
@@ -79,7 +123,7 @@ struct Event {
   Date date;
   ledger::RecordType type = ledger::RecordType::kAward;
   Timestamp recorded;
-  int64_t qty = 1;
+  Quantity qty;
   std::string id;
   Code subject;    // award
   Code item;       // award
@@ -102,6 +146,9 @@ struct VillageModel {
   std::map<std::string, Person> persons;
   std::map<std::string, Scorer> scorers;
   std::unordered_map<std::string, Revocation> revocations;  // by target id
+  std::unordered_map<std::string, Approval> approvals;      // by award id
+  std::map<std::string, PeriodRecords> periods;             // by period ("2022-03")
+  std::map<std::string, Objection> objections;              // by id
   // The codes its events hold (shared by copies of the model, so their events stay valid).
   std::shared_ptr<CodeTable> codes = std::make_shared<CodeTable>();
   // Awards and redemptions in (date, sequence) order once SortEvents() has run after appends.
@@ -121,6 +168,13 @@ struct VillageModel {
     return !revocations.empty() && !id.empty() && MayBeRevoked(id) && revocations.count(std::string(id)) > 0;
   }
 
+  // Whether an award waits for review (SPEC.md §3 "Review"): `rules` (in force on its date) name
+  // review roles, its scorer holds none of them, and no approve record names its id. An award
+  // without an id is never pending (admission refuses one that would be: it could not be approved).
+  bool IsPending(const rules::RuleFile& rules, std::string_view scorer, std::string_view id) const;
+  // Whether `scorer` holds a review role of `rules`.
+  bool IsReviewer(const rules::RuleFile& rules, std::string_view scorer) const;
+
   // Folds one record into the model (used while loading and while admitting a batch). Rule texts
   // are parsed here; a rule text that no longer parses is Status::Corruption.
   Status Add(const ledger::Record& record);
@@ -138,6 +192,11 @@ struct VillageModel {
 // Loads `village` as of `max_sequence` (structure in full, events dated from..to).
 Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string& village,
                                  uint64_t max_sequence, Date events_from, Date events_to);
+
+// Loads `village` as of `max_sequence` without its events: rules, registrations, revocations and
+// the workflow records (what admission and the workflow commands need).
+Result<VillageModel> LoadVillageStructure(const ledger::Reader& reader, const std::string& village,
+                                          uint64_t max_sequence);
 
 // Appends the village's events dated from..to (as of model->max_sequence) to model->events, which
 // must hold only earlier events: read from the events index alone, in (date, sequence) order.

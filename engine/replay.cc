@@ -145,6 +145,7 @@ class Resolver {
 
 struct Accumulator {
   bool touched = false;
+  int pending = 0;
   Points person_points, household_points, redeemed;
   BonusContext bonus_context;
   std::vector<EventResult> events;  // the detailed household's only
@@ -230,6 +231,10 @@ EventResult CountAward(const VillageModel& model, Resolver& resolver, const rule
     result.outcome = Outcome::kRevoked;
     return result;
   }
+  if (!rules.village.review_roles.empty() && model.IsPending(rules, e.scorer.str(), e.id)) {
+    result.outcome = Outcome::kPending;
+    return result;
+  }
   if (!item) {
     result.outcome = Outcome::kUnknownItem;
     return result;
@@ -312,6 +317,7 @@ PeriodFigures ClosePeriod(Resolver& resolver, const Adoption& adoption, const Pe
     f.person_points = a.person_points;
     f.household_points = a.household_points;
     f.redeemed = a.redeemed;
+    f.pending = a.pending;
     f.members = members[index];
     a.bonus_context.earned = f.base + f.person_points + f.household_points;
     a.bonus_context.members = f.members;
@@ -432,7 +438,9 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
       if (static_cast<size_t>(household) >= acc.size()) acc.resize(resolver.households());
       Accumulator& a = acc[household];
       a.touched = true;
-      if (award) {
+      if (r.outcome == Outcome::kPending) {
+        ++a.pending;
+      } else if (award) {
         (household_subject ? a.household_points : a.person_points) += r.counted;
         if (r.outcome != Outcome::kRevoked && r.item) a.bonus_context.awards.push_back({r.item, r.counted});
       } else {

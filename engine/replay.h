@@ -19,6 +19,7 @@ enum class Outcome : uint8_t {
   kRevoked,      // a revoke record names it
   kUnknownItem,  // the rules in force have no such item or reward
   kNoHousehold,  // the person belonged to no household on the date
+  kPending,      // waits for review (SPEC.md §3 "Review"): counts nowhere until approved
 };
 
 struct EventResult {
@@ -43,6 +44,7 @@ struct HouseholdFigures {
   std::string household;
   Points carried, base, person_points, household_points, bonus, earned, redeemed, balance, cleared;
   bool vetoed = false;
+  int pending = 0;  // awards on the household and its members dated in the period, still pending
   int rank = 0;
   std::vector<std::string> titles;
   // Filled only for the household asked about in ReplayOptions::detail_household.

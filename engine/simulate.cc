@@ -260,6 +260,7 @@ class Simulator {
   int PickScorer(SimVillage& v, const rules::Item& item, int household, Date date);
   Timestamp RecordedFor(SimVillage& v, Date date);
   void Add(Pending p);
+  void Approve(SimVillage& v, const Record& award, int household);
   Status ImportBefore(Timestamp cut, const std::string& what);
   Status Import(std::vector<Pending>& batch, const std::string& what);
   Status RedemptionSession(int month);
@@ -568,7 +569,7 @@ void Simulator::GenerateAward(SimVillage& v, const rules::Item& item, const std:
   r.date = date;
   r.subject = subject;
   r.item = item.code;
-  if (item.unit) r.qty = item.points < Points::FromWhole(1) ? v.rng.Between(2, 10) : v.rng.Between(1, 4);
+  if (item.unit) r.qty = Quantity::FromWhole(item.points < Points::FromWhole(1) ? v.rng.Between(2, 10) : v.rng.Between(1, 4));
   r.scorer = v.scorers[scorer].code;
   r.place = item.per == rules::Per::kHousehold ? v.rng.Pick(kHouseholdPlaces) : v.rng.Pick(kPersonPlaces);
   r.reason = item.name;
@@ -597,8 +598,35 @@ void Simulator::GenerateAward(SimVillage& v, const rules::Item& item, const std:
     revoke.debit_date = date;
     if (raw > Points()) revoke.debit = raw;
     Add(std::move(revoke));
+  } else {
+    Approve(v, r, household);
   }
   Add(std::move(p));
+}
+
+// Under `review by`, an award by a scorer without a review role waits for an approval: a reviewer
+// who is neither its scorer nor of its household approves most of them within a few days; about one
+// in fifty is left pending (revoked ones are rejected, never approved).
+void Simulator::Approve(SimVillage& v, const Record& award, int household) {
+  const auto& roles = v.rules->village.review_roles;
+  auto reviewer = [&](const SimScorer& s) { return std::find(roles.begin(), roles.end(), s.role) != roles.end(); };
+  if (roles.empty()) return;
+  for (const SimScorer& s : v.scorers) {
+    if (s.code == award.scorer && reviewer(s)) return;  // counts at once
+  }
+  if (v.rng.Chance(0.02)) return;
+  std::vector<const SimScorer*> candidates;
+  for (const SimScorer& s : v.scorers) {
+    if (!reviewer(s) || s.code == award.scorer) continue;
+    if (s.person >= 0 && v.persons[s.person].HouseholdOn(award.date) == household) continue;
+    candidates.push_back(&s);
+  }
+  if (candidates.empty()) return;
+  Pending approve = NewPending(v, RecordType::kApprove);
+  approve.record.target = award.id;
+  approve.record.scorer = v.rng.Pick(candidates)->code;
+  approve.record.recorded = At(award.recorded.LocalDate().AddDays(v.rng.Between(1, 4)), v.rng.Between(8 * 3600, 18 * 3600));
+  Add(std::move(approve));
 }
 
 // One recording week (or the days of a month after its fourth week): every household's members
@@ -736,7 +764,7 @@ void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe,
     r.id = v.code() + "-R" + Padded(++v.redemptions, 5);
     r.household = f.household;
     r.reward = reward.code;
-    r.qty = qty;
+    r.qty = Quantity::FromWhole(qty);
     r.date = day;
     r.scorer = redeemer;
     r.recorded = at;
@@ -848,7 +876,7 @@ std::string DescribeSimulation(const SimulateSummary& s) {
   out += "): " + WithThousands(static_cast<size_t>(s.households)) + " households, " +
          WithThousands(static_cast<size_t>(s.persons)) + " persons; " + WithThousands(s.total_records) +
          " records (";
-  static const char* kOrder[] = {"rules", "household", "person", "scorer", "move", "award", "redeem", "revoke"};
+  static const char* kOrder[] = {"rules", "household", "person", "scorer", "move", "award", "approve", "redeem", "revoke"};
   bool first = true;
   for (const char* type : kOrder) {
     auto it = s.records.find(type);

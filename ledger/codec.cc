@@ -62,7 +62,7 @@ class ByteReader {
 }  // namespace
 
 void EncodeRecord(const Record& record, std::string* out) {
-  assert(record.qty >= 0 && record.qty <= UINT32_MAX);
+  assert(record.qty.hundredths() >= 0 && record.qty.hundredths() <= UINT32_MAX);
   assert(record.shares >= 0 && record.shares <= UINT32_MAX);
   assert(record.recorded.offset_minutes >= INT16_MIN &&
          record.recorded.offset_minutes <= INT16_MAX);
@@ -76,7 +76,7 @@ void EncodeRecord(const Record& record, std::string* out) {
   fixed[kRecordedOffsetMinutesOffset] = static_cast<char>(offset >> 8);
   fixed[kRecordedOffsetMinutesOffset + 1] = static_cast<char>(offset & 0xff);
   PutBigEndian32(static_cast<uint32_t>(record.date.days()), fixed + kDateOffset);
-  PutBigEndian32(static_cast<uint32_t>(record.qty), fixed + kQtyOffset);
+  PutBigEndian32(static_cast<uint32_t>(record.qty.hundredths()), fixed + kQtyOffset);
   PutBigEndian32(static_cast<uint32_t>(record.shares), fixed + kSharesOffset);
   out->append(fixed, kFixedBytes);
   for (auto member : kEncodedStrings) PutString(record.*member, out);
@@ -87,13 +87,13 @@ void EncodeRecord(const Record& record, std::string* out) {
 Status DecodeRecord(std::string_view bytes, Record* record) {
   if (bytes.size() < kFixedBytes) return Status::Corruption("record shorter than its fixed head");
   const char* p = bytes.data();
-  if (static_cast<uint8_t>(p[kVersionOffset]) != kFormatVersion) {
-    return Status::Corruption("unknown record format version " +
-                              std::to_string(static_cast<uint8_t>(p[kVersionOffset])));
+  uint8_t version = static_cast<uint8_t>(p[kVersionOffset]);
+  if (version < kOldestFormatVersion || version > kFormatVersion) {
+    return Status::Corruption("unknown record format version " + std::to_string(version));
   }
   uint8_t type = static_cast<uint8_t>(p[kTypeOffset]);
   if (type < static_cast<uint8_t>(RecordType::kRules) ||
-      type > static_cast<uint8_t>(RecordType::kRedeem)) {
+      type > static_cast<uint8_t>(version == 1 ? RecordType::kRedeem : kLastRecordType)) {
     return Status::Corruption("unknown record type " + std::to_string(type));
   }
   record->type = static_cast<RecordType>(type);
@@ -104,14 +104,19 @@ Status DecodeRecord(std::string_view bytes, Record* record) {
                             static_cast<uint8_t>(p[kRecordedOffsetMinutesOffset + 1]));
   record->recorded.offset_minutes = static_cast<int16_t>(offset);
   record->date = Date::FromDays(static_cast<int32_t>(GetBigEndian32(p + kDateOffset)));
-  record->qty = GetBigEndian32(p + kQtyOffset);
+  uint32_t qty = GetBigEndian32(p + kQtyOffset);
+  record->qty = version == 1 ? Quantity::FromWhole(qty) : Quantity::FromHundredths(qty);
   record->shares = GetBigEndian32(p + kSharesOffset);
   record->recorded_given = true;
 
   ByteReader reader(bytes.substr(kFixedBytes));
-  for (auto member : kEncodedStrings) {
-    if (!reader.String(&(record->*member)))
+  size_t strings = version == 1 ? kVersion1Strings : std::size(kEncodedStrings);
+  for (size_t i = 0; i < std::size(kEncodedStrings); ++i) {
+    if (i >= strings) {
+      (record->*kEncodedStrings[i]).clear();
+    } else if (!reader.String(&(record->*kEncodedStrings[i]))) {
       return Status::Corruption("string length out of bounds");
+    }
   }
   size_t count;
   // Each evidence string takes at least one byte, which bounds the count before any allocation.

@@ -15,7 +15,10 @@
 
 namespace jifen::ledger {
 
-inline constexpr uint8_t kFormatVersion = 1;
+// Version 2: qty in hundredths, and the strings `period` and `outcome`. Version 1 records (whole
+// qty, 18 strings) are still read; every record is written as version 2.
+inline constexpr uint8_t kFormatVersion = 2;
+inline constexpr uint8_t kOldestFormatVersion = 1;
 
 // Byte offsets of the fixed-size head of the canonical bytes.
 inline constexpr size_t kVersionOffset = 0;
@@ -46,8 +49,9 @@ inline constexpr std::string Record::*kEncodedStrings[] = {
     &Record::village,  &Record::id,     &Record::code,       &Record::name,    &Record::household,
     &Record::resident, &Record::role,   &Record::person,     &Record::subject, &Record::item,
     &Record::scorer,   &Record::place,  &Record::reason,     &Record::target,  &Record::reward,
-    &Record::text,     &Record::sha256, &Record::approved_by};
-static_assert(std::size(kEncodedStrings) == 18);
+    &Record::text,     &Record::sha256, &Record::approved_by, &Record::period, &Record::outcome};
+static_assert(std::size(kEncodedStrings) == 20);
+inline constexpr size_t kVersion1Strings = 18;  // without period and outcome
 
 // Appends the canonical bytes of `record` to `out`. The record must satisfy ValidateRecord
 // (qty, shares and the offset then fit their fixed widths).

@@ -68,8 +68,38 @@ constexpr FieldSpec kRedeemFields[] = {
     {"village", K::kCode, kReq, &Record::village, ""},
     {"household", K::kCode, kReq, &Record::household, ""},
     {"reward", K::kCode, kReq, &Record::reward, ""},
-    {"qty", K::kQty, kOpt, nullptr, ""},
+    {"qty", K::kWholeQty, kOpt, nullptr, ""},
     {"date", K::kDate, kReq, nullptr, ""},
+    {"scorer", K::kCode, kReq, &Record::scorer, ""},
+};
+constexpr FieldSpec kApproveFields[] = {
+    {"village", K::kCode, kReq, &Record::village, ""},
+    {"target", K::kCode, kReq, &Record::target, ""},
+    {"scorer", K::kCode, kReq, &Record::scorer, ""},
+};
+constexpr FieldSpec kPostFields[] = {
+    {"id", K::kCode, kReq, &Record::id, ""},
+    {"village", K::kCode, kReq, &Record::village, ""},
+    {"period", K::kCode, kReq, &Record::period, ""},
+    {"scorer", K::kCode, kReq, &Record::scorer, ""},
+    {"head", K::kHex64, kOpt, &Record::sha256, ""},  // filled in by import when absent
+};
+constexpr FieldSpec kObjectionFields[] = {
+    {"id", K::kCode, kReq, &Record::id, ""},
+    {"village", K::kCode, kReq, &Record::village, ""},
+    {"period", K::kCode, kReq, &Record::period, ""},
+    {"target", K::kCode, kOpt, &Record::target, ""},
+    {"household", K::kCode, kOpt, &Record::household, ""},
+    {"reason", K::kName, kReq, &Record::reason, ""},
+    {"filed_by", K::kName, kReq, &Record::name, ""},
+    {"scorer", K::kCode, kOpt, &Record::scorer, ""},
+};
+constexpr FieldSpec kRulingFields[] = {
+    {"id", K::kCode, kReq, &Record::id, ""},
+    {"village", K::kCode, kReq, &Record::village, ""},
+    {"target", K::kCode, kReq, &Record::target, ""},
+    {"outcome", K::kCode, kReq, &Record::outcome, ""},
+    {"reason", K::kName, kReq, &Record::reason, ""},
     {"scorer", K::kCode, kReq, &Record::scorer, ""},
 };
 
@@ -82,6 +112,8 @@ constexpr TypeName kTypeNames[] = {
     {RecordType::kPerson, "person"}, {RecordType::kMove, "move"},
     {RecordType::kScorer, "scorer"}, {RecordType::kAward, "award"},
     {RecordType::kRevoke, "revoke"}, {RecordType::kRedeem, "redeem"},
+    {RecordType::kApprove, "approve"}, {RecordType::kPost, "post"},
+    {RecordType::kObjection, "objection"}, {RecordType::kRuling, "ruling"},
 };
 
 // Control characters are refused everywhere but in rule texts, which hold tabs and line breaks.
@@ -147,6 +179,14 @@ std::span<const FieldSpec> FieldsOf(RecordType type) {
       return kRevokeFields;
     case RecordType::kRedeem:
       return kRedeemFields;
+    case RecordType::kApprove:
+      return kApproveFields;
+    case RecordType::kPost:
+      return kPostFields;
+    case RecordType::kObjection:
+      return kObjectionFields;
+    case RecordType::kRuling:
+      return kRulingFields;
   }
   return {};
 }

@@ -18,7 +18,8 @@ enum class FieldKind : uint8_t {
   kText,      // tabs and line breaks allowed, <= kTextBytesMax bytes
   kHex64,     // 64 lowercase hex digits
   kDate,      // Record::date
-  kQty,       // Record::qty, 1..kQtyMax, default 1
+  kQty,       // Record::qty, a decimal > 0 and <= kQtyMax with <= 2 fractional digits, default 1
+  kWholeQty,  // Record::qty, a whole number 1..kQtyMax, default 1
   kShares,    // Record::shares, 0..kSharesMax, default 0
   kEvidence,  // Record::evidence, up to kEvidenceCountMax names
 };

@@ -163,6 +163,7 @@ class Parser {
       if (!IsDigit(Peek())) return Fail("digit expected");
       while (IsDigit(Peek())) ++pos_;
     }
+    v->text.assign(s_.substr(start, pos_ - start));  // exact decimals (qty) are read from it
     if (!integer) {
       v->kind = InputValue::Kind::kNumber;
       return true;
@@ -357,12 +358,13 @@ class QuickReader {
     for (auto member : {&Record::village, &Record::id, &Record::code, &Record::name, &Record::household,
                         &Record::resident, &Record::role, &Record::person, &Record::subject, &Record::item,
                         &Record::scorer, &Record::place, &Record::reason, &Record::target, &Record::reward,
-                        &Record::text, &Record::sha256, &Record::approved_by}) {
+                        &Record::text, &Record::sha256, &Record::approved_by, &Record::period,
+                        &Record::outcome}) {
       (r->*member).clear();
     }
     r->date = Date();
     r->shares = 0;
-    r->qty = 1;
+    r->qty = Quantity();
     r->evidence.clear();
   }
 
@@ -380,8 +382,23 @@ class QuickReader {
         r->date = *date;
         return true;
       }
-      case FieldKind::kQty:
-        return Integer(1, kQtyMax, &r->qty);
+      case FieldKind::kQty: {
+        Space();
+        size_t start = pos_;
+        while (pos_ < s_.size() && ((s_[pos_] >= '0' && s_[pos_] <= '9') || s_[pos_] == '.')) ++pos_;
+        char next = Peek();
+        if (next == 'e' || next == 'E' || next == '-' || next == '+') return false;
+        auto qty = Quantity::Parse(s_.substr(start, pos_ - start));
+        if (!qty || qty->hundredths() < 1 || *qty > Quantity::FromWhole(kQtyMax)) return false;
+        r->qty = *qty;
+        return true;
+      }
+      case FieldKind::kWholeQty: {
+        int64_t whole = 0;
+        if (!Integer(1, kQtyMax, &whole)) return false;
+        r->qty = Quantity::FromWhole(whole);
+        return true;
+      }
       case FieldKind::kShares:
         return Integer(0, kSharesMax, &r->shares);
       case FieldKind::kEvidence:

@@ -10,7 +10,7 @@ namespace jifen::ledger {
 namespace {
 
 // Layout: checksum (8, big-endian; see Checksum), type (1), recorded seconds (8),
-// offset minutes (2), qty (4), then id, subject, item, reward, household, scorer, each a one-byte
+// offset minutes (2), qty in hundredths (4), then id, subject, item, reward, household, scorer, each a one-byte
 // length (codes and ids are at most kCodeBytesMax bytes) and its bytes.
 constexpr size_t kChecksumBytes = 8;
 constexpr size_t kEntryFixedBytes = kChecksumBytes + 1 + 8 + 2 + 4;
@@ -36,7 +36,7 @@ void EncodeEventEntry(std::string_view key, const Record& record, std::string* o
   uint16_t offset = static_cast<uint16_t>(static_cast<int16_t>(record.recorded.offset_minutes));
   p[9] = static_cast<char>(offset >> 8);
   p[10] = static_cast<char>(offset & 0xff);
-  PutBigEndian32(static_cast<uint32_t>(record.qty), p + 11);
+  PutBigEndian32(static_cast<uint32_t>(record.qty.hundredths()), p + 11);
   for (const std::string* s : {&record.id, &record.subject, &record.item, &record.reward,
                                &record.household, &record.scorer}) {
     PutShort(*s, out);
@@ -65,7 +65,7 @@ Status DecodeEventEntry(std::string_view key, std::string_view value, uint64_t s
   view->recorded.utc_seconds = static_cast<int64_t>(GetBigEndian64(p + 1));
   view->recorded.offset_minutes = static_cast<int16_t>(
       static_cast<uint16_t>((static_cast<uint8_t>(p[9]) << 8) | static_cast<uint8_t>(p[10])));
-  view->qty = GetBigEndian32(p + 11);
+  view->qty = Quantity::FromHundredths(GetBigEndian32(p + 11));
   const char* at = value.data() + kEntryFixedBytes;
   const char* end = value.data() + value.size();
   for (std::string_view* s : {&view->id, &view->subject, &view->item, &view->reward,

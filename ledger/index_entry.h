@@ -23,7 +23,7 @@ struct EventView {
   Date date;
   RecordType type = RecordType::kAward;
   Timestamp recorded;
-  int64_t qty = 1;
+  Quantity qty;
   std::string_view id, subject, item, reward, household, scorer;
 };
 

@@ -415,8 +415,9 @@ Status LmdbLedger::DigestIndex(MDB_txn* txn, MDB_dbi dbi, IndexDigest::Part* par
 }
 
 // Ledgers written before the index entries carried values (ledger/FORMAT.md "Indexes") have
-// empty values in `events` and `structural`. Rebuilds both from the records in one write
-// transaction, once.
+// empty values in `events` and `structural`; ledgers of format 1 hold whole quantities in their
+// events entries. Rebuilds both from the records in one write transaction, once, and sets the
+// format to the current one.
 Status UpgradeIndexes(EnvState& env) {
   {
     MdbTxn txn;
@@ -430,7 +431,7 @@ Status UpgradeIndexes(EnvState& env) {
       if (rc != 0 && rc != MDB_NOTFOUND) return env.Error(rc, "read index");
       if (rc == 0 && value.mv_size == 0) old = true;
     }
-    if (!old) return Status::Ok();
+    if (!old && env.format() == kFormatVersion) return Status::Ok();
     MDB_stat records;
     if (mdb_stat(txn.get(), env.dbis().records, &records) == 0) {
       spdlog::info("ledger {}: adding the index entries reports read to {} records (once)", env.dir(),
@@ -443,6 +444,11 @@ Status UpgradeIndexes(EnvState& env) {
     int rc = mdb_drop(txn.get(), env.dbis().events, 0);
     if (rc == 0) rc = mdb_drop(txn.get(), env.dbis().structural, 0);
     if (rc != 0) return env.Error(rc, "empty indexes");
+    char version = static_cast<char>(kFormatVersion);
+    MDB_val format_key{6, const_cast<char*>("format")}, format_value{1, &version};
+    if (rc = mdb_put(txn.get(), env.dbis().meta, &format_key, &format_value, 0); rc != 0) {
+      return env.Error(rc, "write format version");
+    }
     {
       MdbCursor cursor;
       if (rc = cursor.Open(txn.get(), env.dbis().records); rc != 0)

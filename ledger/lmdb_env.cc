@@ -206,13 +206,17 @@ Status EnvState::OpenDatabases(bool create) {
       value = MDB_val{1, &version};
       rc = mdb_put(txn.get(), dbis_.meta, &key, &value, 0);
       if (rc != 0) return Error(rc, "write format version");
+      format_ = kFormatVersion;
     } else if (rc == MDB_NOTFOUND) {
       continue;
     } else if (rc != 0) {
       return Error(rc, "read format version");
     } else if (value.mv_size != 1 ||
-               *static_cast<const uint8_t*>(value.mv_data) != kFormatVersion) {
+               *static_cast<const uint8_t*>(value.mv_data) > kFormatVersion ||
+               *static_cast<const uint8_t*>(value.mv_data) < kOldestFormatVersion) {
       return Status::Corruption("ledger " + dir_ + ": unknown format version");
+    } else {
+      format_ = *static_cast<const uint8_t*>(value.mv_data);
     }
     if (rc = txn.Commit(); rc != 0) return Error(rc, "open databases");
     return Status::Ok();

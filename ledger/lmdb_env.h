@@ -57,6 +57,9 @@ class EnvState {
   MDB_env* env() const { return env_; }
   const Dbis& dbis() const { return dbis_; }
   const std::string& dir() const { return dir_; }
+  // The format version in meta (kOldestFormatVersion..kFormatVersion); Ledger::Open upgrades
+  // an older one.
+  uint8_t format() const { return format_; }
   // LedgerOptions::pending_event_bytes of the first Open of this environment in the process.
   size_t pending_event_bytes() const { return pending_event_bytes_; }
 
@@ -77,6 +80,7 @@ class EnvState {
   void ReleaseMappedPages() const;
 
  private:
+  uint8_t format_ = 0;
   friend class MdbTxn;
   EnvState() = default;
   int OpenMap(size_t initial_bytes);

@@ -23,14 +23,20 @@ constexpr NamedString kStringMembers[] = {
     {&Record::reason, "reason"},       {&Record::target, "target"},
     {&Record::reward, "reward"},       {&Record::text, "text"},
     {&Record::sha256, "sha256"},       {&Record::approved_by, "approved_by"},
+    {&Record::period, "period"},       {&Record::outcome, "outcome"},
 };
+
+const std::string kQtyRange = "not a positive decimal up to " + std::to_string(kQtyMax) +
+                              " with at most 2 fractional digits";
+const std::string kWholeQtyRange = "not a positive integer up to " + std::to_string(kQtyMax);
 
 constexpr int32_t kOffsetMinutesMax = 14 * 60 + 59;  // what Timestamp::Parse accepts
 
 auto ContentTie(const Record& r) {
   return std::tie(r.type, r.village, r.id, r.code, r.name, r.household, r.date, r.shares,
                   r.resident, r.role, r.person, r.subject, r.item, r.qty, r.scorer, r.place,
-                  r.reason, r.evidence, r.target, r.reward, r.text, r.sha256, r.approved_by);
+                  r.reason, r.evidence, r.target, r.reward, r.text, r.sha256, r.approved_by,
+                  r.period, r.outcome);
 }
 
 Status FieldError(const char* field, const std::string& reason) {
@@ -49,9 +55,13 @@ Status CheckSpec(const FieldSpec& spec, const Record& record) {
       if (!DateInRange(record.date)) return FieldError(spec.json_name, "date out of range");
       return Status::Ok();
     case FieldKind::kQty:
-      if (record.qty < 1 || record.qty > kQtyMax) {
-        return FieldError(spec.json_name,
-                          "not a positive integer up to " + std::to_string(kQtyMax));
+      if (record.qty.hundredths() < 1 || record.qty > Quantity::FromWhole(kQtyMax)) {
+        return FieldError(spec.json_name, kQtyRange);
+      }
+      return Status::Ok();
+    case FieldKind::kWholeQty:
+      if (!record.qty.IsWhole() || record.qty.whole() < 1 || record.qty.whole() > kQtyMax) {
+        return FieldError(spec.json_name, kWholeQtyRange);
       }
       return Status::Ok();
     case FieldKind::kShares:
@@ -83,7 +93,7 @@ Status CheckUnused(const Record& record, std::span<const FieldSpec> specs) {
   bool date = false, qty = false, shares = false, evidence = false;
   for (const auto& spec : specs) {
     date |= spec.kind == FieldKind::kDate;
-    qty |= spec.kind == FieldKind::kQty;
+    qty |= spec.kind == FieldKind::kQty || spec.kind == FieldKind::kWholeQty;
     shares |= spec.kind == FieldKind::kShares;
     evidence |= spec.kind == FieldKind::kEvidence;
   }
@@ -98,7 +108,7 @@ Status CheckUnused(const Record& record, std::span<const FieldSpec> specs) {
     if (!used) return unused(named.name);
   }
   if (!date && record.date != Date()) return unused("date");
-  if (!qty && record.qty != 1) return unused("qty");
+  if (!qty && record.qty != Quantity()) return unused("qty");
   if (!shares && record.shares != 0) return unused("shares");
   if (!evidence && !record.evidence.empty()) return unused("evidence");
   return Status::Ok();
@@ -127,6 +137,12 @@ std::string KeyOf(const Record& record) {
       return "scorer:" + record.code;
     case RecordType::kRevoke:
       return "revoke:" + record.target;  // a record is revoked at most once
+    case RecordType::kApprove:
+      return "approve:" + record.target;  // an award is approved at most once
+    case RecordType::kPost:
+    case RecordType::kObjection:
+    case RecordType::kRuling:
+      return record.id;
     case RecordType::kMove:
       return "move:" + record.code + ":" + record.date.ToString();  // one move a person a day
     default:
@@ -135,7 +151,7 @@ std::string KeyOf(const Record& record) {
 }
 
 Status ValidateRecord(const Record& record) {
-  if (record.type < RecordType::kRules || record.type > RecordType::kRedeem) {
+  if (record.type < RecordType::kRules || record.type > kLastRecordType) {
     return Status::InvalidInput("record: unknown type " + std::to_string(int(record.type)));
   }
   static const int64_t kFirstSecond = (int64_t{Date::FromCivil(1, 1, 1).days()} - 1) * 86400;
@@ -156,11 +172,24 @@ Status ValidateRecord(const Record& record) {
   if (record.type == RecordType::kRules && record.sha256 != Sha256Hex(record.text)) {
     return FieldError("sha256", "not the SHA-256 of the text");
   }
+  if (!record.period.empty()) {
+    auto period = Period::Parse(record.period);
+    if (!period || period->ToString() != record.period) {
+      return FieldError("period", "not a period (2022-03 or 2022-Q1): " + record.period);
+    }
+  }
+  if (record.type == RecordType::kObjection && record.target.empty() == record.household.empty()) {
+    return Status::InvalidInput(
+        "objection: give either \"target\" (a record's id) or \"household\", not both or neither");
+  }
+  if (record.type == RecordType::kRuling && record.outcome != "upheld" && record.outcome != "dismissed") {
+    return FieldError("outcome", "not \"upheld\" or \"dismissed\": " + record.outcome);
+  }
   return Status::Ok();
 }
 
 const char* ReservedKeyPrefix(std::string_view id) {
-  for (const char* reserved : {"household:", "person:", "scorer:", "revoke:", "move:"}) {
+  for (const char* reserved : {"household:", "person:", "scorer:", "revoke:", "move:", "approve:"}) {
     if (id.starts_with(reserved)) return reserved;
   }
   return nullptr;

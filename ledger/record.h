@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/date.h"
+#include "util/points.h"
 #include "util/status.h"
 
 namespace jifen::ledger {
@@ -23,7 +24,13 @@ enum class RecordType : uint8_t {
   kAward = 6,      // village, id, date, subject, item, qty, scorer, place, reason, evidence
   kRevoke = 7,     // village, target, scorer, reason
   kRedeem = 8,     // village, id, household, reward, qty, date, scorer
+  // The village's workflow (SPEC.md §3 "Review", "Posting"):
+  kApprove = 9,     // village, target (an award's id), scorer
+  kPost = 10,       // village, id, period, scorer, sha256 (the chain head the board showed)
+  kObjection = 11,  // village, id, period, target or household, reason, name (filed by), scorer?
+  kRuling = 12,     // village, id, target (an objection's id), outcome, reason, scorer
 };
+inline constexpr RecordType kLastRecordType = RecordType::kRuling;
 
 // The JSON "type" word of a record type ("household", "award", …; kRules is "rules").
 const char* RecordTypeName(RecordType type);
@@ -35,8 +42,8 @@ struct Record {
   std::string village;
   std::string id;          // award/redeem (optional in input); empty otherwise
   std::string code;        // household/person/scorer code; the moving person of a move
-  std::string name;
-  std::string household;   // person: household; move: destination; redeem: household
+  std::string name;        // objection: who filed it
+  std::string household;   // person: household; move: destination; redeem: household; objection
   Date date;               // since / move date / award date / redeem date / rules effective date
   int64_t shares = 0;      // household
   std::string resident;    // person: "villager" or "non-villager" …
@@ -44,16 +51,18 @@ struct Record {
   std::string person;      // scorer: linked person code, may be empty
   std::string subject;     // award: person or household code
   std::string item;        // award
-  int64_t qty = 1;         // award/redeem
+  Quantity qty;            // award (decimal) / redeem (whole); 1 otherwise
   std::string scorer;      // award/revoke/redeem
   std::string place;       // award
   std::string reason;      // award/revoke
   std::vector<std::string> evidence;  // award
-  std::string target;      // revoke: id of an award or redemption
+  std::string target;      // revoke/approve/objection: an award or redemption id; ruling: objection
   std::string reward;      // redeem
   std::string text;        // rules: the whole rule file
-  std::string sha256;      // rules: hex SHA-256 of text
+  std::string sha256;      // rules: hex SHA-256 of text; post: the chain head before it
   std::string approved_by; // rules, may be empty
+  std::string period;      // post/objection: "2022-03", "2022-Q1"
+  std::string outcome;     // ruling: "upheld" or "dismissed"
   // Whether the input named its "recorded" time (the importer stamps the clock otherwise). Input
   // metadata only: not part of the canonical bytes, the hash or operator==. Records read back
   // from the ledger have it set.
@@ -82,7 +91,7 @@ inline constexpr size_t kCodeBytesMax = 64;
 inline constexpr size_t kNameBytesMax = 1000;
 inline constexpr size_t kTextBytesMax = 1 << 20;  // a rule file
 inline constexpr size_t kEvidenceCountMax = 100;
-inline constexpr int64_t kQtyMax = 1'000'000;
+inline constexpr int64_t kQtyMax = 1'000'000;  // whole units; a decimal qty's bound too
 inline constexpr int64_t kSharesMax = 1'000'000;
 
 using Hash = std::array<uint8_t, 32>;

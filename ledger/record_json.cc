@@ -59,8 +59,24 @@ Status ReadField(const FieldSpec& spec, InputValue& value, bool from_text, Recor
       record->date = *date;
       return Status::Ok();
     }
-    case FieldKind::kQty:
-      return ReadInteger(name, value, from_text, 1, kQtyMax, &record->qty);
+    case FieldKind::kQty: {
+      // The exact decimal as written ("2.5", "0.75"), never through a double.
+      bool number = from_text || value.kind == Kind::kInteger || value.kind == Kind::kNumber;
+      auto qty = number ? Quantity::Parse(value.text) : std::nullopt;
+      if (!qty || qty->hundredths() < 1 || *qty > Quantity::FromWhole(kQtyMax)) {
+        std::string why = "not a positive decimal up to " + std::to_string(kQtyMax) +
+                          " with at most 2 fractional digits";
+        return FieldError(name, why + (number || value.kind == Kind::kString ? ": " + value.text : ""));
+      }
+      record->qty = *qty;
+      return Status::Ok();
+    }
+    case FieldKind::kWholeQty: {
+      int64_t whole = 0;
+      if (Status s = ReadInteger(name, value, from_text, 1, kQtyMax, &whole); !s.ok()) return s;
+      record->qty = Quantity::FromWhole(whole);
+      return Status::Ok();
+    }
     case FieldKind::kShares:
       return ReadInteger(name, value, from_text, 0, kSharesMax, &record->shares);
     case FieldKind::kEvidence:
@@ -206,9 +222,13 @@ std::string RecordToJson(const Record& record) {
         AppendJsonString(record.date.ToString(), &out);
         break;
       case FieldKind::kQty:
+      case FieldKind::kWholeQty:
+        name();
+        out += record.qty.ToString();
+        break;
       case FieldKind::kShares:
         name();
-        out += std::to_string(spec.kind == FieldKind::kQty ? record.qty : record.shares);
+        out += std::to_string(record.shares);
         break;
       case FieldKind::kEvidence:
         if (record.evidence.empty()) break;

@@ -46,6 +46,41 @@ std::string Points::ToString() const {
   return out;
 }
 
+Points Points::Times(Quantity qty) const {
+  __int128 product = static_cast<__int128>(cents_) * qty.hundredths();
+  __int128 magnitude = product < 0 ? -product : product;
+  __int128 rounded = (magnitude + 50) / 100;
+  return Points(static_cast<int64_t>(product < 0 ? -rounded : rounded));
+}
+
+std::optional<Quantity> Quantity::Parse(std::string_view text) {
+  size_t i = 0;
+  int64_t whole = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (i > 0 && text[0] == '0') return std::nullopt;  // a leading zero
+    whole = whole * 10 + (text[i++] - '0');
+    if (whole > 1'000'000'000'000) return std::nullopt;
+  }
+  if (i == 0) return std::nullopt;
+  int64_t fraction = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    size_t fraction_digits = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (++fraction_digits > 2) return std::nullopt;
+      fraction = fraction * 10 + (text[i++] - '0');
+    }
+    if (fraction_digits == 0) return std::nullopt;
+    if (fraction_digits == 1) fraction *= 10;
+  }
+  if (i != text.size()) return std::nullopt;
+  return Quantity(whole * 100 + fraction);
+}
+
+std::string Quantity::ToString() const {
+  return Points::FromCents(hundredths_).ToString();
+}
+
 std::string Points::ToSignedString() const { return cents_ >= 0 ? "+" + ToString() : ToString(); }
 
 int64_t DivideRoundHalfAway(int64_t numerator, int64_t denominator) {

@@ -10,6 +10,8 @@
 
 namespace jifen {
 
+class Quantity;
+
 class Points {
  public:
   constexpr Points() = default;
@@ -40,6 +42,8 @@ class Points {
     return *this;
   }
   constexpr Points Times(int64_t qty) const { return Points(cents_ * qty); }
+  // Points x a decimal quantity, rounded half away from zero to the cent (SPEC.md §3).
+  Points Times(Quantity qty) const;
   constexpr Points Abs() const { return Points(cents_ < 0 ? -cents_ : cents_); }
   constexpr auto operator<=>(const Points&) const = default;
 
@@ -48,6 +52,30 @@ class Points {
  private:
   constexpr explicit Points(int64_t cents) : cents_(cents) {}
   int64_t cents_ = 0;
+};
+
+// A quantity of a unit item or a reward (SPEC.md §3, §4): a positive decimal with at most two
+// fractional digits ("2.5" hours, "0.75" kg), held exactly in hundredths. Redemptions take whole
+// quantities only.
+class Quantity {
+ public:
+  constexpr Quantity() = default;  // 1
+  static constexpr Quantity FromHundredths(int64_t hundredths) { return Quantity(hundredths); }
+  static constexpr Quantity FromWhole(int64_t whole) { return Quantity(whole * 100); }
+  // Parses `DIGITS[.D[D]]` (no sign, no exponent, no leading zeros but "0."). nullopt on anything
+  // else, including three or more fractional digits; the range is the caller's to check.
+  static std::optional<Quantity> Parse(std::string_view text);
+
+  constexpr int64_t hundredths() const { return hundredths_; }
+  constexpr bool IsWhole() const { return hundredths_ % 100 == 0; }
+  constexpr int64_t whole() const { return hundredths_ / 100; }  // truncated
+  // Shortest exact decimal form: "2.5", "3", "0.75".
+  std::string ToString() const;
+  constexpr auto operator<=>(const Quantity&) const = default;
+
+ private:
+  constexpr explicit Quantity(int64_t hundredths) : hundredths_(hundredths) {}
+  int64_t hundredths_ = 100;
 };
 
 // Integer division rounding half away from zero (SPEC.md §3 rounding).

@@ -94,7 +94,7 @@ int Run(size_t awards) {
   for (const auto& line : lines) {
     auto r = RecordFromJson(line);
     if (!r.ok()) return std::fprintf(stderr, "parse: %s\n", r.status().message().c_str()), 1;
-    checksum += r->qty;
+    checksum += r->qty.hundredths();
   }
   double parse = Seconds(start);
   Report("parse (RecordFromJson) alone", checksum, parse);

@@ -100,7 +100,7 @@ TEST_F(BoardCli, NoticeShowsNamesTitlesVetoAndTheVerifiedFingerprint) {
   for (const char* text :
        {"王建国家", "张家", "赵家", "H04", "最美家庭", "否决", "村代码：SYS",
         "@page { size: A4; margin: 15mm; }",
-        "如有异议，请于公示之日起7日内向村两委或村务监督委员会提出。", "name=\"viewport\""}) {
+        "如有异议，请向村两委或村务监督委员会提出。", "未公示", "name=\"viewport\""}) {
     EXPECT_NE(html.find(text), std::string::npos) << text;
   }
   // The markup in a household name is shown as text, never run.

@@ -61,7 +61,7 @@ class CompareTest : public LedgerTest {
 
   Comparison Run(Window window) {
     auto reader = ledger_->Snapshot();
-    auto c = Compare(**reader, window, std::nullopt);
+    auto c = Compare(**reader, window, std::nullopt, Timestamp::Now());
     EXPECT_TRUE(c.ok()) << c.status().message();
     return c.ok() ? std::move(c.value()) : Comparison{};
   }

@@ -34,26 +34,63 @@ TEST(Codec, TheFormatDocumentExampleEncodesAsDocumented) {
   std::string bytes;
   EncodeRecord(Move(), &bytes);
   EXPECT_EQ(Hex(bytes),
-            "0104"
+            "0204"
             "0000000000000003"
             "00000000626DCD80"
             "01E0"
             "00004AA9"
-            "00000001"
+            "00000064"
             "00000000"
             "03535953"
             "00"
             "025031"
             "00"
             "024832"
-            "00000000000000000000000000"
+            "000000000000000000000000000000"
             "00");
+}
+
+// Version 1 records (whole qty, 18 strings) are still read: the ledgers written before decimal
+// quantities and the workflow records keep verifying.
+TEST(Codec, AVersionOneRecordDecodesWithWholeQtyAndNoWorkflowStrings) {
+  Record award = testing::Award("SYS", "a1", "2022-03-05", "P1");
+  award.qty = Quantity::FromWhole(3);
+  award.sequence = 7;
+  award.evidence.clear();
+  std::string v2;
+  EncodeRecord(award, &v2);
+  // The same record as version 1 wrote it: qty 3 (not 300) and without the last two strings.
+  std::string v1 = v2;
+  v1[0] = 1;
+  v1[26] = 0;
+  v1[27] = 3;
+  ASSERT_EQ(v1.substr(v1.size() - 3), std::string("\0\0\0", 3));  // period, outcome, no evidence
+  v1.erase(v1.size() - 3, 2);
+  Record out;
+  ASSERT_TRUE(DecodeRecord(v1, &out).ok());
+  EXPECT_EQ(out.qty, Quantity::FromWhole(3));
+  EXPECT_TRUE(SameContent(out, award));
+  // A version 1 record may not carry the workflow types, which came with version 2.
+  std::string bad = v1;
+  bad[1] = static_cast<char>(RecordType::kApprove);
+  EXPECT_EQ(DecodeRecord(bad, &out).message(), "unknown record type 9");
+}
+
+TEST(Codec, DecimalQuantityIsExactInTheBytes) {
+  Record award = testing::Award("SYS", "a1", "2022-03-05", "P1");
+  award.qty = *Quantity::Parse("2.5");
+  std::string bytes;
+  EncodeRecord(award, &bytes);
+  EXPECT_EQ(Hex(bytes.substr(kQtyOffset, 4)), "000000FA");  // 250 hundredths
+  Record out;
+  ASSERT_TRUE(DecodeRecord(bytes, &out).ok());
+  EXPECT_EQ(out.qty.ToString(), "2.5");
 }
 
 TEST(Codec, DecodeGivesBackTheRecord) {
   Record r = testing::Award("SYS", "a1", "1960-03-05", std::string(300, 'x'));
   r.sequence = 123456789012;
-  r.qty = 1000000;
+  r.qty = Quantity::FromWhole(1000000);
   r.evidence = {"a", "照片", std::string(200, 'y')};
   r.recorded = *Timestamp::Parse("1965-01-01T00:00:00-05:30");
   std::string bytes;
@@ -85,11 +122,13 @@ TEST(Codec, BadLengthsVersionsAndTypesAreCorruption) {
   EncodeRecord(Move(), &bytes);
   Record out;
   std::string bad = bytes;
-  bad[0] = 2;
-  EXPECT_EQ(DecodeRecord(bad, &out).message(), "unknown record format version 2");
+  bad[0] = 3;
+  EXPECT_EQ(DecodeRecord(bad, &out).message(), "unknown record format version 3");
+  bad[0] = 0;
+  EXPECT_EQ(DecodeRecord(bad, &out).message(), "unknown record format version 0");
   bad = bytes;
-  bad[1] = 9;
-  EXPECT_EQ(DecodeRecord(bad, &out).message(), "unknown record type 9");
+  bad[1] = 13;
+  EXPECT_EQ(DecodeRecord(bad, &out).message(), "unknown record type 13");
   bad = bytes;
   bad[kFixedBytes] = '\x7f';  // village length beyond the end
   EXPECT_EQ(DecodeRecord(bad, &out).code(), Status::Code::kCorruption);

@@ -39,7 +39,7 @@ TEST(Csv, ReadsAwardRowsWithQuotingAndCrLf) {
   EXPECT_EQ(rows[1].line, 3);
   ASSERT_TRUE(rows[1].record.ok()) << rows[1].record.status().message();
   const Record& b = rows[1].record.value();
-  EXPECT_EQ(b.qty, 3);
+  EXPECT_EQ(b.qty, Quantity::FromWhole(3));
   EXPECT_EQ(b.place, "东街, 老槐树下");
   EXPECT_EQ(b.reason, "清扫 \"公共\" 道路");
   EXPECT_TRUE(b.evidence.empty());
@@ -68,7 +68,7 @@ TEST(Csv, AByteOrderMarkIsDropped) {
   ASSERT_EQ(rows.size(), 1u);
   ASSERT_TRUE(rows[0].record.ok()) << rows[0].record.status().message();
   EXPECT_EQ(rows[0].record->type, RecordType::kRedeem);
-  EXPECT_EQ(rows[0].record->qty, 2);
+  EXPECT_EQ(rows[0].record->qty, Quantity::FromWhole(2));
 }
 
 TEST(Csv, GB18030SavedByExcelIsConverted) {
@@ -158,13 +158,12 @@ TEST(Csv, NumbersAndEvidenceAreReadFromText) {
   auto rows = ReadOk(text);
   ASSERT_EQ(rows.size(), 4u);
   ASSERT_TRUE(rows[0].record.ok());
-  EXPECT_EQ(rows[0].record->qty, 12);
+  EXPECT_EQ(rows[0].record->qty, Quantity::FromWhole(12));
   EXPECT_EQ(rows[0].record->evidence, (std::vector<std::string>{"a.jpg", "b.jpg", "c.jpg"}));
   EXPECT_EQ(rows[1].record.status().message(),
-            "field \"qty\": not a positive integer up to 1000000: +3");
-  EXPECT_EQ(rows[2].record.status().message(),
-            "field \"qty\": not a positive integer up to 1000000: 1.0");
-  EXPECT_EQ(rows[3].record->qty, 1);
+            "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: +3");
+  EXPECT_EQ(rows[2].record->qty, Quantity::FromWhole(1));  // 1.0, as a spreadsheet may write it
+  EXPECT_EQ(rows[3].record->qty, Quantity::FromWhole(1));
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ std::vector<Record> SomeRecords() {
   std::vector<Record> records = {Household("SYS", "H01"), Household("SYS", "H02")};
   for (int i = 1; i <= 6; ++i) {
     Record award = Award("SYS", "a" + std::to_string(i), i % 2 ? "2022-03-05" : "2022-03-02");
-    award.qty = i;
+    award.qty = Quantity::FromWhole(i);
     records.push_back(award);
   }
   Record redeem;
@@ -34,7 +34,7 @@ std::vector<Record> SomeRecords() {
   redeem.id = "r1";
   redeem.household = "H01";
   redeem.reward = "R.OIL";
-  redeem.qty = 2;
+  redeem.qty = Quantity::FromWhole(2);
   redeem.date = *Date::Parse("2022-03-20");
   redeem.scorer = "S2";
   redeem.recorded = testing::At("2022-03-31T21:00:00+08:00");
@@ -73,7 +73,7 @@ std::vector<std::string> ViaViews(const Reader& reader) {
   Status s = reader.ForEachEventView("SYS", kMarch1, kMarch31, UINT64_MAX, [&](const EventView& v) {
     out.push_back(std::to_string(v.sequence) + " " + v.date.ToString() + " " +
                   std::to_string(static_cast<int>(v.type)) + " " + v.recorded.ToString() + " " +
-                  std::to_string(v.qty) + " " + std::string(v.id) + "|" + std::string(v.subject) +
+                  v.qty.ToString() + " " + std::string(v.id) + "|" + std::string(v.subject) +
                   "|" + std::string(v.item) + "|" + std::string(v.reward) + "|" +
                   std::string(v.household) + "|" + std::string(v.scorer));
     return true;
@@ -87,7 +87,7 @@ std::vector<std::string> ViaRecords(const Reader& reader) {
   Status s = reader.ForEachEvent("SYS", kMarch1, kMarch31, UINT64_MAX, [&](const Record& r) {
     out.push_back(std::to_string(r.sequence) + " " + r.date.ToString() + " " +
                   std::to_string(static_cast<int>(r.type)) + " " + r.recorded.ToString() + " " +
-                  std::to_string(r.qty) + " " + r.id + "|" + r.subject + "|" + r.item + "|" +
+                  r.qty.ToString() + " " + r.id + "|" + r.subject + "|" + r.item + "|" +
                   r.reward + "|" + r.household + "|" + r.scorer);
     return true;
   });
@@ -146,7 +146,7 @@ TEST(IndexEntries, AConsistentlyForgedEventEntryIsStillRefusedByVerify) {
   std::vector<Record> records = SomeRecords();
   Record forged = records[4];
   forged.sequence = 5;
-  forged.qty = 99;
+  forged.qty = Quantity::FromWhole(99);
   EditIndex(dir, "events", [&](std::string_view key, std::string& value) {
     if (key.back() == 5) EncodeEventEntry(key, forged, &value);
   });

@@ -41,7 +41,7 @@ TEST(RecordJson, OptionalFieldsTakeTheirDefaults) {
   auto award = RecordFromJson(
       R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P0101","item":"C1.01","scorer":"S1"})");
   ASSERT_TRUE(award.ok()) << award.status().message();
-  EXPECT_EQ(award->qty, 1);
+  EXPECT_EQ(award->qty, Quantity::FromWhole(1));
   EXPECT_TRUE(award->id.empty());
   EXPECT_TRUE(award->evidence.empty());
   auto person = RecordFromJson(
@@ -109,16 +109,28 @@ TEST(RecordJson, RefusesEachKindOfBadLineWithAReasonNamingTheField) {
       {R"({"type":"move","village":"SYS","person":"P1","household":"H2","date":"2022-05-01","recorded":"2022-05-01T10:00:00"})",
        "field \"recorded\": not a timestamp: 2022-05-01T10:00:00"},
       {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":0})",
-       "field \"qty\": not a positive integer up to 1000000"},
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: 0"},
       {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":-3})",
-       "field \"qty\": not a positive integer up to 1000000"},
-      {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":1.5})",
-       "field \"qty\": not a positive integer up to 1000000"},
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: -3"},
+      {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":0.00})",
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: 0.00"},
+      {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":1.555})",
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: 1.555"},
+      {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":2.500})",
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: 2.500"},
+      {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":1e2})",
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: 1e2"},
       {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":"2"})",
-       "field \"qty\": not a positive integer up to 1000000: 2"},
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: 2"},
+      {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":1000000.01})",
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: 1000000.01"},
       {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":1000001})",
-       "field \"qty\": not a positive integer up to 1000000"},
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: 1000001"},
       {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":18446744073709551615})",
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: 18446744073709551615"},
+      {R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":true})",
+       "field \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits"},
+      {R"({"type":"redeem","village":"SYS","household":"H1","reward":"R1","date":"2022-03-05","scorer":"S1","qty":1.5})",
        "field \"qty\": not a positive integer up to 1000000"},
       {R"({"type":"household","village":"SYS","household":"H1","name":"x","since":"2022-01-01","shares":-1})",
        "field \"shares\": not an integer from 0 to 1000000"},
@@ -161,7 +173,7 @@ TEST(RecordJson, ReadsEscapesWhitespaceAndSurrogatePairs) {
       "],\"qty\":12}\r\n");
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->reason, "升旗 \"\\/ \xF0\x9F\x98\x80");
-  EXPECT_EQ(r->qty, 12);
+  EXPECT_EQ(r->qty, Quantity::FromWhole(12));
   EXPECT_TRUE(r->evidence.empty());
 }
 
@@ -215,7 +227,7 @@ TEST(RecordJson, EveryTypeRoundTripsThroughItsJsonForm) {
   rules.approved_by = "村民代表大会 2021-12-30";
   records.push_back(rules);
   Record award = records[4];
-  award.qty = 3;
+  award.qty = Quantity::FromWhole(3);
   award.evidence = {"照片 1.jpg", "签字表;扫描件"};
   award.reason = "帮助 \"五保户\" 收割\\秋粮";
   records.push_back(award);

@@ -1,0 +1,205 @@
+// approve, post, object, rule: the village's workflow (SPEC.md §3 "Review", "Posting"), each a
+// one-record import through the same admission as `jifen import`; and `objections`, the list of
+// a period's objections with their rulings.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/admission.h"
+#include "ledger/record_json.h"
+
+namespace jifen::cli {
+namespace {
+
+// Appends `record` as `import` would a file of one line named after the command.
+int RecordOne(const Globals& g, const std::string& command, ledger::Record record,
+              const std::optional<std::string>& recorded) {
+  if (recorded) {
+    auto t = Timestamp::Parse(*recorded);
+    if (!t) return Fail(Status::Usage("--recorded " + *recorded + ": not a time (write 2022-03-31T18:00:00+08:00)"));
+    record.recorded = *t;
+    record.recorded_given = true;
+  }
+  ledger::Record stamped = record;  // as import will stamp it, to name a bad field before writing
+  if (!stamped.recorded_given) stamped.recorded = Timestamp::Now();
+  if (Status s = ledger::ValidateRecord(stamped); !s.ok()) return Fail(Status::InvalidInput(command + ": " + s.message()));
+  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  if (!ledger.ok()) return Fail(ledger.status());
+  std::vector<engine::ImportLine> lines{{command, 1, record}};
+  auto report = engine::ImportRecords(**ledger, lines, Timestamp::Now());
+  if (!report.ok()) return Fail(report.status());
+  if (!report->errors.empty()) {
+    for (const auto& e : report->errors) std::cerr << "jifen: " << e.substr(command.size() + 3) << '\n';
+    std::cerr << "jifen: " << command << " refused; nothing written\n";
+    return 1;
+  }
+  if (report->skipped) {
+    std::cout << command << ": already in the ledger; nothing written\n";
+    return 0;
+  }
+  auto snapshot = (*ledger)->Snapshot();
+  if (!snapshot.ok()) return Fail(snapshot.status());
+  auto written = (*snapshot)->Get(report->head_sequence);
+  if (!written.ok()) return Fail(written.status());
+  if (g.format == Format::kJson) {
+    std::cout << ledger::RecordToJson(*written) << '\n';
+  } else {
+    std::cout << command << ": recorded as sequence " << written->sequence << ": " << ledger::RecordToJson(*written)
+              << '\n';
+  }
+  return 0;
+}
+
+// The model of `village` now, for default ids and listings.
+Result<engine::VillageModel> Structure(const Globals& g, const std::string& village) {
+  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  if (!ledger.ok()) return ledger.status();
+  auto reader = (*ledger)->Snapshot();
+  if (!reader.ok()) return reader.status();
+  return engine::LoadVillageStructure(**reader, village, (*reader)->HeadSequence());
+}
+
+// VILLAGE-KIND-PERIOD, numbered from 2 when taken: ids a clerk can read aloud.
+std::string DefaultId(const engine::VillageModel& m, const std::string& kind, const std::string& period) {
+  std::string base = m.code + "-" + kind + period;
+  size_t taken = 0;
+  if (auto it = m.periods.find(period); it != m.periods.end()) {
+    taken = kind == "P" ? it->second.posts.size() : it->second.objections.size();
+  }
+  for (size_t n = taken + 1;; ++n) {
+    std::string id = n == 1 ? base : base + "-" + std::to_string(n);
+    bool used = m.objections.count(id) > 0;
+    if (auto it = m.periods.find(period); it != m.periods.end()) {
+      for (const auto& p : it->second.posts) used = used || p.id == id;
+    }
+    if (!used) return id;
+  }
+}
+
+}  // namespace
+
+int RunApprove(const Globals& g, const WorkflowArgs& a) {
+  ledger::Record r;
+  r.type = ledger::RecordType::kApprove;
+  r.village = a.village;
+  r.target = a.target;
+  r.scorer = a.scorer;
+  return RecordOne(g, "approve", std::move(r), a.recorded);
+}
+
+int RunPost(const Globals& g, const WorkflowArgs& a) {
+  ledger::Record r;
+  r.type = ledger::RecordType::kPost;
+  r.village = a.village;
+  r.period = a.period;
+  r.scorer = a.scorer;
+  r.sha256 = a.head;
+  r.id = a.id;
+  if (r.id.empty()) {
+    auto m = Structure(g, a.village);
+    if (!m.ok()) return Fail(m.status());
+    r.id = DefaultId(*m, "P", a.period);
+  }
+  return RecordOne(g, "post", std::move(r), a.recorded);
+}
+
+int RunObject(const Globals& g, const WorkflowArgs& a) {
+  ledger::Record r;
+  r.type = ledger::RecordType::kObjection;
+  r.village = a.village;
+  r.period = a.period;
+  r.target = a.target;
+  r.household = a.household;
+  r.reason = a.reason;
+  r.name = a.filed_by;
+  r.scorer = a.scorer;
+  r.id = a.id;
+  if (r.id.empty()) {
+    auto m = Structure(g, a.village);
+    if (!m.ok()) return Fail(m.status());
+    r.id = DefaultId(*m, "O", a.period);
+  }
+  return RecordOne(g, "object", std::move(r), a.recorded);
+}
+
+int RunRule(const Globals& g, const WorkflowArgs& a) {
+  ledger::Record r;
+  r.type = ledger::RecordType::kRuling;
+  r.village = a.village;
+  r.target = a.target;
+  r.outcome = a.outcome;
+  r.reason = a.reason;
+  r.scorer = a.scorer;
+  r.id = a.id.empty() ? a.target + "-ruling" : a.id;
+  return RecordOne(g, "rule", std::move(r), a.recorded);
+}
+
+int RunObjections(const Globals& g, const std::string& village, const std::string& period_text,
+                  const std::optional<std::string>& as_of) {
+  auto period = ParsePeriodArg(period_text);
+  if (!period.ok()) return Fail(period.status());
+  auto loaded = LoadVillageForPeriods(g, village, *period, *period, as_of);
+  if (!loaded.ok()) return Fail(loaded.status());
+  const engine::VillageModel& m = loaded->model;
+  const engine::Adoption* adoption = m.RulesInForce(period->FirstDay());
+  if (!adoption) return Fail(Status::InvalidInput("village " + village + ": no rules in force on " + period->FirstDay().ToString()));
+  bool zh = Chinese(g, *adoption->rules);
+  engine::PeriodStatus status = engine::StatusOf(m, *period, loaded->at);
+  std::vector<const engine::Objection*> list;
+  if (auto it = m.periods.find(period->ToString()); it != m.periods.end()) {
+    for (const std::string& id : it->second.objections) list.push_back(&m.objections.at(id));
+  }
+  if (g.format == Format::kJson) {
+    Json items = Json::array();
+    for (const engine::Objection* o : list) {
+      Json item{{"id", o->id},
+                {"target", o->target.empty() ? Json(nullptr) : Json(o->target)},
+                {"household", o->household.empty() ? Json(nullptr) : Json(o->household)},
+                {"reason", o->reason},
+                {"filed_by", o->filed_by},
+                {"recorded", o->recorded.ToString()},
+                {"sequence", o->sequence}};
+      if (o->ruling) {
+        item["ruling"] = {{"id", o->ruling->id},
+                          {"outcome", o->ruling->upheld ? "upheld" : "dismissed"},
+                          {"reason", o->ruling->reason},
+                          {"scorer", o->ruling->scorer},
+                          {"recorded", o->ruling->recorded.ToString()},
+                          {"sequence", o->ruling->sequence}};
+      } else {
+        item["ruling"] = nullptr;
+      }
+      items.push_back(std::move(item));
+    }
+    Json j{{"village", village}, {"period", period->ToString()}};
+    if (as_of) j["as_of"] = *as_of;
+    AddStatusJson(status, &j);
+    j["items"] = std::move(items);
+    std::cout << j.dump() << '\n';
+    return 0;
+  }
+  Table t(zh ? std::vector<std::string>{"编号", "对象", "事由", "提出人", "提出时间", "裁定", "裁定理由"}
+             : std::vector<std::string>{"id", "about", "reason", "filed by", "recorded", "ruling", "ruling reason"});
+  for (const engine::Objection* o : list) {
+    std::string about = o->target.empty() ? (zh ? "户 " : "household ") + o->household : o->target;
+    std::string ruling = !o->ruling        ? (zh ? "待裁定" : "awaiting")
+                         : o->ruling->upheld ? (zh ? "成立" : "upheld")
+                                             : (zh ? "不成立" : "dismissed");
+    if (o->ruling) ruling += " " + o->ruling->recorded.LocalDate().ToString() + " " + o->ruling->scorer;
+    t.AddRow({o->id, about, o->reason, o->filed_by, o->recorded.ToString(), ruling, o->ruling ? o->ruling->reason : ""});
+  }
+  if (g.format == Format::kCsv) {
+    t.PrintCsv(std::cout);
+    return 0;
+  }
+  std::cout << adoption->rules->village.name << " (" << village << ") " << period->ToString()
+            << (zh ? " 异议" : " objections") << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n'
+            << (zh ? "状态：" : "state: ") << StatusText(status, zh) << "\n\n";
+  if (t.empty()) {
+    std::cout << (zh ? "本期没有异议。\n" : "No objections to this period.\n");
+  } else {
+    t.Print(std::cout);
+  }
+  return 0;
+}
+
+}  // namespace jifen::cli

@@ -1,0 +1,77 @@
+#include "engine/workflow.h"
+
+namespace jifen::engine {
+namespace {
+
+struct Window {
+  const Post* post = nullptr;
+  std::optional<int> notice_days;
+  std::optional<Date> until;
+};
+
+Window WindowOf(const VillageModel& model, const Period& period) {
+  Window w;
+  if (const Adoption* a = model.RulesInForce(period.FirstDay())) w.notice_days = a->rules->village.notice_days;
+  auto it = model.periods.find(period.ToString());
+  if (it == model.periods.end() || it->second.posts.empty()) return w;
+  w.post = &it->second.posts.back();
+  w.until = w.post->recorded.LocalDate().AddDays(w.notice_days.value_or(0));
+  return w;
+}
+
+// Whether the window has ended by `at`: the day after its last, or at once without a window.
+bool Ended(const Window& w, Timestamp at) {
+  if (!w.post) return false;
+  if (!w.notice_days) return true;
+  return at.LocalDate() > *w.until;
+}
+
+}  // namespace
+
+const char* PeriodStateName(PeriodState state) {
+  switch (state) {
+    case PeriodState::kOpen: return "open";
+    case PeriodState::kNotice: return "notice";
+    case PeriodState::kAwaitingRulings: return "awaiting_rulings";
+    case PeriodState::kFinal: return "final";
+  }
+  return "open";
+}
+
+PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp at) {
+  Window w = WindowOf(model, period);
+  PeriodStatus status;
+  status.post = w.post;
+  status.notice_days = w.notice_days;
+  status.notice_until = w.until;
+  if (auto it = model.periods.find(period.ToString()); it != model.periods.end()) {
+    for (const std::string& id : it->second.objections) {
+      const Objection& o = model.objections.at(id);
+      ++status.objections;
+      if (!o.ruling) ++status.open_objections;
+      if (o.ruling && o.ruling->upheld) ++status.upheld;
+    }
+  }
+  if (!w.post) {
+    status.state = PeriodState::kOpen;
+  } else if (!Ended(w, at)) {
+    status.state = PeriodState::kNotice;
+  } else {
+    status.state = status.open_objections > 0 ? PeriodState::kAwaitingRulings : PeriodState::kFinal;
+  }
+  return status;
+}
+
+std::optional<std::string> LockedReason(const VillageModel& model, const Period& period, Timestamp recorded) {
+  Window w = WindowOf(model, period);
+  if (!Ended(w, recorded)) return std::nullopt;
+  std::string why = "period " + period.ToString() + " was posted on " + w.post->recorded.LocalDate().ToString();
+  if (w.notice_days) {
+    why += " and its notice window ended on " + w.until->ToString();
+  } else {
+    why += " with no notice window";
+  }
+  return why + "; it takes no more records that change it";
+}
+
+}  // namespace jifen::engine

@@ -1,0 +1,42 @@
+// A period's place in the village's workflow (SPEC.md §3 "Posting"): never posted, in its notice
+// window, awaiting rulings, or final; and whether records that would change it are still taken.
+// Derived from the post, objection and ruling records of a VillageModel: nothing is stored.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/model.h"
+
+namespace jifen::engine {
+
+enum class PeriodState : uint8_t {
+  kOpen,             // never posted
+  kNotice,           // posted; the notice window is open
+  kAwaitingRulings,  // the window has ended; some objection has no ruling yet
+  kFinal,            // the window has ended and every objection has its ruling
+};
+
+// "open", "notice", "awaiting_rulings", "final" (the JSON words).
+const char* PeriodStateName(PeriodState state);
+
+struct PeriodStatus {
+  PeriodState state = PeriodState::kOpen;
+  const Post* post = nullptr;        // the latest post, if any
+  std::optional<int> notice_days;    // the village's notice window (nullopt: none)
+  std::optional<Date> notice_until;  // the window's last day; with no window, the post's day
+  int objections = 0;
+  int open_objections = 0;  // without a ruling in the model
+  int upheld = 0;
+};
+
+// The status of `period` as of `at`, from the records the model holds (the caller loads the
+// model as of `at`). The rules in force on the period's first day give the notice window.
+PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp at);
+
+// Whether `period` takes no more records (SPEC.md §3 "Locked and final") that would be recorded
+// at `recorded`: it was posted and its window ended before `recorded`'s day (at once without a
+// notice window). Returns the refusal's explanation, or nullopt when the period is still open.
+std::optional<std::string> LockedReason(const VillageModel& model, const Period& period, Timestamp recorded);
+
+}  // namespace jifen::engine
