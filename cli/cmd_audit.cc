@@ -146,6 +146,30 @@ Json FindingsJson(const AuditReport& r) {
   }
   j["revocations"] = Json::array();
   for (const auto& v : r.revocations) j["revocations"].push_back({{"revoke", RefJson(v.revoke)}, {"target", RefJson(v.target)}});
+  j["pending"] = RefsJson(r.pending);
+  j["approvals"] = Json::array();
+  for (const auto& a : r.approvals) {
+    j["approvals"].push_back({{"sequence", a.sequence}, {"approver", a.approver}, {"recorded", a.recorded.ToString()},
+                              {"after_post", a.posted.has_value()},
+                              {"posted", a.posted ? Json(a.posted->ToString()) : Json()}, {"award", RefJson(a.award)}});
+  }
+  j["workflow"] = Json::array();
+  for (const auto& w : r.workflow) {
+    Json x{{"period", w.period.ToString()}};
+    AddStatusJson(w.status, &x);
+    j["workflow"].push_back(std::move(x));
+  }
+  j["objections"] = Json::array();
+  for (const auto& o : r.objections) {
+    j["objections"].push_back(
+        {{"sequence", o.sequence}, {"id", o.id}, {"period", o.period},
+         {"target", o.target.empty() ? Json() : Json(o.target)}, {"household", o.household.empty() ? Json() : Json(o.household)},
+         {"reason", o.reason}, {"filed_by", o.filed_by}, {"recorded", o.recorded.ToString()},
+         {"ruling", o.ruling ? Json{{"sequence", o.ruling->sequence}, {"id", o.ruling->id},
+                                    {"outcome", o.ruling->upheld ? "upheld" : "dismissed"}, {"scorer", o.ruling->scorer},
+                                    {"reason", o.ruling->reason}, {"recorded", o.ruling->recorded.ToString()}}
+                             : Json()}});
+  }
   j["overdrawn"] = Json::array();
   for (const auto& o : r.overdrawn) {
     j["overdrawn"].push_back({{"redemption", RefJson(o.redemption)}, {"period", o.period.ToString()},
@@ -160,7 +184,7 @@ class Printer {
 
   std::string Scorer(const std::string& code) const {
     auto s = r_.scorers.find(code);
-    return s == r_.scorers.end() ? code : code + " " + s->second.name + "（" + s->second.role + "）";
+    return s == r_.scorers.end() ? code : code + " " + s->second.name + w_(" (", "（") + s->second.role + w_(")", "）");
   }
   std::string Household(const std::string& code) const {
     auto h = r_.households.find(code);
@@ -184,6 +208,9 @@ class Printer {
   void Backdated() const;
   void Revocations() const;
   void Overdrawn() const;
+  void Workflow() const;
+  void Pending() const;
+  void Approvals() const;
 
  private:
   std::vector<std::string> RecordHeaders() const {
@@ -309,6 +336,59 @@ void Printer::Overdrawn() const {
   Print(t);
 }
 
+void Printer::Workflow() const {
+  Heading("Posting and objections", "公示与异议", r_.workflow.size());
+  Table t(w_.zh ? std::vector<std::string>{"期间", "状态"} : std::vector<std::string>{"period", "state"});
+  for (const auto& w : r_.workflow) t.AddRow({w.period.ToString(), StatusText(w.status, w_.zh)});
+  Print(t);
+  if (r_.objections.empty()) return;
+  Table o(w_.zh ? std::vector<std::string>{">序号", "编号", "期间", "对象", "事由", "提出人", "裁定"}
+                : std::vector<std::string>{">seq", "id", "period", "about", "reason", "filed by", "ruling"});
+  for (const auto& x : r_.objections) {
+    std::string ruling = !x.ruling ? w_("awaiting", "待裁定")
+                                   : std::string(x.ruling->upheld ? w_("upheld", "成立") : w_("dismissed", "不成立")) + " #" +
+                                         std::to_string(x.ruling->sequence) + " " + Scorer(x.ruling->scorer) + ": " +
+                                         x.ruling->reason;
+    o.AddRow({std::to_string(x.sequence), x.id, x.period, x.target.empty() ? Household(x.household) : x.target, x.reason,
+              x.filed_by, ruling});
+  }
+  o.Print(std::cout);
+}
+
+void Printer::Pending() const {
+  Heading("Awards still waiting for review (not counted)", "待审核的记录（未计分）", r_.pending.size());
+  Table t(RecordHeaders());
+  for (const auto& x : r_.pending) t.AddRow(RecordCells(x));
+  Print(t);
+}
+
+void Printer::Approvals() const {
+  size_t late = 0;
+  for (const auto& a : r_.approvals) late += a.posted.has_value();
+  Heading("Approvals: who approved whose records", "审核：谁审核了谁的记录", r_.approvals.size());
+  std::cout << w_("approved after the period was posted: ", "公示之后才审核通过：") << late << '\n';
+  // Approver x recorder counts, then every approval after posting in full.
+  std::map<std::pair<std::string, std::string>, int> pairs;
+  for (const auto& a : r_.approvals) ++pairs[{a.approver, a.award.scorer}];
+  Table t(w_.zh ? std::vector<std::string>{"审核人", "采集人", ">条数"}
+                : std::vector<std::string>{"approver", "recorded by", ">awards"});
+  for (const auto& [who, n] : pairs) t.AddRow({Scorer(who.first), Scorer(who.second), std::to_string(n)});
+  Print(t);
+  if (late == 0) return;
+  auto headers = RecordHeaders();
+  for (const char* h : {w_("approver", "审核人"), w_("approved", "审核时间"), w_("posted", "公示时间")}) headers.push_back(h);
+  Table after(headers);
+  for (const auto& a : r_.approvals) {
+    if (!a.posted) continue;
+    auto cells = RecordCells(a.award);
+    cells.push_back(Scorer(a.approver));
+    cells.push_back(a.recorded.ToString());
+    cells.push_back(a.posted->ToString());
+    after.AddRow(cells);
+  }
+  after.Print(std::cout);
+}
+
 // One flat CSV of every finding, for a spreadsheet.
 void PrintCsv(const AuditReport& r) {
   Table t({"kind", "sequence", "type", "id", "date", "recorded", "scorer", "subject", "household", "code", "raw",
@@ -332,6 +412,12 @@ void PrintCsv(const AuditReport& r) {
   for (const auto& v : r.revocations) row("revocation", v.target, "revoked by #" + std::to_string(v.revoke.sequence) +
                                                                      " " + v.revoke.scorer + ": " + v.revoke.reason);
   for (const auto& o : r.overdrawn) row("overdrawn", o.redemption, "balance after " + o.balance_after.ToString());
+  for (const auto& x : r.pending) row("pending", x, "waiting for review");
+  for (const auto& a : r.approvals) {
+    row(a.posted ? "approved_after_post" : "approval", a.award,
+        "approved by " + a.approver + " #" + std::to_string(a.sequence) + " at " + a.recorded.ToString() +
+            (a.posted ? ", posted " + a.posted->ToString() : ""));
+  }
   t.PrintCsv(std::cout);
 }
 
@@ -396,6 +482,9 @@ int RunAudit(const Globals& g, const std::string& village, const std::string& pe
   out.Backdated();
   out.Revocations();
   out.Overdrawn();
+  out.Pending();
+  out.Approvals();
+  out.Workflow();
   return rc;
 }
 

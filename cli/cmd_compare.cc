@@ -41,11 +41,8 @@ std::string StatesText(const VillageComparison& c, bool zh) {
   for (const auto& [period, state] : c.states) all_final = all_final && state == engine::PeriodState::kFinal;
   if (all_final && !c.states.empty()) return zh ? "已定稿" : "final";
   for (const auto& [period, state] : c.states) {
-    std::string word = state == engine::PeriodState::kOpen     ? (zh ? "未公示" : "open")
-                       : state == engine::PeriodState::kNotice ? (zh ? "公示中" : "notice")
-                       : state == engine::PeriodState::kFinal  ? (zh ? "已定稿" : "final")
-                                                               : (zh ? "待裁定" : "awaiting rulings");
-    out += (out.empty() ? "" : ", ") + (c.states.size() > 1 ? period.ToString() + " " : "") + word;
+    if (state == engine::PeriodState::kFinal) continue;
+    out += (out.empty() ? "" : ", ") + (c.states.size() > 1 ? period.ToString() + " " : "") + StateWord(state, zh);
   }
   return out;
 }

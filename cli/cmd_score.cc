@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "engine/annual.h"
 #include "engine/replay.h"
+#include "engine/workflow.h"
 
 namespace jifen::cli {
 namespace {
@@ -67,18 +68,20 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
     return 0;
   }
   bool zh = Chinese(g, rules);
-  Table t(zh ? std::vector<std::string>{">名次", "户号", "户名", ">得分", ">兑换", ">余额", ">清零", ">个人", ">家庭", ">加分", "否决", "称号"}
-             : std::vector<std::string>{">rank", "household", "name", ">earned", ">redeemed", ">balance", ">cleared",
-                                        ">members'", ">household pts", ">bonus", "veto", "titles"});
+  bool review = !rules.village.review_roles.empty();
+  std::vector<std::string> headers =
+      zh ? std::vector<std::string>{">名次", "户号", "户名", ">得分", ">兑换", ">余额", ">清零", ">个人", ">家庭", ">加分", "否决", "称号"}
+         : std::vector<std::string>{">rank", "household", "name", ">earned", ">redeemed", ">balance", ">cleared",
+                                    ">members'", ">household pts", ">bonus", "veto", "titles"};
+  if (review) headers.push_back(zh ? ">待审核" : ">pending");
+  Table t(headers);
   for (const auto& f : p.households) {
-    std::string titles = Join(f.titles, " ");
-    if (f.pending > 0) {
-      titles += (titles.empty() ? "" : " ") + (zh ? "待审核 " + std::to_string(f.pending) + " 条"
-                                                   : std::to_string(f.pending) + " pending review");
-    }
-    t.AddRow({std::to_string(f.rank), f.household, HouseholdName(m, f.household), f.earned.ToString(),
-              f.redeemed.ToString(), f.balance.ToString(), f.cleared.ToString(), f.person_points.ToString(),
-              f.household_points.ToString(), f.bonus.ToString(), f.vetoed ? (zh ? "是" : "yes") : "", titles});
+    std::vector<std::string> cells{std::to_string(f.rank), f.household, HouseholdName(m, f.household),
+                                   f.earned.ToString(), f.redeemed.ToString(), f.balance.ToString(),
+                                   f.cleared.ToString(), f.person_points.ToString(), f.household_points.ToString(),
+                                   f.bonus.ToString(), f.vetoed ? (zh ? "是" : "yes") : "", Join(f.titles, " ")};
+    if (review) cells.push_back(f.pending ? std::to_string(f.pending) : "");
+    t.AddRow(std::move(cells));
   }
   if (g.format == Format::kCsv) {
     t.PrintCsv(std::cout);
@@ -99,6 +102,19 @@ int RunAnnual(const Globals& g, const std::string& village, int year, const std:
   auto annual = engine::ComputeAnnual(loaded->model, year);
   if (!annual.ok()) return Fail(annual.status());
   const engine::VillageModel& m = loaded->model;
+  // Whether every period of the year is final (SPEC.md §3 "Posting").
+  std::vector<std::pair<Period, engine::PeriodStatus>> states;
+  if (auto range = engine::PeriodsOfYear(m, year); range.ok()) {
+    for (Date day = range->first.FirstDay(); day <= range->second.LastDay();) {
+      auto p = engine::PeriodOf(m, day);
+      if (!p) break;
+      states.emplace_back(*p, engine::StatusOf(m, *p, loaded->at));
+      day = p->LastDay().AddDays(1);
+    }
+  }
+  size_t final_periods = 0;
+  for (const auto& [p, status] : states) final_periods += status.state == engine::PeriodState::kFinal;
+  bool all_final = !states.empty() && final_periods == states.size();
   if (g.format == Format::kJson) {
     Json households = Json::array();
     for (const auto& a : annual->households) {
@@ -113,6 +129,11 @@ int RunAnnual(const Globals& g, const std::string& village, int year, const std:
     }
     Json j{{"village", village}, {"year", year}, {"rules_sha256", annual->adoption->sha256}};
     if (as_of) j["as_of"] = *as_of;
+    j["final"] = all_final;
+    j["periods_final"] = final_periods;
+    Json period_states = Json::object();
+    for (const auto& [p, status] : states) period_states[p.ToString()] = engine::PeriodStateName(status.state);
+    j["states"] = std::move(period_states);
     j["households"] = std::move(households);
     std::cout << j.dump() << '\n';
     return 0;
@@ -134,7 +155,16 @@ int RunAnnual(const Globals& g, const std::string& village, int year, const std:
   std::cout << rules.village.name << " (" << village << ") " << year << (zh ? " 年度评比" : " annual evaluation")
             << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n';
   PrintRulesLine(*annual->adoption, zh);
-  std::cout << '\n';
+  std::string not_final;
+  for (const auto& [p, status] : states) {
+    if (status.state != engine::PeriodState::kFinal) not_final += (not_final.empty() ? "" : zh ? "；" : "; ") + p.ToString() + " " + StateWord(status.state, zh);
+  }
+  if (all_final) {
+    std::cout << (zh ? "状态：全年各期均已定稿\n\n" : "state: every period of the year is final\n\n");
+  } else {
+    std::cout << (zh ? "状态：已定稿 " : "state: final ") << final_periods << "/" << states.size()
+              << (zh ? " 期；未定稿：" : " periods; not final: ") << not_final << "\n\n";
+  }
   t.Print(std::cout);
   return 0;
 }

@@ -1,6 +1,7 @@
 // simulate and demo: a sample township ledger from the bundled village rule files, and a tour of
 // what jifen does with it.
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -72,6 +73,121 @@ Result<std::string> WriteProposal(const std::string& villages_dir, const engine:
              : "bonus BX \"高分户奖励\" +10 per household when earned >= 80 and count(negative) == 0\n");
   if (!out) return Status::IOError(path + ": cannot write");
   return path;
+}
+
+// A time on `day` at `hh:mm` Beijing time, as the workflow commands take it.
+std::string At(Date day, const char* hh_mm) { return day.ToString() + "T" + hh_mm + ":00+08:00"; }
+
+// One period's workflow in a village that reviews its entries (审核 → 公示 → 异议 → 裁定 → 定稿),
+// after the simulated year: pending entries approved, the period posted, an objection upheld, the
+// period final, and a late correction refused. Returns the exit code of the first failing step.
+int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int year, const std::string& at_ledger,
+                 const std::string& out_dir, const std::function<std::string()>& n) {
+  Period period = Period::Containing(Date::FromCivil(year, 12, 31), v.period);
+  std::string village = v.code, p = period.ToString();
+  auto loaded = LoadVillageForPeriods(demo, village, period, period, std::nullopt);
+  if (!loaded.ok()) return Fail(loaded.status());
+  const engine::VillageModel& m = loaded->model;
+  const rules::RuleFile& rules = *m.RulesInForce(period.FirstDay())->rules;
+  engine::ReplayOptions options;
+  options.keep_events = true;
+  auto figures = engine::Replay(m, period, period, options);
+  if (!figures.ok()) return Fail(figures.status());
+  // The awards waiting for review, a reviewer for each, and a counted award to object to.
+  std::vector<std::pair<std::string, std::string>> approvals;  // award id, reviewer
+  std::string disputed;
+  for (const engine::EventResult& r : figures->back().events) {
+    const engine::Event& e = *r.record;
+    if (r.outcome == engine::Outcome::kCounted && disputed.empty() && r.counted > Points() && !m.approvals.count(e.id)) {
+      disputed = e.id;
+    }
+    if (r.outcome != engine::Outcome::kPending || approvals.size() == 3) continue;
+    for (const auto& [code, scorer] : m.scorers) {
+      if (!m.IsReviewer(rules, code) || code == e.scorer.str()) continue;
+      const std::string* own = scorer.person.empty() ? nullptr : m.HouseholdOf(scorer.person, e.date);
+      if (own && *own == r.household) continue;
+      approvals.emplace_back(e.id, code);
+      break;
+    }
+  }
+  std::string reviewer;
+  for (const auto& [code, scorer] : m.scorers) {
+    if (m.IsReviewer(rules, code)) reviewer = code;
+  }
+  if (reviewer.empty() || disputed.empty()) return 0;
+  // The workflow happens after everything the simulation recorded.
+  Date day = loaded->reader->LatestRecorded().value_or(Timestamp{}).LocalDate().AddDays(1);
+  int notice = rules.village.notice_days.value_or(0);
+  Date objected = day.AddDays(1), ruled = day.AddDays(notice + 2), late = day.AddDays(notice + 3);
+
+  Heading(n() + v.name + " (" + village + ") closes " + p + ": review, post, objection, ruling (审核 → 公示 → 异议 → 裁定 → 定稿)",
+          "jifen score --village " + village + " --period " + p + at_ledger);
+  int rc = RunScore(demo, village, p, std::nullopt);
+  if (rc != 0) return rc;
+  WorkflowArgs a;
+  a.village = village;
+  for (const auto& [award, by] : approvals) {
+    a.target = award;
+    a.scorer = by;
+    a.recorded = At(day, "09:00");
+    std::cout << "\n$ jifen approve --village " << village << " --award " << award << " --scorer " << by << " --recorded "
+              << *a.recorded << at_ledger << '\n';
+    if ((rc = RunApprove(demo, a)) != 0) return rc;
+  }
+  a = WorkflowArgs{};
+  a.village = village;
+  a.period = p;
+  a.scorer = reviewer;
+  a.recorded = At(day, "17:00");
+  std::cout << "\n$ jifen post --village " << village << " --period " << p << " --scorer " << reviewer << " --recorded "
+            << *a.recorded << at_ledger << '\n';
+  if ((rc = RunPost(demo, a)) != 0) return rc;
+  a = WorkflowArgs{};
+  a.village = village;
+  a.period = p;
+  a.target = disputed;
+  a.reason = "当天不在村里，没有参加";
+  a.filed_by = "村民（来村委会当面提出）";
+  a.recorded = At(objected, "10:00");
+  std::cout << "\n$ jifen object --village " << village << " --period " << p << " --record " << disputed
+            << " --reason " << a.reason << " --filed-by " << a.filed_by << " --recorded " << *a.recorded << at_ledger
+            << '\n';
+  if ((rc = RunObject(demo, a)) != 0) return rc;
+  std::string as_of = At(objected, "18:00");
+  std::cout << "\n$ jifen objections --village " << village << " --period " << p << " --as-of " << as_of << at_ledger
+            << "\n\n";
+  if ((rc = RunObjections(demo, village, p, as_of)) != 0) return rc;
+  auto listed = LoadVillageForPeriods(demo, village, period, period, std::nullopt);
+  if (!listed.ok()) return Fail(listed.status());
+  std::string objection = listed->model.periods.at(p).objections.back();
+  a = WorkflowArgs{};
+  a.village = village;
+  a.target = objection;
+  a.outcome = "upheld";
+  a.reason = "经核实，当天确未参加，撤销该条记录";
+  a.scorer = reviewer;
+  a.recorded = At(ruled, "10:00");
+  std::cout << "\n$ jifen rule --village " << village << " --objection " << objection << " --outcome upheld --reason "
+            << a.reason << " --scorer " << reviewer << " --recorded " << *a.recorded << at_ledger << '\n';
+  if ((rc = RunRule(demo, a)) != 0) return rc;
+  std::cout << "\n$ jifen objections --village " << village << " --period " << p << at_ledger << "\n\n";
+  if ((rc = RunObjections(demo, village, p, std::nullopt)) != 0) return rc;
+
+  // A correction after the period is final is refused, with the reason.
+  std::string file = (fs::path(out_dir) / "late-correction.jsonl").string();
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << R"({"type":"revoke","village":")" << village << R"(","target":")" << approvals.front().first
+        << R"(","scorer":")" << reviewer << R"(","reason":"补充更正","recorded":")" << At(late, "09:00") << "\"}\n";
+  }
+  std::cout << "\n$ jifen import " << file << at_ledger << "    # a correction after the period is final\n";
+  if (RunImport(demo, {file}) != 1) return Fail(Status::InvalidInput("demo: the late correction was not refused"));
+  std::cout << "(refused, as it must be: nothing was written)\n";
+
+  const std::string board = (fs::path(out_dir) / ("board-" + village + "-" + p + ".html")).string();
+  Heading(n() + "The notice of the final " + p + ", with its objections", "jifen board --village " + village +
+          " --period " + p + " --out " + board + at_ledger);
+  return RunBoard(demo, village, p, 0, std::nullopt, board, "");
 }
 
 }  // namespace
@@ -178,6 +294,12 @@ int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, con
     Heading(n() + "What if the village added a bonus? Replay " + p + " under a proposal, adopting nothing",
             "jifen whatif --village " + village + " --rules " + *proposal + " --period " + p + at_ledger);
     if ((rc = RunWhatIf(demo, village, *proposal, p, 0, std::nullopt)) != 0) return rc;
+  }
+
+  for (const auto& candidate : summary.villages) {
+    if (!candidate.review) continue;
+    if ((rc = DemoWorkflow(demo, candidate, summary.year, at_ledger, out_dir, n)) != 0) return rc;
+    break;
   }
 
   const std::string board = (fs::path(out_dir) / ("board-" + village + "-" + p + ".html")).string();

@@ -42,6 +42,7 @@ Result<std::optional<Timestamp>> ParseAsOfArg(const std::optional<std::string>& 
 // state, posted, post_head, notice_until, objections and open_objections; and in words.
 void AddStatusJson(const engine::PeriodStatus& status, Json* out);
 std::string StatusText(const engine::PeriodStatus& status, bool zh);
+std::string StateWord(engine::PeriodState state, bool zh);
 // A quantity as an exact JSON number (2.5, never 2.50000001).
 Json JsonQty(Quantity qty);
 // True when output should be in Chinese for these rules (or per --lang).

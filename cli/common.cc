@@ -40,15 +40,19 @@ void AddStatusJson(const engine::PeriodStatus& status, Json* out) {
   j["open_objections"] = status.open_objections;
 }
 
-std::string StatusText(const engine::PeriodStatus& status, bool zh) {
+std::string StateWord(engine::PeriodState state, bool zh) {
   using engine::PeriodState;
-  std::string text;
-  switch (status.state) {
-    case PeriodState::kOpen: text = zh ? "未公示" : "open (not posted)"; break;
-    case PeriodState::kNotice: text = zh ? "公示中" : "in its notice window"; break;
-    case PeriodState::kAwaitingRulings: text = zh ? "公示期满，待裁定异议" : "notice ended, awaiting rulings"; break;
-    case PeriodState::kFinal: text = zh ? "已定稿" : "final"; break;
+  switch (state) {
+    case PeriodState::kOpen: return zh ? "未公示" : "open (not posted)";
+    case PeriodState::kNotice: return zh ? "公示中" : "in its notice window";
+    case PeriodState::kAwaitingRulings: return zh ? "公示期满，待裁定异议" : "notice ended, awaiting rulings";
+    case PeriodState::kFinal: return zh ? "已定稿" : "final";
   }
+  return "";
+}
+
+std::string StatusText(const engine::PeriodStatus& status, bool zh) {
+  std::string text = StateWord(status.state, zh);
   if (status.post) {
     text += zh ? "；" + status.post->recorded.LocalDate().ToString() + " 公示" : "; posted " + status.post->recorded.LocalDate().ToString();
     if (status.notice_days) {

@@ -96,6 +96,27 @@ void FindPerEvent(const VillageModel& model, const PeriodFigures& p, AuditReport
   }
 }
 
+// Pending awards, approvals (late ones: after the period was posted), and the period's workflow.
+void FindReview(const VillageModel& model, const PeriodFigures& p, Timestamp at, AuditReport& report) {
+  std::optional<Timestamp> first_post;
+  if (auto it = model.periods.find(p.period.ToString()); it != model.periods.end()) {
+    if (!it->second.posts.empty()) first_post = it->second.posts.front().recorded;
+    for (const std::string& id : it->second.objections) report.objections.push_back(model.objections.at(id));
+  }
+  for (const EventResult& r : p.events) {
+    const Event& e = *r.record;
+    if (e.type != RecordType::kAward) continue;
+    if (r.outcome == Outcome::kPending) report.pending.push_back(RefOf(r));
+    if (model.approvals.empty() || e.id.empty()) continue;
+    auto a = model.approvals.find(e.id);
+    if (a == model.approvals.end()) continue;
+    ApprovalFinding f{RefOf(r), a->second.sequence, a->second.scorer, a->second.recorded, std::nullopt};
+    if (first_post && *first_post < a->second.recorded) f.posted = first_post;
+    report.approvals.push_back(std::move(f));
+  }
+  report.workflow.push_back({p.period, StatusOf(model, p.period, at)});
+}
+
 // The household an award counts for, from the record alone.
 std::string HouseholdOfAward(const VillageModel& model, const Event& e) {
   if (model.households.count(e.subject)) return e.subject;
@@ -363,6 +384,7 @@ Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, co
   for (const PeriodFigures& p : *periods) {
     FindPerEvent(model, p, report);
     FindOverdrawn(model, p, by_id, report);
+    FindReview(model, p, as_of.value_or(Timestamp::Now()), report);
     Status s = FindBackdated(r, model, p, by_id, horizon, report);
     if (!s.ok()) return s;
   }

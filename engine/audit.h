@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/replay.h"
+#include "engine/workflow.h"
 #include "ledger/ledger.h"
 
 namespace jifen::engine {
@@ -126,6 +127,22 @@ struct OverdrawnFinding {
   std::vector<RecordRef> causes;  // later-recorded revocations and back-dated negative awards
 };
 
+// An approval of an award in the window (SPEC.md §3 "Review"): who approved whose record, and
+// whether the approval came after the award's period was posted.
+struct ApprovalFinding {
+  RecordRef award;
+  uint64_t sequence = 0;  // the approve record
+  std::string approver;
+  Timestamp recorded;
+  std::optional<Timestamp> posted;  // the period's first post, when the approval came after it
+};
+
+// A period's place in the workflow, for the audit's summary.
+struct PeriodWorkflow {
+  Period period;
+  PeriodStatus status;
+};
+
 struct RulesVersion {
   uint64_t sequence = 0;
   std::string sha256;
@@ -164,6 +181,10 @@ struct AuditReport {
   std::vector<BackdatedFinding> backdated;
   std::vector<RevocationFinding> revocations;
   std::vector<OverdrawnFinding> overdrawn;
+  std::vector<RecordRef> pending;               // awards of the window still waiting for review
+  std::vector<ApprovalFinding> approvals;       // in (date, sequence) order of the awards
+  std::vector<PeriodWorkflow> workflow;         // every period of the window
+  std::vector<Objection> objections;            // the window's objections with their rulings
   std::vector<RulesVersion> rules;
   ChainState chain;
   // Set when the chain is broken and the village could not be read because of it: the report

@@ -177,7 +177,7 @@ Status VillageModel::Add(const ledger::Record& r) {
       o.ruling = Ruling{r.sequence, r.id, r.outcome == "upheld", r.reason, r.scorer, r.recorded};
       // An upheld objection to a record revokes it, exactly as a revoke record would.
       if (o.ruling->upheld && !o.target.empty() && !revocations.count(o.target)) {
-        revocations[o.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded};
+        revocations[o.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded, r.id};
         revoked_hashes_.insert(XXH3_64bits(o.target.data(), o.target.size()));
       }
       break;

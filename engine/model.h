@@ -70,6 +70,7 @@ struct Revocation {
   std::string scorer;
   std::string reason;
   Timestamp recorded;
+  std::string ruling;  // the ruling's id when an upheld objection revoked it; empty for a revoke
 };
 
 // An `approve` record: the award it names counts from then on (SPEC.md §3 "Review").

@@ -834,6 +834,7 @@ Result<SimulateSummary> Simulator::Run() {
                          !v.rules->rewards.empty(), v.rules->dividend.has_value(),
                          static_cast<int>(v.households.size()), static_cast<int>(v.persons.size()),
                          static_cast<int>(v.scorers.size())};
+    out.review = !v.rules->village.review_roles.empty();
     summary_.households += out.households;
     summary_.persons += out.persons;
     summary_.villages.push_back(std::move(out));

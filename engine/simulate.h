@@ -36,6 +36,7 @@ struct SimulatedVillage {
   int households = 0;
   int persons = 0;
   int scorers = 0;
+  bool review = false;  // its rules name review roles (awards wait for approval)
 };
 
 struct SimulateSummary {

@@ -41,7 +41,7 @@ const char* PeriodStateName(PeriodState state) {
 PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp at) {
   Window w = WindowOf(model, period);
   PeriodStatus status;
-  status.post = w.post;
+  if (w.post) status.post = *w.post;
   status.notice_days = w.notice_days;
   status.notice_until = w.until;
   if (auto it = model.periods.find(period.ToString()); it != model.periods.end()) {

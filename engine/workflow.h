@@ -22,7 +22,7 @@ const char* PeriodStateName(PeriodState state);
 
 struct PeriodStatus {
   PeriodState state = PeriodState::kOpen;
-  const Post* post = nullptr;        // the latest post, if any
+  std::optional<Post> post;          // the latest post, if any
   std::optional<int> notice_days;    // the village's notice window (nullopt: none)
   std::optional<Date> notice_until;  // the window's last day; with no window, the post's day
   int objections = 0;

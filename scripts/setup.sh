@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 # libfmt-dev: spdlog and fmt are used header-only. libxlsxwriter4: loaded by `board --xlsx`.
 PACKAGES="cmake g++ make pkg-config python3 tao-pegtl-dev liblmdb-dev libcli11-dev libspdlog-dev \
-libfmt-dev libgtest-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev \
+libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev \
 libxlsxwriter-dev libxlsxwriter4 chromium"
 missing=""
 for p in $PACKAGES; do

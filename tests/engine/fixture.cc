@@ -48,4 +48,30 @@ std::string RevokeLine(const std::string& v, const std::string& target, const st
          R"(","reason":"更正","recorded":")" + recorded + R"("})";
 }
 
+std::string ApproveLine(const std::string& v, const std::string& target, const std::string& scorer,
+                        const std::string& recorded) {
+  return R"({"type":"approve","village":")" + v + R"(","target":")" + target + R"(","scorer":")" + scorer +
+         R"(","recorded":")" + recorded + R"("})";
+}
+
+std::string PostLine(const std::string& v, const std::string& id, const std::string& period, const std::string& scorer,
+                     const std::string& recorded, const std::string& head) {
+  return R"({"type":"post","id":")" + id + R"(","village":")" + v + R"(","period":")" + period + R"(","scorer":")" +
+         scorer + "\"" + (head.empty() ? "" : R"(,"head":")" + head + "\"") + R"(,"recorded":")" + recorded + R"("})";
+}
+
+std::string ObjectionLine(const std::string& v, const std::string& id, const std::string& period,
+                          const std::string& target, const std::string& household, const std::string& recorded) {
+  return R"({"type":"objection","id":")" + id + R"(","village":")" + v + R"(","period":")" + period + "\"," +
+         (target.empty() ? R"("household":")" + household : R"("target":")" + target) +
+         R"(","reason":"有异议","filed_by":"村民王五","recorded":")" + recorded + R"("})";
+}
+
+std::string RulingLine(const std::string& v, const std::string& id, const std::string& objection,
+                       const std::string& outcome, const std::string& scorer, const std::string& recorded) {
+  return R"({"type":"ruling","id":")" + id + R"(","village":")" + v + R"(","target":")" + objection +
+         R"(","outcome":")" + outcome + R"(","reason":"经核实","scorer":")" + scorer + R"(","recorded":")" + recorded +
+         R"("})";
+}
+
 }  // namespace jifen::engine::testing

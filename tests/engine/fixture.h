@@ -135,4 +135,16 @@ std::string RedeemLine(const std::string& v, const std::string& id, const std::s
 std::string RevokeLine(const std::string& v, const std::string& target, const std::string& recorded,
                        const std::string& scorer = "S1");
 
+// The workflow records (SPEC.md §3 "Review", "Posting").
+std::string ApproveLine(const std::string& v, const std::string& target, const std::string& scorer,
+                        const std::string& recorded);
+// `head` empty: left out (import fills it in).
+std::string PostLine(const std::string& v, const std::string& id, const std::string& period, const std::string& scorer,
+                     const std::string& recorded, const std::string& head = "");
+// Exactly one of `target` and `household` non-empty.
+std::string ObjectionLine(const std::string& v, const std::string& id, const std::string& period,
+                          const std::string& target, const std::string& household, const std::string& recorded);
+std::string RulingLine(const std::string& v, const std::string& id, const std::string& objection,
+                       const std::string& outcome, const std::string& scorer, const std::string& recorded);
+
 }  // namespace jifen::engine::testing
