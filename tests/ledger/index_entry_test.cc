@@ -208,5 +208,59 @@ TEST(IndexEntries, ALedgerWithoutEntryValuesIsUpgradedWhenOpened) {
   EXPECT_EQ(report->records, 9u);
 }
 
+// A format 1 ledger kept whole quantities in its events entries: opening it rebuilds both indexes
+// from the records (qty in hundredths) and sets the format to 2, once.
+TEST(IndexEntries, AFormatOneLedgerIsUpgradedWhenOpened) {
+  TempDir tmp;
+  const std::string dir = tmp.Sub("l");
+  std::vector<std::string> before;
+  Hash head;
+  {
+    auto ledger = OpenOrDie(dir);
+    ASSERT_TRUE(AppendAll(*ledger, SomeRecords()).ok());
+    auto snap = std::move(ledger->Snapshot().value());
+    before = ViaViews(*snap);
+    head = snap->HeadHash();
+  }
+  // As format 1 wrote them: qty 1 in whole units (which version 2 would read as 0.01).
+  EditIndex(dir, "events", [](std::string_view key, std::string& value) {
+    Record award = testing::Award("SYS", "old", "2022-03-05");
+    award.qty = Quantity::FromHundredths(1);
+    EncodeEventEntry(key, award, &value);
+  });
+  auto format = [&](char version) {
+    testing::WithRawWriteTxn(dir, [&](MDB_txn* txn) {
+      MDB_dbi meta;
+      ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+      MDB_val key{6, const_cast<char*>("format")}, value{1, &version};
+      ASSERT_EQ(mdb_put(txn, meta, &key, &value, 0), 0);
+    });
+  };
+  format(1);
+  {
+    auto ledger = OpenOrDie(dir, false);
+    auto snap = std::move(ledger->Snapshot().value());
+    EXPECT_EQ(ViaViews(*snap), before);
+    auto report = ledger->Verify();
+    ASSERT_TRUE(report.ok());
+    EXPECT_FALSE(report->first_bad.has_value()) << report->reason;
+    EXPECT_EQ(report->head, head);
+  }
+  std::string stored;
+  testing::WithRawWriteTxn(dir, [&](MDB_txn* txn) {
+    MDB_dbi meta;
+    ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+    MDB_val key{6, const_cast<char*>("format")}, value;
+    ASSERT_EQ(mdb_get(txn, meta, &key, &value), 0);
+    stored.assign(static_cast<const char*>(value.mv_data), value.mv_size);
+  });
+  EXPECT_EQ(stored, std::string(1, '\x02'));
+  // A format this jifen does not know is refused.
+  format(3);
+  auto unknown = Ledger::Open(dir, false);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message(), "ledger " + dir + ": unknown format version");
+}
+
 }  // namespace
 }  // namespace jifen::ledger

@@ -92,7 +92,8 @@ TEST_F(Limits, HugeQuantitiesAreRefused) {
     return R"({"type":"award","id":"q1","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1.01","qty":)" + qty +
            R"(,"scorer":"S1","recorded":"2022-03-06T11:00:00+08:00"})" "\n";
   };
-  for (const char* qty : {"1e12", "1000000000000", "99999999999999999999999999", "-1", "0", "1.5", "1000001"}) {
+  for (const char* qty : {"1e12", "1000000000000", "99999999999999999999999999", "-1", "0", "1.5", "1000001", "0.001", "1000000.01",
+                          "2.500", "0.00", "1.5e0", "\"2\"", "null"}) {
     ExpectImportRefused("qty.jsonl", with_qty(qty), "qty.jsonl:2: ");
   }
   // A redemption of a huge quantity, and a huge amount to distribute, neither overflows.
