@@ -46,7 +46,7 @@ std::string Points::ToString() const {
   return out;
 }
 
-Points Points::Times(Quantity qty) const {
+Points Points::TimesFraction(Quantity qty) const {
   __int128 product = static_cast<__int128>(cents_) * qty.hundredths();
   __int128 magnitude = product < 0 ? -product : product;
   __int128 rounded = (magnitude + 50) / 100;

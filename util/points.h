@@ -51,6 +51,7 @@ class Points {
 
  private:
   constexpr explicit Points(int64_t cents) : cents_(cents) {}
+  Points TimesFraction(Quantity qty) const;
   int64_t cents_ = 0;
 };
 
@@ -77,6 +78,11 @@ class Quantity {
   constexpr explicit Quantity(int64_t hundredths) : hundredths_(hundredths) {}
   int64_t hundredths_ = 100;
 };
+
+// Whole quantities (nearly every award) multiply exactly without the 128-bit rounding path.
+inline Points Points::Times(Quantity qty) const {
+  return qty.IsWhole() ? Points(cents_ * qty.whole()) : TimesFraction(qty);
+}
 
 // Integer division rounding half away from zero (SPEC.md §3 rounding).
 int64_t DivideRoundHalfAway(int64_t numerator, int64_t denominator);
