@@ -54,27 +54,12 @@ Points Points::TimesFraction(Quantity qty) const {
 }
 
 std::optional<Quantity> Quantity::Parse(std::string_view text) {
-  size_t i = 0;
-  int64_t whole = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    if (i > 0 && text[0] == '0') return std::nullopt;  // a leading zero
-    whole = whole * 10 + (text[i++] - '0');
-    if (whole > 1'000'000'000'000) return std::nullopt;
-  }
-  if (i == 0) return std::nullopt;
-  int64_t fraction = 0;
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    size_t fraction_digits = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      if (++fraction_digits > 2) return std::nullopt;
-      fraction = fraction * 10 + (text[i++] - '0');
-    }
-    if (fraction_digits == 0) return std::nullopt;
-    if (fraction_digits == 1) fraction *= 10;
-  }
-  if (i != text.size()) return std::nullopt;
-  return Quantity(whole * 100 + fraction);
+  // Points' form without a sign, and no leading zero but "0" or "0.x".
+  if (text.empty() || text[0] < '0' || text[0] > '9') return std::nullopt;
+  if (text.size() > 1 && text[0] == '0' && text[1] != '.') return std::nullopt;
+  auto points = Points::Parse(text);
+  if (!points) return std::nullopt;
+  return Quantity(points->cents());
 }
 
 std::string Quantity::ToString() const {

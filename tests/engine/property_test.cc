@@ -58,7 +58,21 @@ std::string Fingerprint(const VillageModel& model, std::optional<Timestamp> at =
   return out;
 }
 
-class Property : public LedgerTest {};
+class Property : public LedgerTest {
+ protected:
+  // Imports `lines` without those admission refuses, found by importing again until none is.
+  void ImportDroppingRefused(std::vector<std::string> lines) {
+    for (auto errors = Import(lines); !errors.empty(); errors = Import(lines)) {
+      std::set<size_t> bad;
+      for (const auto& e : errors) bad.insert(std::stoul(e.substr(6, e.find(':', 6) - 6)));
+      std::vector<std::string> kept;
+      for (size_t i = 0; i < lines.size(); ++i) {
+        if (!bad.count(i + 1)) kept.push_back(lines[i]);
+      }
+      lines = std::move(kept);
+    }
+  }
+};
 
 TEST_F(Property, FiguresAfterEachImportEqualAsOfReplayLater) {
   ASSERT_EQ(Adopt(kRules, "2022-01-01"), "");
@@ -110,17 +124,7 @@ TEST_F(Property, FiguresAfterEachImportEqualAsOfReplayLater) {
     }
     // Lines that admission refuses (an overdrawn redemption, a second revocation, a record
     // recorded before a later-recorded one of this batch) are dropped, and the rest imported.
-    auto errors = Import(lines);
-    while (!errors.empty()) {
-      std::set<size_t> bad;
-      for (const auto& e : errors) bad.insert(std::stoul(e.substr(6, e.find(':', 6) - 6)));
-      std::vector<std::string> kept;
-      for (size_t i = 0; i < lines.size(); ++i) {
-        if (!bad.count(i + 1)) kept.push_back(lines[i]);
-      }
-      lines = kept;
-      errors = Import(lines);
-    }
+    ImportDroppingRefused(lines);
     uint64_t head = (*ledger_->Snapshot())->HeadSequence();
     snapshots.emplace_back(head, Fingerprint(Load("G")));
   }
@@ -235,17 +239,7 @@ TEST_F(Property, WorkflowFiguresAndStatesAfterEachImportEqualAsOfReplayLater) {
     }
     // Lines admission refuses (an approval of an award not pending, an objection out of its
     // window, a record for a final month, a second ruling ...) are dropped, and the rest imported.
-    auto errors = Import(lines);
-    while (!errors.empty()) {
-      std::set<size_t> bad;
-      for (const auto& e : errors) bad.insert(std::stoul(e.substr(6, e.find(':', 6) - 6)));
-      std::vector<std::string> kept;
-      for (size_t i = 0; i < lines.size(); ++i) {
-        if (!bad.count(i + 1)) kept.push_back(lines[i]);
-      }
-      lines = kept;
-      errors = Import(lines);
-    }
+    ImportDroppingRefused(lines);
     auto reader = ledger_->Snapshot();
     uint64_t head = (*reader)->HeadSequence();
     snapshots.emplace_back(head, Fingerprint(Load("G"), (*reader)->LatestRecorded()));
