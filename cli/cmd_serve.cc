@@ -98,7 +98,7 @@ int RunServe(const Globals& g, const std::string& listen, const std::string& cer
   if (!app.ok()) return Fail(app.status());
   auto port = (*app)->Bind();
   if (!port.ok()) return Fail(port.status());
-  std::cout << "jifen serve: http://" << options.host << ":" << *port << "/\n" << std::flush;
+  std::cout << "jifen serve: " << (cert.empty() ? "http" : "https") << "://" << options.host << ":" << *port << "/\n" << std::flush;
   (*app)->Run();
   return 0;
 }

@@ -85,9 +85,10 @@ std::string Join(const std::vector<std::string>& parts) {
 
 // ---- sign-in ----
 
-void LoginPage(App&, RequestContext& c) {
+void LoginPage(App& app, RequestContext& c) {
   std::string token = RandomHex(32);
-  c.response->set_header("Set-Cookie", "jifen_login=" + token + "; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+  std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
+  c.response->set_header("Set-Cookie", "jifen_login=" + token + "; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600" + secure);
   Render(c, 200, "login.html", {{"login_csrf", token}, {"title", Strings(c.english)["login"]}});
 }
 

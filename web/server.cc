@@ -117,11 +117,18 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   auto accounts = AccountStore::Open(options.ledger_dir + "/accounts", true);
   if (!accounts.ok()) return accounts.status();
   app->accounts_ = std::move(*accounts);
-  if (!options.cert_file.empty() || !options.key_file.empty()) {
-    return Status::Usage("serve: TLS (--cert/--key) is not built into this jifen yet; serve on 127.0.0.1 behind a "
-                         "TLS proxy for now");
+  if (options.cert_file.empty() != options.key_file.empty()) {
+    return Status::Usage("serve: give both --cert and --key, or neither");
   }
-  app->server_ = std::make_unique<httplib::Server>();
+  if (options.cert_file.empty()) {
+    app->server_ = std::make_unique<httplib::Server>();
+  } else {
+    auto tls = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
+    if (!tls->is_valid()) {
+      return Status::InvalidInput("serve: cannot use certificate " + options.cert_file + " with key " + options.key_file);
+    }
+    app->server_ = std::move(tls);
+  }
   App* self = app.get();
   for (const Route& route : Routes()) {
     auto handler = [self, &route](const httplib::Request& req, httplib::Response& res) {
