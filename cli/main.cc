@@ -14,6 +14,13 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "web/accounts.h"
+
+// serve and user add (cli/cmd_serve.cc): the web application and its accounts.
+namespace jifen::cli {
+int RunUserAdd(const Globals& g, const web::Account& account, const std::string& password_file);
+int RunServe(const Globals& g, const std::string& listen, const std::string& cert, const std::string& key);
+}  // namespace jifen::cli
 
 namespace {
 
@@ -251,8 +258,32 @@ int main(int argc, char** argv) {
   demo->add_option("--out", demo_out, "output directory (default ./demo; the ledger goes to OUT/ledger)");
   demo->add_option("--villages-dir", villages_dir, "rule files to simulate (default: the bundled villages/)");
 
+  // The web application (web/): `serve`, and `user add` for its accounts (kept beside the ledger,
+  // outside the chain, in LEDGER/accounts).
+  std::string serve_listen = "127.0.0.1:8080", serve_cert, serve_key, user_password_file;
+  jifen::web::Account user_account;
+  auto* serve = app.add_subcommand("serve", "serve the village office on the web (登录、记分、公示榜、农户页)\n"
+                                            "  example: jifen serve --ledger ledger --listen 127.0.0.1:8080");
+  serve->add_option("--listen", serve_listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve->add_option("--cert", serve_cert, "TLS certificate (PEM)");
+  serve->add_option("--key", serve_key, "TLS private key (PEM)");
+  serve->callback([&] { rc = jifen::cli::RunServe(g, serve_listen, serve_cert, serve_key); });
+  auto* user = app.add_subcommand("user", "accounts of `jifen serve`");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add an account; the password is asked for, or read from --password-file\n"
+                                               "  example: jifen user add wang --role scorer --village SYS --scorer S1");
+  user_add->add_option("name", user_account.name, "account name")->required();
+  user_add->add_option("--role", user_account.role, "clerk, scorer, township or auditor")
+      ->required()
+      ->check(CLI::IsMember(jifen::web::AccountRoles()));
+  user_add->add_option("--village", user_account.village, "village code")->required();
+  user_add->add_option("--scorer", user_account.scorer, "the registered scorer the account records as");
+  user_add->add_option("--password-file", user_password_file, "read the password from the first line of this file");
+  user_add->callback([&] { rc = jifen::cli::RunUserAdd(g, user_account, user_password_file); });
+
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) AddGlobals(*sub, g);
   AddGlobals(*adopt, g);
+  AddGlobals(*user_add, g);
   demo->callback([&] {
     bool ledger_given = app.get_option("--ledger")->count() > 0 || demo->get_option("--ledger")->count() > 0;
     rc = jifen::cli::RunDemo(g, demo_out, ledger_given, villages_dir);

@@ -4,9 +4,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 # libfmt-dev: spdlog and fmt are used header-only. libxlsxwriter4: loaded by `board --xlsx`.
+# libcpp-httplib-dev and libmstch-dev: `jifen serve` (web/).
 PACKAGES="cmake g++ make pkg-config python3 tao-pegtl-dev liblmdb-dev libcli11-dev libspdlog-dev \
 libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev \
-libxlsxwriter-dev libxlsxwriter4 chromium"
+libxlsxwriter-dev libxlsxwriter4 chromium libcpp-httplib-dev libmstch-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

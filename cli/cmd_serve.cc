@@ -1,0 +1,106 @@
+// serve and user add: the web application (web/) on this ledger, and its accounts.
+#include <termios.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/model.h"
+#include "web/accounts.h"
+#include "web/server.h"
+
+namespace jifen::cli {
+namespace {
+
+// Reads a line from the terminal without echo.
+std::optional<std::string> PromptHidden(const std::string& prompt) {
+  FILE* tty = std::fopen("/dev/tty", "r+");
+  if (!tty) return std::nullopt;
+  std::fputs(prompt.c_str(), tty);
+  std::fflush(tty);
+  termios old_mode{};
+  bool restore = tcgetattr(fileno(tty), &old_mode) == 0;
+  if (restore) {
+    termios quiet = old_mode;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+  }
+  char buffer[1024];
+  bool got = std::fgets(buffer, sizeof buffer, tty) != nullptr;
+  if (restore) tcsetattr(fileno(tty), TCSAFLUSH, &old_mode);
+  std::fputs("\n", tty);
+  std::fclose(tty);
+  if (!got) return std::nullopt;
+  std::string line(buffer);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  return line;
+}
+
+Result<std::string> ReadPassword(const std::string& file) {
+  if (!file.empty()) {
+    std::ifstream in(file);
+    std::string line;
+    if (!in || !std::getline(in, line)) return Status::InvalidInput(file + ": cannot read a password from it");
+    while (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.size() < 8) return Status::InvalidInput(file + ": the password must have at least 8 characters");
+    return line;
+  }
+  auto first = PromptHidden("password: ");
+  if (!first) return Status::Usage("user add: no terminal to ask for the password; give --password-file F");
+  if (first->size() < 8) return Status::InvalidInput("user add: the password must have at least 8 characters");
+  auto second = PromptHidden("again: ");
+  if (!second || *second != *first) return Status::InvalidInput("user add: the two passwords differ; nothing written");
+  return *first;
+}
+
+}  // namespace
+
+int RunUserAdd(const Globals& g, const web::Account& account, const std::string& password_file) {
+  if (account.role == "scorer" && account.scorer.empty())
+    return Fail(Status::Usage("user add: a scorer account needs --scorer S, the registered scorer it records as"));
+  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  if (!ledger.ok()) return Fail(ledger.status());
+  {
+    auto reader = (*ledger)->Snapshot();
+    if (!reader.ok()) return Fail(reader.status());
+    auto model = engine::LoadVillageStructure(**reader, account.village, (*reader)->HeadSequence());
+    if (!model.ok()) return Fail(model.status());
+    if (model->adoptions.empty() && model->households.empty())
+      return Fail(Status::InvalidInput("village " + account.village + ": not in the ledger"));
+    if (!account.scorer.empty() && !model->scorers.count(account.scorer))
+      return Fail(Status::InvalidInput("scorer " + account.scorer + ": not registered in village " + account.village));
+  }
+  auto password = ReadPassword(password_file);
+  if (!password.ok()) return Fail(password.status());
+  auto store = web::AccountStore::Open(g.ledger_dir + "/accounts", true);
+  if (!store.ok()) return Fail(store.status());
+  if (Status s = (*store)->AddUser(account, *password); !s.ok()) return Fail(s);
+  std::cout << "user " << account.name << " (" << account.role << ", village " << account.village
+            << (account.scorer.empty() ? "" : ", scorer " + account.scorer) << ") added\n";
+  return 0;
+}
+
+int RunServe(const Globals& g, const std::string& listen, const std::string& cert, const std::string& key) {
+  web::ServeOptions options;
+  options.ledger_dir = g.ledger_dir;
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Fail(Status::Usage("--listen " + listen + ": write HOST:PORT"));
+  options.host = listen.substr(0, colon);
+  try {
+    options.port = std::stoi(listen.substr(colon + 1));
+  } catch (...) {
+    return Fail(Status::Usage("--listen " + listen + ": write HOST:PORT"));
+  }
+  options.cert_file = cert;
+  options.key_file = key;
+  auto app = web::App::Open(options);
+  if (!app.ok()) return Fail(app.status());
+  auto port = (*app)->Bind();
+  if (!port.ok()) return Fail(port.status());
+  std::cout << "jifen serve: " << (cert.empty() ? "http" : "https") << "://" << options.host << ":" << *port << "/\n" << std::flush;
+  (*app)->Run();
+  return 0;
+}
+
+}  // namespace jifen::cli

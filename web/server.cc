@@ -1,0 +1,230 @@
+#include "web/server.h"
+
+#include <httplib.h>
+
+#include <mstch/mstch.hpp>
+
+#include "ledger/ledger.h"
+
+namespace jifen::web {
+
+const std::map<std::string, std::string>& EmbeddedTemplates();
+
+namespace {
+
+const char* kSessionCookie = "jifen_session";
+const char* kLoginCookie = "jifen_login";  // double-submit token of the login form
+
+mstch::node ToNode(const nlohmann::json& j);
+
+mstch::map ToMap(const nlohmann::json& j) {
+  mstch::map m;
+  for (auto it = j.begin(); it != j.end(); ++it) m.emplace(it.key(), ToNode(it.value()));
+  return m;
+}
+
+mstch::node ToNode(const nlohmann::json& j) {
+  if (j.is_object()) return ToMap(j);
+  if (j.is_array()) {
+    mstch::array a;
+    for (const auto& e : j) a.push_back(ToNode(e));
+    return a;
+  }
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_boolean()) return j.get<bool>();
+  if (j.is_number_integer()) return std::to_string(j.get<int64_t>());
+  if (j.is_number()) return j.dump();
+  return std::string();
+}
+
+const std::string& Template(const std::string& name) {
+  const auto& all = EmbeddedTemplates();
+  auto it = all.find(name);
+  if (it == all.end()) throw std::logic_error("no template " + name);
+  return it->second;
+}
+
+std::string CookieValue(const httplib::Request& req, const std::string& name) {
+  std::string header = req.get_header_value("Cookie");
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    std::string part = header.substr(pos, end - pos);
+    size_t start = part.find_first_not_of(' ');
+    if (start != std::string::npos) part = part.substr(start);
+    if (part.compare(0, name.size() + 1, name + "=") == 0) return part.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return "";
+}
+
+bool Allows(const Route& route, const std::optional<Account>& account) {
+  for (const auto& role : route.roles) {
+    if (role == "public") return true;
+    if (account && account->role == role) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const nlohmann::json& Strings(bool english) {
+  static const nlohmann::json all = nlohmann::json::parse(Template("strings.json"));
+  static const nlohmann::json zh = [] {
+    nlohmann::json out;
+    for (auto it = all.begin(); it != all.end(); ++it) out[it.key()] = it.value()[0];
+    return out;
+  }();
+  static const nlohmann::json en = [] {
+    nlohmann::json out;
+    for (auto it = all.begin(); it != all.end(); ++it) out[it.key()] = it.value()[1];
+    return out;
+  }();
+  return english ? en : zh;
+}
+
+std::string RenderPage(const std::string& name, nlohmann::json context, bool english) {
+  context["t"] = Strings(english);
+  context["lang"] = english ? "en" : "zh-CN";
+  context["english"] = english;
+  mstch::map partials_context = ToMap(context);
+  std::string body = mstch::render(Template(name), partials_context);
+  partials_context["body"] = body;  // jifen's own HTML, inserted raw by layout.html ({{{body}}})
+  partials_context["style"] = Template("style.css");
+  return mstch::render(Template("layout.html"), partials_context);
+}
+
+void SendHtml(httplib::Response& res, int status, const std::string& html) {
+  res.status = status;
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  // Card links carry a household's token: never send it on to another site.
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+                 "frame-ancestors 'none'");
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
+Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
+  std::unique_ptr<App> app(new App());
+  app->options_ = options;
+  auto ledger = ledger::Ledger::Open(options.ledger_dir, false);
+  if (!ledger.ok()) return ledger.status();
+  app->ledger_ = std::move(*ledger);
+  auto accounts = AccountStore::Open(options.ledger_dir + "/accounts", true);
+  if (!accounts.ok()) return accounts.status();
+  app->accounts_ = std::move(*accounts);
+  if (options.cert_file.empty() != options.key_file.empty()) {
+    return Status::Usage("serve: give both --cert and --key, or neither");
+  }
+  if (options.cert_file.empty()) {
+    app->server_ = std::make_unique<httplib::Server>();
+  } else {
+    auto tls = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
+    if (!tls->is_valid()) {
+      return Status::InvalidInput("serve: cannot use certificate " + options.cert_file + " with key " + options.key_file);
+    }
+    app->server_ = std::move(tls);
+  }
+  App* self = app.get();
+  for (const Route& route : Routes()) {
+    auto handler = [self, &route](const httplib::Request& req, httplib::Response& res) {
+      self->Dispatch(route, req, res);
+    };
+    if (route.method == "GET") app->server_->Get(route.pattern, handler);
+    if (route.method == "POST") app->server_->Post(route.pattern, handler);
+  }
+  app->server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    bool english = req.get_param_value("lang") == "en";
+    nlohmann::json c{{"message", res.status == 404 ? Strings(english)["not_found"] : Strings(english)["error"]}};
+    SendHtml(res, res.status, RenderPage("error.html", c, english));
+  });
+  app->server_->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+    bool english = req.get_param_value("lang") == "en";
+    nlohmann::json c{{"message", Strings(english)["error"]}};
+    SendHtml(res, 500, RenderPage("error.html", c, english));
+  });
+  app->server_->set_payload_max_length(size_t{1} << 20);
+  app->server_->set_read_timeout(10, 0);
+  return app;
+}
+
+App::~App() { Stop(); }
+
+Result<int> App::Bind() {
+  if (options_.port == 0) {
+    int port = server_->bind_to_any_port(options_.host);
+    if (port < 0) return Status::IOError("serve: cannot bind " + options_.host);
+    return port;
+  }
+  if (!server_->bind_to_port(options_.host, options_.port)) {
+    return Status::IOError("serve: cannot bind " + options_.host + ":" + std::to_string(options_.port));
+  }
+  return options_.port;
+}
+
+void App::Run() { server_->listen_after_bind(); }
+
+void App::Stop() {
+  if (server_) server_->stop();
+}
+
+bool App::LoginBlocked(const std::string& account, const std::string& address, int64_t now) {
+  std::lock_guard lock(login_mutex_);
+  for (const std::string& key : {"a:" + account, "ip:" + address}) {
+    auto& times = login_failures_[key];
+    std::erase_if(times, [&](int64_t t) { return t <= now - options_.login_window_seconds; });
+    if (static_cast<int>(times.size()) >= options_.login_failures_max) return true;
+  }
+  return false;
+}
+
+void App::LoginFailed(const std::string& account, const std::string& address, int64_t now) {
+  std::lock_guard lock(login_mutex_);
+  login_failures_["a:" + account].push_back(now);
+  login_failures_["ip:" + address].push_back(now);
+}
+
+// Authentication, the role check and the CSRF check, once for every route, before its handler.
+void App::Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res) {
+  RequestContext c;
+  c.request = &req;
+  c.response = &res;
+  c.english = req.get_param_value("lang") == "en";
+  for (size_t i = 1; i < req.matches.size(); ++i) c.params.push_back(req.matches[i]);
+  int64_t now = Timestamp::Now().utc_seconds;
+  std::string token = CookieValue(req, kSessionCookie);
+  if (!token.empty()) {
+    c.session = accounts_->FindSession(token, now);
+    if (c.session) c.account = accounts_->FindUser(c.session->account);
+    if (!c.account) c.session.reset();
+  }
+  const nlohmann::json& t = Strings(c.english);
+  if (!Allows(route, c.account)) {
+    if (!c.account && req.method == "GET") {
+      res.status = 303;
+      res.set_header("Location", std::string("/login") + (c.english ? "?lang=en" : ""));
+      return;
+    }
+    nlohmann::json ctx{{"message", c.account ? t["forbidden"] : t["login_first"]}};
+    SendHtml(res, c.account ? 403 : 401, RenderPage("error.html", ctx, c.english));
+    return;
+  }
+  if (req.method == "POST") {
+    // Signed-in forms carry the session's token; the login form its own double-submit cookie.
+    std::string expected = c.session ? c.session->csrf : CookieValue(req, kLoginCookie);
+    std::string given = req.get_param_value("csrf");
+    if (expected.empty() || !SafeEqual(given, expected)) {
+      nlohmann::json ctx{{"message", t["csrf"]}};
+      SendHtml(res, 400, RenderPage("error.html", ctx, c.english));
+      return;
+    }
+  }
+  route.handler(*this, c);
+}
+
+}  // namespace jifen::web

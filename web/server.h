@@ -1,0 +1,113 @@
+// `jifen serve`: the village office on the web. One route table decides, before any handler runs,
+// who may reach each path (authentication, the role check and the CSRF check of every POST);
+// the route × role test reads the same table. Every write goes through engine::ImportRecords,
+// the admission of `jifen import`.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/status.h"
+#include "web/accounts.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace jifen::ledger {
+class Ledger;
+}
+
+namespace jifen::web {
+
+struct ServeOptions {
+  std::string ledger_dir;
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (tests)
+  std::string cert_file, key_file;
+  int64_t session_seconds = 12 * 3600;
+  int login_failures_max = 5;          // per account and per client address...
+  int64_t login_window_seconds = 300;  // ...within this window
+};
+
+// What a handler is given: the request, the signed-in account (if any) and the session.
+struct RequestContext {
+  const httplib::Request* request = nullptr;
+  httplib::Response* response = nullptr;
+  std::optional<Account> account;
+  std::optional<Session> session;
+  bool english = false;  // ?lang=en
+  std::vector<std::string> params;  // the route pattern's captures
+};
+
+class App;
+using Handler = std::function<void(App&, RequestContext&)>;
+
+// One route: METHOD, a path pattern (ECMAScript regex, whole path), the roles allowed ("public":
+// anyone, signed in or not), the handler.
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::vector<std::string> roles;
+  Handler handler;
+  std::string example;  // a concrete path for tests and docs
+};
+
+// The route table (web/pages.cc).
+const std::vector<Route>& Routes();
+
+class App {
+ public:
+  // Opens the ledger and the account store of `options.ledger_dir`.
+  static Result<std::unique_ptr<App>> Open(const ServeOptions& options);
+  ~App();
+
+  // Binds (port 0: any free port) and returns the port bound; Run() then serves until Stop().
+  Result<int> Bind();
+  void Run();
+  void Stop();
+
+  ledger::Ledger& ledger() { return *ledger_; }
+  AccountStore& accounts() { return *accounts_; }
+  const ServeOptions& options() const { return options_; }
+  // Serialises writes: admission runs in the ledger's write transaction anyway; this keeps the
+  // id numbering of concurrent forms apart.
+  std::mutex& write_mutex() { return write_mutex_; }
+
+  // Login rate limit: whether `account` or `address` has failed too often lately; and recording.
+  bool LoginBlocked(const std::string& account, const std::string& address, int64_t now);
+  void LoginFailed(const std::string& account, const std::string& address, int64_t now);
+
+ private:
+  App() = default;
+  void Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res);
+  ServeOptions options_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<AccountStore> accounts_;
+  std::unique_ptr<httplib::Server> server_;
+  std::mutex write_mutex_;
+  std::mutex login_mutex_;
+  std::map<std::string, std::vector<int64_t>> login_failures_;  // "a:NAME" / "ip:ADDR" -> times
+};
+
+// Renders template `name` (a file of web/templates) with `context` (a JSON object: strings,
+// numbers, bools, arrays and objects), inside layout.html. Text is escaped ({{ }}).
+// `context` gets "t", the page's strings in its language (templates/strings.json), and "lang".
+std::string RenderPage(const std::string& name, nlohmann::json context, bool english);
+// The strings of templates/strings.json in one language.
+const nlohmann::json& Strings(bool english);
+
+// Writes `html` as the response with `status` and the security headers every page carries.
+void SendHtml(httplib::Response& res, int status, const std::string& html);
+
+}  // namespace jifen::web
