@@ -2,13 +2,16 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "engine/model.h"
 #include "web/accounts.h"
-#include "web/server.h"
 
 namespace jifen::cli {
 namespace {
@@ -82,25 +85,26 @@ int RunUserAdd(const Globals& g, const web::Account& account, const std::string&
 }
 
 int RunServe(const Globals& g, const std::string& listen, const std::string& cert, const std::string& key) {
-  web::ServeOptions options;
-  options.ledger_dir = g.ledger_dir;
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return Fail(Status::Usage("--listen " + listen + ": write HOST:PORT"));
-  options.host = listen.substr(0, colon);
+  std::string host = listen.substr(0, colon);
+  int port = 0;
   try {
-    options.port = std::stoi(listen.substr(colon + 1));
+    port = std::stoi(listen.substr(colon + 1));
   } catch (...) {
     return Fail(Status::Usage("--listen " + listen + ": write HOST:PORT"));
   }
-  options.cert_file = cert;
-  options.key_file = key;
-  auto app = web::App::Open(options);
-  if (!app.ok()) return Fail(app.status());
-  auto port = (*app)->Bind();
-  if (!port.ok()) return Fail(port.status());
-  std::cout << "jifen serve: " << (cert.empty() ? "http" : "https") << "://" << options.host << ":" << *port << "/\n" << std::flush;
-  (*app)->Run();
-  return 0;
+  // The server is a program beside the binary (web/serve_main.cc), run in this process's place.
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::string program = (self.parent_path() / "jifen-serve").string();
+  if (const char* given = std::getenv("JIFEN_SERVE_PROGRAM")) program = given;
+  std::string port_text = std::to_string(port);
+  const char* argv[] = {program.c_str(), g.ledger_dir.c_str(), host.c_str(), port_text.c_str(),
+                        cert.c_str(),    key.c_str(),          nullptr};
+  std::cout << std::flush;
+  execv(program.c_str(), const_cast<char* const*>(argv));
+  return Fail(Status::IOError("serve: cannot run " + program + ": " + std::strerror(errno)));
 }
 
 }  // namespace jifen::cli
