@@ -110,6 +110,7 @@ class Archive {
   }
 
   Status Invalid(const std::string& why) const { return Status::InvalidInput(file_ + ": " + why); }
+  const std::string& file() const { return file_; }
 
  private:
   const Libzip* zip_ = nullptr;
@@ -159,14 +160,15 @@ std::string Unescape(std::string s) {
 
 // Runs expat over one part with `handler`'s Start, End and Text.
 template <typename Handler>
-Status ParseXml(const std::string& xml, Handler* handler, const Archive& archive, const std::string& part) {
+Status ParseXml(std::string_view xml, Handler* handler, const std::string& file, const std::string& part) {
+  auto invalid = [&](const std::string& why) { return Status::InvalidInput(file + ": " + why); };
   struct Context {
     Handler* handler;
     XML_Parser parser;
     std::string error;
   };
   XML_Parser parser = XML_ParserCreateNS(nullptr, '|');
-  if (parser == nullptr) return archive.Invalid(part + ": out of memory");
+  if (parser == nullptr) return invalid(part + ": out of memory");
   Context context{handler, parser, ""};
   XML_SetUserData(parser, &context);
   XML_SetElementHandler(
@@ -195,7 +197,7 @@ Status ParseXml(const std::string& xml, Handler* handler, const Archive& archive
                                              : std::string("not well-formed XML (") +
                                                    XML_ErrorString(XML_GetErrorCode(parser)) + " at line " +
                                                    std::to_string(XML_GetCurrentLineNumber(parser)) + ")";
-    status = archive.Invalid(part + ": " + why);
+    status = invalid(part + ": " + why);
   }
   XML_ParserFree(parser);
   return status;
@@ -426,12 +428,12 @@ Status ReadWorkbook(Archive& archive, Workbook* out) {
   auto workbook = archive.Read("xl/workbook.xml");
   if (!workbook.ok()) return workbook.status();
   if (!*workbook) return archive.Invalid("not an .xlsx workbook (no xl/workbook.xml)");
-  if (Status s = ParseXml(**workbook, &out->workbook, archive, "xl/workbook.xml"); !s.ok()) return s;
+  if (Status s = ParseXml(**workbook, &out->workbook, archive.file(), "xl/workbook.xml"); !s.ok()) return s;
   if (out->workbook.sheets.empty()) return archive.Invalid("the workbook has no sheet");
   auto rels = archive.Read("xl/_rels/workbook.xml.rels");
   if (!rels.ok()) return rels.status();
   if (*rels) {
-    if (Status s = ParseXml(**rels, &out->relationships, archive, "xl/_rels/workbook.xml.rels"); !s.ok()) return s;
+    if (Status s = ParseXml(**rels, &out->relationships, archive.file(), "xl/_rels/workbook.xml.rels"); !s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -469,17 +471,32 @@ Result<XlsxSheet> ReadXlsxSheet(std::string_view bytes, const std::string& file_
   auto strings = archive.Read("xl/sharedStrings.xml");
   if (!strings.ok()) return strings.status();
   if (*strings) {
-    if (Status s = ParseXml(**strings, &shared, archive, "xl/sharedStrings.xml"); !s.ok()) return s;
+    if (Status s = ParseXml(**strings, &shared, archive.file(), "xl/sharedStrings.xml"); !s.ok()) return s;
   }
   auto xml = archive.Read(part);
   if (!xml.ok()) return xml.status();
   if (!*xml) return archive.Invalid("sheet \"" + chosen->name + "\": no part " + part);
   SheetHandler handler;
   handler.shared = &shared.strings;
-  if (Status s = ParseXml(**xml, &handler, archive, part); !s.ok()) return s;
+  if (Status s = ParseXml(**xml, &handler, archive.file(), part); !s.ok()) return s;
   XlsxSheet out;
   out.name = chosen->name;
   out.date1904 = book.workbook.date1904;
+  out.rows = std::move(handler.rows);
+  return out;
+}
+
+Result<XlsxSheet> ReadXlsxSheetXml(std::string_view shared_strings_xml, std::string_view sheet_xml,
+                                   const std::string& file_name) {
+  SharedStringsHandler shared;
+  if (!shared_strings_xml.empty()) {
+    if (Status s = ParseXml(shared_strings_xml, &shared, file_name, "xl/sharedStrings.xml"); !s.ok()) return s;
+  }
+  SheetHandler handler;
+  handler.shared = &shared.strings;
+  if (Status s = ParseXml(sheet_xml, &handler, file_name, "sheet"); !s.ok()) return s;
+  XlsxSheet out;
+  out.name = "sheet";
   out.rows = std::move(handler.rows);
   return out;
 }

@@ -29,6 +29,10 @@ struct XlsxSheet {
 // workbook, a part is missing, too large (over 256 MiB unpacked) or not well-formed XML, or has a
 // DTD. Status::IOError when libzip cannot be loaded.
 Result<XlsxSheet> ReadXlsxSheet(std::string_view bytes, const std::string& file_name, const std::string& sheet);
+// The same from the XML of a workbook's shared strings (may be empty) and of one sheet, without
+// the ZIP container (the fuzzer's way in to the XML).
+Result<XlsxSheet> ReadXlsxSheetXml(std::string_view shared_strings_xml, std::string_view sheet_xml,
+                                   const std::string& file_name);
 // The names of the workbook's sheets, in order.
 Result<std::vector<std::string>> XlsxSheetNames(std::string_view bytes, const std::string& file_name);
 

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace jifen::ledger {
 namespace {
@@ -80,6 +82,25 @@ TEST(Headers, ColumnLetters) {
   EXPECT_EQ(ColumnLetters(25), "Z");
   EXPECT_EQ(ColumnLetters(26), "AA");
   EXPECT_EQ(ColumnLetters(16383), "XFD");
+}
+
+}  // namespace
+}  // namespace jifen::ledger
+
+namespace jifen::ledger {
+namespace {
+
+// docs/IMPORT.md "Columns" lists every header of the table.
+TEST(Headers, DocsImportListsEveryHeader) {
+  std::ifstream in(std::string(JIFEN_SOURCE_DIR) + "/docs/IMPORT.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  for (const ColumnName& c : ColumnNames()) {
+    EXPECT_NE(doc.str().find(c.zh), std::string::npos) << c.zh;
+    if (c.en != nullptr) {
+      EXPECT_NE(doc.str().find(std::string("| ") + c.en + " |"), std::string::npos) << c.en;
+    }
+  }
 }
 
 }  // namespace
