@@ -21,13 +21,14 @@ struct ThreadParser {
   od::parser parser;
   std::string buffer;
   const char* base = nullptr;
+  const char* end = nullptr;  // of the line in `buffer`
 
   simdjson::simdjson_result<od::document> Iterate(std::string_view text) {
     size_t need = text.size() + simdjson::SIMDJSON_PADDING;
     if (buffer.size() < need) buffer.resize(std::max(need, size_t{4096}));
     std::memcpy(buffer.data(), text.data(), text.size());
-    std::memset(buffer.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
     base = buffer.data();
+    end = base + text.size();
     return parser.iterate(simdjson::padded_string_view(buffer.data(), text.size(), buffer.size()));
   }
 };
@@ -295,6 +296,8 @@ class Strict {
 // rather than explaining.
 class Quick {
  public:
+  explicit Quick(const char* end) : end_(end) {}
+
   bool Read(od::document& doc, Record* r) {
     od::object object;
     if (doc.get_object().get(object)) return false;
@@ -305,12 +308,12 @@ class Quick {
     for (auto result : object) {
       od::field field;
       std::string_view key;
-      if (std::move(result).get(field) || field.unescaped_key().get(key)) return false;
+      if (std::move(result).get(field) || !Raw(field.key().raw(), &key)) return false;
       od::value value = field.value();
       if (first) {
         first = false;
         std::string_view type;
-        if (key != "type" || value.get_string().get(type)) return false;
+        if (key != "type" || !String(value, &type)) return false;
         auto t = RecordTypeFromName(type);
         if (!t) return false;
         Reset(*t, r);
@@ -319,7 +322,7 @@ class Quick {
       }
       if (key == "recorded") {
         std::string_view text;
-        if (recorded || value.get_string().get(text)) return false;
+        if (recorded || !String(value, &text)) return false;
         auto t = Timestamp::Parse(text);
         if (!t) return false;
         r->recorded = *t;
@@ -327,8 +330,8 @@ class Quick {
         continue;
       }
       // Fields mostly come in the table's order (RecordToJson writes them so): try the next first.
-      size_t i = next < specs.size() && key == specs[next].json_name ? next : 0;
-      while (i < specs.size() && key != specs[i].json_name) ++i;
+      size_t i = next < specs.size() && Is(key, specs[next]) ? next : 0;
+      while (i < specs.size() && !Is(key, specs[i])) ++i;
       if (i == specs.size() || (seen & (1u << i)) != 0) return false;
       next = i + 1;
       seen |= 1u << i;
@@ -346,6 +349,8 @@ class Quick {
 
  private:
   // Every field back to its default; strings keep their storage.
+  const char* end_;
+
   static void Reset(RecordType type, Record* r) {
     r->type = type;
     r->sequence = 0;
@@ -374,11 +379,30 @@ class Quick {
     return true;
   }
 
-  static bool Field(const FieldSpec& spec, od::value& value, Record* r) {
+  // Whether `key` is `spec`'s name (without measuring the name first).
+  static bool Is(std::string_view key, const FieldSpec& spec) {
+    return std::strncmp(spec.json_name, key.data(), key.size()) == 0 && spec.json_name[key.size()] == '\0';
+  }
+
+  // The string at `raw` (just past its opening quote) as it stands in the line: false when it
+  // has an escape or a control character (the strict path reads or refuses those).
+  bool Raw(const char* raw, std::string_view* out) const {
+    const char* e = raw;
+    while (e < end_ && *e != '"' && *e != '\\' && static_cast<unsigned char>(*e) >= 0x20) ++e;
+    if (e >= end_ || *e != '"') return false;
+    *out = std::string_view(raw, static_cast<size_t>(e - raw));
+    return true;
+  }
+  bool String(od::value& value, std::string_view* out) const {
+    od::raw_json_string raw;
+    return !value.get_raw_json_string().get(raw) && Raw(raw.raw(), out);
+  }
+
+  bool Field(const FieldSpec& spec, od::value& value, Record* r) const {
     std::string_view text;
     switch (spec.kind) {
       case FieldKind::kDate: {
-        if (value.get_string().get(text)) return false;
+        if (!String(value, &text)) return false;
         auto date = Date::Parse(text);
         if (!date) return false;
         r->date = *date;
@@ -405,13 +429,14 @@ class Quick {
         od::array array;
         if (value.get_array().get(array)) return false;
         for (auto item : array) {
-          if (std::move(item).get_string().get(text)) return false;
+          od::value element;
+          if (std::move(item).get(element) || !String(element, &text)) return false;
           r->evidence.emplace_back(text);
         }
         return true;
       }
       default:
-        if (value.get_string().get(text) || (text.empty() && spec.required)) return false;
+        if (!String(value, &text) || (text.empty() && spec.required)) return false;
         (r->*spec.member).assign(text);
         return true;
     }
@@ -425,7 +450,7 @@ bool ParseRecordQuickly(std::string_view text, Record* record) {
   ThreadParser& p = Parser();
   od::document doc;
   if (p.Iterate(text).get(doc)) return false;
-  Quick quick;
+  Quick quick(p.end);
   return quick.Read(doc, record);
 }
 
