@@ -81,6 +81,20 @@ std::vector<std::pair<const char*, NameKind>> NameFields(RecordType type) {
   }
 }
 
+// What a kind of name names, in Chinese and English.
+std::pair<const char*, const char*> What(NameKind kind) {
+  switch (kind) {
+    case NameKind::kItem: return {"项目（在该日期生效的细则中）", "item (in the rules in force on the date)"};
+    case NameKind::kReward: return {"奖品（在该日期生效的细则中）", "reward (in the rules in force on the date)"};
+    case NameKind::kHousehold: return {"户", "household"};
+    case NameKind::kPerson: return {"人员", "person"};
+    case NameKind::kScorer: return {"采集人", "scorer"};
+    case NameKind::kSubject: return {"户或人员", "household or person"};
+    case NameKind::kVillage: return {"村", "village"};
+  }
+  return {"", ""};
+}
+
 std::string Candidates(const std::vector<engine::NameCandidate>& candidates, bool zh) {
   std::string out;
   for (const auto& c : candidates) {
@@ -219,6 +233,7 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const std::vector<std::stri
     source->size_ += static_cast<uint64_t>(st.st_size);
   }
   if (std::any_of(files.begin(), files.end(), IsTable)) {
+    source->tables_only_ = std::all_of(files.begin(), files.end(), IsTable);
     if (Status s = source->LoadNames(); !s.ok()) return s;
   }
   return source;
@@ -317,6 +332,16 @@ void FileSource::ResolveNames(ledger::TableRow* row) const {
     std::string* item = row->Find("item");
     auto lookup = names_->Resolve(v.code, kind, *value, date, item ? std::string_view(*item) : std::string_view());
     if (lookup.code.empty()) return refuse(field, *value, lookup);
+    // Neither a code nor a name the village has: said here, with the column, when no JSON Lines
+    // file of the import could register it (admission would refuse it without naming a column).
+    if (lookup.unknown && tables_only_ && names_->InLedger(v.code)) {
+      std::string label = header.ColumnLabel(row->ColumnOf(field));
+      auto [zh_what, en_what] = What(kind);
+      row->error = Status::InvalidInput(
+          zh ? label + "：" + v.code + " 没有编号或名称为「" + *value + "」的" + zh_what
+             : label + ": " + v.code + " has no " + en_what + " with the code or name \"" + *value + "\"");
+      return;
+    }
     *value = lookup.code;
   }
 }

@@ -89,6 +89,7 @@ class FileSource : public engine::ImportSource {
   LineReader lines_;
   std::unique_ptr<ledger::TableReader> table_;
   std::optional<engine::NameIndex> names_;  // when the import has tables
+  bool tables_only_ = false;                // no JSON Lines file (which might register a name)
 };
 
 }  // namespace jifen::cli

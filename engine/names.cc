@@ -35,6 +35,7 @@ NameLookup NameIndex::Names::Find(std::string_view value) const {
   }
   if (lookup.candidates.empty()) {
     lookup.code = key;
+    lookup.unknown = true;
   } else if (lookup.candidates.size() == 1) {
     lookup.code = lookup.candidates[0].code;
     lookup.by_name = true;
@@ -141,7 +142,10 @@ NameLookup NameIndex::Resolve(std::string_view village, NameKind kind, std::stri
       if (v->persons.by_code.count(key) || v->households.by_code.count(key)) return lookup;
       NameLookup persons = person_detail(v->persons.Find(value)), households = v->households.Find(value);
       bool person_found = persons.by_name, household_found = households.by_name;
-      if (!person_found && !household_found) return lookup;
+      if (!person_found && !household_found) {
+        lookup.unknown = true;
+        return lookup;
+      }
       if (person_found != household_found) return person_found ? persons : households;
       // Both: the item says whose points they are.
       std::optional<rules::Per> per;
@@ -191,7 +195,10 @@ NameLookup NameIndex::Resolve(std::string_view village, NameKind kind, std::stri
           if (w.name == value) matches.push_back(NameCandidate{w.code, w.name, ""});
         }
       }
-      if (matches.empty()) return lookup;
+      if (matches.empty()) {
+        lookup.unknown = true;
+        return lookup;
+      }
       lookup.by_name = true;
       if (matches.size() == 1) {
         lookup.code = matches[0].code;

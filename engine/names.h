@@ -30,6 +30,9 @@ struct NameLookup {
   // names nothing (admission then says what is wrong with it). Empty when ambiguous.
   std::string code;
   bool by_name = false;                   // the value was a name
+  // The value is neither a code nor a name of what the index knows of the village (its ledger
+  // registrations and rules in force, and the import's own registrations).
+  bool unknown = false;
   std::vector<NameCandidate> candidates;  // two or more when the name is ambiguous
 };
 
@@ -49,6 +52,11 @@ class NameIndex {
   // have that name.
   NameLookup Resolve(std::string_view village, NameKind kind, std::string_view value,
                      std::optional<Date> date = std::nullopt, std::string_view item = "") const;
+  // Whether `village` (a code) was loaded from the ledger (it has adopted rules or registrations).
+  bool InLedger(std::string_view village) const {
+    const Village* v = Find(village);
+    return v != nullptr && v->model.has_value();
+  }
 
  private:
   struct Entry {

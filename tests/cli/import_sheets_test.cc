@@ -69,15 +69,28 @@ TEST_F(ImportSheets, RefusalsNameFileSheetRowAndColumnInChineseAndWriteNothing) 
   Outcome r = Jifen("import " + f);
   EXPECT_EQ(r.rc, 1);
   EXPECT_EQ(r.err, f + ":2: D 列「对象」：「王芳」不止一个：P0102 王芳（H01 张建国）、P0202 王芳（H02 李明）、H03 王芳；请改填编号\n" +
-                       f + ":3: B 列「日期」：不是日期：2022/3/32（可写 2022-03-05、2022/3/5 或 2022年3月5日）\n"
-                       "jifen: import refused: 2 bad line(s); nothing written\n");
-  // Once every row parses, admission's refusals name the row (an unknown scorer is no name).
+                       f + ":3: B 列「日期」：不是日期：2022/3/32（可写 2022-03-05、2022/3/5 或 2022年3月5日）\n" +
+                       f + ":4: F 列「采集人」：SYS 没有编号或名称为「无名氏」的采集人\n"
+                       "jifen: import refused: 3 bad line(s); nothing written\n");
+  // A value that is neither a code nor a name of the village is refused with its column when
+  // only tables are imported; with a JSON Lines file beside them (which might register it),
+  // admission refuses it, naming the row.
   std::string g = Write("四月.csv",
                         "编号,日期,村,对象,项目,采集人,录入时间\n"
-                        "A3,2022/3/5,SYS,张建国,参加升国旗仪式,无名氏,2022-03-06T10:00:00+08:00\n");
+                        "A3,2022/3/5,SYS,张建国,参加升国旗仪式,无名氏,2022-03-06T10:00:00+08:00\n"
+                        "A4,2022/3/5,SYS,张建国,不存在的项目,李网格,2022-03-06T10:00:00+08:00\n");
   Outcome s = Jifen("import " + g);
   EXPECT_EQ(s.rc, 1);
-  EXPECT_NE(s.err.find(g + ":2: scorer 无名氏: not registered"), std::string::npos) << s.err;
+  EXPECT_EQ(s.err, g + ":2: F 列「采集人」：SYS 没有编号或名称为「无名氏」的采集人\n" + g +
+                       ":3: E 列「项目」：SYS 没有编号或名称为「不存在的项目」的项目（在该日期生效的细则中）\n"
+                       "jifen: import refused: 2 bad line(s); nothing written\n");
+  std::string empty = Write("empty.jsonl", "\n");
+  std::string h = Write("五月.csv",
+                        "编号,日期,村,对象,项目,采集人,录入时间\n"
+                        "A5,2022/3/5,SYS,张建国,参加升国旗仪式,无名氏,2022-03-06T10:00:00+08:00\n");
+  Outcome t = Jifen("import " + empty + " " + h);
+  EXPECT_EQ(t.rc, 1);
+  EXPECT_NE(t.err.find(h + ":2: scorer 无名氏: not registered"), std::string::npos) << t.err;
   Outcome log = Jifen("log --village SYS --from 12");
   EXPECT_EQ(log.out, "");
 }

@@ -82,6 +82,18 @@ TEST_F(Names, ASubjectNamedLikeAHouseholdAndAPersonFollowsTheItem) {
   EXPECT_EQ(Code(NameKind::kSubject, "P0301", "C1.01"), "P0301");
 }
 
+TEST_F(Names, WhatNamesNothingIsToldApart) {
+  auto date = Date::Parse("2022-03-05");
+  EXPECT_TRUE(index_.Resolve("SYS", NameKind::kScorer, "无此人", date).unknown);
+  EXPECT_TRUE(index_.Resolve("SYS", NameKind::kItem, "C9.99", date).unknown);
+  EXPECT_TRUE(index_.Resolve("SYS", NameKind::kSubject, "P9999", date, "C1.01").unknown);
+  EXPECT_FALSE(index_.Resolve("SYS", NameKind::kScorer, "S1", date).unknown);
+  EXPECT_FALSE(index_.Resolve("SYS", NameKind::kSubject, "王芳", date, "C1.01").unknown);  // ambiguous, not unknown
+  EXPECT_TRUE(index_.InLedger("SYS"));
+  EXPECT_FALSE(index_.InLedger("XYZ"));
+  EXPECT_FALSE(index_.Resolve("XYZ", NameKind::kScorer, "S1", date).unknown);  // a village it does not know
+}
+
 TEST_F(Names, TheImportsOwnRegistrationsCount) {
   index_.AddRegistration(ledger::RecordType::kHousehold, "SYS", "H09", "新户");
   index_.AddRegistration(ledger::RecordType::kPerson, "SYS", "P0901", "新人", "H09");
