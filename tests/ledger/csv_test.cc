@@ -265,3 +265,41 @@ TEST(CsvChinese, ATypeColumnMixesKindsAndSeveralColumnsMayFillOneField) {
 
 }  // namespace
 }  // namespace jifen::ledger
+
+namespace jifen::ledger {
+namespace {
+
+TEST(CsvChinese, EveryKindAClerkHandles) {
+  std::string text =
+      "类型,村,编号,户号,户名,人员编号,姓名,角色,起始日期,日期,对象,项目,数量,奖品,采集人,事由,对应记录,期间,提出人,裁定结果\n"
+      "户,SYS,,H09,新户,,,,2022-03-01,,,,,,,,,,,\n"
+      "人员,SYS,,H09,,P0901,新人,,2022-03-01,,,,,,,,,,,\n"
+      "迁户,SYS,,H01,,P0901,,,,2022/3/20,,,,,,,,,,\n"
+      "采集人,SYS,,,,P0901,新人,网格员,,,,,,,S9,,,,,\n"
+      "积分,SYS,A1,,,,,,,2022/3/5,P0901,C1.01,2.5,,S9,,,,,\n"
+      "兑换,SYS,R1,H09,,,,,,2022/3/25,,,2,R01,S9,,,,,\n"
+      "撤销,SYS,,,,,,,,,,,,,S9,录错了,A1,,,\n"
+      "审核,SYS,,,,,,,,,,,,,S9,,A1,,,\n"
+      "异议,SYS,O1,,,,,,,,,,,,,不属实,A1,2022-03,王五,\n"
+      "裁定,SYS,D1,,,,,,,,,,,,S9,核实,O1,,,成立\n";
+  auto rows = ReadCsvRecords(text, "各种.csv");
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 10u);
+  RecordType want[] = {RecordType::kHousehold, RecordType::kPerson, RecordType::kMove,    RecordType::kScorer,
+                       RecordType::kAward,     RecordType::kRedeem, RecordType::kRevoke,  RecordType::kApprove,
+                       RecordType::kObjection, RecordType::kRuling};
+  for (size_t i = 0; i < rows->size(); ++i) {
+    ASSERT_EQ(Reason((*rows)[i]), "ok") << "row " << (*rows)[i].line;
+    EXPECT_EQ((*rows)[i].record->type, want[i]) << "row " << (*rows)[i].line;
+  }
+  EXPECT_EQ((*rows)[2].record->household, "H01");
+  EXPECT_EQ((*rows)[2].record->code, "P0901");
+  EXPECT_EQ((*rows)[3].record->person, "P0901");  // the scorer's own person
+  EXPECT_EQ((*rows)[4].record->qty, Quantity::FromHundredths(250));
+  EXPECT_EQ((*rows)[5].record->qty, Quantity::FromWhole(2));
+  EXPECT_EQ((*rows)[8].record->name, "王五");  // filed_by
+  EXPECT_EQ((*rows)[9].record->outcome, "upheld");  // 成立
+}
+
+}  // namespace
+}  // namespace jifen::ledger
