@@ -5,9 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
+#include "ledger/ledger.h"
 #include "ledger/record_json.h"
+#include "ledger/xlsx_reader.h"
 
 namespace jifen::cli {
 namespace {
@@ -17,7 +20,90 @@ constexpr size_t kReadBytes = size_t{1} << 20;
 // (if any) is dropped.
 constexpr size_t kLineRawBytesMax = ledger::kLineBytesMax + 1;
 
-bool IsCsv(const std::string& file) { return file.ends_with(".csv") || file.ends_with(".CSV"); }
+bool EndsWithCaseless(const std::string& file, std::string_view ext) {
+  if (file.size() < ext.size()) return false;
+  for (size_t i = 0; i < ext.size(); ++i) {
+    char c = file[file.size() - ext.size() + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != ext[i]) return false;
+  }
+  return true;
+}
+bool IsCsv(const std::string& file) { return EndsWithCaseless(file, ".csv"); }
+bool IsXlsx(const std::string& file) { return EndsWithCaseless(file, ".xlsx"); }
+bool IsTable(const std::string& file) { return IsCsv(file) || IsXlsx(file); }
+
+const std::string* option_ledger_dir = nullptr;
+const std::string* option_sheet = nullptr;
+
+Result<std::string> ReadWhole(const std::string& file) {
+  std::string bytes;
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::InvalidInput(file + ": cannot read");
+  char chunk[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      if (n < 0) return Status::InvalidInput(file + ": cannot read");
+      return bytes;
+    }
+    bytes.append(chunk, static_cast<size_t>(n));
+  }
+}
+
+using engine::NameKind;
+using ledger::RecordType;
+
+// Which fields of a row of `type` may hold a name, and of what.
+std::vector<std::pair<const char*, NameKind>> NameFields(RecordType type) {
+  switch (type) {
+    case RecordType::kPerson:
+      return {{"household", NameKind::kHousehold}};
+    case RecordType::kMove:
+      return {{"person", NameKind::kPerson}, {"household", NameKind::kHousehold}};
+    case RecordType::kScorer:
+      return {{"person", NameKind::kPerson}};
+    case RecordType::kAward:
+      return {{"item", NameKind::kItem}, {"subject", NameKind::kSubject}, {"scorer", NameKind::kScorer}};
+    case RecordType::kRedeem:
+      return {{"household", NameKind::kHousehold}, {"reward", NameKind::kReward}, {"scorer", NameKind::kScorer}};
+    case RecordType::kObjection:
+      return {{"household", NameKind::kHousehold}, {"scorer", NameKind::kScorer}};
+    case RecordType::kRevoke:
+    case RecordType::kApprove:
+    case RecordType::kPost:
+    case RecordType::kRuling:
+      return {{"scorer", NameKind::kScorer}};
+    default:
+      return {};
+  }
+}
+
+// What a kind of name names, in Chinese and English.
+std::pair<const char*, const char*> What(NameKind kind) {
+  switch (kind) {
+    case NameKind::kItem: return {"项目（在该日期生效的细则中）", "item (in the rules in force on the date)"};
+    case NameKind::kReward: return {"奖品（在该日期生效的细则中）", "reward (in the rules in force on the date)"};
+    case NameKind::kHousehold: return {"户", "household"};
+    case NameKind::kPerson: return {"人员", "person"};
+    case NameKind::kScorer: return {"采集人", "scorer"};
+    case NameKind::kSubject: return {"户或人员", "household or person"};
+    case NameKind::kVillage: return {"村", "village"};
+  }
+  return {"", ""};
+}
+
+std::string Candidates(const std::vector<engine::NameCandidate>& candidates, bool zh) {
+  std::string out;
+  for (const auto& c : candidates) {
+    if (!out.empty()) out += zh ? "、" : ", ";
+    out += c.code + " " + c.name;
+    if (!c.detail.empty()) out += zh ? "（" + c.detail + "）" : " (" + c.detail + ")";
+  }
+  return out;
+}
 
 bool IsBlank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
 
@@ -121,8 +207,22 @@ Result<bool> LineReader::SkipLongLine(bool* blank) {
   }
 }
 
+void SetImportFileOptions(const std::string* ledger_dir, const std::string* sheet) {
+  option_ledger_dir = ledger_dir;
+  option_sheet = sheet;
+}
+
 Result<std::unique_ptr<FileSource>> FileSource::Open(const std::vector<std::string>& files) {
+  ImportFileOptions options;
+  if (option_ledger_dir != nullptr) options.ledger_dir = *option_ledger_dir;
+  if (option_sheet != nullptr) options.sheet = *option_sheet;
+  return Open(files, options);
+}
+
+Result<std::unique_ptr<FileSource>> FileSource::Open(const std::vector<std::string>& files,
+                                                     const ImportFileOptions& options) {
   std::unique_ptr<FileSource> source(new FileSource(files));
+  source->options_ = options;
   for (const std::string& file : files) {
     struct stat st;
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -132,7 +232,118 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const std::vector<std::stri
     source->sizes_.push_back(static_cast<uint64_t>(st.st_size));
     source->size_ += static_cast<uint64_t>(st.st_size);
   }
+  if (std::any_of(files.begin(), files.end(), IsTable)) {
+    source->tables_only_ = std::all_of(files.begin(), files.end(), IsTable);
+    if (Status s = source->LoadNames(); !s.ok()) return s;
+  }
   return source;
+}
+
+Result<std::unique_ptr<ledger::TableReader>> FileSource::OpenTable(const std::string& file) const {
+  auto bytes = ReadWhole(file);
+  if (!bytes.ok()) return bytes.status();
+  if (IsXlsx(file)) {
+    auto reader = ledger::XlsxRecordReader::Open(*bytes, file, options_.sheet);
+    if (!reader.ok()) return reader.status();
+    return std::unique_ptr<ledger::TableReader>(std::move(reader.value()));
+  }
+  // A CSV file is decoded whole (UTF-8 or GB18030 is known only at its end), then read by rows.
+  auto reader = ledger::CsvRecordReader::Open(*bytes, file);
+  if (!reader.ok()) return reader.status();
+  return std::unique_ptr<ledger::TableReader>(new ledger::CsvRecordReader(std::move(reader.value())));
+}
+
+// Reads the tables once for the villages they name and the households, persons and scorers they
+// register, then the ledger's names of those villages. A table that cannot be read is left for
+// the import itself to refuse.
+Status FileSource::LoadNames() {
+  names_.emplace();
+  std::vector<std::string> villages;
+  std::vector<ledger::TableRow> registrations;
+  for (const std::string& file : files_) {
+    if (!IsTable(file)) continue;
+    auto table = OpenTable(file);
+    if (!table.ok()) continue;
+    for (;;) {
+      auto row = (*table)->NextRow();
+      if (!row.ok() || !*row) break;
+      if (!(*row)->error.ok()) continue;
+      if (std::string* village = (*row)->Find("village")) {
+        if (std::find(villages.begin(), villages.end(), *village) == villages.end()) villages.push_back(*village);
+      }
+      RecordType t = (*row)->type;
+      if (t == RecordType::kHousehold || t == RecordType::kPerson || t == RecordType::kScorer) {
+        registrations.push_back(std::move(**row));
+      }
+    }
+  }
+  if (villages.empty()) return Status::Ok();
+  if (::access((options_.ledger_dir + "/data.mdb").c_str(), F_OK) == 0) {
+    auto ledger = ledger::Ledger::Open(options_.ledger_dir, false);
+    if (ledger.ok()) {
+      auto reader = (*ledger)->Snapshot();
+      if (!reader.ok()) return reader.status();
+      if (Status s = names_->Load(**reader, villages); !s.ok()) return s;
+    }
+  }
+  // Households first, so that persons may name theirs.
+  std::stable_sort(registrations.begin(), registrations.end(),
+                   [](const ledger::TableRow& a, const ledger::TableRow& b) { return a.type < b.type; });
+  for (ledger::TableRow& row : registrations) {
+    std::string* village = row.Find("village");
+    const char* code_field = row.type == RecordType::kHousehold ? "household"
+                             : row.type == RecordType::kPerson  ? "person"
+                                                                : "scorer";
+    std::string* code = row.Find(code_field);
+    std::string* name = row.Find("name");
+    if (village == nullptr || code == nullptr) continue;
+    auto v = names_->Resolve("", NameKind::kVillage, *village);
+    if (v.code.empty()) continue;
+    std::string household;
+    if (row.type == RecordType::kPerson) {
+      if (std::string* h = row.Find("household")) household = names_->Resolve(v.code, NameKind::kHousehold, *h).code;
+    }
+    names_->AddRegistration(row.type, v.code, *code, name ? *name : std::string(), household);
+  }
+  return Status::Ok();
+}
+
+void FileSource::ResolveNames(ledger::TableRow* row) const {
+  if (!names_ || !row->error.ok()) return;
+  const ledger::TableHeader& header = table_->header();
+  bool zh = header.chinese();
+  auto refuse = [&](const char* field, const std::string& value, const engine::NameLookup& lookup) {
+    std::string label = header.ColumnLabel(row->ColumnOf(field));
+    row->error = Status::InvalidInput(
+        zh ? label + "：「" + value + "」不止一个：" + Candidates(lookup.candidates, true) + "；请改填编号"
+           : label + ": \"" + value + "\" names more than one: " + Candidates(lookup.candidates, false) +
+                 "; write the code instead");
+  };
+  std::string* village = row->Find("village");
+  if (village == nullptr) return;
+  auto v = names_->Resolve("", NameKind::kVillage, *village);
+  if (v.code.empty()) return refuse("village", *village, v);
+  *village = v.code;
+  std::optional<Date> date;
+  if (std::string* d = row->Find("date")) date = Date::Parse(*d);
+  for (auto [field, kind] : NameFields(row->type)) {
+    std::string* value = row->Find(field);
+    if (value == nullptr) continue;
+    std::string* item = row->Find("item");
+    auto lookup = names_->Resolve(v.code, kind, *value, date, item ? std::string_view(*item) : std::string_view());
+    if (lookup.code.empty()) return refuse(field, *value, lookup);
+    // Neither a code nor a name the village has: said here, with the column, when no JSON Lines
+    // file of the import could register it (admission would refuse it without naming a column).
+    if (lookup.unknown && tables_only_ && names_->InLedger(v.code)) {
+      std::string label = header.ColumnLabel(row->ColumnOf(field));
+      auto [zh_what, en_what] = What(kind);
+      row->error = Status::InvalidInput(
+          zh ? label + "：" + v.code + " 没有编号或名称为「" + *value + "」的" + zh_what
+             : label + ": " + v.code + " has no " + en_what + " with the code or name \"" + *value + "\"");
+      return;
+    }
+    *value = lookup.code;
+  }
 }
 
 Status FileSource::Rewind() {
@@ -142,37 +353,22 @@ Status FileSource::Rewind() {
 
 Status FileSource::OpenFile(size_t index) {
   lines_.Close();
-  csv_.reset();
+  table_.reset();
   line_ = 0;
   index_ = index;
   if (index_ >= files_.size()) return Status::Ok();
   const std::string& file = files_[index_];
-  if (!IsCsv(file)) return lines_.Open(file);
-  // A CSV file is decoded whole (UTF-8 or GB18030 is known only at its end), then read by rows.
-  std::string bytes;
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return CannotRead(file);
-  char chunk[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      if (n < 0) return CannotRead(file);
-      break;
-    }
-    bytes.append(chunk, static_cast<size_t>(n));
-  }
-  auto reader = ledger::CsvRecordReader::Open(bytes, file);
-  if (!reader.ok()) return reader.status();
-  csv_.emplace(std::move(reader.value()));
+  if (!IsTable(file)) return lines_.Open(file);
+  auto table = OpenTable(file);
+  if (!table.ok()) return table.status();
+  table_ = std::move(table.value());
   return Status::Ok();
 }
 
 Result<bool> FileSource::Next(engine::SourceLine* out) {
   while (index_ < files_.size()) {
-    if (csv_) {
-      auto more = NextCsv(out);
+    if (table_) {
+      auto more = NextTableRow(out);
       if (!more.ok() || *more) return more;
     } else {
       std::string_view text;
@@ -198,25 +394,27 @@ Result<bool> FileSource::Next(engine::SourceLine* out) {
   return false;
 }
 
-Result<bool> FileSource::NextCsv(engine::SourceLine* out) {
-  auto row = csv_->Next();
+Result<bool> FileSource::NextTableRow(engine::SourceLine* out) {
+  auto row = table_->NextRow();
   if (!row.ok()) return row.status();
   if (!*row) return false;
-  out->file = files_[index_];
+  out->file = table_->label();
   out->line = (*row)->line;
-  if ((*row)->record.ok()) {
+  ResolveNames(&**row);
+  auto record = table_->header().Build(std::move(**row));
+  if (record.ok()) {
     out->parsed = Status::Ok();
-    out->record = std::move((*row)->record.value());
+    out->record = std::move(record.value());
   } else {
-    out->parsed = (*row)->record.status();
+    out->parsed = record.status();
   }
   return true;
 }
 
 uint64_t FileSource::Position() const {
   if (index_ >= files_.size()) return size_;
-  if (csv_) {
-    return done_ + (csv_->size() == 0 ? 0 : sizes_[index_] * csv_->position() / csv_->size());
+  if (table_) {
+    return done_ + (table_->size() == 0 ? 0 : sizes_[index_] * table_->position() / table_->size());
   }
   return done_ + lines_.position();
 }

@@ -1,5 +1,7 @@
-// The files of one `jifen import`, read a line at a time (JSON Lines) or a row at a time (CSV),
-// so that an import of any size takes a bounded amount of memory.
+// The files of one `jifen import`, read a line at a time (JSON Lines) or a row at a time (CSV,
+// .xlsx), so that an import of any size takes a bounded amount of memory. In a clerk's tables
+// (docs/IMPORT.md) names may stand for codes: they are resolved here, against the ledger and the
+// import's own registrations, before admission sees the records.
 #pragma once
 
 #include <memory>
@@ -8,7 +10,9 @@
 #include <vector>
 
 #include "engine/admission.h"
+#include "engine/names.h"
 #include "ledger/csv.h"
+#include "ledger/table.h"
 
 namespace jifen::cli {
 
@@ -41,12 +45,26 @@ class LineReader {
   uint64_t consumed_ = 0;
 };
 
-// The import's files in order: `*.csv` (any case of the extension) as CSV, the others as JSON
-// Lines, whose blank lines are skipped (a trailing '\r' is dropped first).
+// What an import's files are read with besides themselves.
+struct ImportFileOptions {
+  std::string ledger_dir = "ledger";  // names in tables are resolved against this ledger
+  std::string sheet;                  // --sheet: the sheet of each .xlsx file (empty: the first)
+};
+// Where FileSource::Open(files) finds its options: `jifen import` points them at its parsed
+// command line (--ledger, --sheet), which is read when the files are opened.
+void SetImportFileOptions(const std::string* ledger_dir, const std::string* sheet);
+
+// The import's files in order: `*.csv` (any case of the extension) as CSV, `*.xlsx` as workbooks
+// (one sheet), the others as JSON Lines, whose blank lines are skipped (a trailing '\r' is
+// dropped first). A table's rows are named "FILE:ROW", or "FILE[SHEET]:ROW" in a workbook.
 class FileSource : public engine::ImportSource {
  public:
-  // Status::InvalidInput("FILE: cannot read") for the first file that cannot be opened.
+  // Status::InvalidInput("FILE: cannot read") for the first file that cannot be opened. When there
+  // are tables, reads them once to learn which villages they name and what they register, and
+  // the ledger (if there is one yet) for those villages' names; the ledger is closed again.
   static Result<std::unique_ptr<FileSource>> Open(const std::vector<std::string>& files);
+  static Result<std::unique_ptr<FileSource>> Open(const std::vector<std::string>& files,
+                                                  const ImportFileOptions& options);
 
   Status Rewind() override;
   Result<bool> Next(engine::SourceLine* out) override;
@@ -56,8 +74,12 @@ class FileSource : public engine::ImportSource {
  private:
   explicit FileSource(std::vector<std::string> files) : files_(std::move(files)) {}
   Status OpenFile(size_t index);
-  Result<bool> NextCsv(engine::SourceLine* out);
+  Result<std::unique_ptr<ledger::TableReader>> OpenTable(const std::string& file) const;
+  Result<bool> NextTableRow(engine::SourceLine* out);
+  Status LoadNames();
+  void ResolveNames(ledger::TableRow* row) const;
 
+  ImportFileOptions options_;
   std::vector<std::string> files_;
   std::vector<uint64_t> sizes_;
   uint64_t size_ = 0;
@@ -65,7 +87,9 @@ class FileSource : public engine::ImportSource {
   uint64_t done_ = 0;       // bytes of the files before it
   int line_ = 0;            // last line read of a JSON Lines file
   LineReader lines_;
-  std::optional<ledger::CsvRecordReader> csv_;
+  std::unique_ptr<ledger::TableReader> table_;
+  std::optional<engine::NameIndex> names_;  // when the import has tables
+  bool tables_only_ = false;                // no JSON Lines file (which might register a name)
 };
 
 }  // namespace jifen::cli

@@ -21,6 +21,8 @@ namespace jifen::cli {
 int RunUserAdd(const Globals& g, const web::Account& account, const std::string& password_file);
 int RunServe(const Globals& g, const std::string& listen, const std::string& cert, const std::string& key);
 }  // namespace jifen::cli
+#include "cli/import_files.h"
+#include "cli/template.h"
 
 namespace {
 
@@ -105,6 +107,22 @@ int main(int argc, char** argv) {
   auto* import = app.add_subcommand("import", "append records (.jsonl or .csv), all or nothing\n  example: jifen import 2022-03.jsonl");
   import->add_option("files", import_files, "record files")->required()->check(CLI::ExistingFile);
   import->callback([&] { rc = jifen::cli::RunImport(g, import_files); });
+
+  // A clerk's spreadsheets (docs/IMPORT.md): which sheet of a workbook, the ledger whose names
+  // stand for codes; and `template`, the workbook a clerk fills in.
+  std::string import_sheet;
+  import->add_option("--sheet", import_sheet, "the sheet of each .xlsx file (default: the first)");
+  jifen::cli::SetImportFileOptions(&g.ledger_dir, &import_sheet);
+  std::string template_village, template_kind = "awards", template_out;
+  auto* template_command = app.add_subcommand(
+      "template", "write an .xlsx form with the village's items, households, persons and scorers to fill in and import\n"
+                  "  example: jifen template --village SYS --kind awards --out 登记表.xlsx");
+  template_command->add_option("--village", template_village, "village code")->required();
+  template_command->add_option("--kind", template_kind, "awards (积分登记) or roster (花名册)")
+      ->check(CLI::IsMember({"awards", "roster"}));
+  template_command->add_option("--out", template_out, "the workbook to write (.xlsx)")->required();
+  template_command->callback(
+      [&] { rc = jifen::cli::RunTemplate(g, template_village, template_kind, template_out); });
 
   auto* verify = app.add_subcommand("verify", "recompute the hash chain of the whole ledger\n  example: jifen verify");
   verify->callback([&] { rc = jifen::cli::RunVerify(g); });

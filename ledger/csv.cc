@@ -15,12 +15,6 @@ namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-struct RawRow {
-  int line = 0;
-  std::vector<std::string> cells;
-  std::string error;  // set for a row that is malformed as CSV
-};
-
 // Splits RFC 4180 text into rows. Quoted cells keep everything between the quotes ("" is one
 // quote, line breaks included); unquoted cells are trimmed of spaces and tabs.
 class CsvSplitter {
@@ -35,8 +29,9 @@ class CsvSplitter {
     *row = RawRow{};
     row->line = line_;
     for (;;) {
-      std::string cell;
-      if (!Cell(&cell, row, status)) return false;
+      Cell cell;
+      cell.column = static_cast<int>(row->cells.size());
+      if (!ReadCell(&cell.text, row, status)) return false;
       row->cells.push_back(std::move(cell));
       if (pos_ >= text_.size()) return true;
       char c = text_[pos_++];
@@ -47,7 +42,7 @@ class CsvSplitter {
   }
 
  private:
-  bool Cell(std::string* cell, RawRow* row, Status* status) {
+  bool ReadCell(std::string* cell, RawRow* row, Status* status) {
     size_t start = pos_;
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
     if (pos_ < text_.size() && text_[pos_] == '"') return Quoted(cell, row, status);
@@ -102,86 +97,8 @@ class CsvSplitter {
   int line_;
 };
 
-InputValue Text(const std::string& text) {
-  InputValue value;
-  value.kind = InputValue::Kind::kString;
-  value.text = text;
-  return value;
-}
-
 bool IsBlank(const RawRow& row) {
-  return std::all_of(row.cells.begin(), row.cells.end(),
-                     [](const std::string& c) { return c.empty(); });
-}
-
-bool InSpecs(RecordType type, std::string_view name) {
-  for (const auto& spec : FieldsOf(type)) {
-    if (name == spec.json_name) return true;
-  }
-  return false;
-}
-
-struct Header {
-  std::vector<std::string> names;
-  std::string inferred_type;  // empty when there is a type column
-};
-
-Result<Header> ReadHeader(const RawRow& row, const std::string& file_name) {
-  auto fail = [&](const std::string& why) {
-    return Status::InvalidInput(file_name + ":" + std::to_string(row.line) + ": " + why);
-  };
-  if (!row.error.empty()) return fail(row.error);
-  Header header{row.cells, ""};
-  auto has = [&](std::string_view name) {
-    return std::find(header.names.begin(), header.names.end(), name) != header.names.end();
-  };
-  if (!has("type")) {
-    if (has("item") == has("reward")) {
-      return fail(
-          "header names neither \"item\" (award rows) nor \"reward\" (redeem rows), or both");
-    }
-    header.inferred_type = has("item") ? "award" : "redeem";
-  }
-  for (size_t i = 0; i < header.names.size(); ++i) {
-    const std::string& name = header.names[i];
-    if (name.empty()) return fail("column " + std::to_string(i + 1) + " has no name");
-    if (std::find(header.names.begin(), header.names.begin() + i, name) !=
-        header.names.begin() + i) {
-      return fail("column \"" + name + "\" appears twice");
-    }
-    if (name == "type" || name == "recorded") continue;
-    bool award = InSpecs(RecordType::kAward, name), redeem = InSpecs(RecordType::kRedeem, name);
-    if (!award && !redeem) return fail("unknown column \"" + name + "\"");
-    if (header.inferred_type == "award" && !award)
-      return fail("column \"" + name + "\" is not a field of award rows");
-    if (header.inferred_type == "redeem" && !redeem)
-      return fail("column \"" + name + "\" is not a field of redeem rows");
-  }
-  return header;
-}
-
-Result<Record> ReadRow(const std::vector<std::string>& names, const std::string& inferred_type,
-                       const RawRow& row) {
-  if (!row.error.empty()) return Status::InvalidInput(row.error);
-  if (row.cells.size() != names.size()) {
-    return Status::InvalidInput("row has " + std::to_string(row.cells.size()) +
-                                " fields, the header " + std::to_string(names.size()));
-  }
-  InputFields fields;
-  if (!inferred_type.empty()) {
-    fields.emplace_back("type", Text(inferred_type));
-  }
-  for (size_t i = 0; i < row.cells.size(); ++i) {
-    if (row.cells[i].empty()) continue;  // an empty cell is an absent field
-    fields.emplace_back(names[i], Text(row.cells[i]));
-  }
-  for (const auto& [name, value] : fields) {
-    if (name == "type" && value.text != "award" && value.text != "redeem") {
-      return Status::InvalidInput("field \"type\": CSV rows are award or redeem records, not " +
-                                  (value.text.empty() ? std::string("empty") : value.text));
-    }
-  }
-  return RecordFromFields(std::move(fields), true);
+  return std::all_of(row.cells.begin(), row.cells.end(), [](const Cell& c) { return c.text.empty(); });
 }
 
 }  // namespace
@@ -232,10 +149,12 @@ Result<CsvRecordReader> CsvRecordReader::Open(std::string_view bytes, const std:
   Status status;
   while (splitter.Next(&raw, &status)) {
     if (IsBlank(raw)) continue;
-    auto header = ReadHeader(raw, file_name);
-    if (!header.ok()) return header.status();
-    reader.names_ = std::move(header->names);
-    reader.inferred_type_ = std::move(header->inferred_type);
+    auto header = TableHeader::Read(raw);
+    if (!header.ok()) {
+      return Status::InvalidInput(file_name + ":" + std::to_string(raw.line) + ": " + header.status().message());
+    }
+    reader.header_ = std::move(header.value());
+    reader.width_ = static_cast<int>(raw.cells.size());
     reader.first_row_ = reader.pos_ = splitter.pos();
     reader.first_row_line_ = reader.line_ = splitter.line();
     return reader;
@@ -245,13 +164,35 @@ Result<CsvRecordReader> CsvRecordReader::Open(std::string_view bytes, const std:
 }
 
 Result<std::optional<CsvRow>> CsvRecordReader::Next() {
+  auto row = NextRow();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<CsvRow>();
+  int line = (*row)->line;
+  return std::optional<CsvRow>(CsvRow{line, header_.Build(std::move(**row))});
+}
+
+Result<std::optional<TableRow>> CsvRecordReader::NextRow() {
   CsvSplitter splitter(text_, pos_, line_);
   RawRow raw;
   Status status;
-  std::optional<CsvRow> row;
+  std::optional<TableRow> row;
   while (splitter.Next(&raw, &status)) {
     if (IsBlank(raw)) continue;
-    row.emplace(CsvRow{raw.line, ReadRow(names_, inferred_type_, raw)});
+    if (raw.error.empty() && static_cast<int>(raw.cells.size()) != width_) {
+      // Excel and WPS write every row as wide as the header.
+      raw.error = "row has " + std::to_string(raw.cells.size()) + " fields, the header " +
+                  std::to_string(width_);
+      row.emplace();
+      row->line = raw.line;
+      row->error = Status::InvalidInput(header_.chinese() ? "这一行有 " + std::to_string(raw.cells.size()) +
+                                                                " 个单元格，标题行有 " +
+                                                                std::to_string(width_) + " 个"
+                                                          : raw.error);
+      break;
+    }
+    TableRow read = header_.ReadRow(raw);
+    if (read.example) continue;
+    row.emplace(std::move(read));
     break;
   }
   if (!status.ok()) return Status::InvalidInput(file_name_ + ":" + status.message());

@@ -1,5 +1,6 @@
-// CSV import of award and redemption rows (SPEC.md §4, ledger/FORMAT.md "CSV"), as Excel and WPS
-// save them: UTF-8 with or without BOM, or GB18030; RFC 4180 quoting; CRLF or LF.
+// CSV import of a clerk's rows (SPEC.md §4, ledger/FORMAT.md "CSV", docs/IMPORT.md), as Excel and
+// WPS save them: UTF-8 with or without BOM, or GB18030; RFC 4180 quoting; CRLF or LF; headers in
+// Chinese or English (ledger/headers.h), every kind of record a clerk handles.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "ledger/record.h"
+#include "ledger/table.h"
 #include "util/status.h"
 
 namespace jifen::ledger {
@@ -21,7 +23,7 @@ struct CsvRow {
 // holds: CSV files are what a spreadsheet saves, and whether one is UTF-8 or GB18030 is known only
 // once all of it has been read). Records are validated like RecordFromJson's; "recorded" may be a
 // column. Blank rows are skipped.
-class CsvRecordReader {
+class CsvRecordReader : public TableReader {
  public:
   // Decodes `bytes` and reads the header row. Problems with the file as a whole (undecodable
   // bytes, a bad header) are Status::InvalidInput("FILE:LINE: reason").
@@ -31,18 +33,22 @@ class CsvRecordReader {
   // Status::InvalidInput("FILE:LINE: quoted field never closed"). Problems with one row are that
   // row's record Status, so that a caller can list every bad line.
   Result<std::optional<CsvRow>> Next();
+  // The same before the record is built (TableReader): names can still be resolved.
+  Result<std::optional<TableRow>> NextRow() override;
   // Back to the first data row.
-  void Rewind();
+  void Rewind() override;
   // How far the reading is in the decoded text, and its size.
-  size_t position() const { return pos_; }
-  size_t size() const { return text_.size(); }
+  size_t position() const override { return pos_; }
+  size_t size() const override { return text_.size(); }
+  const std::string& label() const override { return file_name_; }
+  const TableHeader& header() const override { return header_; }
 
  private:
   CsvRecordReader() = default;
   std::string file_name_;
   std::string text_;
-  std::vector<std::string> names_;  // the header's column names
-  std::string inferred_type_;       // "award" or "redeem" when there is no type column
+  TableHeader header_;
+  int width_ = 0;  // cells in the header row
   size_t first_row_ = 0;  // where the rows after the header start
   int first_row_line_ = 1;
   size_t pos_ = 0;

@@ -4,342 +4,341 @@
 #include <cstring>
 
 #include "ledger/fields.h"
+#include "ledger/simdjson_library.h"
+#include "util/text.h"
 
 namespace jifen::ledger {
 namespace {
 
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+
 constexpr int kDepthMax = 64;
 
-class Parser {
- public:
-  Parser(std::string_view text, std::string* error) : s_(text), error_(error) {}
+// One parser per thread, its buffers reused line after line; the line is copied into a buffer
+// with the SIMDJSON_PADDING bytes after it that simdjson reads past the end.
+struct ThreadParser {
+  od::parser parser;
+  std::string buffer;
+  const char* base = nullptr;
+  const char* end = nullptr;  // of the line in `buffer`
 
-  bool Object(InputFields* fields) {
-    SkipSpace();
-    if (pos_ < s_.size() && s_[pos_] != '{') {
-      InputValue ignored;
-      if (!Value(&ignored, 1)) return false;
+  simdjson::simdjson_result<od::document> Iterate(std::string_view text) {
+    size_t need = text.size() + simdjson::SIMDJSON_PADDING;
+    if (buffer.size() < need) buffer.resize(std::max(need, size_t{4096}));
+    std::memcpy(buffer.data(), text.data(), text.size());
+    base = buffer.data();
+    end = base + text.size();
+    return parser.iterate(simdjson::padded_string_view(buffer.data(), text.size(), buffer.size()));
+  }
+};
+
+ThreadParser& Parser() {
+  thread_local ThreadParser parser;
+  return parser;
+}
+
+// What a simdjson error means for a line.
+const char* Reason(error_code e) {
+  switch (e) {
+    case simdjson::EMPTY: return "empty line";
+    case simdjson::TAPE_ERROR: return "unexpected character";
+    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: return "object or array never closed";
+    case simdjson::UNCLOSED_STRING: return "unterminated string";
+    case simdjson::STRING_ERROR: return "bad escape or lone surrogate in string";
+    case simdjson::UNESCAPED_CHARS: return "control character in string";
+    case simdjson::UTF8_ERROR: return "invalid UTF-8";
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR: return "invalid literal";
+    case simdjson::NUMBER_ERROR:
+    case simdjson::NUMBER_OUT_OF_RANGE: return "bad number";
+    case simdjson::DEPTH_ERROR: return "nested too deeply";
+    case simdjson::CAPACITY: return "line too long";
+    case simdjson::MEMALLOC: return "out of memory";
+    case simdjson::INCORRECT_TYPE: return "unexpected value";
+    default: return "malformed";
+  }
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// A JSON number token (RFC 8259 grammar), trailing spaces trimmed. Sets `v` as the hand-written
+// reader did: kInteger with its value (integer_fits false above the int64 range) or kNumber; the
+// text is kept, since exact decimals (qty) are read from it, never through a double.
+bool ReadNumber(std::string_view raw, InputValue* v) {
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r'))
+    raw.remove_suffix(1);
+  size_t i = 0;
+  bool negative = i < raw.size() && raw[i] == '-';
+  if (negative) ++i;
+  if (i >= raw.size() || !IsDigit(raw[i])) return false;
+  bool fits = true;
+  uint64_t magnitude = 0;
+  if (raw[i] == '0') {
+    ++i;
+  } else {
+    while (i < raw.size() && IsDigit(raw[i])) {
+      uint64_t digit = static_cast<uint64_t>(raw[i++] - '0');
+      if (magnitude > (UINT64_MAX - digit) / 10) fits = false;
+      magnitude = magnitude * 10 + digit;
+    }
+  }
+  bool integer = true;
+  if (i < raw.size() && raw[i] == '.') {
+    integer = false;
+    if (++i >= raw.size() || !IsDigit(raw[i])) return false;
+    while (i < raw.size() && IsDigit(raw[i])) ++i;
+  }
+  if (i < raw.size() && (raw[i] == 'e' || raw[i] == 'E')) {
+    integer = false;
+    ++i;
+    if (i < raw.size() && (raw[i] == '+' || raw[i] == '-')) ++i;
+    if (i >= raw.size() || !IsDigit(raw[i])) return false;
+    while (i < raw.size() && IsDigit(raw[i])) ++i;
+  }
+  if (i != raw.size()) return false;
+  v->text.assign(raw);
+  if (!integer) {
+    v->kind = InputValue::Kind::kNumber;
+    return true;
+  }
+  v->kind = InputValue::Kind::kInteger;
+  v->integer_fits = fits && magnitude <= (negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX});
+  v->integer = !v->integer_fits ? 0 : negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+  return true;
+}
+
+// The strict reader: walks every value of the line (so that all of it is checked, nested values
+// too) and says what is wrong, "not JSON: REASON at byte N".
+class Strict {
+ public:
+  Strict(std::string_view text, const char* base, std::string* error) : text_(text), base_(base), error_(error) {}
+
+  bool Object(od::document& doc, InputFields* fields) {
+    od::json_type type;
+    if (error_code e = doc.type().get(type)) return Fail(e, doc.current_location());
+    if (type != od::json_type::object) {
+      // Any other JSON value is "not a JSON object"; what is not JSON at all says why.
+      if (type == od::json_type::array) {
+        od::array array;
+        if (error_code e = doc.get_array().get(array)) return Fail(e, doc.current_location());
+        InputValue ignored;
+        if (!Array(array, &ignored, 1)) return false;
+      } else if (!Scalar(doc, type)) {
+        return false;
+      }
+      if (!AtEnd(doc)) return false;
       return Refuse("not a JSON object");
     }
-    if (!Expect('{')) return false;
-    SkipSpace();
-    if (Peek() == '}') {
-      ++pos_;
-      return End();
-    }
-    for (;;) {
-      std::string key;
-      SkipSpace();
-      if (Peek() != '"') return Fail("expected a field name");
-      if (!String(&key)) return false;
-      for (const auto& field : *fields) {
-        if (field.first == key) return Refuse("duplicate field \"" + key + "\"");
+    od::object object;
+    if (error_code e = doc.get_object().get(object)) return Fail(e, doc.current_location());
+    for (auto result : object) {
+      od::field field;
+      if (error_code e = std::move(result).get(field)) return Fail(e, doc.current_location());
+      std::string_view key;
+      if (error_code e = field.unescaped_key().get(key)) return Fail(e, doc.current_location());
+      if (!CheckEscaped(nullptr, key, doc.current_location())) return false;
+      for (const auto& f : *fields) {
+        if (f.first == key) return Refuse("duplicate field \"" + std::string(key) + "\"");
       }
-      SkipSpace();
-      if (!Expect(':')) return false;
-      fields->emplace_back(std::move(key), InputValue{});
-      if (!Value(&fields->back().second, 1)) return false;
-      SkipSpace();
-      char c = Peek();
-      ++pos_;
-      if (c == '}') return End();
-      if (c != ',') return Fail("expected ',' or '}'", pos_ - 1);
+      fields->emplace_back(std::string(key), InputValue{});
+      if (!Value(field.value(), &fields->back().second, 1)) return false;
     }
+    return AtEnd(doc);
   }
 
  private:
-  char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
-  void SkipSpace() {
-    while (pos_ < s_.size() &&
-           (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
-      ++pos_;
+  static simdjson::simdjson_result<const char*> Nowhere() { return simdjson::OUT_OF_BOUNDS; }
+
+  bool AtEnd(od::document& doc) {
+    auto location = doc.current_location();
+    if (location.error() == simdjson::OUT_OF_BOUNDS) return true;
+    if (location.error()) return Fail(location.error(), location);
+    return Fail("text after the object", location.value_unsafe());
   }
-  bool Expect(char c) {
-    if (Peek() != c || pos_ >= s_.size()) return Fail(std::string("expected '") + c + "'");
-    ++pos_;
-    return true;
-  }
-  bool End() {
-    SkipSpace();
-    return pos_ == s_.size() || Fail("text after the object");
-  }
-  bool Fail(const std::string& why) { return Fail(why, pos_); }
-  bool Fail(const std::string& why, size_t at) {
-    return Refuse("not JSON: " + why + " at byte " + std::to_string(at + 1));
-  }
+
   bool Refuse(std::string why) {
     if (error_->empty()) *error_ = std::move(why);
     return false;
   }
+  bool Fail(const std::string& why, const char* at) {
+    std::string where;
+    if (at != nullptr && at >= base_ && at <= base_ + text_.size()) where = " at byte " + std::to_string(at - base_ + 1);
+    return Refuse("not JSON: " + why + where);
+  }
+  bool Fail(const std::string& why, simdjson::simdjson_result<const char*> at) {
+    return Fail(why, at.error() ? nullptr : at.value_unsafe());
+  }
+  bool Fail(error_code e, simdjson::simdjson_result<const char*> at) {
+    if (e == simdjson::UTF8_ERROR) {
+      size_t bad = FindInvalidUtf8(text_);
+      return Refuse("not JSON: invalid UTF-8" + (bad < text_.size() ? " at byte " + std::to_string(bad + 1) : ""));
+    }
+    return Fail(Reason(e), at.error() ? nullptr : at.value_unsafe());
+  }
 
-  // One value; depth 1 is a field of the object. Arrays at depth 1 keep their string items.
-  bool Value(InputValue* v, int depth) {
-    if (depth > kDepthMax) return Fail("nested too deeply");
-    SkipSpace();
-    switch (Peek()) {
-      case '"':
-        v->kind = InputValue::Kind::kString;
-        return String(&v->text);
-      case '{':
-        return Container(v, depth, '}');
-      case '[':
-        return Container(v, depth, ']');
-      case 't':
-        return Literal("true", InputValue::Kind::kBool, v);
-      case 'f':
-        return Literal("false", InputValue::Kind::kBool, v);
-      case 'n':
-        return Literal("null", InputValue::Kind::kNull, v);
+  // A string with escapes whose unescaped form is not UTF-8 held a lone surrogate (\ude00).
+  bool CheckEscaped(const char* raw, std::string_view unescaped, simdjson::simdjson_result<const char*> at) {
+    (void)raw;
+    if (IsValidUtf8(unescaped)) return true;
+    return Fail("lone surrogate in \\u escape", at.error() ? nullptr : at.value_unsafe());
+  }
+
+  bool Scalar(od::document& doc, od::json_type type) {
+    switch (type) {
+      case od::json_type::string: {
+        std::string_view s;
+        if (error_code e = doc.get_string().get(s)) return Fail(e, doc.current_location());
+        return CheckEscaped(nullptr, s, doc.current_location());
+      }
+      case od::json_type::number: {
+        InputValue v;
+        std::string_view raw;
+        if (error_code e = doc.raw_json_token().get(raw)) return Fail(e, doc.current_location());
+        return ReadNumber(raw, &v) || Fail("bad number", raw.data());
+      }
+      case od::json_type::boolean: {
+        bool b;
+        if (error_code e = doc.get_bool().get(b)) return Fail(e, doc.current_location());
+        return true;
+      }
+      case od::json_type::null: {
+        bool null = false;
+        if (error_code e = doc.is_null().get(null)) return Fail(e, doc.current_location());
+        return null || Fail("invalid literal", doc.current_location().value_unsafe());
+      }
       default:
-        return Number(v);
+        return Fail("unexpected character", doc.current_location().value_unsafe());
     }
   }
 
-  bool Literal(std::string_view word, InputValue::Kind kind, InputValue* v) {
-    if (s_.substr(pos_, word.size()) != word) return Fail("invalid literal");
-    pos_ += word.size();
-    v->kind = kind;
-    return true;
+  // One value; depth 1 is a field of the object. Arrays keep their string items.
+  bool Value(od::value value, InputValue* v, int depth) {
+    if (depth > kDepthMax) return Fail("nested too deeply", value.current_location());
+    od::json_type type;
+    if (error_code e = value.type().get(type)) return Fail(e, value.current_location());
+    switch (type) {
+      case od::json_type::string: {
+        std::string_view s;
+        auto location = value.current_location();
+        if (error_code e = value.get_string().get(s)) return Fail(e, location);
+        if (!CheckEscaped(nullptr, s, location)) return false;
+        v->kind = InputValue::Kind::kString;
+        v->text.assign(s);
+        return true;
+      }
+      case od::json_type::number: {
+        std::string_view raw = value.raw_json_token();
+        return ReadNumber(raw, v) || Fail("bad number", raw.data());
+      }
+      case od::json_type::boolean: {
+        bool b;
+        auto location = value.current_location();
+        if (error_code e = value.get_bool().get(b)) return Fail(e, location);
+        v->kind = InputValue::Kind::kBool;
+        return true;
+      }
+      case od::json_type::null: {
+        bool null = false;
+        auto location = value.current_location();
+        if (error_code e = value.is_null().get(null)) return Fail(e, location);
+        if (!null) return Fail("invalid literal", location.error() ? nullptr : location.value_unsafe());
+        v->kind = InputValue::Kind::kNull;
+        return true;
+      }
+      case od::json_type::array: {
+        od::array array;
+        if (error_code e = value.get_array().get(array)) return Fail(e, value.current_location());
+        return Array(array, v, depth);
+      }
+      case od::json_type::object: {
+        od::object object;
+        if (error_code e = value.get_object().get(object)) return Fail(e, value.current_location());
+        v->kind = InputValue::Kind::kObject;
+        for (auto result : object) {
+          od::field field;
+          if (error_code e = std::move(result).get(field)) return Fail(e, Nowhere());
+          std::string_view key;
+          if (error_code e = field.unescaped_key().get(key)) return Fail(e, Nowhere());
+          if (!CheckEscaped(nullptr, key, Nowhere())) return false;
+          InputValue ignored;
+          if (!Value(field.value(), &ignored, depth + 1)) return false;
+        }
+        return true;
+      }
+    }
+    return Fail("unexpected character", value.current_location().value_unsafe());
   }
 
-  bool Container(InputValue* v, int depth, char close) {
-    bool array = close == ']';
-    v->kind = array ? InputValue::Kind::kArray : InputValue::Kind::kObject;
-    ++pos_;
-    SkipSpace();
-    if (Peek() == close) return ++pos_, true;
-    for (;;) {
-      SkipSpace();
-      if (!array) {
-        std::string key;
-        if (Peek() != '"') return Fail("expected a field name");
-        if (!String(&key)) return false;
-        SkipSpace();
-        if (!Expect(':')) return false;
-      }
+  bool Array(od::array& array, InputValue* v, int depth) {
+    v->kind = InputValue::Kind::kArray;
+    for (auto result : array) {
+      od::value element;
+      if (error_code e = std::move(result).get(element)) return Fail(e, Nowhere());
       InputValue item;
-      if (!Value(&item, depth + 1)) return false;
-      if (array && item.kind == InputValue::Kind::kString) {
+      if (!Value(element, &item, depth + 1)) return false;
+      if (item.kind == InputValue::Kind::kString) {
         v->items.push_back(std::move(item.text));
       } else {
         v->items_all_strings = false;
       }
-      SkipSpace();
-      char c = Peek();
-      if (pos_ >= s_.size()) return Fail(std::string("expected '") + close + "'");
-      ++pos_;
-      if (c == close) return true;
-      if (c != ',') return Fail(std::string("expected ',' or '") + close + "'", pos_ - 1);
-    }
-  }
-
-  bool Number(InputValue* v) {
-    size_t start = pos_;
-    bool negative = Peek() == '-';
-    if (negative) ++pos_;
-    if (!IsDigit(Peek())) return Fail("unexpected character", start);
-    bool fits = true;
-    uint64_t magnitude = 0;
-    if (Peek() == '0') {
-      ++pos_;
-    } else {
-      while (IsDigit(Peek())) {
-        uint64_t digit = static_cast<uint64_t>(s_[pos_++] - '0');
-        if (magnitude > (UINT64_MAX - digit) / 10) fits = false;
-        magnitude = magnitude * 10 + digit;
-      }
-    }
-    bool integer = true;
-    if (Peek() == '.') {
-      integer = false;
-      ++pos_;
-      if (!IsDigit(Peek())) return Fail("digit expected");
-      while (IsDigit(Peek())) ++pos_;
-    }
-    if (Peek() == 'e' || Peek() == 'E') {
-      integer = false;
-      ++pos_;
-      if (Peek() == '+' || Peek() == '-') ++pos_;
-      if (!IsDigit(Peek())) return Fail("digit expected");
-      while (IsDigit(Peek())) ++pos_;
-    }
-    v->text.assign(s_.substr(start, pos_ - start));  // exact decimals (qty) are read from it
-    if (!integer) {
-      v->kind = InputValue::Kind::kNumber;
-      return true;
-    }
-    v->kind = InputValue::Kind::kInteger;
-    v->integer_fits = fits && magnitude <= (negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX});
-    v->integer = !v->integer_fits ? 0
-                 : negative       ? static_cast<int64_t>(0 - magnitude)
-                                  : static_cast<int64_t>(magnitude);
-    return true;
-  }
-
-  static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-  // A string at pos_ (which holds the opening quote); checks UTF-8 and decodes escapes.
-  bool String(std::string* out) {
-    ++pos_;
-    out->clear();
-    for (;;) {
-      size_t run = pos_;
-      while (pos_ < s_.size()) {
-        unsigned char c = static_cast<unsigned char>(s_[pos_]);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-        ++pos_;
-      }
-      out->append(s_.data() + run, pos_ - run);
-      if (pos_ >= s_.size()) return Fail("unterminated string");
-      unsigned char c = static_cast<unsigned char>(s_[pos_]);
-      if (c == '"') return ++pos_, true;
-      if (c < 0x20) return Fail("control character in string");
-      if (c >= 0x80) {
-        if (!Utf8(out)) return false;
-        continue;
-      }
-      if (!Escape(out)) return false;
-    }
-  }
-
-  bool Utf8(std::string* out) {
-    unsigned char c = static_cast<unsigned char>(s_[pos_]);
-    size_t len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || pos_ + len > s_.size()) return Fail("invalid UTF-8");
-    uint32_t cp = c & (0x7f >> len);
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s_[pos_ + k]);
-      if ((cc & 0xc0) != 0x80) return Fail("invalid UTF-8");
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-      return Fail("invalid UTF-8");
-    out->append(s_.data() + pos_, len);
-    pos_ += len;
-    return true;
-  }
-
-  bool Hex4(uint32_t* value) {
-    if (pos_ + 4 > s_.size()) return Fail("bad \\u escape");
-    *value = 0;
-    for (int i = 0; i < 4; ++i) {
-      char c = s_[pos_++];
-      uint32_t d = c >= '0' && c <= '9'   ? c - '0'
-                   : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                   : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                          : 16;
-      if (d == 16) return Fail("bad \\u escape", pos_ - 1);
-      *value = *value << 4 | d;
     }
     return true;
   }
 
-  bool Escape(std::string* out) {
-    ++pos_;
-    if (pos_ >= s_.size()) return Fail("unterminated string");
-    char e = s_[pos_++];
-    switch (e) {
-      case '"':
-        out->push_back('"');
-        return true;
-      case '\\':
-        out->push_back('\\');
-        return true;
-      case '/':
-        out->push_back('/');
-        return true;
-      case 'b':
-        out->push_back('\b');
-        return true;
-      case 'f':
-        out->push_back('\f');
-        return true;
-      case 'n':
-        out->push_back('\n');
-        return true;
-      case 'r':
-        out->push_back('\r');
-        return true;
-      case 't':
-        out->push_back('\t');
-        return true;
-      case 'u':
-        break;
-      default:
-        return Fail("bad escape", pos_ - 1);
-    }
-    uint32_t cp = 0;
-    if (!Hex4(&cp)) return false;
-    if (cp >= 0xdc00 && cp <= 0xdfff) return Fail("lone surrogate in \\u escape");
-    if (cp >= 0xd800 && cp <= 0xdbff) {
-      uint32_t low = 0;
-      if (s_.substr(pos_, 2) != "\\u") return Fail("lone surrogate in \\u escape");
-      pos_ += 2;
-      if (!Hex4(&low)) return false;
-      if (low < 0xdc00 || low > 0xdfff) return Fail("lone surrogate in \\u escape");
-      cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-    }
-    AppendUtf8(cp, out);
-    return true;
-  }
-
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xc0 | cp >> 6));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xe0 | cp >> 12));
-      out->push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3f)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    } else {
-      out->push_back(static_cast<char>(0xf0 | cp >> 18));
-      out->push_back(static_cast<char>(0x80 | (cp >> 12 & 0x3f)));
-      out->push_back(static_cast<char>(0x80 | (cp >> 6 & 0x3f)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-    }
-  }
-
-  std::string_view s_;
-  size_t pos_ = 0;
+  std::string_view text_;
+  const char* base_;
   std::string* error_;
 };
 
-// ParseRecordQuickly's reader: gives up (returns false) rather than explaining.
-class QuickReader {
+// ParseRecordQuickly's reader: the fields straight into the record; gives up (returns false)
+// rather than explaining.
+class Quick {
  public:
-  explicit QuickReader(std::string_view text) : s_(text) {}
+  explicit Quick(const char* end) : end_(end) {}
 
-  bool Read(Record* r) {
-    if (!Open() || !Key() || key_ != "type" || !Colon() || !String()) return false;
-    auto type = RecordTypeFromName(string_);
-    if (!type) return false;
-    Reset(*type, r);
-    auto specs = FieldsOf(*type);
+  bool Read(od::document& doc, Record* r) {
+    od::object object;
+    if (doc.get_object().get(object)) return false;
+    std::span<const FieldSpec> specs;
     uint32_t seen = 0;
     size_t next = 0;
-    bool recorded = false;
-    while (Comma()) {
-      if (!Key() || !Colon()) return false;
-      if (key_ == "recorded") {
-        if (recorded || !String()) return false;
-        auto t = Timestamp::Parse(string_);
+    bool first = true, recorded = false;
+    for (auto result : object) {
+      od::field field;
+      std::string_view key;
+      if (std::move(result).get(field) || !Raw(field.key().raw(), &key)) return false;
+      od::value value = field.value();
+      if (first) {
+        first = false;
+        std::string_view type;
+        if (key != "type" || !String(value, &type)) return false;
+        auto t = RecordTypeFromName(type);
+        if (!t) return false;
+        Reset(*t, r);
+        specs = FieldsOf(*t);
+        continue;
+      }
+      if (key == "recorded") {
+        std::string_view text;
+        if (recorded || !String(value, &text)) return false;
+        auto t = Timestamp::Parse(text);
         if (!t) return false;
         r->recorded = *t;
         r->recorded_given = recorded = true;
         continue;
       }
       // Fields mostly come in the table's order (RecordToJson writes them so): try the next first.
-      size_t i = next < specs.size() && Is(specs[next]) ? next : 0;
-      while (i < specs.size() && !Is(specs[i])) ++i;
+      size_t i = next < specs.size() && Is(key, specs[next]) ? next : 0;
+      while (i < specs.size() && !Is(key, specs[i])) ++i;
       if (i == specs.size() || (seen & (1u << i)) != 0) return false;
       next = i + 1;
       seen |= 1u << i;
-      if (!Field(specs[i], r)) return false;
+      if (!Field(specs[i], value, r)) return false;
     }
-    if (!Close()) return false;
+    if (first) return false;
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;  // text after the object
     for (size_t i = 0; i < specs.size(); ++i) {
       if ((seen & (1u << i)) != 0) continue;
       if (specs[i].required) return false;
@@ -350,6 +349,8 @@ class QuickReader {
 
  private:
   // Every field back to its default; strings keep their storage.
+  const char* end_;
+
   static void Reset(RecordType type, Record* r) {
     r->type = type;
     r->sequence = 0;
@@ -368,141 +369,112 @@ class QuickReader {
     r->evidence.clear();
   }
 
-  // Whether the last key read is `spec`'s name.
-  bool Is(const FieldSpec& spec) const {
-    return std::strncmp(spec.json_name, key_.data(), key_.size()) == 0 && spec.json_name[key_.size()] == '\0';
+  // A plain decimal integer (no sign, fraction or exponent) in [min, max].
+  static bool Integer(od::value& value, int64_t min, int64_t max, int64_t* out) {
+    std::string_view raw = value.raw_json_token();
+    InputValue v;
+    if (!ReadNumber(raw, &v) || v.kind != InputValue::Kind::kInteger || !v.integer_fits) return false;
+    if (v.integer < min || v.integer > max) return false;
+    *out = v.integer;
+    return true;
   }
 
-  bool Field(const FieldSpec& spec, Record* r) {
+  // Whether `key` is `spec`'s name (without measuring the name first).
+  static bool Is(std::string_view key, const FieldSpec& spec) {
+    return std::strncmp(spec.json_name, key.data(), key.size()) == 0 && spec.json_name[key.size()] == '\0';
+  }
+
+  // The string at `raw` (just past its opening quote) as it stands in the line: false when it
+  // has an escape or a control character (the strict path reads or refuses those).
+  bool Raw(const char* raw, std::string_view* out) const {
+    const char* e = raw;
+    while (e < end_ && *e != '"' && *e != '\\' && static_cast<unsigned char>(*e) >= 0x20) ++e;
+    if (e >= end_ || *e != '"') return false;
+    *out = std::string_view(raw, static_cast<size_t>(e - raw));
+    return true;
+  }
+  bool String(od::value& value, std::string_view* out) const {
+    od::raw_json_string raw;
+    return !value.get_raw_json_string().get(raw) && Raw(raw.raw(), out);
+  }
+
+  bool Field(const FieldSpec& spec, od::value& value, Record* r) const {
+    std::string_view text;
     switch (spec.kind) {
       case FieldKind::kDate: {
-        if (!String()) return false;
-        auto date = Date::Parse(string_);
+        if (!String(value, &text)) return false;
+        auto date = Date::Parse(text);
         if (!date) return false;
         r->date = *date;
         return true;
       }
       case FieldKind::kQty: {
-        Space();
-        size_t start = pos_;
-        while (pos_ < s_.size() && ((s_[pos_] >= '0' && s_[pos_] <= '9') || s_[pos_] == '.')) ++pos_;
-        char next = Peek();
-        if (next == 'e' || next == 'E' || next == '-' || next == '+') return false;
-        auto qty = Quantity::Parse(s_.substr(start, pos_ - start));
+        std::string_view raw = value.raw_json_token();
+        InputValue v;
+        if (!ReadNumber(raw, &v)) return false;
+        auto qty = Quantity::Parse(v.text);  // the exact decimal as written
         if (!qty || qty->hundredths() < 1 || *qty > Quantity::FromWhole(kQtyMax)) return false;
         r->qty = *qty;
         return true;
       }
       case FieldKind::kWholeQty: {
         int64_t whole = 0;
-        if (!Integer(1, kQtyMax, &whole)) return false;
+        if (!Integer(value, 1, kQtyMax, &whole)) return false;
         r->qty = Quantity::FromWhole(whole);
         return true;
       }
       case FieldKind::kShares:
-        return Integer(0, kSharesMax, &r->shares);
-      case FieldKind::kEvidence:
-        Space();
-        if (Peek() != '[') return false;
-        ++pos_;
-        Space();
-        if (Peek() == ']') return ++pos_, true;
-        do {
-          if (!String()) return false;
-          r->evidence.emplace_back(string_);
-          Space();
-        } while (Peek() == ',' && ++pos_);
-        if (Peek() != ']') return false;
-        return ++pos_, true;
-      default:
-        if (!String() || (string_.empty() && spec.required)) return false;
-        (r->*spec.member).assign(string_);
-        return true;
-    }
-  }
-
-  // A plain decimal integer (no sign, fraction or exponent) in [min, max].
-  bool Integer(int64_t min, int64_t max, int64_t* out) {
-    Space();
-    size_t start = pos_;
-    int64_t value = 0;
-    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9' && pos_ - start < 18) {
-      value = value * 10 + (s_[pos_++] - '0');
-    }
-    size_t digits = pos_ - start;
-    if (digits == 0 || (digits > 1 && s_[start] == '0')) return false;
-    char next = Peek();
-    if ((next >= '0' && next <= '9') || next == '.' || next == 'e' || next == 'E') return false;
-    if (value < min || value > max) return false;
-    *out = value;
-    return true;
-  }
-
-  // A string without escapes or control characters; its bytes are checked later (ValidateRecord).
-  bool String() {
-    Space();
-    if (Peek() != '"') return false;
-    size_t start = ++pos_;
-    while (pos_ < s_.size()) {
-      unsigned char c = static_cast<unsigned char>(s_[pos_]);
-      if (c == '"') {
-        string_ = s_.substr(start, pos_ - start);
-        ++pos_;
+        return Integer(value, 0, kSharesMax, &r->shares);
+      case FieldKind::kEvidence: {
+        od::array array;
+        if (value.get_array().get(array)) return false;
+        for (auto item : array) {
+          od::value element;
+          if (std::move(item).get(element) || !String(element, &text)) return false;
+          r->evidence.emplace_back(text);
+        }
         return true;
       }
-      if (c == '\\' || c < 0x20) return false;
-      ++pos_;
+      default:
+        if (!String(value, &text) || (text.empty() && spec.required)) return false;
+        (r->*spec.member).assign(text);
+        return true;
     }
-    return false;
   }
-  bool Key() {
-    if (!String()) return false;
-    key_ = string_;
-    return true;
-  }
-  bool Open() {
-    Space();
-    return Peek() == '{' && ++pos_;
-  }
-  bool Colon() {
-    Space();
-    return Peek() == ':' && ++pos_;
-  }
-  bool Comma() {
-    Space();
-    return Peek() == ',' && ++pos_;
-  }
-  bool Close() {
-    Space();
-    if (Peek() != '}') return false;
-    ++pos_;
-    Space();
-    return pos_ == s_.size();
-  }
-  char Peek() const { return pos_ < s_.size() ? s_[pos_] : '\0'; }
-  void Space() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
-      ++pos_;
-  }
-
-  std::string_view s_;
-  size_t pos_ = 0;
-  std::string_view string_;  // the last string read
-  std::string_view key_;
 };
 
 }  // namespace
 
 bool ParseRecordQuickly(std::string_view text, Record* record) {
-  QuickReader reader(text);
-  return reader.Read(record);
+  if (!LoadSimdjson().ok()) return false;
+  ThreadParser& p = Parser();
+  od::document doc;
+  if (p.Iterate(text).get(doc)) return false;
+  Quick quick(p.end);
+  return quick.Read(doc, record);
 }
 
 bool ParseFlatJsonObject(std::string_view text, InputFields* fields, std::string* error) {
   error->clear();
   fields->clear();
-  Parser parser(text, error);
-  return parser.Object(fields);
+  if (Status s = LoadSimdjson(); !s.ok()) {
+    *error = s.message();
+    return false;
+  }
+  ThreadParser& p = Parser();
+  od::document doc;
+  auto iterated = p.Iterate(text);
+  Strict strict(text, p.base, error);
+  if (error_code e = std::move(iterated).get(doc)) {
+    if (e == simdjson::UTF8_ERROR) {
+      size_t bad = FindInvalidUtf8(text);
+      *error = "not JSON: invalid UTF-8" + (bad < text.size() ? " at byte " + std::to_string(bad + 1) : std::string());
+    } else {
+      *error = std::string("not JSON: ") + Reason(e);
+    }
+    return false;
+  }
+  return strict.Object(doc, fields);
 }
 
 }  // namespace jifen::ledger

@@ -1,6 +1,7 @@
-// A strict RFC 8259 reader for the one shape the import form has: a single JSON object whose
-// values are scalars or arrays (nested values are parsed and only their kind kept). Written for
-// speed (millions of lines per import) and never reads outside its input.
+// A strict reader for the one shape the import form has: a single JSON object whose values are
+// scalars or arrays (nested values are parsed and only their kind kept), on simdjson's ondemand
+// parser (ledger/simdjson_library.h). Each line is copied into a per-thread buffer with the
+// padding simdjson reads past the end, so the caller's text may be any string_view.
 #pragma once
 
 #include <string>
@@ -15,7 +16,7 @@ namespace jifen::ledger {
 bool ParseFlatJsonObject(std::string_view text, InputFields* fields, std::string* error);
 
 // The fast path of RecordFromJson for the lines jifen itself writes (and most others): "type"
-// first, strings without escapes, integers in range, every field known and valid. Reads `text`
+// first, integers in range, every field known and valid. Reads `text`
 // straight into `*record`, reusing its strings' storage. Returns false, leaving *record
 // unspecified, for anything else, valid or not: the caller then takes the strict path, which
 // gives the same record or the reason the line is refused.

@@ -35,15 +35,21 @@ Status ReadInteger(const std::string& name, const InputValue& value, bool from_t
   return Status::Ok();
 }
 
+// Evidence names separated by ';', '|' or a full-width '；' (a Chinese keyboard's semicolon).
 std::vector<std::string> SplitEvidence(std::string_view text) {
   std::vector<std::string> items;
   size_t start = 0;
   for (size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && text[i] != ';' && text[i] != '|') continue;
+    size_t width = i < text.size() && (text[i] == ';' || text[i] == '|') ? 1
+                   : text.substr(i).starts_with("\xEF\xBC\x9B")          ? 3
+                   : i == text.size()                                    ? 1
+                                                                         : 0;
+    if (width == 0) continue;
     std::string_view piece = text.substr(start, i - start);
     while (!piece.empty() && piece.front() == ' ') piece.remove_prefix(1);
     while (!piece.empty() && piece.back() == ' ') piece.remove_suffix(1);
     if (!piece.empty()) items.emplace_back(piece);
+    i += width - 1;
     start = i + 1;
   }
   return items;

@@ -100,8 +100,9 @@ TEST_F(ImportFiles, CsvRowsComeOneAtATimeInUtf8WithBomOrGb18030) {
   for (const std::string& f : {utf8, Path("gb.CSV")}) {
     auto source = Open({f});
     EXPECT_EQ(ReadAll(*source),
-              (std::vector<std::string>{f + ":2 ok c1", f + ":4 field \"reason\": control character at byte 6",
-                                        f + ":6 field \"date\": not a date: 2022-02-30"}));
+              (std::vector<std::string>{f + ":2 ok c1", f + ":4 column G \"reason\": control character at byte 6",
+                                        f + ":6 column C \"date\": not a date: 2022-02-30 (write 2022-03-05, "
+                                            "2022/3/5 or 2022年3月5日)"}));
     EXPECT_EQ(source->Position(), source->Size());
   }
 }
@@ -111,7 +112,7 @@ TEST_F(ImportFiles, ABadCsvFileFailsTheWholeImport) {
   auto source = Open({Write("first.jsonl", Award("a1") + "\n"), f});
   auto read = ReadAll(*source);
   ASSERT_EQ(read.size(), 2u);
-  EXPECT_EQ(read[1], "status: " + f + ":1: unknown column \"colour\"");
+  EXPECT_EQ(read[1], "status: " + f + ":1: unknown column \"colour\" (docs/IMPORT.md lists the columns)");
 }
 
 TEST_F(ImportFiles, SeveralFilesKeepTheirNames) {

@@ -16,6 +16,7 @@
 #include "ledger/csv.h"
 #include "ledger/record.h"
 #include "ledger/record_json.h"
+#include "ledger/xlsx_reader.h"
 
 namespace jifen::fuzz {
 
@@ -54,6 +55,48 @@ inline const char* FuzzCsv(const uint8_t* data, size_t size) {
     if (!row.record.ok() || !row.record->recorded_given) continue;
     if (!ledger::RecordFromJson(ledger::RecordToJson(row.record.value())).ok()) {
       return "a CSV record's JSON form is refused";
+    }
+  }
+  return nullptr;
+}
+
+// (e) An .xlsx workbook (its first sheet): rows come back in the sheet's row order; every record
+// read survives JSON. Bytes that are no workbook are refused, never a crash. Input that does not
+// start as a ZIP file does ("PK") is the XML itself, shared strings and sheet split at the first
+// NUL, so that mutations reach expat and the cell reader past the ZIP's checksums.
+inline const char* FuzzXlsx(const uint8_t* data, size_t size) {
+  std::string_view bytes = Bytes(data, size);
+  if (!bytes.starts_with("PK")) {
+    size_t nul = bytes.find('\0');
+    std::string_view shared = nul == std::string_view::npos ? std::string_view() : bytes.substr(0, nul);
+    std::string_view sheet = nul == std::string_view::npos ? bytes : bytes.substr(nul + 1);
+    Result<ledger::XlsxSheet> parsed = ledger::ReadXlsxSheetXml(shared, sheet, "fuzz.xlsx");
+    if (!parsed.ok() || parsed->rows.empty()) return nullptr;
+    int previous = 0;
+    for (const ledger::RawRow& row : parsed->rows) {
+      if (row.line <= previous) return "xlsx rows out of row order";
+      previous = row.line;
+    }
+    auto header = ledger::TableHeader::Read(parsed->rows[0]);
+    if (!header.ok()) return nullptr;
+    for (size_t i = 1; i < parsed->rows.size(); ++i) {
+      Result<ledger::Record> record = header->Build(header->ReadRow(parsed->rows[i]));
+      if (record.ok() && record->recorded_given &&
+          !ledger::RecordFromJson(ledger::RecordToJson(record.value())).ok()) {
+        return "an xlsx record's JSON form is refused";
+      }
+    }
+    return nullptr;
+  }
+  Result<std::vector<ledger::XlsxRow>> rows = ledger::ReadXlsxRecords(bytes, "fuzz.xlsx");
+  if (!rows.ok()) return nullptr;
+  int previous_line = 0;
+  for (const ledger::XlsxRow& row : *rows) {
+    if (row.line <= previous_line) return "xlsx rows out of row order";
+    previous_line = row.line;
+    if (!row.record.ok() || !row.record->recorded_given) continue;
+    if (!ledger::RecordFromJson(ledger::RecordToJson(row.record.value())).ok()) {
+      return "an xlsx record's JSON form is refused";
     }
   }
   return nullptr;

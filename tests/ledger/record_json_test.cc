@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/flat_json.h"
 #include "ledger/ledger.h"
 
 namespace jifen::ledger {
@@ -248,6 +249,77 @@ TEST(RecordJson, EveryTypeRoundTripsThroughItsJsonForm) {
       RecordToJson(records[0]),
       R"({"type":"household","village":"SYS","household":"H01","name":"张建国家","since":"2022-01-01",)"
       R"("shares":2,"recorded":"2022-01-01T08:00:00+08:00"})");
+}
+
+}  // namespace
+}  // namespace jifen::ledger
+
+namespace jifen::ledger {
+namespace {
+
+// The reader is simdjson's (ledger/simdjson_library.h): what the hand-written one promised holds.
+TEST(RecordJsonSimdjson, StrictnessKeepsItsReasons) {
+  struct Case {
+    std::string line;
+    std::string reason;
+  } cases[] = {
+      {"{\"type\":\"award\",\"reason\":\"ok\xC3\"}", "not JSON: invalid UTF-8 at byte 29"},
+      {R"({"type":"award","reason":"\ude00"})", "not JSON: "},
+      {R"({"type":"award","type":"award"})", "duplicate field \"type\""},
+      {R"({"type":"award","evidence":[{"a":1,"a":2}]})", "field \"evidence\": expected an array of strings"},
+      {R"([{"type":"award"}])", "not a JSON object"},
+      {R"(null)", "not a JSON object"},
+      {R"({"type":"award"} {"type":"award"})", "not JSON: text after the object at byte 18"},
+      {R"({"type":"award","qty":1e2})", "field \"qty\": not a positive decimal"},  // JSON, not a qty
+      {"{\"type\":\"award\",\"place\":" + std::string(64, '[') + std::string(64, ']') + "}", "field \"place\": expected a string"},
+      {"{\"type\":\"award\",\"place\":" + std::string(65, '[') + std::string(65, ']') + "}",
+       "not JSON: nested too deeply at byte 89"},
+  };
+  for (const auto& c : cases) {
+    auto r = RecordFromJson(c.line);
+    ASSERT_FALSE(r.ok()) << c.line;
+    EXPECT_TRUE(r.status().message().starts_with(c.reason)) << c.line << "\n  got: " << r.status().message()
+                                                           << "\n  want: " << c.reason;
+  }
+}
+
+TEST(RecordJsonSimdjson, DecimalQuantitiesAreReadExactlyFromTheirText) {
+  const std::string head = R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":)";
+  for (auto [text, hundredths] : std::vector<std::pair<std::string, int64_t>>{
+           {"2.5", 250}, {"0.75", 75}, {"2.01", 201}, {"1000000", 100000000}, {"0.01", 1}, {"3", 300}}) {
+    auto r = RecordFromJson(head + text + "}");
+    ASSERT_TRUE(r.ok()) << text << ": " << r.status().message();
+    EXPECT_EQ(r->qty, Quantity::FromHundredths(hundredths)) << text;
+  }
+  for (const char* text : {"2.50000001", "0.001", "0", "-1", "1000000.01", "2.5e0", "\"2.5\"", "18446744073709551616"}) {
+    auto r = RecordFromJson(head + text + "}");
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_TRUE(r.status().message().starts_with("field \"qty\": ") || r.status().message().starts_with("not JSON"))
+        << text << ": " << r.status().message();
+  }
+}
+
+TEST(RecordJsonSimdjson, TheFastPathAndTheStrictPathAgree) {
+  // Escapes, spaces and an order other than the table's send a line to the strict path; both
+  // give the same record.
+  const char* lines[] = {
+      R"({"type":"award","id":"a1","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","qty":2.5,"scorer":"S1","evidence":["x.jpg"],"recorded":"2022-03-06T10:00:00+08:00"})",
+      R"( { "village" : "SYS", "type":"award","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S\u0031","reason":"\u5347\u65d7"} )",
+  };
+  for (const char* line : lines) {
+    Record quick;
+    bool fast = ParseRecordQuickly(line, &quick);
+    auto strict = RecordFromJson(line);
+    ASSERT_TRUE(strict.ok()) << strict.status().message();
+    if (fast) {
+      EXPECT_TRUE(quick == *strict) << line;
+    }
+  }
+  Record first;
+  EXPECT_TRUE(ParseRecordQuickly(lines[0], &first));
+  auto second = RecordFromJson(lines[1]);
+  EXPECT_EQ(second->scorer, "S1");
+  EXPECT_EQ(second->reason, "升旗");
 }
 
 }  // namespace

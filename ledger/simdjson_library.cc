@@ -1,0 +1,60 @@
+#include "ledger/simdjson_library.h"
+
+#include <dlfcn.h>
+
+#include <mutex>
+#include <string>
+
+namespace jifen::ledger {
+
+void CopySimdjsonTables(const void* library_table, const void* library_negated);  // simdjson_tables.cc
+
+namespace {
+
+using ActiveImplementation = simdjson::internal::atomic_ptr<const simdjson::implementation>& (*)();
+
+ActiveImplementation active_implementation = nullptr;
+std::string load_error;
+
+void Load() {
+  void* handle = dlopen(kSimdjsonSoname, RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    load_error = std::string("cannot load simdjson: ") + dlerror() + " (install the Debian package libsimdjson14)";
+    return;
+  }
+  // simdjson::get_active_implementation(), mangled.
+  void* f = dlsym(handle, "_ZN8simdjson25get_active_implementationEv");
+  if (f == nullptr) {
+    load_error = std::string(kSimdjsonSoname) + " has no simdjson::get_active_implementation()";
+    return;
+  }
+  // simdjson::internal::structural_or_whitespace and ..._negated, mangled.
+  const void* table = dlsym(handle, "_ZN8simdjson8internal24structural_or_whitespaceE");
+  const void* negated = dlsym(handle, "_ZN8simdjson8internal32structural_or_whitespace_negatedE");
+  if (table == nullptr || negated == nullptr) {
+    load_error = std::string(kSimdjsonSoname) + " has no simdjson::internal::structural_or_whitespace tables";
+    return;
+  }
+  CopySimdjsonTables(table, negated);
+  active_implementation = reinterpret_cast<ActiveImplementation>(f);
+}
+
+}  // namespace
+
+Status LoadSimdjson() {
+  static std::once_flag once;
+  std::call_once(once, Load);
+  if (active_implementation == nullptr) return Status::IOError(load_error);
+  return Status::Ok();
+}
+
+}  // namespace jifen::ledger
+
+namespace simdjson {
+
+// The declaration is simdjson.h's. Only called once LoadSimdjson() has succeeded.
+internal::atomic_ptr<const implementation>& get_active_implementation() {
+  return jifen::ledger::active_implementation();
+}
+
+}  // namespace simdjson

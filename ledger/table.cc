@@ -1,0 +1,357 @@
+#include "ledger/table.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "ledger/fields.h"
+
+namespace jifen::ledger {
+namespace {
+
+constexpr RecordType kKinds[] = {RecordType::kHousehold, RecordType::kPerson,    RecordType::kMove,
+                                 RecordType::kScorer,    RecordType::kAward,     RecordType::kRevoke,
+                                 RecordType::kRedeem,    RecordType::kApprove,   RecordType::kPost,
+                                 RecordType::kObjection, RecordType::kRuling};
+
+const FieldSpec* SpecOf(RecordType type, std::string_view field) {
+  for (const FieldSpec& spec : FieldsOf(type)) {
+    if (field == spec.json_name) return &spec;
+  }
+  return nullptr;
+}
+
+bool IsFieldOf(RecordType type, std::string_view field) {
+  return field == "recorded" || field == "type" || SpecOf(type, field) != nullptr;
+}
+
+InputValue Text(std::string text) {
+  InputValue value;
+  value.kind = InputValue::Kind::kString;
+  value.text = std::move(text);
+  return value;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string TrimSpaces(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  while (s.starts_with("\xE3\x80\x80")) s.remove_prefix(3);
+  while (s.ends_with("\xE3\x80\x80")) s.remove_suffix(3);
+  return std::string(s);
+}
+
+// The Chinese (or English) header a field shows for rows of `type` in a template.
+std::string FieldHeader(RecordType type, std::string_view field, bool chinese) {
+  for (const ColumnName& c : ColumnNames()) {
+    if (field == c.field && (c.kinds & KindBit(type)) != 0) return chinese ? c.zh : (c.en ? c.en : c.field);
+  }
+  for (const ColumnName& c : ColumnNames()) {
+    if (field == c.field) return chinese ? c.zh : c.field;
+  }
+  return std::string(field);
+}
+
+}  // namespace
+
+std::string* TableRow::Find(std::string_view field) {
+  for (auto& [name, value] : fields) {
+    if (name == field) return &value.text;
+  }
+  return nullptr;
+}
+
+int TableRow::ColumnOf(std::string_view field) const {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].first == field) return columns[i];
+  }
+  return -1;
+}
+
+Result<TableHeader> TableHeader::Read(const RawRow& row) {
+  TableHeader header;
+  int chinese = 0, english = 0;
+  for (const Cell& cell : row.cells) {
+    std::string text = TrimSpaces(cell.text);
+    if (text.empty()) continue;
+    bool zh = false;
+    const ColumnName* name = FindColumn(text, &zh);
+    (zh ? chinese : english) += name != nullptr;
+    header.columns_.push_back(Column{cell.column, text, name});
+  }
+  header.chinese_ = chinese > 0 && chinese >= english;
+  if (!row.error.empty()) return Status::InvalidInput(row.error);
+  if (header.columns_.empty()) return Status::InvalidInput(header.Message("标题行是空的", "the header row is empty"));
+  header.width_ = header.columns_.back().index + 1;
+  // A column without a name between named ones (CSV: "item,,date").
+  for (int i = 0, c = 0; i < header.width_; ++i) {
+    if (c < static_cast<int>(header.columns_.size()) && header.columns_[c].index == i) {
+      ++c;
+      continue;
+    }
+    return Status::InvalidInput(header.Message(ColumnLetters(i) + " 列没有列名",
+                                               "column " + std::to_string(i + 1) + " has no name"));
+  }
+  for (size_t i = 0; i < header.columns_.size(); ++i) {
+    const Column& c = header.columns_[i];
+    if (c.name == nullptr) {
+      return Status::InvalidInput(header.Message(
+          ColumnLetters(c.index) + " 列「" + c.header + "」：不认识的列名（可用的列名见 docs/IMPORT.md）",
+          "unknown column \"" + c.header + "\" (docs/IMPORT.md lists the columns)"));
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (header.columns_[j].name == c.name || header.columns_[j].header == c.header) {
+        return Status::InvalidInput(header.Message("列「" + c.header + "」出现了两次",
+                                                   "column \"" + c.header + "\" appears twice"));
+      }
+    }
+    if (std::strcmp(c.name->field, "type") == 0) header.type_column_ = true;
+  }
+  if (header.type_column_) return header;
+  // No type column: the one kind of row whose fields are the columns and whose required fields
+  // all have one.
+  std::vector<RecordType> fitting, complete;
+  for (RecordType kind : kKinds) {
+    bool fits = std::all_of(header.columns_.begin(), header.columns_.end(),
+                            [&](const Column& c) { return IsFieldOf(kind, c.name->field); });
+    if (!fits) continue;
+    fitting.push_back(kind);
+    bool all = true;
+    for (const FieldSpec& spec : FieldsOf(kind)) {
+      if (!spec.required) continue;
+      all = all && std::any_of(header.columns_.begin(), header.columns_.end(), [&](const Column& c) {
+        return std::strcmp(c.name->field, spec.json_name) == 0;
+      });
+    }
+    if (all) complete.push_back(kind);
+  }
+  if (complete.size() == 1) {
+    header.kind_ = complete[0];
+    return header;
+  }
+  if (complete.empty() && fitting.size() == 1) {
+    std::string zh, en;
+    for (const FieldSpec& spec : FieldsOf(fitting[0])) {
+      bool present = std::any_of(header.columns_.begin(), header.columns_.end(), [&](const Column& c) {
+        return std::strcmp(c.name->field, spec.json_name) == 0;
+      });
+      if (!spec.required || present) continue;
+      zh += (zh.empty() ? "「" : "、「") + FieldHeader(fitting[0], spec.json_name, true) + "」";
+      en += (en.empty() ? "\"" : ", \"") + FieldHeader(fitting[0], spec.json_name, false) + "\"";
+    }
+    return Status::InvalidInput(header.Message(
+        std::string("缺少") + KindWord(fitting[0], true) + "记录必填的列：" + zh,
+        std::string("missing the columns that ") + KindWord(fitting[0], false) + " rows require: " + en));
+  }
+  return Status::InvalidInput(header.Message(
+      "从列名看不出这些行是什么记录；请加一列「类型」（" + KindWords(true) + "）",
+      "the header does not tell what the rows record; add a \"type\" column (" + KindWords(false) + ")"));
+}
+
+const TableHeader::Column* TableHeader::ColumnAt(int index) const {
+  for (const Column& c : columns_) {
+    if (c.index == index) return &c;
+  }
+  return nullptr;
+}
+
+std::string TableHeader::HeaderOf(int column) const {
+  const Column* c = ColumnAt(column);
+  return c ? c->header : std::string();
+}
+
+std::string TableHeader::ColumnLabel(int column) const {
+  std::string letters = ColumnLetters(column);
+  const Column* c = ColumnAt(column);
+  if (c == nullptr) return Message(letters + " 列", "column " + letters);
+  return Message(letters + " 列「" + c->header + "」", "column " + letters + " \"" + c->header + "\"");
+}
+
+TableRow TableHeader::ReadRow(const RawRow& raw, bool date1904) const {
+  TableRow row;
+  row.line = raw.line;
+  auto refuse = [&](const std::string& zh, const std::string& en) {
+    if (row.error.ok()) row.error = Status::InvalidInput(Message(zh, en));
+    return row;
+  };
+  if (!raw.error.empty()) return refuse("不是合规的 CSV：" + raw.error, raw.error);
+  if (!raw.cells.empty() && raw.cells[0].column == 0) {
+    std::string first = TrimSpaces(raw.cells[0].text);
+    if (first == "示例" || first == "example" || first == "Example" || first == "EXAMPLE") {
+      row.example = true;
+      return row;
+    }
+  }
+  // The kind of the row.
+  std::optional<RecordType> type = kind_;
+  int type_column = -1;
+  if (type_column_) {
+    for (const Column& c : columns_) {
+      if (std::strcmp(c.name->field, "type") == 0) type_column = c.index;
+    }
+    std::string word;
+    for (const Cell& cell : raw.cells) {
+      if (cell.column == type_column) word = TrimSpaces(cell.text);
+    }
+    if (word.empty()) return refuse(ColumnLabel(type_column) + "：空白（必填：" + KindWords(true) + "）",
+                                    ColumnLabel(type_column) + ": empty (write one of " + KindWords(false) + ")");
+    type = KindFromWord(word);
+    if (!type || *type == RecordType::kRules) {
+      return refuse(ColumnLabel(type_column) + "：不认识的类型「" + word + "」（可写 " + KindWords(true) + "）",
+                    ColumnLabel(type_column) + ": unknown kind \"" + word + "\" (write one of " + KindWords(false) +
+                        ")");
+    }
+  }
+  row.type = *type;
+  row.fields.emplace_back("type", Text(RecordTypeName(row.type)));
+  row.columns.push_back(type_column);
+  const char* kind_zh = KindWord(row.type, true);
+  const char* kind_en = KindWord(row.type, false);
+  for (const Cell& cell : raw.cells) {
+    if (cell.column == type_column) continue;
+    const Column* column = ColumnAt(cell.column);
+    std::string text = cell.kind == Cell::Kind::kText ? cell.text : TrimSpaces(cell.text);
+    bool blank = TrimSpaces(text).empty();
+    if (column == nullptr) {
+      if (blank) continue;
+      return refuse(ColumnLabel(cell.column) + "：有内容「" + text + "」，但这一列没有列名",
+                    ColumnLabel(cell.column) + ": holds \"" + text + "\" but the column has no header");
+    }
+    if (blank) continue;  // an empty cell is an absent field
+    const std::string label = ColumnLabel(cell.column);
+    if (cell.kind == Cell::Kind::kError) {
+      return refuse(label + "：公式出错（" + text + "）", label + ": a formula error (" + text + ")");
+    }
+    std::string field = column->name->field;
+    const FieldSpec* spec = SpecOf(row.type, field);
+    if (spec == nullptr && field != "recorded") {
+      return refuse(label + "：「" + kind_zh + "」行不填这一列", label + ": not a field of " + kind_en + " rows");
+    }
+    FieldKind kind = spec ? spec->kind : FieldKind::kName;
+    if (spec != nullptr && spec->kind != FieldKind::kName && spec->kind != FieldKind::kText) text = TrimSpaces(text);
+    switch (kind) {
+      case FieldKind::kDate: {
+        std::optional<Date> date = cell.kind == Cell::Kind::kNumber ? DateFromSerial(text, date1904)
+                                                                   : ParseSpreadsheetDate(text);
+        if (!date) {
+          return refuse(label + "：不是日期：" + text + "（可写 2022-03-05、2022/3/5 或 2022年3月5日）",
+                        label + ": not a date: " + text + " (write 2022-03-05, 2022/3/5 or 2022年3月5日)");
+        }
+        text = date->ToString();
+        break;
+      }
+      case FieldKind::kQty: {
+        auto qty = Quantity::Parse(text);
+        if (!qty || qty->hundredths() < 1 || *qty > Quantity::FromWhole(kQtyMax)) {
+          return refuse(label + "：应为大于 0、最多两位小数、不超过 " + std::to_string(kQtyMax) + " 的数：" + text,
+                        label + ": not a positive decimal up to " + std::to_string(kQtyMax) +
+                            " with at most 2 fractional digits: " + text);
+        }
+        break;
+      }
+      case FieldKind::kWholeQty:
+      case FieldKind::kShares: {
+        bool whole = kind == FieldKind::kWholeQty;
+        int64_t max = whole ? kQtyMax : kSharesMax;
+        bool ok = AllDigits(text) && text.size() <= 7 && std::stoll(text) <= max && (!whole || std::stoll(text) >= 1);
+        if (!ok) {
+          std::string range = whole ? "1 到 " + std::to_string(max) : "0 到 " + std::to_string(max);
+          return refuse(label + "：应为 " + range + " 的整数：" + text,
+                        label + (whole ? ": not a positive integer up to " : ": not an integer from 0 to ") +
+                            std::to_string(max) + ": " + text);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (field == "recorded" && !Timestamp::Parse(text)) {
+      // A spreadsheet's date and time ("2022/3/6 10:00", or a serial number) at +08:00, the
+      // offset of every township using jifen (as --as-of reads a date).
+      std::optional<Date> day;
+      int seconds = 0;
+      if (cell.kind == Cell::Kind::kNumber) {
+        day = DateFromSerial(text, date1904);
+        size_t dot = text.find('.');
+        if (day && dot != std::string::npos) seconds = static_cast<int>(std::stod("0" + text.substr(dot)) * 86400 + 0.5);
+      } else {
+        size_t space = text.find(' ');
+        day = space == std::string::npos ? std::nullopt : ParseSpreadsheetDate(text);
+        if (day) {
+          int h = 0, m = 0, sec = 0;
+          if (std::sscanf(text.c_str() + space + 1, "%d:%d:%d", &h, &m, &sec) >= 2) seconds = h * 3600 + m * 60 + sec;
+        }
+      }
+      if (day && seconds < 86400) {
+        char iso[40];
+        std::snprintf(iso, sizeof iso, "%sT%02d:%02d:%02d+08:00", day->ToString().c_str(), seconds / 3600,
+                      seconds / 60 % 60, seconds % 60);
+        text = iso;
+      }
+    }
+    if (field == "resident") {
+      if (text == "村民") text = "villager";
+      if (text == "非村民") text = "non-villager";
+    }
+    if (field == "outcome") {
+      if (text == "成立") text = "upheld";
+      if (text == "不成立" || text == "驳回") text = "dismissed";
+    }
+    // Several columns may fill one field (户号, 所在户): at most one of them a row.
+    if (std::string* earlier = row.Find(field)) {
+      if (*earlier == text) continue;
+      int other = row.ColumnOf(field);
+      return refuse(ColumnLabel(other) + "与" + label + "填的是同一项，只能填一个",
+                    ColumnLabel(other) + " and " + label + " fill the same field: fill one of them");
+    }
+    row.fields.emplace_back(field, Text(std::move(text)));
+    row.columns.push_back(cell.column);
+  }
+  return row;
+}
+
+std::string TableHeader::MapError(const TableRow& row, const std::string& message) const {
+  auto quoted = [&](std::string_view prefix, std::string* field) {
+    if (!message.starts_with(prefix)) return false;
+    size_t end = message.find('"', prefix.size());
+    if (end == std::string::npos) return false;
+    *field = message.substr(prefix.size(), end - prefix.size());
+    return true;
+  };
+  std::string field;
+  if (quoted("field \"", &field)) {
+    int column = row.ColumnOf(field);
+    std::string reason = message.substr(message.find("\": ") + 3);
+    if (column >= 0) return ColumnLabel(column) + Message("：", ": ") + reason;
+    return message;
+  }
+  if (quoted("missing field \"", &field)) {
+    std::string zh = FieldHeader(row.type, field, true), en = FieldHeader(row.type, field, false);
+    for (const Column& c : columns_) {
+      if (field == c.name->field) {
+        return Message(ColumnLabel(c.index) + "：空白（「" + KindWord(row.type, true) + "」行必填）",
+                       ColumnLabel(c.index) + ": empty (" + KindWord(row.type, false) + " rows require it)");
+      }
+    }
+    return Message(std::string("缺少「") + zh + "」列（「" + KindWord(row.type, true) + "」行必填）",
+                   "no \"" + en + "\" column (" + KindWord(row.type, false) + " rows require it)");
+  }
+  return message;
+}
+
+Result<Record> TableHeader::Build(TableRow row) const {
+  if (!row.error.ok()) return row.error;
+  TableRow copy_for_errors;
+  copy_for_errors.type = row.type;
+  copy_for_errors.columns = row.columns;
+  for (const auto& [name, value] : row.fields) copy_for_errors.fields.emplace_back(name, InputValue{});
+  auto record = RecordFromFields(std::move(row.fields), true);
+  if (record.ok()) return record;
+  return Status::InvalidInput(MapError(copy_for_errors, record.status().message()));
+}
+
+}  // namespace jifen::ledger
