@@ -125,9 +125,9 @@ class EnvState {
   int writing_ = 0;  // write transactions among them, guarded by mutex_
   // The reservation of the write transaction open in this process (only its thread uses these;
   // LMDB lets one write transaction run at a time). While `counted_`, the file has blocks up to
-  // `reserved_bytes_`; `begin_bytes_` is where the transaction's pages started. Not `counted_`:
-  // the whole map was reserved (ReserveToBegin), or the file system has no fallocate and the file
-  // is sparse up to the map, as LMDB leaves it.
+  // `reserved_bytes_` and is sparse past them up to the map; `begin_bytes_` is where the
+  // transaction's pages started. Not `counted_`: the whole map was reserved (ReserveToBegin), or
+  // the file system has no fallocate and the file is sparse, as LMDB leaves it.
   bool counted_ = false;
   uint64_t reserved_bytes_ = 0;
   uint64_t begin_bytes_ = 0;

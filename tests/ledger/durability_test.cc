@@ -392,7 +392,7 @@ TEST(Durability, TheDataFileHasBlocksForWhatTheBatchWritesDuringAWriteAndOnlyIts
   EXPECT_GE(BlockBytes(data), written);
   EXPECT_LT(BlockBytes(data), written + (uint64_t{1} << 20));
   ledger.reset();
-  auto reopened = OpenOrDie(dir, false);  // maps at least twice the file, and keeps its size
+  auto reopened = OpenOrDie(dir, false);  // maps at least twice its pages, and keeps its size
   EXPECT_EQ(std::filesystem::file_size(data), written);
   EXPECT_EQ(VerifiedRecords(*reopened), 1u + kRecords);
 }
