@@ -46,8 +46,8 @@ class SnapshotReader : public TxnReader<Reader> {
 
 class LmdbWriteBatch : public TxnReader<WriteBatch> {
  public:
-  LmdbWriteBatch(const EnvState* env, MDB_txn* txn, const HeadState& head)
-      : TxnReader<WriteBatch>(env, txn, head), start_sequence_(head.sequence) {}
+  LmdbWriteBatch(EnvState* env, MDB_txn* txn, const HeadState& head)
+      : TxnReader<WriteBatch>(env, txn, head), env_(env), start_sequence_(head.sequence) {}
 
   Status Append(Record& record) override;
 
@@ -89,6 +89,7 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
   Status Checked(int rc, const char* what);
   Status HoldEventEntry(std::string_view key, std::string_view value);
 
+  EnvState* env_;  // for the disk reservation before each put
   uint64_t start_sequence_;
   Status failure_;
   bool map_full_ = false;
@@ -172,6 +173,7 @@ Status LmdbWriteBatch::FlushEvents() const {
 
 Status LmdbWriteBatch::Put(MDB_dbi dbi, std::string_view key, std::string_view value,
                            unsigned flags, const char* what) {
+  if (Status s = env_->Room(core_.txn(), value.size()); !s.ok()) return Fail(std::move(s));
   MDB_val k = ToVal(key), v = ToVal(value);
   int rc = mdb_put(core_.txn(), dbi, &k, &v, flags);
   if (rc == MDB_KEYEXIST && dbi == core_.env().dbis().villages) return Status::Ok();
@@ -207,6 +209,7 @@ Status LmdbWriteBatch::Append(Record& record) {
   // The key first: MDB_NOOVERWRITE is the duplicate check, before anything else is written.
   if (std::string key = KeyOf(record); !key.empty()) {
     std::string index_key = KeyIndexKey(record.village, key);
+    if (Status s = env_->Room(core_.txn(), seq_be.size()); !s.ok()) return Fail(std::move(s));
     MDB_val k = ToVal(index_key), v = ToVal(seq_be);
     int rc = mdb_put(core_.txn(), dbis.keys, &k, &v, MDB_NOOVERWRITE);
     if (rc == MDB_KEYEXIST) return refuse("key " + key + " already in village " + record.village);
@@ -299,9 +302,13 @@ Result<LmdbLedger::Attempt> LmdbLedger::TryWrite(const std::function<Status(Writ
   if (!batch.failure().ok()) return batch.failure();
   if (!batch.appended()) return Attempt::kDone;
   std::string head_value = EncodeHead(batch.head());
+  if (Status s = env_->Room(txn.get(), head_value.size()); !s.ok()) return s;
   MDB_val key = ToVal(kHeadKey), value = ToVal(head_value);
   int rc = mdb_put(txn.get(), env_->dbis().meta, &key, &value, 0);
-  if (rc == 0) rc = txn.Commit();
+  if (rc == 0) {
+    if (Status s = env_->RoomToCommit(txn.get()); !s.ok()) return s;
+    rc = txn.Commit();
+  }
   if (rc == MDB_MAP_FULL) return Attempt::kGrow;
   if (rc != 0) return env_->Error(rc, "commit");
   return Attempt::kDone;
@@ -446,6 +453,7 @@ Status UpgradeIndexes(EnvState& env) {
     if (rc != 0) return env.Error(rc, "empty indexes");
     char version = static_cast<char>(kFormatVersion);
     MDB_val format_key{6, const_cast<char*>("format")}, format_value{1, &version};
+    if (Status s = env.Room(txn.get(), format_value.mv_size); !s.ok()) return s;
     if (rc = mdb_put(txn.get(), env.dbis().meta, &format_key, &format_value, 0); rc != 0) {
       return env.Error(rc, "write format version");
     }
@@ -465,11 +473,15 @@ Status UpgradeIndexes(EnvState& env) {
         std::memcpy(previous.data(), value.mv_data, previous.size());
         bool event = IndexEntryOf(record, FromVal(value).substr(kStoredHashBytes), &index_key, &entry);
         MDB_dbi dbi = event ? env.dbis().events : env.dbis().structural;
+        if (Status s = env.Room(txn.get(), entry.size()); !s.ok()) return s;
         MDB_val k = ToVal(index_key), v = ToVal(entry);
         if (rc = mdb_put(txn.get(), dbi, &k, &v, 0); rc != 0) break;
       }
     }  // the cursor closes before the commit
-    if (rc == MDB_NOTFOUND) rc = txn.Commit();
+    if (rc == MDB_NOTFOUND) {
+      if (Status s = env.RoomToCommit(txn.get()); !s.ok()) return s;
+      rc = txn.Commit();
+    }
     if (rc == 0) return Status::Ok();
     if (rc != MDB_MAP_FULL) return env.Error(rc, "upgrade indexes");
     txn.Abort();

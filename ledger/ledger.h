@@ -92,7 +92,7 @@ struct VerifyReport {
 };
 
 struct LedgerOptions {
-  // The LMDB map size a newly opened environment starts with (at least twice the data file).
+  // The LMDB map size a newly opened environment starts with (at least twice the pages in use).
   // Write doubles it whenever it fills up; tests start tiny to exercise that.
   size_t initial_map_bytes = size_t{1} << 30;
   // A write batch holds its events index entries back and writes them sorted by key when they

@@ -8,8 +8,10 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,7 +29,14 @@ namespace fs = std::filesystem;
 constexpr unsigned kMaxDbs = 8;
 constexpr size_t kMapBytesLimit = size_t{1} << 40;  // 1 TiB of address space
 constexpr std::string_view kFormatKey = "format";
-constexpr uint64_t kPageAlignBytes = 64 << 10;  // a map size the disk can hold, rounded down
+// How many pages one put can take besides the overflow pages of its value: LMDB copies the path
+// to the leaf it changes (a tree is at most 32 deep, CURSOR_STACK in mdb.c) and the path to the
+// database's record in the main tree, and a split adds at most one page a level and a new root.
+constexpr uint64_t kPagesPerPut = 3 * 32 + 4;
+// A write transaction first reserves this much past the pages in use; each later step adds this
+// much or a quarter of what the batch has written so far, whichever is more.
+constexpr uint64_t kMinMarginBytes = 1 << 20;
+constexpr uint64_t kMarginDivisor = 4;
 
 // Live environments by canonical directory (see EnvState).
 std::mutex& RegistryMutex() {
@@ -53,6 +62,38 @@ size_t RoundUpToMiB(uintmax_t bytes) {
   if (env == nullptr || mdb_env_get_path(env, &path) != 0 || path == nullptr) path = "?";
   std::fprintf(stderr, "jifen: ledger %s: data file damaged (LMDB: %s)\n", path, message);
   std::_Exit(3);
+}
+
+// LMDB 0.9 has no call that tells how far a write transaction has got into the file. Its MDB_txn
+// (mdb.c) begins with two pointers (the parent and child transactions), then the number of the
+// next page it will take from the end of the file, its id and its environment, in that order in
+// every 0.9 release. EnvState::ReserveToBegin checks that layout against mdb_txn_id, mdb_env_info
+// and the environment at the start of each write transaction before counting on it.
+struct TxnHead {
+  const void* parent;
+  const void* child;
+  size_t next_pgno;
+  size_t txnid;
+  const MDB_env* env;
+};
+
+TxnHead ReadTxnHead(MDB_txn* txn) {
+  TxnHead head;
+  std::memcpy(&head, static_cast<const void*>(txn), sizeof head);
+  return head;
+}
+
+uint64_t NextPage(MDB_txn* txn) {
+  size_t next = 0;
+  std::memcpy(&next, reinterpret_cast<const char*>(txn) + offsetof(TxnHead, next_pgno),
+              sizeof next);
+  return next;
+}
+
+std::string MiB(uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f MiB", static_cast<double>(bytes) / (1 << 20));
+  return text;
 }
 
 // Holds the flock(2) of data.mdb under which its size changes (see EnvState). flock locks are
@@ -100,14 +141,17 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
   }
   if (int rc = mdb_env_create(&state->env_); rc != 0) return state->Error(rc, "create environment");
   mdb_env_set_assert(state->env_, DamagedDataFile);
-  // Start with room to grow: twice the data file, or the configured size if larger. Address space
-  // is cheap, and the file keeps its size (below).
+  // Start with room to grow: twice the pages in use, or the configured size if larger. Address
+  // space is cheap, and the file keeps its size (below).
   int rc = mdb_env_set_maxdbs(state->env_, kMaxDbs);
   if (rc == 0) rc = state->OpenMap(options.initial_map_bytes);
   if (rc != 0) return state->Error(rc, "open environment");
   // Reader slots left behind by killed processes would pin old pages forever.
   int dead = 0;
   if (rc = mdb_reader_check(state->env_, &dead); rc != 0) return state->Error(rc, "reader check");
+  MDB_stat stat;
+  if (rc = mdb_env_stat(state->env_, &stat); rc != 0) return state->Error(rc, "page size");
+  state->page_bytes_ = stat.ms_psize;
   if (Status s = state->OpenDatabases(create); !s.ok()) return s;
   Registry()[canonical] = state;
   return state;
@@ -118,17 +162,23 @@ EnvState::~EnvState() {
   if (file_fd_ >= 0) close(file_fd_);
 }
 
-// Opens the environment with a map of twice the data file, or `initial_bytes` if larger. The
-// file keeps its size: LMDB sizes it to the map, and it is put back (a new file keeps the two
-// meta pages LMDB wrote).
+// Opens the environment with a map of twice the pages in use, or `initial_bytes` if larger, and
+// never smaller than the file (LMDB would cut it to the map). The file keeps its size: LMDB sizes
+// it to the map, and it is put back (a new file keeps the two meta pages LMDB wrote). A writer
+// killed during a write leaves the file as long as its map; sizing the next map by the pages in
+// use rather than by the file keeps maps from doubling with every such kill.
 int EnvState::OpenMap(size_t initial_bytes) {
   FileSizeLock lock(file_fd_);
   uint64_t file_bytes = FileBytes();
-  size_t map_bytes = std::max(initial_bytes, RoundUpToMiB(file_bytes * 2));
+  size_t map_bytes = std::max(initial_bytes, RoundUpToMiB(file_bytes));
   int rc = mdb_env_set_mapsize(env_, map_bytes);
   if (rc == 0) rc = mdb_env_open(env_, dir_.c_str(), MDB_NOTLS | MDB_WRITEMAP, 0644);
   uint64_t keep_bytes = file_bytes != 0 || rc != 0 ? file_bytes : UsedBytes();
   if (FileBytes() != keep_bytes && ftruncate(file_fd_, keep_bytes) != 0 && rc == 0) rc = errno;
+  // A new file: the map asked for (tests start tiny to exercise growing it).
+  if (rc == 0 && file_bytes != 0) {
+    if (size_t room = RoundUpToMiB(UsedBytes() * 2); room > map_bytes) rc = SetMapBytes(room);
+  }
   return rc;
 }
 
@@ -154,20 +204,123 @@ int EnvState::SetMapBytes(size_t bytes) {
   return rc;
 }
 
-Status EnvState::ReserveMap(bool* disk_full) {
-  *disk_full = false;
+Status EnvState::ReserveToBegin(MDB_txn* txn) {
+  TxnHead head = ReadTxnHead(txn);
+  MDB_envinfo info;
+  counted_ = mdb_env_info(env_, &info) == 0 && head.parent == nullptr && head.child == nullptr &&
+             head.env == env_ && head.txnid == mdb_txn_id(txn) &&
+             head.next_pgno == info.me_last_pgno + 1;
   FileSizeLock lock(file_fd_);
-  size_t map_bytes = MapBytes();
-  if (FileBytes() >= map_bytes) return Status::Ok();
-  if (fallocate(file_fd_, 0, 0, static_cast<off_t>(map_bytes)) == 0) return Status::Ok();
-  int error = errno;
-  // A file system without fallocate: a sparse file, as LMDB itself would leave it.
-  if ((error == EOPNOTSUPP || error == ENOSYS) && ftruncate(file_fd_, map_bytes) == 0)
+  const uint64_t map_bytes = MapBytes();
+  reserved_bytes_ = 0;
+  if (!counted_) {
+    // An LMDB whose transactions are laid out otherwise: blocks for the whole map.
+    begin_bytes_ = UsedBytes();
+    return Allocate(map_bytes, map_bytes);
+  }
+  // The file is as long as the map, as LMDB sizes it, and sparse past the reservation. (Cut at the
+  // reservation, the kernel maps new pages of the file one or two a page fault instead of many,
+  // which made a large import 10% slower.)
+  begin_bytes_ = head.next_pgno * page_bytes_;
+  if (FileBytes() < map_bytes && ftruncate(file_fd_, static_cast<off_t>(map_bytes)) != 0) {
+    return Status::IOError("ledger " + dir_ + ": cannot size data.mdb for writing: " +
+                           std::strerror(errno));
+  }
+  return Allocate(std::min(begin_bytes_ + kPagesPerPut * page_bytes_, map_bytes),
+                  std::min(begin_bytes_ + kMinMarginBytes, map_bytes));
+}
+
+Status EnvState::Room(MDB_txn* txn, size_t value_bytes) {
+  if (!counted_) return Status::Ok();
+  uint64_t need = (NextPage(txn) + kPagesPerPut) * page_bytes_ + value_bytes;
+  return need <= reserved_bytes_ ? Status::Ok() : Reserve(need);
+}
+
+// The commit writes the root of every changed database into the main tree, then the numbers of
+// the pages the transaction freed and of the free pages it took (8 bytes a page, no page twice,
+// rewritten while the lists change as it writes them) into LMDB's free-page database, one record a
+// page of them or fewer. Each of those trees has every page copied at most once, and each put
+// splits at most one page a level and the root.
+Status EnvState::RoomToCommit(MDB_txn* txn) {
+  if (!counted_) return Status::Ok();
+  MDB_stat free_db{}, main_db{};
+  int rc = mdb_stat(txn, 0, &free_db);  // FREE_DBI
+  if (rc == 0) rc = mdb_stat(txn, 1, &main_db);  // MAIN_DBI
+  if (rc != 0) return Error(rc, "free pages");
+  auto pages_of = [](const MDB_stat& db) {
+    return uint64_t{db.ms_branch_pages} + db.ms_leaf_pages + db.ms_overflow_pages;
+  };
+  const uint64_t next = NextPage(txn);
+  const uint64_t id_pages = next / (page_bytes_ / sizeof(size_t)) + 1;
+  const uint64_t puts = kMaxDbs + 4 + id_pages;
+  const uint64_t depth = std::max(free_db.ms_depth, main_db.ms_depth) + 1;
+  const uint64_t pages = pages_of(free_db) + pages_of(main_db) + puts * (depth + 1) + 4 * id_pages;
+  const uint64_t need = (next + pages) * page_bytes_;
+  return need <= reserved_bytes_ ? Status::Ok() : Reserve(need);
+}
+
+Status EnvState::Reserve(uint64_t need) {
+  FileSizeLock lock(file_fd_);
+  const uint64_t map_bytes = MapBytes();
+  // LMDB takes no page past the map (MDB_MAP_FULL).
+  need = std::min(need, map_bytes);
+  if (need <= reserved_bytes_) return Status::Ok();
+  uint64_t batch = need - std::min(need, begin_bytes_);
+  uint64_t margin = std::max(kMinMarginBytes, batch / kMarginDivisor);
+  uint64_t want = (need + margin + page_bytes_ - 1) / page_bytes_ * page_bytes_;
+  return Allocate(need, std::min(want, map_bytes));
+}
+
+Status EnvState::Allocate(uint64_t need, uint64_t want) {
+  const uint64_t from = reserved_bytes_;
+  auto allocate = [&](uint64_t to) {
+    if (fallocate(file_fd_, 0, static_cast<off_t>(from), static_cast<off_t>(to - from)) == 0) {
+      return true;
+    }
+    // A failed fallocate may keep blocks it took. Past the pages in use and the reservation so
+    // far nothing has been written: give them back.
+    int error = errno;
+    uint64_t at = std::max(from, begin_bytes_);
+    if (to > at) {
+      (void)fallocate(file_fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(at),
+                      static_cast<off_t>(to - at));
+    }
+    errno = error;
+    return false;
+  };
+  if (allocate(want)) {
+    reserved_bytes_ = want;
     return Status::Ok();
-  *disk_full = error == ENOSPC;
-  return Status::IOError("ledger " + dir_ + ": cannot reserve " +
-                         std::to_string(map_bytes >> 20) + " MiB for writing: " +
-                         std::strerror(error));
+  }
+  int error = errno;
+  if (error == EOPNOTSUPP || error == ENOSYS) {
+    // A file system without fallocate: a sparse file, as LMDB itself would leave it.
+    const uint64_t map_bytes = MapBytes();
+    if (FileBytes() >= map_bytes || ftruncate(file_fd_, static_cast<off_t>(map_bytes)) == 0) {
+      counted_ = false;
+      reserved_bytes_ = map_bytes;
+      return Status::Ok();
+    }
+    error = errno;
+  }
+  // Without room for the margin, room for what the work needs is enough.
+  if (error == ENOSPC && need < want) {
+    if (allocate(need)) {
+      reserved_bytes_ = need;
+      return Status::Ok();
+    }
+    error = errno;
+  }
+  if (error != ENOSPC) {
+    return Status::IOError("ledger " + dir_ + ": cannot reserve " + std::to_string(need) +
+                           " bytes of disk for writing: " + std::strerror(error));
+  }
+  struct stat st {};
+  const uint64_t has = fstat(file_fd_, &st) == 0 ? uint64_t(st.st_blocks) * 512 : 0;
+  return Status::IOError("ledger " + dir_ + ": disk full: data.mdb needs " + std::to_string(need) +
+                         " bytes of disk (" + MiB(need) + ") for this write so far; it has " +
+                         std::to_string(has) + " and the disk " + std::to_string(FreeDiskBytes()) +
+                         " more free");
 }
 
 void EnvState::TrimFile() {
@@ -195,6 +348,9 @@ Status EnvState::OpenDatabases(bool create) {
     if (Status s = Begin(write, &txn); !s.ok()) return s;
     int rc = 0;
     for (size_t i = 0; i < std::size(kNames) && rc == 0; ++i) {
+      if (write) {
+        if (Status s = Room(txn.get(), 0); !s.ok()) return s;
+      }
       rc = mdb_dbi_open(txn.get(), kNames[i], write ? MDB_CREATE : 0, handles[i]);
     }
     if (rc == MDB_NOTFOUND && !write) continue;
@@ -204,6 +360,7 @@ Status EnvState::OpenDatabases(bool create) {
     if (rc == MDB_NOTFOUND && write) {
       char version = static_cast<char>(kFormatVersion);
       value = MDB_val{1, &version};
+      if (Status s = Room(txn.get(), value.mv_size); !s.ok()) return s;
       rc = mdb_put(txn.get(), dbis_.meta, &key, &value, 0);
       if (rc != 0) return Error(rc, "write format version");
       format_ = kFormatVersion;
@@ -217,6 +374,9 @@ Status EnvState::OpenDatabases(bool create) {
       return Status::Corruption("ledger " + dir_ + ": unknown format version");
     } else {
       format_ = *static_cast<const uint8_t*>(value.mv_data);
+    }
+    if (write) {
+      if (Status s = RoomToCommit(txn.get()); !s.ok()) return s;
     }
     if (rc = txn.Commit(); rc != 0) return Error(rc, "open databases");
     return Status::Ok();
@@ -241,12 +401,9 @@ Status EnvState::Begin(bool write, MdbTxn* txn) {
         std::lock_guard<std::mutex> lock(mutex_);
         ++writing_;
       }
-      bool disk_full = false;
-      Status reserved = ReserveMap(&disk_full);
-      if (reserved.ok()) return reserved;
-      txn->Abort();
-      if (!disk_full || !FitMapToDisk()) return reserved;
-      continue;  // with a map the disk has room for: MDB_MAP_FULL if the batch does not fit
+      Status reserved = ReserveToBegin(txn->txn_);
+      if (!reserved.ok()) txn->Abort();
+      return reserved;
     }
     txn->txn_ = nullptr;
     std::lock_guard<std::mutex> lock(mutex_);
@@ -261,6 +418,9 @@ Status EnvState::Begin(bool write, MdbTxn* txn) {
 }
 
 void EnvState::Ended(bool write) {
+  // Every page a committed transaction took had blocks: it never went past its reservation. (A
+  // write transaction of another thread may have begun since; it starts past these pages.)
+  assert(!write || !counted_ || UsedBytes() <= std::max(reserved_bytes_, begin_bytes_));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     --active_;
@@ -309,21 +469,10 @@ size_t EnvState::MapBytes() const {
   return info.me_mapsize;
 }
 
-// The size the file could reach with the disk's free space.
-uint64_t EnvState::DiskBytes() const {
+uint64_t EnvState::FreeDiskBytes() const {
   struct statvfs vfs;
   if (fstatvfs(file_fd_, &vfs) != 0) return 0;
-  uint64_t free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-  return (FileBytes() + free_bytes) / kPageAlignBytes * kPageAlignBytes;
-}
-
-bool EnvState::FitMapToDisk() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (active_ != 0) return false;
-  FileSizeLock size_lock(file_fd_);
-  uint64_t disk_bytes = DiskBytes();
-  if (disk_bytes >= MapBytes() || disk_bytes <= FileBytes()) return false;
-  return SetMapBytes(disk_bytes) == 0;
+  return static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
 }
 
 Status EnvState::Grow() {
@@ -335,15 +484,8 @@ Status EnvState::Grow() {
   size_t bytes = MapBytes() * 2;
   if (bytes > kMapBytesLimit)
     return Status::IOError("ledger " + dir_ + ": ledger larger than 1 TiB");
+  // Address space only: disk is reserved as a write goes (Room).
   FileSizeLock size_lock(file_fd_);
-  // Not beyond what the disk can hold (ReserveMap would fail); a full disk is an error.
-  if (uint64_t disk_bytes = DiskBytes(); bytes > disk_bytes) {
-    if (disk_bytes <= MapBytes()) {
-      return Status::IOError("ledger " + dir_ + ": disk full: no room to grow the map beyond " +
-                             std::to_string(MapBytes() >> 10) + " KiB");
-    }
-    bytes = disk_bytes;
-  }
   if (int rc = SetMapBytes(bytes); rc != 0) return Error(rc, "grow map");
   return Status::Ok();
 }

@@ -42,10 +42,12 @@ class MdbTxn;
 // map instead of in pages malloc'd for the transaction and copied to the file at commit. LMDB
 // then sizes data.mdb to the map whenever it maps it; so that the file stays the size of its data
 // at rest and no process ever shrinks it under another one's writes, every change of its size
-// is made under an flock(2) of data.mdb: at open and on every resize the size found is put back;
-// a write transaction first allocates blocks for the whole map (fallocate: a full disk is an
-// error there, not a SIGBUS when a page is first touched) and, once over, the file is cut back
-// to the pages in use under LMDB's writer lock (ledger/FORMAT.md "The data file").
+// is made under an flock(2) of data.mdb: at open and on every resize the size found is put back.
+// A write transaction has the file's blocks allocated (fallocate) ahead of the pages it writes:
+// the pages in use and a margin when it begins, and more, in steps scaled to what the batch has
+// written, before any put or commit that could go past them. A full disk is then an error before
+// the put, not a SIGBUS when a page is first touched. Once the transaction is over, the file is
+// cut back to the pages in use under LMDB's writer lock (ledger/FORMAT.md "The data file").
 class EnvState {
  public:
   static Result<std::shared_ptr<EnvState>> Open(const std::string& dir, bool create,
@@ -64,8 +66,16 @@ class EnvState {
   size_t pending_event_bytes() const { return pending_event_bytes_; }
 
   // Begins a transaction into `txn`, adopting a map that another process has grown. A write
-  // transaction gets blocks for the whole map first (Status::IOError when the disk is full).
+  // transaction gets blocks for the pages in use and a first margin (Status::IOError when the
+  // disk is full).
   Status Begin(bool write, MdbTxn* txn);
+  // Before a put of a value of `value_bytes` in the write transaction `txn`: makes sure the file
+  // has blocks for every page the put can take, growing the reservation by a step when it does
+  // not. Status::IOError naming the ledger and the bytes missing when the disk is full; the
+  // transaction must then be aborted.
+  Status Room(MDB_txn* txn, size_t value_bytes);
+  // The same before committing `txn`: room for LMDB's list of free pages and the databases' roots.
+  Status RoomToCommit(MDB_txn* txn);
   // Doubles the map after MDB_MAP_FULL. Fails while this process has transactions open.
   Status Grow();
   size_t MapBytes() const;
@@ -89,17 +99,20 @@ class EnvState {
   // Resizes the map (no transaction open in this process; the caller holds the file lock), never
   // below the file's size, and puts the file's size back.
   int SetMapBytes(size_t bytes);
-  // Allocates the file's blocks up to the map's size, inside a write transaction. Sets
-  // `disk_full` when the disk has no room for them.
-  Status ReserveMap(bool* disk_full);
-  // After a full disk: shrinks the map (not the file) to what the disk can hold, if that is
-  // smaller; false if it is not or transactions are open.
-  bool FitMapToDisk();
-  uint64_t DiskBytes() const;
+  // At the start of a write transaction: blocks for the pages in use and a first margin.
+  Status ReserveToBegin(MDB_txn* txn);
+  // Makes the file's blocks reach `need` bytes, and a margin past them scaled to what the batch
+  // has written when the disk has room for it.
+  Status Reserve(uint64_t need);
+  // Allocates the file's blocks from `reserved_bytes_` to `want` bytes, or to `need` when the disk
+  // has no room for `want` (the caller holds the file lock). Status::IOError when it has none for
+  // `need` either.
+  Status Allocate(uint64_t need, uint64_t want);
   // Cuts the file back to the pages in use, after a write transaction.
   void TrimFile();
   uint64_t FileBytes() const;
   uint64_t UsedBytes() const;
+  uint64_t FreeDiskBytes() const;
 
   MDB_env* env_ = nullptr;
   int file_fd_ = -1;  // data.mdb, for the flock that guards its size, fstat and (f)allocate
@@ -110,6 +123,15 @@ class EnvState {
   mutable std::mutex mutex_;
   int active_ = 0;  // transactions begun and not yet ended, guarded by mutex_
   int writing_ = 0;  // write transactions among them, guarded by mutex_
+  // The reservation of the write transaction open in this process (only its thread uses these;
+  // LMDB lets one write transaction run at a time). While `counted_`, the file has blocks up to
+  // `reserved_bytes_` and is sparse past them up to the map; `begin_bytes_` is where the
+  // transaction's pages started. Not `counted_`: the whole map was reserved (ReserveToBegin), or
+  // the file system has no fallocate and the file is sparse, as LMDB leaves it.
+  bool counted_ = false;
+  uint64_t reserved_bytes_ = 0;
+  uint64_t begin_bytes_ = 0;
+  uint64_t page_bytes_ = 4096;
 };
 
 // A transaction that aborts unless committed.

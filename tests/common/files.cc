@@ -1,7 +1,13 @@
 #include "tests/common/files.h"
 
+#include <gtest/gtest.h>
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -15,7 +21,21 @@ std::string ReadFile(const std::filesystem::path& path) {
 }
 
 void WriteFile(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  out.close();
+  if (!out) {
+    // A test input not written in full would fail the test later for no visible reason; a full
+    // disk on a shared machine is the usual cause, so the free space is named.
+    int error = errno;
+    std::string free = "unknown";
+    struct statvfs vfs;
+    if (statvfs(path.parent_path().c_str(), &vfs) == 0) {
+      free = std::to_string(static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize) + " bytes";
+    }
+    ADD_FAILURE() << "cannot write " << bytes.size() << " bytes to " << path.string() << ": "
+                  << std::strerror(error) << " (free space there: " << free << ")";
+  }
 }
 
 ScratchDir::ScratchDir(const std::string& prefix) {

@@ -10,7 +10,8 @@ namespace jifen::tests {
 // contents then say what is missing).
 std::string ReadFile(const std::filesystem::path& path);
 
-// Replaces the file at `path` with `bytes`.
+// Replaces the file at `path` with `bytes`; a failure (a full disk) fails the test, naming the
+// free space left.
 void WriteFile(const std::filesystem::path& path, const std::string& bytes);
 
 // A fresh directory /tmp/PREFIX-XXXXXX, removed with everything in it when this goes away.

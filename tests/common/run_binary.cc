@@ -38,10 +38,12 @@ Outcome WaitProgram(pid_t pid, std::chrono::milliseconds limit, const std::strin
   auto deadline = std::chrono::steady_clock::now() + limit;
   int status = 0;
   Outcome outcome;
+  outcome.limit = limit;
   for (;;) {
     pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
     if (std::chrono::steady_clock::now() > deadline) {
+      outcome.load = LoadAverage();
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
       outcome.rc = kTimedOut;
@@ -70,13 +72,24 @@ Outcome RunShell(const std::string& command, const ScratchDir& scratch,
 }
 
 std::string Misbehaved(const Outcome& r) {
-  if (r.rc == kTimedOut) return "timed out";
+  if (r.rc == kTimedOut) {
+    return "timed out: killed after " + std::to_string(r.limit.count()) + " ms" + r.load + "\n" +
+           r.err;
+  }
   if (r.rc == kSignalled) return "killed by signal " + std::to_string(r.signal) + "\n" + r.err;
   if (r.rc == 86 || r.rc == 87 || r.err.find("Sanitizer") != std::string::npos ||
       r.err.find("runtime error:") != std::string::npos) {
     return "sanitizer report:\n" + r.err;
   }
   return "";
+}
+
+std::string LoadAverage() {
+  std::string load = ReadFile("/proc/loadavg");
+  // The first three fields: the 1, 5 and 15-minute averages.
+  size_t end = 0;
+  for (int field = 0; field < 3 && end != std::string::npos; ++field) end = load.find(' ', end + 1);
+  return " (load average: " + load.substr(0, end) + ")";
 }
 
 }  // namespace jifen::tests

@@ -25,6 +25,8 @@ struct Outcome {
   int rc = kSignalled;
   int signal = 0;
   std::string out, err;
+  std::chrono::milliseconds limit{0};  // the time limit it ran under
+  std::string load;                    // LoadAverage() when the limit killed it
 };
 
 // Starts `argv[0]` (a path, not looked up in PATH) with `argv`, stdout and stderr going to the
@@ -47,7 +49,13 @@ Outcome RunShell(const std::string& command, const ScratchDir& scratch,
                  std::chrono::milliseconds limit = kRunLimit);
 
 // The failure to report when a run crashed, hung or tripped a sanitizer, empty when it did not.
+// A time limit is named with the load average when it struck: on a shared machine a run can be
+// slow because of others' work, which the message then shows.
 std::string Misbehaved(const Outcome& r);
+
+// " (load average: 1-MINUTE 5-MINUTE 15-MINUTE)" from /proc/loadavg, for messages of failures that
+// a loaded machine can cause.
+std::string LoadAverage();
 
 // A test with a scratch directory of its own (/tmp/PREFIX-XXXXXX) that runs shell commands with
 // their output captured there.
