@@ -12,8 +12,12 @@ void CopySimdjsonTables(const void* library_table, const void* library_negated);
 namespace {
 
 using ActiveImplementation = simdjson::internal::atomic_ptr<const simdjson::implementation>& (*)();
+using FromChars = double (*)(const char*);
+using FromCharsTo = double (*)(const char*, const char*);
 
 ActiveImplementation active_implementation = nullptr;
+FromChars from_chars = nullptr;
+FromCharsTo from_chars_to = nullptr;
 std::string load_error;
 
 void Load() {
@@ -35,6 +39,16 @@ void Load() {
     load_error = std::string(kSimdjsonSoname) + " has no simdjson::internal::structural_or_whitespace tables";
     return;
   }
+  // simdjson::internal::from_chars(const char*) and (const char*, const char*), mangled: the slow
+  // path of its floating-point parsing, which unoptimised builds keep a reference to.
+  void* chars = dlsym(handle, "_ZN8simdjson8internal10from_charsEPKc");
+  void* chars_to = dlsym(handle, "_ZN8simdjson8internal10from_charsEPKcS2_");
+  if (chars == nullptr || chars_to == nullptr) {
+    load_error = std::string(kSimdjsonSoname) + " has no simdjson::internal::from_chars";
+    return;
+  }
+  from_chars = reinterpret_cast<FromChars>(chars);
+  from_chars_to = reinterpret_cast<FromCharsTo>(chars_to);
   CopySimdjsonTables(table, negated);
   active_implementation = reinterpret_cast<ActiveImplementation>(f);
 }
@@ -56,5 +70,10 @@ namespace simdjson {
 internal::atomic_ptr<const implementation>& get_active_implementation() {
   return jifen::ledger::active_implementation();
 }
+
+namespace internal {
+double from_chars(const char* first) noexcept { return jifen::ledger::from_chars(first); }
+double from_chars(const char* first, const char* end) noexcept { return jifen::ledger::from_chars_to(first, end); }
+}  // namespace internal
 
 }  // namespace simdjson
