@@ -75,6 +75,14 @@ std::string DefaultId(const engine::VillageModel& m, const std::string& kind, co
   }
 }
 
+// The id given with --id, else DefaultId's for `kind` ("P" post, "O" objection) of a.period.
+Result<std::string> IdOrDefault(const Globals& g, const WorkflowArgs& a, const std::string& kind) {
+  if (!a.id.empty()) return a.id;
+  auto m = Structure(g, a.village);
+  if (!m.ok()) return m.status();
+  return DefaultId(*m, kind, a.period);
+}
+
 }  // namespace
 
 int RunApprove(const Globals& g, const WorkflowArgs& a) {
@@ -93,12 +101,9 @@ int RunPost(const Globals& g, const WorkflowArgs& a) {
   r.period = a.period;
   r.scorer = a.scorer;
   r.sha256 = a.head;
-  r.id = a.id;
-  if (r.id.empty()) {
-    auto m = Structure(g, a.village);
-    if (!m.ok()) return Fail(m.status());
-    r.id = DefaultId(*m, "P", a.period);
-  }
+  auto id = IdOrDefault(g, a, "P");
+  if (!id.ok()) return Fail(id.status());
+  r.id = *id;
   return RecordOne(g, "post", std::move(r), a.recorded);
 }
 
@@ -112,12 +117,9 @@ int RunObject(const Globals& g, const WorkflowArgs& a) {
   r.reason = a.reason;
   r.name = a.filed_by;
   r.scorer = a.scorer;
-  r.id = a.id;
-  if (r.id.empty()) {
-    auto m = Structure(g, a.village);
-    if (!m.ok()) return Fail(m.status());
-    r.id = DefaultId(*m, "O", a.period);
-  }
+  auto id = IdOrDefault(g, a, "O");
+  if (!id.ok()) return Fail(id.status());
+  r.id = *id;
   return RecordOne(g, "object", std::move(r), a.recorded);
 }
 
