@@ -70,7 +70,19 @@ bool Allows(const Route& route, const std::optional<Account>& account) {
 }  // namespace
 
 const nlohmann::json& Strings(bool english) {
-  static const nlohmann::json all = nlohmann::json::parse(Template("strings.json"));
+  // Every templates/strings*.json, one file an area of the application; a key twice is a bug.
+  static const nlohmann::json all = [] {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [name, text] : EmbeddedTemplates()) {
+      if (name.rfind("strings", 0) != 0 || name.size() < 5 || name.substr(name.size() - 5) != ".json") continue;
+      nlohmann::json part = nlohmann::json::parse(text);
+      for (auto it = part.begin(); it != part.end(); ++it) {
+        if (out.contains(it.key())) throw std::logic_error(name + ": string " + it.key() + " defined twice");
+        out[it.key()] = it.value();
+      }
+    }
+    return out;
+  }();
   static const nlohmann::json zh = [] {
     nlohmann::json out;
     for (auto it = all.begin(); it != all.end(); ++it) out[it.key()] = it.value()[0];

@@ -63,7 +63,7 @@ struct Route {
   std::string example;  // a concrete path for tests and docs
 };
 
-// The route table (web/pages.cc).
+// The route table (web/routes.cc, from each area's list in web/pages_*.cc).
 const std::vector<Route>& Routes();
 
 class App {
@@ -102,9 +102,9 @@ class App {
 
 // Renders template `name` (a file of web/templates) with `context` (a JSON object: strings,
 // numbers, bools, arrays and objects), inside layout.html. Text is escaped ({{ }}).
-// `context` gets "t", the page's strings in its language (templates/strings.json), and "lang".
+// `context` gets "t", the page's strings in its language (templates/strings*.json), and "lang".
 std::string RenderPage(const std::string& name, nlohmann::json context, bool english);
-// The strings of templates/strings.json in one language.
+// The strings of templates/strings*.json in one language.
 const nlohmann::json& Strings(bool english);
 
 // Writes `html` as the response with `status` and the security headers every page carries.

@@ -1,0 +1,130 @@
+#include "web/page_util.h"
+
+#include <httplib.h>
+
+#include "engine/admission.h"
+
+namespace jifen::web {
+
+using nlohmann::json;
+
+// The layout's facts about the signed-in account: its name and the CSRF token of its forms.
+json BaseContext(const RequestContext& c) {
+  json ctx = json::object();
+  if (c.account) {
+    ctx["account"] = {{"name", c.account->name}, {"village", c.account->village}, {"scorer", c.account->scorer}};
+    ctx["csrf"] = c.session->csrf;
+  }
+  return ctx;
+}
+
+void Render(RequestContext& c, int status, const std::string& page, json ctx) {
+  json base = BaseContext(c);
+  for (auto it = base.begin(); it != base.end(); ++it) ctx[it.key()] = it.value();
+  SendHtml(*c.response, status, RenderPage(page, std::move(ctx), c.english));
+}
+
+void RenderError(RequestContext& c, int status, const std::string& key) {
+  Render(c, status, "error.html", {{"message", Strings(c.english)[key]}});
+}
+
+void Redirect(RequestContext& c, const std::string& to) {
+  c.response->status = 303;
+  c.response->set_header("Location", to);
+}
+
+std::string LangSuffix(const RequestContext& c, char sep) {
+  return c.english ? std::string(1, sep) + "lang=en" : "";
+}
+
+std::optional<VillageView> LoadVillage(App& app, const std::string& code, std::optional<Date> from, Date to) {
+  auto reader = app.ledger().Snapshot();
+  if (!reader.ok()) return std::nullopt;
+  auto model = engine::LoadVillageStructure(**reader, code, (*reader)->HeadSequence());
+  if (!model.ok() || model->adoptions.empty()) return std::nullopt;
+  if (from) {
+    if (!engine::LoadEvents(**reader, &*model, *from, to).ok()) return std::nullopt;
+  }
+  return VillageView{std::move(*reader), std::move(*model)};
+}
+
+std::string HouseholdName(const engine::VillageModel& m, const std::string& code) {
+  auto it = m.households.find(code);
+  return it == m.households.end() ? "" : it->second.name;
+}
+
+std::string SubjectName(const engine::VillageModel& m, const std::string& code) {
+  if (auto it = m.households.find(code); it != m.households.end()) return it->second.name;
+  if (auto it = m.persons.find(code); it != m.persons.end()) return it->second.name;
+  return "";
+}
+
+std::string StateText(const engine::PeriodStatus& status, const json& t) {
+  return t["state_" + std::string(engine::PeriodStateName(status.state))].get<std::string>();
+}
+
+std::string JoinWords(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "、") + p;
+  return out;
+}
+
+std::string OutcomeKey(engine::Outcome o) {
+  switch (o) {
+    case engine::Outcome::kCounted: return "outcome_counted";
+    case engine::Outcome::kCapped: return "outcome_capped";
+    case engine::Outcome::kRevoked: return "outcome_revoked";
+    case engine::Outcome::kUnknownItem: return "outcome_unknown_item";
+    case engine::Outcome::kNoHousehold: return "outcome_no_household";
+    case engine::Outcome::kPending: return "outcome_pending";
+  }
+  return "outcome_counted";
+}
+
+json EventRow(const engine::VillageModel& m, const engine::EventResult& e, const json& t) {
+  const engine::Event& ev = *e.record;
+  bool award = ev.type == ledger::RecordType::kAward;
+  std::string subject(award ? ev.subject.str() : ev.household.str());
+  std::string item(award ? ev.item.str() : ev.reward.str());
+  std::string item_name = e.item ? e.item->name : "";
+  return {{"date", ev.date.ToString()}, {"who", subject + " " + SubjectName(m, subject)},
+          {"item", item + " " + item_name}, {"qty", ev.qty.ToString()},
+          {"counted", award ? e.counted.ToSignedString() : (-e.counted).ToSignedString()},
+          {"outcome", t[OutcomeKey(e.outcome)]}, {"scorer", std::string(ev.scorer.str())}};
+}
+
+std::pair<std::string, std::string> ExplainRefusal(const std::string& message, const json& t) {
+  auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
+  if (has("self deny")) return {"subject", t["err_self"]};
+  if (has("is per household") || has("is per person")) return {"subject", t["err_kind"]};
+  if (has("needs evidence")) return {"item", t["err_evidence"]};
+  if (has("is recorded only by")) return {"item", t["err_role"]};
+  if (has("has no unit")) return {"qty", t["err_qty_unit"]};
+  if (has("not in the rules in force")) return {"item", t["err_item_unknown"].get<std::string>()};
+  if (has("after its recorded day") || has("in the future")) return {"date", t["err_date_future"]};
+  if (has("days after period")) return {"date", t["err_date_late"]};
+  if (has("no rules in force")) return {"date", t["err_date_no_rules"]};
+  if (has("dated in ")) return {"date", t["err_date_locked"]};
+  if (has("subject ") && has("not registered")) return {"subject", t["err_subject_unknown"]};
+  return {"general", t["err_other"].get<std::string>() + message};
+}
+
+Result<std::optional<std::string>> WriteRecords(App& app, const std::vector<ledger::Record>& records) {
+  std::vector<engine::ImportLine> lines;
+  for (size_t i = 0; i < records.size(); ++i) lines.push_back({"web", static_cast<int>(i + 1), records[i]});
+  Result<engine::ImportReport> report = Status::IOError("not run");
+  {
+    std::lock_guard lock(app.write_mutex());
+    report = engine::ImportRecords(app.ledger(), lines, Timestamp::Now());
+  }
+  if (!report.ok()) return report.status();
+  if (report->errors.empty()) return std::optional<std::string>();
+  std::string message = report->errors.front();
+  if (message.rfind("web:", 0) == 0) {
+    size_t colon = message.find(": ");
+    if (colon != std::string::npos) message = message.substr(colon + 2);
+  }
+  return std::optional<std::string>(message);
+}
+
+}  // namespace jifen::web

@@ -1,0 +1,162 @@
+// Pages anyone may open: sign-in, home, the public board of a posted period, a household's card page.
+#include <httplib.h>
+
+#include "engine/admission.h"
+#include "web/page_util.h"
+#include "web/routes.h"
+
+namespace jifen::web {
+namespace {
+
+using nlohmann::json;
+
+// ---- sign-in ----
+
+void LoginPage(App& app, RequestContext& c) {
+  std::string token = RandomHex(32);
+  std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
+  c.response->set_header("Set-Cookie", "jifen_login=" + token + "; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600" + secure);
+  Render(c, 200, "login.html", {{"login_csrf", token}, {"title", Strings(c.english)["login"]}});
+}
+
+void LoginSubmit(App& app, RequestContext& c) {
+  const httplib::Request& req = *c.request;
+  std::string name = req.get_param_value("name");
+  int64_t now = Timestamp::Now().utc_seconds;
+  auto again = [&](int status, const std::string& key) {
+    std::string token = req.get_param_value("csrf");  // the login cookie stays as it was
+    Render(c, status, "login.html", {{"login_csrf", token}, {"name", name}, {"error", Strings(c.english)[key]}});
+  };
+  if (app.LoginBlocked(name, req.remote_addr, now)) return again(429, "login_blocked");
+  auto account = app.accounts().CheckPassword(name, req.get_param_value("password"));
+  if (!account) {
+    app.LoginFailed(name, req.remote_addr, now);
+    return again(200, "login_failed");  // the form again, with the reason
+  }
+  auto session = app.accounts().CreateSession(account->name, now, app.options().session_seconds);
+  if (!session.ok()) return RenderError(c, 500, "error");
+  std::string cookie = "jifen_session=" + session->token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                       std::to_string(app.options().session_seconds);
+  if (!app.options().cert_file.empty()) cookie += "; Secure";
+  c.response->set_header("Set-Cookie", cookie);
+  Redirect(c, "/" + LangSuffix(c));
+}
+
+void Logout(App& app, RequestContext& c) {
+  (void)app.accounts().DeleteSession(c.session->token);
+  c.response->set_header("Set-Cookie", "jifen_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  Redirect(c, "/login" + LangSuffix(c));
+}
+
+void Home(App&, RequestContext& c) {
+  json ctx = json::object();
+  if (c.account) {
+    ctx["role_word"] = Strings(c.english)["role_" + c.account->role];
+    ctx["can_record"] = c.account->role == "scorer" || c.account->role == "clerk";
+  }
+  Render(c, 200, "home.html", ctx);
+}
+
+// ---- the public board of a posted period ----
+
+void BoardPage(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  auto period = Period::Parse(c.params[1]);
+  if (!period) return RenderError(c, 404, "not_found");
+  auto structure = LoadVillage(app, c.params[0], std::nullopt, period->LastDay());
+  if (!structure) return RenderError(c, 404, "not_found");
+  engine::PeriodStatus status = engine::StatusOf(structure->model, *period, Timestamp::Now());
+  if (status.state == engine::PeriodState::kOpen) {
+    return Render(c, 404, "error.html", {{"message", t["not_posted"]}});
+  }
+  auto village = LoadVillage(app, c.params[0], engine::ReplayStart(structure->model, *period), period->LastDay());
+  if (!village) return RenderError(c, 404, "not_found");
+  auto figures = engine::Replay(village->model, *period, *period);
+  if (!figures.ok()) return RenderError(c, 404, "not_found");
+  const engine::PeriodFigures& p = figures->back();
+  json rows = json::array();
+  for (const auto& f : p.households) {
+    rows.push_back({{"rank", f.rank}, {"code", f.household}, {"name", HouseholdName(village->model, f.household)},
+                    {"earned", f.earned.ToString()}, {"redeemed", f.redeemed.ToString()},
+                    {"balance", f.balance.ToString()}, {"titles", JoinWords(f.titles)}, {"titled", !f.titles.empty()},
+                    {"vetoed", f.vetoed}});
+  }
+  std::string title = p.adoption->rules->village.name + " " + period->ToString() + " " + t["board"].get<std::string>();
+  json ctx{{"title", title},
+           {"rows", rows},
+           {"state", StateText(status, t)},
+           {"objections", std::to_string(status.objections)},
+           {"rules_sha", p.adoption->sha256.substr(0, 12)},
+           {"rules_effective", p.adoption->effective.ToString()},
+           {"head", ledger::HashToHex(village->reader->HeadHash())}};
+  if (status.post) ctx["posted_on"] = status.post->recorded.LocalDate().ToString();
+  if (status.notice_until) ctx["notice_until"] = status.notice_until->ToString();
+  Render(c, 200, "board.html", ctx);
+}
+
+// ---- a household's own page, opened from its card ----
+
+void HouseholdPage(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  const std::string& code = c.params[0];
+  const std::string& household = c.params[1];
+  std::string expected = HmacHex(app.accounts().secret(), code + "|" + household);
+  if (!SafeEqual(c.params[2], expected)) return RenderError(c, 404, "card_invalid");
+  Date today = Timestamp::Now().LocalDate();
+  auto structure = LoadVillage(app, code, std::nullopt, today);
+  if (!structure || !structure->model.households.count(household)) return RenderError(c, 404, "card_invalid");
+  auto current = engine::PeriodOf(structure->model, today);
+  if (!current) return RenderError(c, 404, "not_found");
+  Period first = Period::FirstOfYear(current->year, current->kind);
+  Date adopted = structure->model.adoptions.front().effective;
+  if (first.FirstDay() < adopted) first = Period::Containing(adopted, current->kind);
+  auto village = LoadVillage(app, code, engine::ReplayStart(structure->model, first), current->LastDay());
+  if (!village) return RenderError(c, 404, "not_found");
+  json periods = json::array(), details = json::array();
+  for (Period p = *current;; p = p.Previous()) {
+    engine::ReplayOptions options;
+    options.detail_household = household;
+    auto figures = engine::Replay(village->model, p, p, options);
+    if (!figures.ok()) break;
+    const engine::PeriodFigures& pf = figures->back();
+    engine::PeriodStatus status = engine::StatusOf(village->model, p, Timestamp::Now());
+    for (const auto& f : pf.households) {
+      if (f.household != household) continue;
+      periods.push_back({{"period", p.ToString()}, {"earned", f.earned.ToString()},
+                         {"redeemed", f.redeemed.ToString()}, {"balance", f.balance.ToString()},
+                         {"rank", f.rank}, {"of", pf.households.size()}, {"state", StateText(status, t)},
+                         {"pending", f.pending > 0 ? json(f.pending) : json(false)}});
+      json events = json::array();
+      for (const auto& e : f.events) events.push_back(EventRow(village->model, e, t));
+      // Every record behind this period's figures; past periods only when they have some.
+      if (!events.empty() || p == *current)
+        details.push_back({{"period", p.ToString()}, {"events", events}, {"has_events", !events.empty()}});
+    }
+    if (p == first) break;
+  }
+  json ctx{{"title", HouseholdName(village->model, household)},
+           {"village_name", village->model.RulesInForce(today)->rules->village.name},
+           {"household", household},
+           {"household_name", HouseholdName(village->model, household)},
+           {"periods", periods},
+           {"details", details}};
+  Render(c, 200, "household.html", ctx);
+}
+
+}  // namespace
+
+std::vector<Route> PublicRoutes() {
+  static const std::vector<std::string> kSignedIn{"clerk", "scorer", "township", "auditor"};
+  return {
+      {"GET", "/", {"public"}, Home, "/"},
+      {"GET", "/login", {"public"}, LoginPage, "/login"},
+      {"POST", "/login", {"public"}, LoginSubmit, "/login"},
+      {"POST", "/logout", kSignedIn, Logout, "/logout"},
+      {"GET", R"(/v/([A-Za-z0-9_-]{1,32})/board/([0-9]{4}-(?:[0-9]{2}|Q[1-4])))", {"public"}, BoardPage,
+       "/v/W/board/2024-01"},
+      {"GET", R"(/h/([A-Za-z0-9_-]{1,32})/([^/]{1,64})/([0-9a-f]{1,64}))", {"public"}, HouseholdPage,
+       "/h/W/H1/00"},
+  };
+}
+
+}  // namespace jifen::web

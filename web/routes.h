@@ -1,0 +1,18 @@
+// The route table of `jifen serve`, assembled from one list per area of the application.
+// Each list lives with its pages (web/pages_*.cc).
+#pragma once
+
+#include <vector>
+
+#include "web/server.h"
+
+namespace jifen::web {
+
+std::vector<Route> PublicRoutes();    // pages_public.cc: sign-in, home, public board, card page
+std::vector<Route> RecordRoutes();    // pages_record.cc: the scorer's record form, own entries
+std::vector<Route> MonthRoutes();     // pages_month.cc: review queue, month end, objections, audit
+std::vector<Route> OfficeRoutes();    // pages_office.cc: rules editor, roster
+std::vector<Route> ShopRoutes();      // pages_shop.cc: the points shop
+std::vector<Route> TownshipRoutes();  // pages_township.cc: township and auditor pages
+
+}  // namespace jifen::web
