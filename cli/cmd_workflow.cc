@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "engine/admission.h"
+#include "engine/workflow.h"
 #include "ledger/record_json.h"
 
 namespace jifen::cli {
@@ -58,29 +59,12 @@ Result<engine::VillageModel> Structure(const Globals& g, const std::string& vill
   return engine::LoadVillageStructure(**reader, village, (*reader)->HeadSequence());
 }
 
-// VILLAGE-KIND-PERIOD, numbered from 2 when taken: ids a clerk can read aloud.
-std::string DefaultId(const engine::VillageModel& m, const std::string& kind, const std::string& period) {
-  std::string base = m.code + "-" + kind + period;
-  size_t taken = 0;
-  if (auto it = m.periods.find(period); it != m.periods.end()) {
-    taken = kind == "P" ? it->second.posts.size() : it->second.objections.size();
-  }
-  for (size_t n = taken + 1;; ++n) {
-    std::string id = n == 1 ? base : base + "-" + std::to_string(n);
-    bool used = m.objections.count(id) > 0;
-    if (auto it = m.periods.find(period); it != m.periods.end()) {
-      for (const auto& p : it->second.posts) used = used || p.id == id;
-    }
-    if (!used) return id;
-  }
-}
-
 // The id given with --id, else DefaultId's for `kind` ("P" post, "O" objection) of a.period.
 Result<std::string> IdOrDefault(const Globals& g, const WorkflowArgs& a, const std::string& kind) {
   if (!a.id.empty()) return a.id;
   auto m = Structure(g, a.village);
   if (!m.ok()) return m.status();
-  return DefaultId(*m, kind, a.period);
+  return engine::DefaultWorkflowId(*m, kind, a.period);
 }
 
 }  // namespace

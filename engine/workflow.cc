@@ -74,4 +74,21 @@ std::optional<std::string> LockedReason(const VillageModel& model, const Period&
   return why + "; it takes no more records that change it";
 }
 
+std::string DefaultWorkflowId(const VillageModel& model, const std::string& kind, const std::string& period) {
+  std::string base = model.code + "-" + kind + period;
+  auto records = model.periods.find(period);
+  size_t taken = 0;
+  if (records != model.periods.end()) {
+    taken = kind == "P" ? records->second.posts.size() : records->second.objections.size();
+  }
+  for (size_t n = taken + 1;; ++n) {
+    std::string id = n == 1 ? base : base + "-" + std::to_string(n);
+    bool used = model.objections.count(id) > 0;
+    if (records != model.periods.end()) {
+      for (const Post& p : records->second.posts) used = used || p.id == id;
+    }
+    if (!used) return id;
+  }
+}
+
 }  // namespace jifen::engine

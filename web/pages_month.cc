@@ -1,8 +1,683 @@
+// The committee's month: the review queue (approve, reject), the month-end page (the period's
+// state, a board preview, posting, objections brought to the office and the rulings on them), and
+// the villagers' objections from their card pages. Each action writes the one record
+// `jifen approve|revoke|post|object|rule` would, through the admission of `jifen import`; the
+// clerk acts as the account's bound scorer, and only on the account's own village.
+#include <httplib.h>
+
+#include "engine/workflow.h"
+#include "web/card_objection.h"
 #include "web/page_util.h"
 #include "web/routes.h"
 
 namespace jifen::web {
+namespace {
 
-std::vector<Route> MonthRoutes() { return {}; }
+using nlohmann::json;
+
+constexpr size_t kReasonCharsMax = 300;  // 900 bytes of Chinese: within a ledger name field
+constexpr size_t kNameCharsMax = 40;
+
+Date Today() { return Timestamp::Now().LocalDate(); }
+
+std::string Text(const json& t, const std::string& key) { return t[key].get<std::string>(); }
+
+// The string `key` with its "{}" filled in by `value`.
+std::string Fill(const json& t, const std::string& key, const std::string& value) {
+  std::string text = Text(t, key);
+  size_t at = text.find("{}");
+  return at == std::string::npos ? text : text.replace(at, 2, value);
+}
+
+size_t Chars(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+// A free-text field: empty when required, or longer than `chars_max` characters (and the ledger's
+// byte bound), is refused with the page's words; "" when it is fine.
+std::string CheckText(const std::string& value, bool required, size_t chars_max, const json& t) {
+  if (value.empty()) return required ? Text(t, "month_err_required") : "";
+  if (Chars(value) > chars_max || value.size() > ledger::kNameBytesMax) {
+    return Fill(t, "month_err_too_long", std::to_string(chars_max));
+  }
+  return "";
+}
+
+std::string Param(const RequestContext& c, const char* name) { return c.request->get_param_value(name); }
+
+std::string Roles(const rules::RuleFile& rules) {
+  std::string out;
+  for (const auto& role : rules.village.review_roles) out += (out.empty() ? "" : "、") + role;
+  return out;
+}
+
+// Why the signed-in clerk cannot act on the workflow of `day`'s rules, or "": the account must be
+// bound to a registered scorer who, under `review by`, holds a review role.
+std::string ActorProblem(const engine::VillageModel& m, const Account& a, Date day, const json& t) {
+  if (a.scorer.empty()) return Text(t, "month_no_scorer");
+  auto s = m.scorers.find(a.scorer);
+  if (s == m.scorers.end()) return Fill(t, "month_scorer_unknown", a.scorer);
+  const engine::Adoption* in_force = m.RulesInForce(day);
+  if (in_force && !in_force->rules->village.review_roles.empty() && !m.IsReviewer(*in_force->rules, a.scorer)) {
+    return Fill(t, "month_not_reviewer", Roles(*in_force->rules));
+  }
+  return "";
+}
+
+// Admission's refusal of a workflow record in the page's words.
+std::string ExplainWorkflow(const std::string& message, const json& t) {
+  auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
+  if (has("takes no more records")) return Text(t, "month_err_locked");
+  if (has("the posted board showed another state")) return Text(t, "month_err_head_changed");
+  if (has("only a reviewer") || has(" may approve")) return Text(t, "month_err_reviewer");
+  if (has("may not approve their own record")) return Text(t, "month_err_own_record");
+  if (has("for their own household")) return Text(t, "month_err_own_household");
+  if (has("not posted yet")) return Text(t, "month_err_not_posted");
+  if (has("already ruled")) return Fill(t, "month_err_ruled", "");
+  if (has(", not in period")) return Text(t, "month_err_target_period");
+  if (has("no award or redemption with this id") || has("no award with this id")) {
+    return Fill(t, "month_err_target_unknown", "");
+  }
+  return Text(t, "month_err_other") + message;
+}
+
+// Writes `r` as `jifen` would; an objection's default id is numbered again when another form took
+// it meanwhile. Returns the refusal in the page's words, "" when written; Status: the ledger failed.
+Result<std::string> Write(App& app, ledger::Record r, const json& t) {
+  ledger::Record stamped = r;
+  stamped.recorded = Timestamp::Now();
+  if (Status s = ledger::ValidateRecord(stamped); !s.ok()) return Text(t, "month_err_other") + s.message();
+  for (int attempt = 0;; ++attempt) {
+    auto refusal = WriteRecords(app, {r});
+    if (!refusal.ok()) return refusal.status();
+    if (!*refusal) return std::string();
+    bool id_taken = (*refusal)->find("already in the ledger with other content") != std::string::npos;
+    if (!id_taken || r.type != ledger::RecordType::kObjection || attempt == 3) return ExplainWorkflow(**refusal, t);
+    auto view = LoadVillage(app, r.village, std::nullopt, Today());
+    if (!view) return ExplainWorkflow(**refusal, t);
+    r.id = engine::DefaultWorkflowId(view->model, "O", r.period);
+  }
+}
+
+// The hex of a `sha256:` evidence item (a photo served at /evidence/HEX), or "".
+std::string EvidenceHex(const std::string& e) {
+  const std::string prefix = "sha256:";
+  if (e.rfind(prefix, 0) != 0 || e.size() != prefix.size() + 64) return "";
+  std::string hex = e.substr(prefix.size());
+  return hex.find_first_not_of("0123456789abcdef") == std::string::npos ? hex : "";
+}
+
+// ---- the review queue ----
+
+// The village's awards still waiting for review, oldest first, as the queue shows them.
+json PendingEntries(const VillageView& v, const json& t) {
+  const engine::VillageModel& m = v.model;
+  json out = json::array();
+  for (const engine::Event& e : m.events) {
+    if (e.type != ledger::RecordType::kAward || e.id.empty() || m.IsRevoked(e.id)) continue;
+    const engine::Adoption* a = m.RulesInForce(e.date);
+    if (!a || !m.IsPending(*a->rules, e.scorer.str(), e.id)) continue;
+    auto r = v.reader->Get(e.sequence);
+    if (!r.ok()) continue;
+    const rules::Item* item = a->rules->FindItem(r->item);
+    json photos = json::array(), other = json::array();
+    for (const std::string& ev : r->evidence) {
+      std::string hex = EvidenceHex(ev);
+      if (!hex.empty()) {
+        photos.push_back({{"hex", hex}, {"n", photos.size() + 1}});
+      } else {
+        other.push_back(ev);
+      }
+    }
+    auto scorer = m.scorers.find(r->scorer);
+    out.push_back({{"id", r->id}, {"date", r->date.ToString()},
+                   {"who", r->subject + " " + SubjectName(m, r->subject)},
+                   {"item", r->item + (item ? " " + item->name : "")}, {"qty", r->qty.ToString()},
+                   {"points", item ? item->points.Times(r->qty).ToSignedString() : "?"},
+                   {"scorer", r->scorer + (scorer != m.scorers.end() ? " " + scorer->second.name : "")},
+                   {"reason", r->reason}, {"place", r->place}, {"photos", photos}, {"other_evidence", JoinWords(other.get<std::vector<std::string>>())},
+                   {"recorded", r->recorded.LocalDate().ToString()}});
+  }
+  return out;
+}
+
+// The queue, with `errors` (entry id -> refusal; "general") and the reasons typed (entry id -> text).
+void RenderReview(App& app, RequestContext& c, int status, const json& errors, const json& typed) {
+  const json& t = Strings(c.english);
+  Date today = Today();
+  // Entries dated within the last year: older periods are posted and locked in practice.
+  auto village = LoadVillage(app, c.account->village, today.AddDays(-366), today);
+  if (!village) return RenderError(c, 404, "not_found");
+  json entries = PendingEntries(*village, t);
+  for (json& e : entries) {
+    std::string id = e["id"];
+    if (errors.contains(id)) e["error"] = errors[id];
+    if (typed.contains(id)) e["typed_reason"] = typed[id];
+  }
+  json ctx{{"title", t["month_review_title"]}, {"entries", entries}, {"count", entries.size()},
+           {"has_entries", !entries.empty()}};
+  if (errors.contains("general")) ctx["general_error"] = errors["general"];
+  std::string problem = ActorProblem(village->model, *c.account, today, t);
+  if (!problem.empty()) ctx["actor_problem"] = problem;
+  std::string done = Param(c, "done"), id = Param(c, "id");
+  if (done == "approved" || done == "rejected") ctx["done"] = Text(t, "month_done_" + done) + id;
+  Render(c, status, "review.html", ctx);
+}
+
+void ReviewPage(App& app, RequestContext& c) { RenderReview(app, c, 200, json::object(), json::object()); }
+
+// The award `id` of the account's village if it waits for review; else the refusal.
+std::string CheckPendingAward(App& app, const RequestContext& c, const std::string& id, const json& t) {
+  if (id.empty() || id.size() > ledger::kCodeBytesMax) return Fill(t, "month_err_no_entry", id);
+  auto village = LoadVillage(app, c.account->village, std::nullopt, Today());
+  if (!village) return Fill(t, "month_err_no_entry", id);
+  const engine::VillageModel& m = village->model;
+  auto seq = village->reader->FindKey(m.code, id);
+  if (!seq) return Fill(t, "month_err_no_entry", id);
+  auto r = village->reader->Get(*seq);
+  if (!r.ok() || r->type != ledger::RecordType::kAward || r->village != m.code) {
+    return Fill(t, "month_err_no_entry", id);
+  }
+  if (m.IsRevoked(id)) return Text(t, "month_err_already_revoked");
+  if (auto a = m.approvals.find(id); a != m.approvals.end()) {
+    return Fill(t, "month_err_already_approved", a->second.recorded.LocalDate().ToString() + " " + a->second.scorer);
+  }
+  const engine::Adoption* in_force = m.RulesInForce(r->date);
+  if (!in_force || !m.IsPending(*in_force->rules, r->scorer, id)) return Text(t, "month_err_not_pending");
+  std::string problem = ActorProblem(m, *c.account, r->date, t);
+  return problem;
+}
+
+void ReviewDecide(App& app, RequestContext& c, bool approve) {
+  const json& t = Strings(c.english);
+  std::string id = Param(c, "id"), reason = Param(c, "reason");
+  json errors = json::object(), typed = json::object();
+  auto refuse = [&](const std::string& text) {
+    // Beside the entry when it is in the queue, else at the top of the page.
+    errors[id.empty() ? "general" : id] = text;
+    if (!id.empty()) errors["general"] = Fill(t, "month_refused_entry", id) + text;
+    typed[id] = reason;
+    RenderReview(app, c, 422, errors, typed);
+  };
+  if (std::string bad = CheckPendingAward(app, c, id, t); !bad.empty()) return refuse(bad);
+  if (!approve) {
+    if (std::string bad = CheckText(reason, true, kReasonCharsMax, t); !bad.empty()) {
+      return refuse(Text(t, "month_err_reject_reason") + bad);
+    }
+  }
+  ledger::Record r;
+  r.type = approve ? ledger::RecordType::kApprove : ledger::RecordType::kRevoke;
+  r.village = c.account->village;
+  r.target = id;
+  r.scorer = c.account->scorer;
+  if (!approve) r.reason = reason;
+  auto refusal = Write(app, r, t);
+  if (!refusal.ok()) return RenderError(c, 500, "error");
+  if (!refusal->empty()) return refuse(*refusal);
+  Redirect(c, std::string("/review?done=") + (approve ? "approved" : "rejected") +
+                  "&id=" + httplib::detail::encode_query_param(id) + LangSuffix(c, '&'));
+}
+
+void ReviewApprove(App& app, RequestContext& c) { ReviewDecide(app, c, true); }
+void ReviewReject(App& app, RequestContext& c) { ReviewDecide(app, c, false); }
+
+// ---- month end ----
+
+struct MonthForm {
+  std::string target, reason, name;  // the office's objection form
+  std::string rule_objection, rule_decision, rule_reason;  // the ruling form that was sent
+  // "post", "object" (the objection form as a whole), "target", "reason", "name", "rule".
+  json errors = json::object();
+};
+
+// The period of the rules in force on its first day, as the path names it; nullopt: none such.
+std::optional<Period> VillagePeriod(const engine::VillageModel& m, const std::string& text) {
+  auto p = Period::Parse(text);
+  if (!p) return std::nullopt;
+  const engine::Adoption* a = m.RulesInForce(p->FirstDay());
+  if (!a || a->rules->village.period != p->kind) return std::nullopt;
+  return p;
+}
+
+std::string StateWords(const engine::PeriodStatus& s, const json& t) {
+  std::string words = StateText(s, t);
+  if (s.state == engine::PeriodState::kNotice && s.notice_until) {
+    words = Fill(t, "month_state_notice_until", s.notice_until->ToString());
+  }
+  if (s.state == engine::PeriodState::kAwaitingRulings) {
+    words += Fill(t, "month_open_objections", std::to_string(s.open_objections));
+  }
+  return words;
+}
+
+json ObjectionRows(const engine::VillageModel& m, const Period& period, const MonthForm& f, const json& t) {
+  json out = json::array();
+  auto it = m.periods.find(period.ToString());
+  if (it == m.periods.end()) return out;
+  for (const std::string& id : it->second.objections) {
+    const engine::Objection& o = m.objections.at(id);
+    std::string about = o.target.empty()
+                            ? Text(t, "household_kind") + " " + o.household + " " + HouseholdName(m, o.household)
+                            : o.target;
+    json row{{"id", o.id}, {"about", about}, {"reason", o.reason}, {"filed_by", o.filed_by},
+             {"taken_by", o.scorer}, {"filed_on", o.recorded.LocalDate().ToString()}, {"open", !o.ruling}};
+    if (o.ruling) {
+      row["ruling"] = Text(t, o.ruling->upheld ? "month_upheld" : "month_dismissed");
+      row["ruling_reason"] = o.ruling->reason;
+      row["ruled_by"] = o.ruling->scorer + " " + o.ruling->recorded.LocalDate().ToString();
+      row["upheld"] = o.ruling->upheld;
+    } else if (f.rule_objection == o.id) {
+      if (f.errors.contains("rule")) row["rule_error"] = f.errors["rule"];
+      row["rule_reason"] = f.rule_reason;
+      row["upheld_checked"] = f.rule_decision == "upheld";
+      row["dismissed_checked"] = f.rule_decision == "dismissed";
+    }
+    out.push_back(row);
+  }
+  return out;
+}
+
+// The last periods up to the current one with their states, latest first (the page's menu).
+json RecentPeriods(const engine::VillageModel& m, const Period& shown, Timestamp now, const json& t) {
+  json out = json::array();
+  auto current = engine::PeriodOf(m, now.LocalDate());
+  if (!current) return out;
+  Period p = *current;
+  for (int i = 0; i < 6; ++i, p = p.Previous()) {
+    if (!VillagePeriod(m, p.ToString())) break;
+    engine::PeriodStatus s = engine::StatusOf(m, p, now);
+    out.push_back({{"period", p.ToString()}, {"state", StateWords(s, t)}, {"current", p == shown}});
+  }
+  return out;
+}
+
+void RenderMonth(App& app, RequestContext& c, const std::string& period_text, int status, const MonthForm& f) {
+  const json& t = Strings(c.english);
+  Timestamp now = Timestamp::Now();
+  const std::string& code = c.account->village;
+  auto structure = LoadVillage(app, code, std::nullopt, now.LocalDate());
+  if (!structure) return RenderError(c, 404, "not_found");
+  auto period = VillagePeriod(structure->model, period_text);
+  if (!period) return Render(c, 404, "error.html", {{"message", Fill(t, "month_no_period", period_text)}});
+  auto village = LoadVillage(app, code, engine::ReplayStart(structure->model, *period), period->LastDay());
+  if (!village) return RenderError(c, 404, "not_found");
+  const engine::VillageModel& m = village->model;
+  auto figures = engine::Replay(m, *period, *period);
+  if (!figures.ok()) return Render(c, 404, "error.html", {{"message", Fill(t, "month_no_period", period_text)}});
+  const engine::PeriodFigures& pf = figures->back();
+  engine::PeriodStatus s = engine::StatusOf(m, *period, now);
+  json rows = json::array();
+  int pending = 0;
+  for (const auto& h : pf.households) {
+    pending += h.pending;
+    rows.push_back({{"rank", h.rank}, {"code", h.household}, {"name", HouseholdName(m, h.household)},
+                    {"earned", h.earned.ToString()}, {"redeemed", h.redeemed.ToString()},
+                    {"balance", h.balance.ToString()}, {"titles", JoinWords(h.titles)}, {"vetoed", h.vetoed},
+                    {"pending", h.pending > 0 ? json(h.pending) : json(false)}});
+  }
+  std::string p = period->ToString();
+  size_t posts = s.post ? m.periods.at(p).posts.size() : 0;
+  bool ended = now.LocalDate() >= period->LastDay();
+  bool locked = engine::LockedReason(m, *period, now).has_value();
+  json ctx{{"title", pf.adoption->rules->village.name + " " + p},
+           {"village", code}, {"period", p}, {"state", StateWords(s, t)},
+           {"state_class", engine::PeriodStateName(s.state)}, {"rows", rows},
+           {"pending_total", pending > 0 ? json(pending) : json(false)},
+           {"head", ledger::HashToHex(village->reader->HeadHash())}, {"posts", posts},
+           {"can_post", ended && !locked}, {"reposting", ended && !locked && s.post.has_value()},
+           {"post_from", period->LastDay().ToString()}, {"too_early", !ended}, {"locked", locked},
+           {"posted", s.post.has_value()}, {"notice", s.state == engine::PeriodState::kNotice},
+           {"objections", ObjectionRows(m, *period, f, t)}, {"has_objections", s.objections > 0},
+           {"periods", RecentPeriods(structure->model, *period, now, t)},
+           {"target", f.target}, {"reason", f.reason}, {"name", f.name}, {"errors", f.errors},
+           {"failed", !f.errors.empty()}};
+  if (s.post) ctx["posted_on"] = s.post->recorded.LocalDate().ToString();
+  if (s.notice_until) ctx["notice_until"] = s.notice_until->ToString();
+  std::string problem = ActorProblem(m, *c.account, period->FirstDay(), t);
+  if (!problem.empty()) ctx["actor_problem"] = problem;
+  std::string done = Param(c, "done");
+  if (done == "posted" || done == "objected" || done == "ruled") ctx["done"] = Text(t, "month_done_" + done);
+  Render(c, status, "month.html", ctx);
+}
+
+// The latest period whose last day has come and that is not final; else the current period.
+void MonthLatest(App& app, RequestContext& c) {
+  Timestamp now = Timestamp::Now();
+  auto village = LoadVillage(app, c.account->village, std::nullopt, now.LocalDate());
+  if (!village) return RenderError(c, 404, "not_found");
+  auto current = engine::PeriodOf(village->model, now.LocalDate());
+  if (!current) return RenderError(c, 404, "not_found");
+  Period chosen = *current;
+  Period p = *current;
+  for (int i = 0; i < 24 && VillagePeriod(village->model, p.ToString()); ++i, p = p.Previous()) {
+    if (p.LastDay() > now.LocalDate()) continue;
+    if (engine::StatusOf(village->model, p, now).state != engine::PeriodState::kFinal) {
+      chosen = p;
+      break;
+    }
+  }
+  Redirect(c, "/month/" + chosen.ToString() + LangSuffix(c));
+}
+
+void MonthPage(App& app, RequestContext& c) { RenderMonth(app, c, c.params[0], 200, MonthForm{}); }
+
+void MonthDone(RequestContext& c, const std::string& period, const std::string& what) {
+  Redirect(c, "/month/" + period + "?done=" + what + LangSuffix(c, '&'));
+}
+
+void MonthPost(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  Timestamp now = Timestamp::Now();
+  MonthForm f;
+  auto refuse = [&](const std::string& text) {
+    f.errors["post"] = text;
+    RenderMonth(app, c, c.params[0], 422, f);
+  };
+  auto village = LoadVillage(app, c.account->village, std::nullopt, now.LocalDate());
+  if (!village) return RenderError(c, 404, "not_found");
+  const engine::VillageModel& m = village->model;
+  auto period = VillagePeriod(m, c.params[0]);
+  if (!period) return RenderMonth(app, c, c.params[0], 404, f);
+  if (std::string bad = ActorProblem(m, *c.account, period->FirstDay(), t); !bad.empty()) return refuse(bad);
+  if (now.LocalDate() < period->LastDay()) {
+    return refuse(Fill(t, "month_err_post_early", period->LastDay().ToString()));
+  }
+  if (auto locked = engine::LockedReason(m, *period, now)) return refuse(Text(t, "month_err_locked"));
+  engine::PeriodStatus s = engine::StatusOf(m, *period, now);
+  // The form says how many posts its page showed: a second click, or a post by someone else
+  // meanwhile, is not a post of the board this clerk looked at.
+  std::string seen = Param(c, "seen");
+  size_t posts = s.post ? m.periods.at(period->ToString()).posts.size() : 0;
+  if (!seen.empty() && seen != std::to_string(posts) && s.post) {
+    return refuse(Fill(t, "month_err_posted_twice", s.post->recorded.LocalDate().ToString()));
+  }
+  ledger::Record r;
+  r.type = ledger::RecordType::kPost;
+  r.village = m.code;
+  r.period = period->ToString();
+  r.scorer = c.account->scorer;
+  std::string head = Param(c, "head");
+  if (head.size() == 64) r.sha256 = head;  // the board the clerk saw; admission compares
+  r.id = engine::DefaultWorkflowId(m, "P", r.period);
+  village.reset();
+  auto refusal = Write(app, r, t);
+  if (!refusal.ok()) return RenderError(c, 500, "error");
+  if (!refusal->empty()) return refuse(*refusal);
+  MonthDone(c, r.period, "posted");
+}
+
+void MonthObject(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  Timestamp now = Timestamp::Now();
+  MonthForm f{Param(c, "target"), Param(c, "reason"), Param(c, "name")};
+  auto village = LoadVillage(app, c.account->village, std::nullopt, now.LocalDate());
+  if (!village) return RenderError(c, 404, "not_found");
+  const engine::VillageModel& m = village->model;
+  auto period = VillagePeriod(m, c.params[0]);
+  if (!period) return RenderMonth(app, c, c.params[0], 404, f);
+  ledger::Record r;
+  r.type = ledger::RecordType::kObjection;
+  r.village = m.code;
+  r.period = period->ToString();
+  if (f.target.empty()) {
+    f.errors["target"] = Text(t, "month_err_target_empty");
+  } else if (m.households.count(f.target)) {
+    r.household = f.target;
+  } else {
+    auto seq = f.target.size() <= ledger::kCodeBytesMax ? village->reader->FindKey(m.code, f.target) : std::nullopt;
+    auto target = seq ? village->reader->Get(*seq) : Result<ledger::Record>(Status::InvalidInput("no such id"));
+    bool event = target.ok() && (target->type == ledger::RecordType::kAward ||
+                                 target->type == ledger::RecordType::kRedeem);
+    if (!event) f.errors["target"] = Fill(t, "month_err_target_unknown", f.target);
+    r.target = f.target;
+  }
+  if (std::string bad = CheckText(f.reason, true, kReasonCharsMax, t); !bad.empty()) f.errors["reason"] = bad;
+  if (std::string bad = CheckText(f.name, true, kNameCharsMax, t); !bad.empty()) f.errors["name"] = bad;
+  engine::PeriodStatus s = engine::StatusOf(m, *period, now);
+  if (s.state != engine::PeriodState::kNotice) {
+    f.errors["object"] = Fill(t, "month_err_not_notice", StateWords(s, t));
+  }
+  if (!f.errors.empty()) return RenderMonth(app, c, c.params[0], 422, f);
+  r.reason = f.reason;
+  r.name = f.name;
+  if (m.scorers.count(c.account->scorer)) r.scorer = c.account->scorer;  // the clerk who took it
+  r.id = engine::DefaultWorkflowId(m, "O", r.period);
+  village.reset();
+  auto refusal = Write(app, r, t);
+  if (!refusal.ok()) return RenderError(c, 500, "error");
+  if (!refusal->empty()) {
+    f.errors[*refusal == Text(t, "month_err_target_period") ? "target" : "object"] = *refusal;
+    return RenderMonth(app, c, c.params[0], 422, f);
+  }
+  MonthDone(c, r.period, "objected");
+}
+
+void MonthRule(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  MonthForm f;
+  f.rule_objection = Param(c, "objection");
+  f.rule_decision = Param(c, "decision");
+  f.rule_reason = Param(c, "reason");
+  auto refuse = [&](const std::string& key, const std::string& text) {
+    f.errors[key] = text;
+    RenderMonth(app, c, c.params[0], 422, f);
+  };
+  auto village = LoadVillage(app, c.account->village, std::nullopt, Today());
+  if (!village) return RenderError(c, 404, "not_found");
+  const engine::VillageModel& m = village->model;
+  auto period = VillagePeriod(m, c.params[0]);
+  if (!period) return RenderMonth(app, c, c.params[0], 404, f);
+  auto o = m.objections.find(f.rule_objection);
+  if (o == m.objections.end() || o->second.period != period->ToString()) {
+    return refuse("general", Fill(t, "month_err_no_objection", f.rule_objection));
+  }
+  if (o->second.ruling) {
+    return refuse("general", Fill(t, "month_err_ruled", f.rule_objection + " " +
+                                 Text(t, o->second.ruling->upheld ? "month_upheld" : "month_dismissed")));
+  }
+  if (std::string bad = ActorProblem(m, *c.account, period->FirstDay(), t); !bad.empty()) return refuse("rule", bad);
+  if (f.rule_decision != "upheld" && f.rule_decision != "dismissed") {
+    return refuse("rule", Text(t, "month_err_decision"));
+  }
+  if (std::string bad = CheckText(f.rule_reason, true, kReasonCharsMax, t); !bad.empty()) {
+    return refuse("rule", Text(t, "month_err_rule_reason") + bad);
+  }
+  ledger::Record r;
+  r.type = ledger::RecordType::kRuling;
+  r.village = m.code;
+  r.target = f.rule_objection;
+  r.outcome = f.rule_decision;
+  r.reason = f.rule_reason;
+  r.scorer = c.account->scorer;
+  r.id = f.rule_objection + "-ruling";
+  village.reset();
+  auto refusal = Write(app, r, t);
+  if (!refusal.ok()) return RenderError(c, 500, "error");
+  if (!refusal->empty()) return refuse("rule", *refusal);
+  MonthDone(c, period->ToString(), "ruled");
+}
+
+// ---- a villager's objection from the card page ----
+
+// The periods in their notice window now, latest first.
+std::vector<Period> NoticePeriods(const engine::VillageModel& m, Timestamp now) {
+  std::vector<Period> out;
+  for (auto it = m.periods.rbegin(); it != m.periods.rend(); ++it) {
+    auto p = Period::Parse(it->first);
+    if (p && !it->second.posts.empty() && engine::StatusOf(m, *p, now).state == engine::PeriodState::kNotice) {
+      out.push_back(*p);
+    }
+  }
+  return out;
+}
+
+// The household's records of `period` with an id (what an objection can name), as the replay
+// counts them for the household.
+json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Date to, const Period& period,
+                      const std::string& household, const std::string& selected, const json& t) {
+  std::optional<VillageView> loaded;
+  const engine::VillageModel* m = &model;
+  if (engine::ReplayStart(model, period) < from || to < period.LastDay()) {
+    loaded = LoadVillage(app, model.code, engine::ReplayStart(model, period), period.LastDay());
+    if (!loaded) return json::array();
+    m = &loaded->model;
+  }
+  engine::ReplayOptions options;
+  options.detail_household = household;
+  auto figures = engine::Replay(*m, period, period, options);
+  json out = json::array();
+  if (!figures.ok()) return out;
+  for (const auto& f : figures->back().households) {
+    if (f.household != household) continue;
+    for (const auto& e : f.events) {
+      if (e.record->id.empty()) continue;
+      json row = EventRow(*m, e, t);
+      std::string label = row["date"].get<std::string>() + " " + row["who"].get<std::string>() + " " +
+                          row["item"].get<std::string>() + " " + row["counted"].get<std::string>();
+      out.push_back({{"id", e.record->id}, {"label", label}, {"selected", e.record->id == selected}});
+    }
+  }
+  return out;
+}
+
+// Whether the award or redemption `target` counts for `household` (its subject, a member on its
+// date, or the redeeming household).
+bool TargetOfHousehold(const ledger::Reader& reader, const engine::VillageModel& m, const std::string& target,
+                       const std::string& household) {
+  auto seq = reader.FindKey(m.code, target);
+  if (!seq) return false;
+  auto r = reader.Get(*seq);
+  if (!r.ok()) return false;
+  if (r->type == ledger::RecordType::kRedeem) return r->household == household;
+  if (r->type != ledger::RecordType::kAward) return false;
+  if (r->subject == household) return true;
+  const std::string* h = m.HouseholdOf(r->subject, r->date);
+  return h && *h == household;
+}
+
+json HouseholdObjections(App& app, const engine::VillageModel& m, const std::string& household,
+                         const std::string& filed, const json& t) {
+  json out = json::array();
+  auto reader = app.ledger().Snapshot();
+  if (!reader.ok()) return out;
+  for (const auto& [id, o] : m.objections) {
+    bool ours = o.target.empty() ? o.household == household : TargetOfHousehold(**reader, m, o.target, household);
+    if (!ours) continue;
+    std::string state = !o.ruling         ? Text(t, "month_awaiting_ruling")
+                        : o.ruling->upheld ? Text(t, "month_upheld") + "：" + o.ruling->reason
+                                           : Text(t, "month_dismissed") + "：" + o.ruling->reason;
+    out.push_back({{"id", o.id}, {"period", o.period},
+                   {"about", o.target.empty() ? Text(t, "month_card_figures") : o.target},
+                   {"reason", o.reason}, {"filed_on", o.recorded.LocalDate().ToString()}, {"state", state},
+                   {"just_filed", o.id == filed}});
+  }
+  return out;
+}
+
+void CardObject(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  const std::string& code = c.params[0];
+  const std::string& household = c.params[1];
+  if (!SafeEqual(c.params[2], HmacHex(app.accounts().secret(), code + "|" + household))) {
+    return RenderError(c, 404, "card_invalid");
+  }
+  Timestamp now = Timestamp::Now();
+  auto village = LoadVillage(app, code, std::nullopt, now.LocalDate());
+  if (!village || !village->model.households.count(household)) return RenderError(c, 404, "card_invalid");
+  CardObjectionForm f{Param(c, "period"), Param(c, "target"), Param(c, "reason"), Param(c, "name")};
+  const engine::VillageModel& m = village->model;
+  std::vector<Period> open = NoticePeriods(m, now);
+  std::optional<Period> period;
+  for (const Period& p : open) {
+    if (f.period.empty() || p.ToString() == f.period) {
+      period = p;
+      break;
+    }
+  }
+  if (!period) {
+    f.errors["general"] = Text(t, "month_err_card_not_notice");
+    return RenderHouseholdPage(app, c, 422, f);
+  }
+  f.period = period->ToString();
+  if (!f.target.empty()) {
+    // `m` holds no events: an empty window makes HouseholdRecords load the period's.
+    json records = HouseholdRecords(app, m, Date::FromCivil(9999, 12, 31), Date(), *period, household, "", t);
+    bool ours = false;
+    for (const json& r : records) ours = ours || r["id"] == f.target;
+    if (!ours) f.errors["target"] = Fill(t, "month_err_card_target", period->ToString());
+  }
+  if (std::string bad = CheckText(f.reason, true, kReasonCharsMax, t); !bad.empty()) f.errors["reason"] = bad;
+  if (std::string bad = CheckText(f.name, false, kNameCharsMax, t); !bad.empty()) f.errors["name"] = bad;
+  if (!f.errors.empty()) return RenderHouseholdPage(app, c, 422, f);
+  std::string slot = "objection:" + c.request->remote_addr;
+  if (!app.TakeSlot(slot, app.options().objections_per_address_max, app.options().objections_window_seconds,
+                    now.utc_seconds)) {
+    f.errors["general"] = Text(t, "month_err_card_limit");
+    return RenderHouseholdPage(app, c, 429, f);
+  }
+  ledger::Record r;
+  r.type = ledger::RecordType::kObjection;
+  r.village = code;
+  r.period = f.period;
+  if (f.target.empty()) {
+    r.household = household;
+  } else {
+    r.target = f.target;
+  }
+  r.reason = f.reason;
+  // Who filed it, as the office would write it down: the name given, and the card it came from.
+  r.name = (f.name.empty() ? "" : f.name + "，") + household + " 户积分卡";
+  r.id = engine::DefaultWorkflowId(m, "O", r.period);
+  village.reset();
+  auto refusal = Write(app, r, t);
+  if (!refusal.ok() || !refusal->empty()) app.ReturnSlot(slot, now.utc_seconds);
+  if (!refusal.ok()) return RenderError(c, 500, "error");
+  if (!refusal->empty()) {
+    f.errors["general"] = *refusal;
+    return RenderHouseholdPage(app, c, 422, f);
+  }
+  Redirect(c, "/h/" + code + "/" + household + "/" + c.params[2] + "?filed=" +
+                  httplib::detail::encode_query_param(r.id) + LangSuffix(c, '&') + "#objections");
+}
+
+}  // namespace
+
+json CardObjections(App& app, const engine::VillageModel& model, Date events_from, Date events_to,
+                    const std::string& household, const CardObjectionForm& form, const json& t) {
+  Timestamp now = Timestamp::Now();
+  json periods = json::array();
+  for (const Period& p : NoticePeriods(model, now)) {
+    engine::PeriodStatus s = engine::StatusOf(model, p, now);
+    json records = HouseholdRecords(app, model, events_from, events_to, p, household, form.target, t);
+    periods.push_back({{"period", p.ToString()}, {"notice_until", s.notice_until ? s.notice_until->ToString() : ""},
+                       {"records", records}, {"selected", p.ToString() == form.period}});
+  }
+  json objections = HouseholdObjections(app, model, household, form.filed, t);
+  json ctx{{"objection_periods", periods}, {"objection_open", !periods.empty()},
+           {"household_objections", objections}, {"has_household_objections", !objections.empty()},
+           {"objection_reason", form.reason}, {"objection_name", form.name}, {"objection_errors", form.errors},
+           {"objection_failed", !form.errors.empty()}, {"several_periods", periods.size() > 1}};
+  if (!form.filed.empty()) ctx["objection_filed"] = form.filed;
+  return ctx;
+}
+
+std::vector<Route> MonthRoutes() {
+  static const std::vector<std::string> kClerk{"clerk"};
+  const std::string period = R"(([0-9]{4}-(?:[0-9]{2}|Q[1-4])))";
+  return {
+      {"GET", "/review", kClerk, ReviewPage, "/review"},
+      {"POST", "/review/approve", kClerk, ReviewApprove, "/review/approve"},
+      {"POST", "/review/reject", kClerk, ReviewReject, "/review/reject"},
+      {"GET", "/month", kClerk, MonthLatest, "/month"},
+      {"GET", "/month/" + period, kClerk, MonthPage, "/month/2024-01"},
+      {"POST", "/month/" + period + "/post", kClerk, MonthPost, "/month/2024-01/post"},
+      {"POST", "/month/" + period + "/object", kClerk, MonthObject, "/month/2024-01/object"},
+      {"POST", "/month/" + period + "/rule", kClerk, MonthRule, "/month/2024-01/rule"},
+      {"POST", R"(/h/([A-Za-z0-9_-]{1,32})/([^/]{1,64})/([0-9a-f]{1,64})/object)", {"public"}, CardObject,
+       "/h/W/H1/00/object", kCardCookie},
+  };
+}
 
 }  // namespace jifen::web

@@ -2,6 +2,7 @@
 #include <httplib.h>
 
 #include "engine/admission.h"
+#include "web/card_objection.h"
 #include "web/page_util.h"
 #include "web/routes.h"
 
@@ -53,6 +54,7 @@ void Home(App&, RequestContext& c) {
   if (c.account) {
     ctx["role_word"] = Strings(c.english)["role_" + c.account->role];
     ctx["can_record"] = c.account->role == "scorer" || c.account->role == "clerk";
+    ctx["is_clerk"] = c.account->role == "clerk";
   }
   Render(c, 200, "home.html", ctx);
 }
@@ -97,11 +99,19 @@ void BoardPage(App& app, RequestContext& c) {
 // ---- a household's own page, opened from its card ----
 
 void HouseholdPage(App& app, RequestContext& c) {
+  std::string expected = HmacHex(app.accounts().secret(), c.params[0] + "|" + c.params[1]);
+  if (!SafeEqual(c.params[2], expected)) return RenderError(c, 404, "card_invalid");
+  CardObjectionForm form;
+  form.filed = c.request->get_param_value("filed");
+  RenderHouseholdPage(app, c, 200, form);
+}
+
+}  // namespace
+
+void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObjectionForm& form) {
   const json& t = Strings(c.english);
   const std::string& code = c.params[0];
   const std::string& household = c.params[1];
-  std::string expected = HmacHex(app.accounts().secret(), code + "|" + household);
-  if (!SafeEqual(c.params[2], expected)) return RenderError(c, 404, "card_invalid");
   Date today = Timestamp::Now().LocalDate();
   auto structure = LoadVillage(app, code, std::nullopt, today);
   if (!structure || !structure->model.households.count(household)) return RenderError(c, 404, "card_invalid");
@@ -119,12 +129,12 @@ void HouseholdPage(App& app, RequestContext& c) {
     auto figures = engine::Replay(village->model, p, p, options);
     if (!figures.ok()) break;
     const engine::PeriodFigures& pf = figures->back();
-    engine::PeriodStatus status = engine::StatusOf(village->model, p, Timestamp::Now());
+    engine::PeriodStatus period_status = engine::StatusOf(village->model, p, Timestamp::Now());
     for (const auto& f : pf.households) {
       if (f.household != household) continue;
       periods.push_back({{"period", p.ToString()}, {"earned", f.earned.ToString()},
                          {"redeemed", f.redeemed.ToString()}, {"balance", f.balance.ToString()},
-                         {"rank", f.rank}, {"of", pf.households.size()}, {"state", StateText(status, t)},
+                         {"rank", f.rank}, {"of", pf.households.size()}, {"state", StateText(period_status, t)},
                          {"pending", f.pending > 0 ? json(f.pending) : json(false)}});
       json events = json::array();
       for (const auto& e : f.events) events.push_back(EventRow(village->model, e, t));
@@ -140,10 +150,22 @@ void HouseholdPage(App& app, RequestContext& c) {
            {"household_name", HouseholdName(village->model, household)},
            {"periods", periods},
            {"details", details}};
-  Render(c, 200, "household.html", ctx);
+  json objections = CardObjections(app, village->model, engine::ReplayStart(structure->model, first),
+                                   current->LastDay(), household, form, t);
+  for (auto it = objections.begin(); it != objections.end(); ++it) ctx[it.key()] = it.value();
+  if (ctx["objection_open"].get<bool>()) {
+    // The form's double-submit token: kept while it is one of ours, so that two open pages agree.
+    std::string token = CookieValue(*c.request, kCardCookie);
+    bool ours = token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!ours) token = RandomHex(32);
+    std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
+    c.response->set_header("Set-Cookie", std::string(kCardCookie) + "=" + token +
+                                             "; Path=/h/; HttpOnly; SameSite=Strict; Max-Age=43200" + secure);
+    ctx["card_csrf"] = token;
+    ctx["card_action"] = "/h/" + code + "/" + household + "/" + c.params[2] + "/object" + LangSuffix(c);
+  }
+  Render(c, status, "household.html", ctx);
 }
-
-}  // namespace
 
 std::vector<Route> PublicRoutes() {
   static const std::vector<std::string> kSignedIn{"clerk", "scorer", "township", "auditor"};

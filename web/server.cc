@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 #include <mstch/mstch.hpp>
 
 #include "ledger/ledger.h"
@@ -44,6 +46,16 @@ const std::string& Template(const std::string& name) {
   return it->second;
 }
 
+bool Allows(const Route& route, const std::optional<Account>& account) {
+  for (const auto& role : route.roles) {
+    if (role == "public") return true;
+    if (account && account->role == role) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string CookieValue(const httplib::Request& req, const std::string& name) {
   std::string header = req.get_header_value("Cookie");
   size_t pos = 0;
@@ -58,16 +70,6 @@ std::string CookieValue(const httplib::Request& req, const std::string& name) {
   }
   return "";
 }
-
-bool Allows(const Route& route, const std::optional<Account>& account) {
-  for (const auto& role : route.roles) {
-    if (role == "public") return true;
-    if (account && account->role == role) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 const nlohmann::json& Strings(bool english) {
   // Every templates/strings*.json, one file an area of the application; a key twice is a bug.
@@ -201,6 +203,21 @@ void App::LoginFailed(const std::string& account, const std::string& address, in
   login_failures_["ip:" + address].push_back(now);
 }
 
+bool App::TakeSlot(const std::string& key, int max, int64_t window_seconds, int64_t now) {
+  std::lock_guard lock(slots_mutex_);
+  auto& times = slots_[key];
+  std::erase_if(times, [&](int64_t t) { return t <= now - window_seconds; });
+  if (static_cast<int>(times.size()) >= max) return false;
+  times.push_back(now);
+  return true;
+}
+
+void App::ReturnSlot(const std::string& key, int64_t taken_at) {
+  std::lock_guard lock(slots_mutex_);
+  auto& times = slots_[key];
+  if (auto it = std::find(times.begin(), times.end(), taken_at); it != times.end()) times.erase(it);
+}
+
 // Authentication, the role check and the CSRF check, once for every route, before its handler.
 void App::Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res) {
   RequestContext c;
@@ -227,8 +244,11 @@ void App::Dispatch(const Route& route, const httplib::Request& req, httplib::Res
     return;
   }
   if (req.method == "POST") {
-    // Signed-in forms carry the session's token; the login form its own double-submit cookie.
-    std::string expected = c.session ? c.session->csrf : CookieValue(req, kLoginCookie);
+    // Signed-in forms carry the session's token; the login form and the route's own public forms
+    // a double-submit cookie.
+    std::string expected = !route.csrf_cookie.empty() ? CookieValue(req, route.csrf_cookie)
+                           : c.session                ? c.session->csrf
+                                                      : CookieValue(req, kLoginCookie);
     std::string given = req.get_param_value("csrf");
     if (expected.empty() || !SafeEqual(given, expected)) {
       nlohmann::json ctx{{"message", t["csrf"]}};

@@ -38,6 +38,8 @@ struct ServeOptions {
   int64_t session_seconds = 12 * 3600;
   int login_failures_max = 5;          // per account and per client address...
   int64_t login_window_seconds = 300;  // ...within this window
+  int objections_per_address_max = 10;       // villagers' objections from one client address...
+  int64_t objections_window_seconds = 3600;  // ...within this window
 };
 
 // What a handler is given: the request, the signed-in account (if any) and the session.
@@ -61,6 +63,9 @@ struct Route {
   std::vector<std::string> roles;
   Handler handler;
   std::string example;  // a concrete path for tests and docs
+  // A public form's double-submit cookie: its POST must carry this cookie's value as `csrf`,
+  // signed in or not. Empty: the session's token (or, signed out, the login form's cookie).
+  std::string csrf_cookie;
 };
 
 // The route table (web/routes.cc, from each area's list in web/pages_*.cc).
@@ -87,6 +92,10 @@ class App {
   // Login rate limit: whether `account` or `address` has failed too often lately; and recording.
   bool LoginBlocked(const std::string& account, const std::string& address, int64_t now);
   void LoginFailed(const std::string& account, const std::string& address, int64_t now);
+  // A per-key rate limit: takes one of `max` slots of the last `window_seconds` and returns true,
+  // or returns false when all are taken. ReturnSlot gives back a slot whose action was refused.
+  bool TakeSlot(const std::string& key, int max, int64_t window_seconds, int64_t now);
+  void ReturnSlot(const std::string& key, int64_t taken_at);
 
  private:
   App() = default;
@@ -98,6 +107,8 @@ class App {
   std::mutex write_mutex_;
   std::mutex login_mutex_;
   std::map<std::string, std::vector<int64_t>> login_failures_;  // "a:NAME" / "ip:ADDR" -> times
+  std::mutex slots_mutex_;
+  std::map<std::string, std::vector<int64_t>> slots_;  // TakeSlot's key -> times taken
 };
 
 // Renders template `name` (a file of web/templates) with `context` (a JSON object: strings,
@@ -106,6 +117,9 @@ class App {
 std::string RenderPage(const std::string& name, nlohmann::json context, bool english);
 // The strings of templates/strings*.json in one language.
 const nlohmann::json& Strings(bool english);
+
+// The value of cookie `name` in the request, or "".
+std::string CookieValue(const httplib::Request& req, const std::string& name);
 
 // Writes `html` as the response with `status` and the security headers every page carries.
 void SendHtml(httplib::Response& res, int status, const std::string& html);
