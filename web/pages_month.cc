@@ -252,6 +252,22 @@ std::string StateWords(const engine::PeriodStatus& s, const json& t) {
   return words;
 }
 
+// "：DATE WHO ITEM" of the award or redemption `id` among the model's events, or "".
+std::string RecordWords(const engine::VillageModel& m, const std::string& id) {
+  for (const engine::Event& e : m.events) {
+    if (e.id != id) continue;
+    bool award = e.type == ledger::RecordType::kAward;
+    std::string who(award ? e.subject.str() : e.household.str());
+    std::string what(award ? e.item.str() : e.reward.str());
+    const engine::Adoption* a = m.RulesInForce(e.date);
+    if (a && award) {
+      if (const rules::Item* item = a->rules->FindItem(what)) what += " " + item->name;
+    }
+    return "：" + e.date.ToString() + " " + who + " " + SubjectName(m, who) + " " + what;
+  }
+  return "";
+}
+
 json ObjectionRows(const engine::VillageModel& m, const Period& period, const MonthForm& f, const json& t) {
   json out = json::array();
   auto it = m.periods.find(period.ToString());
@@ -260,9 +276,10 @@ json ObjectionRows(const engine::VillageModel& m, const Period& period, const Mo
     const engine::Objection& o = m.objections.at(id);
     std::string about = o.target.empty()
                             ? Text(t, "household_kind") + " " + o.household + " " + HouseholdName(m, o.household)
-                            : o.target;
+                            : o.target + RecordWords(m, o.target);
     json row{{"id", o.id}, {"about", about}, {"reason", o.reason}, {"filed_by", o.filed_by},
-             {"taken_by", o.scorer}, {"filed_on", o.recorded.LocalDate().ToString()}, {"open", !o.ruling}};
+             {"taken_by", o.scorer}, {"filed_on", o.recorded.LocalDate().ToString()}, {"open", !o.ruling},
+             {"is_record", !o.target.empty()}};
     if (o.ruling) {
       row["ruling"] = Text(t, o.ruling->upheld ? "month_upheld" : "month_dismissed");
       row["ruling_reason"] = o.ruling->reason;
@@ -542,19 +559,25 @@ json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Da
   return out;
 }
 
-// Whether the award or redemption `target` counts for `household` (its subject, a member on its
-// date, or the redeeming household).
-bool TargetOfHousehold(const ledger::Reader& reader, const engine::VillageModel& m, const std::string& target,
-                       const std::string& household) {
+// The award or redemption `target` in words ("DATE ITEM"), when it counts for `household` (its
+// subject, a member on its date, or the redeeming household); nullopt otherwise.
+std::optional<std::string> TargetOfHousehold(const ledger::Reader& reader, const engine::VillageModel& m,
+                                             const std::string& target, const std::string& household) {
   auto seq = reader.FindKey(m.code, target);
-  if (!seq) return false;
+  if (!seq) return std::nullopt;
   auto r = reader.Get(*seq);
-  if (!r.ok()) return false;
-  if (r->type == ledger::RecordType::kRedeem) return r->household == household;
-  if (r->type != ledger::RecordType::kAward) return false;
-  if (r->subject == household) return true;
-  const std::string* h = m.HouseholdOf(r->subject, r->date);
-  return h && *h == household;
+  if (!r.ok()) return std::nullopt;
+  const engine::Adoption* a = m.RulesInForce(r->date);
+  if (r->type == ledger::RecordType::kRedeem) {
+    if (r->household != household) return std::nullopt;
+    const rules::Reward* reward = a ? a->rules->FindReward(r->reward) : nullptr;
+    return r->date.ToString() + " " + (reward ? reward->name : r->reward);
+  }
+  if (r->type != ledger::RecordType::kAward) return std::nullopt;
+  const std::string* h = m.households.count(r->subject) ? &r->subject : m.HouseholdOf(r->subject, r->date);
+  if (!h || *h != household) return std::nullopt;
+  const rules::Item* item = a ? a->rules->FindItem(r->item) : nullptr;
+  return r->date.ToString() + " " + SubjectName(m, r->subject) + " " + (item ? item->name : r->item);
 }
 
 json HouseholdObjections(App& app, const engine::VillageModel& m, const std::string& household,
@@ -563,13 +586,18 @@ json HouseholdObjections(App& app, const engine::VillageModel& m, const std::str
   auto reader = app.ledger().Snapshot();
   if (!reader.ok()) return out;
   for (const auto& [id, o] : m.objections) {
-    bool ours = o.target.empty() ? o.household == household : TargetOfHousehold(**reader, m, o.target, household);
-    if (!ours) continue;
+    std::optional<std::string> about;
+    if (o.target.empty()) {
+      if (o.household == household) about = Text(t, "month_card_figures");
+    } else {
+      about = TargetOfHousehold(**reader, m, o.target, household);
+    }
+    if (!about) continue;
     std::string state = !o.ruling         ? Text(t, "month_awaiting_ruling")
                         : o.ruling->upheld ? Text(t, "month_upheld") + "：" + o.ruling->reason
                                            : Text(t, "month_dismissed") + "：" + o.ruling->reason;
     out.push_back({{"id", o.id}, {"period", o.period},
-                   {"about", o.target.empty() ? Text(t, "month_card_figures") : o.target},
+                   {"about", *about},
                    {"reason", o.reason}, {"filed_on", o.recorded.LocalDate().ToString()}, {"state", state},
                    {"just_filed", o.id == filed}});
   }
@@ -639,7 +667,7 @@ void CardObject(App& app, RequestContext& c) {
     return RenderHouseholdPage(app, c, 422, f);
   }
   Redirect(c, "/h/" + code + "/" + household + "/" + c.params[2] + "?filed=" +
-                  httplib::detail::encode_query_param(r.id) + LangSuffix(c, '&') + "#objections");
+                  httplib::detail::encode_query_param(r.id) + LangSuffix(c, '&') + "#my-objections");
 }
 
 }  // namespace

@@ -454,7 +454,7 @@ TEST_F(Month, AVillagerObjectsFromTheCardAndSeesItReceived) {
   auto ok = Object(card, "H1", {{"target", "W-P1A"}, {"reason", kScript}, {"name", "张三"}});
   ASSERT_EQ(ok->status, 303) << ok->body;
   std::string id = "W-O" + Previous().ToString();
-  EXPECT_EQ(ok->get_header_value("Location"), Card("H1") + "?filed=" + id + "#objections");
+  EXPECT_EQ(ok->get_header_value("Location"), Card("H1") + "?filed=" + id + "#my-objections");
   ledger::Record o = Last();
   EXPECT_EQ(o.type, ledger::RecordType::kObjection);
   EXPECT_EQ(o.id, id);
@@ -468,6 +468,7 @@ TEST_F(Month, AVillagerObjectsFromTheCardAndSeesItReceived) {
   EXPECT_THAT(page->body, HasSubstr("您的异议已收到"));
   EXPECT_THAT(page->body, HasSubstr("漏记了一次"));
   EXPECT_THAT(page->body, HasSubstr("待裁定"));
+  EXPECT_THAT(page->body, HasSubstr("张三 升旗"));  // the record objected to, in words
   EXPECT_THAT(page->body, Not(HasSubstr(kScript)));
   EXPECT_THAT(Client().Get(Card("H2"))->body, Not(HasSubstr("漏记了一次")));  // not H2's
 }
