@@ -20,7 +20,7 @@ inline constexpr const char* kCardCookie = "jifen_card";
 struct CardObjectionForm {
   std::string period, target, reason, name;
   nlohmann::json errors = nlohmann::json::object();  // field -> text; "general" for the rest
-  std::string filed;  // the id of the objection just filed (the page says it was received)
+  std::string filed = {};  // the id of the objection just filed (the page says it was received)
 };
 
 // The card page's objection part: `objection_periods` (each period in its notice window, with the

@@ -162,7 +162,9 @@ void RenderReview(App& app, RequestContext& c, int status, const json& errors, c
   std::string problem = ActorProblem(village->model, *c.account, today, t);
   if (!problem.empty()) ctx["actor_problem"] = problem;
   std::string done = Param(c, "done"), id = Param(c, "id");
-  if (done == "approved" || done == "rejected") ctx["done"] = Text(t, "month_done_" + done) + id;
+  if ((done == "approved" || done == "rejected") && id.size() <= ledger::kCodeBytesMax) {
+    ctx["done"] = Text(t, "month_done_" + done) + id;
+  }
   Render(c, status, "review.html", ctx);
 }
 
@@ -227,7 +229,7 @@ void ReviewReject(App& app, RequestContext& c) { ReviewDecide(app, c, false); }
 
 struct MonthForm {
   std::string target, reason, name;  // the office's objection form
-  std::string rule_objection, rule_decision, rule_reason;  // the ruling form that was sent
+  std::string rule_objection = {}, rule_decision = {}, rule_reason = {};  // the ruling form that was sent
   // "post", "object" (the objection form as a whole), "target", "reason", "name", "rule".
   json errors = json::object();
 };
@@ -401,7 +403,7 @@ void MonthPost(App& app, RequestContext& c) {
   if (now.LocalDate() < period->LastDay()) {
     return refuse(Fill(t, "month_err_post_early", period->LastDay().ToString()));
   }
-  if (auto locked = engine::LockedReason(m, *period, now)) return refuse(Text(t, "month_err_locked"));
+  if (engine::LockedReason(m, *period, now)) return refuse(Text(t, "month_err_locked"));
   engine::PeriodStatus s = engine::StatusOf(m, *period, now);
   // The form says how many posts its page showed: a second click, or a post by someone else
   // meanwhile, is not a post of the board this clerk looked at.

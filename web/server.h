@@ -65,7 +65,7 @@ struct Route {
   std::string example;  // a concrete path for tests and docs
   // A public form's double-submit cookie: its POST must carry this cookie's value as `csrf`,
   // signed in or not. Empty: the session's token (or, signed out, the login form's cookie).
-  std::string csrf_cookie;
+  std::string csrf_cookie = {};
 };
 
 // The route table (web/routes.cc, from each area's list in web/pages_*.cc).
