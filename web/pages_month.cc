@@ -254,6 +254,12 @@ std::string StateWords(const engine::PeriodStatus& s, const json& t) {
   return words;
 }
 
+// A scorer's code and name, or the code alone when not registered.
+std::string ScorerWords(const engine::VillageModel& m, const std::string& code) {
+  auto s = m.scorers.find(code);
+  return s == m.scorers.end() ? code : code + " " + s->second.name;
+}
+
 // "：DATE WHO ITEM" of the award or redemption `id` among the model's events, or "".
 std::string RecordWords(const engine::VillageModel& m, const std::string& id) {
   for (const engine::Event& e : m.events) {
@@ -280,12 +286,12 @@ json ObjectionRows(const engine::VillageModel& m, const Period& period, const Mo
                             ? Text(t, "household_kind") + " " + o.household + " " + HouseholdName(m, o.household)
                             : o.target + RecordWords(m, o.target);
     json row{{"id", o.id}, {"about", about}, {"reason", o.reason}, {"filed_by", o.filed_by},
-             {"taken_by", o.scorer}, {"filed_on", o.recorded.LocalDate().ToString()}, {"open", !o.ruling},
+             {"taken_by", o.scorer.empty() ? "" : ScorerWords(m, o.scorer)}, {"filed_on", o.recorded.LocalDate().ToString()}, {"open", !o.ruling},
              {"is_record", !o.target.empty()}};
     if (o.ruling) {
       row["ruling"] = Text(t, o.ruling->upheld ? "month_upheld" : "month_dismissed");
       row["ruling_reason"] = o.ruling->reason;
-      row["ruled_by"] = o.ruling->scorer + " " + o.ruling->recorded.LocalDate().ToString();
+      row["ruled_by"] = ScorerWords(m, o.ruling->scorer) + " " + o.ruling->recorded.LocalDate().ToString();
       row["upheld"] = o.ruling->upheld;
     } else if (f.rule_objection == o.id) {
       if (f.errors.contains("rule")) row["rule_error"] = f.errors["rule"];

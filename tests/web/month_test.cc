@@ -316,14 +316,16 @@ TEST_F(Month, TheOfficeRecordsAnObjectionDuringTheNoticeWindowOnly) {
   EXPECT_EQ(o.target, "W-P1A");
   EXPECT_EQ(o.name, "王五（H2）");
   EXPECT_EQ(o.scorer, "S2");
-  auto household = Post(clerk, path, {{"target", "H2"}, {"reason", "漏记"}, {"name", "李四"}});
+  auto household = Post(clerk, path + "?lang=en", {{"target", "H2"}, {"reason", "漏记"}, {"name", "李四"}});
   ASSERT_EQ(household->status, 303) << household->body;
+  EXPECT_EQ(household->get_header_value("Location"), "/month/" + Previous().ToString() + "?done=objected&lang=en");
   EXPECT_EQ(Last().household, "H2");
   EXPECT_EQ(Last().id, "W-O" + Previous().ToString() + "-2");
   auto page = Get(clerk, "/month/" + Previous().ToString());
   EXPECT_THAT(page->body, Not(HasSubstr(kScript)));
   EXPECT_THAT(page->body, HasSubstr("&lt;script&gt;alert(1)&lt;"));
   EXPECT_THAT(page->body, HasSubstr("李四"));
+  EXPECT_THAT(page->body, HasSubstr("登记人 S2 赵文书"));
 }
 
 TEST_F(Month, ARulingIsRecordedOnceAndAnUpheldOneRevokesTheRecord) {
