@@ -558,9 +558,14 @@ json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Da
     if (f.household != household) continue;
     for (const auto& e : f.events) {
       if (e.record->id.empty()) continue;
+      // Short enough for a phone's select: the date, whose, what and the points counted.
       json row = EventRow(*m, e, t);
-      std::string label = row["date"].get<std::string>() + " " + row["who"].get<std::string>() + " " +
-                          row["item"].get<std::string>() + " " + row["counted"].get<std::string>();
+      bool award = e.record->type == ledger::RecordType::kAward;
+      std::string who(award ? e.record->subject.str() : e.record->household.str());
+      std::string name = SubjectName(*m, who);
+      std::string what = e.item ? e.item->name : std::string(award ? e.record->item.str() : e.record->reward.str());
+      std::string label = row["date"].get<std::string>() + " " + (name.empty() ? who : name) + " " + what + " " +
+                          row["counted"].get<std::string>();
       out.push_back({{"id", e.record->id}, {"label", label}, {"selected", e.record->id == selected}});
     }
   }
