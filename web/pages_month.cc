@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include "engine/workflow.h"
+#include "util/text.h"
 #include "web/card_objection.h"
 #include "web/page_util.h"
 #include "web/routes.h"
@@ -35,10 +36,29 @@ size_t Chars(const std::string& s) {
   return n;
 }
 
+// A text field as one line: the line breaks and tabs a textarea gives become spaces (the ledger's
+// names and reasons are single lines), and the ends are trimmed.
+std::string OneLine(std::string value) {
+  for (char& ch : value) {
+    if (ch == '\r' || ch == '\n' || ch == '\t') ch = ' ';
+  }
+  size_t first = value.find_first_not_of(' '), last = value.find_last_not_of(' ');
+  return first == std::string::npos ? "" : value.substr(first, last - first + 1);
+}
+
+bool PlainText(const std::string& value) {
+  if (!IsValidUtf8(value)) return false;
+  for (unsigned char ch : value) {
+    if (ch < 0x20 || ch == 0x7f) return false;
+  }
+  return true;
+}
+
 // A free-text field: empty when required, or longer than `chars_max` characters (and the ledger's
 // byte bound), is refused with the page's words; "" when it is fine.
 std::string CheckText(const std::string& value, bool required, size_t chars_max, const json& t) {
   if (value.empty()) return required ? Text(t, "month_err_required") : "";
+  if (!PlainText(value)) return Text(t, "month_err_bad_text");
   if (Chars(value) > chars_max || value.size() > ledger::kNameBytesMax) {
     return Fill(t, "month_err_too_long", std::to_string(chars_max));
   }
@@ -194,7 +214,7 @@ std::string CheckPendingAward(App& app, const RequestContext& c, const std::stri
 
 void ReviewDecide(App& app, RequestContext& c, bool approve) {
   const json& t = Strings(c.english);
-  std::string id = Param(c, "id"), reason = Param(c, "reason");
+  std::string id = Param(c, "id"), reason = OneLine(Param(c, "reason"));
   json errors = json::object(), typed = json::object();
   auto refuse = [&](const std::string& text) {
     // Beside the entry when it is in the queue, else at the top of the page.
@@ -436,7 +456,7 @@ void MonthPost(App& app, RequestContext& c) {
 void MonthObject(App& app, RequestContext& c) {
   const json& t = Strings(c.english);
   Timestamp now = Timestamp::Now();
-  MonthForm f{Param(c, "target"), Param(c, "reason"), Param(c, "name")};
+  MonthForm f{OneLine(Param(c, "target")), OneLine(Param(c, "reason")), OneLine(Param(c, "name"))};
   auto village = LoadVillage(app, c.account->village, std::nullopt, now.LocalDate());
   if (!village) return RenderError(c, 404, "not_found");
   const engine::VillageModel& m = village->model;
@@ -448,6 +468,8 @@ void MonthObject(App& app, RequestContext& c) {
   r.period = period->ToString();
   if (f.target.empty()) {
     f.errors["target"] = Text(t, "month_err_target_empty");
+  } else if (!PlainText(f.target) || f.target.size() > ledger::kCodeBytesMax) {
+    f.errors["target"] = Text(t, "month_err_bad_target");
   } else if (m.households.count(f.target)) {
     r.household = f.target;
   } else {
@@ -484,7 +506,7 @@ void MonthRule(App& app, RequestContext& c) {
   MonthForm f;
   f.rule_objection = Param(c, "objection");
   f.rule_decision = Param(c, "decision");
-  f.rule_reason = Param(c, "reason");
+  f.rule_reason = OneLine(Param(c, "reason"));
   auto refuse = [&](const std::string& key, const std::string& text) {
     f.errors[key] = text;
     RenderMonth(app, c, c.params[0], 422, f);
@@ -627,7 +649,8 @@ void CardObject(App& app, RequestContext& c) {
   Timestamp now = Timestamp::Now();
   auto village = LoadVillage(app, code, std::nullopt, now.LocalDate());
   if (!village || !village->model.households.count(household)) return RenderError(c, 404, "card_invalid");
-  CardObjectionForm f{Param(c, "period"), Param(c, "target"), Param(c, "reason"), Param(c, "name")};
+  CardObjectionForm f{Param(c, "period"), Param(c, "target"), OneLine(Param(c, "reason")),
+                      OneLine(Param(c, "name"))};
   const engine::VillageModel& m = village->model;
   std::vector<Period> open = NoticePeriods(m, now);
   std::optional<Period> period;

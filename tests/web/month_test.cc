@@ -451,6 +451,9 @@ TEST_F(Month, AVillagerObjectsFromTheCardAndSeesItReceived) {
   EXPECT_EQ(too_long->status, 422);
   auto long_name = Object(card, "H1", {{"target", ""}, {"reason", "漏记"}, {"name", std::string(41, 'n')}});
   EXPECT_EQ(long_name->status, 422);
+  auto bad_bytes = Object(card, "H1", {{"target", ""}, {"reason", std::string("\xff\xfe") + '\0' + "x"}});
+  EXPECT_EQ(bad_bytes->status, 422);
+  EXPECT_THAT(bad_bytes->body, HasSubstr("有不能保存的字符"));
   EXPECT_EQ(HeadNow(), before);
 
   auto ok = Object(card, "H1", {{"target", "W-P1A"}, {"reason", kScript}, {"name", "张三"}});
@@ -463,16 +466,17 @@ TEST_F(Month, AVillagerObjectsFromTheCardAndSeesItReceived) {
   EXPECT_EQ(o.target, "W-P1A");
   EXPECT_EQ(o.name, "张三，H1 户积分卡");
   EXPECT_TRUE(o.scorer.empty());
-  auto figures = Object(card, "H1", {{"target", ""}, {"reason", "漏记了一次"}});
+  auto figures = Object(card, "H1", {{"target", ""}, {"reason", "漏记了\r\n一次"}});  // a textarea's line break
   ASSERT_EQ(figures->status, 303) << figures->body;
   EXPECT_EQ(Last().household, "H1");
+  EXPECT_EQ(Last().reason, "漏记了  一次");
   auto page = Client().Get(Card("H1") + "?filed=" + id);
   EXPECT_THAT(page->body, HasSubstr("您的异议已收到"));
-  EXPECT_THAT(page->body, HasSubstr("漏记了一次"));
+  EXPECT_THAT(page->body, HasSubstr("漏记了  一次"));
   EXPECT_THAT(page->body, HasSubstr("待裁定"));
   EXPECT_THAT(page->body, HasSubstr("张三 升旗"));  // the record objected to, in words
   EXPECT_THAT(page->body, Not(HasSubstr(kScript)));
-  EXPECT_THAT(Client().Get(Card("H2"))->body, Not(HasSubstr("漏记了一次")));  // not H2's
+  EXPECT_THAT(Client().Get(Card("H2"))->body, Not(HasSubstr("漏记了  一次")));  // not H2's
 }
 
 TEST_F(Month, TheCardFormNeedsItsTokenAndItsCookie) {
