@@ -435,7 +435,7 @@ void MonthPost(App& app, RequestContext& c) {
   // meanwhile, is not a post of the board this clerk looked at.
   std::string seen = Param(c, "seen");
   size_t posts = s.post ? m.periods.at(period->ToString()).posts.size() : 0;
-  if (!seen.empty() && seen != std::to_string(posts) && s.post) {
+  if (s.post && seen != std::to_string(posts)) {
     return refuse(Fill(t, "month_err_posted_twice", s.post->recorded.LocalDate().ToString()));
   }
   ledger::Record r;

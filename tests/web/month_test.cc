@@ -272,7 +272,12 @@ TEST_F(Month, PostingIsRefusedBeforeTheLastDayTwiceAndWhenLocked) {
   auto twice = Post(clerk, "/month/" + Previous().ToString() + "/post", form);  // the same form again
   EXPECT_EQ(twice->status, 422);
   EXPECT_THAT(twice->body, HasSubstr("已经在 " + Timestamp::Now().LocalDate().ToString() + " 公示过了"));
+  EXPECT_EQ(Post(clerk, "/month/" + Previous().ToString() + "/post", {})->status, 422);  // no count seen
   EXPECT_EQ(HeadNow(), before);
+  // Posting again from the page as it is now restarts the window, as jifen post would.
+  auto again = Post(clerk, "/month/" + Previous().ToString() + "/post", PostForm(clerk, Previous()));
+  ASSERT_EQ(again->status, 303) << again->body;
+  EXPECT_EQ(Last().id, "W-P" + Previous().ToString() + "-2");
 }
 
 TEST_F(Month, APostOfABoardThatChangedSinceThePageWasOpenedIsRefused) {
