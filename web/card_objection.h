@@ -4,9 +4,8 @@
 // form (pages_month.cc) writes the `objection` record `jifen object` would.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/model.h"
 #include "web/server.h"
@@ -27,8 +26,9 @@ struct CardObjectionForm {
 // household's records of it to choose from), `household_objections` (every objection about the
 // household, with its state), the form's values and errors. `model` is the village as of now; its
 // events are used when they cover a notice period, else that period is loaded afresh.
-nlohmann::json CardObjections(App& app, const engine::VillageModel& model, Date events_from, Date events_to,
-                              const std::string& household, const CardObjectionForm& form, const nlohmann::json& t);
+nlohmann::json CardObjections(App& app, const engine::VillageModel& model, Date events_from,
+                              Date events_to, const std::string& household,
+                              const CardObjectionForm& form, const nlohmann::json& t);
 
 // The card page of `household` (token already checked by the caller), with `form` in its
 // objection part; sets the form's double-submit cookie.

@@ -65,7 +65,9 @@ std::string CheckText(const std::string& value, bool required, size_t chars_max,
   return "";
 }
 
-std::string Param(const RequestContext& c, const char* name) { return c.request->get_param_value(name); }
+std::string Param(const RequestContext& c, const char* name) {
+  return c.request->get_param_value(name);
+}
 
 std::string Roles(const rules::RuleFile& rules) {
   std::string out;
@@ -80,7 +82,8 @@ std::string ActorProblem(const engine::VillageModel& m, const Account& a, Date d
   auto s = m.scorers.find(a.scorer);
   if (s == m.scorers.end()) return Fill(t, "month_scorer_unknown", a.scorer);
   const engine::Adoption* in_force = m.RulesInForce(day);
-  if (in_force && !in_force->rules->village.review_roles.empty() && !m.IsReviewer(*in_force->rules, a.scorer)) {
+  if (in_force && !in_force->rules->village.review_roles.empty() &&
+      !m.IsReviewer(*in_force->rules, a.scorer)) {
     return Fill(t, "month_not_reviewer", Roles(*in_force->rules));
   }
   return "";
@@ -104,17 +107,21 @@ std::string ExplainWorkflow(const std::string& message, const json& t) {
 }
 
 // Writes `r` as `jifen` would; an objection's default id is numbered again when another form took
-// it meanwhile. Returns the refusal in the page's words, "" when written; Status: the ledger failed.
+// it meanwhile. Returns the refusal in the page's words, "" when written; Status: the ledger
+// failed.
 Result<std::string> Write(App& app, ledger::Record r, const json& t) {
   ledger::Record stamped = r;
   stamped.recorded = Timestamp::Now();
-  if (Status s = ledger::ValidateRecord(stamped); !s.ok()) return Text(t, "month_err_other") + s.message();
+  if (Status s = ledger::ValidateRecord(stamped); !s.ok())
+    return Text(t, "month_err_other") + s.message();
   for (int attempt = 0;; ++attempt) {
     auto refusal = WriteRecords(app, {r});
     if (!refusal.ok()) return refusal.status();
     if (!*refusal) return std::string();
-    bool id_taken = (*refusal)->find("already in the ledger with other content") != std::string::npos;
-    if (!id_taken || r.type != ledger::RecordType::kObjection || attempt == 3) return ExplainWorkflow(**refusal, t);
+    bool id_taken =
+        (*refusal)->find("already in the ledger with other content") != std::string::npos;
+    if (!id_taken || r.type != ledger::RecordType::kObjection || attempt == 3)
+      return ExplainWorkflow(**refusal, t);
     auto view = LoadVillage(app, r.village, std::nullopt, Today());
     if (!view) return ExplainWorkflow(**refusal, t);
     r.id = engine::DefaultWorkflowId(view->model, "O", r.period);
@@ -152,18 +159,25 @@ json PendingEntries(const VillageView& v, const json& t) {
       }
     }
     auto scorer = m.scorers.find(r->scorer);
-    out.push_back({{"id", r->id}, {"date", r->date.ToString()},
-                   {"who", r->subject + " " + SubjectName(m, r->subject)},
-                   {"item", r->item + (item ? " " + item->name : "")}, {"qty", r->qty.ToString()},
-                   {"points", item ? item->points.Times(r->qty).ToSignedString() : "?"},
-                   {"scorer", r->scorer + (scorer != m.scorers.end() ? " " + scorer->second.name : "")},
-                   {"reason", r->reason}, {"place", r->place}, {"photos", photos}, {"other_evidence", JoinWords(other.get<std::vector<std::string>>())},
-                   {"recorded", r->recorded.LocalDate().ToString()}});
+    out.push_back(
+        {{"id", r->id},
+         {"date", r->date.ToString()},
+         {"who", r->subject + " " + SubjectName(m, r->subject)},
+         {"item", r->item + (item ? " " + item->name : "")},
+         {"qty", r->qty.ToString()},
+         {"points", item ? item->points.Times(r->qty).ToSignedString() : "?"},
+         {"scorer", r->scorer + (scorer != m.scorers.end() ? " " + scorer->second.name : "")},
+         {"reason", r->reason},
+         {"place", r->place},
+         {"photos", photos},
+         {"other_evidence", JoinWords(other.get<std::vector<std::string>>())},
+         {"recorded", r->recorded.LocalDate().ToString()}});
   }
   return out;
 }
 
-// The queue, with `errors` (entry id -> refusal; "general") and the reasons typed (entry id -> text).
+// The queue, with `errors` (entry id -> refusal; "general") and the reasons typed (entry id ->
+// text).
 void RenderReview(App& app, RequestContext& c, int status, const json& errors, const json& typed) {
   const json& t = Strings(c.english);
   Date today = Today();
@@ -176,7 +190,9 @@ void RenderReview(App& app, RequestContext& c, int status, const json& errors, c
     if (errors.contains(id)) e["error"] = errors[id];
     if (typed.contains(id)) e["typed_reason"] = typed[id];
   }
-  json ctx{{"title", t["month_review_title"]}, {"entries", entries}, {"count", entries.size()},
+  json ctx{{"title", t["month_review_title"]},
+           {"entries", entries},
+           {"count", entries.size()},
            {"has_entries", !entries.empty()}};
   if (errors.contains("general")) ctx["general_error"] = errors["general"];
   std::string problem = ActorProblem(village->model, *c.account, today, t);
@@ -188,10 +204,13 @@ void RenderReview(App& app, RequestContext& c, int status, const json& errors, c
   Render(c, status, "review.html", ctx);
 }
 
-void ReviewPage(App& app, RequestContext& c) { RenderReview(app, c, 200, json::object(), json::object()); }
+void ReviewPage(App& app, RequestContext& c) {
+  RenderReview(app, c, 200, json::object(), json::object());
+}
 
 // The award `id` of the account's village if it waits for review; else the refusal.
-std::string CheckPendingAward(App& app, const RequestContext& c, const std::string& id, const json& t) {
+std::string CheckPendingAward(App& app, const RequestContext& c, const std::string& id,
+                              const json& t) {
   if (id.empty() || id.size() > ledger::kCodeBytesMax) return Fill(t, "month_err_no_entry", id);
   auto village = LoadVillage(app, c.account->village, std::nullopt, Today());
   if (!village) return Fill(t, "month_err_no_entry", id);
@@ -204,10 +223,12 @@ std::string CheckPendingAward(App& app, const RequestContext& c, const std::stri
   }
   if (m.IsRevoked(id)) return Text(t, "month_err_already_revoked");
   if (auto a = m.approvals.find(id); a != m.approvals.end()) {
-    return Fill(t, "month_err_already_approved", a->second.recorded.LocalDate().ToString() + " " + a->second.scorer);
+    return Fill(t, "month_err_already_approved",
+                a->second.recorded.LocalDate().ToString() + " " + a->second.scorer);
   }
   const engine::Adoption* in_force = m.RulesInForce(r->date);
-  if (!in_force || !m.IsPending(*in_force->rules, r->scorer, id)) return Text(t, "month_err_not_pending");
+  if (!in_force || !m.IsPending(*in_force->rules, r->scorer, id))
+    return Text(t, "month_err_not_pending");
   std::string problem = ActorProblem(m, *c.account, r->date, t);
   return problem;
 }
@@ -249,7 +270,8 @@ void ReviewReject(App& app, RequestContext& c) { ReviewDecide(app, c, false); }
 
 struct MonthForm {
   std::string target, reason, name;  // the office's objection form
-  std::string rule_objection = {}, rule_decision = {}, rule_reason = {};  // the ruling form that was sent
+  std::string rule_objection = {}, rule_decision = {},
+              rule_reason = {};  // the ruling form that was sent
   // "post", "object" (the objection form as a whole), "target", "reason", "name", "rule".
   json errors = json::object();
 };
@@ -296,22 +318,29 @@ std::string RecordWords(const engine::VillageModel& m, const std::string& id) {
   return "";
 }
 
-json ObjectionRows(const engine::VillageModel& m, const Period& period, const MonthForm& f, const json& t) {
+json ObjectionRows(const engine::VillageModel& m, const Period& period, const MonthForm& f,
+                   const json& t) {
   json out = json::array();
   auto it = m.periods.find(period.ToString());
   if (it == m.periods.end()) return out;
   for (const std::string& id : it->second.objections) {
     const engine::Objection& o = m.objections.at(id);
-    std::string about = o.target.empty()
-                            ? Text(t, "household_kind") + " " + o.household + " " + HouseholdName(m, o.household)
-                            : o.target + RecordWords(m, o.target);
-    json row{{"id", o.id}, {"about", about}, {"reason", o.reason}, {"filed_by", o.filed_by},
-             {"taken_by", o.scorer.empty() ? "" : ScorerWords(m, o.scorer)}, {"filed_on", o.recorded.LocalDate().ToString()}, {"open", !o.ruling},
+    std::string about = o.target.empty() ? Text(t, "household_kind") + " " + o.household + " " +
+                                               HouseholdName(m, o.household)
+                                         : o.target + RecordWords(m, o.target);
+    json row{{"id", o.id},
+             {"about", about},
+             {"reason", o.reason},
+             {"filed_by", o.filed_by},
+             {"taken_by", o.scorer.empty() ? "" : ScorerWords(m, o.scorer)},
+             {"filed_on", o.recorded.LocalDate().ToString()},
+             {"open", !o.ruling},
              {"is_record", !o.target.empty()}};
     if (o.ruling) {
       row["ruling"] = Text(t, o.ruling->upheld ? "month_upheld" : "month_dismissed");
       row["ruling_reason"] = o.ruling->reason;
-      row["ruled_by"] = ScorerWords(m, o.ruling->scorer) + " " + o.ruling->recorded.LocalDate().ToString();
+      row["ruled_by"] =
+          ScorerWords(m, o.ruling->scorer) + " " + o.ruling->recorded.LocalDate().ToString();
       row["upheld"] = o.ruling->upheld;
     } else if (f.rule_objection == o.id) {
       if (f.errors.contains("rule")) row["rule_error"] = f.errors["rule"];
@@ -325,7 +354,8 @@ json ObjectionRows(const engine::VillageModel& m, const Period& period, const Mo
 }
 
 // The last periods up to the current one with their states, latest first (the page's menu).
-json RecentPeriods(const engine::VillageModel& m, const Period& shown, Timestamp now, const json& t) {
+json RecentPeriods(const engine::VillageModel& m, const Period& shown, Timestamp now,
+                   const json& t) {
   json out = json::array();
   auto current = engine::PeriodOf(m, now.LocalDate());
   if (!current) return out;
@@ -338,28 +368,37 @@ json RecentPeriods(const engine::VillageModel& m, const Period& shown, Timestamp
   return out;
 }
 
-void RenderMonth(App& app, RequestContext& c, const std::string& period_text, int status, const MonthForm& f) {
+void RenderMonth(App& app, RequestContext& c, const std::string& period_text, int status,
+                 const MonthForm& f) {
   const json& t = Strings(c.english);
   Timestamp now = Timestamp::Now();
   const std::string& code = c.account->village;
   auto structure = LoadVillage(app, code, std::nullopt, now.LocalDate());
   if (!structure) return RenderError(c, 404, "not_found");
   auto period = VillagePeriod(structure->model, period_text);
-  if (!period) return Render(c, 404, "error.html", {{"message", Fill(t, "month_no_period", period_text)}});
-  auto village = LoadVillage(app, code, engine::ReplayStart(structure->model, *period), period->LastDay());
+  if (!period)
+    return Render(c, 404, "error.html", {{"message", Fill(t, "month_no_period", period_text)}});
+  auto village =
+      LoadVillage(app, code, engine::ReplayStart(structure->model, *period), period->LastDay());
   if (!village) return RenderError(c, 404, "not_found");
   const engine::VillageModel& m = village->model;
   auto figures = engine::Replay(m, *period, *period);
-  if (!figures.ok()) return Render(c, 404, "error.html", {{"message", Fill(t, "month_no_period", period_text)}});
+  if (!figures.ok())
+    return Render(c, 404, "error.html", {{"message", Fill(t, "month_no_period", period_text)}});
   const engine::PeriodFigures& pf = figures->back();
   engine::PeriodStatus s = engine::StatusOf(m, *period, now);
   json rows = json::array();
   int pending = 0;
   for (const auto& h : pf.households) {
     pending += h.pending;
-    rows.push_back({{"rank", h.rank}, {"code", h.household}, {"name", HouseholdName(m, h.household)},
-                    {"earned", h.earned.ToString()}, {"redeemed", h.redeemed.ToString()},
-                    {"balance", h.balance.ToString()}, {"titles", JoinWords(h.titles)}, {"vetoed", h.vetoed},
+    rows.push_back({{"rank", h.rank},
+                    {"code", h.household},
+                    {"name", HouseholdName(m, h.household)},
+                    {"earned", h.earned.ToString()},
+                    {"redeemed", h.redeemed.ToString()},
+                    {"balance", h.balance.ToString()},
+                    {"titles", JoinWords(h.titles)},
+                    {"vetoed", h.vetoed},
                     {"pending", h.pending > 0 ? json(h.pending) : json(false)}});
   }
   std::string p = period->ToString();
@@ -367,23 +406,36 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
   bool ended = now.LocalDate() >= period->LastDay();
   bool locked = engine::LockedReason(m, *period, now).has_value();
   json ctx{{"title", pf.adoption->rules->village.name + " " + p},
-           {"village", code}, {"period", p}, {"state", StateWords(s, t)},
-           {"state_class", engine::PeriodStateName(s.state)}, {"rows", rows},
+           {"village", code},
+           {"period", p},
+           {"state", StateWords(s, t)},
+           {"state_class", engine::PeriodStateName(s.state)},
+           {"rows", rows},
            {"pending_total", pending > 0 ? json(pending) : json(false)},
-           {"head", ledger::HashToHex(village->reader->HeadHash())}, {"posts", posts},
-           {"can_post", ended && !locked}, {"reposting", ended && !locked && s.post.has_value()},
-           {"post_from", period->LastDay().ToString()}, {"too_early", !ended}, {"locked", locked},
-           {"posted", s.post.has_value()}, {"notice", s.state == engine::PeriodState::kNotice},
-           {"objections", ObjectionRows(m, *period, f, t)}, {"has_objections", s.objections > 0},
+           {"head", ledger::HashToHex(village->reader->HeadHash())},
+           {"posts", posts},
+           {"can_post", ended && !locked},
+           {"reposting", ended && !locked && s.post.has_value()},
+           {"post_from", period->LastDay().ToString()},
+           {"too_early", !ended},
+           {"locked", locked},
+           {"posted", s.post.has_value()},
+           {"notice", s.state == engine::PeriodState::kNotice},
+           {"objections", ObjectionRows(m, *period, f, t)},
+           {"has_objections", s.objections > 0},
            {"periods", RecentPeriods(structure->model, *period, now, t)},
-           {"target", f.target}, {"reason", f.reason}, {"name", f.name}, {"errors", f.errors},
+           {"target", f.target},
+           {"reason", f.reason},
+           {"name", f.name},
+           {"errors", f.errors},
            {"failed", !f.errors.empty()}};
   if (s.post) ctx["posted_on"] = s.post->recorded.LocalDate().ToString();
   if (s.notice_until) ctx["notice_until"] = s.notice_until->ToString();
   std::string problem = ActorProblem(m, *c.account, period->FirstDay(), t);
   if (!problem.empty()) ctx["actor_problem"] = problem;
   std::string done = Param(c, "done");
-  if (done == "posted" || done == "objected" || done == "ruled") ctx["done"] = Text(t, "month_done_" + done);
+  if (done == "posted" || done == "objected" || done == "ruled")
+    ctx["done"] = Text(t, "month_done_" + done);
   Render(c, status, "month.html", ctx);
 }
 
@@ -425,7 +477,8 @@ void MonthPost(App& app, RequestContext& c) {
   const engine::VillageModel& m = village->model;
   auto period = VillagePeriod(m, c.params[0]);
   if (!period) return RenderMonth(app, c, c.params[0], 404, f);
-  if (std::string bad = ActorProblem(m, *c.account, period->FirstDay(), t); !bad.empty()) return refuse(bad);
+  if (std::string bad = ActorProblem(m, *c.account, period->FirstDay(), t); !bad.empty())
+    return refuse(bad);
   if (now.LocalDate() < period->LastDay()) {
     return refuse(Fill(t, "month_err_post_early", period->LastDay().ToString()));
   }
@@ -473,15 +526,19 @@ void MonthObject(App& app, RequestContext& c) {
   } else if (m.households.count(f.target)) {
     r.household = f.target;
   } else {
-    auto seq = f.target.size() <= ledger::kCodeBytesMax ? village->reader->FindKey(m.code, f.target) : std::nullopt;
-    auto target = seq ? village->reader->Get(*seq) : Result<ledger::Record>(Status::InvalidInput("no such id"));
+    auto seq = f.target.size() <= ledger::kCodeBytesMax ? village->reader->FindKey(m.code, f.target)
+                                                        : std::nullopt;
+    auto target = seq ? village->reader->Get(*seq)
+                      : Result<ledger::Record>(Status::InvalidInput("no such id"));
     bool event = target.ok() && (target->type == ledger::RecordType::kAward ||
                                  target->type == ledger::RecordType::kRedeem);
     if (!event) f.errors["target"] = Fill(t, "month_err_target_unknown", f.target);
     r.target = f.target;
   }
-  if (std::string bad = CheckText(f.reason, true, kReasonCharsMax, t); !bad.empty()) f.errors["reason"] = bad;
-  if (std::string bad = CheckText(f.name, true, kNameCharsMax, t); !bad.empty()) f.errors["name"] = bad;
+  if (std::string bad = CheckText(f.reason, true, kReasonCharsMax, t); !bad.empty())
+    f.errors["reason"] = bad;
+  if (std::string bad = CheckText(f.name, true, kNameCharsMax, t); !bad.empty())
+    f.errors["name"] = bad;
   engine::PeriodStatus s = engine::StatusOf(m, *period, now);
   if (s.state != engine::PeriodState::kNotice) {
     f.errors["object"] = Fill(t, "month_err_not_notice", StateWords(s, t));
@@ -521,10 +578,13 @@ void MonthRule(App& app, RequestContext& c) {
     return refuse("general", Fill(t, "month_err_no_objection", f.rule_objection));
   }
   if (o->second.ruling) {
-    return refuse("general", Fill(t, "month_err_ruled", f.rule_objection + " " +
-                                 Text(t, o->second.ruling->upheld ? "month_upheld" : "month_dismissed")));
+    return refuse("general",
+                  Fill(t, "month_err_ruled",
+                       f.rule_objection + " " +
+                           Text(t, o->second.ruling->upheld ? "month_upheld" : "month_dismissed")));
   }
-  if (std::string bad = ActorProblem(m, *c.account, period->FirstDay(), t); !bad.empty()) return refuse("rule", bad);
+  if (std::string bad = ActorProblem(m, *c.account, period->FirstDay(), t); !bad.empty())
+    return refuse("rule", bad);
   if (f.rule_decision != "upheld" && f.rule_decision != "dismissed") {
     return refuse("rule", Text(t, "month_err_decision"));
   }
@@ -553,7 +613,8 @@ std::vector<Period> NoticePeriods(const engine::VillageModel& m, Timestamp now) 
   std::vector<Period> out;
   for (auto it = m.periods.rbegin(); it != m.periods.rend(); ++it) {
     auto p = Period::Parse(it->first);
-    if (p && !it->second.posts.empty() && engine::StatusOf(m, *p, now).state == engine::PeriodState::kNotice) {
+    if (p && !it->second.posts.empty() &&
+        engine::StatusOf(m, *p, now).state == engine::PeriodState::kNotice) {
       out.push_back(*p);
     }
   }
@@ -562,8 +623,9 @@ std::vector<Period> NoticePeriods(const engine::VillageModel& m, Timestamp now) 
 
 // The household's records of `period` with an id (what an objection can name), as the replay
 // counts them for the household.
-json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Date to, const Period& period,
-                      const std::string& household, const std::string& selected, const json& t) {
+json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Date to,
+                      const Period& period, const std::string& household,
+                      const std::string& selected, const json& t) {
   std::optional<VillageView> loaded;
   const engine::VillageModel* m = &model;
   if (engine::ReplayStart(model, period) < from || to < period.LastDay()) {
@@ -585,10 +647,13 @@ json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Da
       bool award = e.record->type == ledger::RecordType::kAward;
       std::string who(award ? e.record->subject.str() : e.record->household.str());
       std::string name = SubjectName(*m, who);
-      std::string what = e.item ? e.item->name : std::string(award ? e.record->item.str() : e.record->reward.str());
-      std::string label = row["date"].get<std::string>() + " " + (name.empty() ? who : name) + " " + what + " " +
-                          row["counted"].get<std::string>();
-      out.push_back({{"id", e.record->id}, {"label", label}, {"selected", e.record->id == selected}});
+      std::string what = e.item
+                             ? e.item->name
+                             : std::string(award ? e.record->item.str() : e.record->reward.str());
+      std::string label = row["date"].get<std::string>() + " " + (name.empty() ? who : name) + " " +
+                          what + " " + row["counted"].get<std::string>();
+      out.push_back(
+          {{"id", e.record->id}, {"label", label}, {"selected", e.record->id == selected}});
     }
   }
   return out;
@@ -596,8 +661,10 @@ json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Da
 
 // The award or redemption `target` in words ("DATE ITEM"), when it counts for `household` (its
 // subject, a member on its date, or the redeeming household); nullopt otherwise.
-std::optional<std::string> TargetOfHousehold(const ledger::Reader& reader, const engine::VillageModel& m,
-                                             const std::string& target, const std::string& household) {
+std::optional<std::string> TargetOfHousehold(const ledger::Reader& reader,
+                                             const engine::VillageModel& m,
+                                             const std::string& target,
+                                             const std::string& household) {
   auto seq = reader.FindKey(m.code, target);
   if (!seq) return std::nullopt;
   auto r = reader.Get(*seq);
@@ -609,10 +676,12 @@ std::optional<std::string> TargetOfHousehold(const ledger::Reader& reader, const
     return r->date.ToString() + " " + (reward ? reward->name : r->reward);
   }
   if (r->type != ledger::RecordType::kAward) return std::nullopt;
-  const std::string* h = m.households.count(r->subject) ? &r->subject : m.HouseholdOf(r->subject, r->date);
+  const std::string* h =
+      m.households.count(r->subject) ? &r->subject : m.HouseholdOf(r->subject, r->date);
   if (!h || *h != household) return std::nullopt;
   const rules::Item* item = a ? a->rules->FindItem(r->item) : nullptr;
-  return r->date.ToString() + " " + SubjectName(m, r->subject) + " " + (item ? item->name : r->item);
+  return r->date.ToString() + " " + SubjectName(m, r->subject) + " " +
+         (item ? item->name : r->item);
 }
 
 json HouseholdObjections(App& app, const engine::VillageModel& m, const std::string& household,
@@ -628,12 +697,15 @@ json HouseholdObjections(App& app, const engine::VillageModel& m, const std::str
       about = TargetOfHousehold(**reader, m, o.target, household);
     }
     if (!about) continue;
-    std::string state = !o.ruling         ? Text(t, "month_awaiting_ruling")
+    std::string state = !o.ruling          ? Text(t, "month_awaiting_ruling")
                         : o.ruling->upheld ? Text(t, "month_upheld") + "：" + o.ruling->reason
                                            : Text(t, "month_dismissed") + "：" + o.ruling->reason;
-    out.push_back({{"id", o.id}, {"period", o.period},
+    out.push_back({{"id", o.id},
+                   {"period", o.period},
                    {"about", *about},
-                   {"reason", o.reason}, {"filed_on", o.recorded.LocalDate().ToString()}, {"state", state},
+                   {"reason", o.reason},
+                   {"filed_on", o.recorded.LocalDate().ToString()},
+                   {"state", state},
                    {"just_filed", o.id == filed}});
   }
   return out;
@@ -648,7 +720,8 @@ void CardObject(App& app, RequestContext& c) {
   }
   Timestamp now = Timestamp::Now();
   auto village = LoadVillage(app, code, std::nullopt, now.LocalDate());
-  if (!village || !village->model.households.count(household)) return RenderError(c, 404, "card_invalid");
+  if (!village || !village->model.households.count(household))
+    return RenderError(c, 404, "card_invalid");
   CardObjectionForm f{Param(c, "period"), Param(c, "target"), OneLine(Param(c, "reason")),
                       OneLine(Param(c, "name"))};
   const engine::VillageModel& m = village->model;
@@ -667,17 +740,20 @@ void CardObject(App& app, RequestContext& c) {
   f.period = period->ToString();
   if (!f.target.empty()) {
     // `m` holds no events: an empty window makes HouseholdRecords load the period's.
-    json records = HouseholdRecords(app, m, Date::FromCivil(9999, 12, 31), Date(), *period, household, "", t);
+    json records =
+        HouseholdRecords(app, m, Date::FromCivil(9999, 12, 31), Date(), *period, household, "", t);
     bool ours = false;
     for (const json& r : records) ours = ours || r["id"] == f.target;
     if (!ours) f.errors["target"] = Fill(t, "month_err_card_target", period->ToString());
   }
-  if (std::string bad = CheckText(f.reason, true, kReasonCharsMax, t); !bad.empty()) f.errors["reason"] = bad;
-  if (std::string bad = CheckText(f.name, false, kNameCharsMax, t); !bad.empty()) f.errors["name"] = bad;
+  if (std::string bad = CheckText(f.reason, true, kReasonCharsMax, t); !bad.empty())
+    f.errors["reason"] = bad;
+  if (std::string bad = CheckText(f.name, false, kNameCharsMax, t); !bad.empty())
+    f.errors["name"] = bad;
   if (!f.errors.empty()) return RenderHouseholdPage(app, c, 422, f);
   std::string slot = "objection:" + c.request->remote_addr;
-  if (!app.TakeSlot(slot, app.options().objections_per_address_max, app.options().objections_window_seconds,
-                    now.utc_seconds)) {
+  if (!app.TakeSlot(slot, app.options().objections_per_address_max,
+                    app.options().objections_window_seconds, now.utc_seconds)) {
     f.errors["general"] = Text(t, "month_err_card_limit");
     return RenderHouseholdPage(app, c, 429, f);
   }
@@ -702,8 +778,9 @@ void CardObject(App& app, RequestContext& c) {
     f.errors["general"] = *refusal;
     return RenderHouseholdPage(app, c, 422, f);
   }
-  Redirect(c, "/h/" + code + "/" + household + "/" + c.params[2] + "?filed=" +
-                  httplib::detail::encode_query_param(r.id) + LangSuffix(c, '&') + "#my-objections");
+  Redirect(c, "/h/" + code + "/" + household + "/" + c.params[2] +
+                  "?filed=" + httplib::detail::encode_query_param(r.id) + LangSuffix(c, '&') +
+                  "#my-objections");
 }
 
 }  // namespace
@@ -714,15 +791,20 @@ json CardObjections(App& app, const engine::VillageModel& model, Date events_fro
   json periods = json::array();
   for (const Period& p : NoticePeriods(model, now)) {
     engine::PeriodStatus s = engine::StatusOf(model, p, now);
-    json records = HouseholdRecords(app, model, events_from, events_to, p, household, form.target, t);
-    periods.push_back({{"period", p.ToString()}, {"notice_until", s.notice_until ? s.notice_until->ToString() : ""},
-                       {"records", records}, {"selected", p.ToString() == form.period}});
+    json records =
+        HouseholdRecords(app, model, events_from, events_to, p, household, form.target, t);
+    periods.push_back({{"period", p.ToString()},
+                       {"notice_until", s.notice_until ? s.notice_until->ToString() : ""},
+                       {"records", records},
+                       {"selected", p.ToString() == form.period}});
   }
   json objections = HouseholdObjections(app, model, household, form.filed, t);
-  json ctx{{"objection_periods", periods}, {"objection_open", !periods.empty()},
-           {"household_objections", objections}, {"has_household_objections", !objections.empty()},
-           {"objection_reason", form.reason}, {"objection_name", form.name}, {"objection_errors", form.errors},
-           {"objection_failed", !form.errors.empty()}, {"several_periods", periods.size() > 1}};
+  json ctx{
+      {"objection_periods", periods},         {"objection_open", !periods.empty()},
+      {"household_objections", objections},   {"has_household_objections", !objections.empty()},
+      {"objection_reason", form.reason},      {"objection_name", form.name},
+      {"objection_errors", form.errors},      {"objection_failed", !form.errors.empty()},
+      {"several_periods", periods.size() > 1}};
   if (!form.filed.empty()) ctx["objection_filed"] = form.filed;
   return ctx;
 }
@@ -739,8 +821,12 @@ std::vector<Route> MonthRoutes() {
       {"POST", "/month/" + period + "/post", kClerk, MonthPost, "/month/2024-01/post"},
       {"POST", "/month/" + period + "/object", kClerk, MonthObject, "/month/2024-01/object"},
       {"POST", "/month/" + period + "/rule", kClerk, MonthRule, "/month/2024-01/rule"},
-      {"POST", R"(/h/([A-Za-z0-9_-]{1,32})/([^/]{1,64})/([0-9a-f]{1,64})/object)", {"public"}, CardObject,
-       "/h/W/H1/00/object", kCardCookie},
+      {"POST",
+       R"(/h/([A-Za-z0-9_-]{1,32})/([^/]{1,64})/([0-9a-f]{1,64})/object)",
+       {"public"},
+       CardObject,
+       "/h/W/H1/00/object",
+       kCardCookie},
   };
 }
 

@@ -16,7 +16,9 @@ using webtest::Serve;
 class Month : public Serve {
  protected:
   // The period of today, and the one before it (ended: it can be posted).
-  static Period Current() { return Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth); }
+  static Period Current() {
+    return Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth);
+  }
   static Period Previous() { return Current().Previous(); }
 
   // Records into the server's own ledger (a second environment in one process is not wanted).
@@ -27,20 +29,24 @@ class Month : public Serve {
     auto reader = app_->ledger().Snapshot();
     return *engine::LoadVillageStructure(**reader, village, (*reader)->HeadSequence());
   }
-  engine::PeriodState State(const Period& p) { return engine::StatusOf(Model(), p, Timestamp::Now()).state; }
+  engine::PeriodState State(const Period& p) {
+    return engine::StatusOf(Model(), p, Timestamp::Now()).state;
+  }
 
   // From this period on, W's awards by a scorer without the role 村两委 wait for review.
   void AdoptReview() {
     std::string rules = webtest::kRules;
     rules.replace(rules.find("notice 3 days"), 13, "notice 3 days\n  review by \"村两委\"");
-    engine::AdoptRequest adopt{"w2.rules", rules, Current().FirstDay(), "村民代表大会", std::nullopt};
+    engine::AdoptRequest adopt{"w2.rules", rules, Current().FirstDay(), "村民代表大会",
+                               std::nullopt};
     auto adopted = engine::AdoptRules(app_->ledger(), adopt, Timestamp::Now());
     ASSERT_TRUE(adopted.ok()) << adopted.status().message();
   }
   // An award by S1 dated today (pending under AdoptReview).
   void AddAward(const std::string& id, const std::string& subject, const std::string& extra = "") {
-    Add({R"({"type":"award","id":")" + id + R"(","village":"W","date":")" + Timestamp::Now().LocalDate().ToString() +
-         R"(","subject":")" + subject + R"(","item":"A1","scorer":"S1","place":"村口","reason":"升旗")" + extra + "}"});
+    Add({R"({"type":"award","id":")" + id + R"(","village":"W","date":")" +
+         Timestamp::Now().LocalDate().ToString() + R"(","subject":")" + subject +
+         R"(","item":"A1","scorer":"S1","place":"村口","reason":"升旗")" + extra + "}"});
   }
   // 2024-02: an award W-2 of P2 (household H2), posted on 2024-03-01 and objected to the next day,
   // without a ruling: awaiting rulings. Recorded in 2024, so before anything stamped now.
@@ -56,11 +62,14 @@ class Month : public Serve {
   }
   // An award of P1 (household H1) dated in the previous period, recorded now.
   void AddPreviousAward(const std::string& id, const std::string& subject = "P1") {
-    Add({R"({"type":"award","id":")" + id + R"(","village":"W","date":")" + Previous().FirstDay().ToString() +
-         R"(","subject":")" + subject + R"(","item":"A1","scorer":"S1"})"});
+    Add({R"({"type":"award","id":")" + id + R"(","village":"W","date":")" +
+         Previous().FirstDay().ToString() + R"(","subject":")" + subject +
+         R"(","item":"A1","scorer":"S1"})"});
   }
 
-  httplib::Result Get(const Login& l, const std::string& path) { return Client().Get(path, {{"Cookie", l.cookie}}); }
+  httplib::Result Get(const Login& l, const std::string& path) {
+    return Client().Get(path, {{"Cookie", l.cookie}});
+  }
   httplib::Result Post(const Login& l, const std::string& path, httplib::Params form) {
     form.emplace("csrf", l.csrf);
     return Client().Post(path, {{"Cookie", l.cookie}}, form);
@@ -72,7 +81,8 @@ class Month : public Serve {
     std::regex_search(page->body, head, std::regex(R"re(name="head" value="([0-9a-f]{64})")re"));
     std::regex_search(page->body, seen, std::regex(R"re(name="seen" value="([0-9]+)")re"));
     EXPECT_FALSE(head.empty()) << page->body;
-    return {{"head", head.empty() ? "" : head[1].str()}, {"seen", seen.empty() ? "" : seen[1].str()}};
+    return {{"head", head.empty() ? "" : head[1].str()},
+            {"seen", seen.empty() ? "" : seen[1].str()}};
   }
 
   struct CardForm {
@@ -83,7 +93,8 @@ class Month : public Serve {
     EXPECT_EQ(res->status, 200);
     CardForm out{Cookie(*res, "jifen_card"), "", res->body};
     std::smatch m;
-    if (std::regex_search(res->body, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re"))) out.csrf = m[1];
+    if (std::regex_search(res->body, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re")))
+      out.csrf = m[1];
     return out;
   }
   httplib::Result Object(const CardForm& card, const std::string& household, httplib::Params form) {
@@ -98,7 +109,8 @@ TEST_F(Month, TheQueueListsPendingEntriesOldestFirstWithTheirFactsEscaped) {
   AdoptReview();
   std::string photo(64, 'a');
   AddAward("W-R1", "P1", R"(,"evidence":["sha256:)" + photo + R"("])");
-  Add({R"({"type":"award","id":"W-R2","village":"W","date":")" + Timestamp::Now().LocalDate().ToString() +
+  Add({R"({"type":"award","id":"W-R2","village":"W","date":")" +
+       Timestamp::Now().LocalDate().ToString() +
        R"(","subject":"H1","item":"H1","scorer":"S1","reason":")" + kScript + R"("})"});
   AddAward("W-C1", "P2");
   Add({R"({"type":"approve","village":"W","target":"W-C1","scorer":"S2"})"});
@@ -113,7 +125,7 @@ TEST_F(Month, TheQueueListsPendingEntriesOldestFirstWithTheirFactsEscaped) {
   EXPECT_THAT(body, HasSubstr("+2"));
   EXPECT_THAT(body, HasSubstr("/evidence/" + photo));
   EXPECT_LT(body.find("W-R1"), body.find("W-R2"));  // oldest first
-  EXPECT_THAT(body, Not(HasSubstr("W-C1")));         // approved: no longer waits
+  EXPECT_THAT(body, Not(HasSubstr("W-C1")));        // approved: no longer waits
   EXPECT_THAT(body, Not(HasSubstr(kScript)));
   EXPECT_THAT(body, HasSubstr("&lt;script&gt;alert(1)&lt;"));
 }
@@ -122,7 +134,8 @@ TEST_F(Month, ApprovingWritesTheApproveRecordOfTheBoundScorerAndRefusesWhatIsNot
   AdoptReview();
   AddAward("W-R1", "P1");
   AddAward("W-N1", "P2");
-  Add({R"({"type":"award","id":"W-S2","village":"W","date":")" + Timestamp::Now().LocalDate().ToString() +
+  Add({R"({"type":"award","id":"W-S2","village":"W","date":")" +
+       Timestamp::Now().LocalDate().ToString() +
        R"(","subject":"P2","item":"A1","scorer":"S2"})"});  // by a reviewer: never pending
   Login clerk = SignIn("clerk");
   uint64_t before = HeadNow();
@@ -150,7 +163,8 @@ TEST_F(Month, ApprovingWritesTheApproveRecordOfTheBoundScorerAndRefusesWhatIsNot
   auto reject_approved = Post(clerk, "/review/reject", {{"id", "W-R1"}, {"reason", "重复"}});
   EXPECT_EQ(reject_approved->status, 422);
   EXPECT_EQ(HeadNow(), before);
-  auto missing_csrf = Client().Post("/review/approve", {{"Cookie", clerk.cookie}}, httplib::Params{{"id", "W-N1"}});
+  auto missing_csrf =
+      Client().Post("/review/approve", {{"Cookie", clerk.cookie}}, httplib::Params{{"id", "W-N1"}});
   EXPECT_EQ(missing_csrf->status, 400);
   EXPECT_EQ(HeadNow(), before);
 }
@@ -163,7 +177,8 @@ TEST_F(Month, RejectingNeedsAReasonAndWritesARevokeWithIt) {
   auto bare = Post(clerk, "/review/reject", {{"id", "W-R1"}, {"reason", ""}});
   EXPECT_EQ(bare->status, 422);
   EXPECT_THAT(bare->body, HasSubstr("请写明退回原因"));
-  auto too_long = Post(clerk, "/review/reject", {{"id", "W-R1"}, {"reason", std::string(301, 'x')}});
+  auto too_long =
+      Post(clerk, "/review/reject", {{"id", "W-R1"}, {"reason", std::string(301, 'x')}});
   EXPECT_EQ(too_long->status, 422);
   EXPECT_THAT(too_long->body, HasSubstr("最多 300 个字"));
   EXPECT_EQ(HeadNow(), before);
@@ -183,8 +198,10 @@ TEST_F(Month, RejectingNeedsAReasonAndWritesARevokeWithIt) {
 TEST_F(Month, AClerkWithoutABoundReviewerIsToldPlainlyAndWritesNothing) {
   AdoptReview();
   AddAward("W-R1", "P1");
-  ASSERT_TRUE(app_->accounts().AddUser(Account{"clerk0", "clerk", "W", ""}, "password-clerk0").ok());
-  ASSERT_TRUE(app_->accounts().AddUser(Account{"clerk1", "clerk", "W", "S1"}, "password-clerk1").ok());
+  ASSERT_TRUE(
+      app_->accounts().AddUser(Account{"clerk0", "clerk", "W", ""}, "password-clerk0").ok());
+  ASSERT_TRUE(
+      app_->accounts().AddUser(Account{"clerk1", "clerk", "W", "S1"}, "password-clerk1").ok());
   uint64_t before = HeadNow();
   Login unbound = SignIn("clerk0");
   EXPECT_THAT(Get(unbound, "/review")->body, HasSubstr("没有绑定记分员"));
@@ -221,8 +238,8 @@ TEST_F(Month, TheMonthPageSaysEachStateInWords) {
   EXPECT_THAT(final_period->body, HasSubstr("final"));
   EXPECT_THAT(final_period->body, HasSubstr("/audit/W/2024-01?lang=en"));
   EXPECT_THAT(final_period->body, Not(HasSubstr(R"(name="head")")));  // no post button
-  EXPECT_EQ(Get(clerk, "/month/2023-12")->status, 404);  // no rules in force
-  EXPECT_EQ(Get(clerk, "/month/2024-Q1")->status, 404);  // W counts by month
+  EXPECT_EQ(Get(clerk, "/month/2023-12")->status, 404);               // no rules in force
+  EXPECT_EQ(Get(clerk, "/month/2024-Q1")->status, 404);               // W counts by month
   auto latest = Get(clerk, "/month");
   EXPECT_EQ(latest->status, 303);
   EXPECT_EQ(latest->get_header_value("Location"), "/month/" + Previous().ToString());
@@ -238,9 +255,11 @@ TEST_F(Month, ThePreviewShowsTheBoardsFiguresAndWarnsOfPendingEntries) {
   EXPECT_THAT(page->body, HasSubstr("待审核 1"));
   EXPECT_THAT(page->body, Not(HasSubstr(kScript)));
   // The same figures as the public board: H1's earned and balance in 2024-01.
-  std::regex h1(R"re(<td>H1</td><td>[^<]*</td><td class="n">([^<]+)</td><td class="n">[^<]*</td><td class="n">([^<]+)</td>)re");
+  std::string n = R"(<td class="n">([^<]+)</td>)", any = R"(<td class="n">[^<]*</td>)";
+  std::regex h1("<td>H1</td><td>[^<]*</td>" + n + any + n);
   std::smatch on_board, in_preview;
-  std::string board = Client().Get("/v/W/board/2024-01")->body, preview = Get(clerk, "/month/2024-01")->body;
+  std::string board = Client().Get("/v/W/board/2024-01")->body,
+              preview = Get(clerk, "/month/2024-01")->body;
   ASSERT_TRUE(std::regex_search(board, on_board, h1));
   ASSERT_TRUE(std::regex_search(preview, in_preview, h1));
   EXPECT_NE(on_board[1].str(), "0");
@@ -269,13 +288,17 @@ TEST_F(Month, PostingIsRefusedBeforeTheLastDayTwiceAndWhenLocked) {
   EXPECT_EQ(post.scorer, "S2");
   EXPECT_EQ(State(Previous()), engine::PeriodState::kNotice);
   before = HeadNow();
-  auto twice = Post(clerk, "/month/" + Previous().ToString() + "/post", form);  // the same form again
+  auto twice =
+      Post(clerk, "/month/" + Previous().ToString() + "/post", form);  // the same form again
   EXPECT_EQ(twice->status, 422);
-  EXPECT_THAT(twice->body, HasSubstr("已经在 " + Timestamp::Now().LocalDate().ToString() + " 公示过了"));
-  EXPECT_EQ(Post(clerk, "/month/" + Previous().ToString() + "/post", {})->status, 422);  // no count seen
+  EXPECT_THAT(twice->body,
+              HasSubstr("已经在 " + Timestamp::Now().LocalDate().ToString() + " 公示过了"));
+  EXPECT_EQ(Post(clerk, "/month/" + Previous().ToString() + "/post", {})->status,
+            422);  // no count seen
   EXPECT_EQ(HeadNow(), before);
   // Posting again from the page as it is now restarts the window, as jifen post would.
-  auto again = Post(clerk, "/month/" + Previous().ToString() + "/post", PostForm(clerk, Previous()));
+  auto again =
+      Post(clerk, "/month/" + Previous().ToString() + "/post", PostForm(clerk, Previous()));
   ASSERT_EQ(again->status, 303) << again->body;
   EXPECT_EQ(Last().id, "W-P" + Previous().ToString() + "-2");
 }
@@ -308,12 +331,14 @@ TEST_F(Month, TheOfficeRecordsAnObjectionDuringTheNoticeWindowOnly) {
   auto other_period = Post(clerk, path, {{"target", "W-1"}, {"reason", "不对"}, {"name", "王五"}});
   EXPECT_EQ(other_period->status, 422);
   EXPECT_THAT(other_period->body, HasSubstr("这条记录不在这一期里"));
-  auto closed = Post(clerk, "/month/2024-01/object", {{"target", "W-1"}, {"reason", "不对"}, {"name", "王五"}});
+  auto closed = Post(clerk, "/month/2024-01/object",
+                     {{"target", "W-1"}, {"reason", "不对"}, {"name", "王五"}});
   EXPECT_EQ(closed->status, 422);
   EXPECT_THAT(closed->body, HasSubstr("不在公示期内"));
   EXPECT_EQ(HeadNow(), before);
 
-  auto record = Post(clerk, path, {{"target", "W-P1A"}, {"reason", kScript}, {"name", "王五（H2）"}});
+  auto record =
+      Post(clerk, path, {{"target", "W-P1A"}, {"reason", kScript}, {"name", "王五（H2）"}});
   ASSERT_EQ(record->status, 303) << record->body;
   ledger::Record o = Last();
   EXPECT_EQ(o.type, ledger::RecordType::kObjection);
@@ -321,9 +346,11 @@ TEST_F(Month, TheOfficeRecordsAnObjectionDuringTheNoticeWindowOnly) {
   EXPECT_EQ(o.target, "W-P1A");
   EXPECT_EQ(o.name, "王五（H2）");
   EXPECT_EQ(o.scorer, "S2");
-  auto household = Post(clerk, path + "?lang=en", {{"target", "H2"}, {"reason", "漏记"}, {"name", "李四"}});
+  auto household =
+      Post(clerk, path + "?lang=en", {{"target", "H2"}, {"reason", "漏记"}, {"name", "李四"}});
   ASSERT_EQ(household->status, 303) << household->body;
-  EXPECT_EQ(household->get_header_value("Location"), "/month/" + Previous().ToString() + "?done=objected&lang=en");
+  EXPECT_EQ(household->get_header_value("Location"),
+            "/month/" + Previous().ToString() + "?done=objected&lang=en");
   EXPECT_EQ(Last().household, "H2");
   EXPECT_EQ(Last().id, "W-O" + Previous().ToString() + "-2");
   auto page = Get(clerk, "/month/" + Previous().ToString());
@@ -337,19 +364,23 @@ TEST_F(Month, ARulingIsRecordedOnceAndAnUpheldOneRevokesTheRecord) {
   AddAwaitingPeriod();
   Login clerk = SignIn("clerk");
   uint64_t before = HeadNow();
-  auto unknown = Post(clerk, "/month/2024-02/rule", {{"objection", "W-O-NOPE"}, {"decision", "upheld"}, {"reason", "核实"}});
+  auto unknown = Post(clerk, "/month/2024-02/rule",
+                      {{"objection", "W-O-NOPE"}, {"decision", "upheld"}, {"reason", "核实"}});
   EXPECT_EQ(unknown->status, 422);
   EXPECT_THAT(unknown->body, HasSubstr("这一期没有编号为“W-O-NOPE”的异议"));
-  auto no_decision = Post(clerk, "/month/2024-02/rule", {{"objection", "W-O2024-02"}, {"decision", "maybe"}, {"reason", "核实"}});
+  auto no_decision = Post(clerk, "/month/2024-02/rule",
+                          {{"objection", "W-O2024-02"}, {"decision", "maybe"}, {"reason", "核实"}});
   EXPECT_EQ(no_decision->status, 422);
   EXPECT_THAT(no_decision->body, HasSubstr("请选“异议成立”或“异议不成立”"));
-  auto no_reason = Post(clerk, "/month/2024-02/rule", {{"objection", "W-O2024-02"}, {"decision", "upheld"}, {"reason", ""}});
+  auto no_reason = Post(clerk, "/month/2024-02/rule",
+                        {{"objection", "W-O2024-02"}, {"decision", "upheld"}, {"reason", ""}});
   EXPECT_EQ(no_reason->status, 422);
   EXPECT_THAT(no_reason->body, HasSubstr("请写明裁定理由"));
   EXPECT_THAT(no_reason->body, HasSubstr(R"(value="upheld" checked)"));  // kept as chosen
   EXPECT_EQ(HeadNow(), before);
 
-  auto ok = Post(clerk, "/month/2024-02/rule", {{"objection", "W-O2024-02"}, {"decision", "upheld"}, {"reason", "经核实"}});
+  auto ok = Post(clerk, "/month/2024-02/rule",
+                 {{"objection", "W-O2024-02"}, {"decision", "upheld"}, {"reason", "经核实"}});
   ASSERT_EQ(ok->status, 303) << ok->body;
   ledger::Record ruling = Last();
   EXPECT_EQ(ruling.type, ledger::RecordType::kRuling);
@@ -359,7 +390,8 @@ TEST_F(Month, ARulingIsRecordedOnceAndAnUpheldOneRevokesTheRecord) {
   EXPECT_TRUE(Model().IsRevoked("W-2"));
   EXPECT_EQ(State(*Period::Parse("2024-02")), engine::PeriodState::kFinal);
   before = HeadNow();
-  auto twice = Post(clerk, "/month/2024-02/rule", {{"objection", "W-O2024-02"}, {"decision", "dismissed"}, {"reason", "再议"}});
+  auto twice = Post(clerk, "/month/2024-02/rule",
+                    {{"objection", "W-O2024-02"}, {"decision", "dismissed"}, {"reason", "再议"}});
   EXPECT_EQ(twice->status, 422);
   EXPECT_THAT(twice->body, HasSubstr("已经裁定过了"));
   EXPECT_EQ(HeadNow(), before);
@@ -371,12 +403,15 @@ TEST_F(Month, AClerkOfAnotherVillageNeitherSeesNorChangesThisOne) {
   AddAwaitingPeriod();
   AdoptReview();
   AddAward("W-R1", "P1");
-  std::string v_rules = "village V \"邻村\" {\n  notice 3 days\n  review by \"村两委\"\n}\n"
-                        "category A \"好事\" {\n  item A1 \"升旗\" +2 per person\n}\n";
-  engine::AdoptRequest adopt{"v.rules", v_rules, Current().FirstDay(), "村民代表大会", std::nullopt};
+  std::string v_rules =
+      "village V \"邻村\" {\n  notice 3 days\n  review by \"村两委\"\n}\n"
+      "category A \"好事\" {\n  item A1 \"升旗\" +2 per person\n}\n";
+  engine::AdoptRequest adopt{"v.rules", v_rules, Current().FirstDay(), "村民代表大会",
+                             std::nullopt};
   ASSERT_TRUE(engine::AdoptRules(app_->ledger(), adopt, Timestamp::Now()).ok());
   Add({R"({"type":"scorer","village":"V","scorer":"S2","name":"钱文书","role":"村两委"})"});
-  ASSERT_TRUE(app_->accounts().AddUser(Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
+  ASSERT_TRUE(
+      app_->accounts().AddUser(Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
   Login other = SignIn("clerkv");
   uint64_t before = HeadNow();
   EXPECT_THAT(Get(other, "/review")->body, Not(HasSubstr("W-R1")));
@@ -388,8 +423,14 @@ TEST_F(Month, AClerkOfAnotherVillageNeitherSeesNorChangesThisOne) {
   EXPECT_THAT(month->body, Not(HasSubstr("李家")));
   EXPECT_EQ(Get(other, "/month/2024-02")->status, 404);  // not a period of V
   EXPECT_EQ(Post(other, "/month/" + Previous().ToString() + "/post", {})->status, 404);
-  EXPECT_EQ(Post(other, "/month/2024-02/object", {{"target", "W-2"}, {"reason", "x"}, {"name", "y"}})->status, 404);
-  EXPECT_EQ(Post(other, "/month/2024-02/rule", {{"objection", "W-O2024-02"}, {"decision", "upheld"}, {"reason", "x"}})->status, 404);
+  EXPECT_EQ(
+      Post(other, "/month/2024-02/object", {{"target", "W-2"}, {"reason", "x"}, {"name", "y"}})
+          ->status,
+      404);
+  EXPECT_EQ(Post(other, "/month/2024-02/rule",
+                 {{"objection", "W-O2024-02"}, {"decision", "upheld"}, {"reason", "x"}})
+                ->status,
+            404);
   auto rule_here = Post(other, "/month/" + Current().ToString() + "/rule",
                         {{"objection", "W-O2024-02"}, {"decision", "upheld"}, {"reason", "x"}});
   EXPECT_EQ(rule_here->status, 422);
@@ -406,8 +447,8 @@ TEST_F(Month, ScorerTownshipAndAuditorAccountsAreRefusedEveryMonthPage) {
     for (const char* path : {"/review", "/month", "/month/2024-01"}) {
       EXPECT_EQ(Get(l, path)->status, 403) << who << " " << path;
     }
-    for (const char* path : {"/review/approve", "/review/reject", "/month/2024-01/post", "/month/2024-01/object",
-                             "/month/2024-01/rule"}) {
+    for (const char* path : {"/review/approve", "/review/reject", "/month/2024-01/post",
+                             "/month/2024-01/object", "/month/2024-01/rule"}) {
       EXPECT_EQ(Post(l, path, {{"id", "W-1"}})->status, 403) << who << " " << path;
     }
   }
@@ -446,7 +487,8 @@ TEST_F(Month, AVillagerObjectsFromTheCardAndSeesItReceived) {
   uint64_t before = HeadNow();
   auto theirs = Object(card, "H1", {{"target", "W-P2A"}, {"reason", "不对"}});
   EXPECT_EQ(theirs->status, 422);
-  EXPECT_THAT(theirs->body, HasSubstr("只能对本户在 " + Previous().ToString() + " 这一期的记录提异议"));
+  EXPECT_THAT(theirs->body,
+              HasSubstr("只能对本户在 " + Previous().ToString() + " 这一期的记录提异议"));
   auto no_reason = Object(card, "H1", {{"target", "W-P1A"}, {"reason", ""}, {"name", "张三"}});
   EXPECT_EQ(no_reason->status, 422);
   EXPECT_THAT(no_reason->body, HasSubstr("这一项必须填写"));
@@ -454,9 +496,11 @@ TEST_F(Month, AVillagerObjectsFromTheCardAndSeesItReceived) {
   EXPECT_THAT(no_reason->body, HasSubstr(R"(<option value="W-P1A" selected>)"));
   auto too_long = Object(card, "H1", {{"target", ""}, {"reason", std::string(301, 'x')}});
   EXPECT_EQ(too_long->status, 422);
-  auto long_name = Object(card, "H1", {{"target", ""}, {"reason", "漏记"}, {"name", std::string(41, 'n')}});
+  auto long_name =
+      Object(card, "H1", {{"target", ""}, {"reason", "漏记"}, {"name", std::string(41, 'n')}});
   EXPECT_EQ(long_name->status, 422);
-  auto bad_bytes = Object(card, "H1", {{"target", ""}, {"reason", std::string("\xff\xfe") + '\0' + "x"}});
+  auto bad_bytes =
+      Object(card, "H1", {{"target", ""}, {"reason", std::string("\xff\xfe") + '\0' + "x"}});
   EXPECT_EQ(bad_bytes->status, 422);
   EXPECT_THAT(bad_bytes->body, HasSubstr("有不能保存的字符"));
   EXPECT_EQ(HeadNow(), before);
@@ -471,7 +515,8 @@ TEST_F(Month, AVillagerObjectsFromTheCardAndSeesItReceived) {
   EXPECT_EQ(o.target, "W-P1A");
   EXPECT_EQ(o.name, "张三，H1 户积分卡");
   EXPECT_TRUE(o.scorer.empty());
-  auto figures = Object(card, "H1", {{"target", ""}, {"reason", "漏记了\r\n一次"}});  // a textarea's line break
+  auto figures = Object(card, "H1",
+                        {{"target", ""}, {"reason", "漏记了\r\n一次"}});  // a textarea's line break
   ASSERT_EQ(figures->status, 303) << figures->body;
   EXPECT_EQ(Last().household, "H1");
   EXPECT_EQ(Last().reason, "漏记了  一次");
@@ -503,11 +548,13 @@ TEST_F(Month, TheCardFormNeedsItsTokenAndItsCookie) {
   auto session = Client().Post(Card("H1") + "/object", {{"Cookie", clerk.cookie}},
                                httplib::Params{{"csrf", clerk.csrf}, {"reason", "漏记"}});
   EXPECT_EQ(session->status, 400);
-  auto wrong_token = Client().Post("/h/W/H1/" + HmacHex(secret_, "W|H2") + "/object", {{"Cookie", card.cookie}},
-                                   httplib::Params{{"csrf", card.csrf}, {"reason", "漏记"}});
+  auto wrong_token =
+      Client().Post("/h/W/H1/" + HmacHex(secret_, "W|H2") + "/object", {{"Cookie", card.cookie}},
+                    httplib::Params{{"csrf", card.csrf}, {"reason", "漏记"}});
   EXPECT_EQ(wrong_token->status, 404);
   EXPECT_THAT(wrong_token->body, HasSubstr("这个链接无效"));
-  auto unknown = Client().Post("/h/W/NOPE/" + HmacHex(secret_, "W|NOPE") + "/object", {{"Cookie", card.cookie}},
+  auto unknown = Client().Post("/h/W/NOPE/" + HmacHex(secret_, "W|NOPE") + "/object",
+                               {{"Cookie", card.cookie}},
                                httplib::Params{{"csrf", card.csrf}, {"reason", "漏记"}});
   EXPECT_EQ(unknown->status, 404);
   EXPECT_EQ(HeadNow(), before);
