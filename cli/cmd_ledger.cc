@@ -6,6 +6,7 @@
 #include "cli/import_files.h"
 #include "cli/progress.h"
 #include "engine/admission.h"
+#include "ledger/evidence.h"
 #include "ledger/record_json.h"
 
 namespace jifen::cli {
@@ -77,11 +78,26 @@ int RunVerify(const Globals& g) {
               << report->reason << '\n';
     return 3;
   }
+  // The photos the records name (LEDGER/evidence/<sha256>): each must exist and match its hash.
+  auto reader = (*ledger)->Snapshot();
+  if (!reader.ok()) return Fail(reader.status());
+  auto evidence = ledger::CheckEvidence(g.ledger_dir, **reader);
+  if (!evidence.ok()) return Fail(evidence.status());
+  if (!evidence->problems.empty()) {
+    for (const auto& p : evidence->problems) {
+      std::cerr << "jifen: ledger " << g.ledger_dir << ": record " << p.id << " (sequence " << p.sequence
+                << "): evidence " << p.reason << '\n';
+    }
+    return 3;
+  }
   if (g.format == Format::kJson) {
-    Json j{{"records", report->records}, {"head", ledger::HashToHex(report->head)}, {"ok", true}};
+    Json j{{"records", report->records}, {"head", ledger::HashToHex(report->head)},
+           {"evidence_files", evidence->files_checked}, {"ok", true}};
     std::cout << j.dump() << '\n';
   } else {
-    std::cout << "ok: " << report->records << " records, head " << ledger::HashToHex(report->head) << '\n';
+    std::cout << "ok: " << report->records << " records, head " << ledger::HashToHex(report->head);
+    if (evidence->files_checked > 0) std::cout << ", " << evidence->files_checked << " evidence files";
+    std::cout << '\n';
   }
   return 0;
 }

@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 # `template`. libexpat1-dev (linked from its archive) and libzip-dev (libzip4 loaded when an .xlsx
 # is imported): a clerk's workbooks (docs/IMPORT.md). libsimdjson-dev (the header) and
 # libsimdjson14 (loaded when JSON is first read): the JSON Lines reader (ledger/simdjson_library.h).
-# libcpp-httplib-dev and libmstch-dev: `jifen serve` (web/, the jifen-serve program).
+# libcpp-httplib-dev and libmstch-dev: `jifen serve` (web/, the jifen-serve program); libicu-dev:
+# its pinyin search of names (web/pinyin.h).
 PACKAGES="cmake g++ make pkg-config python3 tao-pegtl-dev liblmdb-dev libcli11-dev libspdlog-dev \
 libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev \
 libxlsxwriter-dev libxlsxwriter4 libexpat1-dev libzip-dev libzip4 \
-libsimdjson-dev libsimdjson14 chromium libcpp-httplib-dev libmstch-dev"
+libsimdjson-dev libsimdjson14 chromium libcpp-httplib-dev libmstch-dev libicu-dev"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

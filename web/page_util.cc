@@ -97,7 +97,7 @@ std::pair<std::string, std::string> ExplainRefusal(const std::string& message, c
   auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
   if (has("self deny")) return {"subject", t["err_self"]};
   if (has("is per household") || has("is per person")) return {"subject", t["err_kind"]};
-  if (has("needs evidence")) return {"item", t["err_evidence"]};
+  if (has("needs evidence")) return {"photos", t["err_evidence"]};
   if (has("is recorded only by")) return {"item", t["err_role"]};
   if (has("has no unit")) return {"qty", t["err_qty_unit"]};
   if (has("not in the rules in force")) return {"item", t["err_item_unknown"].get<std::string>()};

@@ -2,7 +2,9 @@
 #include <httplib.h>
 
 #include "engine/admission.h"
+#include "ledger/evidence.h"
 #include "web/page_util.h"
+#include "web/pinyin.h"
 #include "web/routes.h"
 
 namespace jifen::web {
@@ -15,6 +17,9 @@ using nlohmann::json;
 struct AwardForm {
   std::string q, subject, item, qty, date, place, reason;
 };
+
+// Photos taken with one award, and the size of each (ledger::kEvidenceBytesMax).
+constexpr size_t kPhotosMax = 4;
 
 json ItemChoices(const rules::RuleFile& rules, const std::string& selected, const json& t) {
   json categories = json::array();
@@ -33,8 +38,10 @@ json ItemChoices(const rules::RuleFile& rules, const std::string& selected, cons
   return categories;
 }
 
+// By code, by a part of the name, or by the name's pinyin initials or syllables ("zs", "zhangs").
 bool Matches(const std::string& code, const std::string& name, const std::string& q) {
-  return q.empty() || code.find(q) != std::string::npos || name.find(q) != std::string::npos;
+  return q.empty() || code.find(q) != std::string::npos || name.find(q) != std::string::npos ||
+         PinyinMatches(name, q);
 }
 
 json SubjectChoices(const engine::VillageModel& m, const AwardForm& f, const json& t) {
@@ -51,7 +58,8 @@ json SubjectChoices(const engine::VillageModel& m, const AwardForm& f, const jso
 }
 
 // The scorer's awards of the last 90 days, newest first, with what became of them.
-json RecentEntries(const engine::VillageModel& m, const std::string& scorer, const json& t) {
+json RecentEntries(const engine::VillageModel& m, const ledger::Reader& reader, const std::string& scorer,
+                   const json& t) {
   json out = json::array();
   for (auto it = m.events.rbegin(); it != m.events.rend() && out.size() < 30; ++it) {
     if (it->type != ledger::RecordType::kAward || it->scorer.str() != scorer) continue;
@@ -64,10 +72,18 @@ json RecentEntries(const engine::VillageModel& m, const std::string& scorer, con
     }
     std::string item(it->item.str()), subject(it->subject.str());
     const rules::Item* i = a ? a->rules->FindItem(item) : nullptr;
-    out.push_back({{"date", it->date.ToString()}, {"who", subject + " " + SubjectName(m, subject)},
+    json photos = json::array();
+    if (auto seq = reader.FindKey(m.code, it->id)) {
+      if (auto record = reader.Get(*seq); record.ok()) {
+        for (const auto& e : record->evidence) {
+          if (auto hex = ledger::EvidenceHex(e)) photos.push_back({{"hex", *hex}, {"n", photos.size() + 1}});
+        }
+      }
+    }
+    out.push_back({{"id", it->id}, {"date", it->date.ToString()}, {"who", subject + " " + SubjectName(m, subject)},
                    {"item", item + (i ? " " + i->name : "")}, {"qty", it->qty.ToString()},
                    {"status", t["outcome_" + std::string(status == "pending" ? "pending" : status)]},
-                   {"status_class", status}});
+                   {"status_class", status}, {"withdrawable", status != "revoked"}, {"photos", photos}});
   }
   return out;
 }
@@ -82,13 +98,15 @@ void RenderRecordForm(App& app, RequestContext& c, const AwardForm& f, const jso
   const engine::Adoption* a = village->model.RulesInForce(d ? *d : today);
   if (!a) a = village->model.RulesInForce(today);
   if (!a) return RenderError(c, 404, "not_found");
-  json entries = RecentEntries(village->model, c.account->scorer, t);
+  json entries = RecentEntries(village->model, *village->reader, c.account->scorer, t);
   json ctx{{"title", t["record_award"]},  {"q", f.q},           {"qty", f.qty.empty() ? "1" : f.qty},
            {"date", f.date.empty() ? today.ToString() : f.date},                {"place", f.place},
            {"reason", f.reason},          {"errors", errors},   {"failed", !errors.empty()},
            {"subjects", SubjectChoices(village->model, f, t)},  {"categories", ItemChoices(*a->rules, f.item, t)},
            {"entries", entries},          {"has_entries", !entries.empty()}};
   if (!done.empty()) ctx["done"] = done;
+  std::string withdrawn = c.request->get_param_value("withdrawn");
+  if (!withdrawn.empty() && status == 200) ctx["withdrawn"] = withdrawn;
   Render(c, status, "record.html", ctx);
 }
 
@@ -99,13 +117,33 @@ void RecordPage(App& app, RequestContext& c) {
   RenderRecordForm(app, c, f, json::object(), 200, c.request->get_param_value("done"));
 }
 
+// The uploaded photos of the form, checked: at most kPhotosMax, each a JPEG, PNG or WebP (by its
+// bytes) of at most kEvidenceBytesMax. The file names sent are never used. A file input left
+// empty sends a part with no bytes, which is skipped.
+std::vector<std::string_view> Photos(const httplib::Request& req, const json& t, json* errors) {
+  std::vector<std::string_view> out;
+  auto [first, last] = req.files.equal_range("photos");
+  for (auto it = first; it != last; ++it) {
+    const std::string& bytes = it->second.content;
+    if (bytes.empty()) continue;
+    if (bytes.size() > ledger::kEvidenceBytesMax) {
+      (*errors)["photos"] = t["err_photo_size"];
+    } else if (!ledger::ImageKindOf(bytes)) {
+      (*errors)["photos"] = t["err_photo_type"];
+    }
+    out.push_back(bytes);
+  }
+  if (out.size() > kPhotosMax) (*errors)["photos"] = t["err_photo_count"];
+  return out;
+}
+
 void RecordSubmit(App& app, RequestContext& c) {
   const json& t = Strings(c.english);
   if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
   const httplib::Request& req = *c.request;
-  AwardForm f{req.get_param_value("q"),    req.get_param_value("subject"), req.get_param_value("item"),
-              req.get_param_value("qty"),  req.get_param_value("date"),    req.get_param_value("place"),
-              req.get_param_value("reason")};
+  AwardForm f{FormValue(req, "q"),   FormValue(req, "subject"), FormValue(req, "item"),
+              FormValue(req, "qty"), FormValue(req, "date"),    FormValue(req, "place"),
+              FormValue(req, "reason")};
   json errors = json::object();
   Date today = Timestamp::Now().LocalDate();
   auto date = Date::Parse(f.date);
@@ -127,6 +165,11 @@ void RecordSubmit(App& app, RequestContext& c) {
     errors["item"] = t["err_item_unknown"].get<std::string>() + f.item;
   }
   if (date && !a) errors["date"] = t["err_date_no_rules"];
+  std::vector<std::string_view> photos = Photos(req, t, &errors);
+  if (a && photos.empty() && !errors.contains("photos")) {
+    const rules::Item* item = a->rules->FindItem(f.item);
+    if (item && item->evidence) errors["photos"] = t["err_evidence"];
+  }
   village.reset();  // no snapshot open across the write
   if (!errors.empty()) return RenderRecordForm(app, c, f, errors, 422, "");
   ledger::Record r;
@@ -140,7 +183,22 @@ void RecordSubmit(App& app, RequestContext& c) {
   r.scorer = c.account->scorer;  // the account's bound scorer, never a form field
   r.place = f.place;
   r.reason = f.reason;
+  // The photos are stored, durably, before the award that names them is written.
+  std::vector<std::string> created;
+  auto forget = [&] {
+    for (const auto& hex : created) ledger::RemoveEvidence(app.options().ledger_dir, hex);
+  };
+  for (std::string_view bytes : photos) {
+    auto stored = ledger::StoreEvidence(app.options().ledger_dir, bytes);
+    if (!stored.ok()) {
+      forget();
+      return RenderError(c, 500, "error");
+    }
+    if (stored->created) created.push_back(stored->hex);
+    r.evidence.push_back(std::string(ledger::kEvidencePrefix) + stored->hex);
+  }
   auto refusal = WriteRecords(app, {r});
+  if (!refusal.ok() || *refusal) forget();
   if (!refusal.ok()) return RenderError(c, 500, "error");
   if (*refusal) {
     auto [field, text] = ExplainRefusal(**refusal, t);
@@ -150,12 +208,79 @@ void RecordSubmit(App& app, RequestContext& c) {
   Redirect(c, "/record?done=" + httplib::detail::encode_query_param(r.id) + LangSuffix(c, '&'));
 }
 
+// ---- withdrawing one's own entry: a revoke record with the reason ----
+
+void WithdrawSubmit(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
+  std::string id = FormValue(*c.request, "id"), reason = FormValue(*c.request, "reason");
+  auto refuse = [&](const std::string& text) {
+    json errors{{"general", text}};
+    RenderRecordForm(app, c, AwardForm{}, errors, 422, "");
+  };
+  if (reason.empty()) return refuse(t["err_withdraw_reason"]);
+  if (reason.size() > 600) return refuse(t["err_withdraw_reason_long"]);
+  std::optional<ledger::Record> award;
+  {
+    auto reader = app.ledger().Snapshot();
+    if (!reader.ok()) return RenderError(c, 500, "error");
+    if (auto seq = (*reader)->FindKey(c.account->village, id)) {
+      auto record = (*reader)->Get(*seq);
+      if (record.ok() && record->type == ledger::RecordType::kAward) award = *record;
+    }
+  }
+  if (!award) return refuse(t["err_withdraw_unknown"].get<std::string>() + id);
+  if (award->scorer != c.account->scorer) return refuse(t["err_withdraw_not_yours"]);
+  ledger::Record r;
+  r.type = ledger::RecordType::kRevoke;
+  r.village = c.account->village;
+  r.target = id;
+  r.scorer = c.account->scorer;
+  r.reason = reason;
+  auto refusal = WriteRecords(app, {r});
+  if (!refusal.ok()) return RenderError(c, 500, "error");
+  if (*refusal) return refuse(ExplainRefusal(**refusal, t).second);
+  Redirect(c, "/record?withdrawn=" + httplib::detail::encode_query_param(id) + LangSuffix(c, '&'));
+}
+
+// ---- a stored photo ----
+
+// Shown to the township and auditors, and to a village's own clerk and scorers when a record of
+// their village names it.
+void EvidencePage(App& app, RequestContext& c) {
+  const std::string& hex = c.params[0];
+  bool allowed = c.account->role == "township" || c.account->role == "auditor";
+  if (!allowed) {
+    auto reader = app.ledger().Snapshot();
+    if (!reader.ok()) return RenderError(c, 500, "error");
+    std::string wanted = std::string(ledger::kEvidencePrefix) + hex;
+    (void)(*reader)->ForEachEvent(c.account->village, *Date::Parse("0001-01-01"), *Date::Parse("9999-12-31"), (*reader)->HeadSequence(),
+                                  [&](const ledger::Record& r) {
+                                    for (const auto& e : r.evidence) allowed = allowed || e == wanted;
+                                    return !allowed;
+                                  });
+  }
+  if (!allowed) return RenderError(c, 404, "not_found");
+  auto bytes = ledger::ReadEvidence(app.options().ledger_dir, hex);
+  if (!bytes.ok()) return RenderError(c, 404, "not_found");
+  auto kind = ledger::ImageKindOf(*bytes);
+  if (!kind) return RenderError(c, 404, "not_found");
+  c.response->status = 200;
+  c.response->set_header("X-Content-Type-Options", "nosniff");
+  c.response->set_header("Content-Security-Policy", "default-src 'none'");
+  c.response->set_header("Cache-Control", "private, max-age=86400");
+  c.response->set_content(*bytes, ledger::ContentTypeOf(*kind));
+}
+
 }  // namespace
 
 std::vector<Route> RecordRoutes() {
+  static const std::vector<std::string> kSignedIn{"clerk", "scorer", "township", "auditor"};
   return {
       {"GET", "/record", {"scorer", "clerk"}, RecordPage, "/record"},
       {"POST", "/record", {"scorer", "clerk"}, RecordSubmit, "/record"},
+      {"POST", "/record/withdraw", {"scorer", "clerk"}, WithdrawSubmit, "/record/withdraw"},
+      {"GET", "/evidence/([0-9a-f]{64})", kSignedIn, EvidencePage, "/evidence/" + std::string(64, '0')},
   };
 }
 

@@ -6,6 +6,7 @@
 
 #include <mstch/mstch.hpp>
 
+#include "ledger/evidence.h"
 #include "ledger/ledger.h"
 
 namespace jifen::web {
@@ -109,6 +110,11 @@ std::string RenderPage(const std::string& name, nlohmann::json context, bool eng
   return mstch::render(Template("layout.html"), partials_context);
 }
 
+std::string FormValue(const httplib::Request& req, const std::string& name) {
+  if (req.is_multipart_form_data() && req.has_file(name)) return req.get_file_value(name).content;
+  return req.get_param_value(name);
+}
+
 void SendHtml(httplib::Response& res, int status, const std::string& html) {
   res.status = status;
   res.set_header("X-Content-Type-Options", "nosniff");
@@ -162,7 +168,8 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
     nlohmann::json c{{"message", Strings(english)["error"]}};
     SendHtml(res, 500, RenderPage("error.html", c, english));
   });
-  app->server_->set_payload_max_length(size_t{1} << 20);
+  // The record form's photos (4 of at most 8 MiB each, web/pages_record.cc) and room for its fields.
+  app->server_->set_payload_max_length(4 * ledger::kEvidenceBytesMax + (size_t{1} << 20));
   app->server_->set_read_timeout(10, 0);
   return app;
 }
@@ -249,7 +256,7 @@ void App::Dispatch(const Route& route, const httplib::Request& req, httplib::Res
     std::string expected = !route.csrf_cookie.empty() ? CookieValue(req, route.csrf_cookie)
                            : c.session                ? c.session->csrf
                                                       : CookieValue(req, kLoginCookie);
-    std::string given = req.get_param_value("csrf");
+    std::string given = FormValue(req, "csrf");
     if (expected.empty() || !SafeEqual(given, expected)) {
       nlohmann::json ctx{{"message", t["csrf"]}};
       SendHtml(res, 400, RenderPage("error.html", ctx, c.english));

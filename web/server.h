@@ -121,6 +121,9 @@ const nlohmann::json& Strings(bool english);
 // The value of cookie `name` in the request, or "".
 std::string CookieValue(const httplib::Request& req, const std::string& name);
 
+// A form field's value, from the query, a urlencoded body or a multipart body ("" when absent).
+std::string FormValue(const httplib::Request& req, const std::string& name);
+
 // Writes `html` as the response with `status` and the security headers every page carries.
 void SendHtml(httplib::Response& res, int status, const std::string& html);
 
