@@ -580,7 +580,7 @@ std::optional<std::string> Admission::CheckRedeem(Village& v, const Record& r) {
   if (!figures.ok()) return figures.status().message();
   Points balance;
   for (const HouseholdFigures& f : figures->back().households) {
-    if (f.household == r.household) balance = f.carried + f.base + f.person_points + f.household_points - f.redeemed;
+    if (f.household == r.household) balance = RedeemableBalance(f);
   }
   if (balance < cost) {
     return "redemption " + r.id + ": household " + r.household + " has " + balance.ToString() + " points on " +

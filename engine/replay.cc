@@ -365,6 +365,15 @@ Date ReplayStart(const VillageModel& model, Period period) {
   return Date::FromCivil(year, 1, 1);
 }
 
+int64_t RewardsRedeemed(const VillageModel& model, std::string_view reward, const std::optional<Period>& period) {
+  int64_t taken = 0;
+  for (const Event& e : model.events) {
+    if (e.type != ledger::RecordType::kRedeem || e.reward.str() != reward || model.IsRevoked(e.id)) continue;
+    if (!period || Period::Containing(e.date, period->kind) == *period) taken += e.qty.whole();
+  }
+  return taken;
+}
+
 Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period first, Period last,
                                           const ReplayOptions& options) {
   for (const Period& p : {first, last}) {

@@ -77,6 +77,16 @@ struct ReplayOptions {
   const std::vector<Event>* events = nullptr;
 };
 
+// What a household may spend in the shop: its points of the period so far (carried, base, its
+// members' and its own awards) less what it has redeemed. The balance redemption admission checks.
+inline Points RedeemableBalance(const HouseholdFigures& f) {
+  return f.carried + f.base + f.person_points + f.household_points - f.redeemed;
+}
+
+// How many of `reward` were redeemed (not revoked) among model.events: in `period` when given,
+// else in all of them. The model must hold the events from the start of `period`, or all events.
+int64_t RewardsRedeemed(const VillageModel& model, std::string_view reward, const std::optional<Period>& period);
+
 // Replays `model` (its events sorted: see VillageModel::SortEvents) from the first period of the replay window up to `last` (inclusive) and returns
 // the figures of every period from `first` to `last`. The model must hold events from
 // ReplayStart(model, first) on. Fails when no rules are in force for a requested period or the

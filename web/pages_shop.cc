@@ -1,8 +1,248 @@
+// The points shop (积分超市): a clerk looks up a household's balance, redeems rewards with the
+// stock shown, and prints a receipt. A redemption is a `redeem` record through the admission of
+// `jifen import`, which checks the balance and the stock again inside the ledger's write.
+#include <httplib.h>
+
 #include "web/page_util.h"
+#include "web/pinyin.h"
 #include "web/routes.h"
 
 namespace jifen::web {
+namespace {
 
-std::vector<Route> ShopRoutes() { return {}; }
+using nlohmann::json;
+
+const Date kBeginning = *Date::Parse("0001-01-01");
+
+// The clerk's village as of now, with the events a shop page needs: from the start of the
+// current period's replay, or all of them when a reward's stock is counted over all time.
+struct Shop {
+  VillageView view;
+  Date today;
+  Period period;
+  const engine::Adoption* adoption = nullptr;
+};
+
+std::optional<Shop> LoadShop(App& app, const std::string& village) {
+  Date today = Timestamp::Now().LocalDate();
+  auto structure = LoadVillage(app, village, std::nullopt, today);
+  if (!structure) return std::nullopt;
+  auto period = engine::PeriodOf(structure->model, today);
+  const engine::Adoption* a = structure->model.RulesInForce(today);
+  if (!period || !a) return std::nullopt;
+  Date from = engine::ReplayStart(structure->model, *period);
+  for (const auto& reward : a->rules->rewards) {
+    if (reward.stock && !reward.stock_per_period) from = kBeginning;
+  }
+  auto view = LoadVillage(app, village, from, today);
+  if (!view) return std::nullopt;
+  Shop shop{std::move(*view), today, *period, nullptr};
+  shop.adoption = shop.view.model.RulesInForce(today);
+  return shop;
+}
+
+// Every household's redeemable balance today (what admission checks a redemption against).
+std::map<std::string, Points> Balances(const Shop& shop) {
+  engine::ReplayOptions options;
+  options.events_through = shop.today;
+  std::map<std::string, Points> out;
+  auto figures = engine::Replay(shop.view.model, shop.period, shop.period, options);
+  if (!figures.ok()) return out;
+  for (const auto& f : figures->back().households) out[f.household] = engine::RedeemableBalance(f);
+  return out;
+}
+
+bool Finds(const std::string& code, const std::string& name, const std::string& q) {
+  return q.empty() || code.find(q) != std::string::npos || name.find(q) != std::string::npos ||
+         PinyinMatches(name, q);
+}
+
+void ShopSearch(App& app, RequestContext& c) {
+  auto shop = LoadShop(app, c.account->village);
+  if (!shop) return RenderError(c, 404, "not_found");
+  std::string q = c.request->get_param_value("q");
+  auto balances = Balances(*shop);
+  json rows = json::array();
+  for (const auto& [code, h] : shop->view.model.households) {
+    if (!Finds(code, h.name, q)) continue;
+    Points balance = balances.count(code) ? balances[code] : Points();
+    rows.push_back({{"code", code}, {"name", h.name}, {"balance", balance.ToString()}});
+  }
+  const json& t = Strings(c.english);
+  Render(c, 200, "shop.html",
+         {{"title", t["shop_title"]}, {"q", q}, {"rows", rows}, {"has_rows", !rows.empty()},
+          {"village_name", shop->adoption->rules->village.name}});
+}
+
+struct RedeemForm {
+  std::string reward, qty;
+};
+
+void RenderHousehold(App& app, RequestContext& c, const std::string& household, const RedeemForm& form,
+                     const json& errors, int status) {
+  const json& t = Strings(c.english);
+  auto shop = LoadShop(app, c.account->village);
+  if (!shop) return RenderError(c, 404, "not_found");
+  const engine::VillageModel& m = shop->view.model;
+  auto h = m.households.find(household);
+  if (h == m.households.end()) {
+    return Render(c, 404, "error.html",
+                  {{"message", t["shop_no_household"].get<std::string>() + household}});
+  }
+  auto balances = Balances(*shop);
+  Points balance = balances.count(household) ? balances[household] : Points();
+  json members = json::array();
+  for (const auto& [code, p] : m.persons) {
+    const std::string* home = m.HouseholdOf(code, shop->today);
+    if (home && *home == household) members.push_back({{"code", code}, {"name", p.name}});
+  }
+  json rewards = json::array();
+  for (const auto& reward : shop->adoption->rules->rewards) {
+    json row{{"code", reward.code},
+             {"name", reward.name},
+             {"cost", reward.cost.ToString()},
+             {"affordable", !(balance < reward.cost)},
+             {"selected", reward.code == form.reward}};
+    if (reward.stock) {
+      int64_t taken = engine::RewardsRedeemed(
+          m, reward.code, reward.stock_per_period ? std::optional(shop->period) : std::nullopt);
+      int64_t left = std::max<int64_t>(0, *reward.stock - taken);
+      row["left"] = std::to_string(left);
+      row["sold_out"] = left == 0;
+      row["per_period"] = reward.stock_per_period;
+    }
+    rewards.push_back(row);
+  }
+  json recent = json::array();
+  for (auto it = m.events.rbegin(); it != m.events.rend() && recent.size() < 10; ++it) {
+    if (it->type != ledger::RecordType::kRedeem || it->household.str() != household) continue;
+    const rules::Reward* reward = shop->adoption->rules->FindReward(it->reward.str());
+    recent.push_back({{"id", it->id},
+                      {"date", it->date.ToString()},
+                      {"reward", it->reward.str() + (reward ? " " + reward->name : "")},
+                      {"qty", it->qty.ToString()},
+                      {"revoked", m.IsRevoked(it->id)}});
+  }
+  json ctx{{"title", h->second.name + " · " + t["shop_title"].get<std::string>()},
+           {"household", household},
+           {"household_name", h->second.name},
+           {"members", members},
+           {"balance", balance.ToString()},
+           {"period", shop->period.ToString()},
+           {"rewards", rewards},
+           {"has_rewards", !rewards.empty()},
+           {"recent", recent},
+           {"has_recent", !recent.empty()},
+           {"qty", form.qty.empty() ? "1" : form.qty},
+           {"errors", errors},
+           {"failed", !errors.empty()}};
+  Render(c, status, "shop_household.html", ctx);
+}
+
+void ShopHousehold(App& app, RequestContext& c) {
+  RenderHousehold(app, c, c.params[0], RedeemForm{}, json::object(), 200);
+}
+
+// Admission's refusal of a redemption, in plain words beside the field it concerns.
+std::pair<std::string, std::string> RedeemRefusal(const std::string& message, const json& t) {
+  auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
+  if (has(" points on ") && has(" costs ")) return {"qty", t["shop_err_balance"]};
+  if (has("exceeded")) return {"reward", t["shop_err_stock"]};
+  if (has("not in the rules in force")) return {"reward", t["shop_err_reward"]};
+  return ExplainRefusal(message, t);
+}
+
+void ShopRedeem(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
+  const std::string& household = c.params[0];
+  RedeemForm form{FormValue(*c.request, "reward"), FormValue(*c.request, "qty")};
+  json errors = json::object();
+  auto qty = Quantity::Parse(form.qty.empty() ? "1" : form.qty);
+  if (!qty || *qty == Quantity::FromWhole(0) || qty->hundredths() % 100 != 0) {
+    errors["qty"] = t["shop_err_qty"];
+  }
+  if (form.reward.empty()) errors["reward"] = t["shop_err_reward_empty"];
+  if (!errors.empty()) return RenderHousehold(app, c, household, form, errors, 422);
+  ledger::Record r;
+  r.type = ledger::RecordType::kRedeem;
+  r.village = c.account->village;
+  r.id = c.account->village + "-R" + RandomHex(4);
+  r.household = household;
+  r.reward = form.reward;
+  r.qty = *qty;
+  r.date = Timestamp::Now().LocalDate();
+  r.scorer = c.account->scorer;  // the clerk's own scorer
+  auto refusal = WriteRecords(app, {r});
+  if (!refusal.ok()) return RenderError(c, 500, "error");
+  if (*refusal) {
+    auto [field, text] = RedeemRefusal(**refusal, t);
+    errors[field] = text;
+    return RenderHousehold(app, c, household, form, errors, 422);
+  }
+  Redirect(c, "/shop/receipt/" + httplib::detail::encode_query_param(r.id) + LangSuffix(c));
+}
+
+// A printable receipt: the redemption as the ledger holds it, with the household's balance just
+// before and just after it (a replay as of the record's own sequence).
+void ShopReceipt(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  const std::string& id = c.params[0];
+  auto reader = app.ledger().Snapshot();
+  if (!reader.ok()) return RenderError(c, 500, "error");
+  auto seq = (*reader)->FindKey(c.account->village, id);
+  std::optional<ledger::Record> r;
+  if (seq) {
+    if (auto got = (*reader)->Get(*seq); got.ok() && got->type == ledger::RecordType::kRedeem) r = *got;
+  }
+  if (!r) return Render(c, 404, "error.html", {{"message", t["shop_no_receipt"].get<std::string>() + id}});
+  auto model = engine::LoadVillageStructure(**reader, r->village, r->sequence);
+  if (!model.ok()) return RenderError(c, 404, "not_found");
+  auto period = engine::PeriodOf(*model, r->date);
+  const engine::Adoption* a = model->RulesInForce(r->date);
+  if (!period || !a) return RenderError(c, 404, "not_found");
+  if (!engine::LoadEvents(**reader, &*model, engine::ReplayStart(*model, *period), r->date).ok()) {
+    return RenderError(c, 500, "error");
+  }
+  engine::ReplayOptions options;
+  options.events_through = r->date;
+  options.only_household = r->household;
+  auto figures = engine::Replay(*model, *period, *period, options);
+  if (!figures.ok()) return RenderError(c, 500, "error");
+  Points after;
+  for (const auto& f : figures->back().households) {
+    if (f.household == r->household) after = engine::RedeemableBalance(f);
+  }
+  const rules::Reward* reward = a->rules->FindReward(r->reward);
+  Points cost = reward ? reward->cost.Times(r->qty) : Points();
+  auto scorer = model->scorers.find(r->scorer);
+  json ctx{{"title", t["shop_receipt"]},
+           {"village_name", a->rules->village.name},
+           {"id", r->id},
+           {"sequence", std::to_string(r->sequence)},
+           {"household", r->household},
+           {"household_name", HouseholdName(*model, r->household)},
+           {"reward", r->reward + (reward ? " " + reward->name : "")},
+           {"qty", r->qty.ToString()},
+           {"cost", cost.ToString()},
+           {"before", (after + cost).ToString()},
+           {"after", after.ToString()},
+           {"date", r->date.ToString()},
+           {"recorded", r->recorded.ToString()},
+           {"clerk", r->scorer + (scorer != model->scorers.end() ? " " + scorer->second.name : "")},
+           {"head", ledger::HashToHex((*reader)->HeadHash())}};
+  Render(c, 200, "shop_receipt.html", ctx);
+}
+
+}  // namespace
+
+std::vector<Route> ShopRoutes() {
+  return {
+      {"GET", "/shop", {"clerk"}, ShopSearch, "/shop"},
+      {"GET", "/shop/([A-Za-z0-9_-]{1,64})", {"clerk"}, ShopHousehold, "/shop/H1"},
+      {"POST", "/shop/([A-Za-z0-9_-]{1,64})/redeem", {"clerk"}, ShopRedeem, "/shop/H1/redeem"},
+      {"GET", "/shop/receipt/([A-Za-z0-9_.:-]{1,64})", {"clerk"}, ShopReceipt, "/shop/receipt/W-R1"},
+  };
+}
 
 }  // namespace jifen::web

@@ -1,0 +1,168 @@
+// The points shop: balances as admission sees them, redemptions through admission, receipts, and
+// the race of 20 clerks' clicks against a balance, or a stock, that covers one.
+#include <atomic>
+
+#include "tests/web/serve_fixture.h"
+
+namespace jifen::web {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using webtest::kScript;
+using webtest::Serve;
+
+// Village S, beside the fixture's W in the same ledger: H1 holds 10 points, H2 100.
+class ShopTest : public Serve {
+ protected:
+  void SetUp() override {
+    Serve::SetUp();
+    const char* rules = R"(village S "商店村" {
+}
+category A "好事" {
+  item A1 "升旗" +10 per household
+  item B1 "出工" +10 per household, unit "天"
+}
+reward R1 "毛巾" cost 10
+reward R2 "大米" cost 1, stock 1
+)";
+    engine::AdoptRequest adopt{"s.rules", rules, *Date::Parse("2024-01-01"), "村民代表大会",
+                               Timestamp::Parse("2024-02-02T09:00:00+08:00")};
+    auto adopted = engine::AdoptRules(app_->ledger(), adopt, Timestamp::Now());
+    ASSERT_TRUE(adopted.ok()) << adopted.status().message();
+    std::string r = R"(,"recorded":"2024-02-02T09:00:00+08:00"})";
+    std::string today = Timestamp::Now().LocalDate().ToString();
+    Import(app_->ledger(), {
+        R"({"type":"household","village":"S","household":"H1","name":"孙家","since":"2024-01-01","shares":1)" + r,
+        R"({"type":"household","village":"S","household":"H2","name":"周家","since":"2024-01-01","shares":1)" + r,
+        R"({"type":"scorer","village":"S","scorer":"K1","name":"钱文书","role":"村两委")" + r,
+        R"({"type":"award","id":"S-1","village":"S","date":")" + today + R"(","subject":"H1","item":"A1","scorer":"K1"})",
+        R"({"type":"award","id":"S-2","village":"S","date":")" + today + R"(","subject":"H2","item":"B1","qty":10,"scorer":"K1"})",
+    });
+    ASSERT_TRUE(app_->accounts().AddUser(Account{"shopkeeper", "clerk", "S", "K1"}, "password-shopkeeper").ok());
+  }
+  int Redemptions(const std::string& household) {
+    auto reader = app_->ledger().Snapshot();
+    int n = 0;
+    (void)(*reader)->ForEachRecord(1, [&](const ledger::Record& r) {
+      n += r.type == ledger::RecordType::kRedeem && r.village == "S" && r.household == household;
+      return true;
+    });
+    return n;
+  }
+  httplib::Result Redeem(const Login& who, const std::string& household, const std::string& reward,
+                         const std::string& qty = "1") {
+    return Client().Post("/shop/" + household + "/redeem", {{"Cookie", who.cookie}},
+                         httplib::Params{{"csrf", who.csrf}, {"reward", reward}, {"qty", qty}});
+  }
+  // `n` clerks' clicks at once; the statuses they got.
+  std::vector<int> Race(const Login& who, const std::string& household, const std::string& reward, int n) {
+    std::vector<int> statuses(n, 0);
+    std::vector<std::thread> threads;
+    std::atomic<int> ready{0};
+    for (int i = 0; i < n; ++i) {
+      threads.emplace_back([&, i] {
+        ready.fetch_add(1);
+        while (ready.load() < n) std::this_thread::yield();
+        auto res = Redeem(who, household, reward);
+        statuses[i] = res ? res->status : -1;
+      });
+    }
+    for (auto& t : threads) t.join();
+    return statuses;
+  }
+};
+
+TEST_F(ShopTest, TheHouseholdPageShowsTheBalanceAdmissionChecksAndTheStockLeft) {
+  Login k = SignIn("shopkeeper");
+  auto page = Client().Get("/shop/H2", {{"Cookie", k.cookie}});
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("<strong>100</strong>"));
+  EXPECT_THAT(page->body, HasSubstr("剩 1"));
+  auto list = Client().Get("/shop?q=sj", {{"Cookie", k.cookie}});  // 孙家 by pinyin initials
+  EXPECT_THAT(list->body, HasSubstr("H1 孙家"));
+  EXPECT_THAT(list->body, Not(HasSubstr("H2 周家")));
+}
+
+TEST_F(ShopTest, ARedemptionGivesAReceiptWithTheBalanceBeforeAndAfter) {
+  Login k = SignIn("shopkeeper");
+  auto res = Redeem(k, "H1", "R1");
+  ASSERT_EQ(res->status, 303) << res->body;
+  std::string receipt = res->get_header_value("Location");
+  ASSERT_THAT(receipt, HasSubstr("/shop/receipt/S-R"));
+  auto page = Client().Get(receipt, {{"Cookie", k.cookie}});
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("R1 毛巾"));
+  EXPECT_THAT(page->body, HasSubstr("<dt>兑换前积分</dt><dd>10</dd>"));
+  EXPECT_THAT(page->body, HasSubstr("<dt>兑换后积分</dt><dd><strong>0</strong></dd>"));
+  EXPECT_THAT(page->body, HasSubstr("K1 钱文书"));
+  // The receipt is the clerk's village's: another village's clerk does not find it.
+  EXPECT_EQ(Client().Get(receipt, {{"Cookie", SignIn("clerk").cookie}})->status, 404);
+}
+
+TEST_F(ShopTest, RefusalsAreShownBesideTheirFieldAndWriteNothing) {
+  Login k = SignIn("shopkeeper");
+  uint64_t before = Head();
+  struct Case {
+    std::string household, reward, qty, says;
+    int status;
+  };
+  std::vector<Case> cases{
+      {"H1", "R1", "0", "数量要写成正整数", 422},  {"H1", "R1", "1.5", "数量要写成正整数", 422},
+      {"H1", "R1", "abc", "数量要写成正整数", 422}, {"H1", "", "1", "请选一样要兑换的物品", 422},
+      {"H1", "R9", "1", "现行细则里没有这样物品", 422}, {"H1", "R1", "2", "积分不够兑换这么多", 422},
+      {"H2", "R2", "2", "这样物品库存不够了", 422},  {"NOPE", "R1", "1", "本村没有这个户号：NOPE", 404},
+  };
+  for (const auto& c : cases) {
+    auto res = Redeem(k, c.household, c.reward, c.qty);
+    EXPECT_EQ(res->status, c.status) << c.says;
+    EXPECT_THAT(res->body, HasSubstr(c.says));
+    if (c.status == 422) {
+      EXPECT_THAT(res->body, HasSubstr(R"(name="qty" value=")" + c.qty + "\""));
+    }
+  }
+  EXPECT_EQ(Head(), before);
+}
+
+TEST_F(ShopTest, AClerkRedeemsOnlyInTheirOwnVillage) {
+  Login w = SignIn("clerk");  // village W
+  uint64_t before = Head();
+  // W has a household H2 of its own (李家): the clerk of W sees that one, never S's 周家.
+  auto page = Client().Get("/shop/H2", {{"Cookie", w.cookie}});
+  EXPECT_THAT(page->body, HasSubstr("李家"));
+  EXPECT_THAT(page->body, Not(HasSubstr("周家")));
+  auto res = Redeem(w, "H2", "R2");
+  EXPECT_NE(res->status, 303);
+  EXPECT_EQ(Head(), before);
+  EXPECT_EQ(Redemptions("H2"), 0);
+}
+
+TEST_F(ShopTest, NamesAreEscaped) {
+  Login w = SignIn("clerk");
+  auto page = Client().Get("/shop", {{"Cookie", w.cookie}});
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, Not(HasSubstr(kScript)));
+  EXPECT_THAT(page->body, HasSubstr("&lt;script&gt;"));
+}
+
+TEST_F(ShopTest, TwentyClicksAgainstABalanceThatCoversOneRedeemExactlyOnce) {
+  Login k = SignIn("shopkeeper");
+  std::vector<int> statuses = Race(k, "H1", "R1", 20);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 303), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 422), 19);
+  EXPECT_EQ(Redemptions("H1"), 1);
+  EXPECT_THAT(Client().Get("/shop/H1", {{"Cookie", k.cookie}})->body, HasSubstr("<strong>0</strong>"));
+}
+
+TEST_F(ShopTest, TwentyClicksAgainstAStockOfOneRedeemExactlyOnce) {
+  Login k = SignIn("shopkeeper");
+  std::vector<int> statuses = Race(k, "H2", "R2", 20);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 303), 1);
+  EXPECT_EQ(Redemptions("H2"), 1);
+  auto page = Client().Get("/shop/H2", {{"Cookie", k.cookie}});
+  EXPECT_THAT(page->body, HasSubstr("剩 0"));
+  EXPECT_THAT(page->body, HasSubstr("<strong>99</strong>"));
+}
+
+}  // namespace
+}  // namespace jifen::web
