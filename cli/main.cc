@@ -16,9 +16,11 @@
 #include "cli/commands.h"
 #include "web/accounts.h"
 
-// serve and user add (cli/cmd_serve.cc): the web application and its accounts.
+// serve, user add (cli/cmd_serve.cc) and cards (cli/cmd_cards.cc): the web application, its
+// accounts and the households' cards.
 namespace jifen::cli {
 int RunUserAdd(const Globals& g, const web::Account& account, const std::string& password_file);
+int RunCards(const Globals& g, const std::string& village, const std::string& out, std::string base_url);
 int RunServe(const Globals& g, const std::string& listen, const std::string& cert, const std::string& key);
 }  // namespace jifen::cli
 #include "cli/import_files.h"
@@ -123,6 +125,14 @@ int main(int argc, char** argv) {
   template_command->add_option("--out", template_out, "the workbook to write (.xlsx)")->required();
   template_command->callback(
       [&] { rc = jifen::cli::RunTemplate(g, template_village, template_kind, template_out); });
+
+  std::string cards_village, cards_out, cards_base = "http://127.0.0.1:8080";
+  auto* cards = app.add_subcommand("cards", "write printable household cards, each with a QR code of the household's own page\n"
+                                            "  example: jifen cards --village SYS --out cards.html --base-url http://192.168.1.10:8080");
+  cards->add_option("--village", cards_village, "village code")->required();
+  cards->add_option("--out", cards_out, "the HTML file to write (print it on A4)")->required();
+  cards->add_option("--base-url", cards_base, "the address villagers open jifen serve at (default http://127.0.0.1:8080)");
+  cards->callback([&] { rc = jifen::cli::RunCards(g, cards_village, cards_out, cards_base); });
 
   auto* verify = app.add_subcommand("verify", "recompute the hash chain of the whole ledger\n  example: jifen verify");
   verify->callback([&] { rc = jifen::cli::RunVerify(g); });

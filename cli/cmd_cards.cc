@@ -1,0 +1,118 @@
+// `jifen cards`: one printable card per household with a QR code of its own page on `jifen
+// serve` (/h/VILLAGE/HOUSEHOLD/TOKEN, the token an HMAC under the server's secret). libqrencode is
+// loaded with dlopen when cards are made, so that no other command loads it.
+#include <dlfcn.h>
+#include <qrencode.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/board.h"
+#include "cli/commands.h"
+#include "engine/model.h"
+#include "web/accounts.h"
+
+namespace jifen::cli {
+namespace {
+
+struct Qrencode {
+  decltype(&QRcode_encodeString) encode = nullptr;
+  decltype(&QRcode_free) free = nullptr;
+};
+
+Result<Qrencode> LoadQrencode() {
+  void* handle = dlopen("libqrencode.so.4", RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    return Status::IOError(std::string("cards: cannot load libqrencode: ") + dlerror() +
+                           " (install the Debian package libqrencode4)");
+  }
+  Qrencode q;
+  q.encode = reinterpret_cast<decltype(q.encode)>(dlsym(handle, "QRcode_encodeString"));
+  q.free = reinterpret_cast<decltype(q.free)>(dlsym(handle, "QRcode_free"));
+  if (!q.encode || !q.free) return Status::IOError("cards: libqrencode.so.4 lacks QRcode_encodeString");
+  return q;
+}
+
+// The QR code of `text` as an SVG of its modules (a quiet zone of 4), one path.
+Result<std::string> QrSvg(const Qrencode& qr, const std::string& text) {
+  QRcode* code = qr.encode(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  if (code == nullptr) return Status::InvalidInput("cards: cannot encode " + text + " as a QR code");
+  int n = code->width, size = n + 8;
+  std::ostringstream path;
+  for (int y = 0; y < n; ++y) {
+    for (int x = 0; x < n; ++x) {
+      if (code->data[y * n + x] & 1) path << 'M' << x + 4 << ' ' << y + 4 << "h1v1h-1z";
+    }
+  }
+  qr.free(code);
+  std::ostringstream svg;
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << size << ' ' << size
+      << "\" shape-rendering=\"crispEdges\" class=\"qr\"><rect width=\"" << size << "\" height=\"" << size
+      << "\" fill=\"#fff\"/><path d=\"" << path.str() << "\" fill=\"#000\"/></svg>";
+  return svg.str();
+}
+
+const char* kCardsStyle = R"(
+@page { size: A4; margin: 10mm; }
+body { margin: 0; font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; color: #222; }
+.sheet { display: grid; grid-template-columns: 1fr 1fr; gap: 0; }
+.card { border: 1px dashed #888; padding: 5mm; height: 68mm; box-sizing: border-box; display: flex; gap: 4mm;
+        break-inside: avoid; page-break-inside: avoid; }
+.card .qr { width: 40mm; height: 40mm; flex: none; }
+.card h2 { margin: 0 0 2mm; font-size: 14pt; }
+.card .village { margin: 0; font-size: 10pt; color: #555; }
+.card .what { font-size: 9pt; margin: 2mm 0; }
+.card .link { font-size: 7pt; word-break: break-all; color: #333; }
+.note { font-size: 9pt; color: #555; margin: 0 0 4mm; }
+@media print { .note { display: none; } }
+)";
+
+}  // namespace
+
+int RunCards(const Globals& g, const std::string& village, const std::string& out, std::string base_url) {
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0) {
+    return Fail(Status::Usage("cards: --base-url " + base_url + ": give the address villagers open, e.g. "
+                              "http://192.168.1.10:8080"));
+  }
+  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto reader = (*ledger)->Snapshot();
+  if (!reader.ok()) return Fail(reader.status());
+  auto model = engine::LoadVillageStructure(**reader, village, (*reader)->HeadSequence());
+  if (!model.ok()) return Fail(model.status());
+  if (model->adoptions.empty() || model->households.empty()) {
+    return Fail(Status::InvalidInput("cards: village " + village + ": no rules or no households in the ledger"));
+  }
+  auto qr = LoadQrencode();
+  if (!qr.ok()) return Fail(qr.status());
+  auto store = web::AccountStore::Open(g.ledger_dir + "/accounts", true);
+  if (!store.ok()) return Fail(store.status());
+  const std::string& name = model->adoptions.back().rules->village.name;
+  std::ostringstream html;
+  html << "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << HtmlEscape(name)
+       << " 户积分卡</title><style>" << kCardsStyle << "</style></head><body>\n"
+       << "<p class=\"note\">" << HtmlEscape(name) << "：每户一张卡，沿虚线剪开。卡上的二维码只打开这一户的页面；"
+       << "请交给户主本人保管。</p>\n<div class=\"sheet\">\n";
+  for (const auto& [code, household] : model->households) {
+    std::string link = base_url + "/h/" + village + "/" + code + "/" +
+                       web::HmacHex((*store)->secret(), village + "|" + code);
+    auto svg = QrSvg(*qr, link);
+    if (!svg.ok()) return Fail(svg.status());
+    html << "<div class=\"card\">" << *svg << "<div><p class=\"village\">" << HtmlEscape(name) << "</p><h2>"
+         << HtmlEscape(household.name) << "</h2><p>户号 " << HtmlEscape(code) << "</p>"
+         << "<p class=\"what\">用手机扫码，查看本户每期的积分、排名和每一笔记录；公示期内可以在网上提异议。</p>"
+         << "<p class=\"link\"><a href=\"" << HtmlEscape(link) << "\">" << HtmlEscape(link) << "</a></p></div></div>\n";
+  }
+  html << "</div>\n</body></html>\n";
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  if (!file) return Fail(Status::IOError("cards: cannot write " + out));
+  file << html.str();
+  file.close();
+  if (!file) return Fail(Status::IOError("cards: cannot write " + out));
+  std::cout << model->households.size() << " cards of village " << village << " written to " << out << '\n';
+  return 0;
+}
+
+}  // namespace jifen::cli
