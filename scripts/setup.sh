@@ -9,10 +9,11 @@ cd "$(dirname "$0")/.."
 # libsimdjson14 (loaded when JSON is first read): the JSON Lines reader (ledger/simdjson_library.h).
 # libcpp-httplib-dev and libmstch-dev: `jifen serve` (web/, the jifen-serve program); libicu-dev:
 # its pinyin search of names (web/pinyin.h). libqrencode-dev (libqrencode4 loaded by `jifen cards`).
+# chromium, chromium-driver and python3-selenium: the browser test (tests/web/browser/e2e.py).
 PACKAGES="cmake g++ make pkg-config python3 tao-pegtl-dev liblmdb-dev libcli11-dev libspdlog-dev \
 libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev \
 libxlsxwriter-dev libxlsxwriter4 libexpat1-dev libzip-dev libzip4 \
-libsimdjson-dev libsimdjson14 chromium libcpp-httplib-dev libmstch-dev libicu-dev libqrencode-dev"
+libsimdjson-dev libsimdjson14 chromium libcpp-httplib-dev libmstch-dev libicu-dev libqrencode-dev chromium-driver python3-selenium"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,0 +1,256 @@
+#!/usr/bin/python3
+"""The web office in a real browser: Debian's chromium, headless, at a phone's size, driven by
+selenium against the real `jifen serve` on a free port over a real ledger built with the CLI.
+
+  1. a scorer signs in and records an award with a photo (found by pinyin initials);
+  2. the clerk approves it and posts the month;
+  3. a villager opens the household's card link (from `jifen cards`) and objects to the record;
+  4. the clerk upholds the objection;
+  5. the card page and the public board change, and the CLI's `score` and `verify` agree with
+     what the pages show.
+
+Usage: e2e.py PATH/TO/jifen [SCREENSHOT_DIR]. Exits non-zero naming the step that failed.
+"""
+import base64
+import datetime
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+JIFEN = os.path.abspath(sys.argv[1])
+SHOTS = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+
+# A 1x1 JPEG: a real photo file, small enough to keep in the test.
+JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////"
+    "////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=")
+
+RULES = """village E "浏览器村" {
+  review by "村两委"
+  notice 5 days
+}
+category A "好事" {
+  item A1 "见义勇为" +5 per person, evidence
+  item A2 "门前三包" +3 per household
+}
+"""
+
+
+def run(*args, ok=True):
+    r = subprocess.run([JIFEN, *args], capture_output=True, text=True, timeout=120)
+    if ok and r.returncode != 0:
+        raise SystemExit(f"jifen {' '.join(args)}: exit {r.returncode}: {r.stderr}")
+    return r
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Browser:
+    def __init__(self, width, height):
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                  f"--window-size={width},{height}", "--lang=zh-CN"):
+            options.add_argument(a)
+        self.d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.d.set_page_load_timeout(30)
+
+    def shot(self, name):
+        if SHOTS:
+            os.makedirs(SHOTS, exist_ok=True)
+            # The whole page, not just the window: widen the window to the page's height.
+            height = self.d.execute_script("return document.documentElement.scrollHeight")
+            width = self.d.execute_script("return window.innerWidth")
+            self.d.set_window_size(width, min(max(height + 140, 800), 4000))
+            self.d.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+    def quit(self):
+        self.d.quit()
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="jifen-e2e-")
+    server = None
+    browsers = []
+    try:
+        ledger = os.path.join(work, "ledger")
+        today = datetime.date.today()
+        last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+        period = last_month_end.strftime("%Y-%m")
+        award_day = last_month_end.replace(day=15).isoformat()
+        with open(os.path.join(work, "e.rules"), "w") as f:
+            f.write(RULES)
+        run("rules", "adopt", os.path.join(work, "e.rules"), "--effective", "2024-01-01",
+            "--approved-by", "村民代表大会", "--ledger", ledger)
+        roster = [
+            {"type": "household", "village": "E", "household": "H1", "name": "张家", "since": "2024-01-01", "shares": 1},
+            {"type": "household", "village": "E", "household": "H2", "name": "李家", "since": "2024-01-01", "shares": 1},
+            {"type": "person", "village": "E", "person": "P1", "name": "张三", "household": "H1", "since": "2024-01-01", "resident": "villager"},
+            {"type": "person", "village": "E", "person": "P2", "name": "李四", "household": "H2", "since": "2024-01-01", "resident": "villager"},
+            {"type": "scorer", "village": "E", "scorer": "S1", "name": "王网格", "role": "网格员"},
+            {"type": "scorer", "village": "E", "scorer": "S2", "name": "赵文书", "role": "村两委"},
+            {"type": "award", "id": "E-0", "village": "E", "date": award_day, "subject": "H2", "item": "A2", "scorer": "S2"},
+        ]
+        with open(os.path.join(work, "roster.jsonl"), "w") as f:
+            f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in roster))
+        run("import", os.path.join(work, "roster.jsonl"), "--ledger", ledger)
+        with open(os.path.join(work, "pw"), "w") as f:
+            f.write("e2e-password\n")
+        run("user", "add", "wang", "--role", "scorer", "--village", "E", "--scorer", "S1",
+            "--password-file", os.path.join(work, "pw"), "--ledger", ledger)
+        run("user", "add", "zhao", "--role", "clerk", "--village", "E", "--scorer", "S2",
+            "--password-file", os.path.join(work, "pw"), "--ledger", ledger)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen([JIFEN, "serve", "--ledger", ledger, "--listen", f"127.0.0.1:{port}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("jifen serve did not start: " + server.stderr.read().decode())
+        photo = os.path.join(work, "现场.jpg")
+        with open(photo, "wb") as f:
+            f.write(JPEG)
+
+        def sign_in(b, name):
+            b.d.get(base + "/login")
+            b.d.find_element(By.NAME, "name").send_keys(name)
+            b.d.find_element(By.NAME, "password").send_keys("e2e-password")
+            b.d.find_element(By.CSS_SELECTOR, "form[action^='/login'] button").click()
+            if "/login" in b.d.current_url:
+                raise SystemExit(f"step: {name} could not sign in")
+
+        # 1. The scorer, on a phone, finds 张三 by pinyin and records with a photo.
+        scorer = Browser(360, 800)
+        browsers.append(scorer)
+        sign_in(scorer, "wang")
+        scorer.d.get(base + "/record?q=zs")
+        Select(scorer.d.find_element(By.NAME, "subject")).select_by_value("P1")
+        Select(scorer.d.find_element(By.NAME, "item")).select_by_value("A1")
+        date = scorer.d.find_element(By.NAME, "date")
+        scorer.d.execute_script("arguments[0].value = arguments[1]", date, award_day)
+        scorer.d.find_element(By.NAME, "reason").send_keys("河边救起落水儿童")
+        scorer.d.find_element(By.NAME, "photos").send_keys(photo)
+        scorer.shot("1-record-form")
+        scorer.d.find_element(By.CSS_SELECTOR, "form[action^='/record'][enctype] button[type=submit]").click()
+        m = re.search(r"done=([^&#]+)", scorer.d.current_url)
+        if not m:
+            raise SystemExit("step 1: the award was not recorded: " + scorer.d.find_element(By.TAG_NAME, "main").text[:500])
+        award = m.group(1)
+        if "待审核" not in scorer.d.page_source:
+            raise SystemExit("step 1: the new entry is not shown as pending review")
+        scorer.shot("1-recorded")
+
+        # 2. The clerk approves it and posts the month.
+        clerk = Browser(360, 800)
+        browsers.append(clerk)
+        sign_in(clerk, "zhao")
+        clerk.d.get(base + "/review")
+        clerk.shot("2-review")
+        clerk.d.find_element(
+            By.XPATH, f"//form[starts-with(@action,'/review/approve')][input[@name='id' and @value='{award}']]//button").click()
+        if award in clerk.d.find_element(By.TAG_NAME, "main").text and "/review" in clerk.d.current_url and \
+                clerk.d.find_elements(By.XPATH, f"//form[starts-with(@action,'/review/approve')][input[@value='{award}']]"):
+            raise SystemExit("step 2: the entry is still in the review queue after approval")
+        clerk.d.get(f"{base}/month/{period}")
+        clerk.d.find_element(By.CSS_SELECTOR, f"form[action^='/month/{period}/post'] button").click()
+        clerk.d.get(f"{base}/month/{period}")
+        if "公示" not in clerk.d.find_element(By.TAG_NAME, "main").text:
+            raise SystemExit("step 2: the month does not show as posted")
+        clerk.shot("2-posted")
+
+        # 3. The villager opens the household's card and objects to the record.
+        run("cards", "--village", "E", "--out", os.path.join(work, "cards.html"), "--base-url", base, "--ledger", ledger)
+        with open(os.path.join(work, "cards.html"), encoding="utf-8") as f:
+            card = re.search(r'href="(' + re.escape(base) + r'/h/E/H1/[0-9a-f]{64})"', f.read()).group(1)
+        villager = Browser(360, 800)
+        browsers.append(villager)
+        villager.d.get(card)
+
+        def earned_on_card():
+            row = villager.d.find_element(By.CSS_SELECTOR, f"tr[data-period='{period}']")
+            return row.find_elements(By.TAG_NAME, "td")[1].text
+
+        before = earned_on_card()
+        if before != "5":
+            raise SystemExit(f"step 3: the card shows {before} points for {period}, expected 5")
+        villager.shot("3-card")
+        Select(villager.d.find_element(By.NAME, "target")).select_by_value(award)
+        villager.d.find_element(By.NAME, "reason").send_keys("那天张三不在村里，救人的是别人")
+        villager.d.find_element(By.CSS_SELECTOR, "form[action*='/object'] button[type=submit]").click()
+        if "收到" not in villager.d.page_source:
+            raise SystemExit("step 3: the objection was not acknowledged")
+        villager.shot("3-objected")
+
+        # 4. The clerk upholds it.
+        clerk.d.get(f"{base}/month/{period}")
+        form = clerk.d.find_element(By.CSS_SELECTOR, f"form[action^='/month/{period}/rule']")
+        form.find_element(By.CSS_SELECTOR, "input[name=decision][value=upheld]").click()
+        form.find_element(By.NAME, "reason").send_keys("经核实，救人者另有其人")
+        clerk.shot("4-ruling")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        clerk.shot("4-ruled")
+
+        # 5. The pages change, and the CLI agrees with them.
+        villager.d.get(card)
+        after = earned_on_card()
+        if after != "0":
+            raise SystemExit(f"step 5: after the upheld objection the card shows {after}, expected 0")
+        villager.shot("5-card-after")
+        villager.d.get(f"{base}/v/E/board/{period}")
+        board = {}
+        for row in villager.d.find_elements(By.CSS_SELECTOR, "tr[data-household]"):
+            board[row.get_attribute("data-household")] = row.find_elements(By.TAG_NAME, "td")[3].text
+        villager.shot("5-board")
+        score = json.loads(run("score", "--village", "E", "--period", period, "--format", "json", "--ledger", ledger).stdout)
+        households = score["households"] if isinstance(score, dict) and "households" in score else score
+        cli = {}
+        for h in (households if isinstance(households, list) else households.values()):
+            cli[h["household"]] = str(h["earned"])
+        if board != cli or board.get("H1") != "0" or board.get("H2") != "3":
+            raise SystemExit(f"step 5: the board {board} and the CLI's score {cli} disagree (expected H1 0, H2 3)")
+        # The office PC: the same pages at 1280 px.
+        desk = Browser(1280, 800)
+        browsers.append(desk)
+        sign_in(desk, "zhao")
+        for path, name in ((f"/month/{period}", "6-desk-month"), ("/review", "6-desk-review"),
+                           (f"/v/E/board/{period}", "6-desk-board"), ("/shop/H2", "6-desk-shop")):
+            desk.d.get(base + path)
+            if "找不到" in desk.d.title or desk.d.find_elements(By.CSS_SELECTOR, "main h1") == []:
+                raise SystemExit(f"step 6: {path} did not open on the desktop")
+            desk.shot(name)
+        verify = run("verify", "--ledger", ledger)
+        if "1 evidence files" not in verify.stdout:
+            raise SystemExit("step 5: verify did not check the photo: " + verify.stdout)
+        print(f"e2e: ok: award {award} recorded with a photo, approved, posted, objected to, upheld; "
+              f"board {board} = score; {verify.stdout.strip()}")
+    finally:
+        for b in browsers:
+            b.quit()
+        if server:
+            server.terminate()
+            server.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
