@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "engine/replay.h"
 #include "engine/simulate.h"
+#include "web/accounts.h"
 
 #ifndef JIFEN_SOURCE_DIR
 #define JIFEN_SOURCE_DIR "."
@@ -35,7 +36,8 @@ Status RemoveOldLedger(const std::string& dir) {
   if (!fs::is_directory(dir, ec)) return Status::Usage(dir + ": exists and is not a ledger directory");
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
-    if (name != "data.mdb" && name != "lock.mdb") {
+    // The demo's own accounts/ (jifen serve) and evidence/ (photos) live beside the data file.
+    if (name != "data.mdb" && name != "lock.mdb" && name != "accounts" && name != "evidence") {
       return Status::Usage(dir + ": holds " + name + ", not only a ledger; refusing to replace it");
     }
   }
@@ -209,6 +211,68 @@ int RunSimulate(const Globals& g, int villages, int households, int year, uint64
   return 0;
 }
 
+// Demo accounts of the web office (passwords printed: for the demo only), and how to open the
+// demo ledger in the browser: the last step of the demo.
+int DemoInTheBrowser(const Globals& demo, const engine::SimulateSummary& summary, const std::string& at_ledger) {
+  auto ledger = ledger::Ledger::Open(demo.ledger_dir, false);
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto reader = (*ledger)->Snapshot();
+  if (!reader.ok()) return Fail(reader.status());
+  auto store = web::AccountStore::Open(demo.ledger_dir + "/accounts", true);
+  if (!store.ok()) return Fail(store.status());
+  std::vector<web::Account> accounts;
+  std::string card;
+  for (const auto& v : summary.villages) {
+    auto model = engine::LoadVillageStructure(**reader, v.code, (*reader)->HeadSequence());
+    if (!model.ok() || model->adoptions.empty()) continue;
+    const auto& review = model->adoptions.back().rules->village.review_roles;
+    auto reviewer = [&](const engine::Scorer& s) {
+      return std::find(review.begin(), review.end(), s.role) != review.end();
+    };
+    std::string lower = v.code;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v.review && card.empty()) {
+      for (const auto& [code, s] : model->scorers) {
+        if (reviewer(s)) {
+          accounts.push_back({lower + "-clerk", "clerk", v.code, code});
+          break;
+        }
+      }
+      for (const auto& [code, s] : model->scorers) {
+        if (!reviewer(s)) {
+          accounts.push_back({lower + "-scorer", "scorer", v.code, code});
+          break;
+        }
+      }
+      if (!model->households.empty()) {
+        const std::string& h = model->households.begin()->first;
+        card = "/h/" + v.code + "/" + h + "/" + web::HmacHex((*store)->secret(), v.code + "|" + h);
+      }
+    } else if (v.rewards && !model->scorers.empty() &&
+               std::none_of(accounts.begin(), accounts.end(), [](auto& a) { return a.name.find("shop") != std::string::npos; })) {
+      accounts.push_back({lower + "-shop", "clerk", v.code, model->scorers.begin()->first});
+    }
+  }
+  std::string home = summary.villages.empty() ? "" : summary.villages.front().code;
+  accounts.push_back({"township", "township", home, ""});
+  accounts.push_back({"auditor", "auditor", home, ""});
+  std::cout << "\n━━ Open it in the browser (村务网页) ━━\n"
+            << "$ jifen serve" << at_ledger << "\n\n"
+            << "  then open http://127.0.0.1:8080/ (a phone on the office network: jifen serve --listen 0.0.0.0:8080"
+            << at_ledger << ")\n"
+            << "  demo accounts (password = the account's name followed by -demo; for this demo only):\n";
+  for (const auto& a : accounts) {
+    Status s = (*store)->AddUser(a, a.name + "-demo");
+    if (!s.ok() && s.message().find("already exists") == std::string::npos) return Fail(s);
+    std::cout << "    " << a.name << " / " << a.name << "-demo   (" << a.role << ", " << a.village
+              << (a.scorer.empty() ? "" : ", scorer " + a.scorer) << ")\n";
+  }
+  if (!card.empty()) std::cout << "  a household's own page, as its card opens it: http://127.0.0.1:8080" << card << '\n';
+  std::cout << "  cards to print for every household: jifen cards --village "
+            << (card.empty() ? home : card.substr(3, card.find('/', 3) - 3)) << " --out cards.html" << at_ledger << '\n';
+  return 0;
+}
+
 int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, const std::string& villages_dir) {
   Globals demo = g;
   demo.format = Format::kTable;
@@ -323,7 +387,7 @@ int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, con
     std::cout << "  (the simulation planted a scorer, " << summary.favouring_village << "/" << summary.favouring_scorer
               << ", who favours a few households: can you find them?)\n";
   }
-  return 0;
+  return DemoInTheBrowser(demo, summary, at_ledger);
 }
 
 }  // namespace jifen::cli

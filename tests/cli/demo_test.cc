@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <regex>
 #include <string>
 
 #include "tests/common/run_binary.h"
@@ -36,10 +37,20 @@ TEST_F(DemoTest, DemoBuildsAFreshLedgerAndShowsTheMainCommands) {
   }
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/ledger/data.mdb"));
 
-  // Run again: the old demo ledger is replaced, not appended to.
+  // The last step: how to open it in the browser, with the demo accounts it made.
+  for (const char* expected : {"jifen serve --ledger", "http://127.0.0.1:8080/", "xhl-clerk / xhl-clerk-demo",
+                               "xhl-scorer / xhl-scorer-demo", "township / township-demo", "jifen cards --village XHL"}) {
+    EXPECT_NE(run.output.find(expected), std::string::npos) << expected << "\n" << run.output;
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/ledger/accounts"));
+
+  // Run again: the old demo ledger (and its accounts) is replaced, not appended to. The same
+  // output, but for the card link, signed with the new ledger's new secret.
   Ran again = RunJifen("demo --out " + dir_);
   ASSERT_EQ(again.exit_code, 0) << again.output;
-  EXPECT_EQ(again.output, run.output);
+  std::regex token("/h/XHL/H001/[0-9a-f]{64}");
+  EXPECT_TRUE(std::regex_search(run.output, token)) << run.output;
+  EXPECT_EQ(std::regex_replace(again.output, token, "TOKEN"), std::regex_replace(run.output, token, "TOKEN"));
 }
 
 TEST_F(DemoTest, DemoRefusesToReplaceADirectoryThatIsNotALedger) {
