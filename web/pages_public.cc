@@ -55,6 +55,7 @@ void Home(App&, RequestContext& c) {
     ctx["role_word"] = Strings(c.english)["role_" + c.account->role];
     ctx["can_record"] = c.account->role == "scorer" || c.account->role == "clerk";
     ctx["is_clerk"] = c.account->role == "clerk";
+    ctx["sees_township"] = c.account->role == "township" || c.account->role == "auditor";
   }
   Render(c, 200, "home.html", ctx);
 }

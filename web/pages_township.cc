@@ -1,8 +1,290 @@
+// The township's and the auditor's pages: every village side by side with charts over the months
+// (engine::Compare, the figures of `jifen compare`), a village's audit as of any moment
+// (engine::Audit, `jifen audit`), and the ledger's verification (`jifen verify`).
+#include <httplib.h>
+
+#include <cstdio>
+
+#include "engine/compare.h"
+#include "ledger/evidence.h"
 #include "web/page_util.h"
 #include "web/routes.h"
+#include "web/svg_chart.h"
 
 namespace jifen::web {
+namespace {
 
-std::vector<Route> TownshipRoutes() { return {}; }
+using nlohmann::json;
+
+std::string Percent(double share) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
+  return buf;
+}
+
+std::string Fixed(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+// The period a township page shows: ?period=, else the latest month that has ended.
+std::optional<Period> PeriodAsked(const RequestContext& c) {
+  std::string text = c.request->get_param_value("period");
+  if (!text.empty()) return Period::Parse(text);
+  return Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth).Previous();
+}
+
+std::string StateOf(const engine::VillageComparison& v, const json& t) {
+  if (v.states.empty()) return "";
+  std::string out;
+  for (const auto& [period, state] : v.states) {
+    if (!out.empty()) out += "；";
+    out += (v.states.size() > 1 ? period.ToString() + " " : "") +
+           t["state_" + std::string(engine::PeriodStateName(state))].get<std::string>();
+  }
+  return out;
+}
+
+void TownshipPage(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  auto period = PeriodAsked(c);
+  if (!period) return Render(c, 422, "error.html", {{"message", t["township_bad_period"]}});
+  auto reader = app.ledger().Snapshot();
+  if (!reader.ok()) return RenderError(c, 500, "error");
+  Timestamp now = Timestamp::Now();
+  engine::Window window{*period, std::nullopt, true};
+  auto comparison = engine::Compare(**reader, window, std::nullopt, now);
+  if (!comparison.ok()) return Render(c, 422, "error.html", {{"message", comparison.status().message()}});
+  json rows = json::array();
+  for (const auto& v : comparison->villages) {
+    rows.push_back({{"code", v.village},
+                    {"name", v.name},
+                    {"periods", v.first == v.last ? v.first.ToString() : v.first.ToString() + "–" + v.last.ToString()},
+                    {"audit_period", v.last.ToString()},
+                    {"households", v.households},
+                    {"participation", Percent(v.participation)},
+                    {"mean", v.mean_per_household.Rounded().ToString()},
+                    {"gini", Fixed(v.gini)},
+                    {"negative", v.negative_records},
+                    {"late", Percent(v.late_share)},
+                    {"self", Percent(v.self_scoring_share)},
+                    {"pending", v.pending},
+                    {"state", StateOf(v, t)}});
+  }
+  // The last 12 months, each village's figures of the period covering each month.
+  std::vector<Period> months;
+  for (Period p = *period; months.size() < 12; p = p.Previous()) months.insert(months.begin(), p);
+  std::vector<std::string> labels;
+  for (const Period& p : months) labels.push_back(p.ToString());
+  struct Measure {
+    const char* key;
+    bool percent;
+    double (*value)(const engine::VillageComparison&);
+  };
+  const Measure measures[] = {
+      {"township_chart_participation", true, [](const engine::VillageComparison& v) { return v.participation; }},
+      {"township_chart_mean", false,
+       [](const engine::VillageComparison& v) { return v.mean_per_household.Rounded().cents() / 100.0; }},
+      {"township_chart_gini", false, [](const engine::VillageComparison& v) { return v.gini; }},
+      {"township_chart_negative", false,
+       [](const engine::VillageComparison& v) { return static_cast<double>(v.negative_records); }},
+      {"township_chart_late", true, [](const engine::VillageComparison& v) { return v.late_share; }},
+      {"township_chart_self", true, [](const engine::VillageComparison& v) { return v.self_scoring_share; }},
+  };
+  std::vector<LineChart> charts;
+  for (const Measure& m : measures) charts.push_back({t[m.key], labels, {}, m.percent});
+  std::map<std::string, size_t> series_of;  // village -> index in every chart's series
+  for (size_t i = 0; i < months.size(); ++i) {
+    auto month = engine::Compare(**reader, engine::Window{months[i], std::nullopt, true}, std::nullopt, now);
+    if (!month.ok()) continue;
+    for (const auto& v : month->villages) {
+      auto [it, fresh] = series_of.try_emplace(v.village, series_of.size());
+      for (size_t k = 0; k < charts.size(); ++k) {
+        if (fresh) charts[k].series.push_back({v.name, std::vector<std::optional<double>>(months.size())});
+        charts[k].series[it->second].values[i] = measures[k].value(v);
+      }
+    }
+  }
+  json svgs = json::array();
+  for (const auto& chart : charts) svgs.push_back({{"svg", RenderSvg(chart)}});
+  json skipped = json::array();
+  for (const auto& [village, why] : comparison->skipped) skipped.push_back({{"village", village}, {"why", why}});
+  Render(c, 200, "township.html",
+         {{"title", t["township_title"]},
+          {"period", period->ToString()},
+          {"rows", rows},
+          {"charts", svgs},
+          {"skipped", skipped},
+          {"has_skipped", !skipped.empty()},
+          {"head", ledger::HashToHex((*reader)->HeadHash())}});
+}
+
+json Ref(const engine::AuditReport& report, const engine::RecordRef& r) {
+  auto scorer = report.scorers.find(r.scorer);
+  auto household = report.households.find(r.household);
+  return {{"sequence", std::to_string(r.sequence)},
+          {"type", r.type},
+          {"id", r.id},
+          {"date", r.date == Date() ? "" : r.date.ToString()},
+          {"recorded", r.recorded.ToString()},
+          {"scorer", r.scorer + (scorer != report.scorers.end() ? " " + scorer->second.name : "")},
+          {"household", r.household + (household != report.households.end() ? " " + household->second.name : "")},
+          {"subject", r.subject},
+          {"code", r.code},
+          {"raw", r.raw.ToSignedString()},
+          {"counted", r.counted.ToSignedString()},
+          {"revoked", r.revoked},
+          {"reason", r.reason}};
+}
+
+// A section of the audit page: its title, a note and its records.
+json Section(const json& t, const std::string& key, json rows, const std::string& note = "") {
+  return {{"title", t[key]}, {"count", rows.size()}, {"rows", rows}, {"has_rows", !rows.empty()}, {"note", note}};
+}
+
+void AuditPage(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  const std::string& village = c.params[0];
+  if (c.account->role == "clerk" && c.account->village != village) return RenderError(c, 403, "forbidden");
+  auto period = Period::Parse(c.params[1]);
+  if (!period) return Render(c, 404, "error.html", {{"message", t["township_bad_period"]}});
+  std::optional<Timestamp> as_of;
+  std::string as_of_text = c.request->get_param_value("as_of");
+  if (!as_of_text.empty()) {
+    as_of = ParseAsOf(as_of_text);
+    if (!as_of) return Render(c, 422, "error.html", {{"message", t["township_bad_as_of"].get<std::string>() + as_of_text}});
+  }
+  auto report = engine::Audit(app.ledger(), village, engine::Window{*period, std::nullopt, true}, as_of);
+  if (!report.ok()) {
+    return Render(c, 404, "error.html", {{"message", t["township_no_audit"].get<std::string>() + report.status().message()}});
+  }
+  const engine::AuditReport& r = *report;
+  json sections = json::array();
+  json rows = json::array();
+  for (const auto& f : r.self_scoring) {
+    json row = Ref(r, f.award);
+    row["note"] = t["township_scorer_person"].get<std::string>() + f.scorer_person;
+    rows.push_back(row);
+  }
+  sections.push_back(Section(t, "township_self_scoring", rows));
+  rows = json::array();
+  for (const auto& f : r.concentration) {
+    for (const auto& a : f.awards) {
+      json row = Ref(r, a);
+      row["note"] = t["township_share"].get<std::string>() + Percent(f.share);
+      rows.push_back(row);
+    }
+  }
+  sections.push_back(Section(t, "township_concentration", rows));
+  rows = json::array();
+  for (const auto& f : r.late) {
+    json row = Ref(r, f.record);
+    row["note"] = std::to_string(f.days_late) + t["township_days_late"].get<std::string>();
+    rows.push_back(row);
+  }
+  sections.push_back(Section(t, "township_late", rows));
+  rows = json::array();
+  for (const auto& f : r.backdated) {
+    for (const auto& rec : f.records) {
+      json row = Ref(r, rec);
+      row["note"] = f.period.ToString() + " " + f.household + " " + (f.earned_then ? f.earned_then->ToString() : "-") +
+                    " → " + f.earned_now.ToString();
+      rows.push_back(row);
+    }
+  }
+  sections.push_back(Section(t, "township_backdated", rows));
+  rows = json::array();
+  for (const auto& f : r.revocations) {
+    json row = Ref(r, f.target);
+    row["note"] = t["township_revoked_by"].get<std::string>() + f.revoke.scorer + "：" + f.revoke.reason;
+    rows.push_back(row);
+  }
+  sections.push_back(Section(t, "township_revocations", rows));
+  rows = json::array();
+  for (const auto& f : r.overdrawn) {
+    json row = Ref(r, f.redemption);
+    row["note"] = t["township_balance_after"].get<std::string>() + f.balance_after.ToString();
+    rows.push_back(row);
+  }
+  sections.push_back(Section(t, "township_overdrawn", rows));
+  rows = json::array();
+  for (const auto& p : r.pending) rows.push_back(Ref(r, p));
+  sections.push_back(Section(t, "township_pending", rows));
+  rows = json::array();
+  for (const auto& a : r.approvals) {
+    json row = Ref(r, a.award);
+    row["note"] = t["township_approved_by"].get<std::string>() + a.approver +
+                  (a.posted ? t["township_after_post"].get<std::string>() : "");
+    rows.push_back(row);
+  }
+  sections.push_back(Section(t, "township_approvals", rows));
+  json objections = json::array();
+  for (const auto& o : r.objections) {
+    std::string ruling = !o.ruling ? t["township_open"].get<std::string>()
+                                   : (o.ruling->upheld ? t["township_upheld"] : t["township_dismissed"]).get<std::string>() +
+                                         "：" + o.ruling->reason;
+    objections.push_back({{"id", o.id}, {"period", o.period}, {"target", o.target.empty() ? o.household : o.target},
+                          {"reason", o.reason}, {"filed_by", o.filed_by}, {"ruling", ruling}});
+  }
+  json workflow = json::array();
+  for (const auto& w : r.workflow) workflow.push_back({{"period", w.period.ToString()}, {"state", StateText(w.status, t)}});
+  json versions = json::array();
+  for (const auto& v : r.rules) {
+    versions.push_back({{"sha", v.sha256.substr(0, 12)}, {"effective", v.effective.ToString()}, {"approved_by", v.approved_by}});
+  }
+  std::string name = r.rules_in_force ? r.rules_in_force->village.name : village;
+  Render(c, 200, "audit.html",
+         {{"title", name + " " + period->ToString() + " " + t["township_audit"].get<std::string>()},
+          {"village", village},
+          {"village_name", name},
+          {"period", period->ToString()},
+          {"as_of", as_of ? as_of->ToString() : ""},
+          {"as_of_text", as_of_text},
+          {"chain_ok", r.chain.ok},
+          {"chain_records", std::to_string(r.chain.records)},
+          {"chain_head", r.chain.head},
+          {"chain_reason", r.chain.reason},
+          {"sections", sections},
+          {"objections", objections},
+          {"has_objections", !objections.empty()},
+          {"workflow", workflow},
+          {"versions", versions}});
+}
+
+void VerifyPage(App& app, RequestContext& c) {
+  auto report = app.ledger().Verify();
+  if (!report.ok()) return RenderError(c, 500, "error");
+  json ctx{{"title", Strings(c.english)["township_verify"]},
+           {"records", std::to_string(report->records)},
+           {"head", ledger::HashToHex(report->head)},
+           {"ok", !report->first_bad}};
+  if (report->first_bad) {
+    ctx["first_bad"] = std::to_string(*report->first_bad);
+    ctx["reason"] = report->reason;
+  } else {
+    auto reader = app.ledger().Snapshot();
+    if (!reader.ok()) return RenderError(c, 500, "error");
+    auto evidence = ledger::CheckEvidence(app.options().ledger_dir, **reader);
+    if (!evidence.ok()) return RenderError(c, 500, "error");
+    ctx["evidence_files"] = std::to_string(evidence->files_checked);
+    json problems = json::array();
+    for (const auto& p : evidence->problems) problems.push_back({{"id", p.id}, {"reason", p.reason}});
+    ctx["problems"] = problems;
+    ctx["ok"] = problems.empty();
+  }
+  Render(c, 200, "verify.html", ctx);
+}
+
+}  // namespace
+
+std::vector<Route> TownshipRoutes() {
+  return {
+      {"GET", "/township", {"township", "auditor"}, TownshipPage, "/township"},
+      {"GET", R"(/audit/([A-Za-z0-9_-]{1,32})/([0-9]{4}-(?:[0-9]{2}|Q[1-4])))", {"township", "auditor", "clerk"},
+       AuditPage, "/audit/W/2024-01"},
+      {"GET", "/verify", {"township", "auditor"}, VerifyPage, "/verify"},
+  };
+}
 
 }  // namespace jifen::web
