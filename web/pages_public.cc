@@ -56,6 +56,7 @@ void Home(App&, RequestContext& c) {
     ctx["can_record"] = c.account->role == "scorer" || c.account->role == "clerk";
     ctx["is_clerk"] = c.account->role == "clerk";
     ctx["sees_township"] = c.account->role == "township" || c.account->role == "auditor";
+    ctx["last_period"] = Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth).Previous().ToString();
   }
   Render(c, 200, "home.html", ctx);
 }

@@ -160,7 +160,8 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   app->server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     bool english = req.get_param_value("lang") == "en";
-    nlohmann::json c{{"message", res.status == 404 ? Strings(english)["not_found"] : Strings(english)["error"]}};
+    const char* key = res.status == 404 ? "not_found" : res.status == 413 ? "too_large" : "error";
+    nlohmann::json c{{"message", Strings(english)[key]}};
     SendHtml(res, res.status, RenderPage("error.html", c, english));
   });
   app->server_->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {

@@ -26,7 +26,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 JIFEN = os.path.abspath(sys.argv[1])
 SHOTS = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -136,7 +136,9 @@ def main():
             b.d.find_element(By.NAME, "name").send_keys(name)
             b.d.find_element(By.NAME, "password").send_keys("e2e-password")
             b.d.find_element(By.CSS_SELECTOR, "form[action^='/login'] button").click()
-            if "/login" in b.d.current_url:
+            try:  # the sign-in's redirect home, before the next page is asked for
+                WebDriverWait(b.d, 15).until(lambda d: "/login" not in d.current_url)
+            except Exception:
                 raise SystemExit(f"step: {name} could not sign in")
 
         # 1. The scorer, on a phone, finds 张三 by pinyin and records with a photo.
