@@ -172,6 +172,9 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   // The record form's photos (4 of at most 8 MiB each, web/pages_record.cc) and room for its fields.
   app->server_->set_payload_max_length(4 * ledger::kEvidenceBytesMax + (size_t{1} << 20));
   app->server_->set_read_timeout(10, 0);
+  // More worker threads than cpp-httplib's default (8 on this machine): a month-end evening has
+  // a clerk, scorers and villagers at once, and a request waiting for a thread holds its socket.
+  app->server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
   return app;
 }
 
