@@ -167,11 +167,17 @@ EnvState::~EnvState() {
 // it to the map, and it is put back (a new file keeps the two meta pages LMDB wrote). A writer
 // killed during a write leaves the file as long as its map; sizing the next map by the pages in
 // use rather than by the file keeps maps from doubling with every such kill.
+constexpr unsigned kReadersMax = 1024;
+
 int EnvState::OpenMap(size_t initial_bytes) {
   FileSizeLock lock(file_fd_);
   uint64_t file_bytes = FileBytes();
   size_t map_bytes = std::max(initial_bytes, RoundUpToMiB(file_bytes));
   int rc = mdb_env_set_mapsize(env_, map_bytes);
+  // Snapshots open at once: LMDB's default of 126 is too few for `jifen serve`, whose 64 request
+  // threads may each hold two or three (a page loads a village, then its period). A slot is 64
+  // bytes of lock.mdb.
+  if (rc == 0) rc = mdb_env_set_maxreaders(env_, kReadersMax);
   if (rc == 0) rc = mdb_env_open(env_, dir_.c_str(), MDB_NOTLS | MDB_WRITEMAP, 0644);
   uint64_t keep_bytes = file_bytes != 0 || rc != 0 ? file_bytes : UsedBytes();
   if (FileBytes() != keep_bytes && ftruncate(file_fd_, keep_bytes) != 0 && rc == 0) rc = errno;

@@ -177,9 +177,9 @@ std::vector<Route> PublicRoutes() {
       {"POST", "/login", {"public"}, LoginSubmit, "/login"},
       {"POST", "/logout", kSignedIn, Logout, "/logout"},
       {"GET", R"(/v/([A-Za-z0-9_-]{1,32})/board/([0-9]{4}-(?:[0-9]{2}|Q[1-4])))", {"public"}, BoardPage,
-       "/v/W/board/2024-01"},
+       "/v/W/board/2024-01", "", true},
       {"GET", R"(/h/([A-Za-z0-9_-]{1,32})/([^/]{1,64})/([0-9a-f]{1,64}))", {"public"}, HouseholdPage,
-       "/h/W/H1/00"},
+       "/h/W/H1/00", "", true},
   };
 }
 

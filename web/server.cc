@@ -172,9 +172,15 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   // The record form's photos (4 of at most 8 MiB each, web/pages_record.cc) and room for its fields.
   app->server_->set_payload_max_length(4 * ledger::kEvidenceBytesMax + (size_t{1} << 20));
   app->server_->set_read_timeout(10, 0);
+  // Headers and body go out in two writes: without TCP_NODELAY the second waits for the client's
+  // delayed ACK, 40 ms on every keep-alive answer.
+  app->server_->set_tcp_nodelay(true);
+  // cpp-httplib closes a keep-alive connection after 5 requests, and its listen backlog is 5: the
+  // reconnects of many clients at once overflow it and wait a second for a SYN retransmit.
+  app->server_->set_keep_alive_max_count(1000);
   // More worker threads than cpp-httplib's default (8 on this machine): a month-end evening has
   // a clerk, scorers and villagers at once, and a request waiting for a thread holds its socket.
-  app->server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  app->server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
   return app;
 }
 
@@ -193,6 +199,24 @@ Result<int> App::Bind() {
 }
 
 void App::Run() { server_->listen_after_bind(); }
+
+namespace {
+// httplib::Server::process_request (one request read from a stream, routed, answered) is
+// protected; a derived class may name it, and its member pointer then applies to any Server.
+struct ServerAccess : httplib::Server {
+  static void Process(httplib::Server& server, httplib::Stream& stream) {
+    bool closed = false;
+    (server.*&ServerAccess::process_request)(stream, true, closed, [](httplib::Request&) {});
+  }
+};
+}  // namespace
+
+std::string App::HandleRaw(const std::string& request) {
+  httplib::detail::BufferStream stream;
+  stream.write(request.data(), request.size());
+  ServerAccess::Process(*server_, stream);
+  return stream.get_buffer().substr(request.size());
+}
 
 void App::Stop() {
   if (server_) server_->stop();
@@ -267,7 +291,31 @@ void App::Dispatch(const Route& route, const httplib::Request& req, httplib::Res
       return;
     }
   }
+  std::string cache_key;
+  if (route.cache_public && !c.account && req.method == "GET") {
+    auto reader = ledger_->Snapshot();
+    if (reader.ok()) {
+      cache_key = std::to_string((*reader)->HeadSequence()) + "|" + Timestamp::Now().LocalDate().ToString() + "|" +
+                  req.path + "?" + req.get_param_value("lang");
+      std::lock_guard lock(cache_mutex_);
+      if (auto it = cache_.find(cache_key); it != cache_.end()) {
+        res.status = it->second.status;
+        for (const auto& [name, value] : it->second.headers) res.set_header(name, value);
+        res.set_content(it->second.body, it->second.content_type);
+        return;
+      }
+    }
+  }
   route.handler(*this, c);
+  if (!cache_key.empty() && res.status == 200 && !res.has_header("Set-Cookie")) {
+    CachedPage page{res.status, res.body, res.get_header_value("Content-Type"), {}};
+    for (const auto& [name, value] : res.headers) {
+      if (name != "Content-Type" && name != "Content-Length") page.headers.emplace_back(name, value);
+    }
+    std::lock_guard lock(cache_mutex_);
+    if (cache_.size() >= 512) cache_.clear();  // a new head or day makes the old answers useless
+    cache_.emplace(cache_key, std::move(page));
+  }
 }
 
 }  // namespace jifen::web

@@ -66,6 +66,11 @@ struct Route {
   // A public form's double-submit cookie: its POST must carry this cookie's value as `csrf`,
   // signed in or not. Empty: the session's token (or, signed out, the login form's cookie).
   std::string csrf_cookie = {};
+  // A public page whose answer to a visitor without a session depends only on the ledger and the
+  // day: answers are kept (App's page cache) by path, query, ledger head and date, so that the
+  // village's board and its card pages serve from memory until the next record or midnight.
+  // An answer that sets a cookie (a card page with its objection form) is never kept.
+  bool cache_public = false;
 };
 
 // The route table (web/routes.cc, from each area's list in web/pages_*.cc).
@@ -81,6 +86,10 @@ class App {
   Result<int> Bind();
   void Run();
   void Stop();
+  // Serves one request given as the bytes a connection would carry (request line, headers, body)
+  // through the server's own parsing, routing and checks, in this process, without a socket;
+  // returns the response's bytes. For the fuzz target of the form handlers.
+  std::string HandleRaw(const std::string& request);
 
   ledger::Ledger& ledger() { return *ledger_; }
   AccountStore& accounts() { return *accounts_; }
@@ -107,6 +116,13 @@ class App {
   std::mutex write_mutex_;
   std::mutex login_mutex_;
   std::map<std::string, std::vector<int64_t>> login_failures_;  // "a:NAME" / "ip:ADDR" -> times
+  struct CachedPage {
+    int status = 200;
+    std::string body, content_type;
+    std::vector<std::pair<std::string, std::string>> headers;
+  };
+  std::mutex cache_mutex_;
+  std::map<std::string, CachedPage> cache_;  // "head|date|path?query" -> the answer
   std::mutex slots_mutex_;
   std::map<std::string, std::vector<int64_t>> slots_;  // TakeSlot's key -> times taken
 };

@@ -3,7 +3,7 @@
 # SECONDS (default 60) on a scratch copy of its seed corpus, the regression files and the rule
 # files of the repository. Exits non-zero if any target finds a crash, a leak, a sanitizer report,
 # a broken promise (tests/fuzz/targets.h) or an input that takes over 10 s.
-#   usage: tests/fuzz/run.sh [SECONDS] [TARGET...]     targets: rules record_json csv xlsx fmt
+#   usage: tests/fuzz/run.sh [SECONDS] [TARGET...]     targets: rules record_json csv xlsx fmt forms
 # A crasher is left in build-fuzz/artifacts/TARGET/; once fixed, copy it to
 # tests/fuzz/regressions/TARGET/ so that tests/reliability/fuzz_regressions_test.cc replays it.
 set -eu
@@ -11,7 +11,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 seconds="${1:-60}"
 [ $# -gt 0 ] && shift
-targets="${*:-rules record_json csv xlsx fmt}"
+targets="${*:-rules record_json csv xlsx fmt forms}"
 build="${JIFEN_FUZZ_BUILD:-$root/build-fuzz}"
 cxx="${JIFEN_FUZZ_CXX:-clang++-14}"
 command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found (apt-get install clang-14 libclang-rt-14-dev)"; exit 2; }
@@ -26,6 +26,7 @@ for target in $targets; do
     record_json) dict=json.dict max_len=4096 ;;
     csv) dict=csv.dict max_len=8192 ;;
     xlsx) dict=xlsx.dict max_len=16384 ;;
+    forms) dict=forms.dict max_len=16384 ;;
     *) echo "fuzz: unknown target $target"; exit 2 ;;
   esac
   work="$(mktemp -d /tmp/jifen-fuzz-XXXXXX)"

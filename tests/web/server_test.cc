@@ -118,6 +118,28 @@ TEST_F(Serve, TheBoardShowsPostedPeriodsOnlyAndCliImportsWithoutRestart) {
   EXPECT_EQ(client.Get("/v/W/board/2024-02")->status, 200);
 }
 
+// Public pages are kept in memory by ledger head and day: a record imported with the CLI shows on
+// the next visit, and a signed-in visitor never gets a page kept for the public.
+TEST_F(Serve, AKeptPublicPageChangesWithTheNextRecord) {
+  auto client = Client();
+  auto first = client.Get(Card("H2"));
+  ASSERT_EQ(first->status, 200);
+  EXPECT_TRUE(first->get_header_value("Set-Cookie").empty());  // no objection form: kept
+  EXPECT_THAT(first->body, Not(HasSubstr("志愿服务")));
+  EXPECT_EQ(client.Get(Card("H2"))->body, first->body);
+  {
+    auto ledger = ledger::Ledger::Open(dir_, false);
+    std::string today = Timestamp::Now().LocalDate().ToString();
+    Import(**ledger, {R"({"type":"award","id":"W-2","village":"W","date":")" + today +
+                      R"(","subject":"P2","item":"U1","qty":2,"scorer":"S1"})"});
+  }
+  EXPECT_THAT(client.Get(Card("H2"))->body, HasSubstr("志愿服务"));
+  ASSERT_EQ(client.Get("/v/W/board/2024-01")->status, 200);  // kept for the public
+  Login s = SignIn("scorer");
+  auto signed_in = client.Get("/v/W/board/2024-01", {{"Cookie", s.cookie}});
+  EXPECT_THAT(signed_in->body, HasSubstr(s.csrf));  // rendered for the account, not the kept copy
+}
+
 TEST_F(Serve, ACardOpensItsOwnHouseholdAndNoOther) {
   auto client = Client();
   auto own = client.Get(Card("H2"));

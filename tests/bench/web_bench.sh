@@ -1,0 +1,56 @@
+#!/bin/sh
+# `jifen serve` under load with wrk (docs/PERFORMANCE.md "The web office"). Not part of ctest.
+#   sh tests/bench/web_bench.sh LEDGER [JIFEN]
+# LEDGER: a simulated township ledger (e.g. the 220-village, 8.0M-record one of
+# `jifen simulate --villages 220 --households 100 --year 2022`); it is written to: the board of
+# SYS 2022-06 is posted if it was not, cards are made for SYS and DXZ, and a scorer account
+# `bench` (DXZ, scorer S02) is added, whose awards are recorded for household H050.
+# Measures, 50 connections for 15 s each: the public board of SYS 2022-06 (100 households), a
+# card page outside any notice window (DXZ H001) and one inside it (SYS H001); then 20
+# connections recording awards (POST /record) for 15 s.
+set -eu
+LEDGER=$1
+JIFEN=${2:-$(cd "$(dirname "$0")/../.." && pwd)/build/cli/jifen}
+PORT=${PORT:-18600}
+BASE=http://127.0.0.1:$PORT
+WORK=$(mktemp -d)
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
+"$JIFEN" post --village SYS --period 2022-06 --scorer S01 --ledger "$LEDGER" >/dev/null 2>&1 || true
+"$JIFEN" cards --village SYS --out "$WORK/sys.html" --base-url "$BASE" --ledger "$LEDGER" >/dev/null
+"$JIFEN" cards --village DXZ --out "$WORK/dxz.html" --base-url "$BASE" --ledger "$LEDGER" >/dev/null
+echo benchpassword > "$WORK/pw"
+"$JIFEN" user add bench --role scorer --village DXZ --scorer S02 --password-file "$WORK/pw" --ledger "$LEDGER" \
+  >/dev/null 2>&1 || true
+"$JIFEN" serve --ledger "$LEDGER" --listen 127.0.0.1:$PORT >/dev/null 2>&1 &
+SERVER=$!
+sleep 2
+card() { grep -o "$BASE/h/$1/H001/[0-9a-f]*" "$2" | head -1; }
+run() {
+  echo "== $1"
+  shift
+  wrk --latency "$@" 2>&1 | grep -E "requests in|Requests/sec|50%|90%|99%|Socket|Non-2xx"
+}
+run "public board SYS 2022-06, 50 connections" -t2 -c50 -d15s "$BASE/v/SYS/board/2022-06"
+run "card page outside a notice window (DXZ H001), 50 connections" -t2 -c50 -d15s "$(card DXZ "$WORK/dxz.html")"
+run "card page in a notice window, with its objection form (SYS H001), 50 connections" -t2 -c50 -d15s \
+  "$(card SYS "$WORK/sys.html")"
+# Sign in as the scorer and record for 15 s from 20 connections.
+curl -s -c "$WORK/jar" -b "$WORK/jar" "$BASE/login" >"$WORK/login.html"
+TOKEN=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$WORK/login.html" | head -1 | sed 's/.*value="//;s/"//')
+curl -s -c "$WORK/jar" -b "$WORK/jar" -o /dev/null -d "name=bench&password=benchpassword&csrf=$TOKEN" "$BASE/login"
+SESSION=$(awk '/jifen_session/ {print $7}' "$WORK/jar")
+CSRF=$(curl -s -b "$WORK/jar" "$BASE/record" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | sed 's/.*value="//;s/"//')
+cat >"$WORK/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "jifen_session=$SESSION"
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/record", nil,
+    "csrf=$CSRF&subject=H050&item=C3.02&qty=1&date=$(date +%F)&place=bench&reason=bench-" .. n)
+end
+LUA
+run "recording awards (POST /record, each acknowledged after its commit), 20 connections" -t2 -c20 -d15s \
+  -s "$WORK/post.lua" "$BASE"
