@@ -26,7 +26,17 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+def click_and_wait(driver, element):
+    """Clicks a button that submits a form, and waits until the page it leads to has loaded (on a
+    loaded machine the old page would otherwise still be there when the next step looks)."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 JIFEN = os.path.abspath(sys.argv[1])
 SHOTS = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -153,7 +163,7 @@ def main():
         scorer.d.find_element(By.NAME, "reason").send_keys("河边救起落水儿童")
         scorer.d.find_element(By.NAME, "photos").send_keys(photo)
         scorer.shot("1-record-form")
-        scorer.d.find_element(By.CSS_SELECTOR, "form[action^='/record'][enctype] button[type=submit]").click()
+        click_and_wait(scorer.d, scorer.d.find_element(By.CSS_SELECTOR, "form[action^='/record'][enctype] button[type=submit]"))
         m = re.search(r"done=([^&#]+)", scorer.d.current_url)
         if not m:
             raise SystemExit("step 1: the award was not recorded: " + scorer.d.find_element(By.TAG_NAME, "main").text[:500])
@@ -168,13 +178,13 @@ def main():
         sign_in(clerk, "zhao")
         clerk.d.get(base + "/review")
         clerk.shot("2-review")
-        clerk.d.find_element(
-            By.XPATH, f"//form[starts-with(@action,'/review/approve')][input[@name='id' and @value='{award}']]//button").click()
+        click_and_wait(clerk.d, clerk.d.find_element(
+            By.XPATH, f"//form[starts-with(@action,'/review/approve')][input[@name='id' and @value='{award}']]//button"))
         if award in clerk.d.find_element(By.TAG_NAME, "main").text and "/review" in clerk.d.current_url and \
                 clerk.d.find_elements(By.XPATH, f"//form[starts-with(@action,'/review/approve')][input[@value='{award}']]"):
             raise SystemExit("step 2: the entry is still in the review queue after approval")
         clerk.d.get(f"{base}/month/{period}")
-        clerk.d.find_element(By.CSS_SELECTOR, f"form[action^='/month/{period}/post'] button").click()
+        click_and_wait(clerk.d, clerk.d.find_element(By.CSS_SELECTOR, f"form[action^='/month/{period}/post'] button"))
         clerk.d.get(f"{base}/month/{period}")
         if "公示" not in clerk.d.find_element(By.TAG_NAME, "main").text:
             raise SystemExit("step 2: the month does not show as posted")
@@ -198,7 +208,7 @@ def main():
         villager.shot("3-card")
         Select(villager.d.find_element(By.NAME, "target")).select_by_value(award)
         villager.d.find_element(By.NAME, "reason").send_keys("那天张三不在村里，救人的是别人")
-        villager.d.find_element(By.CSS_SELECTOR, "form[action*='/object'] button[type=submit]").click()
+        click_and_wait(villager.d, villager.d.find_element(By.CSS_SELECTOR, "form[action*='/object'] button[type=submit]"))
         if "收到" not in villager.d.page_source:
             raise SystemExit("step 3: the objection was not acknowledged")
         villager.shot("3-objected")
@@ -209,7 +219,7 @@ def main():
         form.find_element(By.CSS_SELECTOR, "input[name=decision][value=upheld]").click()
         form.find_element(By.NAME, "reason").send_keys("经核实，救人者另有其人")
         clerk.shot("4-ruling")
-        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        click_and_wait(clerk.d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         clerk.shot("4-ruled")
 
         # 5. The pages change, and the CLI agrees with them.
