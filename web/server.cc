@@ -2,6 +2,9 @@
 
 #include <httplib.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 
 #include <mstch/mstch.hpp>
@@ -175,8 +178,8 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   // Headers and body go out in two writes: without TCP_NODELAY the second waits for the client's
   // delayed ACK, 40 ms on every keep-alive answer.
   app->server_->set_tcp_nodelay(true);
-  // cpp-httplib closes a keep-alive connection after 5 requests, and its listen backlog is 5: the
-  // reconnects of many clients at once overflow it and wait a second for a SYN retransmit.
+  // cpp-httplib closes a keep-alive connection after 5 requests: the reconnects of many clients
+  // at once would crowd its listen queue (see RaiseListenBacklog).
   app->server_->set_keep_alive_max_count(1000);
   // More worker threads than cpp-httplib's default (8 on this machine): a month-end evening has
   // a clerk, scorers and villagers at once, and a request waiting for a thread holds its socket.
@@ -186,15 +189,41 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
 
 App::~App() { Stop(); }
 
+namespace {
+
+// cpp-httplib's compiled library listens with a backlog of 5. Twenty villagers' phones
+// connecting at once overflow it; Linux then drops handshakes, and a syncookie that fails
+// resets a connection whose request was already sent (1 click in 20 lost under load, seen by
+// ShopTest's race). Linux lets listen() be called again on a listening socket to change the
+// backlog, so find the socket bound to `port` and give it the system's maximum.
+void RaiseListenBacklog(int port) {
+  for (int fd = 0; fd < 1024; ++fd) {
+    int listening = 0;
+    socklen_t size = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening) continue;
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+    int bound = address.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port)
+                : address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
+                                                : -1;
+    if (bound == port) ::listen(fd, SOMAXCONN);
+  }
+}
+
+}  // namespace
+
 Result<int> App::Bind() {
   if (options_.port == 0) {
     int port = server_->bind_to_any_port(options_.host);
     if (port < 0) return Status::IOError("serve: cannot bind " + options_.host);
+    RaiseListenBacklog(port);
     return port;
   }
   if (!server_->bind_to_port(options_.host, options_.port)) {
     return Status::IOError("serve: cannot bind " + options_.host + ":" + std::to_string(options_.port));
   }
+  RaiseListenBacklog(options_.port);
   return options_.port;
 }
 
