@@ -89,7 +89,7 @@ Json ReportJson(const AuditReport& r, const std::optional<int>& year, const std:
   j["first"] = r.first.ToString();
   j["last"] = r.last.ToString();
   if (as_of) j["as_of"] = *as_of;
-  j["max_sequence"] = r.max_sequence;
+  j["max_sequence"] = r.sequence_max;
   j["chain"] = {{"ok", r.chain.ok}, {"records", r.chain.records}, {"head", r.chain.head},
                 {"first_bad", r.chain.first_bad ? Json(*r.chain.first_bad) : Json()}, {"reason", r.chain.reason}};
   if (!r.load_error.empty()) j["error"] = r.load_error;
@@ -178,9 +178,9 @@ Json FindingsJson(const AuditReport& r) {
   return j;
 }
 
-class Printer {
+class AuditPrinter {
  public:
-  Printer(const AuditReport& r, Words w) : r_(r), w_(w) {}
+  AuditPrinter(const AuditReport& r, Words w) : r_(r), w_(w) {}
 
   std::string Scorer(const std::string& code) const {
     auto s = r_.scorers.find(code);
@@ -226,7 +226,7 @@ class Printer {
   Words w_;
 };
 
-void Printer::Chain() const {
+void AuditPrinter::Chain() const {
   std::cout << w_("Ledger chain: ", "账本哈希链：");
   if (r_.chain.ok) {
     std::cout << w_("ok, ", "完好，") << r_.chain.records << w_(" records, head ", " 条记录，链头 ") << r_.chain.head << '\n';
@@ -236,7 +236,7 @@ void Printer::Chain() const {
   }
 }
 
-void Printer::Rules() const {
+void AuditPrinter::Rules() const {
   for (const auto& v : r_.rules) {
     std::cout << w_("Rules in force: ", "适用规则：") << v.sha256 << w_(", effective ", "，生效 ") << v.effective.ToString()
               << w_(", adopted ", "，录入 ") << v.recorded.ToString() << w_(", approved by ", "，通过：")
@@ -246,7 +246,7 @@ void Printer::Rules() const {
   }
 }
 
-void Printer::SelfScoring() const {
+void AuditPrinter::SelfScoring() const {
   Heading("Self-scoring: awards a scorer recorded on their own household", "自评：采集人给本户记分", r_.self_scoring.size());
   auto headers = RecordHeaders();
   headers.push_back(w_("scorer's person", "采集人本人"));
@@ -259,7 +259,7 @@ void Printer::SelfScoring() const {
   Print(t);
 }
 
-void Printer::Concentration() const {
+void AuditPrinter::Concentration() const {
   const auto& o = r_.options;
   std::cout << '\n' << w_("Scorer concentration", "采集人集中度") << " (" << r_.concentration.size() << ")\n"
             << w_("lift = the household's share of the scorer's positive points / its share of the other scorers' "
@@ -279,7 +279,7 @@ void Printer::Concentration() const {
   Print(t);
 }
 
-void Printer::Late() const {
+void AuditPrinter::Late() const {
   Heading("Late records: recorded after their period ended", "补录：期末之后录入的记录", r_.late.size());
   auto headers = RecordHeaders();
   for (const char* h : {w_("period", "期间"), w_("recorded", "录入时间"), w_(">days late", ">迟录天数")}) headers.push_back(h);
@@ -295,7 +295,7 @@ void Printer::Late() const {
   Print(t);
 }
 
-void Printer::Backdated() const {
+void AuditPrinter::Backdated() const {
   Heading("Back-dated changes to published periods (figures as of the period's last day vs now)",
           "已公示期间的事后变动（期末当日 24 时的数字与现在相比）", r_.backdated.size());
   Table t(w_.zh ? std::vector<std::string>{"期间", "户", ">当时得分", ">现在得分", ">当时名次", ">现在名次", "当时称号", "现在称号", "造成变动的记录"}
@@ -310,7 +310,7 @@ void Printer::Backdated() const {
   Print(t);
 }
 
-void Printer::Revocations() const {
+void AuditPrinter::Revocations() const {
   Heading("Revocations", "撤销记录", r_.revocations.size());
   Table t(w_.zh ? std::vector<std::string>{">序号", "录入时间", "撤销人", "原因", ">原记录序号", "原记录", "日期", "户", "项目", ">分值"}
                 : std::vector<std::string>{">seq", "recorded", "by", "reason", ">target seq", "target", "date", "household",
@@ -324,7 +324,7 @@ void Printer::Revocations() const {
   Print(t);
 }
 
-void Printer::Overdrawn() const {
+void AuditPrinter::Overdrawn() const {
   Heading("Redemptions overdrawn by later records", "因事后变动而透支的兑换", r_.overdrawn.size());
   Table t(w_.zh ? std::vector<std::string>{">序号", "编号", "日期", "户", "奖品", ">扣分", ">兑换后余额", "原因"}
                 : std::vector<std::string>{">seq", "id", "date", "household", "reward", ">cost", ">balance after", "caused by"});
@@ -336,7 +336,7 @@ void Printer::Overdrawn() const {
   Print(t);
 }
 
-void Printer::Workflow() const {
+void AuditPrinter::Workflow() const {
   Heading("Posting and objections", "公示与异议", r_.workflow.size());
   Table t(w_.zh ? std::vector<std::string>{"期间", "状态"} : std::vector<std::string>{"period", "state"});
   for (const auto& w : r_.workflow) t.AddRow({w.period.ToString(), StatusText(w.status, w_.zh)});
@@ -355,14 +355,14 @@ void Printer::Workflow() const {
   o.Print(std::cout);
 }
 
-void Printer::Pending() const {
+void AuditPrinter::Pending() const {
   Heading("Awards still waiting for review (not counted)", "待审核的记录（未计分）", r_.pending.size());
   Table t(RecordHeaders());
   for (const auto& x : r_.pending) t.AddRow(RecordCells(x));
   Print(t);
 }
 
-void Printer::Approvals() const {
+void AuditPrinter::Approvals() const {
   size_t late = 0;
   for (const auto& a : r_.approvals) late += a.posted.has_value();
   Heading("Approvals: who approved whose records", "审核：谁审核了谁的记录", r_.approvals.size());
@@ -423,9 +423,9 @@ void PrintCsv(const AuditReport& r) {
 
 }  // namespace
 
-Result<engine::Window> ParseWindowArgs(const std::string& period, int year) {
+Result<engine::ReportWindow> ParseWindowArgs(const std::string& period, int year) {
   if (period.empty() == (year == 0)) return Status::Usage("give either --period or --year");
-  engine::Window window;
+  engine::ReportWindow window;
   if (year != 0) {
     window.year = year;
     return window;
@@ -466,7 +466,7 @@ int RunAudit(const Globals& g, const std::string& village, const std::string& pe
     return rc;
   }
   Words w{r.rules_in_force ? Chinese(g, *r.rules_in_force) : g.lang == "zh"};
-  Printer out(r, w);
+  AuditPrinter out(r, w);
   std::cout << (r.rules_in_force ? r.rules_in_force->village.name + " (" + village + ") " : village + " ")
             << (window->year ? std::to_string(*window->year) : r.first.ToString()) << w(" audit", " 审计报告")
             << (as_of ? std::string(w(", as of ", "，截至 ")) + *as_of : "") << '\n';

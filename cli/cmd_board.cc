@@ -34,7 +34,7 @@ void AddTail(Board& b, BoardRow& row, const std::vector<std::string>& titles, bo
 }
 
 void FillRules(Board& b, const engine::Adoption& a, const std::string& village) {
-  const rules::RuleFile& rules = *a.rules;
+  const grammar::RuleFile& rules = *a.rules;
   b.township = rules.village.township;
   b.village_name = rules.village.name;
   b.village_code = village;
@@ -47,7 +47,7 @@ void FillPeriod(Board& b, const engine::VillageModel& m, const engine::PeriodFig
                 const std::string& village) {
   FillRules(b, *p.adoption, village);
   b.title = b.village_name + " " + ChinesePeriodLabel(p.period) + " 积分公示榜";
-  bool by_balance = p.adoption->rules->village.rank == rules::RankBy::kBalance;
+  bool by_balance = p.adoption->rules->village.rank == grammar::RankBy::kBalance;
   b.basis = by_balance ? "按本期余额排名" : "按本期得分排名";
   b.columns = {{"名次", true}, {"户号", false}, {"户名", false}, {"得分", true},
                {"兑换", true}, {"余额", true},  {"称号", false}, {"备注", false}};
@@ -64,7 +64,7 @@ void FillYear(Board& b, const engine::VillageModel& m, const engine::AnnualFigur
               const std::string& village) {
   FillRules(b, *a.adoption, village);
   b.title = b.village_name + " " + std::to_string(a.year) + "年度 积分评比公示";
-  bool mean = a.adoption->rules->village.annual == rules::AnnualBy::kMean;
+  bool mean = a.adoption->rules->village.annual == grammar::AnnualBy::kMean;
   b.basis = mean ? "按年度平均得分排名" : "按年度合计得分排名";
   if (mean) {
     b.columns = {{"名次", true}, {"户号", false},    {"户名", false}, {"期数", true},

@@ -56,9 +56,9 @@ Json VillageJson(const VillageComparison& c) {
           {"first", c.first.ToString()}, {"last", c.last.ToString()}, {"substituted", c.substituted},
           {"households", c.households}, {"people", c.people}, {"participating", c.participating},
           {"participation", Round3(c.participation)}, {"earned", JsonPoints(c.earned)},
-          {"mean_per_household", JsonPoints(c.mean_per_household.Rounded())},
-          {"median_per_household", JsonPoints(c.median_per_household.Rounded())},
-          {"mean_per_person", JsonPoints(c.mean_per_person.Rounded())}, {"gini", Round3(c.gini)},
+          {"mean_per_household", JsonPoints(c.mean_per_household.ToPoints())},
+          {"median_per_household", JsonPoints(c.median_per_household.ToPoints())},
+          {"mean_per_person", JsonPoints(c.mean_per_person.ToPoints())}, {"gini", Round3(c.gini)},
           {"categories", categories}, {"awards", c.awards}, {"negative_records", c.negative_records},
           {"redeemed", JsonPoints(c.redeemed)},
           {"redeemed_yuan", c.redeemed_yuan ? JsonPoints(*c.redeemed_yuan) : Json()},
@@ -75,8 +75,8 @@ Table MakeTable(const engine::Comparison& comparison, bool zh, bool csv) {
                                         ">cleared", ">late", ">self-scored", ">pending", "state", "top categories"});
   for (const auto& c : comparison.villages) {
     t.AddRow({c.village + " " + c.name, WindowText(c), std::to_string(c.households), std::to_string(c.people),
-              Percent(c.participation), c.mean_per_household.Rounded().ToString(),
-              c.median_per_household.Rounded().ToString(), c.mean_per_person.Rounded().ToString(), Fixed(c.gini, 3),
+              Percent(c.participation), c.mean_per_household.ToPoints().ToString(),
+              c.median_per_household.ToPoints().ToString(), c.mean_per_person.ToPoints().ToString(), Fixed(c.gini, 3),
               std::to_string(c.negative_records), c.redeemed.ToString(),
               c.redeemed_yuan ? c.redeemed_yuan->ToString() : "—", c.cleared.ToString(), Percent(c.late_share),
               Percent(c.self_scoring_share), std::to_string(c.pending), StatesText(c, zh),

@@ -13,7 +13,7 @@ struct Words {
   const char* operator()(const char* en, const char* cn) const { return zh ? cn : en; }
 };
 
-std::string Why(const engine::EventResult& r, const engine::VillageModel& m, const rules::RuleFile& rules, Words w) {
+std::string Why(const engine::EventResult& r, const engine::VillageModel& m, const grammar::RuleFile& rules, Words w) {
   switch (r.outcome) {
     case engine::Outcome::kCounted: {
       auto a = m.approvals.find(r.record->id);
@@ -22,8 +22,8 @@ std::string Why(const engine::EventResult& r, const engine::VillageModel& m, con
              w(" by ", " 由 ") + a->second.scorer;
     }
     case engine::Outcome::kCapped: {
-      const rules::Item* item = rules.FindItem(r.record->item);
-      bool year = item && item->cap && item->cap->window == rules::Window::kYear;
+      const grammar::Item* item = rules.FindItem(r.record->item);
+      bool year = item && item->cap && item->cap->window == grammar::CapWindow::kYear;
       return std::string(w("capped at ", "已达上限 ")) + r.cap.ToString() + w(year ? " per year" : " per period", year ? "（每年）" : "（每期）");
     }
     case engine::Outcome::kRevoked: {
@@ -56,7 +56,7 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
   auto figures = engine::Replay(m, *period, *period, options);
   if (!figures.ok()) return Fail(figures.status());
   const engine::PeriodFigures& p = figures->back();
-  const rules::RuleFile& rules = *p.adoption->rules;
+  const grammar::RuleFile& rules = *p.adoption->rules;
   const engine::HouseholdFigures* f = nullptr;
   for (const auto& x : p.households) {
     if (x.household == household) f = &x;
@@ -80,8 +80,8 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
     for (const auto& r : f->events) {
       const auto& e = *r.record;
       bool award = e.type == ledger::RecordType::kAward;
-      const rules::Item* item = award ? rules.FindItem(e.item) : nullptr;
-      const rules::Reward* reward = award ? nullptr : rules.FindReward(e.reward);
+      const grammar::Item* item = award ? rules.FindItem(e.item) : nullptr;
+      const grammar::Reward* reward = award ? nullptr : rules.FindReward(e.reward);
       events.push_back({{"sequence", e.sequence}, {"type", award ? "award" : "redeem"}, {"id", e.id},
                         {"date", e.date.ToString()}, {"recorded", e.recorded.ToString()},
                         {"subject", award ? e.subject : e.household}, {"code", award ? e.item : e.reward},
@@ -122,11 +122,11 @@ int RunExplain(const Globals& g, const std::string& village, const std::string& 
     bool award = e.type == ledger::RecordType::kAward;
     std::string what;
     if (award) {
-      const rules::Item* item = rules.FindItem(e.item);
+      const grammar::Item* item = rules.FindItem(e.item);
       what = e.item.str() + " " + (item ? item->name : "");
       if (e.qty != Quantity()) what += " ×" + e.qty.ToString() + (item && item->unit ? *item->unit : "");
     } else {
-      const rules::Reward* reward = rules.FindReward(e.reward);
+      const grammar::Reward* reward = rules.FindReward(e.reward);
       what = std::string(w("redeem ", "兑换 ")) + e.reward.str() + " " + (reward ? reward->name : "") + " ×" + e.qty.ToString();
     }
     std::string why = Why(r, m, rules, w);

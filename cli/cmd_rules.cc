@@ -12,10 +12,10 @@
 namespace jifen::cli {
 namespace {
 
-rules::MessageLanguage MessageLanguageOf(const Globals& g) {
-  if (g.lang == "zh") return rules::MessageLanguage::kChinese;
-  if (g.lang == "en") return rules::MessageLanguage::kEnglish;
-  return rules::MessageLanguage::kAuto;
+grammar::MessageLanguage MessageLanguageOf(const Globals& g) {
+  if (g.lang == "zh") return grammar::MessageLanguage::kChinese;
+  if (g.lang == "en") return grammar::MessageLanguage::kEnglish;
+  return grammar::MessageLanguage::kAuto;
 }
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -31,13 +31,13 @@ Result<std::string> ReadFile(const std::string& path) {
 int RunCheck(const Globals& g, const std::vector<std::string>& files) {
   int rc = 0;
   for (const std::string& file : files) {
-    auto outcome = rules::ParseRulesFile(file, MessageLanguageOf(g));
-    for (const auto& d : outcome.diagnostics) std::cerr << rules::FormatDiagnostic(d);
+    auto outcome = grammar::ParseRulesFile(file, MessageLanguageOf(g));
+    for (const auto& d : outcome.diagnostics) std::cerr << grammar::FormatDiagnostic(d);
     if (!outcome.rules) {
       rc = 1;
       continue;
     }
-    const rules::RuleFile& r = *outcome.rules;
+    const grammar::RuleFile& r = *outcome.rules;
     std::cout << file << ": ok — " << r.village.name << " (" << r.village.code << "), " << r.categories.size()
               << " categories, " << r.items.size() << " items, " << r.rewards.size() << " rewards, "
               << r.titles.size() << " titles, " << r.bonuses.size() << " bonuses\n";
@@ -48,11 +48,11 @@ int RunCheck(const Globals& g, const std::vector<std::string>& files) {
 int RunFmt(const Globals& g, const std::string& file, const std::string& keywords) {
   auto text = ReadFile(file);
   if (!text.ok()) return Fail(text.status());
-  std::optional<rules::Language> language;
-  if (keywords == "zh") language = rules::Language::kChinese;
-  if (keywords == "en") language = rules::Language::kEnglish;
-  auto outcome = rules::FormatRulesText(*text, file, language);
-  for (const auto& d : outcome.diagnostics) std::cerr << rules::FormatDiagnostic(d);
+  std::optional<grammar::Language> language;
+  if (keywords == "zh") language = grammar::Language::kChinese;
+  if (keywords == "en") language = grammar::Language::kEnglish;
+  auto outcome = grammar::FormatRulesText(*text, file, language);
+  for (const auto& d : outcome.diagnostics) std::cerr << grammar::FormatDiagnostic(d);
   if (!outcome.text) return 1;
   std::cout << *outcome.text;
   return 0;

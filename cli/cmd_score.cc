@@ -38,7 +38,7 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
   auto figures = engine::Replay(m, *period, *period);
   if (!figures.ok()) return Fail(figures.status());
   const engine::PeriodFigures& p = figures->back();
-  const rules::RuleFile& rules = *p.adoption->rules;
+  const grammar::RuleFile& rules = *p.adoption->rules;
   engine::PeriodStatus status = engine::StatusOf(m, p.period, loaded->at);
   if (g.format == Format::kJson) {
     Json households = Json::array();
@@ -138,9 +138,9 @@ int RunAnnual(const Globals& g, const std::string& village, int year, const std:
     std::cout << j.dump() << '\n';
     return 0;
   }
-  const rules::RuleFile& rules = *annual->adoption->rules;
+  const grammar::RuleFile& rules = *annual->adoption->rules;
   bool zh = Chinese(g, rules);
-  bool mean = rules.village.annual == rules::AnnualBy::kMean;
+  bool mean = rules.village.annual == grammar::AnnualBy::kMean;
   Table t(zh ? std::vector<std::string>{">名次", "户号", "户名", ">期数", ">合计", mean ? ">平均" : ">年度", "否决", "称号"}
              : std::vector<std::string>{">rank", "household", "name", ">periods", ">total", mean ? ">mean" : ">annual",
                                         "veto", "titles"});
@@ -182,7 +182,7 @@ int RunDistribute(const Globals& g, const std::string& village, int year, const 
   if (!annual.ok()) return Fail(annual.status());
   auto parts = engine::Distribute(loaded->model, *annual, amount->cents());
   if (!parts.ok()) return Fail(parts.status());
-  const rules::RuleFile& rules = *annual->adoption->rules;
+  const grammar::RuleFile& rules = *annual->adoption->rules;
   auto yuan = [](int64_t fen) { return Points::FromCents(fen); };
   if (g.format == Format::kJson) {
     Json households = Json::array();

@@ -90,7 +90,7 @@ int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int yea
   auto loaded = LoadVillageForPeriods(demo, village, period, period, std::nullopt);
   if (!loaded.ok()) return Fail(loaded.status());
   const engine::VillageModel& m = loaded->model;
-  const rules::RuleFile& rules = *m.RulesInForce(period.FirstDay())->rules;
+  const grammar::RuleFile& rules = *m.RulesInForce(period.FirstDay())->rules;
   engine::ReplayOptions options;
   options.keep_events = true;
   auto figures = engine::Replay(m, period, period, options);

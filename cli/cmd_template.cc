@@ -107,7 +107,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
   Date today = Timestamp::Now().LocalDate();
   const engine::Adoption* adoption = model->RulesInForce(today);
   if (adoption == nullptr) adoption = &model->adoptions.back();
-  const rules::RuleFile& rules = *adoption->rules;
+  const grammar::RuleFile& rules = *adoption->rules;
   // Chinese headers for a village's clerk, unless --lang en asks for English ones.
   const bool zh = g.lang != "en";
   const bool awards = kind == "awards";
@@ -120,7 +120,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     return ledger::ColumnLetters(static_cast<int>(lists.size()) - 1);
   };
   std::vector<std::pair<std::string, std::string>> items, subjects, scorers, households;
-  for (const rules::Item& i : rules.items) items.emplace_back(i.code, i.name);
+  for (const grammar::Item& i : rules.items) items.emplace_back(i.code, i.name);
   for (const auto& [code, p] : model->persons) subjects.emplace_back(code, p.name);
   for (const auto& [code, h] : model->households) {
     subjects.emplace_back(code, h.name);
@@ -137,8 +137,8 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     columns.push_back(col);
     return columns.back();
   };
-  const rules::Item* first_item = nullptr;
-  for (const rules::Item& i : rules.items) {
+  const grammar::Item* first_item = nullptr;
+  for (const grammar::Item& i : rules.items) {
     if (first_item == nullptr && i.points > Points()) first_item = &i;
   }
   std::string first_person = model->persons.empty() ? "P0101" : Choices(subjects).front();

@@ -35,7 +35,7 @@ Json RowJson(const WhatIfRow& r, const std::string& name) {
           {"titles_after", r.titles_after}};
 }
 
-Json ReportJson(const WhatIfReport& r, const engine::VillageModel& m, const engine::Window& window,
+Json ReportJson(const WhatIfReport& r, const engine::VillageModel& m, const engine::ReportWindow& window,
                 const std::string& file, const std::string& sha256) {
   Json j{{"village", r.village}};
   if (window.year) j["year"] = *window.year;
@@ -103,20 +103,20 @@ int RunWhatIf(const Globals& g, const std::string& village, const std::string& r
   std::ostringstream buffer;
   buffer << in.rdbuf();
   std::string text = buffer.str();
-  rules::MessageLanguage lang = g.lang == "zh"   ? rules::MessageLanguage::kChinese
-                                : g.lang == "en" ? rules::MessageLanguage::kEnglish
-                                                 : rules::MessageLanguage::kAuto;
-  auto parsed = rules::ParseRules(text, rules_file, lang);
-  for (const auto& d : parsed.diagnostics) std::cerr << rules::FormatDiagnostic(d);
+  grammar::MessageLanguage lang = g.lang == "zh"   ? grammar::MessageLanguage::kChinese
+                                : g.lang == "en" ? grammar::MessageLanguage::kEnglish
+                                                 : grammar::MessageLanguage::kAuto;
+  auto parsed = grammar::ParseRules(text, rules_file, lang);
+  for (const auto& d : parsed.diagnostics) std::cerr << grammar::FormatDiagnostic(d);
   if (!parsed.rules) return 1;
-  auto proposal = std::make_shared<const rules::RuleFile>(std::move(*parsed.rules));
+  auto proposal = std::make_shared<const grammar::RuleFile>(std::move(*parsed.rules));
 
   auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());
-  uint64_t max_sequence = t->has_value() ? (*reader)->SequenceAsOf(**t) : (*reader)->HeadSequence();
-  auto loaded = engine::LoadWindow(**reader, village, max_sequence, *window);
+  uint64_t sequence_max = t->has_value() ? (*reader)->SequenceAsOf(**t) : (*reader)->HeadSequence();
+  auto loaded = engine::LoadWindow(**reader, village, sequence_max, *window);
   if (!loaded.ok()) return Fail(loaded.status());
   std::string sha256 = ledger::Sha256Hex(text);
   auto report = engine::WhatIf(loaded->model, *window, proposal, sha256);

@@ -35,7 +35,7 @@ struct Loaded {
 };
 Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& village, Period first, Period last,
                                      const std::optional<std::string>& as_of);
-// Parses a period for `village` or says how to write one.
+// Parses a period ("2024-03", "2024-Q1") or says how to write one.
 Result<Period> ParsePeriodArg(const std::string& text);
 Result<std::optional<Timestamp>> ParseAsOfArg(const std::optional<std::string>& text);
 // A period's workflow status (SPEC.md §3 "Posting") in a report: the top-level JSON fields
@@ -46,7 +46,7 @@ std::string StateWord(engine::PeriodState state, bool zh);
 // A quantity as an exact JSON number (2.5, never 2.50000001).
 Json JsonQty(Quantity qty);
 // True when output should be in Chinese for these rules (or per --lang).
-bool Chinese(const Globals& g, const rules::RuleFile& rules);
+bool Chinese(const Globals& g, const grammar::RuleFile& rules);
 
 int RunCheck(const Globals& g, const std::vector<std::string>& files);
 int RunFmt(const Globals& g, const std::string& file, const std::string& keywords);
@@ -83,7 +83,7 @@ int RunObjections(const Globals& g, const std::string& village, const std::strin
                   const std::optional<std::string>& as_of);
 
 // audit, compare, whatif (docs/AUDIT.md). Exactly one of `period` (non-empty) and `year` (non-0).
-Result<engine::Window> ParseWindowArgs(const std::string& period, int year);
+Result<engine::ReportWindow> ParseWindowArgs(const std::string& period, int year);
 // `concentration`: the lift threshold (empty: the default, 3). Exit 3 when the chain is broken.
 int RunAudit(const Globals& g, const std::string& village, const std::string& period, int year,
              const std::optional<std::string>& as_of, const std::string& concentration);

@@ -70,9 +70,9 @@ std::string StatusText(const engine::PeriodStatus& status, bool zh) {
 
 Json JsonQty(Quantity qty) { return JsonPoints(Points::FromCents(qty.hundredths())); }
 
-bool Chinese(const Globals& g, const rules::RuleFile& rules) {
+bool Chinese(const Globals& g, const grammar::RuleFile& rules) {
   if (!g.lang.empty()) return g.lang == "zh";
-  return rules.language == rules::Language::kChinese;
+  return rules.language == grammar::Language::kChinese;
 }
 
 Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& village, Period first, Period last,
@@ -83,9 +83,9 @@ Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& villag
   if (!ledger.ok()) return ledger.status();
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return reader.status();
-  uint64_t max_sequence = t->has_value() ? (*reader)->SequenceAsOf(**t) : (*reader)->HeadSequence();
+  uint64_t sequence_max = t->has_value() ? (*reader)->SequenceAsOf(**t) : (*reader)->HeadSequence();
   // Structure first, to learn where replay must start; then the events it needs.
-  auto model = engine::LoadVillageStructure(**reader, village, max_sequence);
+  auto model = engine::LoadVillageStructure(**reader, village, sequence_max);
   if (!model.ok()) return model.status();
   if (model->adoptions.empty() && model->households.empty()) {
     return Status::InvalidInput("village " + village + ": not in the ledger" +

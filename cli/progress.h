@@ -19,7 +19,6 @@ class Progress {
   void Update(uint64_t done);
   // Draws the full bar (the work finished); otherwise the bar stays where the work stopped.
   void Done();
-  bool active() const { return active_; }
 
  private:
   void Draw(uint64_t done);

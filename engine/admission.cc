@@ -25,7 +25,7 @@ bool IsPendingAward(const VillageModel& m, RecordType type, Date date, std::stri
 }
 const Date kEnd = Date::FromCivil(9999, 12, 31);
 // A village as admission knows it, kept current as the batch appends records.
-struct Village {
+struct VillageState {
   VillageModel model;  // structure only: rules, households, people, moves, scorers, revocations
   // Household -> every person who ever belonged to it: whose awards can count for it.
   std::unordered_map<std::string, std::vector<std::string>> members_ever;
@@ -71,20 +71,20 @@ class Admission {
   const Status& failure() const { return failure_; }
 
  private:
-  Village* Get(const std::string& village);
-  HouseholdEvents* Events(Village& v, Date from);
-  void Trim(const Village& keep);
-  VillageModel HouseholdModel(const Village& v, const std::string& household) const;
+  VillageState* Get(const std::string& village);
+  HouseholdEvents* Events(VillageState& v, Date from);
+  void Trim(const VillageState& keep);
+  VillageModel HouseholdModel(const VillageState& v, const std::string& household) const;
   std::optional<std::string> CheckRegistration(VillageModel& m, const Record& r);
-  std::optional<std::string> CheckAward(const Village& v, const Record& r);
+  std::optional<std::string> CheckAward(const VillageState& v, const Record& r);
   std::optional<std::string> CheckRevoke(VillageModel& m, const Record& r);
-  std::optional<std::string> CheckRedeem(Village& v, const Record& r);
+  std::optional<std::string> CheckRedeem(VillageState& v, const Record& r);
   std::optional<std::string> CheckScorer(VillageModel& m, const Record& r);
   std::optional<std::string> CheckDates(const VillageModel& m, const Record& r, bool late_applies);
   std::optional<std::string> CheckLocked(const VillageModel& m, Date day, const Record& r);
   // The award or redemption `id` names in the village, or a refusal.
   Result<Record> Target(const Record& r, const std::string& id, const char* what);
-  std::optional<std::string> CheckApprove(Village& v, const Record& r);
+  std::optional<std::string> CheckApprove(VillageState& v, const Record& r);
   std::optional<std::string> CheckPost(VillageModel& m, Record& r);
   std::optional<std::string> CheckObjection(VillageModel& m, const Record& r);
   std::optional<std::string> CheckRuling(VillageModel& m, const Record& r);
@@ -94,15 +94,15 @@ class Admission {
   ledger::WriteBatch& batch_;
   Timestamp now_;
   size_t events_bytes_max_;
-  std::unordered_map<std::string, Village> villages_;
-  Village* last_ = nullptr;  // the village of the previous line (files often keep to one)
+  std::unordered_map<std::string, VillageState> villages_;
+  VillageState* last_ = nullptr;  // the village of the previous line (files often keep to one)
   uint64_t clock_ = 0;
   size_t events_loaded_last_ = 0;  // villages are alike: the next load will be about as large
   std::vector<Event> household_events_;  // reused by every redemption check
   Status failure_;
 };
 
-Village* Admission::Get(const std::string& village) {
+VillageState* Admission::Get(const std::string& village) {
   if (last_ && last_->model.code == village) return last_;
   auto it = villages_.find(village);
   if (it != villages_.end()) return last_ = &it->second;
@@ -112,7 +112,7 @@ Village* Admission::Get(const std::string& village) {
     failure_ = loaded.status();
     return nullptr;
   }
-  Village& v = villages_[village];
+  VillageState& v = villages_[village];
   v.model = std::move(*loaded);
   std::vector<Event>().swap(v.model.events);
   for (const auto& [code, person] : v.model.persons) {
@@ -124,7 +124,7 @@ Village* Admission::Get(const std::string& village) {
 }
 
 // The village's events dated `from` on (and those of the batch as it appends them).
-HouseholdEvents* Admission::Events(Village& v, Date from) {
+HouseholdEvents* Admission::Events(VillageState& v, Date from) {
   v.used = ++clock_;
   if (v.events && v.events->from() <= from) return v.events.get();
   if (v.events) from = std::min(from, v.events->from());
@@ -158,10 +158,10 @@ HouseholdEvents* Admission::Events(Village& v, Date from) {
 }
 
 // Drops the least recently used villages' events while they hold more than the budget.
-void Admission::Trim(const Village& keep) {
+void Admission::Trim(const VillageState& keep) {
   for (;;) {
     size_t bytes = 0;
-    Village* oldest = nullptr;
+    VillageState* oldest = nullptr;
     for (auto& [code, v] : villages_) {
       if (!v.events) continue;
       bytes += v.events->MemoryBytes();
@@ -175,11 +175,11 @@ void Admission::Trim(const Village& keep) {
 // The part of the village a replay of `household` reads: its rules, the household, every person
 // who ever belonged to it, and any household whose code one of them shares (a subject that is a
 // household code is a household). Replaying a whole village's people per redemption costs too much.
-VillageModel Admission::HouseholdModel(const Village& v, const std::string& household) const {
+VillageModel Admission::HouseholdModel(const VillageState& v, const std::string& household) const {
   const VillageModel& m = v.model;
   VillageModel h;
   h.code = m.code;
-  h.max_sequence = m.max_sequence;
+  h.sequence_max = m.sequence_max;
   h.adoptions = m.adoptions;
   h.households.emplace(household, m.households.at(household));
   if (auto members = v.members_ever.find(household); members != v.members_ever.end()) {
@@ -226,7 +226,7 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
            latest->ToString() + "); recorded times never go backwards";
   }
   if (now_ < r.recorded) return "recorded " + r.recorded.ToString() + ": in the future";
-  Village* v = Get(r.village);
+  VillageState* v = Get(r.village);
   if (!v) return failure_.message();
   VillageModel& m = v->model;
   if (m.adoptions.empty()) return "village " + r.village + ": no rules adopted (run `jifen rules adopt` first)";
@@ -249,7 +249,7 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
 
 Status Admission::Append(Record& r) {
   if (Status s = batch_.Append(r); !s.ok()) return s;
-  Village* v = Get(r.village);
+  VillageState* v = Get(r.village);
   if (!v) return failure_;
   switch (r.type) {
     case RecordType::kAward:
@@ -258,7 +258,7 @@ Status Admission::Append(Record& r) {
         v->events->Add(r.sequence, r.date, r.type, r.qty, r.subject, r.item, r.household, r.reward, false,
                        IsPendingAward(v->model, r.type, r.date, r.scorer, r.id));
       }
-      v->model.max_sequence = r.sequence;
+      v->model.sequence_max = r.sequence;
       return Status::Ok();
     case RecordType::kRevoke:
       if (auto seq = batch_.FindKey(r.village, r.target); seq && v->events) {
@@ -347,17 +347,17 @@ std::optional<std::string> Admission::CheckDates(const VillageModel& m, const Re
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckAward(const Village& v, const Record& r) {
+std::optional<std::string> Admission::CheckAward(const VillageState& v, const Record& r) {
   const VillageModel& m = v.model;
   auto scorer = m.scorers.find(r.scorer);
   if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
   if (auto bad = CheckDates(m, r, true)) return bad;
   if (auto locked = CheckLocked(m, r.date, r)) return locked;
-  const rules::RuleFile& rules = *m.RulesInForce(r.date)->rules;
+  const grammar::RuleFile& rules = *m.RulesInForce(r.date)->rules;
   if (r.id.empty() && !rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer)) {
     return "award by " + r.scorer + ": needs an id, since it waits for review and an approval names it by id";
   }
-  const rules::Item* item = rules.FindItem(r.item);
+  const grammar::Item* item = rules.FindItem(r.item);
   if (!item) {
     return "item " + r.item + ": not in the rules in force for " +
            Period::Containing(r.date, rules.village.period).ToString();
@@ -366,10 +366,10 @@ std::optional<std::string> Admission::CheckAward(const Village& v, const Record&
   bool is_household = as_household != nullptr;
   const Person* as_person = is_household ? nullptr : v.FindPerson(r.subject);
   if (!is_household && !as_person) return "subject " + r.subject + ": not registered";
-  if (item->per == rules::Per::kHousehold && !is_household) {
+  if (item->per == grammar::Per::kHousehold && !is_household) {
     return "item " + item->code + " is per household: subject " + r.subject + " is a person";
   }
-  if (item->per == rules::Per::kPerson && is_household) {
+  if (item->per == grammar::Per::kPerson && is_household) {
     return "item " + item->code + " is per person: subject " + r.subject + " is a household";
   }
   const std::string* household = &r.subject;
@@ -389,7 +389,7 @@ std::optional<std::string> Admission::CheckAward(const Village& v, const Record&
     for (const auto& role : item->roles) roles += (roles.empty() ? "" : " | ") + role;
     return "scorer " + r.scorer + " (" + scorer->second.role + "): item " + item->code + " is recorded only by " + roles;
   }
-  if (rules.village.self == rules::SelfScoring::kDeny && !scorer->second.person.empty()) {
+  if (rules.village.self == grammar::SelfScoringPolicy::kDeny && !scorer->second.person.empty()) {
     const Person* scorer_person = v.FindPerson(scorer->second.person);
     const std::string* own = scorer_person ? scorer_person->HouseholdOn(r.date) : nullptr;
     if (own && *own == *household) {
@@ -448,7 +448,7 @@ Result<Period> Admission::PeriodNamed(const VillageModel& m, const std::string& 
   return *period;
 }
 
-std::optional<std::string> Admission::CheckApprove(Village& v, const Record& r) {
+std::optional<std::string> Admission::CheckApprove(VillageState& v, const Record& r) {
   VillageModel& m = v.model;
   auto scorer = m.scorers.find(r.scorer);
   if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
@@ -456,7 +456,7 @@ std::optional<std::string> Admission::CheckApprove(Village& v, const Record& r) 
   if (!target.ok()) return target.status().message();
   const Record& award = *target;
   if (award.type != RecordType::kAward) return "target " + r.target + ": a redemption is never pending";
-  const rules::RuleFile& rules = *m.RulesInForce(award.date)->rules;
+  const grammar::RuleFile& rules = *m.RulesInForce(award.date)->rules;
   if (rules.village.review_roles.empty()) {
     return "target " + r.target + ": village " + r.village + " has no review in the rules in force on " +
            award.date.ToString() + " (nothing waits for approval)";
@@ -471,8 +471,7 @@ std::optional<std::string> Admission::CheckApprove(Village& v, const Record& r) 
     return "scorer " + r.scorer + " (" + scorer->second.role + "): only " + roles + " may approve";
   }
   if (r.scorer == award.scorer) return "scorer " + r.scorer + ": may not approve their own record " + r.target;
-  const std::string* household = &award.subject;
-  if (!m.households.count(award.subject)) household = m.HouseholdOf(award.subject, award.date);
+  const std::string* household = m.HouseholdOfSubject(award.subject, award.date);
   if (!scorer->second.person.empty() && household) {
     const std::string* own = m.HouseholdOf(scorer->second.person, award.date);
     if (own && *own == *household) {
@@ -487,7 +486,7 @@ std::optional<std::string> Admission::CheckPost(VillageModel& m, Record& r) {
   if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
   auto period = PeriodNamed(m, r.period);
   if (!period.ok()) return period.status().message();
-  const rules::RuleFile& rules = *m.RulesInForce(period->FirstDay())->rules;
+  const grammar::RuleFile& rules = *m.RulesInForce(period->FirstDay())->rules;
   if (!rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer)) {
     return "scorer " + r.scorer + " (" + scorer->second.role + "): only a reviewer may post a period";
   }
@@ -543,7 +542,7 @@ std::optional<std::string> Admission::CheckRuling(VillageModel& m, const Record&
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckRedeem(Village& v, const Record& r) {
+std::optional<std::string> Admission::CheckRedeem(VillageState& v, const Record& r) {
   VillageModel& m = v.model;
   if (!m.scorers.count(r.scorer)) return "scorer " + r.scorer + ": not registered";
   if (auto bad = CheckDates(m, r, false)) return bad;
@@ -551,9 +550,9 @@ std::optional<std::string> Admission::CheckRedeem(Village& v, const Record& r) {
   auto h = m.households.find(r.household);
   if (h == m.households.end()) return "household " + r.household + ": not registered";
   if (r.date < h->second.since) return "household " + r.household + ": not registered on " + r.date.ToString();
-  const rules::RuleFile& rules = *m.RulesInForce(r.date)->rules;
+  const grammar::RuleFile& rules = *m.RulesInForce(r.date)->rules;
   Period p = Period::Containing(r.date, rules.village.period);
-  const rules::Reward* reward = rules.FindReward(r.reward);
+  const grammar::Reward* reward = rules.FindReward(r.reward);
   if (!reward) return "reward " + r.reward + ": not in the rules in force for " + p.ToString();
   Points cost = reward->cost.Times(r.qty);
   // The balance needs the events from the start of the replay; a total stock needs every one.
@@ -690,13 +689,13 @@ bool IsPeriodStart(Date day, PeriodKind kind) { return Period::Containing(day, k
 }  // namespace
 
 Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& request, Timestamp now) {
-  auto parsed = rules::ParseRules(request.text, request.file);
+  auto parsed = grammar::ParseRules(request.text, request.file);
   if (!parsed.rules) {
     std::string all;
-    for (const auto& d : parsed.diagnostics) all += rules::FormatDiagnostic(d);
+    for (const auto& d : parsed.diagnostics) all += grammar::FormatDiagnostic(d);
     return Status::InvalidInput(all);
   }
-  const rules::RuleFile& rules = *parsed.rules;
+  const grammar::RuleFile& rules = *parsed.rules;
   const std::string& village = rules.village.code;
   PeriodKind kind = rules.village.period;
   std::string where = request.file + ": ";

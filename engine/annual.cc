@@ -26,7 +26,7 @@ Result<AnnualFigures> ComputeAnnual(const VillageModel& model, int year) {
   AnnualFigures out;
   out.year = year;
   out.adoption = periods->back().adoption;
-  const rules::RuleFile& rules = *out.adoption->rules;
+  const grammar::RuleFile& rules = *out.adoption->rules;
   std::map<std::string, AnnualHousehold> by_code;
   for (const PeriodFigures& p : *periods) {
     for (const HouseholdFigures& f : p.households) {
@@ -39,18 +39,15 @@ Result<AnnualFigures> ComputeAnnual(const VillageModel& model, int year) {
   }
   std::vector<Standing> standings;
   for (auto& [code, a] : by_code) {
-    if (rules.village.annual == rules::AnnualBy::kMean) {
-      a.annual = Points::FromCents(DivideRoundHalfAway(a.total.cents(), a.periods));
-      a.num = a.total.cents();
-      a.den = 100 * static_cast<int64_t>(a.periods);
+    if (rules.village.annual == grammar::AnnualBy::kMean) {
+      a.exact = Ratio(a.total.cents(), 100 * static_cast<int64_t>(a.periods));
     } else {
-      a.annual = a.total;
-      a.num = a.total.cents();
-      a.den = 100;
+      a.exact = Ratio::OfPoints(a.total);
     }
-    standings.push_back({code, a.num, a.den, a.vetoed, 0, {}});
+    a.annual = a.exact.ToPoints();
+    standings.push_back({code, a.exact, a.vetoed, 0, {}});
   }
-  RankAndTitle(rules, rules::TitleScope::kAnnual, standings);
+  RankAndTitle(rules, grammar::TitleScope::kAnnual, standings);
   for (Standing& s : standings) {
     AnnualHousehold a = by_code[s.household];
     a.rank = s.rank;
@@ -87,7 +84,7 @@ std::vector<int64_t> Apportion(int64_t amount, const std::vector<__int128>& weig
 
 Result<std::vector<DividendPart>> Distribute(const VillageModel& model, const AnnualFigures& annual,
                                              int64_t amount_fen) {
-  const rules::RuleFile& rules = *annual.adoption->rules;
+  const grammar::RuleFile& rules = *annual.adoption->rules;
   if (!rules.dividend) {
     return Status::InvalidInput("village " + model.code + ": the rules in force have no dividend");
   }

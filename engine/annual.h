@@ -13,8 +13,7 @@ struct AnnualHousehold {
   int periods = 0;       // periods of the year the household existed in
   Points total;          // earned over those periods
   Points annual;         // mean (rounded half away from zero) or sum, per the rules
-  int64_t num = 0;       // the exact annual value, num/den points
-  int64_t den = 1;
+  Ratio exact;           // `annual` before rounding: what the ranking compares
   bool vetoed = false;
   int rank = 0;
   std::vector<std::string> titles;

@@ -67,20 +67,8 @@ ChainState ChainOf(const ledger::VerifyReport& v) {
   return c;
 }
 
-std::vector<RulesVersion> RulesVersions(const std::vector<PeriodFigures>& periods) {
-  std::vector<RulesVersion> out;
-  for (const PeriodFigures& p : periods) {
-    const Adoption& a = *p.adoption;
-    if (out.empty() || out.back().sequence != a.sequence) {
-      out.push_back({a.sequence, a.sha256, a.effective, a.recorded, a.approved_by, {}});
-    }
-    out.back().periods.push_back(p.period);
-  }
-  return out;
-}
-
 void FindPerEvent(const VillageModel& model, const PeriodFigures& p, AuditReport& report) {
-  SelfScoring self_scored(model);
+  ScoredOwnHousehold self_scored(model);
   for (const EventResult& r : p.events) {
     const Event& e = *r.record;
     if (e.type == RecordType::kAward && self_scored(r)) {
@@ -117,13 +105,6 @@ void FindReview(const VillageModel& model, const PeriodFigures& p, Timestamp at,
   report.workflow.push_back({p.period, StatusOf(model, p.period, at)});
 }
 
-// The household an award counts for, from the record alone.
-std::string HouseholdOfAward(const VillageModel& model, const Event& e) {
-  if (model.households.count(e.subject)) return e.subject;
-  const std::string* h = model.HouseholdOf(e.subject, e.date);
-  return h ? *h : std::string();
-}
-
 // Records recorded after `redemption` that lowered the household's balance before its date:
 // revocations of its awards and back-dated negative awards.
 std::vector<RecordRef> OverdrawCauses(const VillageModel& model, const PeriodFigures& p, const EventsById& by_id,
@@ -138,7 +119,9 @@ std::vector<RecordRef> OverdrawCauses(const VillageModel& model, const PeriodFig
     auto it = loaded.find(target);
     if (v.sequence < x.sequence || it == loaded.end()) continue;
     const Event& e = *it->second;
-    if (e.type != RecordType::kAward || e.date > x.date || HouseholdOfAward(model, e) != redemption.household) continue;
+    if (e.type != RecordType::kAward || e.date > x.date) continue;
+    const std::string* household = model.HouseholdOfSubject(e.subject, e.date);
+    if (!household || *household != redemption.household) continue;
     RecordRef ref = RefOfRevocation(target, v);
     if (auto t = by_id.find(target); t != by_id.end()) ref.raw = -t->second->raw;  // what the revoke took back
     causes.push_back(std::move(ref));
@@ -263,9 +246,9 @@ Status FindBackdated(const ledger::Reader& reader, const VillageModel& model, co
                      const EventsById& by_id, Timestamp horizon, AuditReport& report) {
   Timestamp published = *ParseAsOf(now.period.LastDay().ToString());
   if (horizon < published) return Status::Ok();  // not yet published in the view audited
-  uint64_t seq_then = std::min(reader.SequenceAsOf(published), model.max_sequence);
-  if (seq_then == model.max_sequence) return Status::Ok();
-  auto then_model = LoadWindow(reader, model.code, seq_then, Window{now.period, std::nullopt});
+  uint64_t seq_then = std::min(reader.SequenceAsOf(published), model.sequence_max);
+  if (seq_then == model.sequence_max) return Status::Ok();
+  auto then_model = LoadWindow(reader, model.code, seq_then, ReportWindow{now.period, std::nullopt});
   if (!then_model.ok()) return Status::Ok();  // nothing was published then (no rules, no village)
   auto then = Replay(then_model->model, now.period, now.period);
   if (!then.ok()) return Status::Ok();
@@ -300,56 +283,7 @@ Status FindBackdated(const ledger::Reader& reader, const VillageModel& model, co
 
 }  // namespace
 
-Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model, const Window& window) {
-  if (window.period && window.covering) {
-    auto first = PeriodOf(model, window.period->FirstDay());
-    auto last = PeriodOf(model, window.period->LastDay());
-    if (!first || !last) {
-      return Status::InvalidInput("village " + model.code + ": no rules in force on " +
-                                  window.period->FirstDay().ToString());
-    }
-    return std::make_pair(*first, *last);
-  }
-  if (window.period) return std::make_pair(*window.period, *window.period);
-  assert(window.year.has_value());
-  return PeriodsOfYear(model, *window.year);
-}
-
-Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village, uint64_t max_sequence,
-                               const Window& window) {
-  // Structure first (no events: from after to), to learn the window and where replay starts.
-  auto model = LoadVillageStructure(reader, village, max_sequence);
-  if (!model.ok()) return model.status();
-  if (model->adoptions.empty() && model->households.empty()) {
-    return Status::InvalidInput("village " + village + ": not in the ledger");
-  }
-  auto range = ResolveWindow(*model, window);
-  if (!range.ok()) return range.status();
-  Date from = ReplayStart(*model, range->first);
-  if (Status s = LoadEvents(reader, &*model, from, range->second.LastDay()); !s.ok()) return s;
-  return WindowModel{std::move(*model), range->first, range->second};
-}
-
-const Person* SelfScoring::PersonOf(std::string_view scorer) const {
-  auto s = model_.scorers.find(std::string(scorer));
-  if (s == model_.scorers.end() || s->second.person.empty()) return nullptr;
-  auto person = model_.persons.find(s->second.person);
-  return person == model_.persons.end() ? nullptr : &person->second;
-}
-
-bool SelfScoring::operator()(const EventResult& result) {
-  const Event& e = *result.record;
-  if (e.type != RecordType::kAward || result.household.empty()) return false;
-  const Person* person = person_of_scorer_.Get(e.scorer, [&](std::string_view scorer) { return PersonOf(scorer); });
-  const std::string* h = person ? person->HouseholdOn(e.date) : nullptr;
-  return h && SameText(*h, result.household);
-}
-
-int DaysLate(const Event& record, const Period& period) {
-  return record.recorded.LocalDate().days() - period.LastDay().days();
-}
-
-Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, const Window& window,
+Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, const ReportWindow& window,
                           const std::optional<Timestamp>& as_of, const AuditOptions& options) {
   AuditReport report;
   report.village = village;
@@ -360,8 +294,8 @@ Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, co
   auto reader = ledger.Snapshot();
   if (!reader.ok()) return reader.status();
   const ledger::Reader& r = **reader;
-  report.max_sequence = as_of ? r.SequenceAsOf(*as_of) : r.HeadSequence();
-  auto loaded = LoadWindow(r, village, report.max_sequence, window);
+  report.sequence_max = as_of ? r.SequenceAsOf(*as_of) : r.HeadSequence();
+  auto loaded = LoadWindow(r, village, report.sequence_max, window);
   ReplayOptions replay_options;
   replay_options.keep_events = true;
   Result<std::vector<PeriodFigures>> periods = Status::InvalidInput("not replayed");
@@ -378,7 +312,7 @@ Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, co
   report.first = loaded->first;
   report.last = loaded->last;
   report.rules_in_force = periods->back().adoption->rules;
-  report.rules = RulesVersions(*periods);
+  report.rules = RulesVersions(model, report.first, report.last);
   EventsById by_id = IndexEvents(*periods);
   Timestamp horizon = as_of ? *as_of : r.LatestRecorded().value_or(Timestamp{});
   for (const PeriodFigures& p : *periods) {

@@ -13,48 +13,11 @@
 #include <vector>
 
 #include "engine/replay.h"
+#include "engine/window.h"
 #include "engine/workflow.h"
 #include "ledger/ledger.h"
 
 namespace jifen::engine {
-
-// What a report covers: one period, or every period of a calendar year.
-struct Window {
-  std::optional<Period> period;
-  std::optional<int> year;
-  // For `period`: take the periods that cover its days under the village's rules instead (a
-  // month asked of a quarterly village gives its quarter, a quarter of a monthly one 3 months).
-  bool covering = false;
-};
-
-// The first and last periods of `window` under the rules in force (a year: PeriodsOfYear).
-Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model, const Window& window);
-
-// A village loaded as of `max_sequence` with every event that replay of its window needs.
-struct WindowModel {
-  VillageModel model;
-  Period first, last;
-};
-Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village, uint64_t max_sequence,
-                               const Window& window);
-
-// Whether an award was recorded by a scorer whose linked person belonged, on the award's date,
-// to the household the award counts for. Looks each scorer's person up once (audit and compare
-// ask this of every award of a window).
-class SelfScoring {
- public:
-  explicit SelfScoring(const VillageModel& model) : model_(model), person_of_scorer_(model.codes.get()) {}
-  bool operator()(const EventResult& result);
-
- private:
-  const Person* PersonOf(std::string_view scorer) const;
-
-  const VillageModel& model_;
-  ByCode<const Person*> person_of_scorer_;  // nullptr: none linked
-};
-// Days between the last day of `period` and the day `record` was recorded (in its own offset);
-// 0 or less when it was recorded in time.
-int DaysLate(const Event& record, const Period& period);
 
 // One ledger record as a finding cites it.
 struct RecordRef {
@@ -143,15 +106,6 @@ struct PeriodWorkflow {
   PeriodStatus status;
 };
 
-struct RulesVersion {
-  uint64_t sequence = 0;
-  std::string sha256;
-  Date effective;
-  Timestamp recorded;
-  std::string approved_by;
-  std::vector<Period> periods;  // the window's periods it governs
-};
-
 struct ChainState {
   uint64_t records = 0;
   std::string head;  // hex
@@ -171,9 +125,9 @@ struct AuditReport {
   std::string village;
   std::map<std::string, Scorer> scorers;        // the village's, for names and roles
   std::map<std::string, Household> households;  // the village's, for names
-  std::shared_ptr<const rules::RuleFile> rules_in_force;  // at the window's end (names, language)
+  std::shared_ptr<const grammar::RuleFile> rules_in_force;  // at the window's end (names, language)
   Period first, last;
-  uint64_t max_sequence = 0;
+  uint64_t sequence_max = 0;
   AuditOptions options;
   std::vector<SelfScoringFinding> self_scoring;
   std::vector<ConcentrationFinding> concentration;
@@ -195,7 +149,7 @@ struct AuditReport {
 // Audits `village` over `window` as of `as_of` (nullopt: everything recorded). Verifies the whole
 // chain first; a broken chain is reported in `chain` (ok false), not as an error. Errors: the
 // village is unknown, no rules are in force, the period kind is not the rules', or I/O.
-Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, const Window& window,
+Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, const ReportWindow& window,
                           const std::optional<Timestamp>& as_of, const AuditOptions& options = {});
 
 }  // namespace jifen::engine

@@ -1,27 +1,20 @@
 #include "engine/bonus.h"
 
-#include "grammar/printer.h"
-
 #include <cassert>
 #include <optional>
+
+#include "grammar/format.h"
+#include "util/ratio.h"
 
 namespace jifen::engine {
 namespace {
 
-using rules::Cond;
-using rules::Expr;
-using rules::Selector;
-using rules::SelectorKind;
+using grammar::Cond;
+using grammar::Expr;
+using grammar::Selector;
+using grammar::SelectorKind;
 
-// An exact fraction; den > 0. Bonus expressions are tiny, so __int128 never overflows in practice.
-struct Rational {
-  __int128 num = 0;
-  __int128 den = 1;
-};
-
-Rational FromPoints(Points p) { return {p.cents(), 100}; }
-
-bool Matches(const Selector& selector, const rules::Item& item) {
+bool Matches(const Selector& selector, const grammar::Item& item) {
   switch (selector.kind) {
     case SelectorKind::kItem: return item.code == selector.code;
     case SelectorKind::kCategory: return item.category == selector.code;
@@ -32,27 +25,27 @@ bool Matches(const Selector& selector, const rules::Item& item) {
   return false;
 }
 
-std::optional<Rational> Evaluate(const Expr& e, const BonusContext& c) {
+std::optional<Ratio> Evaluate(const Expr& e, const BonusContext& c) {
   switch (e.kind) {
-    case Expr::Kind::kNumber: return FromPoints(e.number);
-    case Expr::Kind::kEarned: return FromPoints(c.earned);
-    case Expr::Kind::kMembers: return Rational{c.members, 1};
+    case Expr::Kind::kNumber: return Ratio::OfPoints(e.number);
+    case Expr::Kind::kEarned: return Ratio::OfPoints(c.earned);
+    case Expr::Kind::kMembers: return Ratio::Whole(c.members);
     case Expr::Kind::kCount: {
-      __int128 n = 0;
+      int64_t n = 0;
       for (const auto& a : c.awards) n += a.counted != Points() && Matches(e.selector, *a.item);
-      return Rational{n, 1};
+      return Ratio::Whole(n);
     }
     case Expr::Kind::kPoints: {
       Points sum;
       for (const auto& a : c.awards) {
         if (Matches(e.selector, *a.item)) sum += a.counted;
       }
-      return FromPoints(sum);
+      return Ratio::OfPoints(sum);
     }
     case Expr::Kind::kNeg: {
       auto v = Evaluate(*e.left, c);
       if (!v) return std::nullopt;
-      return Rational{-v->num, v->den};
+      return -*v;
     }
     default: break;
   }
@@ -60,23 +53,18 @@ std::optional<Rational> Evaluate(const Expr& e, const BonusContext& c) {
   auto r = Evaluate(*e.right, c);
   if (!l || !r) return std::nullopt;
   switch (e.kind) {
-    case Expr::Kind::kAdd: return Rational{l->num * r->den + r->num * l->den, l->den * r->den};
-    case Expr::Kind::kSub: return Rational{l->num * r->den - r->num * l->den, l->den * r->den};
-    case Expr::Kind::kMul: return Rational{l->num * r->num, l->den * r->den};
-    case Expr::Kind::kDiv: {
-      if (r->num == 0) return std::nullopt;
-      Rational q{l->num * r->den, l->den * r->num};
-      if (q.den < 0) q = {-q.num, -q.den};
-      return q;
-    }
+    case Expr::Kind::kAdd: return *l + *r;
+    case Expr::Kind::kSub: return *l - *r;
+    case Expr::Kind::kMul: return *l * *r;
+    case Expr::Kind::kDiv:
+      if (r->IsZero()) return std::nullopt;
+      return *l / *r;
     default: assert(false && "unhandled expression kind");
   }
   return std::nullopt;
 }
 
-bool Compare(Cond::Op op, const Rational& l, const Rational& r) {
-  __int128 a = l.num * r.den;
-  __int128 b = r.num * l.den;
+bool Compare(Cond::Op op, const Ratio& a, const Ratio& b) {
   switch (op) {
     case Cond::Op::kGe: return a >= b;
     case Cond::Op::kLe: return a <= b;
@@ -120,27 +108,11 @@ namespace jifen::engine {
 namespace {
 
 // Expressions are shown the way `jifen fmt` writes them.
-std::string ExprText(const Expr& e) { return rules::Printer(rules::Language::kEnglish).Expression(e); }
+std::string ExprText(const Expr& e) { return grammar::ExpressionText(e, grammar::Language::kEnglish); }
 
-std::string ValueText(const std::optional<Rational>& v) {
+std::string ValueText(const std::optional<Ratio>& v) {
   if (!v) return "undefined (division by zero)";
-  // Shown to two decimals, rounded half away from zero, like every figure.
-  __int128 scaled = v->num * 100;
-  __int128 q = scaled / v->den, r = scaled % v->den;
-  if (2 * (r < 0 ? -r : r) >= v->den) q += scaled < 0 ? -1 : 1;
-  return Points::FromCents(static_cast<int64_t>(q)).ToString();
-}
-
-const char* OpText(Cond::Op op) {
-  switch (op) {
-    case Cond::Op::kGe: return ">=";
-    case Cond::Op::kLe: return "<=";
-    case Cond::Op::kGt: return ">";
-    case Cond::Op::kLt: return "<";
-    case Cond::Op::kEq: return "==";
-    case Cond::Op::kNe: return "!=";
-  }
-  return "?";
+  return v->ToPoints().ToString();  // to two decimals, rounded half away from zero, like every figure
 }
 
 std::string Side(const Expr& e, const BonusContext& c) {
@@ -163,7 +135,7 @@ std::string DescribeCondition(const Cond& cond, const BonusContext& context) {
     }
     case Cond::Kind::kNot: return "not (" + DescribeCondition(*cond.operands[0], context) + ")";
     case Cond::Kind::kCompare:
-      return Side(*cond.left, context) + " " + OpText(cond.op) + " " + Side(*cond.right, context) +
+      return Side(*cond.left, context) + " " + std::string(grammar::OperatorText(cond.op)) + " " + Side(*cond.right, context) +
              (EvaluateCondition(cond, context) ? " ✓" : " ✗");
   }
   return "";

@@ -9,7 +9,7 @@
 namespace jifen::engine {
 
 struct CountedAward {
-  const rules::Item* item = nullptr;
+  const grammar::Item* item = nullptr;
   Points counted;
 };
 
@@ -20,11 +20,11 @@ struct BonusContext {
 };
 
 // True when `cond` holds. A comparison whose either side divides by zero is false.
-bool EvaluateCondition(const rules::Cond& cond, const BonusContext& context);
+bool EvaluateCondition(const grammar::Cond& cond, const BonusContext& context);
 
 }  // namespace jifen::engine
 
 namespace jifen::engine {
 // The condition with each comparison's values, for explain: "count(negative) [0] == 0 [0] and …".
-std::string DescribeCondition(const rules::Cond& cond, const BonusContext& context);
+std::string DescribeCondition(const grammar::Cond& cond, const BonusContext& context);
 }  // namespace jifen::engine

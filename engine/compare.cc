@@ -16,7 +16,8 @@ bool Counts(const EventResult& r) { return r.outcome == Outcome::kCounted || r.o
 
 double Share(int part, int whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / whole; }
 
-PointsRatio Ratio(int64_t num, int64_t den) { return den == 0 ? PointsRatio{0, 1} : PointsRatio{num, den}; }
+// `total` points shared by `count`; 0 when there is no one to share them.
+Ratio Mean(Points total, int count) { return count == 0 ? Ratio() : Ratio(total.cents(), 100 * int64_t{count}); }
 
 // Households, people, earned and their distribution.
 void SummarizeHouseholds(const std::vector<PeriodFigures>& periods, VillageComparison& c) {
@@ -33,8 +34,8 @@ void SummarizeHouseholds(const std::vector<PeriodFigures>& periods, VillageCompa
   std::vector<int64_t> values;
   for (const auto& [household, cents] : earned) values.push_back(cents);
   c.households = static_cast<int>(values.size());
-  c.mean_per_household = Ratio(c.earned.cents(), c.households);
-  c.mean_per_person = Ratio(c.earned.cents(), c.people);
+  c.mean_per_household = Mean(c.earned, c.households);
+  c.mean_per_person = Mean(c.earned, c.people);
   c.median_per_household = Median(values);
   c.gini = Gini(values);
 }
@@ -46,7 +47,7 @@ void SummarizeRedemptions(const std::vector<PeriodFigures>& periods, VillageComp
     if (!rate) continue;
     Points redeemed;
     for (const HouseholdFigures& f : p.households) redeemed += f.redeemed;
-    int64_t fen = DivideRoundHalfAway(redeemed.cents() * rate->yuan_per_point.cents(), 100);
+    int64_t fen = static_cast<int64_t>(Ratio(__int128{redeemed.cents()} * rate->yuan_per_point.cents(), 100).RoundHalfAway());
     c.redeemed_yuan = c.redeemed_yuan.value_or(Points()) + Points::FromCents(fen);
   }
 }
@@ -55,12 +56,12 @@ void SummarizeRedemptions(const std::vector<PeriodFigures>& periods, VillageComp
 // rather than once per record: this runs over every record of every village.
 void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures>& periods, VillageComparison& c) {
   std::vector<bool> participating;  // by household number in the replay
-  SelfScoring self_scored(model);
-  std::unordered_map<const rules::Item*, const rules::Category*> item_category;
+  ScoredOwnHousehold self_scored(model);
+  std::unordered_map<const grammar::Item*, const grammar::Category*> item_category;
   std::map<std::string, CategoryPoints> categories;
   for (const PeriodFigures& p : periods) {
-    const rules::RuleFile& rules = *p.adoption->rules;
-    const rules::Category* last_category = nullptr;  // and its sums: usually the next record's too
+    const grammar::RuleFile& rules = *p.adoption->rules;
+    const grammar::Category* last_category = nullptr;  // and its sums: usually the next record's too
     CategoryPoints* last = nullptr;
     for (const EventResult& r : p.events) {
       const Event& e = *r.record;
@@ -77,7 +78,7 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
       if (!r.item) continue;
       auto [item, added] = item_category.emplace(r.item, nullptr);
       if (added) item->second = rules.FindCategory(r.item->category);
-      const rules::Category* category = item->second;
+      const grammar::Category* category = item->second;
       if (!category) continue;
       if (category != last_category) {
         last_category = category;
@@ -113,22 +114,22 @@ double Gini(const std::vector<int64_t>& values) {
   return static_cast<double>(2 * weighted) / static_cast<double>(2 * n * total);
 }
 
-PointsRatio Median(std::vector<int64_t> values) {
+Ratio Median(std::vector<int64_t> values) {
   if (values.empty()) return {};
   std::sort(values.begin(), values.end());
   size_t n = values.size();
-  if (n % 2 == 1) return {values[n / 2], 1};
-  return {values[n / 2 - 1] + values[n / 2], 2};
+  if (n % 2 == 1) return Ratio(values[n / 2], 100);
+  return Ratio(__int128{values[n / 2 - 1]} + values[n / 2], 200);
 }
 
-Result<Comparison> Compare(const ledger::Reader& reader, const Window& window, const std::optional<Timestamp>& as_of,
+Result<Comparison> Compare(const ledger::Reader& reader, const ReportWindow& window, const std::optional<Timestamp>& as_of,
                            Timestamp now) {
   Comparison out;
-  uint64_t max_sequence = as_of ? reader.SequenceAsOf(*as_of) : reader.HeadSequence();
-  Window covering = window;
+  uint64_t sequence_max = as_of ? reader.SequenceAsOf(*as_of) : reader.HeadSequence();
+  ReportWindow covering = window;
   covering.covering = true;
   for (const std::string& village : reader.Villages()) {
-    auto loaded = LoadWindow(reader, village, max_sequence, covering);
+    auto loaded = LoadWindow(reader, village, sequence_max, covering);
     if (!loaded.ok() && loaded.status().code() == Status::Code::kInvalidInput) {
       out.skipped.emplace_back(village, loaded.status().message());
       continue;

@@ -10,16 +10,9 @@
 
 #include "engine/audit.h"
 #include "engine/workflow.h"
+#include "util/ratio.h"
 
 namespace jifen::engine {
-
-// An exact ratio of points (num/den cents); den > 0.
-struct PointsRatio {
-  int64_t num = 0;
-  int64_t den = 1;
-  // Rounded half away from zero to the cent.
-  Points Rounded() const { return Points::FromCents(DivideRoundHalfAway(num, den)); }
-};
 
 struct CategoryPoints {
   std::string code;
@@ -31,7 +24,7 @@ struct VillageComparison {
   std::string village;
   std::string name;
   std::string township;
-  std::shared_ptr<const rules::RuleFile> rules;  // in force at the window's end
+  std::shared_ptr<const grammar::RuleFile> rules;  // in force at the window's end
   Period first, last;       // the periods compared (may differ from the one asked for)
   bool substituted = false; // true when first..last is not exactly the requested period
   int households = 0;       // households existing in the window
@@ -39,7 +32,7 @@ struct VillageComparison {
   int participating = 0;    // households with at least one award counting > 0 points
   double participation = 0; // participating / households
   Points earned;            // total over households and periods (base and bonuses included)
-  PointsRatio mean_per_household, median_per_household, mean_per_person;
+  Ratio mean_per_household, median_per_household, mean_per_person;  // points, exact
   double gini = 0;          // of household earned, negatives counted as 0
   std::vector<CategoryPoints> categories;  // by points descending, then code
   int awards = 0;           // award records dated in the window, revoked ones included
@@ -64,14 +57,14 @@ struct Comparison {
 // than a village's is replaced by the periods covering the same days: a month by its quarter, a
 // quarter by its three months (`substituted`). Villages without rules in force are skipped.
 // `now` is the moment period states are judged at when `as_of` is unset.
-Result<Comparison> Compare(const ledger::Reader& reader, const Window& window, const std::optional<Timestamp>& as_of,
+Result<Comparison> Compare(const ledger::Reader& reader, const ReportWindow& window, const std::optional<Timestamp>& as_of,
                            Timestamp now);
 
 // Gini coefficient of `values` (cents), negatives counted as 0: sum_i sum_j |x_i - x_j| / (2 n sum x);
 // 0 when every value is 0 or there are none.
 double Gini(const std::vector<int64_t>& values);
 
-// Median of `values` (cents) as an exact ratio: the middle one, or the mean of the middle two.
-PointsRatio Median(std::vector<int64_t> values);
+// Median of `values` (cents) as exact points: the middle one, or the mean of the middle two.
+Ratio Median(std::vector<int64_t> values);
 
 }  // namespace jifen::engine

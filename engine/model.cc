@@ -49,6 +49,11 @@ const std::string* VillageModel::HouseholdOf(const std::string& person, Date day
   return it == persons.end() ? nullptr : it->second.HouseholdOn(day);
 }
 
+const std::string* VillageModel::HouseholdOfSubject(const std::string& subject, Date day) const {
+  auto household = households.find(subject);
+  return household != households.end() ? &household->first : HouseholdOf(subject, day);
+}
+
 int VillageModel::MembersOn(const std::string& household, Date day) const {
   int members = 0;
   for (const auto& [code, person] : persons) {
@@ -63,13 +68,13 @@ bool VillageModel::MayBeRevoked(std::string_view id) const {
   return revoked_hashes_.count(XXH3_64bits(id.data(), id.size())) > 0;
 }
 
-bool VillageModel::IsReviewer(const rules::RuleFile& rules, std::string_view scorer) const {
+bool VillageModel::IsReviewer(const grammar::RuleFile& rules, std::string_view scorer) const {
   const auto& roles = rules.village.review_roles;
   auto it = scorers.find(std::string(scorer));
   return it != scorers.end() && std::find(roles.begin(), roles.end(), it->second.role) != roles.end();
 }
 
-bool VillageModel::IsPending(const rules::RuleFile& rules, std::string_view scorer, std::string_view id) const {
+bool VillageModel::IsPending(const grammar::RuleFile& rules, std::string_view scorer, std::string_view id) const {
   if (rules.village.review_roles.empty() || id.empty()) return false;
   if (!approvals.empty() && approvals.count(std::string(id))) return false;
   return !IsReviewer(rules, scorer);
@@ -118,7 +123,7 @@ void VillageModel::SortEvents() {
 
 Status VillageModel::Add(const ledger::Record& r) {
   using ledger::RecordType;
-  if (r.sequence > max_sequence) max_sequence = r.sequence;
+  if (r.sequence > sequence_max) sequence_max = r.sequence;
   switch (r.type) {
     case RecordType::kRules: {
       auto parsed = ParseAdoptedRules(r.text, r.sha256, r.name);
@@ -187,24 +192,24 @@ Status VillageModel::Add(const ledger::Record& r) {
 }
 
 Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string& village,
-                                 uint64_t max_sequence, Date events_from, Date events_to) {
+                                 uint64_t sequence_max, Date events_from, Date events_to) {
   VillageModel model;
   model.code = village;
   Status failure;
-  Status s = reader.ForEachStructural(village, max_sequence, [&](const ledger::Record& r) {
+  Status s = reader.ForEachStructural(village, sequence_max, [&](const ledger::Record& r) {
     failure = model.Add(r);
     return failure.ok();
   });
   if (!s.ok()) return s;
   if (!failure.ok()) return failure;
-  model.max_sequence = max_sequence;
+  model.sequence_max = sequence_max;
   if (s = LoadEvents(reader, &model, events_from, events_to); !s.ok()) return s;
   return model;
 }
 
 Result<VillageModel> LoadVillageStructure(const ledger::Reader& reader, const std::string& village,
-                                          uint64_t max_sequence) {
-  return LoadVillage(reader, village, max_sequence, Date::FromCivil(9999, 12, 31), Date::FromCivil(1, 1, 1));
+                                          uint64_t sequence_max) {
+  return LoadVillage(reader, village, sequence_max, Date::FromCivil(9999, 12, 31), Date::FromCivil(1, 1, 1));
 }
 
 Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to) {
@@ -217,14 +222,14 @@ Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, 
   // largest load so far, which the heap has kept.
   static std::atomic<size_t> largest{0};
   size_t room = largest.load(std::memory_order_relaxed);
-  if (room == 0) room = reader.CountEvents(model->code, from, to, model->max_sequence);
+  if (room == 0) room = reader.CountEvents(model->code, from, to, model->sequence_max);
   model->events.reserve(model->events.size() + room);
   // The room in one call rather than a page fault for every 4 KiB as the events fill it: faults
   // are what a one-village report mostly spends its time on.
   PrefaultForWriting(model->events.data() + model->events.size(),
                      (model->events.capacity() - model->events.size()) * sizeof(Event));
   CodeTable& codes = *model->codes;
-  Status s = reader.ForEachEventView(model->code, from, to, model->max_sequence, [&](const ledger::EventView& v) {
+  Status s = reader.ForEachEventView(model->code, from, to, model->sequence_max, [&](const ledger::EventView& v) {
     model->events.emplace_back().Assign(v, codes);  // in place: no Event is moved
     return true;
   });
@@ -237,19 +242,19 @@ Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, 
   return s;
 }
 
-Result<std::shared_ptr<const rules::RuleFile>> ParseAdoptedRules(const std::string& text,
+Result<std::shared_ptr<const grammar::RuleFile>> ParseAdoptedRules(const std::string& text,
                                                                  const std::string& sha256,
                                                                  const std::string& file) {
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const rules::RuleFile>> cache;
+  static std::map<std::string, std::shared_ptr<const grammar::RuleFile>> cache;
   std::lock_guard lock(mutex);
   if (auto it = cache.find(sha256); it != cache.end()) return it->second;
-  auto outcome = rules::ParseRules(text, file.empty() ? "adopted rules " + sha256.substr(0, 12) : file);
+  auto outcome = grammar::ParseRules(text, file.empty() ? "adopted rules " + sha256.substr(0, 12) : file);
   if (!outcome.rules) {
     return Status::Corruption("adopted rules " + sha256.substr(0, 12) + " no longer parse: " +
                               (outcome.diagnostics.empty() ? "" : outcome.diagnostics[0].message));
   }
-  auto parsed = std::make_shared<const rules::RuleFile>(std::move(*outcome.rules));
+  auto parsed = std::make_shared<const grammar::RuleFile>(std::move(*outcome.rules));
   cache.emplace(sha256, parsed);
   return parsed;
 }

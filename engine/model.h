@@ -26,7 +26,7 @@ struct Adoption {
   std::string sha256;
   std::string approved_by;
   std::string file;  // the file name it was adopted from, as recorded
-  std::shared_ptr<const rules::RuleFile> rules;
+  std::shared_ptr<const grammar::RuleFile> rules;
 };
 
 struct Household {
@@ -36,6 +36,19 @@ struct Household {
   Date since;
   int64_t shares = 0;
 };
+
+// The household of a membership history on `day`: that of the last (date, household) pair dated
+// on or before it, the pairs being in date order; nullptr before `since`, the registration.
+// Person keeps codes, replay and the simulator keep household numbers.
+template <typename H>
+const H* MembershipOn(const std::vector<std::pair<Date, H>>& memberships, Date since, Date day) {
+  if (day < since) return nullptr;
+  const H* household = nullptr;
+  for (const auto& [date, h] : memberships) {
+    if (date <= day) household = &h;
+  }
+  return household;
+}
 
 struct Person {
   uint64_t sequence = 0;
@@ -47,14 +60,7 @@ struct Person {
   std::vector<std::pair<Date, std::string>> memberships;
 
   // The household this person belongs to on `day`, or nullptr if not registered by then.
-  const std::string* HouseholdOn(Date day) const {
-    if (day < since) return nullptr;
-    const std::string* household = nullptr;
-    for (const auto& [date, code] : memberships) {
-      if (date <= day) household = &code;
-    }
-    return household;
-  }
+  const std::string* HouseholdOn(Date day) const { return MembershipOn(memberships, since, day); }
 };
 
 struct Scorer {
@@ -141,7 +147,7 @@ struct Event {
 
 struct VillageModel {
   std::string code;
-  uint64_t max_sequence = 0;  // the model holds records 1..max_sequence
+  uint64_t sequence_max = 0;  // the model holds records 1..sequence_max
   std::vector<Adoption> adoptions;  // in (effective, sequence) order
   std::map<std::string, Household> households;
   std::map<std::string, Person> persons;
@@ -161,6 +167,9 @@ struct VillageModel {
   const Adoption* RulesInForce(Date day) const;
   // The household `person` belongs to on `day`, or nullptr if not registered by then.
   const std::string* HouseholdOf(const std::string& person, Date day) const;
+  // The household an award to `subject` (a household or a person) counts for on `day`: the
+  // household itself, or the person's household then; nullptr if neither.
+  const std::string* HouseholdOfSubject(const std::string& subject, Date day) const;
   // People whose household on `day` is `household`.
   int MembersOn(const std::string& household, Date day) const;
   // Whether a revoke record names `id`. Replay and admission ask this of every event; most are
@@ -172,9 +181,9 @@ struct VillageModel {
   // Whether an award waits for review (SPEC.md §3 "Review"): `rules` (in force on its date) name
   // review roles, its scorer holds none of them, and no approve record names its id. An award
   // without an id is never pending (admission refuses one that would be: it could not be approved).
-  bool IsPending(const rules::RuleFile& rules, std::string_view scorer, std::string_view id) const;
+  bool IsPending(const grammar::RuleFile& rules, std::string_view scorer, std::string_view id) const;
   // Whether `scorer` holds a review role of `rules`.
-  bool IsReviewer(const rules::RuleFile& rules, std::string_view scorer) const;
+  bool IsReviewer(const grammar::RuleFile& rules, std::string_view scorer) const;
 
   // Folds one record into the model (used while loading and while admitting a batch). Rule texts
   // are parsed here; a rule text that no longer parses is Status::Corruption.
@@ -190,21 +199,21 @@ struct VillageModel {
   std::unordered_set<uint64_t> revoked_hashes_;
 };
 
-// Loads `village` as of `max_sequence` (structure in full, events dated from..to).
+// Loads `village` as of `sequence_max` (structure in full, events dated from..to).
 Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string& village,
-                                 uint64_t max_sequence, Date events_from, Date events_to);
+                                 uint64_t sequence_max, Date events_from, Date events_to);
 
-// Loads `village` as of `max_sequence` without its events: rules, registrations, revocations and
+// Loads `village` as of `sequence_max` without its events: rules, registrations, revocations and
 // the workflow records (what admission and the workflow commands need).
 Result<VillageModel> LoadVillageStructure(const ledger::Reader& reader, const std::string& village,
-                                          uint64_t max_sequence);
+                                          uint64_t sequence_max);
 
-// Appends the village's events dated from..to (as of model->max_sequence) to model->events, which
+// Appends the village's events dated from..to (as of model->sequence_max) to model->events, which
 // must hold only earlier events: read from the events index alone, in (date, sequence) order.
 Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to);
 
 // Parses an adopted rule text (cached by its SHA-256: a ledger adopts few versions).
-Result<std::shared_ptr<const rules::RuleFile>> ParseAdoptedRules(const std::string& text,
+Result<std::shared_ptr<const grammar::RuleFile>> ParseAdoptedRules(const std::string& text,
                                                                  const std::string& sha256,
                                                                  const std::string& file);
 

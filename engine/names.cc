@@ -148,14 +148,14 @@ NameLookup NameIndex::Resolve(std::string_view village, NameKind kind, std::stri
       }
       if (person_found != household_found) return person_found ? persons : households;
       // Both: the item says whose points they are.
-      std::optional<rules::Per> per;
+      std::optional<grammar::Per> per;
       if (date && v->model) {
         if (const Adoption* a = v->model->RulesInForce(*date)) {
-          if (const rules::Item* it = a->rules->FindItem(item)) per = it->per;
+          if (const grammar::Item* it = a->rules->FindItem(item)) per = it->per;
         }
       }
-      if (per == rules::Per::kHousehold && households.candidates.empty()) return households;
-      if (per == rules::Per::kPerson && persons.candidates.empty()) return persons;
+      if (per == grammar::Per::kHousehold && households.candidates.empty()) return households;
+      if (per == grammar::Per::kPerson && persons.candidates.empty()) return persons;
       NameLookup both;
       both.by_name = true;
       auto add = [&](const NameLookup& l) {
@@ -183,15 +183,15 @@ NameLookup NameIndex::Resolve(std::string_view village, NameKind kind, std::stri
       if (!date || !v->model) return lookup;
       const Adoption* a = v->model->RulesInForce(*date);
       if (a == nullptr) return lookup;
-      const rules::RuleFile& r = *a->rules;
+      const grammar::RuleFile& r = *a->rules;
       if (kind == NameKind::kItem ? r.FindItem(value) != nullptr : r.FindReward(value) != nullptr) return lookup;
       std::vector<NameCandidate> matches;
       if (kind == NameKind::kItem) {
-        for (const rules::Item& i : r.items) {
+        for (const grammar::Item& i : r.items) {
           if (i.name == value) matches.push_back(NameCandidate{i.code, i.name, i.category});
         }
       } else {
-        for (const rules::Reward& w : r.rewards) {
+        for (const grammar::Reward& w : r.rewards) {
           if (w.name == value) matches.push_back(NameCandidate{w.code, w.name, ""});
         }
       }

@@ -13,7 +13,7 @@ namespace jifen::engine {
 namespace {
 
 using ledger::RecordType;
-using rules::Clearing;
+using grammar::Clearing;
 
 // The codes of one replay resolved once to dense indexes. An event's codes are interned in the
 // model's CodeTable, so each code is looked up by its text once and afterwards by its number in a
@@ -85,39 +85,35 @@ class Resolver {
   int Subject(const Code& code) {
     return subject_by_number_.Get(code, [&](std::string_view text) { return Subject(text); });
   }
-  // The household index of person `p` on `day`, or -1: Person::HouseholdOn over indexes.
+  // The household index of person `p` on `day`, or -1.
   int HouseholdOfPerson(int p, Date day) const {
     const PersonInfo& info = persons_[p];
-    if (day < info.person->since) return -1;
-    int household = -1;
-    for (const auto& [date, index] : info.memberships) {
-      if (date <= day) household = index;
-    }
-    return household;
+    const int* household = MembershipOn(info.memberships, info.person->since, day);
+    return household ? *household : -1;
   }
   size_t persons() const { return persons_.size(); }
   const PersonInfo& person(int p) const { return persons_[p]; }
 
   struct ItemRef {
-    const rules::Item* item = nullptr;
+    const grammar::Item* item = nullptr;
     int code = -1;  // the item code's number, shared across rule versions (caps follow the code)
   };
-  ItemRef Item(const rules::RuleFile& rules, const Code& code) {
+  ItemRef Item(const grammar::RuleFile& rules, const Code& code) {
     if (&rules != items_of_) ItemsOf(rules);
     return item_by_number_.Get(code, [&](std::string_view text) { return Item(rules, text); });
   }
-  ItemRef Item(const rules::RuleFile& rules, std::string_view code) {
+  ItemRef Item(const grammar::RuleFile& rules, std::string_view code) {
     if (&rules != items_of_) ItemsOf(rules);
     auto it = items_.find(code);
     return it == items_.end() ? ItemRef{} : it->second;
   }
 
  private:
-  void ItemsOf(const rules::RuleFile& rules) {
+  void ItemsOf(const grammar::RuleFile& rules) {
     items_of_ = &rules;
     item_by_number_.Clear();
     items_.clear();
-    for (const rules::Item& item : rules.items) {
+    for (const grammar::Item& item : rules.items) {
       auto [it, added] = item_codes_.emplace(item.code, static_cast<int>(item_codes_.size()));
       items_.emplace(item.code, ItemRef{&item, it->second});
     }
@@ -134,7 +130,7 @@ class Resolver {
   std::vector<PersonInfo> persons_;
   std::unordered_map<std::string_view, int> subjects_;
   std::vector<int> order_;
-  const rules::RuleFile* items_of_ = nullptr;
+  const grammar::RuleFile* items_of_ = nullptr;
   std::unordered_map<std::string_view, ItemRef> items_;
   std::unordered_map<std::string_view, int> item_codes_;
   // By code number in the model's table: resolved subjects, households and items (of items_of_).
@@ -209,7 +205,7 @@ struct CarryState {
 };
 
 // Applies one award to the period's accumulators.
-EventResult CountAward(const VillageModel& model, Resolver& resolver, const rules::RuleFile& rules,
+EventResult CountAward(const VillageModel& model, Resolver& resolver, const grammar::RuleFile& rules,
                        const Period& p, const Event& e, CarryState& carry, int* household,
                        bool* household_subject) {
   EventResult result;
@@ -224,7 +220,7 @@ EventResult CountAward(const VillageModel& model, Resolver& resolver, const rule
   }
   if (*household >= 0) result.household = resolver.household(*household).code;
   Resolver::ItemRef ref = resolver.Item(rules, e.item);
-  const rules::Item* item = ref.item;
+  const grammar::Item* item = ref.item;
   result.item = item;
   if (item) result.raw = item->points.Times(e.qty);
   if (model.IsRevoked(e.id)) {
@@ -247,7 +243,7 @@ EventResult CountAward(const VillageModel& model, Resolver& resolver, const rule
   if (item->cap) {
     uint64_t who = subject >= 0 ? uint64_t(subject) * 2 : uint64_t(-subject - 1) * 2 + 1;
     uint64_t key = (who << 24) | uint64_t(ref.code);
-    int64_t& used = (item->cap->window == rules::Window::kYear ? carry.cap_year : carry.cap_period)[key];
+    int64_t& used = (item->cap->window == grammar::CapWindow::kYear ? carry.cap_year : carry.cap_period)[key];
     int64_t remaining = std::max<int64_t>(0, item->cap->points.cents() - used);
     int64_t magnitude = std::min(result.raw.Abs().cents(), remaining);
     used += magnitude;
@@ -261,13 +257,13 @@ EventResult CountAward(const VillageModel& model, Resolver& resolver, const rule
   return result;
 }
 
-EventResult CountRedemption(const VillageModel& model, Resolver& resolver, const rules::RuleFile& rules,
+EventResult CountRedemption(const VillageModel& model, Resolver& resolver, const grammar::RuleFile& rules,
                             const Event& e, int* household) {
   EventResult result;
   result.record = &e;
   result.household = e.household;
   *household = e.household.empty() ? -1 : resolver.HouseholdIndex(e.household);
-  const rules::Reward* reward = rules.FindReward(e.reward);
+  const grammar::Reward* reward = rules.FindReward(e.reward);
   if (reward) result.raw = reward->cost.Times(e.qty);
   if (model.IsRevoked(e.id)) {
     result.outcome = Outcome::kRevoked;
@@ -292,7 +288,7 @@ bool EndsClearingWindow(Clearing clearing, const Period& p) {
 PeriodFigures ClosePeriod(Resolver& resolver, const Adoption& adoption, const Period& p,
                           std::vector<Accumulator>& acc, CarryState& carry, const ReplayOptions& options,
                           bool requested, bool partial) {
-  const rules::RuleFile& rules = *adoption.rules;
+  const grammar::RuleFile& rules = *adoption.rules;
   PeriodFigures out;
   out.period = p;
   out.adoption = &adoption;
@@ -325,7 +321,7 @@ PeriodFigures ClosePeriod(Resolver& resolver, const Adoption& adoption, const Pe
     // A period counted only up to events_through (a redemption's day) has no bonuses yet: they
     // are decided when it closes. Earlier periods closed and carry theirs.
     if (!partial) {
-      for (const rules::Bonus& b : rules.bonuses) {
+      for (const grammar::Bonus& b : rules.bonuses) {
         bool fired = EvaluateCondition(*b.when, a.bonus_context);
         if (fired) f.bonus += b.points;
         if (detail) f.bonuses.push_back({b.code, b.name, b.points, fired});
@@ -417,7 +413,7 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
       day = model.adoptions.front().effective;
       continue;
     }
-    const rules::RuleFile& rules = *adoption->rules;
+    const grammar::RuleFile& rules = *adoption->rules;
     Period p = Period::Containing(day, rules.village.period);
     Date end = p.LastDay();
     if (p.year != carry.year) {
@@ -471,16 +467,6 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
     day = end.AddDays(1);
   }
   return out;
-}
-
-std::vector<int> CompetitionRanks(const std::vector<std::pair<int64_t, int64_t>>& fractions) {
-  std::vector<int> ranks(fractions.size());
-  for (size_t i = 0; i < fractions.size(); ++i) {
-    bool tie = i > 0 && static_cast<__int128>(fractions[i].first) * fractions[i - 1].second ==
-                            static_cast<__int128>(fractions[i - 1].first) * fractions[i].second;
-    ranks[i] = tie ? ranks[i - 1] : static_cast<int>(i) + 1;
-  }
-  return ranks;
 }
 
 }  // namespace jifen::engine

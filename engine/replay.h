@@ -30,7 +30,7 @@ struct EventResult {
   Points raw;             // item points x qty, or cost x qty for a redemption
   Points counted;         // what reached the figures (0 unless counted or capped)
   Points cap;             // the cap that applied (kCapped)
-  const rules::Item* item = nullptr;  // an award's item in the rules in force, if any
+  const grammar::Item* item = nullptr;  // an award's item in the rules in force, if any
 };
 
 struct BonusResult {
@@ -87,10 +87,10 @@ inline Points RedeemableBalance(const HouseholdFigures& f) {
 // else in all of them. The model must hold the events from the start of `period`, or all events.
 int64_t RewardsRedeemed(const VillageModel& model, std::string_view reward, const std::optional<Period>& period);
 
-// Replays `model` (its events sorted: see VillageModel::SortEvents) from the first period of the replay window up to `last` (inclusive) and returns
-// the figures of every period from `first` to `last`. The model must hold events from
-// ReplayStart(model, first) on. Fails when no rules are in force for a requested period or the
-// period's kind (month/quarter) is not the rules'.
+// Replays `model` period by period from ReplayStart(model, first) through `last`, and returns the
+// figures of the periods `first`..`last`. The model's events must be sorted
+// (VillageModel::SortEvents) and held from ReplayStart on. Fails when no rules are in force for a
+// requested period or the period's kind (month/quarter) is not the rules'.
 Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period first, Period last,
                                           const ReplayOptions& options = {});
 
@@ -100,8 +100,5 @@ Date ReplayStart(const VillageModel& model, Period period);
 
 // The period containing `day` under the rules in force then.
 std::optional<Period> PeriodOf(const VillageModel& model, Date day);
-
-// Standard competition ranking (1, 2, 2, 4) over `values`, descending. Returns ranks.
-std::vector<int> CompetitionRanks(const std::vector<std::pair<int64_t, int64_t>>& fractions);
 
 }  // namespace jifen::engine

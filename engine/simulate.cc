@@ -100,12 +100,9 @@ struct SimPerson {
   bool linked = false;                            // a scorer is this person
   bool moved = false;
 
-  int HouseholdOn(Date day) const {
-    int household = -1;
-    for (const auto& [from, h] : memberships) {
-      if (from <= day) household = h;
-    }
-    return since <= day ? household : -1;
+  int HouseholdOn(Date day) const {  // -1: none
+    const int* household = MembershipOn(memberships, since, day);
+    return household ? *household : -1;
   }
 };
 
@@ -143,7 +140,7 @@ struct SimVillage {
   int index = 0;
   std::string file;
   std::string text;
-  std::shared_ptr<const rules::RuleFile> rules;
+  std::shared_ptr<const grammar::RuleFile> rules;
   Rng rng{0};
   std::vector<SimHousehold> households;
   std::vector<SimPerson> persons;
@@ -156,7 +153,7 @@ struct SimVillage {
   std::map<std::string, int64_t> stock_taken;  // reward, or reward + '/' + period
 
   const std::string& code() const { return rules->village.code; }
-  bool Deny() const { return rules->village.self == rules::SelfScoring::kDeny; }
+  bool Deny() const { return rules->village.self == grammar::SelfScoringPolicy::kDeny; }
 };
 
 // A record of `type` for village `v`; its order is given when it joins the pending records.
@@ -185,18 +182,18 @@ Result<std::string> ReadText(const std::filesystem::path& path) {
   return buffer.str();
 }
 
-Result<std::shared_ptr<const rules::RuleFile>> Parse(const std::string& text, const std::string& file) {
-  auto outcome = rules::ParseRules(text, file);
+Result<std::shared_ptr<const grammar::RuleFile>> Parse(const std::string& text, const std::string& file) {
+  auto outcome = grammar::ParseRules(text, file);
   if (!outcome.rules) {
     std::string all;
-    for (const auto& d : outcome.diagnostics) all += rules::FormatDiagnostic(d);
+    for (const auto& d : outcome.diagnostics) all += grammar::FormatDiagnostic(d);
     return Status::InvalidInput(all.empty() ? file + ": does not parse" : all);
   }
-  return std::shared_ptr<const rules::RuleFile>(std::make_shared<rules::RuleFile>(std::move(*outcome.rules)));
+  return std::shared_ptr<const grammar::RuleFile>(std::make_shared<grammar::RuleFile>(std::move(*outcome.rules)));
 }
 
 // Rewrites the village header of a rule text to a new code and name (the clone of a village).
-Result<std::string> RenameVillage(const std::string& text, const rules::RuleFile& rules, const std::string& code,
+Result<std::string> RenameVillage(const std::string& text, const grammar::RuleFile& rules, const std::string& code,
                                   const std::string& name) {
   size_t start = 0;
   for (uint32_t line = 1; line < rules.village.location.line && start != std::string::npos; ++line) {
@@ -224,13 +221,13 @@ Result<std::string> RenameVillage(const std::string& text, const rules::RuleFile
 // How often one subject (person or household) gets an item in a week, before its household's
 // keenness: most items are positive and common, negatives are few, evidence items rare (a
 // commendation, a blood donation), veto items rarer still.
-double WeeklyRate(const rules::Item& item) {
+double WeeklyRate(const grammar::Item& item) {
   bool positive = item.points > Points();
   if (item.veto) return 0.0002;
   if (!positive) return item.evidence ? 0.001 : 0.005;
   if (item.evidence) return 0.002;
-  if (item.cap && item.cap->window == rules::Window::kYear) return 0.01;
-  double rate = item.per == rules::Per::kHousehold ? 0.3 : 0.17;
+  if (item.cap && item.cap->window == grammar::CapWindow::kYear) return 0.01;
+  double rate = item.per == grammar::Per::kHousehold ? 0.3 : 0.17;
   // Big points are for big deeds: a +5 item happens less than a +1 item.
   double points = item.points.ToDouble();
   if (!item.unit && points > 2) rate *= 2 / points;
@@ -255,9 +252,9 @@ class Simulator {
   void Registrations(SimVillage& v);
   void GenerateMonth(SimVillage& v, int month);
   void GenerateSlot(SimVillage& v, Date from, Date to);
-  void GenerateAward(SimVillage& v, const rules::Item& item, const std::string& subject, int household, Date date,
+  void GenerateAward(SimVillage& v, const grammar::Item& item, const std::string& subject, int household, Date date,
                      int scorer);
-  int PickScorer(SimVillage& v, const rules::Item& item, int household, Date date);
+  int PickScorer(SimVillage& v, const grammar::Item& item, int household, Date date);
   Timestamp RecordedFor(SimVillage& v, Date date);
   void Add(Pending p);
   void Approve(SimVillage& v, const Record& award, int household);
@@ -285,7 +282,7 @@ Status Simulator::LoadVillages() {
   if (ec) return Status::InvalidInput(options_.villages_dir + ": " + ec.message());
   if (files.empty()) return Status::InvalidInput(options_.villages_dir + ": no .rules files");
   std::sort(files.begin(), files.end());
-  std::vector<std::pair<std::string, std::shared_ptr<const rules::RuleFile>>> originals;
+  std::vector<std::pair<std::string, std::shared_ptr<const grammar::RuleFile>>> originals;
   for (const auto& path : files) {
     auto text = ReadText(path);
     if (!text.ok()) return text.status();
@@ -368,7 +365,7 @@ void Simulator::PlanHouseholds(SimVillage& v) {
 
 void Simulator::PlanScorers(SimVillage& v) {
   std::set<std::string> roles(kDefaultRoles.begin(), kDefaultRoles.end());
-  for (const rules::Item& item : v.rules->items) roles.insert(item.roles.begin(), item.roles.end());
+  for (const grammar::Item& item : v.rules->items) roles.insert(item.roles.begin(), item.roles.end());
   std::vector<std::string> wanted(roles.begin(), roles.end());
   int count = std::max<int>(v.rng.Between(4, 8), static_cast<int>(wanted.size()));
   while (static_cast<int>(wanted.size()) < count) wanted.push_back(v.rng.Chance(0.6) ? "网格员" : "村民代表");
@@ -532,7 +529,7 @@ Timestamp Simulator::RecordedFor(SimVillage& v, Date date) {
   return At(day, v.rng.Between(8 * 3600, 20 * 3600 - 1));
 }
 
-int Simulator::PickScorer(SimVillage& v, const rules::Item& item, int household, Date date) {
+int Simulator::PickScorer(SimVillage& v, const grammar::Item& item, int household, Date date) {
   std::vector<int> eligible;
   double total = 0;
   for (size_t s = 0; s < v.scorers.size(); ++s) {
@@ -559,7 +556,7 @@ int Simulator::PickScorer(SimVillage& v, const rules::Item& item, int household,
   return eligible.back();
 }
 
-void Simulator::GenerateAward(SimVillage& v, const rules::Item& item, const std::string& subject, int household,
+void Simulator::GenerateAward(SimVillage& v, const grammar::Item& item, const std::string& subject, int household,
                               Date date, int scorer) {
   if (scorer < 0) scorer = PickScorer(v, item, household, date);
   if (scorer < 0) return;
@@ -571,7 +568,7 @@ void Simulator::GenerateAward(SimVillage& v, const rules::Item& item, const std:
   r.item = item.code;
   if (item.unit) r.qty = Quantity::FromWhole(item.points < Points::FromWhole(1) ? v.rng.Between(2, 10) : v.rng.Between(1, 4));
   r.scorer = v.scorers[scorer].code;
-  r.place = item.per == rules::Per::kHousehold ? v.rng.Pick(kHouseholdPlaces) : v.rng.Pick(kPersonPlaces);
+  r.place = item.per == grammar::Per::kHousehold ? v.rng.Pick(kHouseholdPlaces) : v.rng.Pick(kPersonPlaces);
   r.reason = item.name;
   if (item.evidence) {
     bool document = item.points < Points();
@@ -645,9 +642,9 @@ void Simulator::GenerateSlot(SimVillage& v, Date from, Date to) {
     int days = to.days() - start.days() + 1;
     double here = scale * days / (to.days() - from.days() + 1);
     auto random_day = [&] { return start.AddDays(v.rng.Between(0, days - 1)); };
-    for (const rules::Item& item : v.rules->items) {
+    for (const grammar::Item& item : v.rules->items) {
       double rate = WeeklyRate(item) * here * (item.points > Points() ? household.activity : household.trouble);
-      if (item.per == rules::Per::kHousehold) {
+      if (item.per == grammar::Per::kHousehold) {
         for (int n = v.rng.Count(rate); n > 0; --n) GenerateAward(v, item, household.code, h, random_day(), -1);
         continue;
       }
@@ -663,11 +660,11 @@ void Simulator::GenerateSlot(SimVillage& v, Date from, Date to) {
     if (v.favouring >= 0 && std::binary_search(v.favoured.begin(), v.favoured.end(), static_cast<int>(h))) {
       const SimScorer& scorer = v.scorers[v.favouring];
       for (int n = v.rng.Count(2.5 * here); n > 0; --n) {
-        const rules::Item& item = v.rng.Pick(v.rules->items);
+        const grammar::Item& item = v.rng.Pick(v.rules->items);
         bool allowed = item.roles.empty() ||
                        std::find(item.roles.begin(), item.roles.end(), scorer.role) != item.roles.end();
         if (item.points <= Points() || item.evidence || !allowed) continue;
-        if (item.per == rules::Per::kHousehold) {
+        if (item.per == grammar::Per::kHousehold) {
           GenerateAward(v, item, household.code, h, random_day(), v.favouring);
         } else if (!members[h].empty()) {
           Date day = random_day();
@@ -728,10 +725,10 @@ Status Simulator::ImportBefore(Timestamp cut, const std::string& what) {
 
 void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe, Date day, Period p, Timestamp at,
                           std::vector<Pending>& out) {
-  const rules::RuleFile& rules = *v.rules;
-  bool spend_all = rules.village.clearing == rules::Clearing::kPeriod ||
-                   (rules.village.clearing == rules::Clearing::kYear && p.IsLastOfYear());
-  double chance = spend_all ? (rules.village.clearing == rules::Clearing::kPeriod ? 0.35 : 0.8) : 0.12;
+  const grammar::RuleFile& rules = *v.rules;
+  bool spend_all = rules.village.clearing == grammar::Clearing::kPeriod ||
+                   (rules.village.clearing == grammar::Clearing::kYear && p.IsLastOfYear());
+  double chance = spend_all ? (rules.village.clearing == grammar::Clearing::kPeriod ? 0.35 : 0.8) : 0.12;
   if (safe <= Points() || !v.rng.Chance(chance)) return;
   Points budget = Points::FromCents(safe.cents() * (spend_all ? 8 : 6) / 10);
   std::string redeemer = v.scorers.front().code;
@@ -740,8 +737,8 @@ void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe,
   }
   // Mostly one thing per visit (each redemption is checked against a replayed balance).
   for (int picks = v.rng.Chance(0.2) ? 2 : 1; picks > 0; --picks) {
-    std::vector<const rules::Reward*> affordable;
-    for (const rules::Reward& reward : rules.rewards) {
+    std::vector<const grammar::Reward*> affordable;
+    for (const grammar::Reward& reward : rules.rewards) {
       if (reward.cost > budget || reward.cost <= Points()) continue;
       std::string key = reward.code + (reward.stock_per_period ? "/" + p.ToString() : "");
       if (reward.stock && v.stock_taken[key] >= *reward.stock) continue;
@@ -751,10 +748,10 @@ void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe,
     // Savers go for the big things; under monthly clearing people take whatever they can.
     if (!spend_all) {
       std::sort(affordable.begin(), affordable.end(),
-                [](const rules::Reward* a, const rules::Reward* b) { return a->cost > b->cost; });
+                [](const grammar::Reward* a, const grammar::Reward* b) { return a->cost > b->cost; });
       affordable.resize(std::min<size_t>(affordable.size(), 2));
     }
-    const rules::Reward& reward = *v.rng.Pick(affordable);
+    const grammar::Reward& reward = *v.rng.Pick(affordable);
     int64_t qty = !reward.stock && reward.cost.Times(2) <= budget && v.rng.Chance(0.4) ? 2 : 1;
     std::string key = reward.code + (reward.stock_per_period ? "/" + p.ToString() : "");
     v.stock_taken[key] += qty;
@@ -783,7 +780,7 @@ Status Simulator::RedemptionSession(int month) {
   auto reader = ledger_.Snapshot();
   if (!reader.ok()) return reader.status();
   for (SimVillage& v : villages_) {
-    const rules::RuleFile& rules = *v.rules;
+    const grammar::RuleFile& rules = *v.rules;
     if (rules.rewards.empty()) continue;
     auto model = LoadVillage(**reader, v.code(), (*reader)->HeadSequence(), kBeginning, day);
     if (!model.ok()) return model.status();
@@ -792,8 +789,8 @@ Status Simulator::RedemptionSession(int month) {
     replay_options.events_through = day;
     auto figures = Replay(*model, p, p, replay_options);
     if (!figures.ok()) return figures.status();
-    Date window = rules.village.clearing == rules::Clearing::kPeriod ? p.FirstDay()
-                  : rules.village.clearing == rules::Clearing::kYear ? Date::FromCivil(options_.year, 1, 1)
+    Date window = rules.village.clearing == grammar::Clearing::kPeriod ? p.FirstDay()
+                  : rules.village.clearing == grammar::Clearing::kYear ? Date::FromCivil(options_.year, 1, 1)
                                                                      : kBeginning;
     std::map<std::string, Points> debits;
     for (const Pending& pending : pending_) {

@@ -6,14 +6,14 @@
 #include <vector>
 
 #include "engine/replay.h"
+#include "util/ratio.h"
 
 namespace jifen::engine {
 
-// One household's standing: its ranking value as an exact fraction num/den (den > 0).
+// One household's standing: its ranking value in points, exact.
 struct Standing {
   std::string household;
-  int64_t num = 0;
-  int64_t den = 1;
+  Ratio value;
   bool vetoed = false;
   int rank = 0;
   std::vector<std::string> titles;
@@ -21,9 +21,12 @@ struct Standing {
 
 // Sorts by value descending, household code ascending, and sets competition ranks; then gives
 // every title of `scope` in `rules` (in rule-file order) to the eligible households.
-void RankAndTitle(const rules::RuleFile& rules, rules::TitleScope scope, std::vector<Standing>& standings);
+void RankAndTitle(const grammar::RuleFile& rules, grammar::TitleScope scope, std::vector<Standing>& standings);
+
+// Standard competition ranking (1, 2, 2, 4) of `values`, which are in descending order.
+std::vector<int> CompetitionRanks(const std::vector<Ratio>& values);
 
 // The period form: ranks by `earned` or `balance` per the rules and fills rank and titles.
-void RankAndTitlePeriod(const rules::RuleFile& rules, std::vector<HouseholdFigures>& households);
+void RankAndTitlePeriod(const grammar::RuleFile& rules, std::vector<HouseholdFigures>& households);
 
 }  // namespace jifen::engine

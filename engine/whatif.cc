@@ -11,12 +11,12 @@ namespace {
 const char* KindWord(PeriodKind kind) { return kind == PeriodKind::kMonth ? "month" : "quarter"; }
 
 // `model` with `proposal` in force from `start` through `end` in place of the adoptions there.
-VillageModel Substitute(const VillageModel& model, Date start, Date end, std::shared_ptr<const rules::RuleFile> proposal,
+VillageModel Substitute(const VillageModel& model, Date start, Date end, std::shared_ptr<const grammar::RuleFile> proposal,
                         const std::string& sha256) {
   VillageModel out = model;
   std::erase_if(out.adoptions, [&](const Adoption& a) { return a.effective >= start && a.effective <= end; });
   Adoption a;
-  a.sequence = model.max_sequence + 1;  // after every recorded adoption of its effective date
+  a.sequence = model.sequence_max + 1;  // after every recorded adoption of its effective date
   a.effective = start;
   a.sha256 = sha256;
   a.approved_by = "(proposed)";
@@ -114,23 +114,10 @@ Status CountUnknown(const VillageModel& after, WhatIfReport& report) {
   return Status::Ok();
 }
 
-std::vector<RulesVersion> Replaced(const VillageModel& model, Period first, Period last) {
-  std::vector<RulesVersion> out;
-  for (Period p = first;; p = *PeriodOf(model, p.LastDay().AddDays(1))) {
-    const Adoption* a = model.RulesInForce(p.FirstDay());
-    if (out.empty() || out.back().sequence != a->sequence) {
-      out.push_back({a->sequence, a->sha256, a->effective, a->recorded, a->approved_by, {}});
-    }
-    out.back().periods.push_back(p);
-    if (p == last) break;
-  }
-  return out;
-}
-
 }  // namespace
 
-Result<WhatIfReport> WhatIf(const VillageModel& model, const Window& window,
-                            std::shared_ptr<const rules::RuleFile> proposal, const std::string& proposal_sha256) {
+Result<WhatIfReport> WhatIf(const VillageModel& model, const ReportWindow& window,
+                            std::shared_ptr<const grammar::RuleFile> proposal, const std::string& proposal_sha256) {
   if (proposal->village.code != model.code) {
     return Status::InvalidInput(proposal->file + ": rules of village " + proposal->village.code + ", not " + model.code);
   }
@@ -150,7 +137,7 @@ Result<WhatIfReport> WhatIf(const VillageModel& model, const Window& window,
   report.first = first;
   report.last = last;
   report.annual = window.year.has_value();
-  report.replaced = Replaced(model, range->first, range->second);
+  report.replaced = RulesVersions(model, range->first, range->second);
   VillageModel after = Substitute(model, start, end, std::move(proposal), proposal_sha256);
   auto b = report.annual ? AnnualStandings(model, *window.year) : PeriodStandings(model, range->first);
   if (!b.ok()) return b.status();

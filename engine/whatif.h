@@ -36,7 +36,7 @@ struct WhatIfReport {
 // window's first day (which must be a period start under it) and adoptions effective inside the
 // window are dropped; periods before and after keep their rules. Errors: the proposal is for
 // another village, or its period kind cannot cover the window.
-Result<WhatIfReport> WhatIf(const VillageModel& model, const Window& window,
-                            std::shared_ptr<const rules::RuleFile> proposal, const std::string& proposal_sha256);
+Result<WhatIfReport> WhatIf(const VillageModel& model, const ReportWindow& window,
+                            std::shared_ptr<const grammar::RuleFile> proposal, const std::string& proposal_sha256);
 
 }  // namespace jifen::engine

@@ -3,14 +3,14 @@
 namespace jifen::engine {
 namespace {
 
-struct Window {
+struct NoticeWindow {
   const Post* post = nullptr;
   std::optional<int> notice_days;
   std::optional<Date> until;
 };
 
-Window WindowOf(const VillageModel& model, const Period& period) {
-  Window w;
+NoticeWindow WindowOf(const VillageModel& model, const Period& period) {
+  NoticeWindow w;
   if (const Adoption* a = model.RulesInForce(period.FirstDay())) w.notice_days = a->rules->village.notice_days;
   auto it = model.periods.find(period.ToString());
   if (it == model.periods.end() || it->second.posts.empty()) return w;
@@ -20,7 +20,7 @@ Window WindowOf(const VillageModel& model, const Period& period) {
 }
 
 // Whether the window has ended by `at`: the day after its last, or at once without a window.
-bool Ended(const Window& w, Timestamp at) {
+bool Ended(const NoticeWindow& w, Timestamp at) {
   if (!w.post) return false;
   if (!w.notice_days) return true;
   return at.LocalDate() > *w.until;
@@ -39,7 +39,7 @@ const char* PeriodStateName(PeriodState state) {
 }
 
 PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp at) {
-  Window w = WindowOf(model, period);
+  NoticeWindow w = WindowOf(model, period);
   PeriodStatus status;
   if (w.post) status.post = *w.post;
   status.notice_days = w.notice_days;
@@ -63,7 +63,7 @@ PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp
 }
 
 std::optional<std::string> LockedReason(const VillageModel& model, const Period& period, Timestamp recorded) {
-  Window w = WindowOf(model, period);
+  NoticeWindow w = WindowOf(model, period);
   if (!Ended(w, recorded)) return std::nullopt;
   std::string why = "period " + period.ToString() + " was posted on " + w.post->recorded.LocalDate().ToString();
   if (w.notice_days) {

@@ -12,7 +12,7 @@
 #include "grammar/builder.h"
 #include "grammar/grammar.h"
 
-namespace jifen::rules::grammar {
+namespace jifen::grammar::peg {
 
 template <typename Rule>
 struct action : nothing<Rule> {};
@@ -208,7 +208,7 @@ struct action<self_scoring> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.village->self =
-        KeywordIs(in.string_view(), Keyword::kFlag) ? SelfScoring::kFlag : SelfScoring::kDeny;
+        KeywordIs(in.string_view(), Keyword::kFlag) ? SelfScoringPolicy::kFlag : SelfScoringPolicy::kDeny;
   }
 };
 
@@ -238,9 +238,9 @@ struct action<notice_days> {
     Location at = b.At(in);
     auto days = b.ParseInteger(in.string_view(), at);
     if (!days) return;
-    if (*days < 0 || *days > kMaxNoticeDays) {
+    if (*days < 0 || *days > kNoticeDaysMax) {
       b.Error(at, Message::kNoticeRange,
-              {b.village->code, std::to_string(kMaxNoticeDays), std::to_string(*days)});
+              {b.village->code, std::to_string(kNoticeDaysMax), std::to_string(*days)});
       return;
     }
     b.village->notice_days = static_cast<int32_t>(*days);
@@ -334,7 +334,7 @@ struct action<cap_window> {
   static void apply(const Input& in, Builder& b) {
     if (b.item.cap) {
       b.item.cap->window =
-          KeywordIs(in.string_view(), Keyword::kYear) ? Window::kYear : Window::kPeriod;
+          KeywordIs(in.string_view(), Keyword::kYear) ? CapWindow::kYear : CapWindow::kPeriod;
     }
   }
 };
@@ -493,7 +493,7 @@ struct action<title_top> {
   }
 };
 template <>
-struct action<min_points> {
+struct action<points_min> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     b.title.min = b.ParsePoints(in.string_view(), b.At(in)).value_or(Points());
@@ -508,7 +508,7 @@ struct title_clause_action {
   }
 };
 template <>
-struct action<min_clause> : title_clause_action<Keyword::kMin> {};
+struct action<clause_min> : title_clause_action<Keyword::kMin> {};
 template <>
 struct action<no_veto_clause> : title_clause_action<Keyword::kNo> {};
 template <>
@@ -567,6 +567,6 @@ struct action<dividend> {
 #undef JIFEN_STRING_ACTION
 #undef JIFEN_CODE_ACTION
 
-}  // namespace jifen::rules::grammar
+}  // namespace jifen::grammar::peg
 
 #include "grammar/condition_actions.h"

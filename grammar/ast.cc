@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 // Rule files hold a few hundred codes at most; a scan is as fast as a map built for each file.
@@ -110,4 +110,4 @@ bool SameRules(const RuleFile& a, const RuleFile& b) {
          same_dividend;
 }
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

@@ -12,7 +12,7 @@
 #include "util/date.h"
 #include "util/points.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 struct Location {
   std::string file;
@@ -25,9 +25,9 @@ enum class Language : uint8_t { kEnglish, kChinese };
 enum class Clearing : uint8_t { kPeriod, kYear, kNever };
 enum class RankBy : uint8_t { kEarned, kBalance };
 enum class AnnualBy : uint8_t { kMean, kSum };
-enum class SelfScoring : uint8_t { kFlag, kDeny };
+enum class SelfScoringPolicy : uint8_t { kFlag, kDeny };
 enum class Per : uint8_t { kPerson, kHousehold };
-enum class Window : uint8_t { kPeriod, kYear };
+enum class CapWindow : uint8_t { kPeriod, kYear };
 
 struct Village {
   Location location;
@@ -40,17 +40,17 @@ struct Village {
   Points base;                           // per household per period
   RankBy rank = RankBy::kEarned;
   AnnualBy annual = AnnualBy::kMean;
-  SelfScoring self = SelfScoring::kFlag;
+  SelfScoringPolicy self = SelfScoringPolicy::kFlag;
   std::vector<std::string> review_roles;  // empty: no review (every award counts at once)
   std::optional<int32_t> notice_days;     // nullopt: no notice window
 };
 
-// `notice N days`: 0 <= N <= kMaxNoticeDays.
-inline constexpr int32_t kMaxNoticeDays = 60;
+// `notice N days`: 0 <= N <= kNoticeDaysMax.
+inline constexpr int32_t kNoticeDaysMax = 60;
 
 struct Cap {
   Points points;  // positive
-  Window window = Window::kPeriod;
+  CapWindow window = CapWindow::kPeriod;
 };
 
 struct Item {
@@ -163,4 +163,4 @@ struct RuleFile {
 // `language`. fmt's round trip is checked with it.
 bool SameRules(const RuleFile& a, const RuleFile& b);
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

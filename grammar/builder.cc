@@ -2,7 +2,7 @@
 
 #include <cassert>
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 Builder::Builder(std::string_view text, const std::string& file_name, Language message_language)
     : text_(text), file_name_(file_name), message_language_(message_language), columns_(text) {
@@ -44,7 +44,7 @@ std::optional<int64_t> Builder::ParseInteger(std::string_view text, const Locati
   for (char c : text) {
     if (c < '0' || c > '9') continue;
     value = value * 10 + (c - '0');
-    if (value > Points::kMaxWhole) {
+    if (value > Points::kWholeMax) {
       Error(at, Message::kNumberRange, {text});
       return std::nullopt;
     }
@@ -111,4 +111,4 @@ std::optional<Keyword> LookupKeyword(std::string_view text) {
   return std::nullopt;
 }
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

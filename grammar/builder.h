@@ -14,37 +14,17 @@
 #include "grammar/ast.h"
 #include "grammar/diagnostic.h"
 #include "grammar/keywords.h"
+#include "grammar/layout.h"
 #include "grammar/messages.h"
 #include "grammar/source_text.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 // Where a statement block is open, so that parsing can resume inside it after an error.
 enum class Block : uint8_t { kNone, kVillage, kCategory };
 
-// The village settings, in canonical order (GRAMMAR.md).
-enum class Setting : uint8_t {
-  kTownship, kPeriod, kClearing, kLate, kBase, kRank, kAnnual, kSelf, kReview, kNotice, kCount_
-};
-inline constexpr size_t kSettingCount = static_cast<size_t>(Setting::kCount_);
-
-// A comment and where it was, so that fmt can keep it.
-struct SourceComment {
-  uint32_t line = 0;
-  std::string text;       // from '#' to the end of the line, without trailing spaces
-  bool trailing = false;  // true when code precedes it on its line
-};
-
-// What fmt needs beyond the AST: comments, and the lines of things the AST does not locate.
-struct Layout {
-  std::vector<SourceComment> comments;
-  std::array<uint32_t, kSettingCount> setting_lines{};  // 0: not given
-  uint32_t village_close_line = 0;
-  std::vector<uint32_t> category_close_lines;           // by category index
-};
-
 // Nesting allowed in a condition: parentheses, `not`, `-` and the depth of an expression tree.
-inline constexpr int kMaxDepth = 100;
+inline constexpr int kConditionDepthMax = 100;
 
 class Builder {
  public:
@@ -70,10 +50,10 @@ class Builder {
 
   // Called after a syntax error: drops whatever statement was half built.
   void DropPending();
-  // The checked AST, or nullopt if there were errors. Moves the file out.
+  // The AST as built: whole and checked only when there are no diagnostics, which is when
+  // parser.cc takes it. Moves the file out.
   RuleFile TakeFile() { return std::move(file); }
   std::vector<Diagnostic> TakeDiagnostics() { return std::move(diagnostics_); }
-  bool has_errors() const { return !diagnostics_.empty(); }
   bool had_syntax_error = false;
 
   // The AST under construction and what fmt needs.
@@ -125,4 +105,4 @@ std::string StringValue(std::string_view literal);
 // The keyword spelled `text` in either language (for rules that match one of a few keywords).
 std::optional<Keyword> LookupKeyword(std::string_view text);
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

@@ -7,7 +7,7 @@
 
 #include "grammar/parse_internal.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 struct Named {
@@ -92,4 +92,4 @@ void CheckFile(Builder& b, bool complete) {
   for (const Bonus& bonus : b.file.bonuses) CheckCondition(b, bonus, bonus.when.get());
 }
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

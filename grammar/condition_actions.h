@@ -11,7 +11,7 @@
 #include "grammar/builder.h"
 #include "grammar/grammar.h"
 
-namespace jifen::rules::grammar {
+namespace jifen::grammar::peg {
 
 inline std::unique_ptr<Expr> PopExpression(Builder& b, int& depth) {
   auto [node, node_depth] = std::move(b.expressions.back());
@@ -22,7 +22,7 @@ inline std::unique_ptr<Expr> PopExpression(Builder& b, int& depth) {
 
 template <typename Input>
 void PushExpression(Builder& b, const Input& in, std::unique_ptr<Expr> node, int depth) {
-  if (depth > kMaxDepth) throw SyntaxError{Message::kTooDeep, in.position()};
+  if (depth > kConditionDepthMax) throw SyntaxError{Message::kTooDeep, in.position()};
   b.expressions.emplace_back(std::move(node), depth);
 }
 
@@ -37,7 +37,7 @@ struct nesting_guard : maybe_nothing {
   template <typename Rule, apply_mode A, rewind_mode M, template <typename...> class Action,
             template <typename...> class Control, typename ParseInput>
   static bool match(ParseInput& in, Builder& b) {
-    if (b.depth >= kMaxDepth) throw SyntaxError{Message::kTooDeep, in.position()};
+    if (b.depth >= kConditionDepthMax) throw SyntaxError{Message::kTooDeep, in.position()};
     size_t expressions = b.expressions.size();
     size_t conditions = b.conditions.size();
     size_t operators = b.operators.size();
@@ -287,4 +287,4 @@ struct action<bonus> {
   static void apply0(Builder& b) { b.file.bonuses.push_back(std::move(b.bonus)); }
 };
 
-}  // namespace jifen::rules::grammar
+}  // namespace jifen::grammar::peg

@@ -2,7 +2,7 @@
 
 #include "util/text.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 size_t CodePointLength(unsigned char lead) {
@@ -67,4 +67,4 @@ std::string_view LanguageName(Language language) {
   return language == Language::kChinese ? "中文" : "English";
 }
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

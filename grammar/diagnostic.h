@@ -8,7 +8,7 @@
 
 #include "grammar/ast.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 struct Diagnostic {
   Location location;        // line 0: the whole file (e.g. it cannot be read)
@@ -33,4 +33,4 @@ Language ResolveMessageLanguage(MessageLanguage lang, Language file_keywords);
 // The Chinese or English name of a keyword language: "English" / "中文".
 std::string_view LanguageName(Language language);
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

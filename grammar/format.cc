@@ -7,7 +7,7 @@
 #include "grammar/parse_internal.h"
 #include "grammar/printer.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 // One output line of code, with the comments that travel with it.
@@ -224,4 +224,8 @@ std::string PrintRules(const RuleFile& rules, Language keywords) {
   return out;
 }
 
-}  // namespace jifen::rules
+std::string ExpressionText(const Expr& expression, Language keywords) {
+  return Printer(keywords).Expression(expression);
+}
+
+}  // namespace jifen::grammar

@@ -10,7 +10,7 @@
 #include "grammar/ast.h"
 #include "grammar/diagnostic.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 struct FormatOutcome {
   std::optional<std::string> text;      // set iff `diagnostics` is empty
@@ -25,4 +25,9 @@ FormatOutcome FormatRulesText(std::string_view text, const std::string& file_nam
 // The canonical text of `rules` alone, without comments, with keywords in `keywords`.
 std::string PrintRules(const RuleFile& rules, Language keywords);
 
-}  // namespace jifen::rules
+// The canonical text of one expression of a bonus condition ("points(A1) / members"), and of a
+// comparison operator (">="), as fmt writes them. For reports that show a condition's parts.
+std::string ExpressionText(const Expr& expression, Language keywords);
+std::string_view OperatorText(Cond::Op op);
+
+}  // namespace jifen::grammar

@@ -10,7 +10,7 @@
 #include "grammar/keywords.h"
 #include "grammar/messages.h"
 
-namespace jifen::rules::grammar {
+namespace jifen::grammar::peg {
 
 using namespace tao::pegtl;  // NOLINT: the grammar reads as PEG only with PEGTL's short names.
 
@@ -187,11 +187,11 @@ struct title_name : string_literal {};
 struct title_scope : sor<keyword<Keyword::kPeriod>, keyword<Keyword::kAnnual>> {};
 struct title_top_word : keyword<Keyword::kTop> {};
 struct title_top : seq<integer, opt<star<blank>, percent_sign>> {};
-struct min_points : decimal {};
-struct min_clause : seq<tok<keyword<Keyword::kMin>>, req<min_points>> {};
+struct points_min : decimal {};
+struct clause_min : seq<tok<keyword<Keyword::kMin>>, req<points_min>> {};
 struct no_veto_word : keyword<Keyword::kVeto> {};
 struct no_veto_clause : seq<tok<keyword<Keyword::kNo>>, req<no_veto_word>> {};
-struct title_clause : sor<min_clause, no_veto_clause> {};
+struct title_clause : sor<clause_min, no_veto_clause> {};
 struct title : seq<tok<title_keyword>, req<title_name>, req<title_scope>, req<title_top_word>,
                    req<title_top>, star<tok<comma>, req<title_clause>>> {};
 
@@ -340,7 +340,7 @@ JIFEN_ERROR(title_scope, kTitleScope);
 JIFEN_ERROR(title_top_word, kTitleTopWord);
 JIFEN_ERROR(title_top, kTitleTop);
 JIFEN_ERROR(title_clause, kTitleClause);
-JIFEN_ERROR(min_points, kMinPoints);
+JIFEN_ERROR(points_min, kPointsMin);
 JIFEN_ERROR(no_veto_word, kNoVeto);
 JIFEN_ERROR(bonus_code, kBonusCode);
 JIFEN_ERROR(bonus_name, kBonusName);
@@ -387,4 +387,4 @@ struct control : normal<Rule> {
   }
 };
 
-}  // namespace jifen::rules::grammar
+}  // namespace jifen::grammar::peg

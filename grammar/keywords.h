@@ -9,7 +9,7 @@
 
 #include "grammar/ast.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 enum class Keyword : uint8_t {
   kVillage, kTownship, kPeriod, kMonth, kQuarter, kClearing, kYear, kNever, kLate, kDays,
@@ -51,4 +51,4 @@ constexpr std::string_view KeywordText(Keyword keyword, Language language) {
   return language == Language::kChinese ? spelling.chinese : spelling.english;
 }
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

@@ -2,7 +2,7 @@
 
 #include <cassert>
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 struct MessageText {
@@ -79,7 +79,7 @@ constexpr MessageText kMessages[] = {
      "称号：“前”后应为人数或百分比"},
     {Message::kTitleClause, "title: expected a clause after ',': min or no veto",
      "称号：“，”后应为子句：最低 或 无否决"},
-    {Message::kMinPoints, "min: expected points", "最低：应为分值"},
+    {Message::kPointsMin, "min: expected points", "最低：应为分值"},
     {Message::kNoVeto, "title: expected 'veto' after 'no'", "称号：“无”后应为“否决”"},
     {Message::kBonusCode, "bonus: expected a code (a letter, then letters, digits, _ . -)",
      "加分：应为编号（字母开头，后跟字母、数字、_ . -）"},
@@ -201,4 +201,4 @@ std::string RenderMessage(Message m, Language language,
   return out;
 }
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

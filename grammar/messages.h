@@ -10,7 +10,7 @@
 
 #include "grammar/ast.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 enum class Message : uint16_t {
   // Syntax: one per commit point of the grammar.
@@ -23,7 +23,7 @@ enum class Message : uint16_t {
   kCapPoints, kCapWindow, kUnitName, kRole,
   kRewardCode, kRewardName, kRewardCostWord, kRewardCost, kStockWord, kStockCount, kStockPeriod,
   kRateValue, kRateYuan, kRatePer, kRatePoint,
-  kTitleName, kTitleScope, kTitleTopWord, kTitleTop, kTitleClause, kMinPoints, kNoVeto,
+  kTitleName, kTitleScope, kTitleTopWord, kTitleTop, kTitleClause, kPointsMin, kNoVeto,
   kBonusCode, kBonusName, kBonusPoints, kBonusPer, kBonusHousehold, kBonusWhen,
   kCondition, kConditionAfterOr, kConditionAfterAnd, kConditionAfterNot, kConditionClose,
   kComparisonRight, kOperand, kNegateOperand, kExpressionClose,
@@ -43,10 +43,6 @@ enum class Message : uint16_t {
 
 inline constexpr Message kLastSyntaxMessage = Message::kTooDeep;
 
-inline bool IsSyntaxMessage(Message m) {
-  return static_cast<uint16_t>(m) <= static_cast<uint16_t>(kLastSyntaxMessage);
-}
-
 // The message template in `language`; "{}" marks an argument.
 std::string_view MessageTemplate(Message m, Language language);
 
@@ -54,4 +50,4 @@ std::string_view MessageTemplate(Message m, Language language);
 std::string RenderMessage(Message m, Language language,
                           std::initializer_list<std::string_view> args = {});
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

@@ -7,7 +7,7 @@
 #include "grammar/builder.h"
 #include "grammar/parser.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 struct DetailedParse {
   ParseOutcome outcome;
@@ -22,4 +22,4 @@ DetailedParse ParseWithLayout(std::string_view text, const std::string& file_nam
 // definitions may sit in the part of the file that could not be read.
 void CheckFile(Builder& b, bool complete);
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

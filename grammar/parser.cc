@@ -10,7 +10,7 @@
 #include "grammar/parse_internal.h"
 #include "util/text.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 namespace pegtl = tao::pegtl;
@@ -75,7 +75,7 @@ bool StartsWithCloseBrace(std::string_view rest) {
 // keyword, or, inside the block the error was in, with a keyword of that block or its closing
 // brace. The error's own line counts only if the error sits at its first token (a statement cut
 // short at the end of the previous line). Resume points only move forward.
-std::optional<ResumePoint> FindResumePoint(std::string_view text, const grammar::SyntaxError& e,
+std::optional<ResumePoint> FindResumePoint(std::string_view text, const peg::SyntaxError& e,
                                            Block block, size_t previous) {
   size_t pos = e.where.byte - (e.where.column - 1);
   uint32_t line = static_cast<uint32_t>(e.where.line);
@@ -109,16 +109,16 @@ void ParseFrom(std::string_view text, const std::string& file_name, const Resume
   bool parsed = false;
   switch (point.where) {
     case Resume::kStart:
-      parsed = pegtl::parse<grammar::rule_file, grammar::action, grammar::control>(in, b);
+      parsed = pegtl::parse<peg::rule_file, peg::action, peg::control>(in, b);
       break;
     case Resume::kTop:
-      parsed = pegtl::parse<grammar::statements, grammar::action, grammar::control>(in, b);
+      parsed = pegtl::parse<peg::statements, peg::action, peg::control>(in, b);
       break;
     case Resume::kVillage:
-      parsed = pegtl::parse<grammar::resume_in_village, grammar::action, grammar::control>(in, b);
+      parsed = pegtl::parse<peg::resume_in_village, peg::action, peg::control>(in, b);
       break;
     case Resume::kCategory:
-      parsed = pegtl::parse<grammar::resume_in_category, grammar::action, grammar::control>(in, b);
+      parsed = pegtl::parse<peg::resume_in_category, peg::action, peg::control>(in, b);
       break;
   }
   // Every start rule ends in must<end_of_file>: it matches or throws.
@@ -133,7 +133,7 @@ void ParseAll(std::string_view text, const std::string& file_name, Builder& b) {
     try {
       ParseFrom(text, file_name, point, b);
       return;
-    } catch (const grammar::SyntaxError& e) {
+    } catch (const peg::SyntaxError& e) {
       b.had_syntax_error = true;
       b.Error(b.At(e.where.byte, e.where.line, e.where.column), e.message);
       b.DropPending();
@@ -220,12 +220,12 @@ DetailedParse ParseWithLayout(std::string_view text, const std::string& file_nam
                               MessageLanguage lang) {
   DetailedParse result;
   std::vector<Diagnostic>& diagnostics = result.outcome.diagnostics;
-  if (text.size() > kMaxRuleFileBytes) {
+  if (text.size() > kRuleFileBytesMax) {
     Language language = ResolveMessageLanguage(lang, Language::kEnglish);
     diagnostics.push_back(Diagnostic{
         Location{file_name, 0, 0},
         RenderMessage(Message::kFileTooLarge, language,
-                      {std::to_string(text.size()), std::to_string(kMaxRuleFileBytes)}),
+                      {std::to_string(text.size()), std::to_string(kRuleFileBytesMax)}),
         ""});
     return result;
   }
@@ -244,14 +244,14 @@ DetailedParse ParseWithLayout(std::string_view text, const std::string& file_nam
 
   diagnostics = b.TakeDiagnostics();
   SortDiagnostics(diagnostics);
-  bool too_many = diagnostics.size() > kMaxDiagnostics;
-  if (too_many) diagnostics.resize(kMaxDiagnostics);
+  bool too_many = diagnostics.size() > kDiagnosticsMax;
+  if (too_many) diagnostics.resize(kDiagnosticsMax);
   AttachSourceLines(text, diagnostics);
   if (too_many) {
     diagnostics.push_back(Diagnostic{
         Location{file_name, 0, 0},
         RenderMessage(Message::kTooManyErrors, b.message_language(),
-                      {std::to_string(kMaxDiagnostics)}),
+                      {std::to_string(kDiagnosticsMax)}),
         ""});
   }
   if (diagnostics.empty()) result.outcome.rules = b.TakeFile();
@@ -277,12 +277,12 @@ ParseOutcome ParseRulesFile(const std::string& path, MessageLanguage lang) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return cannot_read(std::strerror(errno));
   auto size = std::filesystem::file_size(path, error);
-  if (!error && size > kMaxRuleFileBytes) {
+  if (!error && size > kRuleFileBytesMax) {
     ParseOutcome outcome;
     outcome.diagnostics.push_back(Diagnostic{
         Location{path, 0, 0},
         RenderMessage(Message::kFileTooLarge, language,
-                      {std::to_string(size), std::to_string(kMaxRuleFileBytes)}),
+                      {std::to_string(size), std::to_string(kRuleFileBytesMax)}),
         ""});
     return outcome;
   }
@@ -292,4 +292,4 @@ ParseOutcome ParseRulesFile(const std::string& path, MessageLanguage lang) {
   return ParseRules(content.str(), path, lang);
 }
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

@@ -10,10 +10,10 @@
 #include "grammar/ast.h"
 #include "grammar/diagnostic.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 // Files above this size are refused with one diagnostic (rule files are a few kilobytes).
-inline constexpr size_t kMaxRuleFileBytes = 16 * 1024 * 1024;
+inline constexpr size_t kRuleFileBytesMax = 16 * 1024 * 1024;
 
 struct ParseOutcome {
   std::optional<RuleFile> rules;         // set iff `diagnostics` is empty
@@ -21,7 +21,7 @@ struct ParseOutcome {
 };
 
 // Parses and checks `text`; `file_name` goes into every Location. All errors are reported (up to
-// kMaxDiagnostics), in the language `lang` resolves to.
+// kDiagnosticsMax), in the language `lang` resolves to.
 ParseOutcome ParseRules(std::string_view text, const std::string& file_name,
                         MessageLanguage lang = MessageLanguage::kAuto);
 
@@ -29,9 +29,9 @@ ParseOutcome ParseRules(std::string_view text, const std::string& file_name,
 ParseOutcome ParseRulesFile(const std::string& path, MessageLanguage lang = MessageLanguage::kAuto);
 
 // After this many errors a file's remaining ones are summed up in one last diagnostic.
-inline constexpr size_t kMaxDiagnostics = 500;
+inline constexpr size_t kDiagnosticsMax = 500;
 
 // The language of a file's keywords as decided by its first keyword (English if it has none).
 Language KeywordLanguage(std::string_view text);
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

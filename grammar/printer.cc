@@ -1,11 +1,13 @@
 #include "grammar/printer.h"
 
+#include "grammar/format.h"
+
 // GCC 12 at -O2 warns falsely about `"(" + std::string(...)` (GCC bug 105651).
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 // Binding strength of an expression, loosest first.
@@ -22,6 +24,8 @@ int Strength(const Expr& e) {
   }
 }
 
+}  // namespace
+
 std::string_view OperatorText(Cond::Op op) {
   switch (op) {
     case Cond::Op::kGe: return ">=";
@@ -33,8 +37,6 @@ std::string_view OperatorText(Cond::Op op) {
   }
   return "==";
 }
-
-}  // namespace
 
 std::string Printer::Quote(std::string_view text) {
   std::string out = "\"";
@@ -89,7 +91,7 @@ std::string Printer::SettingLine(const Village& v, Setting setting) const {
              Word(v.annual == AnnualBy::kMean ? Keyword::kMean : Keyword::kSum);
     case Setting::kSelf:
       return Word(Keyword::kSelf) + " " +
-             Word(v.self == SelfScoring::kFlag ? Keyword::kFlag : Keyword::kDeny);
+             Word(v.self == SelfScoringPolicy::kFlag ? Keyword::kFlag : Keyword::kDeny);
     case Setting::kReview: {
       // `review by "A" | "B"`; Chinese drops the `by`: `审核 "A"｜"B"`.
       std::string out = Word(Keyword::kReview) + " ";
@@ -118,7 +120,7 @@ std::string Printer::ItemLine(const Item& item) const {
   if (item.unit) out += Comma() + Word(Keyword::kUnit) + " " + Quote(*item.unit);
   if (item.cap) {
     out += Comma() + Word(Keyword::kCap) + " " + item.cap->points.ToString();
-    if (item.cap->window == Window::kYear) out += " " + PerWord(Keyword::kYear);
+    if (item.cap->window == CapWindow::kYear) out += " " + PerWord(Keyword::kYear);
   }
   if (item.evidence) out += Comma() + Word(Keyword::kEvidence);
   if (item.veto) out += Comma() + Word(Keyword::kVeto);
@@ -200,7 +202,7 @@ std::string Printer::Condition(const Cond& c) const {
   return "";
 }
 
-std::string Printer::Selector(const rules::Selector& s) const {
+std::string Printer::Selector(const grammar::Selector& s) const {
   switch (s.kind) {
     case SelectorKind::kItem: return s.code;
     case SelectorKind::kCategory: return Word(Keyword::kCategory) + " " + s.code;
@@ -235,4 +237,4 @@ std::string Printer::Expression(const Expr& e) const {
          wrap(*e.right, Strength(*e.right) <= strength);
 }
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "grammar/ast.h"
-#include "grammar/builder.h"
+#include "grammar/layout.h"
 #include "grammar/keywords.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 class Printer {
  public:
@@ -40,9 +40,9 @@ class Printer {
   // "A" | "B" (a `by` clause's or the `review` setting's roles).
   std::string Roles(const std::vector<std::string>& roles) const;
   std::string Operand(const Cond& c, Cond::Kind parent) const;
-  std::string Selector(const rules::Selector& s) const;
+  std::string Selector(const grammar::Selector& s) const;
 
   Language language_;
 };
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

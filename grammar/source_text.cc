@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
@@ -120,4 +120,4 @@ void AttachSourceLines(std::string_view text, std::vector<Diagnostic>& diagnosti
   }
 }
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

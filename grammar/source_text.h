@@ -10,7 +10,7 @@
 
 #include "grammar/diagnostic.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 
 // Maps byte offsets to code-point columns, remembering the last answer so that offsets visited
 // in increasing order on one line cost their distance, not the line length.
@@ -36,4 +36,4 @@ void AttachSourceLines(std::string_view text, std::vector<Diagnostic>& diagnosti
 
 inline constexpr size_t kWindowCodePoints = 160;
 
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

@@ -143,9 +143,9 @@ std::string_view Trim(std::string_view s) {
 }
 
 // Reads digits at *s into *value (at most 4); false without any.
-bool Digits(std::string_view* s, int* value, size_t max_digits) {
+bool Digits(std::string_view* s, int* value, size_t digits_max) {
   size_t n = 0;
-  while (n < s->size() && n < max_digits && (*s)[n] >= '0' && (*s)[n] <= '9') ++n;
+  while (n < s->size() && n < digits_max && (*s)[n] >= '0' && (*s)[n] <= '9') ++n;
   if (n == 0) return false;
   std::from_chars(s->data(), s->data() + n, *value);
   s->remove_prefix(n);

@@ -52,20 +52,20 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
   Status Append(Record& record) override;
 
   // Reads of the events index see the batch's own entries: the pending ones are written first.
-  Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
+  Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t sequence_max,
                       const std::function<bool(const Record&)>& fn) const override {
     if (Status s = FlushEvents(); !s.ok()) return s;
-    return TxnReader<WriteBatch>::ForEachEvent(village, from, to, max_sequence, fn);
+    return TxnReader<WriteBatch>::ForEachEvent(village, from, to, sequence_max, fn);
   }
-  Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t max_sequence,
+  Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t sequence_max,
                           const std::function<bool(const EventView&)>& fn) const override {
     if (Status s = FlushEvents(); !s.ok()) return s;
-    return TxnReader<WriteBatch>::ForEachEventView(village, from, to, max_sequence, fn);
+    return TxnReader<WriteBatch>::ForEachEventView(village, from, to, sequence_max, fn);
   }
   size_t CountEvents(std::string_view village, Date from, Date to,
-                     uint64_t max_sequence) const override {
+                     uint64_t sequence_max) const override {
     if (!FlushEvents().ok()) return 0;  // the batch has failed and will not commit
-    return TxnReader<WriteBatch>::CountEvents(village, from, to, max_sequence);
+    return TxnReader<WriteBatch>::CountEvents(village, from, to, sequence_max);
   }
 
   // Writes the events index entries still pending, in key order. Called before any read of the

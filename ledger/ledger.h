@@ -42,23 +42,23 @@ class Reader {
   // Village codes that have any record, ascending.
   virtual std::vector<std::string> Villages() const = 0;
   // Every record of `village` that is not dated-event (rules, household, person, move, scorer,
-  // revoke) with sequence <= max_sequence, in sequence order.
-  virtual Status ForEachStructural(std::string_view village, uint64_t max_sequence,
+  // revoke) with sequence <= sequence_max, in sequence order.
+  virtual Status ForEachStructural(std::string_view village, uint64_t sequence_max,
                                    const std::function<bool(const Record&)>& fn) const = 0;
-  // Awards and redemptions of `village` with from <= date <= to and sequence <= max_sequence,
+  // Awards and redemptions of `village` with from <= date <= to and sequence <= sequence_max,
   // in (date, sequence) order. Reads only the index range, never the whole ledger.
-  virtual Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
+  virtual Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t sequence_max,
                               const std::function<bool(const Record&)>& fn) const = 0;
   // The same events as ForEachEvent, read from the events index alone (one sequential scan, no
   // record lookups): what replay needs. Each entry's checksum is checked; the views are valid
   // only during the call.
   virtual Status ForEachEventView(std::string_view village, Date from, Date to,
-                                  uint64_t max_sequence,
+                                  uint64_t sequence_max,
                                   const std::function<bool(const EventView&)>& fn) const = 0;
   // How many events ForEachEventView would hand out (a walk over the keys only), so that callers
   // can reserve room for them.
   virtual size_t CountEvents(std::string_view village, Date from, Date to,
-                             uint64_t max_sequence) const = 0;
+                             uint64_t sequence_max) const = 0;
   // All records with from <= sequence, in sequence order (export, audit).
   virtual Status ForEachRecord(uint64_t from_sequence,
                                const std::function<bool(const Record&)>& fn) const = 0;

@@ -26,7 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr unsigned kMaxDbs = 8;
+constexpr unsigned kDbsMax = 8;
 constexpr size_t kMapBytesLimit = size_t{1} << 40;  // 1 TiB of address space
 constexpr std::string_view kFormatKey = "format";
 // How many pages one put can take besides the overflow pages of its value: LMDB copies the path
@@ -35,7 +35,7 @@ constexpr std::string_view kFormatKey = "format";
 constexpr uint64_t kPagesPerPut = 3 * 32 + 4;
 // A write transaction first reserves this much past the pages in use; each later step adds this
 // much or a quarter of what the batch has written so far, whichever is more.
-constexpr uint64_t kMinMarginBytes = 1 << 20;
+constexpr uint64_t kMarginBytesMin = 1 << 20;
 constexpr uint64_t kMarginDivisor = 4;
 
 // Live environments by canonical directory (see EnvState).
@@ -143,7 +143,7 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
   mdb_env_set_assert(state->env_, DamagedDataFile);
   // Start with room to grow: twice the pages in use, or the configured size if larger. Address
   // space is cheap, and the file keeps its size (below).
-  int rc = mdb_env_set_maxdbs(state->env_, kMaxDbs);
+  int rc = mdb_env_set_maxdbs(state->env_, kDbsMax);
   if (rc == 0) rc = state->OpenMap(options.initial_map_bytes);
   if (rc != 0) return state->Error(rc, "open environment");
   // Reader slots left behind by killed processes would pin old pages forever.
@@ -233,7 +233,7 @@ Status EnvState::ReserveToBegin(MDB_txn* txn) {
                            std::strerror(errno));
   }
   return Allocate(std::min(begin_bytes_ + kPagesPerPut * page_bytes_, map_bytes),
-                  std::min(begin_bytes_ + kMinMarginBytes, map_bytes));
+                  std::min(begin_bytes_ + kMarginBytesMin, map_bytes));
 }
 
 Status EnvState::Room(MDB_txn* txn, size_t value_bytes) {
@@ -258,7 +258,7 @@ Status EnvState::RoomToCommit(MDB_txn* txn) {
   };
   const uint64_t next = NextPage(txn);
   const uint64_t id_pages = next / (page_bytes_ / sizeof(size_t)) + 1;
-  const uint64_t puts = kMaxDbs + 4 + id_pages;
+  const uint64_t puts = kDbsMax + 4 + id_pages;
   const uint64_t depth = std::max(free_db.ms_depth, main_db.ms_depth) + 1;
   const uint64_t pages = pages_of(free_db) + pages_of(main_db) + puts * (depth + 1) + 4 * id_pages;
   const uint64_t need = (next + pages) * page_bytes_;
@@ -272,7 +272,7 @@ Status EnvState::Reserve(uint64_t need) {
   need = std::min(need, map_bytes);
   if (need <= reserved_bytes_) return Status::Ok();
   uint64_t batch = need - std::min(need, begin_bytes_);
-  uint64_t margin = std::max(kMinMarginBytes, batch / kMarginDivisor);
+  uint64_t margin = std::max(kMarginBytesMin, batch / kMarginDivisor);
   uint64_t want = (need + margin + page_bytes_ - 1) / page_bytes_ * page_bytes_;
   return Allocate(need, std::min(want, map_bytes));
 }

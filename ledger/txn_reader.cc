@@ -197,7 +197,7 @@ std::vector<std::string> TxnReadCore::Villages() const {
   return villages;
 }
 
-Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t max_sequence,
+Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t sequence_max,
                                       const std::function<bool(const Record&)>& fn) const {
   std::string prefix = VillagePrefix(village);
   std::string start = StructuralIndexKey(village, 1);
@@ -214,7 +214,7 @@ Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t max_seq
     if (!k.starts_with(prefix)) break;
     if (k.size() != prefix.size() + 8) return Status::Corruption("structural index: bad key");
     uint64_t sequence = GetBigEndian64(k.data() + prefix.size());
-    if (sequence > max_sequence) break;
+    if (sequence > sequence_max) break;
     if (Status s = DecodeStructuralEntry(k, FromVal(value), sequence, village, &record); !s.ok())
       return s;
     if (!fn(record)) break;
@@ -224,7 +224,7 @@ Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t max_seq
 
 template <typename Fn>
 Status TxnReadCore::ScanEvents(std::string_view village, Date from, Date to,
-                               uint64_t max_sequence, Fn&& fn) const {
+                               uint64_t sequence_max, Fn&& fn) const {
   if (to < from) return Status::Ok();
   std::string prefix = VillagePrefix(village);
   std::string start = EventIndexKey(village, from, 0);
@@ -244,7 +244,7 @@ Status TxnReadCore::ScanEvents(std::string_view village, Date from, Date to,
     if (date > to) break;
     uint64_t sequence = GetBigEndian64(p + 5);
     // Later dates may still hold older sequences, so skip rather than stop.
-    if (sequence > max_sequence) continue;
+    if (sequence > sequence_max) continue;
     bool go_on = true;
     if (Status s = fn(k, FromVal(value), sequence, date, &go_on); !s.ok()) return s;
     if (!go_on) break;
@@ -253,10 +253,10 @@ Status TxnReadCore::ScanEvents(std::string_view village, Date from, Date to,
 }
 
 Status TxnReadCore::ForEachEvent(std::string_view village, Date from, Date to,
-                                 uint64_t max_sequence,
+                                 uint64_t sequence_max,
                                  const std::function<bool(const Record&)>& fn) const {
   Record record;
-  return ScanEvents(village, from, to, max_sequence,
+  return ScanEvents(village, from, to, sequence_max,
                     [&](std::string_view, std::string_view, uint64_t sequence, Date date,
                         bool* go_on) {
                       if (Status s = Load(sequence, &record); !s.ok()) return s;
@@ -270,10 +270,10 @@ Status TxnReadCore::ForEachEvent(std::string_view village, Date from, Date to,
 }
 
 Status TxnReadCore::ForEachEventView(std::string_view village, Date from, Date to,
-                                     uint64_t max_sequence,
+                                     uint64_t sequence_max,
                                      const std::function<bool(const EventView&)>& fn) const {
   EventView view;
-  return ScanEvents(village, from, to, max_sequence,
+  return ScanEvents(village, from, to, sequence_max,
                     [&](std::string_view key, std::string_view value, uint64_t sequence, Date date,
                         bool* go_on) {
                       if (Status s = DecodeEventEntry(key, value, sequence, date, &view); !s.ok())
@@ -284,9 +284,9 @@ Status TxnReadCore::ForEachEventView(std::string_view village, Date from, Date t
 }
 
 size_t TxnReadCore::CountEvents(std::string_view village, Date from, Date to,
-                                uint64_t max_sequence) const {
+                                uint64_t sequence_max) const {
   size_t count = 0;
-  Status s = ScanEvents(village, from, to, max_sequence,
+  Status s = ScanEvents(village, from, to, sequence_max,
                         [&](std::string_view, std::string_view, uint64_t, Date, bool*) {
                           ++count;
                           return Status::Ok();

@@ -57,13 +57,13 @@ class TxnReadCore {
   uint64_t SequenceAsOf(uint64_t head, Timestamp t) const;
   std::optional<uint64_t> FindKey(std::string_view village, std::string_view key) const;
   std::vector<std::string> Villages() const;
-  Status ForEachStructural(std::string_view village, uint64_t max_sequence,
+  Status ForEachStructural(std::string_view village, uint64_t sequence_max,
                            const std::function<bool(const Record&)>& fn) const;
-  Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
+  Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t sequence_max,
                       const std::function<bool(const Record&)>& fn) const;
-  Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t max_sequence,
+  Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t sequence_max,
                           const std::function<bool(const EventView&)>& fn) const;
-  size_t CountEvents(std::string_view village, Date from, Date to, uint64_t max_sequence) const;
+  size_t CountEvents(std::string_view village, Date from, Date to, uint64_t sequence_max) const;
   Status ForEachRecord(uint64_t from_sequence, const std::function<bool(const Record&)>& fn) const;
   // Checks one stored value against the previous record's hash and decodes it.
   Status Check(uint64_t sequence, std::string_view value, const Hash& previous,
@@ -74,10 +74,10 @@ class TxnReadCore {
 
  private:
   Status StoredHash(uint64_t sequence, Hash* hash) const;
-  // Walks the events index entries of `village` dated from..to with sequence <= max_sequence in
+  // Walks the events index entries of `village` dated from..to with sequence <= sequence_max in
   // key order, calling fn(key, value, sequence, date) until it returns false or fails.
   template <typename Fn>
-  Status ScanEvents(std::string_view village, Date from, Date to, uint64_t max_sequence,
+  Status ScanEvents(std::string_view village, Date from, Date to, uint64_t sequence_max,
                     Fn&& fn) const;
 
   const EnvState* env_;
@@ -109,21 +109,21 @@ class TxnReader : public Base {
     return core_.FindKey(village, key);
   }
   std::vector<std::string> Villages() const override { return core_.Villages(); }
-  Status ForEachStructural(std::string_view village, uint64_t max_sequence,
+  Status ForEachStructural(std::string_view village, uint64_t sequence_max,
                            const std::function<bool(const Record&)>& fn) const override {
-    return core_.ForEachStructural(village, max_sequence, fn);
+    return core_.ForEachStructural(village, sequence_max, fn);
   }
-  Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t max_sequence,
+  Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t sequence_max,
                       const std::function<bool(const Record&)>& fn) const override {
-    return core_.ForEachEvent(village, from, to, max_sequence, fn);
+    return core_.ForEachEvent(village, from, to, sequence_max, fn);
   }
-  Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t max_sequence,
+  Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t sequence_max,
                           const std::function<bool(const EventView&)>& fn) const override {
-    return core_.ForEachEventView(village, from, to, max_sequence, fn);
+    return core_.ForEachEventView(village, from, to, sequence_max, fn);
   }
   size_t CountEvents(std::string_view village, Date from, Date to,
-                     uint64_t max_sequence) const override {
-    return core_.CountEvents(village, from, to, max_sequence);
+                     uint64_t sequence_max) const override {
+    return core_.CountEvents(village, from, to, sequence_max);
   }
   Status ForEachRecord(uint64_t from_sequence,
                        const std::function<bool(const Record&)>& fn) const override {

@@ -13,7 +13,7 @@ std::optional<Points> Points::Parse(std::string_view text) {
   size_t digits = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
     whole = whole * 10 + (text[i++] - '0');
-    if (whole > kMaxWhole) return std::nullopt;
+    if (whole > kWholeMax) return std::nullopt;
     ++digits;
   }
   if (digits == 0) return std::nullopt;
@@ -67,15 +67,5 @@ std::string Quantity::ToString() const {
 }
 
 std::string Points::ToSignedString() const { return cents_ >= 0 ? "+" + ToString() : ToString(); }
-
-int64_t DivideRoundHalfAway(int64_t numerator, int64_t denominator) {
-  assert(denominator != 0);
-  bool negative = (numerator < 0) != (denominator < 0);
-  int64_t n = std::llabs(numerator);
-  int64_t d = std::llabs(denominator);
-  int64_t q = n / d;
-  if ((n % d) * 2 >= d) ++q;
-  return negative ? -q : q;
-}
 
 }  // namespace jifen

@@ -19,7 +19,7 @@ class Points {
   static constexpr Points FromWhole(int64_t whole) { return Points(whole * 100); }
 
   // Parses `[+-]DIGITS[.D[D]]`. Returns nullopt on anything else, including more than two
-  // fractional digits or a magnitude above kMaxWhole.
+  // fractional digits or a magnitude above kWholeMax.
   static std::optional<Points> Parse(std::string_view text);
 
   constexpr int64_t cents() const { return cents_; }
@@ -47,7 +47,7 @@ class Points {
   constexpr Points Abs() const { return Points(cents_ < 0 ? -cents_ : cents_); }
   constexpr auto operator<=>(const Points&) const = default;
 
-  static constexpr int64_t kMaxWhole = 1'000'000'000;  // far above any real score
+  static constexpr int64_t kWholeMax = 1'000'000'000;  // far above any real score
 
  private:
   constexpr explicit Points(int64_t cents) : cents_(cents) {}
@@ -83,8 +83,5 @@ class Quantity {
 inline Points Points::Times(Quantity qty) const {
   return qty.IsWhole() ? Points(cents_ * qty.whole()) : TimesFraction(qty);
 }
-
-// Integer division rounding half away from zero (SPEC.md §3 rounding).
-int64_t DivideRoundHalfAway(int64_t numerator, int64_t denominator);
 
 }  // namespace jifen

@@ -49,9 +49,9 @@ std::optional<std::string> FromHex(const std::string& hex) {
 bool Scrypt(const std::string& password, const std::string& salt, uint64_t n, uint64_t r, uint64_t p,
             unsigned char* out, size_t out_size) {
   // 128*N*r bytes of memory (32 MiB at the defaults), with room to spare.
-  uint64_t max_memory = 128 * n * r * p + (uint64_t{64} << 20);
+  uint64_t memory_max = 128 * n * r * p + (uint64_t{64} << 20);
   return EVP_PBE_scrypt(password.data(), password.size(), reinterpret_cast<const unsigned char*>(salt.data()),
-                        salt.size(), n, r, p, max_memory, out, out_size) == 1;
+                        salt.size(), n, r, p, memory_max, out, out_size) == 1;
 }
 
 Status LmdbError(const std::string& what, int rc) {

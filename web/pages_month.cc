@@ -69,7 +69,7 @@ std::string Param(const RequestContext& c, const char* name) {
   return c.request->get_param_value(name);
 }
 
-std::string Roles(const rules::RuleFile& rules) {
+std::string Roles(const grammar::RuleFile& rules) {
   std::string out;
   for (const auto& role : rules.village.review_roles) out += (out.empty() ? "" : "、") + role;
   return out;
@@ -148,7 +148,7 @@ json PendingEntries(const VillageView& v, const json& t) {
     if (!a || !m.IsPending(*a->rules, e.scorer.str(), e.id)) continue;
     auto r = v.reader->Get(e.sequence);
     if (!r.ok()) continue;
-    const rules::Item* item = a->rules->FindItem(r->item);
+    const grammar::Item* item = a->rules->FindItem(r->item);
     json photos = json::array(), other = json::array();
     for (const std::string& ev : r->evidence) {
       std::string hex = EvidenceHex(ev);
@@ -311,7 +311,7 @@ std::string RecordWords(const engine::VillageModel& m, const std::string& id) {
     std::string what(award ? e.item.str() : e.reward.str());
     const engine::Adoption* a = m.RulesInForce(e.date);
     if (a && award) {
-      if (const rules::Item* item = a->rules->FindItem(what)) what += " " + item->name;
+      if (const grammar::Item* item = a->rules->FindItem(what)) what += " " + item->name;
     }
     return "：" + e.date.ToString() + " " + who + " " + SubjectName(m, who) + " " + what;
   }
@@ -672,14 +672,13 @@ std::optional<std::string> TargetOfHousehold(const ledger::Reader& reader,
   const engine::Adoption* a = m.RulesInForce(r->date);
   if (r->type == ledger::RecordType::kRedeem) {
     if (r->household != household) return std::nullopt;
-    const rules::Reward* reward = a ? a->rules->FindReward(r->reward) : nullptr;
+    const grammar::Reward* reward = a ? a->rules->FindReward(r->reward) : nullptr;
     return r->date.ToString() + " " + (reward ? reward->name : r->reward);
   }
   if (r->type != ledger::RecordType::kAward) return std::nullopt;
-  const std::string* h =
-      m.households.count(r->subject) ? &r->subject : m.HouseholdOf(r->subject, r->date);
+  const std::string* h = m.HouseholdOfSubject(r->subject, r->date);
   if (!h || *h != household) return std::nullopt;
-  const rules::Item* item = a ? a->rules->FindItem(r->item) : nullptr;
+  const grammar::Item* item = a ? a->rules->FindItem(r->item) : nullptr;
   return r->date.ToString() + " " + SubjectName(m, r->subject) + " " +
          (item ? item->name : r->item);
 }

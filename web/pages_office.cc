@@ -25,7 +25,7 @@ struct RulesForm {
 };
 
 // The rule file's lines, numbered, each with the diagnostics that point at it.
-json Listing(const std::string& text, const std::vector<rules::Diagnostic>& diagnostics) {
+json Listing(const std::string& text, const std::vector<grammar::Diagnostic>& diagnostics) {
   std::map<uint32_t, std::vector<std::string>> at;
   for (const auto& d : diagnostics) at[d.location.line].push_back(d.message);
   json lines = json::array();
@@ -79,9 +79,9 @@ RulesForm ReadRulesForm(const httplib::Request& req) {
 }
 
 // Parses the edited text in the page's language. On errors, `*page` gets the numbered listing.
-std::optional<rules::RuleFile> Check(const RequestContext& c, const RulesForm& form, json* page) {
-  auto parsed = rules::ParseRules(form.text, "rules",
-                                  c.english ? rules::MessageLanguage::kEnglish : rules::MessageLanguage::kChinese);
+std::optional<grammar::RuleFile> Check(const RequestContext& c, const RulesForm& form, json* page) {
+  auto parsed = grammar::ParseRules(form.text, "rules",
+                                  c.english ? grammar::MessageLanguage::kEnglish : grammar::MessageLanguage::kChinese);
   (*page)["listing"] = Listing(form.text, parsed.diagnostics);
   (*page)["checked"] = true;
   (*page)["check_ok"] = parsed.diagnostics.empty();
@@ -114,9 +114,9 @@ void RulesWhatIf(App& app, RequestContext& c) {
   }
   auto reader = app.ledger().Snapshot();
   if (!reader.ok()) return RenderError(c, 500, "error");
-  engine::Window window{*period, std::nullopt, false};
+  engine::ReportWindow window{*period, std::nullopt, false};
   auto loaded = engine::LoadWindow(**reader, c.account->village, (*reader)->HeadSequence(), window);
-  auto proposal = std::make_shared<const rules::RuleFile>(std::move(*rules));
+  auto proposal = std::make_shared<const grammar::RuleFile>(std::move(*rules));
   Result<engine::WhatIfReport> report =
       loaded.ok() ? engine::WhatIf(loaded->model, window, proposal, ledger::Sha256Hex(form.text))
                   : Result<engine::WhatIfReport>(loaded.status());

@@ -21,16 +21,16 @@ struct AwardForm {
 // Photos taken with one award, and the size of each (ledger::kEvidenceBytesMax).
 constexpr size_t kPhotosMax = 4;
 
-json ItemChoices(const rules::RuleFile& rules, const std::string& selected, const json& t) {
+json ItemChoices(const grammar::RuleFile& rules, const std::string& selected, const json& t) {
   json categories = json::array();
   for (const auto& category : rules.categories) {
     json items = json::array();
     for (const auto& code : category.items) {
-      const rules::Item* item = rules.FindItem(code);
+      const grammar::Item* item = rules.FindItem(code);
       if (!item) continue;
       items.push_back({{"code", item->code}, {"name", item->name}, {"points", item->points.ToSignedString()},
                        {"unit", item->unit.value_or("")}, {"evidence", item->evidence},
-                       {"per", item->per == rules::Per::kHousehold ? t["per_household"] : t["per_person"]},
+                       {"per", item->per == grammar::Per::kHousehold ? t["per_household"] : t["per_person"]},
                        {"selected", item->code == selected}});
     }
     categories.push_back({{"name", category.name}, {"items", items}});
@@ -71,7 +71,7 @@ json RecentEntries(const engine::VillageModel& m, const ledger::Reader& reader, 
       status = "pending";
     }
     std::string item(it->item.str()), subject(it->subject.str());
-    const rules::Item* i = a ? a->rules->FindItem(item) : nullptr;
+    const grammar::Item* i = a ? a->rules->FindItem(item) : nullptr;
     json photos = json::array();
     if (auto seq = reader.FindKey(m.code, it->id)) {
       if (auto record = reader.Get(*seq); record.ok()) {
@@ -167,7 +167,7 @@ void RecordSubmit(App& app, RequestContext& c) {
   if (date && !a) errors["date"] = t["err_date_no_rules"];
   std::vector<std::string_view> photos = Photos(req, t, &errors);
   if (a && photos.empty() && !errors.contains("photos")) {
-    const rules::Item* item = a->rules->FindItem(f.item);
+    const grammar::Item* item = a->rules->FindItem(f.item);
     if (item && item->evidence) errors["photos"] = t["err_evidence"];
   }
   village.reset();  // no snapshot open across the write

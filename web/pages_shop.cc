@@ -116,7 +116,7 @@ void RenderHousehold(App& app, RequestContext& c, const std::string& household, 
   json recent = json::array();
   for (auto it = m.events.rbegin(); it != m.events.rend() && recent.size() < 10; ++it) {
     if (it->type != ledger::RecordType::kRedeem || it->household.str() != household) continue;
-    const rules::Reward* reward = shop->adoption->rules->FindReward(it->reward.str());
+    const grammar::Reward* reward = shop->adoption->rules->FindReward(it->reward.str());
     recent.push_back({{"id", it->id},
                       {"date", it->date.ToString()},
                       {"reward", it->reward.str() + (reward ? " " + reward->name : "")},
@@ -213,7 +213,7 @@ void ShopReceipt(App& app, RequestContext& c) {
   for (const auto& f : figures->back().households) {
     if (f.household == r->household) after = engine::RedeemableBalance(f);
   }
-  const rules::Reward* reward = a->rules->FindReward(r->reward);
+  const grammar::Reward* reward = a->rules->FindReward(r->reward);
   Points cost = reward ? reward->cost.Times(r->qty) : Points();
   auto scorer = model->scorers.find(r->scorer);
   json ctx{{"title", t["shop_receipt"]},

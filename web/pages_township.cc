@@ -53,7 +53,7 @@ void TownshipPage(App& app, RequestContext& c) {
   auto reader = app.ledger().Snapshot();
   if (!reader.ok()) return RenderError(c, 500, "error");
   Timestamp now = Timestamp::Now();
-  engine::Window window{*period, std::nullopt, true};
+  engine::ReportWindow window{*period, std::nullopt, true};
   auto comparison = engine::Compare(**reader, window, std::nullopt, now);
   if (!comparison.ok()) return Render(c, 422, "error.html", {{"message", comparison.status().message()}});
   json rows = json::array();
@@ -64,7 +64,7 @@ void TownshipPage(App& app, RequestContext& c) {
                     {"audit_period", v.last.ToString()},
                     {"households", v.households},
                     {"participation", Percent(v.participation)},
-                    {"mean", v.mean_per_household.Rounded().ToString()},
+                    {"mean", v.mean_per_household.ToPoints().ToString()},
                     {"gini", Fixed(v.gini)},
                     {"negative", v.negative_records},
                     {"late", Percent(v.late_share)},
@@ -85,7 +85,7 @@ void TownshipPage(App& app, RequestContext& c) {
   const Measure measures[] = {
       {"township_chart_participation", true, [](const engine::VillageComparison& v) { return v.participation; }},
       {"township_chart_mean", false,
-       [](const engine::VillageComparison& v) { return v.mean_per_household.Rounded().cents() / 100.0; }},
+       [](const engine::VillageComparison& v) { return v.mean_per_household.ToPoints().cents() / 100.0; }},
       {"township_chart_gini", false, [](const engine::VillageComparison& v) { return v.gini; }},
       {"township_chart_negative", false,
        [](const engine::VillageComparison& v) { return static_cast<double>(v.negative_records); }},
@@ -96,7 +96,7 @@ void TownshipPage(App& app, RequestContext& c) {
   for (const Measure& m : measures) charts.push_back({t[m.key], labels, {}, m.percent});
   std::map<std::string, size_t> series_of;  // village -> index in every chart's series
   for (size_t i = 0; i < months.size(); ++i) {
-    auto month = engine::Compare(**reader, engine::Window{months[i], std::nullopt, true}, std::nullopt, now);
+    auto month = engine::Compare(**reader, engine::ReportWindow{months[i], std::nullopt, true}, std::nullopt, now);
     if (!month.ok()) continue;
     for (const auto& v : month->villages) {
       auto [it, fresh] = series_of.try_emplace(v.village, series_of.size());
@@ -155,7 +155,7 @@ void AuditPage(App& app, RequestContext& c) {
     as_of = ParseAsOf(as_of_text);
     if (!as_of) return Render(c, 422, "error.html", {{"message", t["township_bad_as_of"].get<std::string>() + as_of_text}});
   }
-  auto report = engine::Audit(app.ledger(), village, engine::Window{*period, std::nullopt, true}, as_of);
+  auto report = engine::Audit(app.ledger(), village, engine::ReportWindow{*period, std::nullopt, true}, as_of);
   if (!report.ok()) {
     return Render(c, 404, "error.html", {{"message", t["township_no_audit"].get<std::string>() + report.status().message()}});
   }

@@ -65,19 +65,19 @@ double MedianMilliseconds(int runs, F&& f) {
 
 int main() {
   std::string text = Generate(false);
-  auto check = jifen::rules::ParseRules(text, "bench.rules");
+  auto check = jifen::grammar::ParseRules(text, "bench.rules");
   if (!check.rules || check.rules->items.size() != 2000) {
-    for (const auto& d : check.diagnostics) std::fputs(jifen::rules::FormatDiagnostic(d).c_str(), stderr);
+    for (const auto& d : check.diagnostics) std::fputs(jifen::grammar::FormatDiagnostic(d).c_str(), stderr);
     std::fprintf(stderr, "generated file does not parse to 2000 items\n");
     return 1;
   }
   constexpr int kRuns = 21;
   double parse = MedianMilliseconds(kRuns, [&] {
-    auto outcome = jifen::rules::ParseRules(text, "bench.rules");
+    auto outcome = jifen::grammar::ParseRules(text, "bench.rules");
     if (!outcome.rules) std::abort();
   });
   double format = MedianMilliseconds(kRuns, [&] {
-    auto outcome = jifen::rules::FormatRulesText(text, "bench.rules", jifen::rules::Language::kChinese);
+    auto outcome = jifen::grammar::FormatRulesText(text, "bench.rules", jifen::grammar::Language::kChinese);
     if (!outcome.text) std::abort();
   });
   std::printf("grammar bench: %zu bytes, 2000 items, 40 bonuses, %d runs\n", text.size(), kRuns);

@@ -41,7 +41,7 @@ class AuditTest : public LedgerTest {
   }
 
   AuditReport Run(const std::string& period, std::optional<Timestamp> as_of = std::nullopt) {
-    auto report = Audit(*ledger_, "AUD", Window{Period::Parse(period), std::nullopt}, as_of);
+    auto report = Audit(*ledger_, "AUD", ReportWindow{Period::Parse(period), std::nullopt}, as_of);
     EXPECT_TRUE(report.ok()) << report.status().message();
     return report.ok() ? std::move(report.value()) : AuditReport{};
   }
@@ -122,7 +122,7 @@ TEST_F(AuditTest, TheConcentrationThresholdDecides) {
     }
   }
   MustImport(lines);
-  auto flagged = Audit(*ledger_, "AUD", Window{Period::Parse("2022-03"), std::nullopt}, std::nullopt,
+  auto flagged = Audit(*ledger_, "AUD", ReportWindow{Period::Parse("2022-03"), std::nullopt}, std::nullopt,
                        AuditOptions{Points::FromWhole(2)});
   ASSERT_TRUE(flagged.ok());
   ASSERT_EQ(flagged->concentration.size(), 1u);
@@ -267,7 +267,7 @@ TEST_F(AuditTest, ABrokenChainIsReportedNotAnError) {
   WriteFile(path, bytes);
   ledger_ = std::move(ledger::Ledger::Open(dir_, false).value());
 
-  auto r = Audit(*ledger_, "AUD", Window{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
+  auto r = Audit(*ledger_, "AUD", ReportWindow{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->chain.ok);
   EXPECT_EQ(r->chain.first_bad, tampered);
@@ -282,7 +282,7 @@ TEST_F(AuditTest, AYearCoversEveryPeriod) {
   SetUpVillage(2);
   MustImport({AwardLine("AUD", "a1", "2022-03-05", "P01", "A.01", "", "", "S1"),
               AwardLine("AUD", "a2", "2022-07-05", "P01", "A.01", "", "", "S1")});
-  auto r = Audit(*ledger_, "AUD", Window{std::nullopt, 2022}, std::nullopt);
+  auto r = Audit(*ledger_, "AUD", ReportWindow{std::nullopt, 2022}, std::nullopt);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->first.ToString(), "2022-01");
   EXPECT_EQ(r->last.ToString(), "2022-12");
@@ -291,7 +291,7 @@ TEST_F(AuditTest, AYearCoversEveryPeriod) {
 
 TEST_F(AuditTest, UnknownVillageIsInvalidInput) {
   SetUpVillage(1);
-  auto r = Audit(*ledger_, "NOPE", Window{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
+  auto r = Audit(*ledger_, "NOPE", ReportWindow{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kInvalidInput);
 }

@@ -59,7 +59,7 @@ class CompareTest : public LedgerTest {
                 AwardLine("BBB", "b3", "2022-03-10", "Q2", "A.01", "2022-04-03T10:00:00+08:00")});
   }
 
-  Comparison Run(Window window) {
+  Comparison Run(ReportWindow window) {
     auto reader = ledger_->Snapshot();
     auto c = Compare(**reader, window, std::nullopt, Timestamp::Now());
     EXPECT_TRUE(c.ok()) << c.status().message();
@@ -68,7 +68,7 @@ class CompareTest : public LedgerTest {
 };
 
 TEST_F(CompareTest, TwoVillagesSideBySideMatchTheHandWorkedFigures) {
-  Comparison c = Run(Window{Period::Parse("2022-03"), std::nullopt});
+  Comparison c = Run(ReportWindow{Period::Parse("2022-03"), std::nullopt});
   ASSERT_EQ(c.villages.size(), 2u);
   const VillageComparison& a = c.villages[0];
   EXPECT_EQ(a.village, "AAA");
@@ -79,9 +79,9 @@ TEST_F(CompareTest, TwoVillagesSideBySideMatchTheHandWorkedFigures) {
   EXPECT_EQ(a.participating, 2);
   EXPECT_DOUBLE_EQ(a.participation, 0.5);
   EXPECT_EQ(a.earned, Points::FromWhole(7));
-  EXPECT_EQ(a.mean_per_household.Rounded(), Points::FromCents(175));  // 7 / 4
-  EXPECT_EQ(a.median_per_household.Rounded(), Points::FromWhole(2));  // (0 + 4) / 2
-  EXPECT_EQ(a.mean_per_person.Rounded(), Points::FromCents(140));     // 7 / 5
+  EXPECT_EQ(a.mean_per_household.ToPoints(), Points::FromCents(175));  // 7 / 4
+  EXPECT_EQ(a.median_per_household.ToPoints(), Points::FromWhole(2));  // (0 + 4) / 2
+  EXPECT_EQ(a.mean_per_person.ToPoints(), Points::FromCents(140));     // 7 / 5
   EXPECT_NEAR(a.gini, 0.55, 1e-12);  // values 6, 4, 0 (-3 counted as 0), 0: 44 / (2 * 4 * 10)
   EXPECT_EQ(a.awards, 6);
   EXPECT_EQ(a.negative_records, 1);
@@ -103,15 +103,15 @@ TEST_F(CompareTest, TwoVillagesSideBySideMatchTheHandWorkedFigures) {
   EXPECT_EQ(b.first.ToString(), "2022-Q1");
   EXPECT_EQ(b.households, 2);
   EXPECT_DOUBLE_EQ(b.participation, 1.0);
-  EXPECT_EQ(b.mean_per_household.Rounded(), Points::FromWhole(3));
-  EXPECT_EQ(b.median_per_household.Rounded(), Points::FromWhole(3));
+  EXPECT_EQ(b.mean_per_household.ToPoints(), Points::FromWhole(3));
+  EXPECT_EQ(b.median_per_household.ToPoints(), Points::FromWhole(3));
   EXPECT_NEAR(b.gini, 1.0 / 6, 1e-12);  // |2 - 4| * 2 / (2 * 2 * 6)
   EXPECT_FALSE(b.redeemed_yuan.has_value());  // no rate
   EXPECT_EQ(b.late_records, 3);
 }
 
 TEST_F(CompareTest, AQuarterOfAMonthlyVillageAddsUpItsThreeMonths) {
-  Comparison c = Run(Window{Period::Parse("2022-Q1"), std::nullopt});
+  Comparison c = Run(ReportWindow{Period::Parse("2022-Q1"), std::nullopt});
   ASSERT_EQ(c.villages.size(), 2u);
   EXPECT_TRUE(c.villages[0].substituted);
   EXPECT_EQ(c.villages[0].first.ToString(), "2022-01");
@@ -121,7 +121,7 @@ TEST_F(CompareTest, AQuarterOfAMonthlyVillageAddsUpItsThreeMonths) {
 }
 
 TEST_F(CompareTest, AVillageWithoutRulesThenIsSkipped) {
-  Comparison c = Run(Window{Period::Parse("2021-06"), std::nullopt});
+  Comparison c = Run(ReportWindow{Period::Parse("2021-06"), std::nullopt});
   EXPECT_TRUE(c.villages.empty());
   ASSERT_EQ(c.skipped.size(), 2u);
   EXPECT_EQ(c.skipped[0].first, "AAA");
@@ -135,9 +135,9 @@ TEST(GiniTest, EqualValuesGiveZeroAndOneHolderGivesNearlyOne) {
 }
 
 TEST(MedianTest, OddTakesTheMiddleEvenTheMeanOfTheMiddleTwo) {
-  EXPECT_EQ(Median({300, 100, 200}).Rounded(), Points::FromWhole(2));
-  EXPECT_EQ(Median({1, 2}).Rounded(), Points::FromCents(2));  // 1.5 cents rounds away from zero
-  EXPECT_EQ(Median({}).Rounded(), Points());
+  EXPECT_EQ(Median({300, 100, 200}).ToPoints(), Points::FromWhole(2));
+  EXPECT_EQ(Median({1, 2}).ToPoints(), Points::FromCents(2));  // 1.5 cents rounds away from zero
+  EXPECT_EQ(Median({}).ToPoints(), Points());
 }
 
 }  // namespace

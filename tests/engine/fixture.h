@@ -71,11 +71,11 @@ class LedgerTest : public ::testing::Test {
     ASSERT_TRUE(errors.empty()) << errors[0];
   }
 
-  VillageModel Load(const std::string& village, uint64_t max_sequence = 0) {
+  VillageModel Load(const std::string& village, uint64_t sequence_max = 0) {
     auto reader = ledger_->Snapshot();
     EXPECT_TRUE(reader.ok());
-    if (max_sequence == 0) max_sequence = (*reader)->HeadSequence();
-    auto model = LoadVillage(**reader, village, max_sequence, Date::FromCivil(1, 1, 1), Date::FromCivil(9999, 12, 31));
+    if (sequence_max == 0) sequence_max = (*reader)->HeadSequence();
+    auto model = LoadVillage(**reader, village, sequence_max, Date::FromCivil(1, 1, 1), Date::FromCivil(9999, 12, 31));
     EXPECT_TRUE(model.ok()) << model.status().message();
     return std::move(model.value());
   }
@@ -86,8 +86,8 @@ class LedgerTest : public ::testing::Test {
   }
 
   // The figures of one period (models are kept so the figures' pointers stay valid).
-  PeriodFigures Score(const std::string& village, const std::string& period, uint64_t max_sequence = 0) {
-    models_.push_back(std::make_unique<VillageModel>(Load(village, max_sequence)));
+  PeriodFigures Score(const std::string& village, const std::string& period, uint64_t sequence_max = 0) {
+    models_.push_back(std::make_unique<VillageModel>(Load(village, sequence_max)));
     Period p = *Period::Parse(period);
     auto figures = Replay(*models_.back(), p, p);
     EXPECT_TRUE(figures.ok()) << figures.status().message();

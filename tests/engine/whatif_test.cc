@@ -40,10 +40,10 @@ class WhatIfTest : public LedgerTest {
     model_ = Load("WIF");
   }
 
-  Result<WhatIfReport> Run(const std::string& text, Window window = Window{Period::Parse("2022-03"), std::nullopt}) {
-    auto parsed = rules::ParseRules(text, "new.rules");
+  Result<WhatIfReport> Run(const std::string& text, ReportWindow window = ReportWindow{Period::Parse("2022-03"), std::nullopt}) {
+    auto parsed = grammar::ParseRules(text, "new.rules");
     EXPECT_TRUE(parsed.rules.has_value());
-    auto proposal = std::make_shared<const rules::RuleFile>(std::move(*parsed.rules));
+    auto proposal = std::make_shared<const grammar::RuleFile>(std::move(*parsed.rules));
     return WhatIf(model_, window, proposal, ledger::Sha256Hex(text));
   }
 
@@ -114,7 +114,7 @@ TEST_F(WhatIfTest, SummaryCountsATitleMovingBetweenHouseholds) {
 }
 
 TEST_F(WhatIfTest, AYearComparesTheAnnualValues) {
-  auto r = Run(Rules("+5", "+1"), Window{std::nullopt, 2022});
+  auto r = Run(Rules("+5", "+1"), ReportWindow{std::nullopt, 2022});
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_TRUE(r->annual);
   // The mean over 12 months: H1 4 / 12 = 0.33 before, 10 / 12 = 0.83 after.

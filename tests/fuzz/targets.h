@@ -26,9 +26,9 @@ inline std::string_view Bytes(const uint8_t* data, size_t size) {
 
 // (a) The rules parser: any bytes give rules or diagnostics, never both and never neither.
 inline const char* FuzzRules(const uint8_t* data, size_t size) {
-  rules::ParseOutcome outcome = rules::ParseRules(Bytes(data, size), "fuzz.rules");
+  grammar::ParseOutcome outcome = grammar::ParseRules(Bytes(data, size), "fuzz.rules");
   if (outcome.rules.has_value() == !outcome.diagnostics.empty()) return "rules iff no diagnostics";
-  for (const rules::Diagnostic& d : outcome.diagnostics) (void)rules::FormatDiagnostic(d);
+  for (const grammar::Diagnostic& d : outcome.diagnostics) (void)grammar::FormatDiagnostic(d);
   return nullptr;
 }
 
@@ -106,19 +106,19 @@ inline const char* FuzzXlsx(const uint8_t* data, size_t size) {
 // same rules; formatting the result again changes nothing.
 inline const char* FuzzFmt(const uint8_t* data, size_t size) {
   std::string_view text = Bytes(data, size);
-  rules::ParseOutcome original = rules::ParseRules(text, "fuzz.rules");
+  grammar::ParseOutcome original = grammar::ParseRules(text, "fuzz.rules");
   if (!original.rules) return nullptr;
-  for (rules::Language keywords : {rules::Language::kEnglish, rules::Language::kChinese}) {
-    rules::FormatOutcome formatted = rules::FormatRulesText(text, "fuzz.rules", keywords);
+  for (grammar::Language keywords : {grammar::Language::kEnglish, grammar::Language::kChinese}) {
+    grammar::FormatOutcome formatted = grammar::FormatRulesText(text, "fuzz.rules", keywords);
     if (!formatted.text) return "a file that parses does not format";
-    rules::ParseOutcome again = rules::ParseRules(*formatted.text, "fuzz.rules");
+    grammar::ParseOutcome again = grammar::ParseRules(*formatted.text, "fuzz.rules");
     if (!again.rules) {
       std::fprintf(stderr, "%s\n--\n%s", formatted.text->c_str(),
-                   rules::FormatDiagnostic(again.diagnostics[0]).c_str());
+                   grammar::FormatDiagnostic(again.diagnostics[0]).c_str());
       return "fmt output does not parse";
     }
-    if (!rules::SameRules(*original.rules, *again.rules)) return "fmt changed the rules";
-    rules::FormatOutcome twice = rules::FormatRulesText(*formatted.text, "fuzz.rules", std::nullopt);
+    if (!grammar::SameRules(*original.rules, *again.rules)) return "fmt changed the rules";
+    grammar::FormatOutcome twice = grammar::FormatRulesText(*formatted.text, "fuzz.rules", std::nullopt);
     if (!twice.text || *twice.text != *formatted.text) return "fmt is not idempotent";
   }
   return nullptr;

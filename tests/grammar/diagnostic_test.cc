@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 TEST(FormatDiagnostic, CaretSitsUnderTheColumnOfAsciiText) {
@@ -46,4 +46,4 @@ TEST(MessageLanguage, AutoFollowsTheKeywords) {
 }
 
 }  // namespace
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

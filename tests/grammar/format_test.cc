@@ -9,7 +9,7 @@
 #include "grammar/parser.h"
 #include "tests/common/files.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 namespace fs = std::filesystem;
@@ -176,4 +176,4 @@ TEST(Format, PrintRulesWritesNonDefaultSettingsOnly) {
 }
 
 }  // namespace
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

@@ -10,7 +10,7 @@
 #include "grammar/parser.h"
 #include "tests/common/files.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 namespace fs = std::filesystem;
@@ -72,4 +72,4 @@ TEST(Golden, EveryVillageFileParsesWithoutDiagnostics) {
 }
 
 }  // namespace
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

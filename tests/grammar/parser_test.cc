@@ -9,7 +9,7 @@
 
 #include "grammar/diagnostic.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 std::string RulesPath(const std::string& name) {
@@ -41,7 +41,7 @@ TEST(Parser, SpecExampleParsesToTheExpectedRules) {
   EXPECT_EQ(c101->per, Per::kPerson);
   ASSERT_TRUE(c101->cap);
   EXPECT_EQ(c101->cap->points, Points::FromWhole(4));
-  EXPECT_EQ(c101->cap->window, Window::kPeriod);
+  EXPECT_EQ(c101->cap->window, CapWindow::kPeriod);
   EXPECT_EQ(c101->location.line, 9u);
   EXPECT_EQ(c101->location.column, 3u);
   EXPECT_TRUE(r.FindItem("C1.02")->evidence);
@@ -105,8 +105,8 @@ TEST(Parser, ChineseKeywordsAndFullwidthPunctuationGiveTheSameKindOfRules) {
   EXPECT_EQ(r.village.base, Points::FromWhole(5));
   EXPECT_EQ(r.village.rank, RankBy::kBalance);
   EXPECT_EQ(r.village.annual, AnnualBy::kSum);
-  EXPECT_EQ(r.village.self, SelfScoring::kDeny);
-  EXPECT_EQ(r.FindItem("C1.01")->cap->window, Window::kYear);
+  EXPECT_EQ(r.village.self, SelfScoringPolicy::kDeny);
+  EXPECT_EQ(r.FindItem("C1.01")->cap->window, CapWindow::kYear);
   EXPECT_EQ(r.FindItem("C5.01")->roles, (std::vector<std::string>{"网格员", "村两委"}));
   EXPECT_TRUE(r.FindReward("R02")->stock_per_period);
   EXPECT_FALSE(r.FindReward("R03")->stock_per_period);
@@ -243,10 +243,10 @@ TEST(Parser, TenMegabyteLineIsParsedInLinearTime) {
   }
   items += " }\n";
   auto errors = ParseRules(items, "t.rules");
-  // Every item has points 0: the first kMaxDiagnostics are reported, then a summary.
-  ASSERT_EQ(errors.diagnostics.size(), kMaxDiagnostics + 1);
+  // Every item has points 0: the first kDiagnosticsMax are reported, then a summary.
+  ASSERT_EQ(errors.diagnostics.size(), kDiagnosticsMax + 1);
   EXPECT_EQ(errors.diagnostics.back().message, "too many errors; stopped after 500");
-  const Diagnostic& last = errors.diagnostics[kMaxDiagnostics - 1];
+  const Diagnostic& last = errors.diagnostics[kDiagnosticsMax - 1];
   EXPECT_GT(last.location.column, 10000u);
   EXPECT_LT(last.source_line.size(), 1000u);
   EXPECT_GT(last.source_line_column, 1u);
@@ -260,7 +260,7 @@ TEST(Parser, TenMegabyteLineIsParsedInLinearTime) {
 }
 
 TEST(Parser, FilesAboveTheLimitAreRefused) {
-  std::string huge(kMaxRuleFileBytes + 1, ' ');
+  std::string huge(kRuleFileBytesMax + 1, ' ');
   auto outcome = ParseRules(huge, "huge.rules");
   ASSERT_EQ(outcome.diagnostics.size(), 1u);
   EXPECT_EQ(FormatDiagnostic(outcome.diagnostics[0]),
@@ -287,4 +287,4 @@ TEST(Parser, RecoveryInsideABlockKeepsTheRestOfTheBlock) {
 }
 
 }  // namespace
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

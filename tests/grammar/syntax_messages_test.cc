@@ -14,7 +14,7 @@
 #include "grammar/messages.h"
 #include "grammar/parser.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 const std::string kVillage = "village V \"v\" {}\n";
@@ -77,7 +77,7 @@ std::vector<Case> Cases() {
       {Message::kTitleTopWord, kVillage + "title \"t\" period 3"},
       {Message::kTitleTop, kVillage + "title \"t\" period top three"},
       {Message::kTitleClause, kVillage + "title \"t\" period top 3, max 5"},
-      {Message::kMinPoints, kVillage + "title \"t\" period top 3, min high"},
+      {Message::kPointsMin, kVillage + "title \"t\" period top 3, min high"},
       {Message::kNoVeto, kVillage + "title \"t\" period top 3, no penalty"},
       {Message::kBonusCode, kVillage + "bonus \"b\" +1 per household when earned > 1"},
       {Message::kBonusName, kVillage + "bonus B +1 per household when earned > 1"},
@@ -181,10 +181,10 @@ TEST(Grammar, DocumentListsEveryKeywordAndEveryMessage) {
 }
 
 TEST(Grammar, AnalyzeFindsNoProblems) {
-  EXPECT_EQ(tao::pegtl::analyze<grammar::rule_file>(), 0u);
-  EXPECT_EQ(tao::pegtl::analyze<grammar::resume_in_village>(), 0u);
-  EXPECT_EQ(tao::pegtl::analyze<grammar::resume_in_category>(), 0u);
+  EXPECT_EQ(tao::pegtl::analyze<peg::rule_file>(), 0u);
+  EXPECT_EQ(tao::pegtl::analyze<peg::resume_in_village>(), 0u);
+  EXPECT_EQ(tao::pegtl::analyze<peg::resume_in_category>(), 0u);
 }
 
 }  // namespace
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

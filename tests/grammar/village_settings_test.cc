@@ -11,7 +11,7 @@
 #include "grammar/messages.h"
 #include "grammar/parser.h"
 
-namespace jifen::rules {
+namespace jifen::grammar {
 namespace {
 
 // The acceptance example of the village workflow, in canonical layout.
@@ -290,4 +290,4 @@ TEST(GrammarVillageSettings, SameRulesComparesTheNewSettings) {
 }
 
 }  // namespace
-}  // namespace jifen::rules
+}  // namespace jifen::grammar

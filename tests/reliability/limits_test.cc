@@ -175,7 +175,7 @@ TEST_F(Limits, HostileRuleFilesAreRefusedClearly) {
   ExpectCheckRefused("utf8.rules", "village X \"\xC3\x28\" {\n}\n", "utf8.rules:1:");
   ExpectCheckRefused("nul.rules", std::string("village X \"a\0b\" {\n}\n", 19), "nul.rules:1:");
   ExpectCheckRefused("long_line.rules", "village X \"" + std::string(10 * 1024 * 1024, 'x') + "\n", "long_line.rules:1:");
-  // Above kMaxRuleFileBytes (16 MiB): one diagnostic, not a parse.
+  // Above kRuleFileBytesMax (16 MiB): one diagnostic, not a parse.
   ExpectCheckRefused("huge.rules", std::string(17 * 1024 * 1024, '#'), "huge.rules");
   std::string many_errors;
   for (int i = 0; i < 100'000; ++i) many_errors += "item ?\n";

@@ -25,14 +25,6 @@ TEST(Points, PrintsTheShortestExactForm) {
   EXPECT_EQ(Points::FromCents(200).ToSignedString(), "+2");
 }
 
-TEST(Points, RoundsHalfAwayFromZero) {
-  EXPECT_EQ(DivideRoundHalfAway(2300, 12), 192);   // 23/12 = 1.9166
-  EXPECT_EQ(DivideRoundHalfAway(-2000, 12), -167);  // -1.666
-  EXPECT_EQ(DivideRoundHalfAway(5, 2), 3);
-  EXPECT_EQ(DivideRoundHalfAway(-5, 2), -3);
-  EXPECT_EQ(DivideRoundHalfAway(4, 2), 2);
-}
-
 }  // namespace
 }  // namespace jifen
 
