@@ -14,6 +14,10 @@
 #include "ledger/ledger.h"
 #include "util/status.h"
 
+namespace jifen::web {
+struct Account;
+}
+
 namespace jifen::cli {
 
 struct Globals {
@@ -95,5 +99,11 @@ int RunWhatIf(const Globals& g, const std::string& village, const std::string& r
 // HTML to `out_html` and, when `out_xlsx` is non-empty, as a workbook too.
 int RunBoard(const Globals& g, const std::string& village, const std::string& period, int year,
              const std::optional<std::string>& as_of, const std::string& out_html, const std::string& out_xlsx);
+
+// serve, user add (cmd_serve.cc) and cards (cmd_cards.cc): the web application, its accounts and
+// the households' cards.
+int RunUserAdd(const Globals& g, const web::Account& account, const std::string& password_file);
+int RunCards(const Globals& g, const std::string& village, const std::string& out, std::string base_url);
+int RunServe(const Globals& g, const std::string& listen, const std::string& cert, const std::string& key);
 
 }  // namespace jifen::cli
