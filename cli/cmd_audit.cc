@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/words.h"
 #include "engine/audit.h"
 
 namespace jifen::cli {
@@ -11,31 +12,6 @@ namespace {
 
 using engine::AuditReport;
 using engine::RecordRef;
-
-struct Words {
-  bool zh;
-  const char* operator()(const char* en, const char* cn) const { return zh ? cn : en; }
-};
-
-double Round3(double x) { return std::round(x * 1000) / 1000; }
-
-std::string Percent(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f%%", x * 100);
-  return buffer;
-}
-
-std::string Fixed(double x, int digits) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, x);
-  return buffer;
-}
-
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
 
 std::string Lift(const engine::ConcentrationFinding& c) { return c.lift ? Fixed(*c.lift, 2) : "∞"; }
 
@@ -123,8 +99,8 @@ Json FindingsJson(const AuditReport& r) {
                                   {"household_awards", c.household_awards},
                                   {"household_points", JsonPoints(c.household_points)},
                                   {"household_points_others", JsonPoints(c.household_points_others)},
-                                  {"points_others", JsonPoints(c.points_others)}, {"share", Round3(c.share)},
-                                  {"lift", c.lift ? Json(Round3(*c.lift)) : Json()}, {"records", RefsJson(c.awards)}});
+                                  {"points_others", JsonPoints(c.points_others)}, {"share", RoundDecimals(c.share, 3)},
+                                  {"lift", c.lift ? Json(RoundDecimals(*c.lift, 3)) : Json()}, {"records", RefsJson(c.awards)}});
   }
   j["late"] = Json::array();
   for (const auto& l : r.late) {

@@ -10,15 +10,6 @@ namespace {
 
 using engine::VillageComparison;
 
-double Round3(double x) { return std::round(x * 1000) / 1000; }
-
-std::string Fixed(double x, int digits) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, x);
-  return buffer;
-}
-
-std::string Percent(double x) { return Fixed(x * 100, 1) + "%"; }
 
 std::string WindowText(const VillageComparison& c) {
   std::string text = c.first.ToString() + (c.first == c.last ? "" : ".." + c.last.ToString());
@@ -55,15 +46,15 @@ Json VillageJson(const VillageComparison& c) {
   return {{"village", c.village}, {"name", c.name}, {"township", c.township},
           {"first", c.first.ToString()}, {"last", c.last.ToString()}, {"substituted", c.substituted},
           {"households", c.households}, {"people", c.people}, {"participating", c.participating},
-          {"participation", Round3(c.participation)}, {"earned", JsonPoints(c.earned)},
+          {"participation", RoundDecimals(c.participation, 3)}, {"earned", JsonPoints(c.earned)},
           {"mean_per_household", JsonPoints(c.mean_per_household.ToPoints())},
           {"median_per_household", JsonPoints(c.median_per_household.ToPoints())},
-          {"mean_per_person", JsonPoints(c.mean_per_person.ToPoints())}, {"gini", Round3(c.gini)},
+          {"mean_per_person", JsonPoints(c.mean_per_person.ToPoints())}, {"gini", RoundDecimals(c.gini, 3)},
           {"categories", categories}, {"awards", c.awards}, {"negative_records", c.negative_records},
           {"redeemed", JsonPoints(c.redeemed)},
           {"redeemed_yuan", c.redeemed_yuan ? JsonPoints(*c.redeemed_yuan) : Json()},
-          {"cleared", JsonPoints(c.cleared)}, {"late_records", c.late_records}, {"late_share", Round3(c.late_share)},
-          {"self_scored", c.self_scored}, {"self_scoring_share", Round3(c.self_scoring_share)},
+          {"cleared", JsonPoints(c.cleared)}, {"late_records", c.late_records}, {"late_share", RoundDecimals(c.late_share, 3)},
+          {"self_scored", c.self_scored}, {"self_scoring_share", RoundDecimals(c.self_scoring_share, 3)},
           {"pending", c.pending}, {"states", states}};
 }
 

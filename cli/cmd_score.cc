@@ -9,12 +9,6 @@
 namespace jifen::cli {
 namespace {
 
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
 std::string HouseholdName(const engine::VillageModel& m, const std::string& code) {
   auto it = m.households.find(code);
   return it == m.households.end() ? "" : it->second.name;
@@ -26,49 +20,37 @@ void PrintRulesLine(const engine::Adoption& a, bool zh) {
             << (zh ? "）\n" : ")\n");
 }
 
-}  // namespace
-
-int RunScore(const Globals& g, const std::string& village, const std::string& period_text,
-             const std::optional<std::string>& as_of) {
-  auto period = ParsePeriodArg(period_text);
-  if (!period.ok()) return Fail(period.status());
-  auto loaded = LoadVillageForPeriods(g, village, *period, *period, as_of);
-  if (!loaded.ok()) return Fail(loaded.status());
-  const engine::VillageModel& m = loaded->model;
-  auto figures = engine::Replay(m, *period, *period);
-  if (!figures.ok()) return Fail(figures.status());
-  const engine::PeriodFigures& p = figures->back();
-  const grammar::RuleFile& rules = *p.adoption->rules;
-  engine::PeriodStatus status = engine::StatusOf(m, p.period, loaded->at);
-  if (g.format == Format::kJson) {
-    Json households = Json::array();
-    for (const auto& f : p.households) {
-      households.push_back({{"household", f.household},
-                            {"name", HouseholdName(m, f.household)},
-                            {"rank", f.rank},
-                            {"earned", JsonPoints(f.earned)},
-                            {"redeemed", JsonPoints(f.redeemed)},
-                            {"balance", JsonPoints(f.balance)},
-                            {"cleared", JsonPoints(f.cleared)},
-                            {"carried", JsonPoints(f.carried)},
-                            {"base", JsonPoints(f.base)},
-                            {"person_points", JsonPoints(f.person_points)},
-                            {"household_points", JsonPoints(f.household_points)},
-                            {"bonus", JsonPoints(f.bonus)},
-                            {"members", f.members},
-                            {"vetoed", f.vetoed},
-                            {"pending", f.pending},
-                            {"titles", f.titles}});
-    }
-    Json j{{"village", village}, {"period", p.period.ToString()}, {"rules_sha256", p.adoption->sha256}};
-    if (as_of) j["as_of"] = *as_of;
-    AddStatusJson(status, &j);
-    j["households"] = std::move(households);
-    std::cout << j.dump() << '\n';
-    return 0;
+Json ScoreJson(const engine::VillageModel& m, const engine::PeriodFigures& p, const engine::PeriodStatus& status,
+               const std::optional<std::string>& as_of) {
+  Json households = Json::array();
+  for (const auto& f : p.households) {
+    households.push_back({{"household", f.household},
+                          {"name", HouseholdName(m, f.household)},
+                          {"rank", f.rank},
+                          {"earned", JsonPoints(f.earned)},
+                          {"redeemed", JsonPoints(f.redeemed)},
+                          {"balance", JsonPoints(f.balance)},
+                          {"cleared", JsonPoints(f.cleared)},
+                          {"carried", JsonPoints(f.carried)},
+                          {"base", JsonPoints(f.base)},
+                          {"person_points", JsonPoints(f.person_points)},
+                          {"household_points", JsonPoints(f.household_points)},
+                          {"bonus", JsonPoints(f.bonus)},
+                          {"members", f.members},
+                          {"vetoed", f.vetoed},
+                          {"pending", f.pending},
+                          {"titles", f.titles}});
   }
-  bool zh = Chinese(g, rules);
-  bool review = !rules.village.review_roles.empty();
+  Json j{{"village", m.code}, {"period", p.period.ToString()}, {"rules_sha256", p.adoption->sha256}};
+  if (as_of) j["as_of"] = *as_of;
+  AddStatusJson(status, &j);
+  j["households"] = std::move(households);
+  return j;
+}
+
+// The ranking: one row per household; a column of pending awards where the rules review them.
+Table ScoreTable(const engine::VillageModel& m, const engine::PeriodFigures& p, bool zh) {
+  bool review = !p.adoption->rules->village.review_roles.empty();
   std::vector<std::string> headers =
       zh ? std::vector<std::string>{">名次", "户号", "户名", ">得分", ">兑换", ">余额", ">清零", ">个人", ">家庭", ">加分", "否决", "称号"}
          : std::vector<std::string>{">rank", "household", "name", ">earned", ">redeemed", ">balance", ">cleared",
@@ -83,6 +65,29 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
     if (review) cells.push_back(f.pending ? std::to_string(f.pending) : "");
     t.AddRow(std::move(cells));
   }
+  return t;
+}
+
+}  // namespace
+
+int RunScore(const Globals& g, const std::string& village, const std::string& period_text,
+             const std::optional<std::string>& as_of) {
+  auto period = ParsePeriodArg(period_text);
+  if (!period.ok()) return Fail(period.status());
+  auto loaded = LoadVillageForPeriods(g, village, *period, *period, as_of);
+  if (!loaded.ok()) return Fail(loaded.status());
+  const engine::VillageModel& m = loaded->model;
+  auto figures = engine::Replay(m, *period, *period);
+  if (!figures.ok()) return Fail(figures.status());
+  const engine::PeriodFigures& p = figures->back();
+  engine::PeriodStatus status = engine::StatusOf(m, p.period, loaded->at);
+  if (g.format == Format::kJson) {
+    std::cout << ScoreJson(m, p, status, as_of).dump() << '\n';
+    return 0;
+  }
+  const grammar::RuleFile& rules = *p.adoption->rules;
+  bool zh = Chinese(g, rules);
+  Table t = ScoreTable(m, p, zh);
   if (g.format == Format::kCsv) {
     t.PrintCsv(std::cout);
     return 0;

@@ -273,42 +273,16 @@ int DemoInTheBrowser(const Globals& demo, const engine::SimulateSummary& summary
   return 0;
 }
 
-int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, const std::string& villages_dir) {
-  Globals demo = g;
-  demo.format = Format::kTable;
-  demo.ledger_dir = ledger_given ? g.ledger_dir : (fs::path(out_dir) / "ledger").string();
-  const std::string& dir = demo.ledger_dir;
-  if (Status s = RemoveOldLedger(dir); !s.ok()) return Fail(s);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Fail(Status::IOError(dir + ": cannot create: " + ec.message()));
+namespace {
 
-  engine::SimulateOptions options;
-  options.villages_dir = villages_dir.empty() ? DefaultVillagesDir() : villages_dir;
-  options.villages = 0;
-  for (const auto& entry : fs::directory_iterator(options.villages_dir, ec)) {
-    if (entry.path().extension() == ".rules") ++options.villages;
-  }
-  if (options.villages == 0) return Fail(Status::InvalidInput(options.villages_dir + ": no .rules files"));
-  options.households = 40;
-  options.year = 2022;
-  options.seed = 1;
-  const std::string at_ledger = " --ledger " + dir;
-  int step = 0;
-  auto n = [&step] { return std::to_string(++step) + ". "; };
-  Heading(n() + "A township's year, simulated from " + options.villages_dir,
-          "jifen simulate --villages " + std::to_string(options.villages) + " --households 40 --year 2022 --seed 1" + at_ledger);
-  engine::SimulateSummary summary;
-  {
-    auto ledger = ledger::Ledger::Open(dir, true);
-    if (!ledger.ok()) return Fail(ledger.status());
-    auto simulated = engine::Simulate(**ledger, options);
-    if (!simulated.ok()) return Fail(simulated.status());
-    summary = std::move(*simulated);
-  }
-  std::cout << engine::DescribeSimulation(summary) << '\n';
+// The demo's village and period: one with a monthly ranking and a dividend when there is one,
+// and its period that holds 15 June.
+struct DemoChoice {
+  const engine::SimulatedVillage* village;
+  Period month, period;
+};
 
-  // The tour follows a village with a monthly ranking and a dividend when there is one.
+DemoChoice ChooseDemoVillage(const engine::SimulateSummary& summary) {
   const engine::SimulatedVillage* v = &summary.villages.front();
   for (const auto& candidate : summary.villages) {
     if (candidate.period == PeriodKind::kMonth && candidate.dividend) {
@@ -317,69 +291,81 @@ int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, con
     }
   }
   Period month{PeriodKind::kMonth, summary.year, 6};
-  Period period = v->period == PeriodKind::kMonth ? month : Period::Containing(month.FirstDay(), v->period);
-  std::string village = v->code, year = std::to_string(summary.year), p = period.ToString();
+  return {v, month, v->period == PeriodKind::kMonth ? month : Period::Containing(month.FirstDay(), v->period)};
+}
 
+// Replaces the ledger at demo.ledger_dir with a simulated township of every rule file of
+// `options.villages_dir`, 40 households each, and prints what was simulated.
+Result<engine::SimulateSummary> SimulateDemoLedger(const Globals& demo, engine::SimulateOptions& options,
+                                                   const std::string& at_ledger, const std::function<std::string()>& n) {
+  const std::string& dir = demo.ledger_dir;
+  if (Status s = RemoveOldLedger(dir); !s.ok()) return s;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError(dir + ": cannot create: " + ec.message());
+  options.villages = 0;
+  for (const auto& entry : fs::directory_iterator(options.villages_dir, ec)) {
+    if (entry.path().extension() == ".rules") ++options.villages;
+  }
+  if (options.villages == 0) return Status::InvalidInput(options.villages_dir + ": no .rules files");
+  options.households = 40;
+  options.year = 2022;
+  options.seed = 1;
+  Heading(n() + "A township's year, simulated from " + options.villages_dir,
+          "jifen simulate --villages " + std::to_string(options.villages) + " --households 40 --year 2022 --seed 1" + at_ledger);
+  auto ledger = ledger::Ledger::Open(dir, true);
+  if (!ledger.ok()) return ledger.status();
+  auto simulated = engine::Simulate(**ledger, options);
+  if (!simulated.ok()) return simulated.status();
+  std::cout << engine::DescribeSimulation(*simulated) << '\n';
+  return simulated;
+}
+
+// The reports of one village: verify, score, annual, explain, distribute, then the township's
+// compare and the audit where the simulation planted a favouring scorer.
+int DemoReports(const Globals& demo, const engine::SimulateSummary& summary, const DemoChoice& choice,
+                const std::string& at_ledger, const std::function<std::string()>& n) {
+  const engine::SimulatedVillage* v = choice.village;
+  std::string village = v->code, year = std::to_string(summary.year), p = choice.period.ToString();
   Heading(n() + "Every record is chained by SHA-256: recompute the chain", "jifen verify" + at_ledger);
   int rc = RunVerify(demo);
   if (rc != 0) return rc;
-
   Heading(n() + v->name + " (" + village + "): the ranking posted for " + p + " (张榜公示)",
           "jifen score --village " + village + " --period " + p + at_ledger);
   if ((rc = RunScore(demo, village, p, std::nullopt)) != 0) return rc;
-
   Heading(n() + "The year's evaluation and titles (年评比)", "jifen annual --village " + village + " --year " + year + at_ledger);
   if ((rc = RunAnnual(demo, village, summary.year, std::nullopt)) != 0) return rc;
-
-  std::string top = TopHousehold(demo, village, period);
+  std::string top = TopHousehold(demo, village, choice.period);
   if (!top.empty()) {
     Heading(n() + "Why the first household scored what it did",
             "jifen explain --village " + village + " --period " + p + " --household " + top + at_ledger);
     if ((rc = RunExplain(demo, village, p, top, std::nullopt)) != 0) return rc;
   }
-
   if (v->dividend) {
     Heading(n() + "The collective's income paid out on shares + points (股份+积分)",
             "jifen distribute --village " + village + " --year " + year + " --amount 100000" + at_ledger);
     if ((rc = RunDistribute(demo, village, summary.year, "100000", std::nullopt)) != 0) return rc;
   }
-
   Heading(n() + "The villages side by side for the township (镇考核)", "jifen compare --period " + p + at_ledger);
   if ((rc = RunCompare(demo, p, 0, std::nullopt)) != 0) return rc;
-
-  // The audit looks where the simulation planted a favouring scorer.
   std::string audited = summary.favouring_village.empty() ? village : summary.favouring_village;
   Heading(n() + "Fairness audit of " + audited + " for " + p + ": self-scoring, favouritism, late records, revocations",
           "jifen audit --village " + audited + " --period " + p + at_ledger);
-  if ((rc = RunAudit(demo, audited, p, 0, std::nullopt, "")) != 0) return rc;
+  return RunAudit(demo, audited, p, 0, std::nullopt, "");
+}
 
-  auto proposal = WriteProposal(options.villages_dir, *v, out_dir);
-  if (proposal.ok()) {
-    Heading(n() + "What if the village added a bonus? Replay " + p + " under a proposal, adopting nothing",
-            "jifen whatif --village " + village + " --rules " + *proposal + " --period " + p + at_ledger);
-    if ((rc = RunWhatIf(demo, village, *proposal, p, 0, std::nullopt)) != 0) return rc;
-  }
-
-  for (const auto& candidate : summary.villages) {
-    if (!candidate.review) continue;
-    if ((rc = DemoWorkflow(demo, candidate, summary.year, at_ledger, out_dir, n)) != 0) return rc;
-    break;
-  }
-
-  const std::string board = (fs::path(out_dir) / ("board-" + village + "-" + p + ".html")).string();
-  Heading(n() + "The public notice (公示榜) to print and post, with the ledger's fingerprint",
-          "jifen board --village " + village + " --period " + p + " --out " + board + at_ledger);
-  if ((rc = RunBoard(demo, village, p, 0, std::nullopt, board, "")) != 0) return rc;
-
+void PrintGoFurther(const engine::SimulateSummary& summary, const DemoChoice& choice, const std::string& at_ledger) {
+  const std::string& village = choice.village->code;
+  std::string p = choice.period.ToString();
   std::cout << "\n━━ Go further ━━\n"
-            << "  jifen score --village " << village << " --period " << p << " --as-of " << period.FirstDay().AddDays(19).ToString() << at_ledger
-            << "    # the ranking as anyone could see it then\n"
+            << "  jifen score --village " << village << " --period " << p << " --as-of "
+            << choice.period.FirstDay().AddDays(19).ToString() << at_ledger << "    # the ranking as anyone could see it then\n"
             << "  jifen score --village " << village << " --period " << p << " --format json" << at_ledger << '\n'
-            << "  jifen audit --village " << village << " --year " << year << at_ledger << "    # the whole year\n"
+            << "  jifen audit --village " << village << " --year " << summary.year << at_ledger << "    # the whole year\n"
             << "  jifen log --village " << village << at_ledger << " | head    # the records, as JSON Lines\n";
   for (const auto& other : summary.villages) {
-    if (&other == v) continue;
-    Period q = other.period == PeriodKind::kMonth ? month : Period::Containing(month.FirstDay(), other.period);
+    if (&other == choice.village) continue;
+    Period q = other.period == PeriodKind::kMonth ? choice.month : Period::Containing(choice.month.FirstDay(), other.period);
     std::cout << "  jifen score --village " << other.code << " --period " << q.ToString() << at_ledger << "    # "
               << other.name << '\n';
   }
@@ -387,7 +373,42 @@ int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, con
     std::cout << "  (the simulation planted a scorer, " << summary.favouring_village << "/" << summary.favouring_scorer
               << ", who favours a few households: can you find them?)\n";
   }
-  return DemoInTheBrowser(demo, summary, at_ledger);
+}
+
+}  // namespace
+
+int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, const std::string& villages_dir) {
+  Globals demo = g;
+  demo.format = Format::kTable;
+  demo.ledger_dir = ledger_given ? g.ledger_dir : (fs::path(out_dir) / "ledger").string();
+  const std::string at_ledger = " --ledger " + demo.ledger_dir;
+  int step = 0;
+  std::function<std::string()> n = [&step] { return std::to_string(++step) + ". "; };
+  engine::SimulateOptions options;
+  options.villages_dir = villages_dir.empty() ? DefaultVillagesDir() : villages_dir;
+  auto summary = SimulateDemoLedger(demo, options, at_ledger, n);
+  if (!summary.ok()) return Fail(summary.status());
+  DemoChoice choice = ChooseDemoVillage(*summary);
+  if (int rc = DemoReports(demo, *summary, choice, at_ledger, n); rc != 0) return rc;
+  const std::string& village = choice.village->code;
+  std::string p = choice.period.ToString();
+  auto proposal = WriteProposal(options.villages_dir, *choice.village, out_dir);
+  if (proposal.ok()) {
+    Heading(n() + "What if the village added a bonus? Replay " + p + " under a proposal, adopting nothing",
+            "jifen whatif --village " + village + " --rules " + *proposal + " --period " + p + at_ledger);
+    if (int rc = RunWhatIf(demo, village, *proposal, p, 0, std::nullopt); rc != 0) return rc;
+  }
+  for (const auto& candidate : summary->villages) {
+    if (!candidate.review) continue;
+    if (int rc = DemoWorkflow(demo, candidate, summary->year, at_ledger, out_dir, n); rc != 0) return rc;
+    break;
+  }
+  const std::string board = (fs::path(out_dir) / ("board-" + village + "-" + p + ".html")).string();
+  Heading(n() + "The public notice (公示榜) to print and post, with the ledger's fingerprint",
+          "jifen board --village " + village + " --period " + p + " --out " + board + at_ledger);
+  if (int rc = RunBoard(demo, village, p, 0, std::nullopt, board, ""); rc != 0) return rc;
+  PrintGoFurther(*summary, choice, at_ledger);
+  return DemoInTheBrowser(demo, *summary, at_ledger);
 }
 
 }  // namespace jifen::cli

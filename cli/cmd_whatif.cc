@@ -14,12 +14,6 @@ namespace {
 using engine::WhatIfReport;
 using engine::WhatIfRow;
 
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
 std::string Signed(int n) { return n > 0 ? "+" + std::to_string(n) : std::to_string(n); }
 
 Json RowJson(const WhatIfRow& r, const std::string& name) {

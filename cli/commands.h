@@ -13,6 +13,7 @@
 #include "engine/workflow.h"
 #include "ledger/ledger.h"
 #include "util/status.h"
+#include "util/text.h"
 
 namespace jifen::web {
 struct Account;

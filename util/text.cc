@@ -2,6 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <cmath>
+#include <cstdio>
+
 namespace jifen {
 
 size_t FindInvalidUtf8(std::string_view text) {
@@ -54,6 +57,28 @@ std::string PadLeft(std::string_view text, size_t width) {
   std::string out = w < width ? std::string(width - w, ' ') : std::string();
   out += text;
   return out;
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += separator;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string Fixed(double value, int digits) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+  return buffer;
+}
+
+std::string Percent(double share) { return Fixed(share * 100, 1) + "%"; }
+
+double RoundDecimals(double value, int digits) {
+  double scale = std::pow(10.0, digits);
+  return std::round(value * scale) / scale;
 }
 
 }  // namespace jifen

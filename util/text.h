@@ -1,9 +1,11 @@
-// UTF-8 helpers: validation, code-point columns and terminal display width (utf8proc).
+// Text: UTF-8 validation, code-point columns and terminal display width (utf8proc), and the
+// few ways a report writes lists and decimal numbers (shared by the CLI and the web pages).
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jifen {
 
@@ -18,5 +20,15 @@ size_t DisplayWidth(std::string_view text);
 // `text` padded with spaces to `width` display columns, on the right or on the left.
 std::string PadRight(std::string_view text, size_t width);
 std::string PadLeft(std::string_view text, size_t width);
+
+// `parts` with `separator` between them.
+std::string Join(const std::vector<std::string>& parts, std::string_view separator);
+// `value` with exactly `digits` decimals ("%.*f": 0.125 to 2 digits is "0.13" or "0.12" as the
+// binary value falls). For shares and coefficients, never for points (Points is exact).
+std::string Fixed(double value, int digits);
+// A share (0.256) as a percentage with one decimal ("25.6%").
+std::string Percent(double share);
+// `value` rounded to `digits` decimals, for a JSON number (0.123456 to 3 digits is 0.123).
+double RoundDecimals(double value, int digits);
 
 }  // namespace jifen

@@ -63,12 +63,6 @@ std::string StateText(const engine::PeriodStatus& status, const json& t) {
   return t["state_" + std::string(engine::PeriodStateName(status.state))].get<std::string>();
 }
 
-std::string JoinWords(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : "、") + p;
-  return out;
-}
-
 std::string OutcomeKey(engine::Outcome o) {
   switch (o) {
     case engine::Outcome::kCounted: return "outcome_counted";

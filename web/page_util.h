@@ -15,6 +15,7 @@
 #include "engine/replay.h"
 #include "engine/workflow.h"
 #include "ledger/ledger.h"
+#include "util/text.h"
 #include "web/server.h"
 
 namespace jifen::web {
@@ -43,8 +44,6 @@ std::string HouseholdName(const engine::VillageModel& m, const std::string& code
 std::string SubjectName(const engine::VillageModel& m, const std::string& code);
 // The period state in the page's words.
 std::string StateText(const engine::PeriodStatus& status, const nlohmann::json& t);
-// Parts joined with the Chinese enumeration comma.
-std::string JoinWords(const std::vector<std::string>& parts);
 // The strings*.json key of an outcome ("outcome_counted" ...).
 std::string OutcomeKey(engine::Outcome o);
 // One row of a household's records, as `explain` shows them.

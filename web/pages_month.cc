@@ -170,7 +170,7 @@ json PendingEntries(const VillageView& v, const json& t) {
          {"reason", r->reason},
          {"place", r->place},
          {"photos", photos},
-         {"other_evidence", JoinWords(other.get<std::vector<std::string>>())},
+         {"other_evidence", Join(other.get<std::vector<std::string>>(), "、")},
          {"recorded", r->recorded.LocalDate().ToString()}});
   }
   return out;
@@ -397,7 +397,7 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
                     {"earned", h.earned.ToString()},
                     {"redeemed", h.redeemed.ToString()},
                     {"balance", h.balance.ToString()},
-                    {"titles", JoinWords(h.titles)},
+                    {"titles", Join(h.titles, "、")},
                     {"vetoed", h.vetoed},
                     {"pending", h.pending > 0 ? json(h.pending) : json(false)}});
   }

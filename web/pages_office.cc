@@ -137,8 +137,8 @@ void RulesWhatIf(App& app, RequestContext& c) {
                     {"down", r.difference < Points()},
                     {"rank_before", r.rank_before},
                     {"rank_after", r.rank_after},
-                    {"titles_before", JoinWords(r.titles_before)},
-                    {"titles_after", JoinWords(r.titles_after)},
+                    {"titles_before", Join(r.titles_before, "、")},
+                    {"titles_after", Join(r.titles_after, "、")},
                     {"titles_changed", r.titles_changed}});
   }
   page["whatif"] = {{"period", report->first == report->last ? report->first.ToString()

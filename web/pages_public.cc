@@ -82,7 +82,7 @@ void BoardPage(App& app, RequestContext& c) {
   for (const auto& f : p.households) {
     rows.push_back({{"rank", f.rank}, {"code", f.household}, {"name", HouseholdName(village->model, f.household)},
                     {"earned", f.earned.ToString()}, {"redeemed", f.redeemed.ToString()},
-                    {"balance", f.balance.ToString()}, {"titles", JoinWords(f.titles)}, {"titled", !f.titles.empty()},
+                    {"balance", f.balance.ToString()}, {"titles", Join(f.titles, "、")}, {"titled", !f.titles.empty()},
                     {"vetoed", f.vetoed}});
   }
   std::string title = p.adoption->rules->village.name + " " + period->ToString() + " " + t["board"].get<std::string>();

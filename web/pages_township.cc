@@ -16,18 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Percent(double share) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
-  return buf;
-}
-
-std::string Fixed(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
-}
-
 // The period a township page shows: ?period=, else the latest month that has ended.
 std::optional<Period> PeriodAsked(const RequestContext& c) {
   std::string text = c.request->get_param_value("period");
@@ -65,7 +53,7 @@ void TownshipPage(App& app, RequestContext& c) {
                     {"households", v.households},
                     {"participation", Percent(v.participation)},
                     {"mean", v.mean_per_household.ToPoints().ToString()},
-                    {"gini", Fixed(v.gini)},
+                    {"gini", Fixed(v.gini, 2)},
                     {"negative", v.negative_records},
                     {"late", Percent(v.late_share)},
                     {"self", Percent(v.self_scoring_share)},
