@@ -45,7 +45,7 @@ int RunCheck(const Globals& g, const std::vector<std::string>& files) {
   return rc;
 }
 
-int RunFmt(const Globals& g, const std::string& file, const std::string& keywords) {
+int RunFmt(const Globals& /*g: fmt prints the file only*/, const std::string& file, const std::string& keywords) {
   auto text = ReadFile(file);
   if (!text.ok()) return Fail(text.status());
   std::optional<grammar::Language> language;

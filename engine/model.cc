@@ -157,7 +157,7 @@ Status VillageModel::Add(const ledger::Record& r) {
       scorers[r.code] = Scorer{r.sequence, r.code, r.name, r.role, r.person};
       break;
     case RecordType::kRevoke:
-      revocations[r.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded};
+      revocations[r.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded, {}};
       revoked_hashes_.insert(XXH3_64bits(r.target.data(), r.target.size()));
       break;
     case RecordType::kAward:

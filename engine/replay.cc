@@ -205,8 +205,7 @@ struct CarryState {
 };
 
 // Applies one award to the period's accumulators.
-EventResult CountAward(const VillageModel& model, Resolver& resolver, const grammar::RuleFile& rules,
-                       const Period& p, const Event& e, CarryState& carry, int* household,
+EventResult CountAward(const VillageModel& model, Resolver& resolver, const grammar::RuleFile& rules, const Event& e, CarryState& carry, int* household,
                        bool* household_subject) {
   EventResult result;
   result.record = &e;
@@ -435,7 +434,7 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
       int household = -1;
       bool household_subject = false;
       carry.vetoed_this_year.resize(resolver.households(), false);
-      EventResult r = award ? CountAward(model, resolver, rules, p, e, carry, &household, &household_subject)
+      EventResult r = award ? CountAward(model, resolver, rules, e, carry, &household, &household_subject)
                             : CountRedemption(model, resolver, rules, e, &household);
       if (household < 0) continue;
       if (!subjects.empty() && r.household != options.only_household) continue;  // a member's award elsewhere

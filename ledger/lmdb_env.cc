@@ -152,7 +152,7 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
   MDB_stat stat;
   if (rc = mdb_env_stat(state->env_, &stat); rc != 0) return state->Error(rc, "page size");
   state->page_bytes_ = stat.ms_psize;
-  if (Status s = state->OpenDatabases(create); !s.ok()) return s;
+  if (Status s = state->OpenDatabases(); !s.ok()) return s;
   Registry()[canonical] = state;
   return state;
 }
@@ -344,7 +344,7 @@ void EnvState::TrimFile() {
 
 // Opens the named databases read-only if they all exist, so that opening a ledger never waits
 // for another process's import; creates them in a write transaction otherwise.
-Status EnvState::OpenDatabases(bool create) {
+Status EnvState::OpenDatabases() {
   static const char* kNames[] = {"records", "keys", "events", "structural", "villages", "meta"};
   MDB_dbi* handles[] = {&dbis_.records,    &dbis_.keys,     &dbis_.events,
                         &dbis_.structural, &dbis_.villages, &dbis_.meta};

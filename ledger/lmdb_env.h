@@ -85,8 +85,8 @@ class EnvState {
   // unmaps this ledger's map (MADV_DONTNEED) unless a write transaction of this process is open.
   // The pages stay in the page cache, and pointers into the map stay valid: the next read of a
   // page maps it again from there. Long reads (verify, compare, log) call it as they go, so that
-  // their resident set does not grow to the size of the file (docs/PERFORMANCE.md, "What changed
-  // in session 4").
+  // their resident set does not grow to the size of the file; it costs about 6% of a year's
+  // compare, because a village's entries sit on consecutive pages.
   void ReleaseMappedPages() const;
 
  private:
@@ -94,7 +94,7 @@ class EnvState {
   friend class MdbTxn;
   EnvState() = default;
   int OpenMap(size_t initial_bytes);
-  Status OpenDatabases(bool create);
+  Status OpenDatabases();
   void Ended(bool write);
   // Resizes the map (no transaction open in this process; the caller holds the file lock), never
   // below the file's size, and puts the file's size back.

@@ -16,7 +16,7 @@
 
 namespace jifen::web {
 
-// The roles of SPEC/issue 14. "public" is not a role an account can have: it marks routes open
+// The roles of docs/WEB.md. "public" is not a role an account can have: it marks routes open
 // to anyone in the route table.
 inline const std::vector<std::string>& AccountRoles() {
   static const std::vector<std::string> roles{"clerk", "scorer", "township", "auditor"};

@@ -139,7 +139,7 @@ std::string EvidenceHex(const std::string& e) {
 // ---- the review queue ----
 
 // The village's awards still waiting for review, oldest first, as the queue shows them.
-json PendingEntries(const VillageView& v, const json& t) {
+json PendingEntries(const VillageView& v) {
   const engine::VillageModel& m = v.model;
   json out = json::array();
   for (const engine::Event& e : m.events) {
@@ -184,7 +184,7 @@ void RenderReview(App& app, RequestContext& c, int status, const json& errors, c
   // Entries dated within the last year: older periods are posted and locked in practice.
   auto village = LoadVillage(app, c.account->village, today.AddDays(-366), today);
   if (!village) return RenderError(c, 404, "not_found");
-  json entries = PendingEntries(*village, t);
+  json entries = PendingEntries(*village);
   for (json& e : entries) {
     std::string id = e["id"];
     if (errors.contains(id)) e["error"] = errors[id];

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Import benchmark (issue 6): `jifen import` of a simulated ledger's log, whole-process CPU time and
+# Import benchmark: `jifen import` of a simulated ledger's log, whole-process CPU time and
 # peak memory, split into private memory (RssAnon) and mapped ledger pages (RssFile).
 #
 #   sh tests/bench/import_bench.sh JIFEN BENCH_DIR WORK_DIR [LINES]

@@ -1,4 +1,4 @@
-// Property (issue 4): for a generated ledger, the figures computed right after each import equal
+// Property: for a generated ledger, the figures computed right after each import equal
 // the figures replayed later with --as-of that import's time.
 #include <random>
 #include <set>

@@ -1,4 +1,6 @@
-// One test per semantic rule of SPEC.md §3, including the edge cases issue 4 names.
+// One test per semantic rule of SPEC.md §3, with its edge cases: caps in date order and across
+// periods, moves mid-period, rule versions, ties at a title's boundary, vetoes, clearing,
+// revocations of awards and redemptions, bonuses dividing by zero, dividends to the fen.
 #include "tests/engine/fixture.h"
 
 namespace jifen::engine::testing {
