@@ -39,7 +39,7 @@ void WriteFile(const std::filesystem::path& path, const std::string& bytes) {
 }
 
 ScratchDir::ScratchDir(const std::string& prefix) {
-  std::string pattern = "/tmp/" + prefix + "-XXXXXX";
+  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
   if (mkdtemp(pattern.data()) == nullptr) {
     std::perror(pattern.c_str());
     std::abort();  // no test can run without its directory

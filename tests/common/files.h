@@ -1,4 +1,5 @@
-// Files for tests: whole-file reads and writes, and a scratch directory that removes itself.
+// Files for tests: whole-file reads and writes, and the scratch directory that removes itself
+// (every test that needs a directory makes it with ScratchDir).
 #pragma once
 
 #include <filesystem>
@@ -14,7 +15,7 @@ std::string ReadFile(const std::filesystem::path& path);
 // free space left.
 void WriteFile(const std::filesystem::path& path, const std::string& bytes);
 
-// A fresh directory /tmp/PREFIX-XXXXXX, removed with everything in it when this goes away.
+// A fresh directory $TMPDIR/PREFIX-XXXXXX (/tmp without TMPDIR), removed with everything in it when this goes away.
 class ScratchDir {
  public:
   explicit ScratchDir(const std::string& prefix = "jifen-test");

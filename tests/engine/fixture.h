@@ -24,15 +24,15 @@ using tests::WriteFile;
 class LedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/jifen-engine-XXXXXX";
-    dir_ = mkdtemp(pattern);
+    scratch_ = std::make_unique<tests::ScratchDir>("jifen-engine");
+    dir_ = scratch_->path();
     auto opened = ledger::Ledger::Open(dir_, true);
     ASSERT_TRUE(opened.ok()) << opened.status().message();
     ledger_ = std::move(opened.value());
   }
   void TearDown() override {
     ledger_.reset();
-    std::filesystem::remove_all(dir_);
+    scratch_.reset();
   }
 
   // Adopts `text` effective `effective`, recorded at `recorded`; returns the error or "".
@@ -112,6 +112,7 @@ class LedgerTest : public ::testing::Test {
 
   static Timestamp Now() { return *Timestamp::Parse("2026-01-01T00:00:00+08:00"); }
 
+  std::unique_ptr<tests::ScratchDir> scratch_;
   std::string dir_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::vector<std::unique_ptr<VillageModel>> models_;

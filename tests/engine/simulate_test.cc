@@ -13,6 +13,7 @@
 #include "engine/replay.h"
 #include "ledger/ledger.h"
 #include "ledger/record_json.h"
+#include "tests/common/files.h"
 
 namespace jifen::engine {
 namespace {
@@ -24,13 +25,12 @@ class SimulateTest : public ::testing::Test {
  protected:
   void TearDown() override {
     ledgers_.clear();
-    for (const auto& dir : dirs_) std::filesystem::remove_all(dir);
+    dirs_.clear();
   }
 
   ledger::Ledger& NewLedger() {
-    char pattern[] = "/tmp/jifen-simulate-XXXXXX";
-    dirs_.push_back(mkdtemp(pattern));
-    auto opened = ledger::Ledger::Open(dirs_.back(), true);
+    dirs_.push_back(std::make_unique<tests::ScratchDir>("jifen-simulate"));
+    auto opened = ledger::Ledger::Open(dirs_.back()->path(), true);
     EXPECT_TRUE(opened.ok()) << opened.status().message();
     ledgers_.push_back(std::move(opened.value()));
     return *ledgers_.back();
@@ -75,7 +75,7 @@ class SimulateTest : public ::testing::Test {
     return counts;
   }
 
-  std::vector<std::string> dirs_;
+  std::vector<std::unique_ptr<tests::ScratchDir>> dirs_;
   std::vector<std::unique_ptr<ledger::Ledger>> ledgers_;
 };
 

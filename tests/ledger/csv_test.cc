@@ -72,8 +72,8 @@ TEST(Csv, AByteOrderMarkIsDropped) {
 }
 
 TEST(Csv, GB18030SavedByExcelIsConverted) {
-  testing::TempDir tmp;
-  std::string utf8_path = tmp.Sub("utf8.csv"), gb_path = tmp.Sub("gb.csv");
+  tests::ScratchDir tmp;
+  std::string utf8_path = tmp.Path("utf8.csv"), gb_path = tmp.Path("gb.csv");
   std::ofstream(utf8_path, std::ios::binary) << kAwards;
   std::string command = "iconv -f UTF-8 -t GB18030 " + utf8_path + " > " + gb_path;
   ASSERT_EQ(std::system(command.c_str()), 0);

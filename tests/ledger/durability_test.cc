@@ -26,7 +26,6 @@ namespace {
 using testing::AppendAll;
 using testing::Award;
 using testing::OpenOrDie;
-using testing::TempDir;
 using testing::VerifiedRecords;
 
 using jifen::tests::ReadFile;
@@ -50,8 +49,8 @@ std::vector<Record> TenAwards(const std::string& marker_reason) {
 }
 
 TEST(Durability, AFlippedByteOnDiskIsNamedByVerifyAndRefusedByReads) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   const std::string marker = "TAMPER-MARK-0123456789";
   {
     auto ledger = OpenOrDie(dir);
@@ -121,8 +120,8 @@ void RewriteLedger(const std::string& dir, const std::function<void(std::vector<
 }
 
 TEST(Durability, VerifyNamesASequenceGap) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   {
     auto ledger = OpenOrDie(dir);
     ASSERT_TRUE(AppendAll(*ledger, TenAwards("x")).ok());
@@ -136,8 +135,8 @@ TEST(Durability, VerifyNamesASequenceGap) {
 }
 
 TEST(Durability, VerifyNamesARecordedTimeGoingBackwardsEvenWithARecomputedChain) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   {
     auto ledger = OpenOrDie(dir);
     ASSERT_TRUE(AppendAll(*ledger, TenAwards("x")).ok());
@@ -152,8 +151,8 @@ TEST(Durability, VerifyNamesARecordedTimeGoingBackwardsEvenWithARecomputedChain)
 }
 
 TEST(Durability, VerifyNamesAHeadThatNoLongerMatches) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   {
     auto ledger = OpenOrDie(dir);
     ASSERT_TRUE(AppendAll(*ledger, TenAwards("x")).ok());
@@ -197,8 +196,8 @@ constexpr int kBatch = 20;
 }
 
 TEST(Durability, AWriterKilledAtRandomMomentsLeavesOnlyWholeBatches) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   OpenOrDie(dir);
   std::mt19937 random(20220305);
   // 60 kills whatever the time they take. On a loaded machine a writer may be killed before it
@@ -238,8 +237,8 @@ TEST(Durability, AWriterKilledAtRandomMomentsLeavesOnlyWholeBatches) {
 }
 
 TEST(Durability, TwoProcessesWritingAtOnceBothSucceedWhole) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   OpenOrDie(dir);
   constexpr int kWrites = 100, kPerWrite = 5;
   pid_t children[2];
@@ -287,10 +286,10 @@ TEST(Durability, TwoProcessesWritingAtOnceBothSucceedWhole) {
 }
 
 TEST(Durability, AFullMapGrowsAndTheBatchIsRunAgainFromScratch) {
-  TempDir tmp;
+  tests::ScratchDir tmp;
   LedgerOptions options;
   options.initial_map_bytes = 64 << 10;
-  auto opened = Ledger::Open(tmp.Sub("l"), true, options);
+  auto opened = Ledger::Open(tmp.Path("l"), true, options);
   ASSERT_TRUE(opened.ok()) << opened.status().message();
   auto& ledger = *opened;
   constexpr int kRecords = 3000;
@@ -312,10 +311,10 @@ TEST(Durability, AFullMapGrowsAndTheBatchIsRunAgainFromScratch) {
 }
 
 TEST(Durability, AFullMapWithASnapshotOpenFailsWithoutWritingAnything) {
-  TempDir tmp;
+  tests::ScratchDir tmp;
   LedgerOptions options;
   options.initial_map_bytes = 64 << 10;
-  auto ledger = std::move(Ledger::Open(tmp.Sub("l"), true, options).value());
+  auto ledger = std::move(Ledger::Open(tmp.Path("l"), true, options).value());
   ASSERT_TRUE(AppendAll(*ledger, {Award("SYS", "first", "2022-03-05")}).ok());
   auto write_many = [&] {
     return ledger->Write([&](WriteBatch& batch) {
@@ -349,8 +348,8 @@ uint64_t BlockBytes(const std::string& path) {
 // map, and jifen keeps it the size of its pages except during a write, when it has blocks for the
 // pages in use and a margin that grows with the batch, never for the whole map.
 TEST(Durability, TheDataFileHasBlocksForWhatTheBatchWritesDuringAWriteAndOnlyItsPagesAtRest) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   const std::string data = dir + "/data.mdb";
   LedgerOptions options;
   options.initial_map_bytes = 256 << 20;
@@ -454,8 +453,8 @@ TEST(Durability, AFullDiskAtAStepOfTheReservationRefusesTheWholeBatchAndNamesThe
 // (MDB_MAP_RESIZED); with a writable map LMDB sizes the file to it, which must never cut off the
 // pages a writer in a third state (its map grown since its last commit) is writing.
 TEST(Durability, AReaderAdoptingAGrownMapDoesNotCutTheFileUnderAWriter) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   LedgerOptions small;
   small.initial_map_bytes = 1 << 20;
   int to_child[2], to_parent[2];

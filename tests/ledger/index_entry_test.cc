@@ -16,7 +16,6 @@ using testing::AppendAll;
 using testing::Award;
 using testing::Household;
 using testing::OpenOrDie;
-using testing::TempDir;
 
 const Date kMarch1 = Date::FromCivil(2022, 3, 1);
 const Date kMarch31 = Date::FromCivil(2022, 3, 31);
@@ -96,8 +95,8 @@ std::vector<std::string> ViaRecords(const Reader& reader) {
 }
 
 TEST(IndexEntries, EventViewsCarryTheRecordsFieldsInDateOrder) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   ASSERT_TRUE(AppendAll(*ledger, SomeRecords()).ok());
   auto snap = std::move(ledger->Snapshot().value());
   std::vector<std::string> views = ViaViews(*snap);
@@ -118,8 +117,8 @@ TEST(IndexEntries, EventViewsCarryTheRecordsFieldsInDateOrder) {
 }
 
 TEST(IndexEntries, ADamagedEventEntryIsCorruptionForReportsAndVerify) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   { ASSERT_TRUE(AppendAll(*OpenOrDie(dir), SomeRecords()).ok()); }
   EditIndex(dir, "events", [](std::string_view key, std::string& value) {
     if (key.back() == 5) value[value.size() - 1] ^= 0x01;  // record 5's scorer code
@@ -139,8 +138,8 @@ TEST(IndexEntries, ADamagedEventEntryIsCorruptionForReportsAndVerify) {
 }
 
 TEST(IndexEntries, AConsistentlyForgedEventEntryIsStillRefusedByVerify) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   { ASSERT_TRUE(AppendAll(*OpenOrDie(dir), SomeRecords()).ok()); }
   // Someone rewrites record 5's entry with a valid checksum (another qty): the chain disagrees.
   std::vector<Record> records = SomeRecords();
@@ -158,8 +157,8 @@ TEST(IndexEntries, AConsistentlyForgedEventEntryIsStillRefusedByVerify) {
 }
 
 TEST(IndexEntries, ADamagedStructuralEntryIsCorruption) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   { ASSERT_TRUE(AppendAll(*OpenOrDie(dir), SomeRecords()).ok()); }
   EditIndex(dir, "structural", [](std::string_view key, std::string& value) {
     if (key.back() == 2) value[value.size() / 2] ^= 0x20;
@@ -173,8 +172,8 @@ TEST(IndexEntries, ADamagedStructuralEntryIsCorruption) {
 }
 
 TEST(IndexEntries, ALedgerWithoutEntryValuesIsUpgradedWhenOpened) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   std::vector<std::string> before;
   Hash head;
   {
@@ -211,8 +210,8 @@ TEST(IndexEntries, ALedgerWithoutEntryValuesIsUpgradedWhenOpened) {
 // A format 1 ledger kept whole quantities in its events entries: opening it rebuilds both indexes
 // from the records (qty in hundredths) and sets the format to 2, once.
 TEST(IndexEntries, AFormatOneLedgerIsUpgradedWhenOpened) {
-  TempDir tmp;
-  const std::string dir = tmp.Sub("l");
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
   std::vector<std::string> before;
   Hash head;
   {

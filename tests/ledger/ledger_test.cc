@@ -20,15 +20,14 @@ using testing::At;
 using testing::Award;
 using testing::Household;
 using testing::OpenOrDie;
-using testing::TempDir;
 using testing::VerifiedRecords;
 
 TEST(Ledger, OpeningAMissingLedgerWithoutCreateIsNotFound) {
-  TempDir tmp;
-  auto ledger = Ledger::Open(tmp.Sub("nope"), false);
+  tests::ScratchDir tmp;
+  auto ledger = Ledger::Open(tmp.Path("nope"), false);
   ASSERT_FALSE(ledger.ok());
   EXPECT_EQ(ledger.status().code(), Status::Code::kInvalidInput);
-  EXPECT_EQ(ledger.status().message(), "ledger " + tmp.Sub("nope") + ": not found");
+  EXPECT_EQ(ledger.status().message(), "ledger " + tmp.Path("nope") + ": not found");
   // An existing but empty directory is no ledger either.
   auto empty = Ledger::Open(tmp.path(), false);
   ASSERT_FALSE(empty.ok());
@@ -36,8 +35,8 @@ TEST(Ledger, OpeningAMissingLedgerWithoutCreateIsNotFound) {
 }
 
 TEST(Ledger, EmptyLedgerHasNoHead) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   auto snap = ledger->Snapshot();
   ASSERT_TRUE(snap.ok());
   EXPECT_EQ((*snap)->HeadSequence(), 0u);
@@ -53,8 +52,8 @@ TEST(Ledger, EmptyLedgerHasNoHead) {
 }
 
 TEST(Ledger, AppendedRecordsReadBackWithSequencesAndChainedHashes) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   std::vector<Record> records = {Household("SYS", "H01"), Award("SYS", "a1", "2022-03-05"),
                                  Award("SYS", "a2", "2022-03-06", "志愿服务 两小时")};
   ASSERT_TRUE(AppendAll(*ledger, records).ok());
@@ -78,12 +77,12 @@ TEST(Ledger, AppendedRecordsReadBackWithSequencesAndChainedHashes) {
 }
 
 TEST(Ledger, ASecondWriteContinuesTheSequenceAndTheChain) {
-  TempDir tmp;
+  tests::ScratchDir tmp;
   {
-    auto ledger = OpenOrDie(tmp.Sub("l"));
+    auto ledger = OpenOrDie(tmp.Path("l"));
     ASSERT_TRUE(AppendAll(*ledger, {Household("SYS", "H01")}).ok());
   }
-  auto ledger = OpenOrDie(tmp.Sub("l"), false);
+  auto ledger = OpenOrDie(tmp.Path("l"), false);
   ASSERT_TRUE(AppendAll(*ledger, {Award("SYS", "a1", "2022-03-05")}).ok());
   auto snap = std::move(ledger->Snapshot().value());
   EXPECT_EQ(snap->HeadSequence(), 2u);
@@ -94,8 +93,8 @@ TEST(Ledger, ASecondWriteContinuesTheSequenceAndTheChain) {
 }
 
 TEST(Ledger, KeysFindRecordsInTheirVillageOnly) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   Record person;
   person.type = RecordType::kPerson;
   person.village = "SYS";
@@ -128,8 +127,8 @@ TEST(Ledger, KeysFindRecordsInTheirVillageOnly) {
 }
 
 TEST(Ledger, AppendingAKeyTwiceFailsTheWholeBatch) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   ASSERT_TRUE(AppendAll(*ledger, {Award("SYS", "a1", "2022-03-05")}).ok());
   Status s =
       AppendAll(*ledger, {Award("SYS", "a2", "2022-03-05"), Award("SYS", "a1", "2022-03-06")});
@@ -145,8 +144,8 @@ TEST(Ledger, AppendingAKeyTwiceFailsTheWholeBatch) {
 }
 
 TEST(Ledger, AFailedAppendFailsTheWriteEvenIfTheCallbackIgnoresIt) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   Status s = ledger->Write([](WriteBatch& batch) {
     Record good = Award("SYS", "a1", "2022-03-05");
     Record bad = Award("SYS", "a2", "2022-03-05");
@@ -163,8 +162,8 @@ TEST(Ledger, AFailedAppendFailsTheWriteEvenIfTheCallbackIgnoresIt) {
 }
 
 TEST(Ledger, ACallbackErrorWritesNothing) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   Status s = ledger->Write([](WriteBatch& batch) {
     Record r = Award("SYS", "a1", "2022-03-05");
     EXPECT_TRUE(batch.Append(r).ok());
@@ -178,8 +177,8 @@ TEST(Ledger, ACallbackErrorWritesNothing) {
 }
 
 TEST(Ledger, RecordedTimeGoingBackwardsIsRefused) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   ASSERT_TRUE(
       AppendAll(*ledger, {Award("SYS", "a1", "2022-03-05", "x", "2022-03-06T10:00:00+08:00")})
           .ok());
@@ -193,8 +192,8 @@ TEST(Ledger, RecordedTimeGoingBackwardsIsRefused) {
 }
 
 TEST(Ledger, TheWriteBatchSeesItsOwnAppendsAndASnapshotDoesNot) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   ASSERT_TRUE(AppendAll(*ledger, {Household("SYS", "H01")}).ok());
   auto before = std::move(ledger->Snapshot().value());
   Status s = ledger->Write([](WriteBatch& batch) {
@@ -220,8 +219,8 @@ TEST(Ledger, TheWriteBatchSeesItsOwnAppendsAndASnapshotDoesNot) {
 }
 
 TEST(Ledger, ForEachEventRunsInDateThenSequenceOrderWithinTheRange) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   Record redeem;
   redeem.type = RecordType::kRedeem;
   redeem.village = "SYS";
@@ -273,10 +272,10 @@ TEST(Ledger, ForEachEventRunsInDateThenSequenceOrderWithinTheRange) {
 TEST(Ledger, HeldEventEntriesAreWrittenInRunsAndReadsInTheBatchSeeThemAll) {
   for (size_t held_bytes : {size_t{1} << 10, size_t{32} << 20}) {
     SCOPED_TRACE("pending_event_bytes " + std::to_string(held_bytes));
-    TempDir tmp;
+    tests::ScratchDir tmp;
     LedgerOptions options;
     options.pending_event_bytes = held_bytes;
-    auto ledger = std::move(Ledger::Open(tmp.Sub("l"), true, options).value());
+    auto ledger = std::move(Ledger::Open(tmp.Path("l"), true, options).value());
     const std::vector<std::string> villages = {"SYS", "DYC", "SY"};  // SY is a prefix of SYS
     // (date, sequence) of every event appended, by village.
     std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> expected;
@@ -333,10 +332,10 @@ TEST(Ledger, HeldEventEntriesAreWrittenInRunsAndReadsInTheBatchSeeThemAll) {
 // Entries held back until commit may be what fills the map: the batch is run again in a larger
 // map, and nothing is lost or written twice.
 TEST(Ledger, AMapFilledByTheHeldEventEntriesGrowsAndTheBatchRunsAgain) {
-  TempDir tmp;
+  tests::ScratchDir tmp;
   LedgerOptions options;
   options.initial_map_bytes = 64 << 10;
-  auto ledger = std::move(Ledger::Open(tmp.Sub("l"), true, options).value());
+  auto ledger = std::move(Ledger::Open(tmp.Path("l"), true, options).value());
   int runs = 0;
   Status s = ledger->Write([&](WriteBatch& batch) {
     ++runs;
@@ -375,10 +374,10 @@ size_t MappedKilobytes(const std::string& dir) {
 // `verify` would otherwise grow to the size of the ledger file). What was read before stays
 // readable, and a process that is writing keeps its pages.
 TEST(Ledger, ReleasingMappedPagesUnmapsTheLedgerButNotWhileWriting) {
-  TempDir tmp;
+  tests::ScratchDir tmp;
   LedgerOptions options;
   options.mapped_bytes_kept = 0;  // the test binary's own pages are more than that
-  const std::string dir = tmp.Sub("l");
+  const std::string dir = tmp.Path("l");
   auto ledger = std::move(Ledger::Open(dir, true, options).value());
   std::vector<Record> awards;
   for (int i = 0; i < 8000; ++i) awards.push_back(Award("SYS", "a" + std::to_string(i), "2022-03-05"));
@@ -420,8 +419,8 @@ TEST(Ledger, ReleasingMappedPagesUnmapsTheLedgerButNotWhileWriting) {
 }
 
 TEST(Ledger, ForEachStructuralListsTheOtherRecordsInSequenceOrder) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   Record rules;
   rules.type = RecordType::kRules;
   rules.village = "SYS";
@@ -459,8 +458,8 @@ TEST(Ledger, ForEachStructuralListsTheOtherRecordsInSequenceOrder) {
 }
 
 TEST(Ledger, SequenceAsOfFindsTheLastRecordRecordedAtOrBefore) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   const char* times[] = {"2022-03-01T10:00:00+08:00", "2022-03-02T10:00:00+08:00",
                          "2022-03-02T10:00:00+08:00", "2022-03-05T10:00:00+08:00",
                          "2022-03-09T10:00:00+08:00"};
@@ -477,8 +476,8 @@ TEST(Ledger, SequenceAsOfFindsTheLastRecordRecordedAtOrBefore) {
 }
 
 TEST(Ledger, VillagesAreListedAscending) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   ASSERT_TRUE(AppendAll(*ledger, {Household("SYS", "H1"), Household("DYC", "H1"),
                                   Household("SYS", "H2"), Household("A", "H1")})
                   .ok());
@@ -486,8 +485,8 @@ TEST(Ledger, VillagesAreListedAscending) {
 }
 
 TEST(Ledger, InvalidRecordsAreRefusedBeforeWriting) {
-  TempDir tmp;
-  auto ledger = OpenOrDie(tmp.Sub("l"));
+  tests::ScratchDir tmp;
+  auto ledger = OpenOrDie(tmp.Path("l"));
   Record control = Award("SYS", "a1", "2022-03-05");
   control.subject = "P01\n";
   Status s = AppendAll(*ledger, {control});
@@ -508,9 +507,9 @@ TEST(Ledger, InvalidRecordsAreRefusedBeforeWriting) {
 }
 
 TEST(Ledger, TwoLedgersOfOneDirectoryInOneProcessShareTheEnvironment) {
-  TempDir tmp;
-  auto a = OpenOrDie(tmp.Sub("l"));
-  auto b = OpenOrDie(tmp.Sub("l"), false);
+  tests::ScratchDir tmp;
+  auto a = OpenOrDie(tmp.Path("l"));
+  auto b = OpenOrDie(tmp.Path("l"), false);
   ASSERT_TRUE(AppendAll(*a, {Household("SYS", "H01")}).ok());
   EXPECT_EQ(b->Snapshot().value()->HeadSequence(), 1u);
   a.reset();
@@ -519,10 +518,10 @@ TEST(Ledger, TwoLedgersOfOneDirectoryInOneProcessShareTheEnvironment) {
 }
 
 TEST(Ledger, ASnapshotMayOutliveItsLedger) {
-  TempDir tmp;
+  tests::ScratchDir tmp;
   std::unique_ptr<Reader> snap;
   {
-    auto ledger = OpenOrDie(tmp.Sub("l"));
+    auto ledger = OpenOrDie(tmp.Path("l"));
     ASSERT_TRUE(AppendAll(*ledger, {Household("SYS", "H01")}).ok());
     snap = std::move(ledger->Snapshot().value());
   }

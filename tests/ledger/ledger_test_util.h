@@ -11,29 +11,11 @@
 
 #include "ledger/ledger.h"
 #include "ledger/record.h"
+#include "tests/common/files.h"
 
 namespace jifen::ledger::testing {
 
 // A fresh directory under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "jifen-ledger-XXXXXX").string();
-    char* made = mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
 inline Timestamp At(const char* text) { return *Timestamp::Parse(text); }
 
 inline Record Household(const std::string& village, const std::string& code,

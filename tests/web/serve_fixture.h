@@ -14,6 +14,7 @@
 #include "ledger/ledger.h"
 #include "ledger/record_json.h"
 #include "web/accounts.h"
+#include "tests/common/files.h"
 #include "web/server.h"
 
 namespace jifen::web::webtest {
@@ -33,8 +34,8 @@ inline const char* kScript = "<script>alert(1)</script>";
 class Serve : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/jifen-web-XXXXXX";
-    dir_ = mkdtemp(pattern);
+    scratch_ = std::make_unique<tests::ScratchDir>("jifen-web");
+    dir_ = scratch_->path();
     {
       auto ledger = ledger::Ledger::Open(dir_, true);
       ASSERT_TRUE(ledger.ok());
@@ -78,7 +79,7 @@ class Serve : public ::testing::Test {
     if (app_) app_->Stop();
     if (thread_.joinable()) thread_.join();
     app_.reset();
-    std::filesystem::remove_all(dir_);
+    scratch_.reset();
   }
 
   static void Import(ledger::Ledger& ledger, const std::vector<std::string>& lines) {
@@ -139,6 +140,7 @@ class Serve : public ::testing::Test {
   }
   std::string Card(const std::string& household) { return "/h/W/" + household + "/" + HmacHex(secret_, "W|" + household); }
 
+  std::unique_ptr<tests::ScratchDir> scratch_;
   std::string dir_, secret_;
   std::unique_ptr<App> app_;
   std::thread thread_;

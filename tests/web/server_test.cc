@@ -191,8 +191,8 @@ TEST_F(Serve, SessionCookiesAreHttpOnlyStrictAndLogoutEndsThem) {
 // cpp-httplib's own backlog of 5 lost 1 click in 20 of the shop race under load. A server that is
 // bound but not yet accepting takes 30 connections within half a second.
 TEST(ServeListen, ThirtyConnectionsAtOnceAllCompleteTheirHandshake) {
-  std::string dir = std::filesystem::temp_directory_path() / ("jifen-listen-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
+  tests::ScratchDir scratch("jifen-listen");
+  const std::string& dir = scratch.path();
   ASSERT_TRUE(ledger::Ledger::Open(dir, true).ok());
   ASSERT_TRUE(AccountStore::Open(dir + "/accounts", true).ok());
   ServeOptions options;
@@ -233,7 +233,6 @@ TEST(ServeListen, ThirtyConnectionsAtOnceAllCompleteTheirHandshake) {
   for (int fd : sockets) close(fd);
   (*app)->Stop();
   app->reset();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
