@@ -1,5 +1,5 @@
 // Diagnostics of rule files: where, what, and the source line to show under the message.
-// The parser never prints; callers print FormatDiagnostic(d) (STYLE.md "Errors").
+// The parser never prints; callers print FormatDiagnostic(d) (docs/STYLE.md "Errors").
 #pragma once
 
 #include <cstdint>
