@@ -127,9 +127,12 @@ void RenderFacts(const Board& b, std::ostream& out) {
          "显示的 head 应与上面的账本指纹一致（不计空格；此后每录入一条记录，指纹都会改变）。"
          "运行下面的命令可重新生成本榜，数字应完全相同：<code class=\"cmd\">"
       << HtmlEscape(b.command) << "</code></p>\n";
-  if (!b.state.empty()) out << "<p><span class=\"label\">状态：</span>" << HtmlEscape(b.state) << "</p>\n";
-  if (!b.objections.empty()) out << "<p><span class=\"label\">异议：</span>" << HtmlEscape(b.objections) << "</p>\n";
-  if (!b.how_to_object.empty()) out << "<p class=\"objection\">" << HtmlEscape(b.how_to_object) << "</p>\n";
+  if (!b.state.empty())
+    out << "<p><span class=\"label\">状态：</span>" << HtmlEscape(b.state) << "</p>\n";
+  if (!b.objections.empty())
+    out << "<p><span class=\"label\">异议：</span>" << HtmlEscape(b.objections) << "</p>\n";
+  if (!b.how_to_object.empty())
+    out << "<p class=\"objection\">" << HtmlEscape(b.how_to_object) << "</p>\n";
   out << "</section>\n";
 }
 
@@ -138,7 +141,8 @@ void RenderFacts(const Board& b, std::ostream& out) {
 namespace {
 
 std::string ChineseDate(Date day) {
-  return std::to_string(day.year()) + "年" + std::to_string(day.month()) + "月" + std::to_string(day.day()) + "日";
+  return std::to_string(day.year()) + "年" + std::to_string(day.month()) + "月" +
+         std::to_string(day.day()) + "日";
 }
 
 }  // namespace
@@ -147,23 +151,29 @@ void FillBoardStatus(Board& b, const BoardStatusInput& in) {
   const std::string who = "向村两委或村务监督委员会提出";
   if (in.state == "open") {
     b.state = "未公示（张贴后请用 jifen post 登记公示）";
-    b.how_to_object = in.notice_days ? "如有异议，请于公示之日起" + std::to_string(*in.notice_days) + "日内（含公示当日）" + who + "。"
-                                     : "如有异议，请" + who + "。";
+    b.how_to_object = in.notice_days
+                          ? "如有异议，请于公示之日起" + std::to_string(*in.notice_days) +
+                                "日内（含公示当日）" + who + "。"
+                          : "如有异议，请" + who + "。";
   } else if (in.state == "notice") {
     b.state = "公示中";
-    b.how_to_object = "公示期至 " + ChineseDate(*in.notice_until) + "（含当日）。如有异议，请于该日前" + who +
+    b.how_to_object = "公示期至 " + ChineseDate(*in.notice_until) +
+                      "（含当日）。如有异议，请于该日前" + who +
                       "，写明对哪条记录或哪一户的积分有异议及理由。";
   } else if (in.state == "awaiting_rulings") {
     b.state = "公示期已满（" + ChineseDate(*in.notice_until) + "），尚有异议待裁定";
     b.how_to_object = "公示期已满，不再受理新的异议。";
   } else {
-    b.state = in.notice_until && in.notice_days ? "已定稿（公示期至 " + ChineseDate(*in.notice_until) + "，异议均已裁定）"
-                                                : "已定稿";
+    b.state = in.notice_until && in.notice_days
+                  ? "已定稿（公示期至 " + ChineseDate(*in.notice_until) + "，异议均已裁定）"
+                  : "已定稿";
     b.how_to_object = "本期积分已定稿，不再更改。";
   }
   if (in.objections > 0) {
-    b.objections = "共受理 " + std::to_string(in.objections) + " 件，成立 " + std::to_string(in.upheld) + " 件" +
-                   (in.open_objections > 0 ? "，待裁定 " + std::to_string(in.open_objections) + " 件" : "");
+    b.objections =
+        "共受理 " + std::to_string(in.objections) + " 件，成立 " + std::to_string(in.upheld) +
+        " 件" +
+        (in.open_objections > 0 ? "，待裁定 " + std::to_string(in.open_objections) + " 件" : "");
   } else if (in.state != "open") {
     b.objections = "无";
   }
@@ -235,7 +245,9 @@ std::string RenderBoardHtml(const Board& b) {
   RenderTable(b, out);
   RenderFacts(b, out);
   out << "<div class=\"sign\"><p>" << HtmlEscape(b.village_name) << "村民委员会（盖章）</p>"
-      << "<p>公示日期：" << (b.posted_on.empty() ? "　　　　年　　月　　日" : HtmlEscape(b.posted_on)) << "</p></div>\n";
+      << "<p>公示日期："
+      << (b.posted_on.empty() ? "　　　　年　　月　　日" : HtmlEscape(b.posted_on))
+      << "</p></div>\n";
   out << "</main>\n<p class=\"generated\">本榜由 jifen "
          "积分系统根据账本自动生成</p>\n</body>\n</html>\n";
   return out.str();

@@ -48,9 +48,8 @@ struct Board {
   std::string state;
   std::string how_to_object;
   std::string objections;
-  std::string posted_on;       // "2022年6月30日", or empty: the date line is left to fill in by hand
+  std::string posted_on;  // "2022年6月30日", or empty: the date line is left to fill in by hand
 };
-
 
 struct BoardStatusInput {
   std::string state;                 // "open", "notice", "awaiting_rulings", "final"

@@ -192,12 +192,9 @@ int RunBoard(const Globals& g, const std::string& village, const std::string& pe
   s = WriteOutputs(b, out_html, out_xlsx);
   if (!s.ok()) return Fail(s);
   if (g.format == Format::kJson) {
-    Json j{{"village", village},
-           {"window", window_arg},
-           {"html", out_html},
-           {"xlsx", out_xlsx.empty() ? Json() : Json(out_xlsx)},
-           {"head", b.head_hash_hex},
-           {"records", b.records}};
+    Json j{{"village", village},      {"window", window_arg},
+           {"html", out_html},        {"xlsx", out_xlsx.empty() ? Json() : Json(out_xlsx)},
+           {"head", b.head_hash_hex}, {"records", b.records}};
     if (status) AddStatusJson(*status, &j);
     std::cout << j.dump() << '\n';
   } else if (g.format == Format::kCsv) {

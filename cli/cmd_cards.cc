@@ -30,14 +30,16 @@ Result<Qrencode> LoadQrencode() {
   Qrencode q;
   q.encode = reinterpret_cast<decltype(q.encode)>(dlsym(handle, "QRcode_encodeString"));
   q.free = reinterpret_cast<decltype(q.free)>(dlsym(handle, "QRcode_free"));
-  if (!q.encode || !q.free) return Status::IOError("cards: libqrencode.so.4 lacks QRcode_encodeString");
+  if (!q.encode || !q.free)
+    return Status::IOError("cards: libqrencode.so.4 lacks QRcode_encodeString");
   return q;
 }
 
 // The QR code of `text` as an SVG of its modules (a quiet zone of 4), one path.
 Result<std::string> QrSvg(const Qrencode& qr, const std::string& text) {
   QRcode* code = qr.encode(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  if (code == nullptr) return Status::InvalidInput("cards: cannot encode " + text + " as a QR code");
+  if (code == nullptr)
+    return Status::InvalidInput("cards: cannot encode " + text + " as a QR code");
   int n = code->width, size = n + 8;
   std::ostringstream path;
   for (int y = 0; y < n; ++y) {
@@ -48,8 +50,8 @@ Result<std::string> QrSvg(const Qrencode& qr, const std::string& text) {
   qr.free(code);
   std::ostringstream svg;
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << size << ' ' << size
-      << "\" shape-rendering=\"crispEdges\" class=\"qr\"><rect width=\"" << size << "\" height=\"" << size
-      << "\" fill=\"#fff\"/><path d=\"" << path.str() << "\" fill=\"#000\"/></svg>";
+      << "\" shape-rendering=\"crispEdges\" class=\"qr\"><rect width=\"" << size << "\" height=\""
+      << size << "\" fill=\"#fff\"/><path d=\"" << path.str() << "\" fill=\"#000\"/></svg>";
   return svg.str();
 }
 
@@ -70,10 +72,12 @@ body { margin: 0; font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-s
 
 }  // namespace
 
-int RunCards(const Globals& g, const std::string& village, const std::string& out, std::string base_url) {
+int RunCards(const Globals& g, const std::string& village, const std::string& out,
+             std::string base_url) {
   while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
   if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0) {
-    return Fail(Status::Usage("cards: --base-url " + base_url + ": give the address villagers open, e.g. "
+    return Fail(Status::Usage("cards: --base-url " + base_url +
+                              ": give the address villagers open, e.g. "
                               "http://192.168.1.10:8080"));
   }
   auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
@@ -83,7 +87,8 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
   auto model = engine::LoadVillageStructure(**reader, village, (*reader)->HeadSequence());
   if (!model.ok()) return Fail(model.status());
   if (model->adoptions.empty() || model->households.empty()) {
-    return Fail(Status::InvalidInput("cards: village " + village + ": no rules or no households in the ledger"));
+    return Fail(Status::InvalidInput("cards: village " + village +
+                                     ": no rules or no households in the ledger"));
   }
   auto qr = LoadQrencode();
   if (!qr.ok()) return Fail(qr.status());
@@ -91,19 +96,22 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
   if (!store.ok()) return Fail(store.status());
   const std::string& name = model->adoptions.back().rules->village.name;
   std::ostringstream html;
-  html << "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" << HtmlEscape(name)
-       << " 户积分卡</title><style>" << kCardsStyle << "</style></head><body>\n"
-       << "<p class=\"note\">" << HtmlEscape(name) << "：每户一张卡，沿虚线剪开。卡上的二维码只打开这一户的页面；"
+  html << "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>"
+       << HtmlEscape(name) << " 户积分卡</title><style>" << kCardsStyle << "</style></head><body>\n"
+       << "<p class=\"note\">" << HtmlEscape(name)
+       << "：每户一张卡，沿虚线剪开。卡上的二维码只打开这一户的页面；"
        << "请交给户主本人保管。</p>\n<div class=\"sheet\">\n";
   for (const auto& [code, household] : model->households) {
     std::string link = base_url + "/h/" + village + "/" + code + "/" +
                        web::HmacHex((*store)->secret(), village + "|" + code);
     auto svg = QrSvg(*qr, link);
     if (!svg.ok()) return Fail(svg.status());
-    html << "<div class=\"card\">" << *svg << "<div><p class=\"village\">" << HtmlEscape(name) << "</p><h2>"
-         << HtmlEscape(household.name) << "</h2><p>户号 " << HtmlEscape(code) << "</p>"
-         << "<p class=\"what\">用手机扫码，查看本户每期的积分、排名和每一笔记录；公示期内可以在网上提异议。</p>"
-         << "<p class=\"link\"><a href=\"" << HtmlEscape(link) << "\">" << HtmlEscape(link) << "</a></p></div></div>\n";
+    html
+        << "<div class=\"card\">" << *svg << "<div><p class=\"village\">" << HtmlEscape(name)
+        << "</p><h2>" << HtmlEscape(household.name) << "</h2><p>户号 " << HtmlEscape(code) << "</p>"
+        << "<p class=\"what\">用手机扫码，查看本户每期的积分、排名和每一笔记录；公示期内可以在网上提异议。</p>"
+        << "<p class=\"link\"><a href=\"" << HtmlEscape(link) << "\">" << HtmlEscape(link)
+        << "</a></p></div></div>\n";
   }
   html << "</div>\n</body></html>\n";
   std::ofstream file(out, std::ios::binary | std::ios::trunc);
@@ -111,7 +119,8 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
   file << html.str();
   file.close();
   if (!file) return Fail(Status::IOError("cards: cannot write " + out));
-  std::cout << model->households.size() << " cards of village " << village << " written to " << out << '\n';
+  std::cout << model->households.size() << " cards of village " << village << " written to " << out
+            << '\n';
   return 0;
 }
 

@@ -29,7 +29,8 @@ Result<std::vector<std::string>> Unparsed(engine::ImportSource& source) {
     if (!more.ok()) return more.status();
     if (!*more) return errors;
     if (!line.parsed.ok()) {
-      errors.push_back(std::string(line.file) + ":" + std::to_string(line.line) + ": " + line.parsed.message());
+      errors.push_back(std::string(line.file) + ":" + std::to_string(line.line) + ": " +
+                       line.parsed.message());
     }
   }
 }
@@ -51,8 +52,9 @@ int RunImport(const Globals& g, const std::vector<std::string>& files) {
     if (!ledger.ok()) return Fail(ledger.status());
   }
   Progress progress("import", (*source)->Size());
-  auto report = engine::ImportRecords(**ledger, **source, Timestamp::Now(),
-                                      [&](uint64_t position, uint64_t) { progress.Update(position); });
+  auto report =
+      engine::ImportRecords(**ledger, **source, Timestamp::Now(),
+                            [&](uint64_t position, uint64_t) { progress.Update(position); });
   if (!report.ok()) return Fail(report.status());
   if (!report->errors.empty()) return Refused(report->errors);
   progress.Done();
@@ -74,8 +76,8 @@ int RunVerify(const Globals& g) {
   bar.reset();  // finish the bar's line before the verdict
   if (!report.ok()) return Fail(report.status());
   if (report->first_bad) {
-    std::cerr << "jifen: ledger " << g.ledger_dir << ": chain broken at sequence " << *report->first_bad << ": "
-              << report->reason << '\n';
+    std::cerr << "jifen: ledger " << g.ledger_dir << ": chain broken at sequence "
+              << *report->first_bad << ": " << report->reason << '\n';
     return 3;
   }
   // The photos the records name (LEDGER/evidence/<sha256>): each must exist and match its hash.
@@ -85,18 +87,21 @@ int RunVerify(const Globals& g) {
   if (!evidence.ok()) return Fail(evidence.status());
   if (!evidence->problems.empty()) {
     for (const auto& p : evidence->problems) {
-      std::cerr << "jifen: ledger " << g.ledger_dir << ": record " << p.id << " (sequence " << p.sequence
-                << "): evidence " << p.reason << '\n';
+      std::cerr << "jifen: ledger " << g.ledger_dir << ": record " << p.id << " (sequence "
+                << p.sequence << "): evidence " << p.reason << '\n';
     }
     return 3;
   }
   if (g.format == Format::kJson) {
-    Json j{{"records", report->records}, {"head", ledger::HashToHex(report->head)},
-           {"evidence_files", evidence->files_checked}, {"ok", true}};
+    Json j{{"records", report->records},
+           {"head", ledger::HashToHex(report->head)},
+           {"evidence_files", evidence->files_checked},
+           {"ok", true}};
     std::cout << j.dump() << '\n';
   } else {
     std::cout << "ok: " << report->records << " records, head " << ledger::HashToHex(report->head);
-    if (evidence->files_checked > 0) std::cout << ", " << evidence->files_checked << " evidence files";
+    if (evidence->files_checked > 0)
+      std::cout << ", " << evidence->files_checked << " evidence files";
     std::cout << '\n';
   }
   return 0;

@@ -38,14 +38,16 @@ int RunCheck(const Globals& g, const std::vector<std::string>& files) {
       continue;
     }
     const grammar::RuleFile& r = *outcome.rules;
-    std::cout << file << ": ok — " << r.village.name << " (" << r.village.code << "), " << r.categories.size()
-              << " categories, " << r.items.size() << " items, " << r.rewards.size() << " rewards, "
-              << r.titles.size() << " titles, " << r.bonuses.size() << " bonuses\n";
+    std::cout << file << ": ok — " << r.village.name << " (" << r.village.code << "), "
+              << r.categories.size() << " categories, " << r.items.size() << " items, "
+              << r.rewards.size() << " rewards, " << r.titles.size() << " titles, "
+              << r.bonuses.size() << " bonuses\n";
   }
   return rc;
 }
 
-int RunFmt(const Globals& /*g: fmt prints the file only*/, const std::string& file, const std::string& keywords) {
+int RunFmt(const Globals& /*g: fmt prints the file only*/, const std::string& file,
+           const std::string& keywords) {
   auto text = ReadFile(file);
   if (!text.ok()) return Fail(text.status());
   std::optional<grammar::Language> language;
@@ -67,7 +69,8 @@ int RunAdopt(const Globals& g, const std::string& file, const std::string& effec
   request.text = std::move(*text);
   request.approved_by = approved_by;
   auto date = Date::Parse(effective);
-  if (!date) return Fail(Status::Usage("--effective " + effective + ": not a date (write YYYY-MM-DD)"));
+  if (!date)
+    return Fail(Status::Usage("--effective " + effective + ": not a date (write YYYY-MM-DD)"));
   request.effective = *date;
   if (recorded) {
     auto t = Timestamp::Parse(*recorded);
@@ -83,8 +86,8 @@ int RunAdopt(const Globals& g, const std::string& file, const std::string& effec
     if (report.status().message().back() != '\n') std::cerr << '\n';
     return report.status().code() == Status::Code::kCorruption ? 3 : 1;
   }
-  std::cout << "adopted " << file << " for village " << report->village << " from " << effective << " (sha256 "
-            << report->sha256 << ", sequence " << report->sequence << ")\n";
+  std::cout << "adopted " << file << " for village " << report->village << " from " << effective
+            << " (sha256 " << report->sha256 << ", sequence " << report->sequence << ")\n";
   return 0;
 }
 

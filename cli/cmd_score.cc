@@ -15,13 +15,14 @@ std::string HouseholdName(const engine::VillageModel& m, const std::string& code
 }
 
 void PrintRulesLine(const engine::Adoption& a, bool zh) {
-  std::cout << (zh ? "规则版本 " : "rules ") << a.sha256.substr(0, 12) << (zh ? "（生效 " : " (effective ")
-            << a.effective.ToString() << (a.approved_by.empty() ? "" : (zh ? "，通过：" : ", approved by ") + a.approved_by)
+  std::cout << (zh ? "规则版本 " : "rules ") << a.sha256.substr(0, 12)
+            << (zh ? "（生效 " : " (effective ") << a.effective.ToString()
+            << (a.approved_by.empty() ? "" : (zh ? "，通过：" : ", approved by ") + a.approved_by)
             << (zh ? "）\n" : ")\n");
 }
 
-Json ScoreJson(const engine::VillageModel& m, const engine::PeriodFigures& p, const engine::PeriodStatus& status,
-               const std::optional<std::string>& as_of) {
+Json ScoreJson(const engine::VillageModel& m, const engine::PeriodFigures& p,
+               const engine::PeriodStatus& status, const std::optional<std::string>& as_of) {
   Json households = Json::array();
   for (const auto& f : p.households) {
     households.push_back({{"household", f.household},
@@ -41,7 +42,8 @@ Json ScoreJson(const engine::VillageModel& m, const engine::PeriodFigures& p, co
                           {"pending", f.pending},
                           {"titles", f.titles}});
   }
-  Json j{{"village", m.code}, {"period", p.period.ToString()}, {"rules_sha256", p.adoption->sha256}};
+  Json j{
+      {"village", m.code}, {"period", p.period.ToString()}, {"rules_sha256", p.adoption->sha256}};
   if (as_of) j["as_of"] = *as_of;
   AddStatusJson(status, &j);
   j["households"] = std::move(households);
@@ -52,16 +54,26 @@ Json ScoreJson(const engine::VillageModel& m, const engine::PeriodFigures& p, co
 Table ScoreTable(const engine::VillageModel& m, const engine::PeriodFigures& p, bool zh) {
   bool review = !p.adoption->rules->village.review_roles.empty();
   std::vector<std::string> headers =
-      zh ? std::vector<std::string>{">名次", "户号", "户名", ">得分", ">兑换", ">余额", ">清零", ">个人", ">家庭", ">加分", "否决", "称号"}
-         : std::vector<std::string>{">rank", "household", "name", ">earned", ">redeemed", ">balance", ">cleared",
-                                    ">members'", ">household pts", ">bonus", "veto", "titles"};
+      zh ? std::vector<std::string>{">名次", "户号",  "户名",  ">得分", ">兑换", ">余额",
+                                    ">清零", ">个人", ">家庭", ">加分", "否决",  "称号"}
+         : std::vector<std::string>{">rank",          "household", "name",     ">earned",
+                                    ">redeemed",      ">balance",  ">cleared", ">members'",
+                                    ">household pts", ">bonus",    "veto",     "titles"};
   if (review) headers.push_back(zh ? ">待审核" : ">pending");
   Table t(headers);
   for (const auto& f : p.households) {
-    std::vector<std::string> cells{std::to_string(f.rank), f.household, HouseholdName(m, f.household),
-                                   f.earned.ToString(), f.redeemed.ToString(), f.balance.ToString(),
-                                   f.cleared.ToString(), f.person_points.ToString(), f.household_points.ToString(),
-                                   f.bonus.ToString(), f.vetoed ? (zh ? "是" : "yes") : "", Join(f.titles, " ")};
+    std::vector<std::string> cells{std::to_string(f.rank),
+                                   f.household,
+                                   HouseholdName(m, f.household),
+                                   f.earned.ToString(),
+                                   f.redeemed.ToString(),
+                                   f.balance.ToString(),
+                                   f.cleared.ToString(),
+                                   f.person_points.ToString(),
+                                   f.household_points.ToString(),
+                                   f.bonus.ToString(),
+                                   f.vetoed ? (zh ? "是" : "yes") : "",
+                                   Join(f.titles, " ")};
     if (review) cells.push_back(f.pending ? std::to_string(f.pending) : "");
     t.AddRow(std::move(cells));
   }
@@ -92,7 +104,8 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
     t.PrintCsv(std::cout);
     return 0;
   }
-  std::cout << rules.village.name << " (" << village << ") " << p.period.ToString() << (zh ? " 积分排名" : " ranking")
+  std::cout << rules.village.name << " (" << village << ") " << p.period.ToString()
+            << (zh ? " 积分排名" : " ranking")
             << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n';
   PrintRulesLine(*p.adoption, zh);
   std::cout << (zh ? "状态：" : "state: ") << StatusText(status, zh) << "\n\n";
@@ -100,7 +113,8 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
   return 0;
 }
 
-int RunAnnual(const Globals& g, const std::string& village, int year, const std::optional<std::string>& as_of) {
+int RunAnnual(const Globals& g, const std::string& village, int year,
+              const std::optional<std::string>& as_of) {
   Period jan{PeriodKind::kMonth, year, 1}, dec{PeriodKind::kMonth, year, 12};
   auto loaded = LoadVillageForPeriods(g, village, jan, dec, as_of);
   if (!loaded.ok()) return Fail(loaded.status());
@@ -118,7 +132,8 @@ int RunAnnual(const Globals& g, const std::string& village, int year, const std:
     }
   }
   size_t final_periods = 0;
-  for (const auto& [p, status] : states) final_periods += status.state == engine::PeriodState::kFinal;
+  for (const auto& [p, status] : states)
+    final_periods += status.state == engine::PeriodState::kFinal;
   bool all_final = !states.empty() && final_periods == states.size();
   if (g.format == Format::kJson) {
     Json households = Json::array();
@@ -137,7 +152,8 @@ int RunAnnual(const Globals& g, const std::string& village, int year, const std:
     j["final"] = all_final;
     j["periods_final"] = final_periods;
     Json period_states = Json::object();
-    for (const auto& [p, status] : states) period_states[p.ToString()] = engine::PeriodStateName(status.state);
+    for (const auto& [p, status] : states)
+      period_states[p.ToString()] = engine::PeriodStateName(status.state);
     j["states"] = std::move(period_states);
     j["households"] = std::move(households);
     std::cout << j.dump() << '\n';
@@ -146,26 +162,34 @@ int RunAnnual(const Globals& g, const std::string& village, int year, const std:
   const grammar::RuleFile& rules = *annual->adoption->rules;
   bool zh = Chinese(g, rules);
   bool mean = rules.village.annual == grammar::AnnualBy::kMean;
-  Table t(zh ? std::vector<std::string>{">名次", "户号", "户名", ">期数", ">合计", mean ? ">平均" : ">年度", "否决", "称号"}
-             : std::vector<std::string>{">rank", "household", "name", ">periods", ">total", mean ? ">mean" : ">annual",
-                                        "veto", "titles"});
+  Table t(zh ? std::vector<std::string>{">名次", "户号", "户名", ">期数", ">合计",
+                                        mean ? ">平均" : ">年度", "否决", "称号"}
+             : std::vector<std::string>{">rank", "household", "name", ">periods", ">total",
+                                        mean ? ">mean" : ">annual", "veto", "titles"});
   for (const auto& a : annual->households) {
-    t.AddRow({std::to_string(a.rank), a.household, HouseholdName(m, a.household), std::to_string(a.periods),
-              a.total.ToString(), a.annual.ToString(), a.vetoed ? (zh ? "是" : "yes") : "", Join(a.titles, " ")});
+    t.AddRow({std::to_string(a.rank), a.household, HouseholdName(m, a.household),
+              std::to_string(a.periods), a.total.ToString(), a.annual.ToString(),
+              a.vetoed ? (zh ? "是" : "yes") : "", Join(a.titles, " ")});
   }
   if (g.format == Format::kCsv) {
     t.PrintCsv(std::cout);
     return 0;
   }
-  std::cout << rules.village.name << " (" << village << ") " << year << (zh ? " 年度评比" : " annual evaluation")
+  std::cout << rules.village.name << " (" << village << ") " << year
+            << (zh ? " 年度评比" : " annual evaluation")
             << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n';
   PrintRulesLine(*annual->adoption, zh);
   std::string not_final;
   for (const auto& [p, status] : states) {
-    if (status.state != engine::PeriodState::kFinal) not_final += (not_final.empty() ? "" : zh ? "；" : "; ") + p.ToString() + " " + StateWord(status.state, zh);
+    if (status.state != engine::PeriodState::kFinal)
+      not_final += (not_final.empty() ? ""
+                    : zh              ? "；"
+                                      : "; ") +
+                   p.ToString() + " " + StateWord(status.state, zh);
   }
   if (all_final) {
-    std::cout << (zh ? "状态：全年各期均已定稿\n\n" : "state: every period of the year is final\n\n");
+    std::cout << (zh ? "状态：全年各期均已定稿\n\n"
+                     : "state: every period of the year is final\n\n");
   } else {
     std::cout << (zh ? "状态：已定稿 " : "state: final ") << final_periods << "/" << states.size()
               << (zh ? " 期；未定稿：" : " periods; not final: ") << not_final << "\n\n";
@@ -174,11 +198,12 @@ int RunAnnual(const Globals& g, const std::string& village, int year, const std:
   return 0;
 }
 
-int RunDistribute(const Globals& g, const std::string& village, int year, const std::string& amount_text,
-                  const std::optional<std::string>& as_of) {
+int RunDistribute(const Globals& g, const std::string& village, int year,
+                  const std::string& amount_text, const std::optional<std::string>& as_of) {
   auto amount = Points::Parse(amount_text);
   if (!amount || *amount < Points()) {
-    return Fail(Status::Usage("--amount " + amount_text + ": not an amount of yuan (at most 2 decimals)"));
+    return Fail(
+        Status::Usage("--amount " + amount_text + ": not an amount of yuan (at most 2 decimals)"));
   }
   Period jan{PeriodKind::kMonth, year, 1}, dec{PeriodKind::kMonth, year, 12};
   auto loaded = LoadVillageForPeriods(g, village, jan, dec, as_of);
@@ -192,30 +217,40 @@ int RunDistribute(const Globals& g, const std::string& village, int year, const 
   if (g.format == Format::kJson) {
     Json households = Json::array();
     for (const auto& p : *parts) {
-      households.push_back({{"household", p.household}, {"shares", p.shares}, {"annual", JsonPoints(p.annual)},
-                            {"by_shares", JsonPoints(yuan(p.shares_fen))}, {"by_points", JsonPoints(yuan(p.points_fen))},
+      households.push_back({{"household", p.household},
+                            {"shares", p.shares},
+                            {"annual", JsonPoints(p.annual)},
+                            {"by_shares", JsonPoints(yuan(p.shares_fen))},
+                            {"by_points", JsonPoints(yuan(p.points_fen))},
                             {"amount", JsonPoints(yuan(p.total_fen))}});
     }
-    Json j{{"village", village}, {"year", year}, {"amount", JsonPoints(*amount)},
-           {"shares_percent", rules.dividend->shares_percent}, {"points_percent", rules.dividend->points_percent},
+    Json j{{"village", village},
+           {"year", year},
+           {"amount", JsonPoints(*amount)},
+           {"shares_percent", rules.dividend->shares_percent},
+           {"points_percent", rules.dividend->points_percent},
            {"households", households}};
     std::cout << j.dump() << '\n';
     return 0;
   }
   bool zh = Chinese(g, rules);
-  Table t(zh ? std::vector<std::string>{"户号", "户名", ">股份", ">年度积分", ">按股(元)", ">按分(元)", ">合计(元)"}
-             : std::vector<std::string>{"household", "name", ">shares", ">annual", ">by shares", ">by points", ">amount"});
+  Table t(zh ? std::vector<std::string>{"户号", "户名", ">股份", ">年度积分", ">按股(元)",
+                                        ">按分(元)", ">合计(元)"}
+             : std::vector<std::string>{"household", "name", ">shares", ">annual", ">by shares",
+                                        ">by points", ">amount"});
   for (const auto& p : *parts) {
-    t.AddRow({p.household, HouseholdName(loaded->model, p.household), std::to_string(p.shares), p.annual.ToString(),
-              yuan(p.shares_fen).ToString(), yuan(p.points_fen).ToString(), yuan(p.total_fen).ToString()});
+    t.AddRow({p.household, HouseholdName(loaded->model, p.household), std::to_string(p.shares),
+              p.annual.ToString(), yuan(p.shares_fen).ToString(), yuan(p.points_fen).ToString(),
+              yuan(p.total_fen).ToString()});
   }
   if (g.format == Format::kCsv) {
     t.PrintCsv(std::cout);
     return 0;
   }
-  std::cout << rules.village.name << " (" << village << ") " << year << (zh ? " 股份+积分分红 " : " dividend ")
-            << amount->ToString() << (zh ? " 元（股份 " : " yuan (shares ") << rules.dividend->shares_percent
-            << "%, " << (zh ? "积分 " : "points ") << rules.dividend->points_percent << "%)\n\n";
+  std::cout << rules.village.name << " (" << village << ") " << year
+            << (zh ? " 股份+积分分红 " : " dividend ") << amount->ToString()
+            << (zh ? " 元（股份 " : " yuan (shares ") << rules.dividend->shares_percent << "%, "
+            << (zh ? "积分 " : "points ") << rules.dividend->points_percent << "%)\n\n";
   t.Print(std::cout);
   return 0;
 }

@@ -44,16 +44,21 @@ Result<std::string> ReadPassword(const std::string& file) {
   if (!file.empty()) {
     std::ifstream in(file);
     std::string line;
-    if (!in || !std::getline(in, line)) return Status::InvalidInput(file + ": cannot read a password from it");
+    if (!in || !std::getline(in, line))
+      return Status::InvalidInput(file + ": cannot read a password from it");
     while (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.size() < 8) return Status::InvalidInput(file + ": the password must have at least 8 characters");
+    if (line.size() < 8)
+      return Status::InvalidInput(file + ": the password must have at least 8 characters");
     return line;
   }
   auto first = PromptHidden("password: ");
-  if (!first) return Status::Usage("user add: no terminal to ask for the password; give --password-file F");
-  if (first->size() < 8) return Status::InvalidInput("user add: the password must have at least 8 characters");
+  if (!first)
+    return Status::Usage("user add: no terminal to ask for the password; give --password-file F");
+  if (first->size() < 8)
+    return Status::InvalidInput("user add: the password must have at least 8 characters");
   auto second = PromptHidden("again: ");
-  if (!second || *second != *first) return Status::InvalidInput("user add: the two passwords differ; nothing written");
+  if (!second || *second != *first)
+    return Status::InvalidInput("user add: the two passwords differ; nothing written");
   return *first;
 }
 
@@ -61,7 +66,8 @@ Result<std::string> ReadPassword(const std::string& file) {
 
 int RunUserAdd(const Globals& g, const web::Account& account, const std::string& password_file) {
   if (account.role == "scorer" && account.scorer.empty())
-    return Fail(Status::Usage("user add: a scorer account needs --scorer S, the registered scorer it records as"));
+    return Fail(Status::Usage(
+        "user add: a scorer account needs --scorer S, the registered scorer it records as"));
   auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
   if (!ledger.ok()) return Fail(ledger.status());
   {
@@ -72,7 +78,8 @@ int RunUserAdd(const Globals& g, const web::Account& account, const std::string&
     if (model->adoptions.empty() && model->households.empty())
       return Fail(Status::InvalidInput("village " + account.village + ": not in the ledger"));
     if (!account.scorer.empty() && !model->scorers.count(account.scorer))
-      return Fail(Status::InvalidInput("scorer " + account.scorer + ": not registered in village " + account.village));
+      return Fail(Status::InvalidInput("scorer " + account.scorer + ": not registered in village " +
+                                       account.village));
   }
   auto password = ReadPassword(password_file);
   if (!password.ok()) return Fail(password.status());
@@ -84,9 +91,11 @@ int RunUserAdd(const Globals& g, const web::Account& account, const std::string&
   return 0;
 }
 
-int RunServe(const Globals& g, const std::string& listen, const std::string& cert, const std::string& key) {
+int RunServe(const Globals& g, const std::string& listen, const std::string& cert,
+             const std::string& key) {
   size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return Fail(Status::Usage("--listen " + listen + ": write HOST:PORT"));
+  if (colon == std::string::npos)
+    return Fail(Status::Usage("--listen " + listen + ": write HOST:PORT"));
   std::string host = listen.substr(0, colon);
   int port = 0;
   try {

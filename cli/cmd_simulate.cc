@@ -1,8 +1,8 @@
 // simulate and demo: a sample township ledger from the bundled village rule files, and a tour of
 // what jifen does with it.
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -33,7 +33,8 @@ void PrintProgress(const std::string& line) { std::cerr << "jifen simulate: " <<
 Status RemoveOldLedger(const std::string& dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) return Status::Ok();
-  if (!fs::is_directory(dir, ec)) return Status::Usage(dir + ": exists and is not a ledger directory");
+  if (!fs::is_directory(dir, ec))
+    return Status::Usage(dir + ": exists and is not a ledger directory");
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
     // The demo's own accounts/ (jifen serve) and evidence/ (photos) live beside the data file.
@@ -61,8 +62,8 @@ std::string TopHousehold(const Globals& g, const std::string& village, Period pe
 
 // A proposed amendment of the demo village's rules for `whatif`: its bundled file plus one bonus,
 // written beside the demo ledger. Returns the file's path.
-Result<std::string> WriteProposal(const std::string& villages_dir, const engine::SimulatedVillage& v,
-                                  const std::string& out_dir) {
+Result<std::string> WriteProposal(const std::string& villages_dir,
+                                  const engine::SimulatedVillage& v, const std::string& out_dir) {
   std::ifstream in(fs::path(villages_dir) / v.file, std::ios::binary);
   if (!in) return Status::InvalidInput(v.file + ": cannot read");
   std::ostringstream text;
@@ -83,8 +84,9 @@ std::string At(Date day, const char* hh_mm) { return day.ToString() + "T" + hh_m
 // One period's workflow in a village that reviews its entries (审核 → 公示 → 异议 → 裁定 → 定稿),
 // after the simulated year: pending entries approved, the period posted, an objection upheld, the
 // period final, and a late correction refused. Returns the exit code of the first failing step.
-int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int year, const std::string& at_ledger,
-                 const std::string& out_dir, const std::function<std::string()>& n) {
+int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int year,
+                 const std::string& at_ledger, const std::string& out_dir,
+                 const std::function<std::string()>& n) {
   Period period = Period::Containing(Date::FromCivil(year, 12, 31), v.period);
   std::string village = v.code, p = period.ToString();
   auto loaded = LoadVillageForPeriods(demo, village, period, period, std::nullopt);
@@ -100,13 +102,15 @@ int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int yea
   std::string disputed;
   for (const engine::EventResult& r : figures->back().events) {
     const engine::Event& e = *r.record;
-    if (r.outcome == engine::Outcome::kCounted && disputed.empty() && r.counted > Points() && !m.approvals.count(e.id)) {
+    if (r.outcome == engine::Outcome::kCounted && disputed.empty() && r.counted > Points() &&
+        !m.approvals.count(e.id)) {
       disputed = e.id;
     }
     if (r.outcome != engine::Outcome::kPending || approvals.size() == 3) continue;
     for (const auto& [code, scorer] : m.scorers) {
       if (!m.IsReviewer(rules, code) || code == e.scorer.str()) continue;
-      const std::string* own = scorer.person.empty() ? nullptr : m.HouseholdOf(scorer.person, e.date);
+      const std::string* own =
+          scorer.person.empty() ? nullptr : m.HouseholdOf(scorer.person, e.date);
       if (own && *own == r.household) continue;
       approvals.emplace_back(e.id, code);
       break;
@@ -122,7 +126,8 @@ int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int yea
   int notice = rules.village.notice_days.value_or(0);
   Date objected = day.AddDays(1), ruled = day.AddDays(notice + 2), late = day.AddDays(notice + 3);
 
-  Heading(n() + v.name + " (" + village + ") closes " + p + ": review, post, objection, ruling (审核 → 公示 → 异议 → 裁定 → 定稿)",
+  Heading(n() + v.name + " (" + village + ") closes " + p +
+              ": review, post, objection, ruling (审核 → 公示 → 异议 → 裁定 → 定稿)",
           "jifen score --village " + village + " --period " + p + at_ledger);
   int rc = RunScore(demo, village, p, std::nullopt);
   if (rc != 0) return rc;
@@ -132,8 +137,8 @@ int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int yea
     a.target = award;
     a.scorer = by;
     a.recorded = At(day, "09:00");
-    std::cout << "\n$ jifen approve --village " << village << " --award " << award << " --scorer " << by << " --recorded "
-              << *a.recorded << at_ledger << '\n';
+    std::cout << "\n$ jifen approve --village " << village << " --award " << award << " --scorer "
+              << by << " --recorded " << *a.recorded << at_ledger << '\n';
     if ((rc = RunApprove(demo, a)) != 0) return rc;
   }
   a = WorkflowArgs{};
@@ -141,8 +146,8 @@ int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int yea
   a.period = p;
   a.scorer = reviewer;
   a.recorded = At(day, "17:00");
-  std::cout << "\n$ jifen post --village " << village << " --period " << p << " --scorer " << reviewer << " --recorded "
-            << *a.recorded << at_ledger << '\n';
+  std::cout << "\n$ jifen post --village " << village << " --period " << p << " --scorer "
+            << reviewer << " --recorded " << *a.recorded << at_ledger << '\n';
   if ((rc = RunPost(demo, a)) != 0) return rc;
   a = WorkflowArgs{};
   a.village = village;
@@ -151,13 +156,13 @@ int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int yea
   a.reason = "当天不在村里，没有参加";
   a.filed_by = "村民（来村委会当面提出）";
   a.recorded = At(objected, "10:00");
-  std::cout << "\n$ jifen object --village " << village << " --period " << p << " --record " << disputed
-            << " --reason " << a.reason << " --filed-by " << a.filed_by << " --recorded " << *a.recorded << at_ledger
-            << '\n';
+  std::cout << "\n$ jifen object --village " << village << " --period " << p << " --record "
+            << disputed << " --reason " << a.reason << " --filed-by " << a.filed_by
+            << " --recorded " << *a.recorded << at_ledger << '\n';
   if ((rc = RunObject(demo, a)) != 0) return rc;
   std::string as_of = At(objected, "18:00");
-  std::cout << "\n$ jifen objections --village " << village << " --period " << p << " --as-of " << as_of << at_ledger
-            << "\n\n";
+  std::cout << "\n$ jifen objections --village " << village << " --period " << p << " --as-of "
+            << as_of << at_ledger << "\n\n";
   if ((rc = RunObjections(demo, village, p, as_of)) != 0) return rc;
   auto listed = LoadVillageForPeriods(demo, village, period, period, std::nullopt);
   if (!listed.ok()) return Fail(listed.status());
@@ -169,26 +174,31 @@ int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int yea
   a.reason = "经核实，当天确未参加，撤销该条记录";
   a.scorer = reviewer;
   a.recorded = At(ruled, "10:00");
-  std::cout << "\n$ jifen rule --village " << village << " --objection " << objection << " --outcome upheld --reason "
-            << a.reason << " --scorer " << reviewer << " --recorded " << *a.recorded << at_ledger << '\n';
+  std::cout << "\n$ jifen rule --village " << village << " --objection " << objection
+            << " --outcome upheld --reason " << a.reason << " --scorer " << reviewer
+            << " --recorded " << *a.recorded << at_ledger << '\n';
   if ((rc = RunRule(demo, a)) != 0) return rc;
-  std::cout << "\n$ jifen objections --village " << village << " --period " << p << at_ledger << "\n\n";
+  std::cout << "\n$ jifen objections --village " << village << " --period " << p << at_ledger
+            << "\n\n";
   if ((rc = RunObjections(demo, village, p, std::nullopt)) != 0) return rc;
 
   // A correction after the period is final is refused, with the reason.
   std::string file = (fs::path(out_dir) / "late-correction.jsonl").string();
   {
     std::ofstream out(file, std::ios::binary);
-    out << R"({"type":"revoke","village":")" << village << R"(","target":")" << approvals.front().first
-        << R"(","scorer":")" << reviewer << R"(","reason":"补充更正","recorded":")" << At(late, "09:00") << "\"}\n";
+    out << R"({"type":"revoke","village":")" << village << R"(","target":")"
+        << approvals.front().first << R"(","scorer":")" << reviewer
+        << R"(","reason":"补充更正","recorded":")" << At(late, "09:00") << "\"}\n";
   }
-  std::cout << "\n$ jifen import " << file << at_ledger << "    # a correction after the period is final\n";
-  if (RunImport(demo, {file}) != 1) return Fail(Status::InvalidInput("demo: the late correction was not refused"));
+  std::cout << "\n$ jifen import " << file << at_ledger
+            << "    # a correction after the period is final\n";
+  if (RunImport(demo, {file}) != 1)
+    return Fail(Status::InvalidInput("demo: the late correction was not refused"));
   std::cout << "(refused, as it must be: nothing was written)\n";
 
   const std::string board = (fs::path(out_dir) / ("board-" + village + "-" + p + ".html")).string();
-  Heading(n() + "The notice of the final " + p + ", with its objections", "jifen board --village " + village +
-          " --period " + p + " --out " + board + at_ledger);
+  Heading(n() + "The notice of the final " + p + ", with its objections",
+          "jifen board --village " + village + " --period " + p + " --out " + board + at_ledger);
   return RunBoard(demo, village, p, 0, std::nullopt, board, "");
 }
 
@@ -213,7 +223,8 @@ int RunSimulate(const Globals& g, int villages, int households, int year, uint64
 
 // Demo accounts of the web office (passwords printed: for the demo only), and how to open the
 // demo ledger in the browser: the last step of the demo.
-int DemoInTheBrowser(const Globals& demo, const engine::SimulateSummary& summary, const std::string& at_ledger) {
+int DemoInTheBrowser(const Globals& demo, const engine::SimulateSummary& summary,
+                     const std::string& at_ledger) {
   auto ledger = ledger::Ledger::Open(demo.ledger_dir, false);
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
@@ -249,27 +260,32 @@ int DemoInTheBrowser(const Globals& demo, const engine::SimulateSummary& summary
         card = "/h/" + v.code + "/" + h + "/" + web::HmacHex((*store)->secret(), v.code + "|" + h);
       }
     } else if (v.rewards && !model->scorers.empty() &&
-               std::none_of(accounts.begin(), accounts.end(), [](auto& a) { return a.name.find("shop") != std::string::npos; })) {
+               std::none_of(accounts.begin(), accounts.end(),
+                            [](auto& a) { return a.name.find("shop") != std::string::npos; })) {
       accounts.push_back({lower + "-shop", "clerk", v.code, model->scorers.begin()->first});
     }
   }
   std::string home = summary.villages.empty() ? "" : summary.villages.front().code;
   accounts.push_back({"township", "township", home, ""});
   accounts.push_back({"auditor", "auditor", home, ""});
-  std::cout << "\n━━ Open it in the browser (村务网页) ━━\n"
-            << "$ jifen serve" << at_ledger << "\n\n"
-            << "  then open http://127.0.0.1:8080/ (a phone on the office network: jifen serve --listen 0.0.0.0:8080"
-            << at_ledger << ")\n"
-            << "  demo accounts (password = the account's name followed by -demo; for this demo only):\n";
+  std::cout
+      << "\n━━ Open it in the browser (村务网页) ━━\n"
+      << "$ jifen serve" << at_ledger << "\n\n"
+      << "  then open http://127.0.0.1:8080/ (a phone on the office network: jifen serve --listen 0.0.0.0:8080"
+      << at_ledger << ")\n"
+      << "  demo accounts (password = the account's name followed by -demo; for this demo only):\n";
   for (const auto& a : accounts) {
     Status s = (*store)->AddUser(a, a.name + "-demo");
     if (!s.ok() && s.message().find("already exists") == std::string::npos) return Fail(s);
     std::cout << "    " << a.name << " / " << a.name << "-demo   (" << a.role << ", " << a.village
               << (a.scorer.empty() ? "" : ", scorer " + a.scorer) << ")\n";
   }
-  if (!card.empty()) std::cout << "  a household's own page, as its card opens it: http://127.0.0.1:8080" << card << '\n';
+  if (!card.empty())
+    std::cout << "  a household's own page, as its card opens it: http://127.0.0.1:8080" << card
+              << '\n';
   std::cout << "  cards to print for every household: jifen cards --village "
-            << (card.empty() ? home : card.substr(3, card.find('/', 3) - 3)) << " --out cards.html" << at_ledger << '\n';
+            << (card.empty() ? home : card.substr(3, card.find('/', 3) - 3)) << " --out cards.html"
+            << at_ledger << '\n';
   return 0;
 }
 
@@ -291,13 +307,17 @@ DemoChoice ChooseDemoVillage(const engine::SimulateSummary& summary) {
     }
   }
   Period month{PeriodKind::kMonth, summary.year, 6};
-  return {v, month, v->period == PeriodKind::kMonth ? month : Period::Containing(month.FirstDay(), v->period)};
+  return {
+      v, month,
+      v->period == PeriodKind::kMonth ? month : Period::Containing(month.FirstDay(), v->period)};
 }
 
 // Replaces the ledger at demo.ledger_dir with a simulated township of every rule file of
 // `options.villages_dir`, 40 households each, and prints what was simulated.
-Result<engine::SimulateSummary> SimulateDemoLedger(const Globals& demo, engine::SimulateOptions& options,
-                                                   const std::string& at_ledger, const std::function<std::string()>& n) {
+Result<engine::SimulateSummary> SimulateDemoLedger(const Globals& demo,
+                                                   engine::SimulateOptions& options,
+                                                   const std::string& at_ledger,
+                                                   const std::function<std::string()>& n) {
   const std::string& dir = demo.ledger_dir;
   if (Status s = RemoveOldLedger(dir); !s.ok()) return s;
   std::error_code ec;
@@ -307,12 +327,14 @@ Result<engine::SimulateSummary> SimulateDemoLedger(const Globals& demo, engine::
   for (const auto& entry : fs::directory_iterator(options.villages_dir, ec)) {
     if (entry.path().extension() == ".rules") ++options.villages;
   }
-  if (options.villages == 0) return Status::InvalidInput(options.villages_dir + ": no .rules files");
+  if (options.villages == 0)
+    return Status::InvalidInput(options.villages_dir + ": no .rules files");
   options.households = 40;
   options.year = 2022;
   options.seed = 1;
   Heading(n() + "A township's year, simulated from " + options.villages_dir,
-          "jifen simulate --villages " + std::to_string(options.villages) + " --households 40 --year 2022 --seed 1" + at_ledger);
+          "jifen simulate --villages " + std::to_string(options.villages) +
+              " --households 40 --year 2022 --seed 1" + at_ledger);
   auto ledger = ledger::Ledger::Open(dir, true);
   if (!ledger.ok()) return ledger.status();
   auto simulated = engine::Simulate(**ledger, options);
@@ -323,61 +345,77 @@ Result<engine::SimulateSummary> SimulateDemoLedger(const Globals& demo, engine::
 
 // The reports of one village: verify, score, annual, explain, distribute, then the township's
 // compare and the audit where the simulation planted a favouring scorer.
-int DemoReports(const Globals& demo, const engine::SimulateSummary& summary, const DemoChoice& choice,
-                const std::string& at_ledger, const std::function<std::string()>& n) {
+int DemoReports(const Globals& demo, const engine::SimulateSummary& summary,
+                const DemoChoice& choice, const std::string& at_ledger,
+                const std::function<std::string()>& n) {
   const engine::SimulatedVillage* v = choice.village;
   std::string village = v->code, year = std::to_string(summary.year), p = choice.period.ToString();
-  Heading(n() + "Every record is chained by SHA-256: recompute the chain", "jifen verify" + at_ledger);
+  Heading(n() + "Every record is chained by SHA-256: recompute the chain",
+          "jifen verify" + at_ledger);
   int rc = RunVerify(demo);
   if (rc != 0) return rc;
   Heading(n() + v->name + " (" + village + "): the ranking posted for " + p + " (张榜公示)",
           "jifen score --village " + village + " --period " + p + at_ledger);
   if ((rc = RunScore(demo, village, p, std::nullopt)) != 0) return rc;
-  Heading(n() + "The year's evaluation and titles (年评比)", "jifen annual --village " + village + " --year " + year + at_ledger);
+  Heading(n() + "The year's evaluation and titles (年评比)",
+          "jifen annual --village " + village + " --year " + year + at_ledger);
   if ((rc = RunAnnual(demo, village, summary.year, std::nullopt)) != 0) return rc;
   std::string top = TopHousehold(demo, village, choice.period);
   if (!top.empty()) {
     Heading(n() + "Why the first household scored what it did",
-            "jifen explain --village " + village + " --period " + p + " --household " + top + at_ledger);
+            "jifen explain --village " + village + " --period " + p + " --household " + top +
+                at_ledger);
     if ((rc = RunExplain(demo, village, p, top, std::nullopt)) != 0) return rc;
   }
   if (v->dividend) {
     Heading(n() + "The collective's income paid out on shares + points (股份+积分)",
-            "jifen distribute --village " + village + " --year " + year + " --amount 100000" + at_ledger);
+            "jifen distribute --village " + village + " --year " + year + " --amount 100000" +
+                at_ledger);
     if ((rc = RunDistribute(demo, village, summary.year, "100000", std::nullopt)) != 0) return rc;
   }
-  Heading(n() + "The villages side by side for the township (镇考核)", "jifen compare --period " + p + at_ledger);
+  Heading(n() + "The villages side by side for the township (镇考核)",
+          "jifen compare --period " + p + at_ledger);
   if ((rc = RunCompare(demo, p, 0, std::nullopt)) != 0) return rc;
   std::string audited = summary.favouring_village.empty() ? village : summary.favouring_village;
-  Heading(n() + "Fairness audit of " + audited + " for " + p + ": self-scoring, favouritism, late records, revocations",
+  Heading(n() + "Fairness audit of " + audited + " for " + p +
+              ": self-scoring, favouritism, late records, revocations",
           "jifen audit --village " + audited + " --period " + p + at_ledger);
   return RunAudit(demo, audited, p, 0, std::nullopt, "");
 }
 
-void PrintGoFurther(const engine::SimulateSummary& summary, const DemoChoice& choice, const std::string& at_ledger) {
+void PrintGoFurther(const engine::SimulateSummary& summary, const DemoChoice& choice,
+                    const std::string& at_ledger) {
   const std::string& village = choice.village->code;
   std::string p = choice.period.ToString();
   std::cout << "\n━━ Go further ━━\n"
             << "  jifen score --village " << village << " --period " << p << " --as-of "
-            << choice.period.FirstDay().AddDays(19).ToString() << at_ledger << "    # the ranking as anyone could see it then\n"
-            << "  jifen score --village " << village << " --period " << p << " --format json" << at_ledger << '\n'
-            << "  jifen audit --village " << village << " --year " << summary.year << at_ledger << "    # the whole year\n"
-            << "  jifen log --village " << village << at_ledger << " | head    # the records, as JSON Lines\n";
+            << choice.period.FirstDay().AddDays(19).ToString() << at_ledger
+            << "    # the ranking as anyone could see it then\n"
+            << "  jifen score --village " << village << " --period " << p << " --format json"
+            << at_ledger << '\n'
+            << "  jifen audit --village " << village << " --year " << summary.year << at_ledger
+            << "    # the whole year\n"
+            << "  jifen log --village " << village << at_ledger
+            << " | head    # the records, as JSON Lines\n";
   for (const auto& other : summary.villages) {
     if (&other == choice.village) continue;
-    Period q = other.period == PeriodKind::kMonth ? choice.month : Period::Containing(choice.month.FirstDay(), other.period);
-    std::cout << "  jifen score --village " << other.code << " --period " << q.ToString() << at_ledger << "    # "
-              << other.name << '\n';
+    Period q = other.period == PeriodKind::kMonth
+                   ? choice.month
+                   : Period::Containing(choice.month.FirstDay(), other.period);
+    std::cout << "  jifen score --village " << other.code << " --period " << q.ToString()
+              << at_ledger << "    # " << other.name << '\n';
   }
   if (!summary.favouring_scorer.empty()) {
-    std::cout << "  (the simulation planted a scorer, " << summary.favouring_village << "/" << summary.favouring_scorer
+    std::cout << "  (the simulation planted a scorer, " << summary.favouring_village << "/"
+              << summary.favouring_scorer
               << ", who favours a few households: can you find them?)\n";
   }
 }
 
 }  // namespace
 
-int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, const std::string& villages_dir) {
+int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given,
+            const std::string& villages_dir) {
   Globals demo = g;
   demo.format = Format::kTable;
   demo.ledger_dir = ledger_given ? g.ledger_dir : (fs::path(out_dir) / "ledger").string();
@@ -394,13 +432,16 @@ int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, con
   std::string p = choice.period.ToString();
   auto proposal = WriteProposal(options.villages_dir, *choice.village, out_dir);
   if (proposal.ok()) {
-    Heading(n() + "What if the village added a bonus? Replay " + p + " under a proposal, adopting nothing",
-            "jifen whatif --village " + village + " --rules " + *proposal + " --period " + p + at_ledger);
+    Heading(n() + "What if the village added a bonus? Replay " + p +
+                " under a proposal, adopting nothing",
+            "jifen whatif --village " + village + " --rules " + *proposal + " --period " + p +
+                at_ledger);
     if (int rc = RunWhatIf(demo, village, *proposal, p, 0, std::nullopt); rc != 0) return rc;
   }
   for (const auto& candidate : summary->villages) {
     if (!candidate.review) continue;
-    if (int rc = DemoWorkflow(demo, candidate, summary->year, at_ledger, out_dir, n); rc != 0) return rc;
+    if (int rc = DemoWorkflow(demo, candidate, summary->year, at_ledger, out_dir, n); rc != 0)
+      return rc;
     break;
   }
   const std::string board = (fs::path(out_dir) / ("board-" + village + "-" + p + ".html")).string();

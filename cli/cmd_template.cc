@@ -51,7 +51,9 @@ struct Lxw {
 Result<Lxw> LoadLxw() {
   const std::string install = " (install the Debian package libxlsxwriter" LXW_SOVERSION ")";
   void* handle = dlopen(kXlsxwriterSoname, RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) return Status::IOError(std::string("template: cannot load libxlsxwriter: ") + dlerror() + install);
+  if (handle == nullptr)
+    return Status::IOError(std::string("template: cannot load libxlsxwriter: ") + dlerror() +
+                           install);
   Lxw x;
   const char* missing = nullptr;
 #define JIFEN_TEMPLATE_LOAD(name)                                    \
@@ -59,7 +61,9 @@ Result<Lxw> LoadLxw() {
   if (x.name == nullptr && missing == nullptr) missing = #name;
   JIFEN_TEMPLATE_FUNCTIONS(JIFEN_TEMPLATE_LOAD)
 #undef JIFEN_TEMPLATE_LOAD
-  if (missing != nullptr) return Status::IOError(std::string("template: libxlsxwriter has no function ") + missing + install);
+  if (missing != nullptr)
+    return Status::IOError(std::string("template: libxlsxwriter has no function ") + missing +
+                           install);
   return x;
 }
 
@@ -71,7 +75,8 @@ const ledger::ColumnName* ByChinese(const char* zh) {
 }
 
 // A name where it is unique among `names`, else the code: what a drop-down offers.
-std::vector<std::string> Choices(const std::vector<std::pair<std::string, std::string>>& code_names) {
+std::vector<std::string> Choices(
+    const std::vector<std::pair<std::string, std::string>>& code_names) {
   std::map<std::string, int> count;
   for (const auto& [code, name] : code_names) ++count[name];
   std::vector<std::string> out;
@@ -85,25 +90,29 @@ std::vector<std::string> Choices(const std::vector<std::pair<std::string, std::s
 struct Column {
   const ledger::ColumnName* name;
   std::string header;
-  std::string list;      // the lists sheet's column with its drop-down, or empty
+  std::string list;  // the lists sheet's column with its drop-down, or empty
   bool required = false;
   bool date = false;
   std::string example;
   double example_number = -1;  // written as a number when >= 0
 };
 
-double Serial(Date d) { return static_cast<double>(d.days() - Date::FromCivil(1899, 12, 30).days()); }
+double Serial(Date d) {
+  return static_cast<double>(d.days() - Date::FromCivil(1899, 12, 30).days());
+}
 
 }  // namespace
 
-int RunTemplate(const Globals& g, const std::string& village, const std::string& kind, const std::string& out) {
+int RunTemplate(const Globals& g, const std::string& village, const std::string& kind,
+                const std::string& out) {
   auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());
   auto model = engine::LoadVillageStructure(**reader, village, (*reader)->HeadSequence());
   if (!model.ok()) return Fail(model.status());
-  if (model->adoptions.empty()) return Fail(Status::InvalidInput("village " + village + ": no rules adopted"));
+  if (model->adoptions.empty())
+    return Fail(Status::InvalidInput("village " + village + ": no rules adopted"));
   Date today = Timestamp::Now().LocalDate();
   const engine::Adoption* adoption = model->RulesInForce(today);
   if (adoption == nullptr) adoption = &model->adoptions.back();
@@ -142,7 +151,8 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     if (first_item == nullptr && i.points > Points()) first_item = &i;
   }
   std::string first_person = model->persons.empty() ? "P0101" : Choices(subjects).front();
-  std::string first_household = model->households.empty() ? "H01" : model->households.begin()->first;
+  std::string first_household =
+      model->households.empty() ? "H01" : model->households.begin()->first;
   Date example_day = today;
   if (awards) {
     Column& id = column("编号");
@@ -169,8 +179,9 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     Column& type = column("类型");
     type.required = true;
     type.example = zh ? "示例" : "example";
-    type.list = add_list(zh ? "类型" : "type", {ledger::KindWord(ledger::RecordType::kHousehold, zh),
-                                                ledger::KindWord(ledger::RecordType::kPerson, zh)});
+    type.list =
+        add_list(zh ? "类型" : "type", {ledger::KindWord(ledger::RecordType::kHousehold, zh),
+                                        ledger::KindWord(ledger::RecordType::kPerson, zh)});
     Column& v = column("村");
     v.list = village_list, v.required = true, v.example = village;
     std::string household_list = add_list(zh ? "户号" : "household", Choices(households));
@@ -190,8 +201,9 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
       column("股数");
     }
     Column& resident = column("身份");
-    resident.list = add_list(zh ? "身份" : "resident", zh ? std::vector<std::string>{"村民", "非村民"}
-                                                         : std::vector<std::string>{"villager", "non-villager"});
+    resident.list = add_list(zh ? "身份" : "resident",
+                             zh ? std::vector<std::string>{"村民", "非村民"}
+                                : std::vector<std::string>{"villager", "non-villager"});
     resident.example = zh ? "村民" : "villager";
     Column& since = column("起始日期");
     since.required = true, since.example_number = Serial(example_day);
@@ -230,8 +242,10 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     const Column& c = columns[i];
     auto col = static_cast<lxw_col_t>(i);
     x.worksheet_write_string(sheet, 0, col, c.header.c_str(), header);
-    x.worksheet_set_column(sheet, col, col, c.date ? 12 : std::max<double>(10, 2.2 * static_cast<double>(c.header.size()) / 3 + 6),
-                           c.date ? date_format : nullptr);
+    x.worksheet_set_column(
+        sheet, col, col,
+        c.date ? 12 : std::max<double>(10, 2.2 * static_cast<double>(c.header.size()) / 3 + 6),
+        c.date ? date_format : nullptr);
     if (c.example_number >= 0) {
       x.worksheet_write_number(sheet, 1, col, c.example_number, c.date ? example_date : example);
     } else if (!c.example.empty()) {
@@ -241,12 +255,14 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     std::string formula, title, message;
     if (!c.list.empty()) {
       size_t index = static_cast<size_t>(c.list[0] - 'A');
-      formula = "='" + lists_name + "'!$" + c.list + "$2:$" + c.list + "$" + std::to_string(lists[index].second.size() + 1);
+      formula = "='" + lists_name + "'!$" + c.list + "$2:$" + c.list + "$" +
+                std::to_string(lists[index].second.size() + 1);
       v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
       v.value_formula = formula.data();
       v.error_type = LXW_VALIDATION_ERROR_TYPE_WARNING;
       title = c.header;
-      message = zh ? "不在下拉列表中；也可填代码（如 H01、P0101、C1.01）" : "not in the list; a code (H01, P0101, C1.01) also works";
+      message = zh ? "不在下拉列表中；也可填代码（如 H01、P0101、C1.01）"
+                   : "not in the list; a code (H01, P0101, C1.01) also works";
     } else if (c.date) {
       v.validate = LXW_VALIDATION_TYPE_DATE;
       v.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
@@ -255,7 +271,8 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
       v.error_type = LXW_VALIDATION_ERROR_TYPE_WARNING;
       title = c.header;
       message = zh ? "请填日期，如 2022-03-05" : "a date, e.g. 2022-03-05";
-    } else if (std::strcmp(c.name->field, "qty") == 0 || std::strcmp(c.name->field, "shares") == 0) {
+    } else if (std::strcmp(c.name->field, "qty") == 0 ||
+               std::strcmp(c.name->field, "shares") == 0) {
       v.validate = LXW_VALIDATION_TYPE_DECIMAL;
       v.criteria = LXW_VALIDATION_CRITERIA_GREATER_THAN_OR_EQUAL_TO;
       v.value_number = 0;
@@ -285,7 +302,8 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     x.worksheet_write_string(lists_sheet, 0, col, lists[i].first.c_str(), header);
     x.worksheet_set_column(lists_sheet, col, col, 24, nullptr);
     for (size_t r = 0; r < lists[i].second.size(); ++r) {
-      x.worksheet_write_string(lists_sheet, static_cast<lxw_row_t>(r + 1), col, lists[i].second[r].c_str(), nullptr);
+      x.worksheet_write_string(lists_sheet, static_cast<lxw_row_t>(r + 1), col,
+                               lists[i].second[r].c_str(), nullptr);
     }
   }
   x.worksheet_hide(lists_sheet);
@@ -293,7 +311,8 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
   // The help sheet: what each column takes, then how to import.
   const char* help_headers_zh[] = {"列", "列名", "必填", "填写说明", "示例"};
   const char* help_headers_en[] = {"column", "header", "required", "what to write", "example"};
-  for (lxw_col_t c = 0; c < 5; ++c) x.worksheet_write_string(help, 0, c, zh ? help_headers_zh[c] : help_headers_en[c], header);
+  for (lxw_col_t c = 0; c < 5; ++c)
+    x.worksheet_write_string(help, 0, c, zh ? help_headers_zh[c] : help_headers_en[c], header);
   x.worksheet_set_column(help, 0, 0, 6, nullptr);
   x.worksheet_set_column(help, 1, 1, 12, nullptr);
   x.worksheet_set_column(help, 2, 2, 8, nullptr);
@@ -305,17 +324,21 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     auto row = static_cast<lxw_row_t>(i + 1);
     bool required = c.required;
     for (const auto& spec : ledger::FieldsOf(main_type)) {
-      if (std::strcmp(spec.json_name, c.name->field) == 0 && spec.required && std::strcmp(c.name->field, "household") != 0)
+      if (std::strcmp(spec.json_name, c.name->field) == 0 && spec.required &&
+          std::strcmp(c.name->field, "household") != 0)
         required = true;
     }
     std::string help_text = zh ? c.name->zh_help : c.name->en_help;
     if (std::strcmp(c.name->field, "type") == 0) {
-      help_text = zh ? "户 或 人员（示例行写“示例”，导入时跳过）" : "household or person (the example row says \"example\" and is skipped)";
+      help_text = zh ? "户 或 人员（示例行写“示例”，导入时跳过）"
+                     : "household or person (the example row says \"example\" and is skipped)";
     }
     if (std::strcmp(c.name->field, "id") == 0) {
-      help_text += zh ? "。示例行在这一列写“示例”，导入时跳过" : ". The example row says \"example\" here and is skipped";
+      help_text += zh ? "。示例行在这一列写“示例”，导入时跳过"
+                      : ". The example row says \"example\" here and is skipped";
     }
-    x.worksheet_write_string(help, row, 0, ledger::ColumnLetters(static_cast<int>(i)).c_str(), nullptr);
+    x.worksheet_write_string(help, row, 0, ledger::ColumnLetters(static_cast<int>(i)).c_str(),
+                             nullptr);
     x.worksheet_write_string(help, row, 1, c.header.c_str(), nullptr);
     x.worksheet_write_string(help, row, 2, required ? (zh ? "是" : "yes") : "", nullptr);
     x.worksheet_write_string(help, row, 3, help_text.c_str(), wrap);
@@ -323,27 +346,37 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     x.worksheet_write_string(help, row, 4, ex.c_str(), nullptr);
   }
   std::vector<std::string> notes =
-      zh ? std::vector<std::string>{
-               "第 2 行是示例，导入时跳过；从第 3 行起每行填一条记录，空行不算。",
-               std::string("村：") + village + "（" + rules.village.name + "）。项目、对象、采集人、户号可填代码，也可填名称；名称重名时导入会列出同名者，请改填代码。",
-               "日期可写 2022-03-05、2022/3/5 或 2022年3月5日，也可用 Excel 的日期格式。",
-               awards ? "填好后保存，用 jifen import " + out + " 导入（全部通过才写入账本，有错时逐行列出，不写入任何一条）。"
-                      : "先写户，再写该户的人员；填好后保存，用 jifen import " + out + " 导入。",
-               "下拉列表取自 " + today.ToString() + " 生效的细则和账本中的登记。"}
+      zh ? std::vector<
+               std::
+                   string>{"第 2 行是示例，导入时跳过；从第 3 行起每行填一条记录，空行不算。",
+                           std::string("村：") + village + "（" + rules.village.name +
+                               "）。项目、对象、采集人、户号可填代码，也可填名称；名称重名时导入会列出同名者，请改填代码。",
+                           "日期可写 2022-03-05、2022/3/5 或 2022年3月5日，也可用 Excel 的日期格式。",
+                           awards
+                               ? "填好后保存，用 jifen import " + out +
+                                     " 导入（全部通过才写入账本，有错时逐行列出，不写入任何一条）。"
+                               : "先写户，再写该户的人员；填好后保存，用 jifen import " + out +
+                                     " 导入。",
+                           "下拉列表取自 " + today.ToString() + " 生效的细则和账本中的登记。"}
          : std::vector<std::string>{
                "Row 2 is an example and is skipped by import; write one record a row from row 3 on.",
-               "village: " + village + " (" + rules.village.name + "). Items, subjects, scorers and households may be given by code or by a unique name.",
+               "village: " + village + " (" + rules.village.name +
+                   "). Items, subjects, scorers and households may be given by code or by a unique name.",
                "Dates: 2022-03-05, 2022/3/5 or 2022年3月5日, or an Excel date.",
-               "Save, then: jifen import " + out + " (all or nothing: every bad row is listed and nothing is written).",
-               "The drop-down lists are the rules in force on " + today.ToString() + " and the ledger's registrations."};
+               "Save, then: jifen import " + out +
+                   " (all or nothing: every bad row is listed and nothing is written).",
+               "The drop-down lists are the rules in force on " + today.ToString() +
+                   " and the ledger's registrations."};
   for (size_t i = 0; i < notes.size(); ++i) {
-    x.worksheet_write_string(help, static_cast<lxw_row_t>(columns.size() + 2 + i), 0, notes[i].c_str(), nullptr);
+    x.worksheet_write_string(help, static_cast<lxw_row_t>(columns.size() + 2 + i), 0,
+                             notes[i].c_str(), nullptr);
   }
 
   lxw_error error = x.workbook_close(wb);
   if (error != LXW_NO_ERROR) return Fail(Status::IOError(out + ": " + x.lxw_strerror(error)));
-  std::cout << (zh ? "已写出 " : "wrote ") << out << (zh ? "：" : ": ") << columns.size() << (zh ? " 列，" : " columns, ")
-            << lists.size() << (zh ? " 个下拉列表" : " drop-down lists") << '\n';
+  std::cout << (zh ? "已写出 " : "wrote ") << out << (zh ? "：" : ": ") << columns.size()
+            << (zh ? " 列，" : " columns, ") << lists.size()
+            << (zh ? " 个下拉列表" : " drop-down lists") << '\n';
   return 0;
 }
 

@@ -29,15 +29,20 @@ Json RowJson(const WhatIfRow& r, const std::string& name) {
           {"titles_after", r.titles_after}};
 }
 
-Json ReportJson(const WhatIfReport& r, const engine::VillageModel& m, const engine::ReportWindow& window,
-                const std::string& file, const std::string& sha256) {
+Json ReportJson(const WhatIfReport& r, const engine::VillageModel& m,
+                const engine::ReportWindow& window, const std::string& file,
+                const std::string& sha256) {
   Json j{{"village", r.village}};
-  if (window.year) j["year"] = *window.year;
-  else j["period"] = window.period->ToString();
+  if (window.year)
+    j["year"] = *window.year;
+  else
+    j["period"] = window.period->ToString();
   j["measure"] = r.annual ? "annual" : "earned";
   Json replaced = Json::array();
   for (const auto& v : r.replaced) {
-    replaced.push_back({{"sha256", v.sha256}, {"effective", v.effective.ToString()}, {"approved_by", v.approved_by}});
+    replaced.push_back({{"sha256", v.sha256},
+                        {"effective", v.effective.ToString()},
+                        {"approved_by", v.approved_by}});
   }
   j["rules_before"] = replaced;
   j["rules_after"] = {{"file", file}, {"sha256", sha256}};
@@ -47,47 +52,60 @@ Json ReportJson(const WhatIfReport& r, const engine::VillageModel& m, const engi
     rows.push_back(RowJson(row, h == m.households.end() ? "" : h->second.name));
   }
   j["households"] = rows;
-  j["summary"] = {{"gain", r.gain}, {"lose", r.lose}, {"unchanged", r.unchanged}, {"title_changes", r.title_changes},
+  j["summary"] = {{"gain", r.gain},
+                  {"lose", r.lose},
+                  {"unchanged", r.unchanged},
+                  {"title_changes", r.title_changes},
                   {"unknown_item_records", r.unknown_item_records},
                   {"unknown_reward_records", r.unknown_reward_records}};
   return j;
 }
 
 Table MakeTable(const WhatIfReport& r, const engine::VillageModel& m, bool zh) {
-  Table t(zh ? std::vector<std::string>{"户号", "户名", ">调整前", ">调整后", ">差额", ">原名次", ">新名次", ">名次变化", "原称号", "新称号"}
-             : std::vector<std::string>{"household", "name", ">before", ">after", ">difference", ">rank before",
-                                        ">rank after", ">rank change", "titles before", "titles after"});
+  Table t(zh ? std::vector<std::string>{"户号", "户名", ">调整前", ">调整后", ">差额", ">原名次",
+                                        ">新名次", ">名次变化", "原称号", "新称号"}
+             : std::vector<std::string>{"household", "name", ">before", ">after", ">difference",
+                                        ">rank before", ">rank after", ">rank change",
+                                        "titles before", "titles after"});
   for (const auto& row : r.rows) {
     auto h = m.households.find(row.household);
     t.AddRow({row.household, h == m.households.end() ? "" : h->second.name,
-              row.existed_before ? row.before.ToString() : "—", row.existed_after ? row.after.ToString() : "—",
-              row.difference.ToSignedString(), row.existed_before ? std::to_string(row.rank_before) : "—",
-              row.existed_after ? std::to_string(row.rank_after) : "—", row.rank_change ? Signed(row.rank_change) : "",
-              Join(row.titles_before, " "), Join(row.titles_after, " ")});
+              row.existed_before ? row.before.ToString() : "—",
+              row.existed_after ? row.after.ToString() : "—", row.difference.ToSignedString(),
+              row.existed_before ? std::to_string(row.rank_before) : "—",
+              row.existed_after ? std::to_string(row.rank_after) : "—",
+              row.rank_change ? Signed(row.rank_change) : "", Join(row.titles_before, " "),
+              Join(row.titles_after, " ")});
   }
   return t;
 }
 
 void PrintSummary(const WhatIfReport& r, bool zh) {
   if (zh) {
-    std::cout << r.gain << " 户增加，" << r.lose << " 户减少，" << r.unchanged << " 户不变，" << r.title_changes
-              << " 户称号变化";
-    if (r.unknown_item_records) std::cout << "；" << r.unknown_item_records << " 条记分记录的项目新规则中没有（计 0 分）";
-    if (r.unknown_reward_records) std::cout << "；" << r.unknown_reward_records << " 条兑换记录的奖品新规则中没有（不扣分）";
+    std::cout << r.gain << " 户增加，" << r.lose << " 户减少，" << r.unchanged << " 户不变，"
+              << r.title_changes << " 户称号变化";
+    if (r.unknown_item_records)
+      std::cout << "；" << r.unknown_item_records << " 条记分记录的项目新规则中没有（计 0 分）";
+    if (r.unknown_reward_records)
+      std::cout << "；" << r.unknown_reward_records << " 条兑换记录的奖品新规则中没有（不扣分）";
     std::cout << "。\n";
     return;
   }
-  std::cout << r.gain << " households gain, " << r.lose << " lose, " << r.unchanged << " unchanged, "
-            << r.title_changes << " change titles";
-  if (r.unknown_item_records) std::cout << "; " << r.unknown_item_records << " awards name items the proposal lacks (counted 0)";
-  if (r.unknown_reward_records) std::cout << "; " << r.unknown_reward_records << " redemptions name rewards the proposal lacks (not deducted)";
+  std::cout << r.gain << " households gain, " << r.lose << " lose, " << r.unchanged
+            << " unchanged, " << r.title_changes << " change titles";
+  if (r.unknown_item_records)
+    std::cout << "; " << r.unknown_item_records
+              << " awards name items the proposal lacks (counted 0)";
+  if (r.unknown_reward_records)
+    std::cout << "; " << r.unknown_reward_records
+              << " redemptions name rewards the proposal lacks (not deducted)";
   std::cout << ".\n";
 }
 
 }  // namespace
 
-int RunWhatIf(const Globals& g, const std::string& village, const std::string& rules_file, const std::string& period,
-              int year, const std::optional<std::string>& as_of) {
+int RunWhatIf(const Globals& g, const std::string& village, const std::string& rules_file,
+              const std::string& period, int year, const std::optional<std::string>& as_of) {
   auto window = ParseWindowArgs(period, year);
   if (!window.ok()) return Fail(window.status());
   auto t = ParseAsOfArg(as_of);
@@ -98,8 +116,8 @@ int RunWhatIf(const Globals& g, const std::string& village, const std::string& r
   buffer << in.rdbuf();
   std::string text = buffer.str();
   grammar::MessageLanguage lang = g.lang == "zh"   ? grammar::MessageLanguage::kChinese
-                                : g.lang == "en" ? grammar::MessageLanguage::kEnglish
-                                                 : grammar::MessageLanguage::kAuto;
+                                  : g.lang == "en" ? grammar::MessageLanguage::kEnglish
+                                                   : grammar::MessageLanguage::kAuto;
   auto parsed = grammar::ParseRules(text, rules_file, lang);
   for (const auto& d : parsed.diagnostics) std::cerr << grammar::FormatDiagnostic(d);
   if (!parsed.rules) return 1;
@@ -129,8 +147,8 @@ int RunWhatIf(const Globals& g, const std::string& village, const std::string& r
   }
   std::cout << proposal->village.name << " (" << village << ") "
             << (window->year ? std::to_string(*window->year) : window->period->ToString())
-            << (zh ? " 规则调整测算：" : " what if: ") << rules_file << " (" << sha256.substr(0, 12) << ")"
-            << (zh ? " 代替 " : " instead of ");
+            << (zh ? " 规则调整测算：" : " what if: ") << rules_file << " (" << sha256.substr(0, 12)
+            << ")" << (zh ? " 代替 " : " instead of ");
   for (size_t i = 0; i < report->replaced.size(); ++i) {
     std::cout << (i ? ", " : "") << report->replaced[i].sha256.substr(0, 12);
   }

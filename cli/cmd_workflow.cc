@@ -16,20 +16,24 @@ int RecordOne(const Globals& g, const std::string& command, ledger::Record recor
               const std::optional<std::string>& recorded) {
   if (recorded) {
     auto t = Timestamp::Parse(*recorded);
-    if (!t) return Fail(Status::Usage("--recorded " + *recorded + ": not a time (write 2022-03-31T18:00:00+08:00)"));
+    if (!t)
+      return Fail(Status::Usage("--recorded " + *recorded +
+                                ": not a time (write 2022-03-31T18:00:00+08:00)"));
     record.recorded = *t;
     record.recorded_given = true;
   }
   ledger::Record stamped = record;  // as import will stamp it, to name a bad field before writing
   if (!stamped.recorded_given) stamped.recorded = Timestamp::Now();
-  if (Status s = ledger::ValidateRecord(stamped); !s.ok()) return Fail(Status::InvalidInput(command + ": " + s.message()));
+  if (Status s = ledger::ValidateRecord(stamped); !s.ok())
+    return Fail(Status::InvalidInput(command + ": " + s.message()));
   auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
   if (!ledger.ok()) return Fail(ledger.status());
   std::vector<engine::ImportLine> lines{{command, 1, record}};
   auto report = engine::ImportRecords(**ledger, lines, Timestamp::Now());
   if (!report.ok()) return Fail(report.status());
   if (!report->errors.empty()) {
-    for (const auto& e : report->errors) std::cerr << "jifen: " << e.substr(command.size() + 3) << '\n';
+    for (const auto& e : report->errors)
+      std::cerr << "jifen: " << e.substr(command.size() + 3) << '\n';
     std::cerr << "jifen: " << command << " refused; nothing written\n";
     return 1;
   }
@@ -44,8 +48,8 @@ int RecordOne(const Globals& g, const std::string& command, ledger::Record recor
   if (g.format == Format::kJson) {
     std::cout << ledger::RecordToJson(*written) << '\n';
   } else {
-    std::cout << command << ": recorded as sequence " << written->sequence << ": " << ledger::RecordToJson(*written)
-              << '\n';
+    std::cout << command << ": recorded as sequence " << written->sequence << ": "
+              << ledger::RecordToJson(*written) << '\n';
   }
   return 0;
 }
@@ -127,7 +131,9 @@ int RunObjections(const Globals& g, const std::string& village, const std::strin
   if (!loaded.ok()) return Fail(loaded.status());
   const engine::VillageModel& m = loaded->model;
   const engine::Adoption* adoption = m.RulesInForce(period->FirstDay());
-  if (!adoption) return Fail(Status::InvalidInput("village " + village + ": no rules in force on " + period->FirstDay().ToString()));
+  if (!adoption)
+    return Fail(Status::InvalidInput("village " + village + ": no rules in force on " +
+                                     period->FirstDay().ToString()));
   bool zh = Chinese(g, *adoption->rules);
   engine::PeriodStatus status = engine::StatusOf(m, *period, loaded->at);
   std::vector<const engine::Objection*> list;
@@ -163,22 +169,27 @@ int RunObjections(const Globals& g, const std::string& village, const std::strin
     std::cout << j.dump() << '\n';
     return 0;
   }
-  Table t(zh ? std::vector<std::string>{"编号", "对象", "事由", "提出人", "提出时间", "裁定", "裁定理由"}
-             : std::vector<std::string>{"id", "about", "reason", "filed by", "recorded", "ruling", "ruling reason"});
+  Table t(zh ? std::vector<std::string>{"编号", "对象", "事由", "提出人", "提出时间", "裁定",
+                                        "裁定理由"}
+             : std::vector<std::string>{"id", "about", "reason", "filed by", "recorded", "ruling",
+                                        "ruling reason"});
   for (const engine::Objection* o : list) {
     std::string about = o->target.empty() ? (zh ? "户 " : "household ") + o->household : o->target;
-    std::string ruling = !o->ruling        ? (zh ? "待裁定" : "awaiting")
+    std::string ruling = !o->ruling          ? (zh ? "待裁定" : "awaiting")
                          : o->ruling->upheld ? (zh ? "成立" : "upheld")
                                              : (zh ? "不成立" : "dismissed");
-    if (o->ruling) ruling += " " + o->ruling->recorded.LocalDate().ToString() + " " + o->ruling->scorer;
-    t.AddRow({o->id, about, o->reason, o->filed_by, o->recorded.ToString(), ruling, o->ruling ? o->ruling->reason : ""});
+    if (o->ruling)
+      ruling += " " + o->ruling->recorded.LocalDate().ToString() + " " + o->ruling->scorer;
+    t.AddRow({o->id, about, o->reason, o->filed_by, o->recorded.ToString(), ruling,
+              o->ruling ? o->ruling->reason : ""});
   }
   if (g.format == Format::kCsv) {
     t.PrintCsv(std::cout);
     return 0;
   }
   std::cout << adoption->rules->village.name << " (" << village << ") " << period->ToString()
-            << (zh ? " 异议" : " objections") << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n'
+            << (zh ? " 异议" : " objections")
+            << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n'
             << (zh ? "状态：" : "state: ") << StatusText(status, zh) << "\n\n";
   if (t.empty()) {
     std::cout << (zh ? "本期没有异议。\n" : "No objections to this period.\n");

@@ -24,7 +24,7 @@ namespace jifen::cli {
 struct Globals {
   std::string ledger_dir = "ledger";
   Format format = Format::kTable;
-  std::string lang;  // "", "en" or "zh": the language of messages and headers
+  std::string lang;      // "", "en" or "zh": the language of messages and headers
   bool verbose = false;  // --verbose: debug log on stderr
 };
 
@@ -38,8 +38,8 @@ struct Loaded {
   engine::VillageModel model;
   Timestamp at;  // the report's moment: --as-of, or now
 };
-Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& village, Period first, Period last,
-                                     const std::optional<std::string>& as_of);
+Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& village, Period first,
+                                     Period last, const std::optional<std::string>& as_of);
 // Parses a period ("2024-03", "2024-Q1") or says how to write one.
 Result<Period> ParsePeriodArg(const std::string& text);
 Result<std::optional<Timestamp>> ParseAsOfArg(const std::optional<std::string>& text);
@@ -62,7 +62,8 @@ int RunVerify(const Globals& g);
 int RunLog(const Globals& g, const std::string& village, uint64_t from);
 int RunScore(const Globals& g, const std::string& village, const std::string& period,
              const std::optional<std::string>& as_of);
-int RunAnnual(const Globals& g, const std::string& village, int year, const std::optional<std::string>& as_of);
+int RunAnnual(const Globals& g, const std::string& village, int year,
+              const std::optional<std::string>& as_of);
 int RunExplain(const Globals& g, const std::string& village, const std::string& period,
                const std::string& household, const std::optional<std::string>& as_of);
 int RunDistribute(const Globals& g, const std::string& village, int year, const std::string& amount,
@@ -72,7 +73,8 @@ int RunSimulate(const Globals& g, int villages, int households, int year, uint64
                 const std::string& villages_dir);
 // Simulates the bundled villages into a fresh demo ledger (under `out_dir` unless --ledger was
 // given) and runs the main commands on it.
-int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given, const std::string& villages_dir);
+int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given,
+            const std::string& villages_dir);
 
 // approve, post, object, rule: one workflow record each, admitted as `import` admits a line.
 struct WorkflowArgs {
@@ -92,19 +94,23 @@ Result<engine::ReportWindow> ParseWindowArgs(const std::string& period, int year
 // `concentration`: the lift threshold (empty: the default, 3). Exit 3 when the chain is broken.
 int RunAudit(const Globals& g, const std::string& village, const std::string& period, int year,
              const std::optional<std::string>& as_of, const std::string& concentration);
-int RunCompare(const Globals& g, const std::string& period, int year, const std::optional<std::string>& as_of);
-int RunWhatIf(const Globals& g, const std::string& village, const std::string& rules_file, const std::string& period,
-              int year, const std::optional<std::string>& as_of);
+int RunCompare(const Globals& g, const std::string& period, int year,
+               const std::optional<std::string>& as_of);
+int RunWhatIf(const Globals& g, const std::string& village, const std::string& rules_file,
+              const std::string& period, int year, const std::optional<std::string>& as_of);
 
 // board: the public notice of a period (`period` non-empty) or a year (`year` non-0), written as
 // HTML to `out_html` and, when `out_xlsx` is non-empty, as a workbook too.
 int RunBoard(const Globals& g, const std::string& village, const std::string& period, int year,
-             const std::optional<std::string>& as_of, const std::string& out_html, const std::string& out_xlsx);
+             const std::optional<std::string>& as_of, const std::string& out_html,
+             const std::string& out_xlsx);
 
 // serve, user add (cmd_serve.cc) and cards (cmd_cards.cc): the web application, its accounts and
 // the households' cards.
 int RunUserAdd(const Globals& g, const web::Account& account, const std::string& password_file);
-int RunCards(const Globals& g, const std::string& village, const std::string& out, std::string base_url);
-int RunServe(const Globals& g, const std::string& listen, const std::string& cert, const std::string& key);
+int RunCards(const Globals& g, const std::string& village, const std::string& out,
+             std::string base_url);
+int RunServe(const Globals& g, const std::string& listen, const std::string& cert,
+             const std::string& key);
 
 }  // namespace jifen::cli

@@ -8,11 +8,16 @@ namespace jifen::cli {
 int Fail(const Status& status) {
   std::cerr << "jifen: " << status.message() << '\n';
   switch (status.code()) {
-    case Status::Code::kOk: return 0;
-    case Status::Code::kInvalidInput: return 1;
-    case Status::Code::kUsage: return 2;
-    case Status::Code::kCorruption: return 3;
-    case Status::Code::kIOError: return 1;
+    case Status::Code::kOk:
+      return 0;
+    case Status::Code::kInvalidInput:
+      return 1;
+    case Status::Code::kUsage:
+      return 2;
+    case Status::Code::kCorruption:
+      return 3;
+    case Status::Code::kIOError:
+      return 1;
   }
   return 1;
 }
@@ -26,7 +31,9 @@ Result<Period> ParsePeriodArg(const std::string& text) {
 Result<std::optional<Timestamp>> ParseAsOfArg(const std::optional<std::string>& text) {
   if (!text) return std::optional<Timestamp>();
   auto t = ParseAsOf(*text);
-  if (!t) return Status::Usage("--as-of " + *text + ": not a time (write 2022-03-31 or 2022-03-31T18:00:00+08:00)");
+  if (!t)
+    return Status::Usage("--as-of " + *text +
+                         ": not a time (write 2022-03-31 or 2022-03-31T18:00:00+08:00)");
   return std::optional<Timestamp>(*t);
 }
 
@@ -43,10 +50,14 @@ void AddStatusJson(const engine::PeriodStatus& status, Json* out) {
 std::string StateWord(engine::PeriodState state, bool zh) {
   using engine::PeriodState;
   switch (state) {
-    case PeriodState::kOpen: return zh ? "未公示" : "open (not posted)";
-    case PeriodState::kNotice: return zh ? "公示中" : "in its notice window";
-    case PeriodState::kAwaitingRulings: return zh ? "公示期满，待裁定异议" : "notice ended, awaiting rulings";
-    case PeriodState::kFinal: return zh ? "已定稿" : "final";
+    case PeriodState::kOpen:
+      return zh ? "未公示" : "open (not posted)";
+    case PeriodState::kNotice:
+      return zh ? "公示中" : "in its notice window";
+    case PeriodState::kAwaitingRulings:
+      return zh ? "公示期满，待裁定异议" : "notice ended, awaiting rulings";
+    case PeriodState::kFinal:
+      return zh ? "已定稿" : "final";
   }
   return "";
 }
@@ -54,16 +65,20 @@ std::string StateWord(engine::PeriodState state, bool zh) {
 std::string StatusText(const engine::PeriodStatus& status, bool zh) {
   std::string text = StateWord(status.state, zh);
   if (status.post) {
-    text += zh ? "；" + status.post->recorded.LocalDate().ToString() + " 公示" : "; posted " + status.post->recorded.LocalDate().ToString();
+    text += zh ? "；" + status.post->recorded.LocalDate().ToString() + " 公示"
+               : "; posted " + status.post->recorded.LocalDate().ToString();
     if (status.notice_days) {
-      text += zh ? "，公示期至 " + status.notice_until->ToString() : ", notice until " + status.notice_until->ToString();
+      text += zh ? "，公示期至 " + status.notice_until->ToString()
+                 : ", notice until " + status.notice_until->ToString();
     }
   }
   if (status.objections > 0) {
-    text += zh ? "；异议 " + std::to_string(status.objections) + " 件（未裁定 " + std::to_string(status.open_objections) +
-                     "，成立 " + std::to_string(status.upheld) + "）"
-               : "; objections " + std::to_string(status.objections) + " (" + std::to_string(status.open_objections) +
-                     " open, " + std::to_string(status.upheld) + " upheld)";
+    text += zh ? "；异议 " + std::to_string(status.objections) + " 件（未裁定 " +
+                     std::to_string(status.open_objections) + "，成立 " +
+                     std::to_string(status.upheld) + "）"
+               : "; objections " + std::to_string(status.objections) + " (" +
+                     std::to_string(status.open_objections) + " open, " +
+                     std::to_string(status.upheld) + " upheld)";
   }
   return text;
 }
@@ -75,8 +90,8 @@ bool Chinese(const Globals& g, const grammar::RuleFile& rules) {
   return rules.language == grammar::Language::kChinese;
 }
 
-Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& village, Period first, Period last,
-                                     const std::optional<std::string>& as_of) {
+Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& village, Period first,
+                                     Period last, const std::optional<std::string>& as_of) {
   auto t = ParseAsOfArg(as_of);
   if (!t.ok()) return t.status();
   auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
@@ -93,7 +108,8 @@ Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& villag
   }
   Date from = engine::ReplayStart(*model, first);
   if (Status s = engine::LoadEvents(**reader, &*model, from, last.LastDay()); !s.ok()) return s;
-  return Loaded{std::move(*ledger), std::move(*reader), std::move(*model), t->value_or(Timestamp::Now())};
+  return Loaded{std::move(*ledger), std::move(*reader), std::move(*model),
+                t->value_or(Timestamp::Now())};
 }
 
 }  // namespace jifen::cli

@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "ledger/ledger.h"
@@ -66,9 +66,13 @@ std::vector<std::pair<const char*, NameKind>> NameFields(RecordType type) {
     case RecordType::kScorer:
       return {{"person", NameKind::kPerson}};
     case RecordType::kAward:
-      return {{"item", NameKind::kItem}, {"subject", NameKind::kSubject}, {"scorer", NameKind::kScorer}};
+      return {{"item", NameKind::kItem},
+              {"subject", NameKind::kSubject},
+              {"scorer", NameKind::kScorer}};
     case RecordType::kRedeem:
-      return {{"household", NameKind::kHousehold}, {"reward", NameKind::kReward}, {"scorer", NameKind::kScorer}};
+      return {{"household", NameKind::kHousehold},
+              {"reward", NameKind::kReward},
+              {"scorer", NameKind::kScorer}};
     case RecordType::kObjection:
       return {{"household", NameKind::kHousehold}, {"scorer", NameKind::kScorer}};
     case RecordType::kRevoke:
@@ -84,13 +88,20 @@ std::vector<std::pair<const char*, NameKind>> NameFields(RecordType type) {
 // What a kind of name names, in Chinese and English.
 std::pair<const char*, const char*> What(NameKind kind) {
   switch (kind) {
-    case NameKind::kItem: return {"项目（在该日期生效的细则中）", "item (in the rules in force on the date)"};
-    case NameKind::kReward: return {"奖品（在该日期生效的细则中）", "reward (in the rules in force on the date)"};
-    case NameKind::kHousehold: return {"户", "household"};
-    case NameKind::kPerson: return {"人员", "person"};
-    case NameKind::kScorer: return {"采集人", "scorer"};
-    case NameKind::kSubject: return {"户或人员", "household or person"};
-    case NameKind::kVillage: return {"村", "village"};
+    case NameKind::kItem:
+      return {"项目（在该日期生效的细则中）", "item (in the rules in force on the date)"};
+    case NameKind::kReward:
+      return {"奖品（在该日期生效的细则中）", "reward (in the rules in force on the date)"};
+    case NameKind::kHousehold:
+      return {"户", "household"};
+    case NameKind::kPerson:
+      return {"人员", "person"};
+    case NameKind::kScorer:
+      return {"采集人", "scorer"};
+    case NameKind::kSubject:
+      return {"户或人员", "household or person"};
+    case NameKind::kVillage:
+      return {"村", "village"};
   }
   return {"", ""};
 }
@@ -105,7 +116,9 @@ std::string Candidates(const std::vector<engine::NameCandidate>& candidates, boo
   return out;
 }
 
-bool IsBlank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
 
 Status CannotRead(const std::string& file) { return Status::InvalidInput(file + ": cannot read"); }
 
@@ -250,7 +263,8 @@ Result<std::unique_ptr<ledger::TableReader>> FileSource::OpenTable(const std::st
   // A CSV file is decoded whole (UTF-8 or GB18030 is known only at its end), then read by rows.
   auto reader = ledger::CsvRecordReader::Open(*bytes, file);
   if (!reader.ok()) return reader.status();
-  return std::unique_ptr<ledger::TableReader>(new ledger::CsvRecordReader(std::move(reader.value())));
+  return std::unique_ptr<ledger::TableReader>(
+      new ledger::CsvRecordReader(std::move(reader.value())));
 }
 
 // Reads the tables once for the villages they name and the households, persons and scorers they
@@ -269,7 +283,8 @@ Status FileSource::LoadNames() {
       if (!row.ok() || !*row) break;
       if (!(*row)->error.ok()) continue;
       if (std::string* village = (*row)->Find("village")) {
-        if (std::find(villages.begin(), villages.end(), *village) == villages.end()) villages.push_back(*village);
+        if (std::find(villages.begin(), villages.end(), *village) == villages.end())
+          villages.push_back(*village);
       }
       RecordType t = (*row)->type;
       if (t == RecordType::kHousehold || t == RecordType::kPerson || t == RecordType::kScorer) {
@@ -287,8 +302,9 @@ Status FileSource::LoadNames() {
     }
   }
   // Households first, so that persons may name theirs.
-  std::stable_sort(registrations.begin(), registrations.end(),
-                   [](const ledger::TableRow& a, const ledger::TableRow& b) { return a.type < b.type; });
+  std::stable_sort(
+      registrations.begin(), registrations.end(),
+      [](const ledger::TableRow& a, const ledger::TableRow& b) { return a.type < b.type; });
   for (ledger::TableRow& row : registrations) {
     std::string* village = row.Find("village");
     const char* code_field = row.type == RecordType::kHousehold ? "household"
@@ -301,7 +317,8 @@ Status FileSource::LoadNames() {
     if (v.code.empty()) continue;
     std::string household;
     if (row.type == RecordType::kPerson) {
-      if (std::string* h = row.Find("household")) household = names_->Resolve(v.code, NameKind::kHousehold, *h).code;
+      if (std::string* h = row.Find("household"))
+        household = names_->Resolve(v.code, NameKind::kHousehold, *h).code;
     }
     names_->AddRegistration(row.type, v.code, *code, name ? *name : std::string(), household);
   }
@@ -314,10 +331,11 @@ void FileSource::ResolveNames(ledger::TableRow* row) const {
   bool zh = header.chinese();
   auto refuse = [&](const char* field, const std::string& value, const engine::NameLookup& lookup) {
     std::string label = header.ColumnLabel(row->ColumnOf(field));
-    row->error = Status::InvalidInput(
-        zh ? label + "：「" + value + "」不止一个：" + Candidates(lookup.candidates, true) + "；请改填编号"
-           : label + ": \"" + value + "\" names more than one: " + Candidates(lookup.candidates, false) +
-                 "; write the code instead");
+    row->error = Status::InvalidInput(zh ? label + "：「" + value + "」不止一个：" +
+                                               Candidates(lookup.candidates, true) + "；请改填编号"
+                                         : label + ": \"" + value + "\" names more than one: " +
+                                               Candidates(lookup.candidates, false) +
+                                               "; write the code instead");
   };
   std::string* village = row->Find("village");
   if (village == nullptr) return;
@@ -330,16 +348,18 @@ void FileSource::ResolveNames(ledger::TableRow* row) const {
     std::string* value = row->Find(field);
     if (value == nullptr) continue;
     std::string* item = row->Find("item");
-    auto lookup = names_->Resolve(v.code, kind, *value, date, item ? std::string_view(*item) : std::string_view());
+    auto lookup = names_->Resolve(v.code, kind, *value, date,
+                                  item ? std::string_view(*item) : std::string_view());
     if (lookup.code.empty()) return refuse(field, *value, lookup);
     // Neither a code nor a name the village has: said here, with the column, when no JSON Lines
     // file of the import could register it (admission would refuse it without naming a column).
     if (lookup.unknown && tables_only_ && names_->InLedger(v.code)) {
       std::string label = header.ColumnLabel(row->ColumnOf(field));
       auto [zh_what, en_what] = What(kind);
-      row->error = Status::InvalidInput(
-          zh ? label + "：" + v.code + " 没有编号或名称为「" + *value + "」的" + zh_what
-             : label + ": " + v.code + " has no " + en_what + " with the code or name \"" + *value + "\"");
+      row->error = Status::InvalidInput(zh ? label + "：" + v.code + " 没有编号或名称为「" +
+                                                 *value + "」的" + zh_what
+                                           : label + ": " + v.code + " has no " + en_what +
+                                                 " with the code or name \"" + *value + "\"");
       return;
     }
     *value = lookup.code;
@@ -382,9 +402,10 @@ Result<bool> FileSource::Next(engine::SourceLine* out) {
         if (!too_long && IsBlank(text)) continue;
         out->file = files_[index_];
         out->line = line_;
-        out->parsed = too_long ? Status::InvalidInput("line longer than " + std::to_string(ledger::kLineBytesMax) +
-                                                      " bytes")
-                               : ledger::RecordFromJson(text, &out->record);
+        out->parsed = too_long
+                          ? Status::InvalidInput("line longer than " +
+                                                 std::to_string(ledger::kLineBytesMax) + " bytes")
+                          : ledger::RecordFromJson(text, &out->record);
         return true;
       }
     }

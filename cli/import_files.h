@@ -83,9 +83,9 @@ class FileSource : public engine::ImportSource {
   std::vector<std::string> files_;
   std::vector<uint64_t> sizes_;
   uint64_t size_ = 0;
-  size_t index_ = 0;        // the file being read; files_.size() at the end
-  uint64_t done_ = 0;       // bytes of the files before it
-  int line_ = 0;            // last line read of a JSON Lines file
+  size_t index_ = 0;   // the file being read; files_.size() at the end
+  uint64_t done_ = 0;  // bytes of the files before it
+  int line_ = 0;       // last line read of a JSON Lines file
   LineReader lines_;
   std::unique_ptr<ledger::TableReader> table_;
   std::optional<engine::NameIndex> names_;  // when the import has tables

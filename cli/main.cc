@@ -28,7 +28,8 @@ int CheckStandardOutput(int rc) {
   failed = std::ferror(stdout) != 0 || failed;
   if (!failed) return rc;
   int error = errno;
-  std::fprintf(stderr, "jifen: writing standard output failed%s%s; what was printed is incomplete\n",
+  std::fprintf(stderr,
+               "jifen: writing standard output failed%s%s; what was printed is incomplete\n",
                error != 0 ? ": " : "", error != 0 ? std::strerror(error) : "");
   return rc != 0 ? rc : 1;
 }
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
   auto logger = spdlog::stderr_logger_st("jifen");
   logger->set_pattern("jifen: %v");
   spdlog::set_default_logger(logger);
-  app.parse_complete_callback([&] { spdlog::set_level(g.verbose ? spdlog::level::debug : spdlog::level::info); });
+  app.parse_complete_callback(
+      [&] { spdlog::set_level(g.verbose ? spdlog::level::debug : spdlog::level::info); });
   int rc = 0;
   jifen::cli::AddSubcommands(app, g, rc);
   try {

@@ -7,7 +7,9 @@
 namespace jifen::cli {
 
 Progress::Progress(std::string label, uint64_t total)
-    : label_(std::move(label)), total_(total), active_(isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) && total > 0) {}
+    : label_(std::move(label)),
+      total_(total),
+      active_(isatty(STDOUT_FILENO) && isatty(STDERR_FILENO) && total > 0) {}
 
 Progress::~Progress() {
   if (drawn_) std::fputc('\n', stderr);
@@ -29,8 +31,9 @@ void Progress::Draw(uint64_t done) {
   constexpr int kWidth = 30;
   if (done > total_) done = total_;
   int filled = static_cast<int>(done * kWidth / total_);
-  std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% %llu/%llu", label_.c_str(), filled, "##############################",
-               kWidth - filled, "", static_cast<int>(done * 100 / total_), static_cast<unsigned long long>(done),
+  std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% %llu/%llu", label_.c_str(), filled,
+               "##############################", kWidth - filled, "",
+               static_cast<int>(done * 100 / total_), static_cast<unsigned long long>(done),
                static_cast<unsigned long long>(total_));
   std::fflush(stderr);
   drawn_ = true;

@@ -12,6 +12,7 @@
 namespace jifen::cli {
 
 // `kind`: "awards" (积分登记) or "roster" (花名册: households and persons).
-int RunTemplate(const Globals& g, const std::string& village, const std::string& kind, const std::string& out);
+int RunTemplate(const Globals& g, const std::string& village, const std::string& kind,
+                const std::string& out);
 
 }  // namespace jifen::cli

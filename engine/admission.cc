@@ -18,7 +18,8 @@ using ledger::RecordType;
 
 const Date kBeginning = Date::FromCivil(1, 1, 1);
 
-bool IsPendingAward(const VillageModel& m, RecordType type, Date date, std::string_view scorer, std::string_view id) {
+bool IsPendingAward(const VillageModel& m, RecordType type, Date date, std::string_view scorer,
+                    std::string_view id) {
   if (type != RecordType::kAward) return false;
   const Adoption* a = m.RulesInForce(date);
   return a && m.IsPending(*a->rules, scorer, id);
@@ -40,7 +41,8 @@ struct VillageState {
 
   void AddMember(const std::string& household, const std::string& person) {
     auto& members = members_ever[household];
-    if (std::find(members.begin(), members.end(), person) == members.end()) members.push_back(person);
+    if (std::find(members.begin(), members.end(), person) == members.end())
+      members.push_back(person);
   }
   void Index(const std::string& code, const Household* household, const Person* person) {
     uint32_t id = codes.Intern(code);
@@ -97,7 +99,7 @@ class Admission {
   std::unordered_map<std::string, VillageState> villages_;
   VillageState* last_ = nullptr;  // the village of the previous line (files often keep to one)
   uint64_t clock_ = 0;
-  size_t events_loaded_last_ = 0;  // villages are alike: the next load will be about as large
+  size_t events_loaded_last_ = 0;        // villages are alike: the next load will be about as large
   std::vector<Event> household_events_;  // reused by every redemption check
   Status failure_;
 };
@@ -134,10 +136,11 @@ HouseholdEvents* Admission::Events(VillageState& v, Date from) {
   // When the village has no events before `from`, all of them are the same set: then hold them
   // all, so that no later check (an earlier period, a total stock) needs a wider window.
   std::optional<Date> first;
-  Status s = batch_.ForEachEventView(village, kBeginning, kEnd, head, [&](const ledger::EventView& e) {
-    first = e.date;
-    return false;
-  });
+  Status s =
+      batch_.ForEachEventView(village, kBeginning, kEnd, head, [&](const ledger::EventView& e) {
+        first = e.date;
+        return false;
+      });
   if (s.ok() && (!first || *first >= from)) from = kBeginning;
   auto events = std::make_unique<HouseholdEvents>(from, events_loaded_last_);
   if (s.ok()) {
@@ -185,7 +188,8 @@ VillageModel Admission::HouseholdModel(const VillageState& v, const std::string&
   if (auto members = v.members_ever.find(household); members != v.members_ever.end()) {
     for (const std::string& person : members->second) {
       h.persons.emplace(person, m.persons.at(person));
-      if (auto same = m.households.find(person); same != m.households.end()) h.households.insert(*same);
+      if (auto same = m.households.find(person); same != m.households.end())
+        h.households.insert(*same);
     }
   }
   return h;
@@ -203,7 +207,8 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
       }
       // A post without "head" is the same post whatever head import filled in.
       Record unfilled;
-      bool head_unnamed = r.type == RecordType::kPost && r.sha256.empty() && existing->type == RecordType::kPost;
+      bool head_unnamed =
+          r.type == RecordType::kPost && r.sha256.empty() && existing->type == RecordType::kPost;
       if (head_unnamed) unfilled = *existing, unfilled.sha256.clear();
       if (ledger::SameContent(r, head_unnamed ? unfilled : *existing)) {
         *skip = true;
@@ -215,10 +220,12 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
       if (r.type == RecordType::kApprove) {
         return "target " + r.target + ": already approved (sequence " + std::to_string(*seq) + ")";
       }
-      std::string what = !r.id.empty()                    ? "id " + r.id
-                         : r.type == RecordType::kMove    ? "move of " + r.code + " on " + r.date.ToString()
-                                                          : key.substr(0, key.find(':')) + " " + r.code;
-      return what + ": already in the ledger with other content (sequence " + std::to_string(*seq) + ")";
+      std::string what = !r.id.empty() ? "id " + r.id
+                         : r.type == RecordType::kMove
+                             ? "move of " + r.code + " on " + r.date.ToString()
+                             : key.substr(0, key.find(':')) + " " + r.code;
+      return what + ": already in the ledger with other content (sequence " + std::to_string(*seq) +
+             ")";
     }
   }
   if (auto latest = batch_.LatestRecorded(); latest && r.recorded < *latest) {
@@ -229,20 +236,31 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
   VillageState* v = Get(r.village);
   if (!v) return failure_.message();
   VillageModel& m = v->model;
-  if (m.adoptions.empty()) return "village " + r.village + ": no rules adopted (run `jifen rules adopt` first)";
+  if (m.adoptions.empty())
+    return "village " + r.village + ": no rules adopted (run `jifen rules adopt` first)";
   switch (r.type) {
     case RecordType::kHousehold:
     case RecordType::kPerson:
-    case RecordType::kMove: return CheckRegistration(m, r);
-    case RecordType::kScorer: return CheckScorer(m, r);
-    case RecordType::kAward: return CheckAward(*v, r);
-    case RecordType::kRevoke: return CheckRevoke(m, r);
-    case RecordType::kRedeem: return CheckRedeem(*v, r);
-    case RecordType::kApprove: return CheckApprove(*v, r);
-    case RecordType::kPost: return CheckPost(m, r);
-    case RecordType::kObjection: return CheckObjection(m, r);
-    case RecordType::kRuling: return CheckRuling(m, r);
-    case RecordType::kRules: return "rules: adopt rule files with `jifen rules adopt`, not import";
+    case RecordType::kMove:
+      return CheckRegistration(m, r);
+    case RecordType::kScorer:
+      return CheckScorer(m, r);
+    case RecordType::kAward:
+      return CheckAward(*v, r);
+    case RecordType::kRevoke:
+      return CheckRevoke(m, r);
+    case RecordType::kRedeem:
+      return CheckRedeem(*v, r);
+    case RecordType::kApprove:
+      return CheckApprove(*v, r);
+    case RecordType::kPost:
+      return CheckPost(m, r);
+    case RecordType::kObjection:
+      return CheckObjection(m, r);
+    case RecordType::kRuling:
+      return CheckRuling(m, r);
+    case RecordType::kRules:
+      return "rules: adopt rule files with `jifen rules adopt`, not import";
   }
   return std::nullopt;
 }
@@ -255,8 +273,8 @@ Status Admission::Append(Record& r) {
     case RecordType::kAward:
     case RecordType::kRedeem:
       if (v->events) {
-        v->events->Add(r.sequence, r.date, r.type, r.qty, r.subject, r.item, r.household, r.reward, false,
-                       IsPendingAward(v->model, r.type, r.date, r.scorer, r.id));
+        v->events->Add(r.sequence, r.date, r.type, r.qty, r.subject, r.item, r.household, r.reward,
+                       false, IsPendingAward(v->model, r.type, r.date, r.scorer, r.id));
       }
       v->model.sequence_max = r.sequence;
       return Status::Ok();
@@ -264,7 +282,8 @@ Status Admission::Append(Record& r) {
       if (auto seq = batch_.FindKey(r.village, r.target); seq && v->events) {
         auto target = batch_.Get(*seq);
         if (!target.ok()) return target.status();
-        if (target->type == RecordType::kAward || target->type == RecordType::kRedeem) v->events->Revoke(*target);
+        if (target->type == RecordType::kAward || target->type == RecordType::kRedeem)
+          v->events->Revoke(*target);
       }
       break;
     case RecordType::kApprove:
@@ -277,8 +296,8 @@ Status Admission::Append(Record& r) {
     case RecordType::kRuling:
       // An upheld objection to a record revokes it (VillageModel::Add files the revocation).
       if (auto o = v->model.objections.find(r.target);
-          v->events && r.outcome == "upheld" && o != v->model.objections.end() && !o->second.target.empty() &&
-          !v->model.IsRevoked(o->second.target)) {
+          v->events && r.outcome == "upheld" && o != v->model.objections.end() &&
+          !o->second.target.empty() && !v->model.IsRevoked(o->second.target)) {
         if (auto seq = batch_.FindKey(r.village, o->second.target)) {
           auto target = batch_.Get(*seq);
           if (!target.ok()) return target.status();
@@ -309,7 +328,8 @@ std::optional<std::string> Admission::CheckRegistration(VillageModel& m, const R
     auto p = m.persons.find(r.code);
     if (p == m.persons.end()) return who + ": not registered";
     if (r.date < p->second.since) {
-      return who + ": moves on " + r.date.ToString() + ", before registering on " + p->second.since.ToString();
+      return who + ": moves on " + r.date.ToString() + ", before registering on " +
+             p->second.since.ToString();
     }
   }
   auto h = m.households.find(r.household);
@@ -328,7 +348,8 @@ std::optional<std::string> Admission::CheckScorer(VillageModel& m, const Record&
 }
 
 // The date checks shared by awards and redemptions (SPEC.md §4).
-std::optional<std::string> Admission::CheckDates(const VillageModel& m, const Record& r, bool late_applies) {
+std::optional<std::string> Admission::CheckDates(const VillageModel& m, const Record& r,
+                                                 bool late_applies) {
   Date recorded_day = r.recorded.LocalDate();
   if (recorded_day < r.date) {
     return "dated " + r.date.ToString() + ", after its recorded day " + recorded_day.ToString();
@@ -340,8 +361,9 @@ std::optional<std::string> Admission::CheckDates(const VillageModel& m, const Re
     Period p = Period::Containing(r.date, a->rules->village.period);
     int32_t days_late = recorded_day.days() - p.LastDay().days();
     if (days_late > *late) {
-      return "recorded " + recorded_day.ToString() + ", " + std::to_string(days_late) + " days after period " +
-             p.ToString() + " ended (late limit " + std::to_string(*late) + " days)";
+      return "recorded " + recorded_day.ToString() + ", " + std::to_string(days_late) +
+             " days after period " + p.ToString() + " ended (late limit " + std::to_string(*late) +
+             " days)";
     }
   }
   return std::nullopt;
@@ -355,7 +377,8 @@ std::optional<std::string> Admission::CheckAward(const VillageState& v, const Re
   if (auto locked = CheckLocked(m, r.date, r)) return locked;
   const grammar::RuleFile& rules = *m.RulesInForce(r.date)->rules;
   if (r.id.empty() && !rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer)) {
-    return "award by " + r.scorer + ": needs an id, since it waits for review and an approval names it by id";
+    return "award by " + r.scorer +
+           ": needs an id, since it waits for review and an approval names it by id";
   }
   const grammar::Item* item = rules.FindItem(r.item);
   if (!item) {
@@ -381,13 +404,15 @@ std::optional<std::string> Admission::CheckAward(const VillageState& v, const Re
     household = as_person->HouseholdOn(r.date);
     if (!household) return "person " + r.subject + ": not registered on " + r.date.ToString();
   }
-  if (r.qty != Quantity() && !item->unit) return "qty " + r.qty.ToString() + ": item " + item->code + " has no unit";
+  if (r.qty != Quantity() && !item->unit)
+    return "qty " + r.qty.ToString() + ": item " + item->code + " has no unit";
   if (item->evidence && r.evidence.empty()) return "item " + item->code + ": needs evidence";
   if (!item->roles.empty() &&
       std::find(item->roles.begin(), item->roles.end(), scorer->second.role) == item->roles.end()) {
     std::string roles;
     for (const auto& role : item->roles) roles += (roles.empty() ? "" : " | ") + role;
-    return "scorer " + r.scorer + " (" + scorer->second.role + "): item " + item->code + " is recorded only by " + roles;
+    return "scorer " + r.scorer + " (" + scorer->second.role + "): item " + item->code +
+           " is recorded only by " + roles;
   }
   if (rules.village.self == grammar::SelfScoringPolicy::kDeny && !scorer->second.person.empty()) {
     const Person* scorer_person = v.FindPerson(scorer->second.person);
@@ -402,10 +427,13 @@ std::optional<std::string> Admission::CheckAward(const VillageState& v, const Re
 std::optional<std::string> Admission::CheckRevoke(VillageModel& m, const Record& r) {
   if (!m.scorers.count(r.scorer)) return "scorer " + r.scorer + ": not registered";
   // A registration's key (household:CODE …) names no award or redemption.
-  auto seq = ledger::ReservedKeyPrefix(r.target) ? std::nullopt : batch_.FindKey(r.village, r.target);
-  if (!seq) return "target " + r.target + ": no award or redemption with this id in village " + r.village;
+  auto seq =
+      ledger::ReservedKeyPrefix(r.target) ? std::nullopt : batch_.FindKey(r.village, r.target);
+  if (!seq)
+    return "target " + r.target + ": no award or redemption with this id in village " + r.village;
   if (auto it = m.revocations.find(r.target); it != m.revocations.end()) {
-    return "target " + r.target + ": already revoked (sequence " + std::to_string(it->second.sequence) + ")";
+    return "target " + r.target + ": already revoked (sequence " +
+           std::to_string(it->second.sequence) + ")";
   }
   auto target = batch_.Get(*seq);
   if (!target.ok()) {
@@ -415,11 +443,13 @@ std::optional<std::string> Admission::CheckRevoke(VillageModel& m, const Record&
   return CheckLocked(m, target->date, r);
 }
 
-std::optional<std::string> Admission::CheckLocked(const VillageModel& m, Date day, const Record& r) {
+std::optional<std::string> Admission::CheckLocked(const VillageModel& m, Date day,
+                                                  const Record& r) {
   const Adoption* a = m.RulesInForce(day);
   if (!a || m.periods.empty()) return std::nullopt;
   Period p = Period::Containing(day, a->rules->village.period);
-  if (auto locked = LockedReason(m, p, r.recorded)) return "dated in " + p.ToString() + ": " + *locked;
+  if (auto locked = LockedReason(m, p, r.recorded))
+    return "dated in " + p.ToString() + ": " + *locked;
   return std::nullopt;
 }
 
@@ -433,17 +463,20 @@ Result<Record> Admission::Target(const Record& r, const std::string& id, const c
     }
     if (target->type == RecordType::kAward || target->type == RecordType::kRedeem) return target;
   }
-  return Status::InvalidInput("target " + id + ": no " + what + " with this id in village " + r.village);
+  return Status::InvalidInput("target " + id + ": no " + what + " with this id in village " +
+                              r.village);
 }
 
 Result<Period> Admission::PeriodNamed(const VillageModel& m, const std::string& text) {
   auto period = Period::Parse(text);
   if (!period) return Status::InvalidInput("period " + text + ": not a period");
   const Adoption* a = m.RulesInForce(period->FirstDay());
-  if (!a) return Status::InvalidInput("period " + text + ": no rules in force for village " + m.code);
+  if (!a)
+    return Status::InvalidInput("period " + text + ": no rules in force for village " + m.code);
   if (a->rules->village.period != period->kind) {
-    return Status::InvalidInput("period " + text + ": village " + m.code + " counts by " +
-                                (a->rules->village.period == PeriodKind::kMonth ? "month" : "quarter"));
+    return Status::InvalidInput(
+        "period " + text + ": village " + m.code + " counts by " +
+        (a->rules->village.period == PeriodKind::kMonth ? "month" : "quarter"));
   }
   return *period;
 }
@@ -455,27 +488,33 @@ std::optional<std::string> Admission::CheckApprove(VillageState& v, const Record
   auto target = Target(r, r.target, "award");
   if (!target.ok()) return target.status().message();
   const Record& award = *target;
-  if (award.type != RecordType::kAward) return "target " + r.target + ": a redemption is never pending";
+  if (award.type != RecordType::kAward)
+    return "target " + r.target + ": a redemption is never pending";
   const grammar::RuleFile& rules = *m.RulesInForce(award.date)->rules;
   if (rules.village.review_roles.empty()) {
-    return "target " + r.target + ": village " + r.village + " has no review in the rules in force on " +
-           award.date.ToString() + " (nothing waits for approval)";
+    return "target " + r.target + ": village " + r.village +
+           " has no review in the rules in force on " + award.date.ToString() +
+           " (nothing waits for approval)";
   }
   if (m.IsRevoked(award.id)) return "target " + r.target + ": revoked";
   if (!m.IsPending(rules, award.scorer, award.id)) {
-    return "target " + r.target + ": never pending (recorded by " + award.scorer + ", who holds a review role)";
+    return "target " + r.target + ": never pending (recorded by " + award.scorer +
+           ", who holds a review role)";
   }
   if (!m.IsReviewer(rules, r.scorer)) {
     std::string roles;
-    for (const auto& role : rules.village.review_roles) roles += (roles.empty() ? "" : " | ") + role;
+    for (const auto& role : rules.village.review_roles)
+      roles += (roles.empty() ? "" : " | ") + role;
     return "scorer " + r.scorer + " (" + scorer->second.role + "): only " + roles + " may approve";
   }
-  if (r.scorer == award.scorer) return "scorer " + r.scorer + ": may not approve their own record " + r.target;
+  if (r.scorer == award.scorer)
+    return "scorer " + r.scorer + ": may not approve their own record " + r.target;
   const std::string* household = m.HouseholdOfSubject(award.subject, award.date);
   if (!scorer->second.person.empty() && household) {
     const std::string* own = m.HouseholdOf(scorer->second.person, award.date);
     if (own && *own == *household) {
-      return "scorer " + r.scorer + ": may not approve a record for their own household " + *household;
+      return "scorer " + r.scorer + ": may not approve a record for their own household " +
+             *household;
     }
   }
   return CheckLocked(m, award.date, r);
@@ -488,13 +527,15 @@ std::optional<std::string> Admission::CheckPost(VillageModel& m, Record& r) {
   if (!period.ok()) return period.status().message();
   const grammar::RuleFile& rules = *m.RulesInForce(period->FirstDay())->rules;
   if (!rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer)) {
-    return "scorer " + r.scorer + " (" + scorer->second.role + "): only a reviewer may post a period";
+    return "scorer " + r.scorer + " (" + scorer->second.role +
+           "): only a reviewer may post a period";
   }
   if (r.recorded.LocalDate() < period->LastDay()) {
-    return "post of " + r.period + " recorded " + r.recorded.LocalDate().ToString() + ", before the period's last day " +
-           period->LastDay().ToString();
+    return "post of " + r.period + " recorded " + r.recorded.LocalDate().ToString() +
+           ", before the period's last day " + period->LastDay().ToString();
   }
-  if (auto locked = LockedReason(m, *period, r.recorded)) return "post of " + r.period + ": " + *locked;
+  if (auto locked = LockedReason(m, *period, r.recorded))
+    return "post of " + r.period + ": " + *locked;
   std::string head = ledger::HashToHex(batch_.HeadHash());
   if (r.sha256.empty()) {
     r.sha256 = head;
@@ -506,7 +547,8 @@ std::optional<std::string> Admission::CheckPost(VillageModel& m, Record& r) {
 }
 
 std::optional<std::string> Admission::CheckObjection(VillageModel& m, const Record& r) {
-  if (!r.scorer.empty() && !m.scorers.count(r.scorer)) return "scorer " + r.scorer + ": not registered";
+  if (!r.scorer.empty() && !m.scorers.count(r.scorer))
+    return "scorer " + r.scorer + ": not registered";
   auto period = PeriodNamed(m, r.period);
   if (!period.ok()) return period.status().message();
   if (!r.target.empty()) {
@@ -514,7 +556,8 @@ std::optional<std::string> Admission::CheckObjection(VillageModel& m, const Reco
     if (!target.ok()) return target.status().message();
     const Adoption* a = m.RulesInForce(target->date);
     if (!a || Period::Containing(target->date, a->rules->village.period) != *period) {
-      return "target " + r.target + ": dated " + target->date.ToString() + ", not in period " + r.period;
+      return "target " + r.target + ": dated " + target->date.ToString() + ", not in period " +
+             r.period;
     }
   } else if (!m.households.count(r.household)) {
     return "household " + r.household + ": not registered";
@@ -523,7 +566,8 @@ std::optional<std::string> Admission::CheckObjection(VillageModel& m, const Reco
   if (it == m.periods.end() || it->second.posts.empty()) {
     return "period " + r.period + ": not posted yet; objections are taken during its notice window";
   }
-  if (auto locked = LockedReason(m, *period, r.recorded)) return "objection to " + r.period + ": " + *locked;
+  if (auto locked = LockedReason(m, *period, r.recorded))
+    return "objection to " + r.period + ": " + *locked;
   return std::nullopt;
 }
 
@@ -531,13 +575,17 @@ std::optional<std::string> Admission::CheckRuling(VillageModel& m, const Record&
   auto scorer = m.scorers.find(r.scorer);
   if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
   auto it = m.objections.find(r.target);
-  if (it == m.objections.end()) return "target " + r.target + ": no objection with this id in village " + r.village;
+  if (it == m.objections.end())
+    return "target " + r.target + ": no objection with this id in village " + r.village;
   const Objection& o = it->second;
-  if (o.ruling) return "objection " + r.target + ": already ruled (sequence " + std::to_string(o.ruling->sequence) + ")";
+  if (o.ruling)
+    return "objection " + r.target + ": already ruled (sequence " +
+           std::to_string(o.ruling->sequence) + ")";
   auto period = Period::Parse(o.period);
   const Adoption* a = period ? m.RulesInForce(period->FirstDay()) : nullptr;
   if (a && !a->rules->village.review_roles.empty() && !m.IsReviewer(*a->rules, r.scorer)) {
-    return "scorer " + r.scorer + " (" + scorer->second.role + "): only a reviewer may rule on an objection";
+    return "scorer " + r.scorer + " (" + scorer->second.role +
+           "): only a reviewer may rule on an objection";
   }
   return std::nullopt;
 }
@@ -549,7 +597,8 @@ std::optional<std::string> Admission::CheckRedeem(VillageState& v, const Record&
   if (auto locked = CheckLocked(m, r.date, r)) return locked;
   auto h = m.households.find(r.household);
   if (h == m.households.end()) return "household " + r.household + ": not registered";
-  if (r.date < h->second.since) return "household " + r.household + ": not registered on " + r.date.ToString();
+  if (r.date < h->second.since)
+    return "household " + r.household + ": not registered on " + r.date.ToString();
   const grammar::RuleFile& rules = *m.RulesInForce(r.date)->rules;
   Period p = Period::Containing(r.date, rules.village.period);
   const grammar::Reward* reward = rules.FindReward(r.reward);
@@ -560,11 +609,12 @@ std::optional<std::string> Admission::CheckRedeem(VillageState& v, const Record&
   HouseholdEvents* events = Events(v, total_stock ? kBeginning : ReplayStart(m, p));
   if (!events) return failure_.message();
   if (reward->stock) {
-    int64_t taken = events->Redeemed(r.reward, reward->stock_per_period ? std::optional(p) : std::nullopt);
+    int64_t taken =
+        events->Redeemed(r.reward, reward->stock_per_period ? std::optional(p) : std::nullopt);
     if (taken + r.qty.whole() > *reward->stock) {
       return "reward " + r.reward + ": stock " + std::to_string(*reward->stock) +
-             (reward->stock_per_period ? " per period" : "") + " exceeded (" + std::to_string(taken) +
-             " already redeemed, asked " + r.qty.ToString() + ")";
+             (reward->stock_per_period ? " per period" : "") + " exceeded (" +
+             std::to_string(taken) + " already redeemed, asked " + r.qty.ToString() + ")";
     }
   }
   VillageModel household = HouseholdModel(v, r.household);
@@ -582,8 +632,9 @@ std::optional<std::string> Admission::CheckRedeem(VillageState& v, const Record&
     if (f.household == r.household) balance = RedeemableBalance(f);
   }
   if (balance < cost) {
-    return "redemption " + r.id + ": household " + r.household + " has " + balance.ToString() + " points on " +
-           r.date.ToString() + ", " + reward->code + " x " + r.qty.ToString() + " costs " + cost.ToString();
+    return "redemption " + r.id + ": household " + r.household + " has " + balance.ToString() +
+           " points on " + r.date.ToString() + ", " + reward->code + " x " + r.qty.ToString() +
+           " costs " + cost.ToString();
   }
   return std::nullopt;
 }
@@ -622,8 +673,9 @@ std::string Where(const SourceLine& line) {
 }
 
 // One attempt at the whole import inside `batch` (Ledger::Write may run it again).
-Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now, const ImportProgress& progress,
-                  const ImportOptions& options, ImportReport* report) {
+Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now,
+                  const ImportProgress& progress, const ImportOptions& options,
+                  ImportReport* report) {
   *report = ImportReport{};
   if (Status s = source.Rewind(); !s.ok()) return s;
   Admission admission(batch, now, options.events_bytes_max);
@@ -669,22 +721,26 @@ Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now
 Result<ImportReport> ImportRecords(ledger::Ledger& ledger, ImportSource& source, Timestamp now,
                                    const ImportProgress& progress, const ImportOptions& options) {
   ImportReport report;
-  Status s = ledger.Write(
-      [&](ledger::WriteBatch& batch) { return ImportInto(batch, source, now, progress, options, &report); });
+  Status s = ledger.Write([&](ledger::WriteBatch& batch) {
+    return ImportInto(batch, source, now, progress, options, &report);
+  });
   if (!s.ok() && report.errors.empty()) return s;
   if (!report.errors.empty()) report.appended = 0;
   return report;
 }
 
-Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now,
-                                   const ImportProgress& progress, const ImportOptions& options) {
+Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines,
+                                   Timestamp now, const ImportProgress& progress,
+                                   const ImportOptions& options) {
   VectorSource source(lines);
   return ImportRecords(ledger, source, now, progress, options);
 }
 
 namespace {
 
-bool IsPeriodStart(Date day, PeriodKind kind) { return Period::Containing(day, kind).FirstDay() == day; }
+bool IsPeriodStart(Date day, PeriodKind kind) {
+  return Period::Containing(day, kind).FirstDay() == day;
+}
 
 }  // namespace
 
@@ -701,7 +757,8 @@ Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& reque
   std::string where = request.file + ": ";
   if (!IsPeriodStart(request.effective, kind)) {
     return Status::InvalidInput(where + "effective date " + request.effective.ToString() +
-                                " is not the first day of a " + (kind == PeriodKind::kMonth ? "month" : "quarter"));
+                                " is not the first day of a " +
+                                (kind == PeriodKind::kMonth ? "month" : "quarter"));
   }
   AdoptReport report;
   report.village = village;
@@ -709,10 +766,12 @@ Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& reque
   Timestamp recorded = request.recorded.value_or(now);
   Status s = ledger.Write([&](ledger::WriteBatch& batch) -> Status {
     if (auto latest = batch.LatestRecorded(); latest && recorded < *latest) {
-      return Status::InvalidInput(where + "recorded " + recorded.ToString() + ": before the ledger's latest record (" +
-                                  latest->ToString() + ")");
+      return Status::InvalidInput(where + "recorded " + recorded.ToString() +
+                                  ": before the ledger's latest record (" + latest->ToString() +
+                                  ")");
     }
-    if (now < recorded) return Status::InvalidInput(where + "recorded " + recorded.ToString() + ": in the future");
+    if (now < recorded)
+      return Status::InvalidInput(where + "recorded " + recorded.ToString() + ": in the future");
     auto model = LoadVillageStructure(batch, village, batch.HeadSequence());
     if (!model.ok()) return model.status();
     const Adoption* before = model->RulesInForce(request.effective.AddDays(-1));
@@ -725,8 +784,8 @@ Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& reque
       auto period = Period::Parse(text);
       if (!period || records.posts.empty() || request.effective > period->LastDay()) continue;
       if (auto locked = LockedReason(*model, *period, recorded)) {
-        return Status::InvalidInput(where + "effective date " + request.effective.ToString() + " would change " +
-                                    *locked);
+        return Status::InvalidInput(where + "effective date " + request.effective.ToString() +
+                                    " would change " + *locked);
       }
     }
     for (const Adoption& a : model->adoptions) {

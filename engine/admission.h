@@ -45,7 +45,7 @@ class ImportSource {
 
 struct ImportReport {
   size_t appended = 0;
-  size_t skipped = 0;                 // already in the ledger with the same content
+  size_t skipped = 0;  // already in the ledger with the same content
   // "FILE:LINE: reason"; non-empty means nothing was written. When some line does not parse,
   // these are the lines that do not parse (in input order), and no line was checked against the
   // ledger; otherwise they are the lines admission refused, in input order.
@@ -69,13 +69,13 @@ Result<ImportReport> ImportRecords(ledger::Ledger& ledger, ImportSource& source,
                                    const ImportProgress& progress = nullptr,
                                    const ImportOptions& options = {});
 // The same over lines already in memory (simulate, tests).
-Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines, Timestamp now,
-                                   const ImportProgress& progress = nullptr,
+Result<ImportReport> ImportRecords(ledger::Ledger& ledger, const std::vector<ImportLine>& lines,
+                                   Timestamp now, const ImportProgress& progress = nullptr,
                                    const ImportOptions& options = {});
 
 struct AdoptRequest {
-  std::string file;        // as given on the command line (kept in the record)
-  std::string text;        // the rule file's bytes
+  std::string file;  // as given on the command line (kept in the record)
+  std::string text;  // the rule file's bytes
   Date effective;
   std::string approved_by;
   std::optional<Timestamp> recorded;

@@ -11,7 +11,8 @@ Result<std::pair<Period, Period>> PeriodsOfYear(const VillageModel& model, int y
   if (!model.RulesInForce(first_day)) {
     // A village whose first rules take effect during the year starts then.
     if (model.adoptions.empty() || model.adoptions.front().effective > last_day) {
-      return Status::InvalidInput("village " + model.code + ": no rules in force in " + std::to_string(year));
+      return Status::InvalidInput("village " + model.code + ": no rules in force in " +
+                                  std::to_string(year));
     }
     first_day = model.adoptions.front().effective;
   }
@@ -76,7 +77,8 @@ std::vector<int64_t> Apportion(int64_t amount, const std::vector<__int128>& weig
   }
   std::stable_sort(remainders.begin(), remainders.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (size_t k = 0; given < amount; ++k, ++given) parts[remainders[k % remainders.size()].second] += 1;
+  for (size_t k = 0; given < amount; ++k, ++given)
+    parts[remainders[k % remainders.size()].second] += 1;
   return parts;
 }
 
@@ -92,9 +94,11 @@ Result<std::vector<DividendPart>> Distribute(const VillageModel& model, const An
   std::vector<DividendPart> parts;
   for (const AnnualHousehold& a : annual.households) {
     auto h = model.households.find(a.household);
-    parts.push_back({a.household, h == model.households.end() ? 0 : h->second.shares, a.annual, 0, 0, 0});
+    parts.push_back(
+        {a.household, h == model.households.end() ? 0 : h->second.shares, a.annual, 0, 0, 0});
   }
-  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.household < b.household; });
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.household < b.household; });
   std::vector<__int128> by_shares, by_points;
   __int128 shares_total = 0, points_total = 0;
   for (const auto& p : parts) {
@@ -104,7 +108,8 @@ Result<std::vector<DividendPart>> Distribute(const VillageModel& model, const An
     points_total += by_points.back();
   }
   if (shares_total == 0 && points_total == 0) {
-    return Status::InvalidInput("village " + model.code + ": no household has shares or positive points");
+    return Status::InvalidInput("village " + model.code +
+                                ": no household has shares or positive points");
   }
   if (shares_total == 0) by_shares = by_points;
   if (points_total == 0) by_points = by_shares;

@@ -10,10 +10,10 @@ namespace jifen::engine {
 
 struct AnnualHousehold {
   std::string household;
-  int periods = 0;       // periods of the year the household existed in
-  Points total;          // earned over those periods
-  Points annual;         // mean (rounded half away from zero) or sum, per the rules
-  Ratio exact;           // `annual` before rounding: what the ranking compares
+  int periods = 0;  // periods of the year the household existed in
+  Points total;     // earned over those periods
+  Points annual;    // mean (rounded half away from zero) or sum, per the rules
+  Ratio exact;      // `annual` before rounding: what the ranking compares
   bool vetoed = false;
   int rank = 0;
   std::vector<std::string> titles;
@@ -21,7 +21,7 @@ struct AnnualHousehold {
 
 struct AnnualFigures {
   int year = 0;
-  const Adoption* adoption = nullptr;  // the rules in force at the year's end
+  const Adoption* adoption = nullptr;       // the rules in force at the year's end
   std::vector<AnnualHousehold> households;  // rank order
 };
 

@@ -12,7 +12,9 @@ namespace {
 using ledger::Record;
 using ledger::RecordType;
 
-bool Counts(const EventResult& r) { return r.outcome == Outcome::kCounted || r.outcome == Outcome::kCapped; }
+bool Counts(const EventResult& r) {
+  return r.outcome == Outcome::kCounted || r.outcome == Outcome::kCapped;
+}
 
 RecordRef RefOf(const EventResult& r) {
   const Event& e = *r.record;
@@ -85,11 +87,13 @@ void FindPerEvent(const VillageModel& model, const PeriodFigures& p, AuditReport
 }
 
 // Pending awards, approvals (late ones: after the period was posted), and the period's workflow.
-void FindReview(const VillageModel& model, const PeriodFigures& p, Timestamp at, AuditReport& report) {
+void FindReview(const VillageModel& model, const PeriodFigures& p, Timestamp at,
+                AuditReport& report) {
   std::optional<Timestamp> first_post;
   if (auto it = model.periods.find(p.period.ToString()); it != model.periods.end()) {
     if (!it->second.posts.empty()) first_post = it->second.posts.front().recorded;
-    for (const std::string& id : it->second.objections) report.objections.push_back(model.objections.at(id));
+    for (const std::string& id : it->second.objections)
+      report.objections.push_back(model.objections.at(id));
   }
   for (const EventResult& r : p.events) {
     const Event& e = *r.record;
@@ -98,7 +102,8 @@ void FindReview(const VillageModel& model, const PeriodFigures& p, Timestamp at,
     if (model.approvals.empty() || e.id.empty()) continue;
     auto a = model.approvals.find(e.id);
     if (a == model.approvals.end()) continue;
-    ApprovalFinding f{RefOf(r), a->second.sequence, a->second.scorer, a->second.recorded, std::nullopt};
+    ApprovalFinding f{RefOf(r), a->second.sequence, a->second.scorer, a->second.recorded,
+                      std::nullopt};
     if (first_post && *first_post < a->second.recorded) f.posted = first_post;
     report.approvals.push_back(std::move(f));
   }
@@ -107,8 +112,8 @@ void FindReview(const VillageModel& model, const PeriodFigures& p, Timestamp at,
 
 // Records recorded after `redemption` that lowered the household's balance before its date:
 // revocations of its awards and back-dated negative awards.
-std::vector<RecordRef> OverdrawCauses(const VillageModel& model, const PeriodFigures& p, const EventsById& by_id,
-                                      const EventResult& redemption) {
+std::vector<RecordRef> OverdrawCauses(const VillageModel& model, const PeriodFigures& p,
+                                      const EventsById& by_id, const EventResult& redemption) {
   const Event& x = *redemption.record;
   std::vector<RecordRef> causes;
   std::unordered_map<std::string, const Event*> loaded;
@@ -123,7 +128,8 @@ std::vector<RecordRef> OverdrawCauses(const VillageModel& model, const PeriodFig
     const std::string* household = model.HouseholdOfSubject(e.subject, e.date);
     if (!household || *household != redemption.household) continue;
     RecordRef ref = RefOfRevocation(target, v);
-    if (auto t = by_id.find(target); t != by_id.end()) ref.raw = -t->second->raw;  // what the revoke took back
+    if (auto t = by_id.find(target); t != by_id.end())
+      ref.raw = -t->second->raw;  // what the revoke took back
     causes.push_back(std::move(ref));
   }
   for (const EventResult& r : p.events) {
@@ -133,13 +139,15 @@ std::vector<RecordRef> OverdrawCauses(const VillageModel& model, const PeriodFig
       causes.push_back(RefOf(r));
     }
   }
-  std::sort(causes.begin(), causes.end(), [](const RecordRef& a, const RecordRef& b) { return a.sequence < b.sequence; });
+  std::sort(causes.begin(), causes.end(),
+            [](const RecordRef& a, const RecordRef& b) { return a.sequence < b.sequence; });
   return causes;
 }
 
 // Replays each household's balance in (date, sequence) order the way admission checks it:
 // carried + base + counted awards so far - redemptions so far (bonuses arrive at period end).
-void FindOverdrawn(const VillageModel& model, const PeriodFigures& p, const EventsById& by_id, AuditReport& report) {
+void FindOverdrawn(const VillageModel& model, const PeriodFigures& p, const EventsById& by_id,
+                   AuditReport& report) {
   std::map<std::string, Points> running;
   for (const HouseholdFigures& f : p.households) running[f.household] = f.carried + f.base;
   for (const EventResult& r : p.events) {
@@ -162,8 +170,9 @@ struct Tally {
   std::vector<const EventResult*> events;
 };
 
-ConcentrationFinding MakeConcentration(const std::string& scorer, const Tally& of_scorer, const std::string& household,
-                                       const Tally& given, Points household_others, Points others) {
+ConcentrationFinding MakeConcentration(const std::string& scorer, const Tally& of_scorer,
+                                       const std::string& household, const Tally& given,
+                                       Points household_others, Points others) {
   ConcentrationFinding c;
   c.scorer = scorer;
   c.scorer_awards = of_scorer.awards;
@@ -174,7 +183,8 @@ ConcentrationFinding MakeConcentration(const std::string& scorer, const Tally& o
   c.household_points_others = household_others;
   c.points_others = others;
   c.share = given.points.ToDouble() / of_scorer.points.ToDouble();
-  if (household_others > Points()) c.lift = c.share / (household_others.ToDouble() / others.ToDouble());
+  if (household_others > Points())
+    c.lift = c.share / (household_others.ToDouble() / others.ToDouble());
   for (const EventResult* r : given.events) c.awards.push_back(RefOf(*r));
   return c;
 }
@@ -189,7 +199,9 @@ std::vector<ConcentrationFinding> FindConcentration(const std::vector<PeriodFigu
   Points all;
   for (const PeriodFigures& p : periods) {
     for (const EventResult& r : p.events) {
-      if (r.record->type != RecordType::kAward || !Counts(r) || r.counted <= Points() || r.household.empty()) continue;
+      if (r.record->type != RecordType::kAward || !Counts(r) || r.counted <= Points() ||
+          r.household.empty())
+        continue;
       Tally& t = by_scorer[r.record->scorer][std::string(r.household)];
       t.awards += 1;
       t.points += r.counted;
@@ -219,8 +231,9 @@ std::vector<ConcentrationFinding> FindConcentration(const std::vector<PeriodFigu
   return out;
 }
 
-std::vector<RecordRef> BackdatingRecords(const VillageModel& model, const PeriodFigures& now, const EventsById& by_id,
-                                         const std::string& household, uint64_t seq_then) {
+std::vector<RecordRef> BackdatingRecords(const VillageModel& model, const PeriodFigures& now,
+                                         const EventsById& by_id, const std::string& household,
+                                         uint64_t seq_then) {
   std::vector<RecordRef> records;
   for (const EventResult& r : now.events) {
     // A late record that reaches no figure (capped away, revoked) changed nothing by itself.
@@ -237,18 +250,21 @@ std::vector<RecordRef> BackdatingRecords(const VillageModel& model, const Period
     ref.raw = r.record->type == RecordType::kAward ? -r.raw : r.raw;
     records.push_back(std::move(ref));
   }
-  std::sort(records.begin(), records.end(), [](const RecordRef& a, const RecordRef& b) { return a.sequence < b.sequence; });
+  std::sort(records.begin(), records.end(),
+            [](const RecordRef& a, const RecordRef& b) { return a.sequence < b.sequence; });
   return records;
 }
 
 // Compares one period's figures as published (as of the end of its last day, +08:00) with now.
-Status FindBackdated(const ledger::Reader& reader, const VillageModel& model, const PeriodFigures& now,
-                     const EventsById& by_id, Timestamp horizon, AuditReport& report) {
+Status FindBackdated(const ledger::Reader& reader, const VillageModel& model,
+                     const PeriodFigures& now, const EventsById& by_id, Timestamp horizon,
+                     AuditReport& report) {
   Timestamp published = *ParseAsOf(now.period.LastDay().ToString());
   if (horizon < published) return Status::Ok();  // not yet published in the view audited
   uint64_t seq_then = std::min(reader.SequenceAsOf(published), model.sequence_max);
   if (seq_then == model.sequence_max) return Status::Ok();
-  auto then_model = LoadWindow(reader, model.code, seq_then, ReportWindow{now.period, std::nullopt});
+  auto then_model =
+      LoadWindow(reader, model.code, seq_then, ReportWindow{now.period, std::nullopt});
   if (!then_model.ok()) return Status::Ok();  // nothing was published then (no rules, no village)
   auto then = Replay(then_model->model, now.period, now.period);
   if (!then.ok()) return Status::Ok();
@@ -257,7 +273,9 @@ Status FindBackdated(const ledger::Reader& reader, const VillageModel& model, co
   std::vector<const HouseholdFigures*> by_code;
   for (const HouseholdFigures& f : now.households) by_code.push_back(&f);
   std::sort(by_code.begin(), by_code.end(),
-            [](const HouseholdFigures* a, const HouseholdFigures* b) { return a->household < b->household; });
+            [](const HouseholdFigures* a, const HouseholdFigures* b) {
+              return a->household < b->household;
+            });
   for (const HouseholdFigures* now_figures : by_code) {
     const HouseholdFigures& f = *now_figures;
     auto it = before.find(f.household);
@@ -283,8 +301,9 @@ Status FindBackdated(const ledger::Reader& reader, const VillageModel& model, co
 
 }  // namespace
 
-Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, const ReportWindow& window,
-                          const std::optional<Timestamp>& as_of, const AuditOptions& options) {
+Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village,
+                          const ReportWindow& window, const std::optional<Timestamp>& as_of,
+                          const AuditOptions& options) {
   AuditReport report;
   report.village = village;
   report.options = options;

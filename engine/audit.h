@@ -22,9 +22,9 @@ namespace jifen::engine {
 // One ledger record as a finding cites it.
 struct RecordRef {
   uint64_t sequence = 0;
-  std::string type;       // "award", "redeem", "revoke"
-  std::string id;         // award/redeem id; the target id for a revoke
-  Date date;              // event date (award/redeem); unset for a revoke
+  std::string type;  // "award", "redeem", "revoke"
+  std::string id;    // award/redeem id; the target id for a revoke
+  Date date;         // event date (award/redeem); unset for a revoke
   Timestamp recorded;
   std::string scorer;
   std::string subject;    // award: person or household; redeem: household
@@ -33,7 +33,7 @@ struct RecordRef {
   Points raw;             // award: item points x qty; redeem: cost x qty (0 when unknown)
   Points counted;         // what reaches the figures now (0 when revoked or capped away)
   bool revoked = false;
-  std::string reason;     // revoke: why
+  std::string reason;  // revoke: why
 };
 
 struct SelfScoringFinding {
@@ -45,8 +45,8 @@ struct SelfScoringFinding {
 // other scorers' points went (docs/AUDIT.md "Concentration").
 struct ConcentrationFinding {
   std::string scorer;
-  int scorer_awards = 0;           // the scorer's positive counted awards in the window
-  Points scorer_points;            // and their points
+  int scorer_awards = 0;  // the scorer's positive counted awards in the window
+  Points scorer_points;   // and their points
   std::string household;
   int household_awards = 0;        // of those, the awards to this household
   Points household_points;         // and their points
@@ -86,7 +86,7 @@ struct RevocationFinding {
 struct OverdrawnFinding {
   RecordRef redemption;
   Period period;
-  Points balance_after;          // the household's running balance just after it, replayed now
+  Points balance_after;           // the household's running balance just after it, replayed now
   std::vector<RecordRef> causes;  // later-recorded revocations and back-dated negative awards
 };
 
@@ -123,8 +123,8 @@ struct AuditOptions {
 
 struct AuditReport {
   std::string village;
-  std::map<std::string, Scorer> scorers;        // the village's, for names and roles
-  std::map<std::string, Household> households;  // the village's, for names
+  std::map<std::string, Scorer> scorers;                    // the village's, for names and roles
+  std::map<std::string, Household> households;              // the village's, for names
   std::shared_ptr<const grammar::RuleFile> rules_in_force;  // at the window's end (names, language)
   Period first, last;
   uint64_t sequence_max = 0;
@@ -135,10 +135,10 @@ struct AuditReport {
   std::vector<BackdatedFinding> backdated;
   std::vector<RevocationFinding> revocations;
   std::vector<OverdrawnFinding> overdrawn;
-  std::vector<RecordRef> pending;               // awards of the window still waiting for review
-  std::vector<ApprovalFinding> approvals;       // in (date, sequence) order of the awards
-  std::vector<PeriodWorkflow> workflow;         // every period of the window
-  std::vector<Objection> objections;            // the window's objections with their rulings
+  std::vector<RecordRef> pending;          // awards of the window still waiting for review
+  std::vector<ApprovalFinding> approvals;  // in (date, sequence) order of the awards
+  std::vector<PeriodWorkflow> workflow;    // every period of the window
+  std::vector<Objection> objections;       // the window's objections with their rulings
   std::vector<RulesVersion> rules;
   ChainState chain;
   // Set when the chain is broken and the village could not be read because of it: the report
@@ -149,7 +149,8 @@ struct AuditReport {
 // Audits `village` over `window` as of `as_of` (nullopt: everything recorded). Verifies the whole
 // chain first; a broken chain is reported in `chain` (ok false), not as an error. Errors: the
 // village is unknown, no rules are in force, the period kind is not the rules', or I/O.
-Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village, const ReportWindow& window,
-                          const std::optional<Timestamp>& as_of, const AuditOptions& options = {});
+Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village,
+                          const ReportWindow& window, const std::optional<Timestamp>& as_of,
+                          const AuditOptions& options = {});
 
 }  // namespace jifen::engine

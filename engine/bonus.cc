@@ -16,20 +16,28 @@ using grammar::SelectorKind;
 
 bool Matches(const Selector& selector, const grammar::Item& item) {
   switch (selector.kind) {
-    case SelectorKind::kItem: return item.code == selector.code;
-    case SelectorKind::kCategory: return item.category == selector.code;
-    case SelectorKind::kPositive: return item.points > Points();
-    case SelectorKind::kNegative: return item.points < Points();
-    case SelectorKind::kAny: return true;
+    case SelectorKind::kItem:
+      return item.code == selector.code;
+    case SelectorKind::kCategory:
+      return item.category == selector.code;
+    case SelectorKind::kPositive:
+      return item.points > Points();
+    case SelectorKind::kNegative:
+      return item.points < Points();
+    case SelectorKind::kAny:
+      return true;
   }
   return false;
 }
 
 std::optional<Ratio> Evaluate(const Expr& e, const BonusContext& c) {
   switch (e.kind) {
-    case Expr::Kind::kNumber: return Ratio::OfPoints(e.number);
-    case Expr::Kind::kEarned: return Ratio::OfPoints(c.earned);
-    case Expr::Kind::kMembers: return Ratio::Whole(c.members);
+    case Expr::Kind::kNumber:
+      return Ratio::OfPoints(e.number);
+    case Expr::Kind::kEarned:
+      return Ratio::OfPoints(c.earned);
+    case Expr::Kind::kMembers:
+      return Ratio::Whole(c.members);
     case Expr::Kind::kCount: {
       int64_t n = 0;
       for (const auto& a : c.awards) n += a.counted != Points() && Matches(e.selector, *a.item);
@@ -47,31 +55,42 @@ std::optional<Ratio> Evaluate(const Expr& e, const BonusContext& c) {
       if (!v) return std::nullopt;
       return -*v;
     }
-    default: break;
+    default:
+      break;
   }
   auto l = Evaluate(*e.left, c);
   auto r = Evaluate(*e.right, c);
   if (!l || !r) return std::nullopt;
   switch (e.kind) {
-    case Expr::Kind::kAdd: return *l + *r;
-    case Expr::Kind::kSub: return *l - *r;
-    case Expr::Kind::kMul: return *l * *r;
+    case Expr::Kind::kAdd:
+      return *l + *r;
+    case Expr::Kind::kSub:
+      return *l - *r;
+    case Expr::Kind::kMul:
+      return *l * *r;
     case Expr::Kind::kDiv:
       if (r->IsZero()) return std::nullopt;
       return *l / *r;
-    default: assert(false && "unhandled expression kind");
+    default:
+      assert(false && "unhandled expression kind");
   }
   return std::nullopt;
 }
 
 bool Compare(Cond::Op op, const Ratio& a, const Ratio& b) {
   switch (op) {
-    case Cond::Op::kGe: return a >= b;
-    case Cond::Op::kLe: return a <= b;
-    case Cond::Op::kGt: return a > b;
-    case Cond::Op::kLt: return a < b;
-    case Cond::Op::kEq: return a == b;
-    case Cond::Op::kNe: return a != b;
+    case Cond::Op::kGe:
+      return a >= b;
+    case Cond::Op::kLe:
+      return a <= b;
+    case Cond::Op::kGt:
+      return a > b;
+    case Cond::Op::kLt:
+      return a < b;
+    case Cond::Op::kEq:
+      return a == b;
+    case Cond::Op::kNe:
+      return a != b;
   }
   return false;
 }
@@ -108,11 +127,14 @@ namespace jifen::engine {
 namespace {
 
 // Expressions are shown the way `jifen fmt` writes them.
-std::string ExprText(const Expr& e) { return grammar::ExpressionText(e, grammar::Language::kEnglish); }
+std::string ExprText(const Expr& e) {
+  return grammar::ExpressionText(e, grammar::Language::kEnglish);
+}
 
 std::string ValueText(const std::optional<Ratio>& v) {
   if (!v) return "undefined (division by zero)";
-  return v->ToPoints().ToString();  // to two decimals, rounded half away from zero, like every figure
+  return v->ToPoints()
+      .ToString();  // to two decimals, rounded half away from zero, like every figure
 }
 
 std::string Side(const Expr& e, const BonusContext& c) {
@@ -129,14 +151,16 @@ std::string DescribeCondition(const Cond& cond, const BonusContext& context) {
       std::string out;
       for (const auto& o : cond.operands) {
         if (!out.empty()) out += cond.kind == Cond::Kind::kOr ? " or " : " and ";
-        out += o->kind == Cond::Kind::kCompare ? DescribeCondition(*o, context) : "(" + DescribeCondition(*o, context) + ")";
+        out += o->kind == Cond::Kind::kCompare ? DescribeCondition(*o, context)
+                                               : "(" + DescribeCondition(*o, context) + ")";
       }
       return out;
     }
-    case Cond::Kind::kNot: return "not (" + DescribeCondition(*cond.operands[0], context) + ")";
+    case Cond::Kind::kNot:
+      return "not (" + DescribeCondition(*cond.operands[0], context) + ")";
     case Cond::Kind::kCompare:
-      return Side(*cond.left, context) + " " + std::string(grammar::OperatorText(cond.op)) + " " + Side(*cond.right, context) +
-             (EvaluateCondition(cond, context) ? " ✓" : " ✗");
+      return Side(*cond.left, context) + " " + std::string(grammar::OperatorText(cond.op)) + " " +
+             Side(*cond.right, context) + (EvaluateCondition(cond, context) ? " ✓" : " ✗");
   }
   return "";
 }

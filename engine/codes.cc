@@ -33,7 +33,8 @@ size_t CodeTable::InternEntry(std::string_view code) {
       slot = Slot{number + 1, tag};
       return number;
     }
-    if (slot.tag == tag && SameText(by_number_[slot.number_plus_1 - 1]->text, code)) return slot.number_plus_1 - 1;
+    if (slot.tag == tag && SameText(by_number_[slot.number_plus_1 - 1]->text, code))
+      return slot.number_plus_1 - 1;
   }
 }
 
@@ -44,7 +45,8 @@ std::optional<uint32_t> CodeTable::Find(std::string_view code) const {
   size_t mask = slots_.size() - 1;
   for (size_t i = hash & mask; slots_[i].number_plus_1 != 0; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
-    if (slot.tag == tag && SameText(by_number_[slot.number_plus_1 - 1]->text, code)) return slot.number_plus_1 - 1;
+    if (slot.tag == tag && SameText(by_number_[slot.number_plus_1 - 1]->text, code))
+      return slot.number_plus_1 - 1;
   }
   return std::nullopt;
 }

@@ -61,7 +61,9 @@ class Code {
   const CodeTable* table() const { return entry_ ? entry_->table : nullptr; }
   uint32_t number() const { return entry_ ? entry_->number : 0; }
 
-  friend bool operator==(const Code& a, const Code& b) { return a.entry_ == b.entry_ || a.str() == b.str(); }
+  friend bool operator==(const Code& a, const Code& b) {
+    return a.entry_ == b.entry_ || a.str() == b.str();
+  }
   friend bool operator==(const Code& a, std::string_view b) { return a.str() == b; }
   friend std::ostream& operator<<(std::ostream& out, const Code& code) { return out << code.str(); }
 
@@ -92,7 +94,9 @@ class CodeTable {
 
   uint32_t Intern(std::string_view code) { return static_cast<uint32_t>(InternEntry(code)); }
   // The empty text gives the empty code (it is not numbered).
-  Code Handle(std::string_view code) { return code.empty() ? Code() : Code(by_number_[InternEntry(code)]); }
+  Code Handle(std::string_view code) {
+    return code.empty() ? Code() : Code(by_number_[InternEntry(code)]);
+  }
   Code Handle(uint32_t number) const { return Code(by_number_[number]); }
   std::optional<uint32_t> Find(std::string_view code) const;
   const std::string& operator[](uint32_t number) const { return by_number_[number]->text; }
@@ -107,9 +111,9 @@ class CodeTable {
   size_t InternEntry(std::string_view code);
   void Rehash(size_t slots);
 
-  std::deque<Code::Entry> entries_;          // never moves an entry
+  std::deque<Code::Entry> entries_;  // never moves an entry
   std::vector<const Code::Entry*> by_number_;
-  std::vector<Slot> slots_;                  // a power of two long
+  std::vector<Slot> slots_;  // a power of two long
 };
 
 // What a lookup by text gave for each code of one table, kept by the code's number, so that each

@@ -12,12 +12,16 @@ namespace {
 using ledger::Record;
 using ledger::RecordType;
 
-bool Counts(const EventResult& r) { return r.outcome == Outcome::kCounted || r.outcome == Outcome::kCapped; }
+bool Counts(const EventResult& r) {
+  return r.outcome == Outcome::kCounted || r.outcome == Outcome::kCapped;
+}
 
 double Share(int part, int whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / whole; }
 
 // `total` points shared by `count`; 0 when there is no one to share them.
-Ratio Mean(Points total, int count) { return count == 0 ? Ratio() : Ratio(total.cents(), 100 * int64_t{count}); }
+Ratio Mean(Points total, int count) {
+  return count == 0 ? Ratio() : Ratio(total.cents(), 100 * int64_t{count});
+}
 
 // Households, people, earned and their distribution.
 void SummarizeHouseholds(const std::vector<PeriodFigures>& periods, VillageComparison& c) {
@@ -47,21 +51,24 @@ void SummarizeRedemptions(const std::vector<PeriodFigures>& periods, VillageComp
     if (!rate) continue;
     Points redeemed;
     for (const HouseholdFigures& f : p.households) redeemed += f.redeemed;
-    int64_t fen = static_cast<int64_t>(Ratio(__int128{redeemed.cents()} * rate->yuan_per_point.cents(), 100).RoundHalfAway());
+    int64_t fen = static_cast<int64_t>(
+        Ratio(__int128{redeemed.cents()} * rate->yuan_per_point.cents(), 100).RoundHalfAway());
     c.redeemed_yuan = c.redeemed_yuan.value_or(Points()) + Points::FromCents(fen);
   }
 }
 
 // Record counts, participation and points by category. Scorers and items are looked up once each
 // rather than once per record: this runs over every record of every village.
-void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures>& periods, VillageComparison& c) {
+void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures>& periods,
+                      VillageComparison& c) {
   std::vector<bool> participating;  // by household number in the replay
   ScoredOwnHousehold self_scored(model);
   std::unordered_map<const grammar::Item*, const grammar::Category*> item_category;
   std::map<std::string, CategoryPoints> categories;
   for (const PeriodFigures& p : periods) {
     const grammar::RuleFile& rules = *p.adoption->rules;
-    const grammar::Category* last_category = nullptr;  // and its sums: usually the next record's too
+    const grammar::Category* last_category =
+        nullptr;  // and its sums: usually the next record's too
     CategoryPoints* last = nullptr;
     for (const EventResult& r : p.events) {
       const Event& e = *r.record;
@@ -72,7 +79,8 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
       if (!Counts(r)) continue;
       if (r.raw < Points()) c.negative_records += 1;
       if (r.counted > Points()) {
-        if (static_cast<size_t>(r.household_index) >= participating.size()) participating.resize(r.household_index + 1);
+        if (static_cast<size_t>(r.household_index) >= participating.size())
+          participating.resize(r.household_index + 1);
         participating[r.household_index] = true;
       }
       if (!r.item) continue;
@@ -94,8 +102,9 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
   c.late_share = Share(c.late_records, c.awards);
   c.self_scoring_share = Share(c.self_scored, c.awards);
   for (auto& [code, cp] : categories) c.categories.push_back(std::move(cp));
-  std::stable_sort(c.categories.begin(), c.categories.end(),
-                   [](const CategoryPoints& a, const CategoryPoints& b) { return a.points > b.points; });
+  std::stable_sort(
+      c.categories.begin(), c.categories.end(),
+      [](const CategoryPoints& a, const CategoryPoints& b) { return a.points > b.points; });
 }
 
 }  // namespace
@@ -122,8 +131,8 @@ Ratio Median(std::vector<int64_t> values) {
   return Ratio(__int128{values[n / 2 - 1]} + values[n / 2], 200);
 }
 
-Result<Comparison> Compare(const ledger::Reader& reader, const ReportWindow& window, const std::optional<Timestamp>& as_of,
-                           Timestamp now) {
+Result<Comparison> Compare(const ledger::Reader& reader, const ReportWindow& window,
+                           const std::optional<Timestamp>& as_of, Timestamp now) {
   Comparison out;
   uint64_t sequence_max = as_of ? reader.SequenceAsOf(*as_of) : reader.HeadSequence();
   ReportWindow covering = window;

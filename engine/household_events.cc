@@ -6,8 +6,9 @@
 namespace jifen::engine {
 
 void HouseholdEvents::Add(uint64_t sequence, Date date, ledger::RecordType type, Quantity quantity,
-                          std::string_view subject, std::string_view item, std::string_view household,
-                          std::string_view reward, bool revoked, bool pending) {
+                          std::string_view subject, std::string_view item,
+                          std::string_view household, std::string_view reward, bool revoked,
+                          bool pending) {
   if (date < from_) return;
   int64_t qty = quantity.hundredths();
   assert(qty >= 0);
@@ -24,7 +25,8 @@ void HouseholdEvents::Add(uint64_t sequence, Date date, ledger::RecordType type,
 void HouseholdEvents::Insert(std::vector<Stored>& list, const Stored& event) {
   // Lists are sized exactly when loaded, and most get a few appends: grow by a quarter, not double.
   if (list.size() == list.capacity()) list.reserve(list.size() + list.size() / 4 + 4);
-  // The ledger's events come in order; a batch's appends carry the largest sequence so far but any date.
+  // The ledger's events come in order; a batch's appends carry the largest sequence so far but any
+  // date.
   if (list.empty() || list.back() < event) {
     list.push_back(event);
   } else {
@@ -39,7 +41,8 @@ void HouseholdEvents::File() {
   }
   // A load files many events at once: count first so that each list grows once.
   if (pending_.size() > 256) {
-    std::vector<uint32_t> awards(codes_.size()), by_household(codes_.size()), by_reward(codes_.size());
+    std::vector<uint32_t> awards(codes_.size()), by_household(codes_.size()),
+        by_reward(codes_.size());
     for (const Pending& p : pending_) {
       if (p.redemption) {
         ++by_household[p.event.code];
@@ -69,8 +72,8 @@ void HouseholdEvents::File() {
   if (pending_.capacity() > 4096) std::vector<Pending>().swap(pending_);
 }
 
-void HouseholdEvents::Mark(Lists& lists, std::optional<uint32_t> code, uint64_t sequence, uint32_t set,
-                           uint32_t clear) {
+void HouseholdEvents::Mark(Lists& lists, std::optional<uint32_t> code, uint64_t sequence,
+                           uint32_t set, uint32_t clear) {
   if (!code || *code >= lists.size()) return;
   for (Stored& e : lists[*code]) {
     if (e.sequence == sequence) e.qty_flags = (e.qty_flags | set) & ~clear;
@@ -94,8 +97,8 @@ void HouseholdEvents::Revoke(const ledger::Record& record) {
   }
 }
 
-void HouseholdEvents::Collect(const std::vector<std::string_view>& subjects, std::string_view household,
-                              std::vector<Event>* out) {
+void HouseholdEvents::Collect(const std::vector<std::string_view>& subjects,
+                              std::string_view household, std::vector<Event>* out) {
   File();
   merged_.clear();
   // Each list is in (date, sequence) order; merge them one at a time (a household has few).
@@ -150,14 +153,16 @@ int64_t HouseholdEvents::Redeemed(std::string_view reward, const std::optional<P
   int64_t taken = 0;
   for (const Stored& e : redemptions_by_reward_[*id]) {
     if (e.revoked()) continue;
-    if (!period || Period::Containing(Date::FromDays(e.day), period->kind) == *period) taken += e.qty() / 100;
+    if (!period || Period::Containing(Date::FromDays(e.day), period->kind) == *period)
+      taken += e.qty() / 100;
   }
   return taken;
 }
 
 size_t HouseholdEvents::MemoryBytes() const {
   size_t bytes = sizeof(*this) + events_ * sizeof(Stored) + pending_.capacity() * sizeof(Pending);
-  bytes += codes_.size() * (sizeof(std::string) + 3 * sizeof(std::vector<Stored>) + 2 * sizeof(uint32_t) + 32);
+  bytes += codes_.size() *
+           (sizeof(std::string) + 3 * sizeof(std::vector<Stored>) + 2 * sizeof(uint32_t) + 32);
   return bytes;
 }
 

@@ -28,9 +28,9 @@ class HouseholdEvents {
   // those the batch appends (whose sequences only grow, at any date). Events dated before from()
   // are ignored: a wider window is read from the ledger again.
   // A `pending` award waits for review: it counts nowhere until Approve.
-  void Add(uint64_t sequence, Date date, ledger::RecordType type, Quantity qty, std::string_view subject,
-           std::string_view item, std::string_view household, std::string_view reward, bool revoked,
-           bool pending);
+  void Add(uint64_t sequence, Date date, ledger::RecordType type, Quantity qty,
+           std::string_view subject, std::string_view item, std::string_view household,
+           std::string_view reward, bool revoked, bool pending);
   // Marks an event filed here as revoked (a revoke record appended after it was filed). `record`
   // is the revoked award or redemption.
   void Revoke(const ledger::Record& record);
@@ -63,7 +63,9 @@ class HouseholdEvents {
     int64_t qty() const { return qty_flags & ~(kRevokedBit | kPendingBit); }
     bool revoked() const { return (qty_flags & kRevokedBit) != 0; }
     bool counts() const { return (qty_flags & (kRevokedBit | kPendingBit)) == 0; }
-    bool operator<(const Stored& o) const { return day != o.day ? day < o.day : sequence < o.sequence; }
+    bool operator<(const Stored& o) const {
+      return day != o.day ? day < o.day : sequence < o.sequence;
+    }
   };
   static_assert(sizeof(Stored) == 24);
   static constexpr uint32_t kRevokedBit = 1u << 31;
@@ -82,7 +84,8 @@ class HouseholdEvents {
   // Files the pending events into the lists, each list grown once.
   void File();
   static void Insert(std::vector<Stored>& list, const Stored& event);
-  static void Mark(Lists& lists, std::optional<uint32_t> code, uint64_t sequence, uint32_t set, uint32_t clear);
+  static void Mark(Lists& lists, std::optional<uint32_t> code, uint64_t sequence, uint32_t set,
+                   uint32_t clear);
 
   Date from_;
   CodeTable codes_;

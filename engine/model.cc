@@ -71,10 +71,12 @@ bool VillageModel::MayBeRevoked(std::string_view id) const {
 bool VillageModel::IsReviewer(const grammar::RuleFile& rules, std::string_view scorer) const {
   const auto& roles = rules.village.review_roles;
   auto it = scorers.find(std::string(scorer));
-  return it != scorers.end() && std::find(roles.begin(), roles.end(), it->second.role) != roles.end();
+  return it != scorers.end() &&
+         std::find(roles.begin(), roles.end(), it->second.role) != roles.end();
 }
 
-bool VillageModel::IsPending(const grammar::RuleFile& rules, std::string_view scorer, std::string_view id) const {
+bool VillageModel::IsPending(const grammar::RuleFile& rules, std::string_view scorer,
+                             std::string_view id) const {
   if (rules.village.review_roles.empty() || id.empty()) return false;
   if (!approvals.empty() && approvals.count(std::string(id))) return false;
   return !IsReviewer(rules, scorer);
@@ -129,9 +131,10 @@ Status VillageModel::Add(const ledger::Record& r) {
       auto parsed = ParseAdoptedRules(r.text, r.sha256, r.name);
       if (!parsed.ok()) return parsed.status();
       Adoption a{r.sequence, r.date, r.recorded, r.sha256, r.approved_by, r.name, *parsed};
-      auto pos = std::upper_bound(adoptions.begin(), adoptions.end(), a, [](const Adoption& x, const Adoption& y) {
-        return x.effective != y.effective ? x.effective < y.effective : x.sequence < y.sequence;
-      });
+      auto pos = std::upper_bound(
+          adoptions.begin(), adoptions.end(), a, [](const Adoption& x, const Adoption& y) {
+            return x.effective != y.effective ? x.effective < y.effective : x.sequence < y.sequence;
+          });
       adoptions.insert(pos, std::move(a));
       break;
     }
@@ -148,8 +151,9 @@ Status VillageModel::Add(const ledger::Record& r) {
       if (it == persons.end()) return Status::Corruption("move of unregistered person " + r.code);
       auto& m = it->second.memberships;
       // Moves are kept in date order; of moves on one day the later recorded wins.
-      auto pos = std::upper_bound(m.begin(), m.end(), r.date,
-                                  [](Date d, const std::pair<Date, std::string>& x) { return d < x.first; });
+      auto pos = std::upper_bound(
+          m.begin(), m.end(), r.date,
+          [](Date d, const std::pair<Date, std::string>& x) { return d < x.first; });
       m.insert(pos, {r.date, r.household});
       break;
     }
@@ -171,13 +175,14 @@ Status VillageModel::Add(const ledger::Record& r) {
       periods[r.period].posts.push_back(Post{r.sequence, r.id, r.scorer, r.sha256, r.recorded});
       break;
     case RecordType::kObjection:
-      objections[r.id] = Objection{r.sequence, r.id,   r.period, r.target,     r.household,
+      objections[r.id] = Objection{r.sequence, r.id,   r.period, r.target,   r.household,
                                    r.reason,   r.name, r.scorer, r.recorded, std::nullopt};
       periods[r.period].objections.push_back(r.id);
       break;
     case RecordType::kRuling: {
       auto it = objections.find(r.target);
-      if (it == objections.end()) return Status::Corruption("ruling " + r.id + " on unknown objection " + r.target);
+      if (it == objections.end())
+        return Status::Corruption("ruling " + r.id + " on unknown objection " + r.target);
       Objection& o = it->second;
       o.ruling = Ruling{r.sequence, r.id, r.outcome == "upheld", r.reason, r.scorer, r.recorded};
       // An upheld objection to a record revokes it, exactly as a revoke record would.
@@ -209,7 +214,8 @@ Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string
 
 Result<VillageModel> LoadVillageStructure(const ledger::Reader& reader, const std::string& village,
                                           uint64_t sequence_max) {
-  return LoadVillage(reader, village, sequence_max, Date::FromCivil(9999, 12, 31), Date::FromCivil(1, 1, 1));
+  return LoadVillage(reader, village, sequence_max, Date::FromCivil(9999, 12, 31),
+                     Date::FromCivil(1, 1, 1));
 }
 
 Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to) {
@@ -229,27 +235,31 @@ Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, 
   PrefaultForWriting(model->events.data() + model->events.size(),
                      (model->events.capacity() - model->events.size()) * sizeof(Event));
   CodeTable& codes = *model->codes;
-  Status s = reader.ForEachEventView(model->code, from, to, model->sequence_max, [&](const ledger::EventView& v) {
-    model->events.emplace_back().Assign(v, codes);  // in place: no Event is moved
-    return true;
-  });
+  Status s = reader.ForEachEventView(
+      model->code, from, to, model->sequence_max, [&](const ledger::EventView& v) {
+        model->events.emplace_back().Assign(v, codes);  // in place: no Event is moved
+        return true;
+      });
   for (size_t n = model->events.size(), seen = largest.load(std::memory_order_relaxed);
        n > seen && !largest.compare_exchange_weak(seen, n, std::memory_order_relaxed);) {
   }
-  spdlog::debug("village {}: {} events dated {} to {} read in {:.1f} ms", model->code, model->events.size() - before,
-                from.ToString(), to.ToString(),
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+  spdlog::debug(
+      "village {}: {} events dated {} to {} read in {:.1f} ms", model->code,
+      model->events.size() - before, from.ToString(), to.ToString(),
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+          .count());
   return s;
 }
 
 Result<std::shared_ptr<const grammar::RuleFile>> ParseAdoptedRules(const std::string& text,
-                                                                 const std::string& sha256,
-                                                                 const std::string& file) {
+                                                                   const std::string& sha256,
+                                                                   const std::string& file) {
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const grammar::RuleFile>> cache;
   std::lock_guard lock(mutex);
   if (auto it = cache.find(sha256); it != cache.end()) return it->second;
-  auto outcome = grammar::ParseRules(text, file.empty() ? "adopted rules " + sha256.substr(0, 12) : file);
+  auto outcome =
+      grammar::ParseRules(text, file.empty() ? "adopted rules " + sha256.substr(0, 12) : file);
   if (!outcome.rules) {
     return Status::Corruption("adopted rules " + sha256.substr(0, 12) + " no longer parse: " +
                               (outcome.diagnostics.empty() ? "" : outcome.diagnostics[0].message));

@@ -112,7 +112,7 @@ struct Objection {
   std::string household;  // or the household whose figures are objected to
   std::string reason;
   std::string filed_by;
-  std::string scorer;     // who recorded it, may be empty
+  std::string scorer;  // who recorded it, may be empty
   Timestamp recorded;
   std::optional<Ruling> ruling;
 };
@@ -142,12 +142,14 @@ struct Event {
   // Sets every field from an events index entry (ledger::Reader::ForEachEventView).
   void Assign(const ledger::EventView& view, CodeTable& codes);
   // (date, sequence) order: the order awards are counted in.
-  bool operator<(const Event& o) const { return date != o.date ? date < o.date : sequence < o.sequence; }
+  bool operator<(const Event& o) const {
+    return date != o.date ? date < o.date : sequence < o.sequence;
+  }
 };
 
 struct VillageModel {
   std::string code;
-  uint64_t sequence_max = 0;  // the model holds records 1..sequence_max
+  uint64_t sequence_max = 0;        // the model holds records 1..sequence_max
   std::vector<Adoption> adoptions;  // in (effective, sequence) order
   std::map<std::string, Household> households;
   std::map<std::string, Person> persons;
@@ -175,13 +177,15 @@ struct VillageModel {
   // Whether a revoke record names `id`. Replay and admission ask this of every event; most are
   // not revoked, and the hashes of the targets answer those without a string key's lookup.
   bool IsRevoked(std::string_view id) const {
-    return !revocations.empty() && !id.empty() && MayBeRevoked(id) && revocations.count(std::string(id)) > 0;
+    return !revocations.empty() && !id.empty() && MayBeRevoked(id) &&
+           revocations.count(std::string(id)) > 0;
   }
 
   // Whether an award waits for review (SPEC.md §3 "Review"): `rules` (in force on its date) name
   // review roles, its scorer holds none of them, and no approve record names its id. An award
   // without an id is never pending (admission refuses one that would be: it could not be approved).
-  bool IsPending(const grammar::RuleFile& rules, std::string_view scorer, std::string_view id) const;
+  bool IsPending(const grammar::RuleFile& rules, std::string_view scorer,
+                 std::string_view id) const;
   // Whether `scorer` holds a review role of `rules`.
   bool IsReviewer(const grammar::RuleFile& rules, std::string_view scorer) const;
 
@@ -195,7 +199,8 @@ struct VillageModel {
  private:
   bool MayBeRevoked(std::string_view id) const;
   // XXH3 hashes of the revoked targets, as Add filed them. Trusted only while it holds as many as
-  // `revocations` (which is public, and two targets could share a hash): else every id is looked up.
+  // `revocations` (which is public, and two targets could share a hash): else every id is looked
+  // up.
   std::unordered_set<uint64_t> revoked_hashes_;
 };
 
@@ -214,7 +219,7 @@ Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, 
 
 // Parses an adopted rule text (cached by its SHA-256: a ledger adopts few versions).
 Result<std::shared_ptr<const grammar::RuleFile>> ParseAdoptedRules(const std::string& text,
-                                                                 const std::string& sha256,
-                                                                 const std::string& file);
+                                                                   const std::string& sha256,
+                                                                   const std::string& file);
 
 }  // namespace jifen::engine

@@ -10,7 +10,8 @@ void NameIndex::Names::Add(Entry entry) {
   if (!inserted) {
     if (it->second.name == entry.name) return;
     // Registered again under another name: the latest name is the one a clerk uses.
-    for (auto n = by_name.lower_bound(it->second.name); n != by_name.end() && n->first == it->second.name; ++n) {
+    for (auto n = by_name.lower_bound(it->second.name);
+         n != by_name.end() && n->first == it->second.name; ++n) {
       if (n->second == entry.code) {
         by_name.erase(n);
         break;
@@ -67,7 +68,8 @@ Status NameIndex::Load(const ledger::Reader& reader, const std::vector<std::stri
     Village& v = villages_[code];
     for (const auto& [c, h] : model->households) v.households.Add(Entry{c, h.name, ""});
     for (const auto& [c, p] : model->persons) {
-      const std::string& household = p.memberships.empty() ? std::string() : p.memberships.back().second;
+      const std::string& household =
+          p.memberships.empty() ? std::string() : p.memberships.back().second;
       v.persons.Add(Entry{c, p.name, household});
     }
     for (const auto& [c, s] : model->scorers) v.scorers.Add(Entry{c, s.name, s.role});
@@ -77,8 +79,9 @@ Status NameIndex::Load(const ledger::Reader& reader, const std::vector<std::stri
   return Status::Ok();
 }
 
-void NameIndex::AddRegistration(ledger::RecordType type, const std::string& village, const std::string& code,
-                                const std::string& name, const std::string& household) {
+void NameIndex::AddRegistration(ledger::RecordType type, const std::string& village,
+                                const std::string& code, const std::string& name,
+                                const std::string& household) {
   Village& v = villages_[village];
   switch (type) {
     case ledger::RecordType::kHousehold:
@@ -126,7 +129,8 @@ NameLookup NameIndex::Resolve(std::string_view village, NameKind kind, std::stri
   auto person_detail = [&](NameLookup l) {
     for (NameCandidate& c : l.candidates) {
       auto h = v->households.by_code.find(c.detail);
-      if (h != v->households.by_code.end() && !h->second.name.empty()) c.detail += " " + h->second.name;
+      if (h != v->households.by_code.end() && !h->second.name.empty())
+        c.detail += " " + h->second.name;
     }
     return l;
   };
@@ -140,7 +144,8 @@ NameLookup NameIndex::Resolve(std::string_view village, NameKind kind, std::stri
     case NameKind::kSubject: {
       std::string key(value);
       if (v->persons.by_code.count(key) || v->households.by_code.count(key)) return lookup;
-      NameLookup persons = person_detail(v->persons.Find(value)), households = v->households.Find(value);
+      NameLookup persons = person_detail(v->persons.Find(value)),
+                 households = v->households.Find(value);
       bool person_found = persons.by_name, household_found = households.by_name;
       if (!person_found && !household_found) {
         lookup.unknown = true;
@@ -163,12 +168,14 @@ NameLookup NameIndex::Resolve(std::string_view village, NameKind kind, std::stri
           auto p = v->persons.by_code.find(l.code);
           if (p != v->persons.by_code.end()) {
             NameLookup one;
-            one.candidates.push_back(NameCandidate{p->second.code, p->second.name, p->second.detail});
+            one.candidates.push_back(
+                NameCandidate{p->second.code, p->second.name, p->second.detail});
             one = person_detail(one);
             both.candidates.push_back(one.candidates[0]);
           } else {
             auto h = v->households.by_code.find(l.code);
-            if (h != v->households.by_code.end()) both.candidates.push_back(NameCandidate{h->second.code, h->second.name, ""});
+            if (h != v->households.by_code.end())
+              both.candidates.push_back(NameCandidate{h->second.code, h->second.name, ""});
           }
         } else {
           both.candidates.insert(both.candidates.end(), l.candidates.begin(), l.candidates.end());
@@ -184,7 +191,8 @@ NameLookup NameIndex::Resolve(std::string_view village, NameKind kind, std::stri
       const Adoption* a = v->model->RulesInForce(*date);
       if (a == nullptr) return lookup;
       const grammar::RuleFile& r = *a->rules;
-      if (kind == NameKind::kItem ? r.FindItem(value) != nullptr : r.FindReward(value) != nullptr) return lookup;
+      if (kind == NameKind::kItem ? r.FindItem(value) != nullptr : r.FindReward(value) != nullptr)
+        return lookup;
       std::vector<NameCandidate> matches;
       if (kind == NameKind::kItem) {
         for (const grammar::Item& i : r.items) {

@@ -29,7 +29,7 @@ struct NameLookup {
   // The code to write: a code as given, the code of the one match, or the value as given when it
   // names nothing (admission then says what is wrong with it). Empty when ambiguous.
   std::string code;
-  bool by_name = false;                   // the value was a name
+  bool by_name = false;  // the value was a name
   // The value is neither a code nor a name of what the index knows of the village (its ledger
   // registrations and rules in force, and the import's own registrations).
   bool unknown = false;
@@ -65,8 +65,8 @@ class NameIndex {
     std::string detail;
   };
   struct Names {
-    std::map<std::string, Entry> by_code;              // codes of this kind
-    std::multimap<std::string, std::string> by_name;   // name -> code
+    std::map<std::string, Entry> by_code;             // codes of this kind
+    std::multimap<std::string, std::string> by_name;  // name -> code
     void Add(Entry entry);
     NameLookup Find(std::string_view value) const;
   };

@@ -12,8 +12,8 @@
 namespace jifen::engine {
 namespace {
 
-using ledger::RecordType;
 using grammar::Clearing;
+using ledger::RecordType;
 
 // The codes of one replay resolved once to dense indexes. An event's codes are interned in the
 // model's CodeTable, so each code is looked up by its text once and afterwards by its number in a
@@ -73,7 +73,8 @@ class Resolver {
     return AddHousehold(code, nullptr);
   }
   int HouseholdIndex(const Code& code) {
-    return household_by_number_.Get(code, [&](std::string_view text) { return HouseholdIndex(text); });
+    return household_by_number_.Get(code,
+                                    [&](std::string_view text) { return HouseholdIndex(text); });
   }
 
   // >= 0: a household index; < 0: person -(index + 1); kUnknown: neither.
@@ -205,8 +206,9 @@ struct CarryState {
 };
 
 // Applies one award to the period's accumulators.
-EventResult CountAward(const VillageModel& model, Resolver& resolver, const grammar::RuleFile& rules, const Event& e, CarryState& carry, int* household,
-                       bool* household_subject) {
+EventResult CountAward(const VillageModel& model, Resolver& resolver,
+                       const grammar::RuleFile& rules, const Event& e, CarryState& carry,
+                       int* household, bool* household_subject) {
   EventResult result;
   result.record = &e;
   *household = -1;
@@ -242,7 +244,8 @@ EventResult CountAward(const VillageModel& model, Resolver& resolver, const gram
   if (item->cap) {
     uint64_t who = subject >= 0 ? uint64_t(subject) * 2 : uint64_t(-subject - 1) * 2 + 1;
     uint64_t key = (who << 24) | uint64_t(ref.code);
-    int64_t& used = (item->cap->window == grammar::CapWindow::kYear ? carry.cap_year : carry.cap_period)[key];
+    int64_t& used =
+        (item->cap->window == grammar::CapWindow::kYear ? carry.cap_year : carry.cap_period)[key];
     int64_t remaining = std::max<int64_t>(0, item->cap->points.cents() - used);
     int64_t magnitude = std::min(result.raw.Abs().cents(), remaining);
     used += magnitude;
@@ -256,8 +259,8 @@ EventResult CountAward(const VillageModel& model, Resolver& resolver, const gram
   return result;
 }
 
-EventResult CountRedemption(const VillageModel& model, Resolver& resolver, const grammar::RuleFile& rules,
-                            const Event& e, int* household) {
+EventResult CountRedemption(const VillageModel& model, Resolver& resolver,
+                            const grammar::RuleFile& rules, const Event& e, int* household) {
   EventResult result;
   result.record = &e;
   result.household = e.household;
@@ -276,17 +279,20 @@ EventResult CountRedemption(const VillageModel& model, Resolver& resolver, const
 
 bool EndsClearingWindow(Clearing clearing, const Period& p) {
   switch (clearing) {
-    case Clearing::kPeriod: return true;
-    case Clearing::kYear: return p.IsLastOfYear();
-    case Clearing::kNever: return false;
+    case Clearing::kPeriod:
+      return true;
+    case Clearing::kYear:
+      return p.IsLastOfYear();
+    case Clearing::kNever:
+      return false;
   }
   return false;
 }
 
 // Closes one period: bonuses, balances, clearing, ranking and titles.
 PeriodFigures ClosePeriod(Resolver& resolver, const Adoption& adoption, const Period& p,
-                          std::vector<Accumulator>& acc, CarryState& carry, const ReplayOptions& options,
-                          bool requested, bool partial) {
+                          std::vector<Accumulator>& acc, CarryState& carry,
+                          const ReplayOptions& options, bool requested, bool partial) {
   const grammar::RuleFile& rules = *adoption.rules;
   PeriodFigures out;
   out.period = p;
@@ -302,7 +308,8 @@ PeriodFigures ClosePeriod(Resolver& resolver, const Adoption& adoption, const Pe
     const Resolver::HouseholdInfo& info = resolver.household(index);
     // Every existing household has figures (in a one-household replay, just that one).
     bool exists = info.household && info.household->since <= end;
-    bool eligible = exists && (options.only_household.empty() || info.code == options.only_household);
+    bool eligible =
+        exists && (options.only_household.empty() || info.code == options.only_household);
     Accumulator& a = acc[index];
     if (!eligible && !a.touched) continue;
     HouseholdFigures f;
@@ -360,10 +367,12 @@ Date ReplayStart(const VillageModel& model, Period period) {
   return Date::FromCivil(year, 1, 1);
 }
 
-int64_t RewardsRedeemed(const VillageModel& model, std::string_view reward, const std::optional<Period>& period) {
+int64_t RewardsRedeemed(const VillageModel& model, std::string_view reward,
+                        const std::optional<Period>& period) {
   int64_t taken = 0;
   for (const Event& e : model.events) {
-    if (e.type != ledger::RecordType::kRedeem || e.reward.str() != reward || model.IsRevoked(e.id)) continue;
+    if (e.type != ledger::RecordType::kRedeem || e.reward.str() != reward || model.IsRevoked(e.id))
+      continue;
     if (!period || Period::Containing(e.date, period->kind) == *period) taken += e.qty.whole();
   }
   return taken;
@@ -430,14 +439,18 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
       if (e.date < day) continue;
       if (is_last && options.events_through && e.date > *options.events_through) continue;
       bool award = e.type == RecordType::kAward;
-      if (!subjects.empty() && (award ? !subjects.contains(e.subject) : e.household != options.only_household)) continue;
+      if (!subjects.empty() &&
+          (award ? !subjects.contains(e.subject) : e.household != options.only_household))
+        continue;
       int household = -1;
       bool household_subject = false;
       carry.vetoed_this_year.resize(resolver.households(), false);
-      EventResult r = award ? CountAward(model, resolver, rules, e, carry, &household, &household_subject)
-                            : CountRedemption(model, resolver, rules, e, &household);
+      EventResult r =
+          award ? CountAward(model, resolver, rules, e, carry, &household, &household_subject)
+                : CountRedemption(model, resolver, rules, e, &household);
       if (household < 0) continue;
-      if (!subjects.empty() && r.household != options.only_household) continue;  // a member's award elsewhere
+      if (!subjects.empty() && r.household != options.only_household)
+        continue;  // a member's award elsewhere
       r.household_index = household;
       if (static_cast<size_t>(household) >= acc.size()) acc.resize(resolver.households());
       Accumulator& a = acc[household];
@@ -446,7 +459,8 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
         ++a.pending;
       } else if (award) {
         (household_subject ? a.household_points : a.person_points) += r.counted;
-        if (r.outcome != Outcome::kRevoked && r.item) a.bonus_context.awards.push_back({r.item, r.counted});
+        if (r.outcome != Outcome::kRevoked && r.item)
+          a.bonus_context.awards.push_back({r.item, r.counted});
       } else {
         a.redeemed += r.counted;
       }
@@ -459,8 +473,8 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
     acc.resize(resolver.households());
     carry.closing.resize(resolver.households());
     carry.vetoed_this_year.resize(resolver.households(), false);
-    PeriodFigures figures =
-        ClosePeriod(resolver, *adoption, p, acc, carry, options, requested, is_last && options.events_through);
+    PeriodFigures figures = ClosePeriod(resolver, *adoption, p, acc, carry, options, requested,
+                                        is_last && options.events_through);
     if (requested && options.keep_events) figures.events = std::move(period_events);
     if (requested) out.push_back(std::move(figures));
     day = end.AddDays(1);

@@ -25,11 +25,11 @@ enum class Outcome : uint8_t {
 struct EventResult {
   const Event* record = nullptr;
   std::string_view household;  // the household it counts for (text owned by the model or its codes)
-  int household_index = -1;     // that household's number in the replay that counted it
+  int household_index = -1;    // that household's number in the replay that counted it
   Outcome outcome = Outcome::kCounted;
-  Points raw;             // item points x qty, or cost x qty for a redemption
-  Points counted;         // what reached the figures (0 unless counted or capped)
-  Points cap;             // the cap that applied (kCapped)
+  Points raw;                           // item points x qty, or cost x qty for a redemption
+  Points counted;                       // what reached the figures (0 unless counted or capped)
+  Points cap;                           // the cap that applied (kCapped)
   const grammar::Item* item = nullptr;  // an award's item in the rules in force, if any
 };
 
@@ -56,9 +56,9 @@ struct HouseholdFigures {
 
 struct PeriodFigures {
   Period period;
-  const Adoption* adoption = nullptr;          // the rules in force
-  std::vector<HouseholdFigures> households;    // rank order, ties by household code
-  std::vector<EventResult> events;             // every event of the period (when keep_events)
+  const Adoption* adoption = nullptr;        // the rules in force
+  std::vector<HouseholdFigures> households;  // rank order, ties by household code
+  std::vector<EventResult> events;           // every event of the period (when keep_events)
 };
 
 struct ReplayOptions {
@@ -85,7 +85,8 @@ inline Points RedeemableBalance(const HouseholdFigures& f) {
 
 // How many of `reward` were redeemed (not revoked) among model.events: in `period` when given,
 // else in all of them. The model must hold the events from the start of `period`, or all events.
-int64_t RewardsRedeemed(const VillageModel& model, std::string_view reward, const std::optional<Period>& period);
+int64_t RewardsRedeemed(const VillageModel& model, std::string_view reward,
+                        const std::optional<Period>& period);
 
 // Replays `model` period by period from ReplayStart(model, first) through `last`, and returns the
 // figures of the periods `first`..`last`. The model's events must be sorted

@@ -39,7 +39,9 @@ class Rng {
     assert(n > 0);
     return Next() % n;
   }
-  int Between(int lo, int hi) { return lo + static_cast<int>(Below(static_cast<uint64_t>(hi - lo + 1))); }
+  int Between(int lo, int hi) {
+    return lo + static_cast<int>(Below(static_cast<uint64_t>(hi - lo + 1)));
+  }
   double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   bool Chance(double p) { return Unit() < p; }
   // How many times an event with this expected count happens (the fraction decides the last one).
@@ -57,27 +59,31 @@ class Rng {
 };
 
 constexpr std::array<const char*, 100> kSurnames = {
-    "张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何",
-    "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田",
-    "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚",
-    "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金", "石", "廖", "贾", "夏", "韦", "付", "方", "白",
-    "邹", "孟", "熊", "秦", "邱", "江", "尹", "薛", "闫", "段", "雷", "侯", "龙", "史", "陶", "黎", "贺",
-    "顾", "毛", "郝", "龚", "邵", "万", "钱", "严", "覃", "武", "戴", "莫", "孔", "向", "汤"};
+    "张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡",
+    "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
+    "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏",
+    "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金",
+    "石", "廖", "贾", "夏", "韦", "付", "方", "白", "邹", "孟", "熊", "秦", "邱", "江", "尹",
+    "薛", "闫", "段", "雷", "侯", "龙", "史", "陶", "黎", "贺", "顾", "毛", "郝", "龚", "邵",
+    "万", "钱", "严", "覃", "武", "戴", "莫", "孔", "向", "汤"};
 constexpr std::array<const char*, 60> kGivenNames = {
     "建国", "建华", "国强", "志强", "秀英", "桂英", "秀兰", "玉兰", "淑珍", "丽娟", "海燕", "红梅",
     "伟",   "芳",   "娜",   "敏",   "静",   "磊",   "洋",   "勇",   "军",   "杰",   "涛",   "明",
     "超",   "秀珍", "文华", "德胜", "福生", "春花", "冬梅", "子豪", "梓涵", "欣怡", "浩然", "宇轩",
     "雨桐", "金凤", "长林", "永刚", "保国", "卫东", "爱民", "学文", "振华", "俊峰", "晓燕", "丽华",
     "小龙", "佳怡", "红英", "凤兰", "德明", "树林", "玉梅", "春生", "建军", "海涛", "思远", "一鸣"};
-constexpr std::array<const char*, 8> kPersonPlaces = {"村委会广场", "党群服务中心", "文化礼堂", "农家书屋",
-                                                      "田间地头",   "村道",         "河道",     "林区"};
+constexpr std::array<const char*, 8> kPersonPlaces = {
+    "村委会广场", "党群服务中心", "文化礼堂", "农家书屋", "田间地头", "村道", "河道", "林区"};
 constexpr std::array<const char*, 3> kHouseholdPlaces = {"自家庭院", "房前屋后", "村道"};
-constexpr std::array<const char*, 4> kRevokeReasons = {"重复登记", "信息有误", "记错户名", "经核实不属实"};
+constexpr std::array<const char*, 4> kRevokeReasons = {"重复登记", "信息有误", "记错户名",
+                                                       "经核实不属实"};
 constexpr std::array<const char*, 4> kDefaultRoles = {"网格员", "村民代表", "村两委", "驻村干部"};
 
 std::string Padded(int64_t n, int width) {
   std::string digits = std::to_string(n);
-  return digits.size() >= static_cast<size_t>(width) ? digits : std::string(width - digits.size(), '0') + digits;
+  return digits.size() >= static_cast<size_t>(width)
+             ? digits
+             : std::string(width - digits.size(), '0') + digits;
 }
 
 // 2 → 二, 12 → 十二, 30 → 三十 (names of cloned villages: 双杨树村二).
@@ -89,7 +95,8 @@ std::string ChineseNumeral(int n) {
 }
 
 Timestamp At(Date day, int seconds_of_day) {
-  return Timestamp{int64_t{day.days()} * 86400 + seconds_of_day - int64_t{kOffsetMinutes} * 60, kOffsetMinutes};
+  return Timestamp{int64_t{day.days()} * 86400 + seconds_of_day - int64_t{kOffsetMinutes} * 60,
+                   kOffsetMinutes};
 }
 
 struct SimPerson {
@@ -182,31 +189,36 @@ Result<std::string> ReadText(const std::filesystem::path& path) {
   return buffer.str();
 }
 
-Result<std::shared_ptr<const grammar::RuleFile>> Parse(const std::string& text, const std::string& file) {
+Result<std::shared_ptr<const grammar::RuleFile>> Parse(const std::string& text,
+                                                       const std::string& file) {
   auto outcome = grammar::ParseRules(text, file);
   if (!outcome.rules) {
     std::string all;
     for (const auto& d : outcome.diagnostics) all += grammar::FormatDiagnostic(d);
     return Status::InvalidInput(all.empty() ? file + ": does not parse" : all);
   }
-  return std::shared_ptr<const grammar::RuleFile>(std::make_shared<grammar::RuleFile>(std::move(*outcome.rules)));
+  return std::shared_ptr<const grammar::RuleFile>(
+      std::make_shared<grammar::RuleFile>(std::move(*outcome.rules)));
 }
 
 // Rewrites the village header of a rule text to a new code and name (the clone of a village).
-Result<std::string> RenameVillage(const std::string& text, const grammar::RuleFile& rules, const std::string& code,
-                                  const std::string& name) {
+Result<std::string> RenameVillage(const std::string& text, const grammar::RuleFile& rules,
+                                  const std::string& code, const std::string& name) {
   size_t start = 0;
-  for (uint32_t line = 1; line < rules.village.location.line && start != std::string::npos; ++line) {
+  for (uint32_t line = 1; line < rules.village.location.line && start != std::string::npos;
+       ++line) {
     start = text.find('\n', start);
     if (start != std::string::npos) ++start;
   }
   size_t end = start == std::string::npos ? start : text.find('\n', start);
-  if (start == std::string::npos) return Status::InvalidInput(rules.file + ": village header not found");
+  if (start == std::string::npos)
+    return Status::InvalidInput(rules.file + ": village header not found");
   std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
   std::string quoted = "\"" + rules.village.name + "\"";
   size_t name_at = line.find(quoted);
   size_t keyword_end = line.find_first_of(" \t", line.find_first_not_of(" \t"));
-  size_t code_at = keyword_end == std::string::npos ? keyword_end : line.find(rules.village.code, keyword_end);
+  size_t code_at =
+      keyword_end == std::string::npos ? keyword_end : line.find(rules.village.code, keyword_end);
   if (name_at == std::string::npos || code_at == std::string::npos || code_at > name_at) {
     return Status::InvalidInput(rules.file + ":" + std::to_string(rules.village.location.line) +
                                 ": cannot rename the village header");
@@ -252,8 +264,8 @@ class Simulator {
   void Registrations(SimVillage& v);
   void GenerateMonth(SimVillage& v, int month);
   void GenerateSlot(SimVillage& v, Date from, Date to);
-  void GenerateAward(SimVillage& v, const grammar::Item& item, const std::string& subject, int household, Date date,
-                     int scorer);
+  void GenerateAward(SimVillage& v, const grammar::Item& item, const std::string& subject,
+                     int household, Date date, int scorer);
   int PickScorer(SimVillage& v, const grammar::Item& item, int household, Date date);
   Timestamp RecordedFor(SimVillage& v, Date date);
   void Add(Pending p);
@@ -261,8 +273,8 @@ class Simulator {
   Status ImportBefore(Timestamp cut, const std::string& what);
   Status Import(std::vector<Pending>& batch, const std::string& what);
   Status RedemptionSession(int month);
-  void RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe, Date day, Period p, Timestamp at,
-                 std::vector<Pending>& out);
+  void RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe, Date day, Period p,
+                 Timestamp at, std::vector<Pending>& out);
 
   ledger::Ledger& ledger_;
   SimulateOptions options_;
@@ -310,9 +322,11 @@ Status Simulator::LoadVillages() {
       v.rules = *parsed;
     }
     if (!codes.insert(v.code()).second) {
-      return Status::InvalidInput(v.file + ": village code " + v.code() + " used by two rule files");
+      return Status::InvalidInput(v.file + ": village code " + v.code() +
+                                  " used by two rule files");
     }
-    v.rng = Rng(options_.seed * 0x9e3779b97f4a7c15ULL + static_cast<uint64_t>(i) * 0xd1b54a32d192ed03ULL + 1);
+    v.rng = Rng(options_.seed * 0x9e3779b97f4a7c15ULL +
+                static_cast<uint64_t>(i) * 0xd1b54a32d192ed03ULL + 1);
     villages_.push_back(std::move(v));
   }
   return Status::Ok();
@@ -340,11 +354,13 @@ void Simulator::PlanHouseholds(SimVillage& v) {
   int joining = n >= 10 ? n / 25 : 0;  // a few households arrive during the year
   Date jan1 = Date::FromCivil(options_.year, 1, 1);
   Date feb1 = Date::FromCivil(options_.year, 2, 1), oct31 = Date::FromCivil(options_.year, 10, 31);
-  static constexpr std::array<int, 20> kSizes = {1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5};
+  static constexpr std::array<int, 20> kSizes = {1, 1, 2, 2, 2, 2, 2, 3, 3, 3,
+                                                 3, 3, 3, 4, 4, 4, 4, 5, 5, 5};
   for (int h = 0; h < n; ++h) {
     SimHousehold household;
     household.code = "H" + Padded(h + 1, width);
-    household.since = h >= n - joining ? feb1.AddDays(v.rng.Between(0, oct31.days() - feb1.days())) : jan1;
+    household.since =
+        h >= n - joining ? feb1.AddDays(v.rng.Between(0, oct31.days() - feb1.days())) : jan1;
     household.shares = v.rng.Between(1, 5);
     household.activity = 0.4 + 1.2 * v.rng.Unit();
     household.trouble = v.rng.Chance(0.1) ? 2 + 3 * v.rng.Unit() : 0.3 + 0.7 * v.rng.Unit();
@@ -353,7 +369,8 @@ void Simulator::PlanHouseholds(SimVillage& v) {
     for (int m = 0; m < size; ++m) {
       SimPerson person;
       person.code = "P" + household.code.substr(1) + Padded(m + 1, 2);
-      person.name = (m == 1 ? std::string(v.rng.Pick(kSurnames)) : surname) + v.rng.Pick(kGivenNames);
+      person.name =
+          (m == 1 ? std::string(v.rng.Pick(kSurnames)) : surname) + v.rng.Pick(kGivenNames);
       person.since = household.since;
       person.memberships.push_back({household.since, h});
       if (m == 0) household.name = person.name + "家";
@@ -365,21 +382,27 @@ void Simulator::PlanHouseholds(SimVillage& v) {
 
 void Simulator::PlanScorers(SimVillage& v) {
   std::set<std::string> roles(kDefaultRoles.begin(), kDefaultRoles.end());
-  for (const grammar::Item& item : v.rules->items) roles.insert(item.roles.begin(), item.roles.end());
+  for (const grammar::Item& item : v.rules->items)
+    roles.insert(item.roles.begin(), item.roles.end());
   std::vector<std::string> wanted(roles.begin(), roles.end());
   int count = std::max<int>(v.rng.Between(4, 8), static_cast<int>(wanted.size()));
-  while (static_cast<int>(wanted.size()) < count) wanted.push_back(v.rng.Chance(0.6) ? "网格员" : "村民代表");
+  while (static_cast<int>(wanted.size()) < count)
+    wanted.push_back(v.rng.Chance(0.6) ? "网格员" : "村民代表");
   for (int s = 0; s < count; ++s) {
     SimScorer scorer;
     scorer.code = "S" + Padded(s + 1, 2);
     scorer.role = wanted[s];
-    scorer.weight = scorer.role == "网格员" ? 3 : scorer.role == "村民代表" ? 2 : scorer.role == "村两委" ? 1.5 : 0.8;
+    scorer.weight = scorer.role == "网格员"     ? 3
+                    : scorer.role == "村民代表" ? 2
+                    : scorer.role == "村两委"   ? 1.5
+                                                : 0.8;
     // Resident cadres are sent by the township and live elsewhere; everyone else is a villager.
     if (scorer.role != "驻村干部") {
       for (int tries = 0; tries < 20 && scorer.person < 0; ++tries) {
         int p = static_cast<int>(v.rng.Below(v.persons.size()));
         const SimPerson& person = v.persons[p];
-        if (!person.linked && person.since == Date::FromCivil(options_.year, 1, 1)) scorer.person = p;
+        if (!person.linked && person.since == Date::FromCivil(options_.year, 1, 1))
+          scorer.person = p;
       }
     }
     if (scorer.person >= 0) {
@@ -403,8 +426,8 @@ void Simulator::PlanMoves(SimVillage& v) {
       Date date = from.AddDays(v.rng.Between(0, to.days() - from.days()));
       int target = static_cast<int>(v.rng.Below(v.households.size()));
       int own = person.HouseholdOn(date);
-      if (person.linked || person.moved || person.code.substr(person.code.size() - 2) == "01" || own < 0 ||
-          target == own || v.households[target].since > date) {
+      if (person.linked || person.moved || person.code.substr(person.code.size() - 2) == "01" ||
+          own < 0 || target == own || v.households[target].since > date) {
         continue;
       }
       person.memberships.push_back({date, target});
@@ -426,7 +449,8 @@ void Simulator::PlanFavour(SimVillage& v) {
   bool favouring_village = v.index == static_cast<int>(options_.seed % options_.villages);
   std::vector<int> linked;
   for (size_t s = 0; s < v.scorers.size(); ++s) {
-    if (v.scorers[s].person >= 0 && (v.scorers[s].role == "网格员" || v.scorers[s].role == "村民代表")) {
+    if (v.scorers[s].person >= 0 &&
+        (v.scorers[s].role == "网格员" || v.scorers[s].role == "村民代表")) {
       linked.push_back(static_cast<int>(s));
     }
   }
@@ -520,7 +544,10 @@ void Simulator::Add(Pending p) {
 // only: 20:00–24:00 is kept for the points supermarket's redemptions.
 Timestamp Simulator::RecordedFor(SimVillage& v, Date date) {
   double u = v.rng.Unit();
-  int delay = u < 0.5 ? 0 : u < 0.85 ? v.rng.Between(1, 3) : u < 0.97 ? v.rng.Between(4, 7) : v.rng.Between(8, 12);
+  int delay = u < 0.5    ? 0
+              : u < 0.85 ? v.rng.Between(1, 3)
+              : u < 0.97 ? v.rng.Between(4, 7)
+                         : v.rng.Between(8, 12);
   Date day = date.AddDays(delay);
   if (const auto& late = v.rules->village.late_days_max) {
     Date limit = Period::Containing(date, v.rules->village.period).LastDay().AddDays(*late);
@@ -534,7 +561,8 @@ int Simulator::PickScorer(SimVillage& v, const grammar::Item& item, int househol
   double total = 0;
   for (size_t s = 0; s < v.scorers.size(); ++s) {
     const SimScorer& scorer = v.scorers[s];
-    if (!item.roles.empty() && std::find(item.roles.begin(), item.roles.end(), scorer.role) == item.roles.end()) {
+    if (!item.roles.empty() &&
+        std::find(item.roles.begin(), item.roles.end(), scorer.role) == item.roles.end()) {
       continue;
     }
     int own = scorer.person >= 0 ? v.persons[scorer.person].HouseholdOn(date) : -1;
@@ -556,8 +584,8 @@ int Simulator::PickScorer(SimVillage& v, const grammar::Item& item, int househol
   return eligible.back();
 }
 
-void Simulator::GenerateAward(SimVillage& v, const grammar::Item& item, const std::string& subject, int household,
-                              Date date, int scorer) {
+void Simulator::GenerateAward(SimVillage& v, const grammar::Item& item, const std::string& subject,
+                              int household, Date date, int scorer) {
   if (scorer < 0) scorer = PickScorer(v, item, household, date);
   if (scorer < 0) return;
   Pending p = NewPending(v, RecordType::kAward);
@@ -566,9 +594,12 @@ void Simulator::GenerateAward(SimVillage& v, const grammar::Item& item, const st
   r.date = date;
   r.subject = subject;
   r.item = item.code;
-  if (item.unit) r.qty = Quantity::FromWhole(item.points < Points::FromWhole(1) ? v.rng.Between(2, 10) : v.rng.Between(1, 4));
+  if (item.unit)
+    r.qty = Quantity::FromWhole(item.points < Points::FromWhole(1) ? v.rng.Between(2, 10)
+                                                                   : v.rng.Between(1, 4));
   r.scorer = v.scorers[scorer].code;
-  r.place = item.per == grammar::Per::kHousehold ? v.rng.Pick(kHouseholdPlaces) : v.rng.Pick(kPersonPlaces);
+  r.place = item.per == grammar::Per::kHousehold ? v.rng.Pick(kHouseholdPlaces)
+                                                 : v.rng.Pick(kPersonPlaces);
   r.reason = item.name;
   if (item.evidence) {
     bool document = item.points < Points();
@@ -590,7 +621,8 @@ void Simulator::GenerateAward(SimVillage& v, const grammar::Item& item, const st
       if (s.role == "村两委") x.scorer = s.code;
     }
     x.reason = v.rng.Pick(kRevokeReasons);
-    x.recorded = At(r.recorded.LocalDate().AddDays(v.rng.Between(1, 10)), v.rng.Between(8 * 3600, 20 * 3600 - 1));
+    x.recorded = At(r.recorded.LocalDate().AddDays(v.rng.Between(1, 10)),
+                    v.rng.Between(8 * 3600, 20 * 3600 - 1));
     revoke.household = household;
     revoke.debit_date = date;
     if (raw > Points()) revoke.debit = raw;
@@ -606,7 +638,9 @@ void Simulator::GenerateAward(SimVillage& v, const grammar::Item& item, const st
 // in fifty is left pending (revoked ones are rejected, never approved).
 void Simulator::Approve(SimVillage& v, const Record& award, int household) {
   const auto& roles = v.rules->village.review_roles;
-  auto reviewer = [&](const SimScorer& s) { return std::find(roles.begin(), roles.end(), s.role) != roles.end(); };
+  auto reviewer = [&](const SimScorer& s) {
+    return std::find(roles.begin(), roles.end(), s.role) != roles.end();
+  };
   if (roles.empty()) return;
   for (const SimScorer& s : v.scorers) {
     if (s.code == award.scorer && reviewer(s)) return;  // counts at once
@@ -622,7 +656,8 @@ void Simulator::Approve(SimVillage& v, const Record& award, int household) {
   Pending approve = NewPending(v, RecordType::kApprove);
   approve.record.target = award.id;
   approve.record.scorer = v.rng.Pick(candidates)->code;
-  approve.record.recorded = At(award.recorded.LocalDate().AddDays(v.rng.Between(1, 4)), v.rng.Between(8 * 3600, 18 * 3600));
+  approve.record.recorded = At(award.recorded.LocalDate().AddDays(v.rng.Between(1, 4)),
+                               v.rng.Between(8 * 3600, 18 * 3600));
   Add(std::move(approve));
 }
 
@@ -643,33 +678,38 @@ void Simulator::GenerateSlot(SimVillage& v, Date from, Date to) {
     double here = scale * days / (to.days() - from.days() + 1);
     auto random_day = [&] { return start.AddDays(v.rng.Between(0, days - 1)); };
     for (const grammar::Item& item : v.rules->items) {
-      double rate = WeeklyRate(item) * here * (item.points > Points() ? household.activity : household.trouble);
+      double rate = WeeklyRate(item) * here *
+                    (item.points > Points() ? household.activity : household.trouble);
       if (item.per == grammar::Per::kHousehold) {
-        for (int n = v.rng.Count(rate); n > 0; --n) GenerateAward(v, item, household.code, h, random_day(), -1);
+        for (int n = v.rng.Count(rate); n > 0; --n)
+          GenerateAward(v, item, household.code, h, random_day(), -1);
         continue;
       }
       for (int p : members[h]) {
         for (int n = v.rng.Count(rate); n > 0; --n) {
           Date day = random_day();
-          if (v.persons[p].HouseholdOn(day) != static_cast<int>(h)) continue;  // moved away meanwhile
+          if (v.persons[p].HouseholdOn(day) != static_cast<int>(h))
+            continue;  // moved away meanwhile
           GenerateAward(v, item, v.persons[p].code, h, day, -1);
         }
       }
     }
     // The favouring scorer keeps finding something good to record about their friends.
-    if (v.favouring >= 0 && std::binary_search(v.favoured.begin(), v.favoured.end(), static_cast<int>(h))) {
+    if (v.favouring >= 0 &&
+        std::binary_search(v.favoured.begin(), v.favoured.end(), static_cast<int>(h))) {
       const SimScorer& scorer = v.scorers[v.favouring];
       for (int n = v.rng.Count(2.5 * here); n > 0; --n) {
         const grammar::Item& item = v.rng.Pick(v.rules->items);
-        bool allowed = item.roles.empty() ||
-                       std::find(item.roles.begin(), item.roles.end(), scorer.role) != item.roles.end();
+        bool allowed = item.roles.empty() || std::find(item.roles.begin(), item.roles.end(),
+                                                       scorer.role) != item.roles.end();
         if (item.points <= Points() || item.evidence || !allowed) continue;
         if (item.per == grammar::Per::kHousehold) {
           GenerateAward(v, item, household.code, h, random_day(), v.favouring);
         } else if (!members[h].empty()) {
           Date day = random_day();
           const SimPerson& person = v.persons[v.rng.Pick(members[h])];
-          if (person.HouseholdOn(day) == static_cast<int>(h)) GenerateAward(v, item, person.code, h, day, v.favouring);
+          if (person.HouseholdOn(day) == static_cast<int>(h))
+            GenerateAward(v, item, person.code, h, day, v.favouring);
         }
       }
     }
@@ -696,9 +736,10 @@ Status Simulator::Import(std::vector<Pending>& batch, const std::string& what) {
   auto report = ImportRecords(ledger_, lines, now_);
   if (!report.ok()) return report.status();
   if (!report->errors.empty()) {
-    std::string message = "simulate " + what + ": admission refused " + std::to_string(report->errors.size()) +
-                          " generated records:";
-    for (size_t i = 0; i < report->errors.size() && i < 10; ++i) message += "\n  " + report->errors[i];
+    std::string message = "simulate " + what + ": admission refused " +
+                          std::to_string(report->errors.size()) + " generated records:";
+    for (size_t i = 0; i < report->errors.size() && i < 10; ++i)
+      message += "\n  " + report->errors[i];
     return Status::InvalidInput(message);
   }
   if (options_.progress) {
@@ -718,17 +759,19 @@ Status Simulator::ImportBefore(Timestamp cut, const std::string& what) {
   std::sort(pending_.begin(), pending_.end(), earlier);
   auto split = std::partition_point(pending_.begin(), pending_.end(),
                                     [&](const Pending& p) { return p.record.recorded < cut; });
-  std::vector<Pending> batch(std::make_move_iterator(pending_.begin()), std::make_move_iterator(split));
+  std::vector<Pending> batch(std::make_move_iterator(pending_.begin()),
+                             std::make_move_iterator(split));
   pending_.erase(pending_.begin(), split);
   return Import(batch, what);
 }
 
-void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe, Date day, Period p, Timestamp at,
-                          std::vector<Pending>& out) {
+void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe, Date day, Period p,
+                          Timestamp at, std::vector<Pending>& out) {
   const grammar::RuleFile& rules = *v.rules;
   bool spend_all = rules.village.clearing == grammar::Clearing::kPeriod ||
                    (rules.village.clearing == grammar::Clearing::kYear && p.IsLastOfYear());
-  double chance = spend_all ? (rules.village.clearing == grammar::Clearing::kPeriod ? 0.35 : 0.8) : 0.12;
+  double chance =
+      spend_all ? (rules.village.clearing == grammar::Clearing::kPeriod ? 0.35 : 0.8) : 0.12;
   if (safe <= Points() || !v.rng.Chance(chance)) return;
   Points budget = Points::FromCents(safe.cents() * (spend_all ? 8 : 6) / 10);
   std::string redeemer = v.scorers.front().code;
@@ -747,8 +790,9 @@ void Simulator::RedeemFor(SimVillage& v, const HouseholdFigures& f, Points safe,
     if (affordable.empty()) return;
     // Savers go for the big things; under monthly clearing people take whatever they can.
     if (!spend_all) {
-      std::sort(affordable.begin(), affordable.end(),
-                [](const grammar::Reward* a, const grammar::Reward* b) { return a->cost > b->cost; });
+      std::sort(
+          affordable.begin(), affordable.end(),
+          [](const grammar::Reward* a, const grammar::Reward* b) { return a->cost > b->cost; });
       affordable.resize(std::min<size_t>(affordable.size(), 2));
     }
     const grammar::Reward& reward = *v.rng.Pick(affordable);
@@ -790,11 +834,13 @@ Status Simulator::RedemptionSession(int month) {
     auto figures = Replay(*model, p, p, replay_options);
     if (!figures.ok()) return figures.status();
     Date window = rules.village.clearing == grammar::Clearing::kPeriod ? p.FirstDay()
-                  : rules.village.clearing == grammar::Clearing::kYear ? Date::FromCivil(options_.year, 1, 1)
-                                                                     : kBeginning;
+                  : rules.village.clearing == grammar::Clearing::kYear
+                      ? Date::FromCivil(options_.year, 1, 1)
+                      : kBeginning;
     std::map<std::string, Points> debits;
     for (const Pending& pending : pending_) {
-      if (pending.village != v.index || pending.household < 0 || pending.debit == Points()) continue;
+      if (pending.village != v.index || pending.household < 0 || pending.debit == Points())
+        continue;
       if (pending.debit_date < window || pending.debit_date > day) continue;
       debits[v.households[pending.household].code] += pending.debit;
     }
@@ -808,18 +854,22 @@ Status Simulator::RedemptionSession(int month) {
     }
   }
   reader.value().reset();
-  return Import(batch, Period{PeriodKind::kMonth, options_.year, month}.ToString() + " redemptions");
+  return Import(batch,
+                Period{PeriodKind::kMonth, options_.year, month}.ToString() + " redemptions");
 }
 
 Result<SimulateSummary> Simulator::Run() {
-  if (options_.villages < 1 || options_.villages > 500) return Status::Usage("--villages: 1 to 500");
-  if (options_.households < 1 || options_.households > 99999) return Status::Usage("--households: 1 to 99999");
+  if (options_.villages < 1 || options_.villages > 500)
+    return Status::Usage("--villages: 1 to 500");
+  if (options_.households < 1 || options_.households > 99999)
+    return Status::Usage("--households: 1 to 99999");
   if (options_.year < 1971 || options_.year > 9000) return Status::Usage("--year: 1971 to 9000");
   {
     auto reader = ledger_.Snapshot();
     if (!reader.ok()) return reader.status();
     if ((*reader)->HeadSequence() != 0) {
-      return Status::InvalidInput("ledger: not empty; simulate fills a new ledger (choose another --ledger)");
+      return Status::InvalidInput(
+          "ledger: not empty; simulate fills a new ledger (choose another --ledger)");
     }
   }
   if (Status s = LoadVillages(); !s.ok()) return s;
@@ -827,9 +877,14 @@ Result<SimulateSummary> Simulator::Run() {
   summary_.year = options_.year;
   for (SimVillage& v : villages_) {
     PlanVillage(v);
-    SimulatedVillage out{v.code(), v.rules->village.name, v.file, v.rules->village.period,
-                         !v.rules->rewards.empty(), v.rules->dividend.has_value(),
-                         static_cast<int>(v.households.size()), static_cast<int>(v.persons.size()),
+    SimulatedVillage out{v.code(),
+                         v.rules->village.name,
+                         v.file,
+                         v.rules->village.period,
+                         !v.rules->rewards.empty(),
+                         v.rules->dividend.has_value(),
+                         static_cast<int>(v.households.size()),
+                         static_cast<int>(v.persons.size()),
                          static_cast<int>(v.scorers.size())};
     out.review = !v.rules->village.review_roles.empty();
     summary_.households += out.households;
@@ -843,14 +898,16 @@ Result<SimulateSummary> Simulator::Run() {
     if (Status s = ImportBefore(At(last, 20 * 3600), name); !s.ok()) return s;
     if (Status s = RedemptionSession(month); !s.ok()) return s;
   }
-  if (Status s = ImportBefore(now_, std::to_string(options_.year + 1) + " late records"); !s.ok()) return s;
+  if (Status s = ImportBefore(now_, std::to_string(options_.year + 1) + " late records"); !s.ok())
+    return s;
   for (const auto& [type, n] : summary_.records) summary_.total_records += n;
   return summary_;
 }
 
 std::string WithThousands(size_t n) {
   std::string digits = std::to_string(n);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<size_t>(i), ",");
   return digits;
 }
 
@@ -862,7 +919,8 @@ Result<SimulateSummary> Simulate(ledger::Ledger& ledger, const SimulateOptions& 
 }
 
 std::string DescribeSimulation(const SimulateSummary& s) {
-  std::string out = "Simulated " + std::to_string(s.year) + " for " + std::to_string(s.villages.size()) +
+  std::string out = "Simulated " + std::to_string(s.year) + " for " +
+                    std::to_string(s.villages.size()) +
                     (s.villages.size() == 1 ? " village (" : " villages (");
   for (size_t i = 0; i < s.villages.size(); ++i) {
     if (i == 8 && s.villages.size() > 9) {
@@ -872,9 +930,10 @@ std::string DescribeSimulation(const SimulateSummary& s) {
     out += (i ? ", " : "") + s.villages[i].name + " " + s.villages[i].code;
   }
   out += "): " + WithThousands(static_cast<size_t>(s.households)) + " households, " +
-         WithThousands(static_cast<size_t>(s.persons)) + " persons; " + WithThousands(s.total_records) +
-         " records (";
-  static const char* kOrder[] = {"rules", "household", "person", "scorer", "move", "award", "approve", "redeem", "revoke"};
+         WithThousands(static_cast<size_t>(s.persons)) + " persons; " +
+         WithThousands(s.total_records) + " records (";
+  static const char* kOrder[] = {"rules", "household", "person", "scorer", "move",
+                                 "award", "approve",   "redeem", "revoke"};
   bool first = true;
   for (const char* type : kOrder) {
     auto it = s.records.find(type);
@@ -884,7 +943,8 @@ std::string DescribeSimulation(const SimulateSummary& s) {
   }
   out += ").";
   if (!s.favouring_scorer.empty()) {
-    out += " Planted for the audit: scorer " + s.favouring_scorer + " of " + s.favouring_village + " favours";
+    out += " Planted for the audit: scorer " + s.favouring_scorer + " of " + s.favouring_village +
+           " favours";
     for (const auto& h : s.favoured_households) out += " " + h;
   }
   if (!s.self_scorers.empty()) {

@@ -17,8 +17,8 @@
 namespace jifen::engine {
 
 struct SimulateOptions {
-  int villages = 4;        // rule files are cycled; beyond their count a file is cloned (SYS2 …)
-  int households = 40;     // per village, a few of them joining during the year
+  int villages = 4;     // rule files are cycled; beyond their count a file is cloned (SYS2 …)
+  int households = 40;  // per village, a few of them joining during the year
   int year = 2022;
   uint64_t seed = 1;
   std::string villages_dir;  // its *.rules files, taken in file-name order
@@ -29,7 +29,7 @@ struct SimulateOptions {
 struct SimulatedVillage {
   std::string code;
   std::string name;
-  std::string file;   // the rule file it was adopted from
+  std::string file;  // the rule file it was adopted from
   PeriodKind period = PeriodKind::kMonth;
   bool rewards = false;   // has a reward catalogue (redemptions)
   bool dividend = false;  // has a shares + points dividend
@@ -44,7 +44,7 @@ struct SimulateSummary {
   std::vector<SimulatedVillage> villages;  // in adoption order
   int households = 0;
   int persons = 0;
-  std::map<std::string, size_t> records;   // by record type name ("award", "redeem", …)
+  std::map<std::string, size_t> records;  // by record type name ("award", "redeem", …)
   size_t total_records = 0;
   // The unfairness planted for the audit to find: one scorer who favours a few households, and
   // scorers who score their own household in `self flag` villages.

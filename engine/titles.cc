@@ -27,7 +27,8 @@ std::vector<int> CompetitionRanks(const std::vector<Ratio>& values) {
   return ranks;
 }
 
-void RankAndTitle(const grammar::RuleFile& rules, grammar::TitleScope scope, std::vector<Standing>& standings) {
+void RankAndTitle(const grammar::RuleFile& rules, grammar::TitleScope scope,
+                  std::vector<Standing>& standings) {
   std::sort(standings.begin(), standings.end(), Less);
   std::vector<const Standing*> all;
   for (const Standing& s : standings) all.push_back(&s);

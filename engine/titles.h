@@ -21,7 +21,8 @@ struct Standing {
 
 // Sorts by value descending, household code ascending, and sets competition ranks; then gives
 // every title of `scope` in `rules` (in rule-file order) to the eligible households.
-void RankAndTitle(const grammar::RuleFile& rules, grammar::TitleScope scope, std::vector<Standing>& standings);
+void RankAndTitle(const grammar::RuleFile& rules, grammar::TitleScope scope,
+                  std::vector<Standing>& standings);
 
 // Standard competition ranking (1, 2, 2, 4) of `values`, which are in descending order.
 std::vector<int> CompetitionRanks(const std::vector<Ratio>& values);

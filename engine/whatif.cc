@@ -11,10 +11,12 @@ namespace {
 const char* KindWord(PeriodKind kind) { return kind == PeriodKind::kMonth ? "month" : "quarter"; }
 
 // `model` with `proposal` in force from `start` through `end` in place of the adoptions there.
-VillageModel Substitute(const VillageModel& model, Date start, Date end, std::shared_ptr<const grammar::RuleFile> proposal,
+VillageModel Substitute(const VillageModel& model, Date start, Date end,
+                        std::shared_ptr<const grammar::RuleFile> proposal,
                         const std::string& sha256) {
   VillageModel out = model;
-  std::erase_if(out.adoptions, [&](const Adoption& a) { return a.effective >= start && a.effective <= end; });
+  std::erase_if(out.adoptions,
+                [&](const Adoption& a) { return a.effective >= start && a.effective <= end; });
   Adoption a;
   a.sequence = model.sequence_max + 1;  // after every recorded adoption of its effective date
   a.effective = start;
@@ -22,7 +24,8 @@ VillageModel Substitute(const VillageModel& model, Date start, Date end, std::sh
   a.approved_by = "(proposed)";
   a.file = proposal->file;
   a.rules = std::move(proposal);
-  auto pos = std::find_if(out.adoptions.begin(), out.adoptions.end(), [&](const Adoption& x) { return x.effective > start; });
+  auto pos = std::find_if(out.adoptions.begin(), out.adoptions.end(),
+                          [&](const Adoption& x) { return x.effective > start; });
   out.adoptions.insert(pos, std::move(a));
   return out;
 }
@@ -86,8 +89,9 @@ std::vector<WhatIfRow> Merge(const Standings& before, const Standings& after) {
     r.titles_changed = tb != ta;
     out.push_back(std::move(r));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const WhatIfRow& x, const WhatIfRow& y) { return x.difference.Abs() > y.difference.Abs(); });
+  std::stable_sort(out.begin(), out.end(), [](const WhatIfRow& x, const WhatIfRow& y) {
+    return x.difference.Abs() > y.difference.Abs();
+  });
   return out;
 }
 
@@ -108,7 +112,8 @@ Status CountUnknown(const VillageModel& after, WhatIfReport& report) {
   for (const PeriodFigures& p : *periods) {
     for (const EventResult& r : p.events) {
       if (r.outcome != Outcome::kUnknownItem) continue;
-      (r.record->type == ledger::RecordType::kAward ? report.unknown_item_records : report.unknown_reward_records) += 1;
+      (r.record->type == ledger::RecordType::kAward ? report.unknown_item_records
+                                                    : report.unknown_reward_records) += 1;
     }
   }
   return Status::Ok();
@@ -117,9 +122,11 @@ Status CountUnknown(const VillageModel& after, WhatIfReport& report) {
 }  // namespace
 
 Result<WhatIfReport> WhatIf(const VillageModel& model, const ReportWindow& window,
-                            std::shared_ptr<const grammar::RuleFile> proposal, const std::string& proposal_sha256) {
+                            std::shared_ptr<const grammar::RuleFile> proposal,
+                            const std::string& proposal_sha256) {
   if (proposal->village.code != model.code) {
-    return Status::InvalidInput(proposal->file + ": rules of village " + proposal->village.code + ", not " + model.code);
+    return Status::InvalidInput(proposal->file + ": rules of village " + proposal->village.code +
+                                ", not " + model.code);
   }
   auto range = ResolveWindow(model, window);
   if (!range.ok()) return range.status();
@@ -129,8 +136,9 @@ Result<WhatIfReport> WhatIf(const VillageModel& model, const ReportWindow& windo
   PeriodKind kind = proposal->village.period;
   Period first = Period::Containing(start, kind), last = Period::Containing(end, kind);
   if (first.FirstDay() != start || last.LastDay() != end) {
-    return Status::InvalidInput(proposal->file + ": counts by " + KindWord(kind) + "; " + start.ToString() + " to " +
-                                end.ToString() + " is not a whole number of " + KindWord(kind) + "s");
+    return Status::InvalidInput(proposal->file + ": counts by " + KindWord(kind) + "; " +
+                                start.ToString() + " to " + end.ToString() +
+                                " is not a whole number of " + KindWord(kind) + "s");
   }
   WhatIfReport report;
   report.village = model.code;
@@ -139,7 +147,8 @@ Result<WhatIfReport> WhatIf(const VillageModel& model, const ReportWindow& windo
   report.annual = window.year.has_value();
   report.replaced = RulesVersions(model, range->first, range->second);
   VillageModel after = Substitute(model, start, end, std::move(proposal), proposal_sha256);
-  auto b = report.annual ? AnnualStandings(model, *window.year) : PeriodStandings(model, range->first);
+  auto b =
+      report.annual ? AnnualStandings(model, *window.year) : PeriodStandings(model, range->first);
   if (!b.ok()) return b.status();
   auto a = report.annual ? AnnualStandings(after, *window.year) : PeriodStandings(after, first);
   if (!a.ok()) return a.status();

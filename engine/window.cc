@@ -8,7 +8,8 @@ namespace jifen::engine {
 
 using ledger::RecordType;
 
-Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model, const ReportWindow& window) {
+Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model,
+                                                const ReportWindow& window) {
   if (window.period && window.covering) {
     auto first = PeriodOf(model, window.period->FirstDay());
     auto last = PeriodOf(model, window.period->LastDay());
@@ -23,8 +24,8 @@ Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model, const
   return PeriodsOfYear(model, *window.year);
 }
 
-Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village, uint64_t sequence_max,
-                               const ReportWindow& window) {
+Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village,
+                               uint64_t sequence_max, const ReportWindow& window) {
   // Structure first (no events: from after to), to learn the window and where replay starts.
   auto model = LoadVillageStructure(reader, village, sequence_max);
   if (!model.ok()) return model.status();
@@ -48,7 +49,8 @@ const Person* ScoredOwnHousehold::PersonOf(std::string_view scorer) const {
 bool ScoredOwnHousehold::operator()(const EventResult& result) {
   const Event& e = *result.record;
   if (e.type != RecordType::kAward || result.household.empty()) return false;
-  const Person* person = person_of_scorer_.Get(e.scorer, [&](std::string_view scorer) { return PersonOf(scorer); });
+  const Person* person =
+      person_of_scorer_.Get(e.scorer, [&](std::string_view scorer) { return PersonOf(scorer); });
   const std::string* h = person ? person->HouseholdOn(e.date) : nullptr;
   return h && SameText(*h, result.household);
 }

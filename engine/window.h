@@ -24,22 +24,24 @@ struct ReportWindow {
 };
 
 // The first and last periods of `window` under the rules in force (a year: PeriodsOfYear).
-Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model, const ReportWindow& window);
+Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model,
+                                                const ReportWindow& window);
 
 // A village loaded as of `sequence_max` with every event that replay of its window needs.
 struct WindowModel {
   VillageModel model;
   Period first, last;
 };
-Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village, uint64_t sequence_max,
-                               const ReportWindow& window);
+Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village,
+                               uint64_t sequence_max, const ReportWindow& window);
 
 // Whether an award was recorded by a scorer whose linked person belonged, on the award's date,
 // to the household the award counts for. Looks each scorer's person up once (audit and compare
 // ask this of every award of a window).
 class ScoredOwnHousehold {
  public:
-  explicit ScoredOwnHousehold(const VillageModel& model) : model_(model), person_of_scorer_(model.codes.get()) {}
+  explicit ScoredOwnHousehold(const VillageModel& model)
+      : model_(model), person_of_scorer_(model.codes.get()) {}
   bool operator()(const EventResult& result);
 
  private:

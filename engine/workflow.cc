@@ -11,7 +11,8 @@ struct NoticeWindow {
 
 NoticeWindow WindowOf(const VillageModel& model, const Period& period) {
   NoticeWindow w;
-  if (const Adoption* a = model.RulesInForce(period.FirstDay())) w.notice_days = a->rules->village.notice_days;
+  if (const Adoption* a = model.RulesInForce(period.FirstDay()))
+    w.notice_days = a->rules->village.notice_days;
   auto it = model.periods.find(period.ToString());
   if (it == model.periods.end() || it->second.posts.empty()) return w;
   w.post = &it->second.posts.back();
@@ -30,10 +31,14 @@ bool Ended(const NoticeWindow& w, Timestamp at) {
 
 const char* PeriodStateName(PeriodState state) {
   switch (state) {
-    case PeriodState::kOpen: return "open";
-    case PeriodState::kNotice: return "notice";
-    case PeriodState::kAwaitingRulings: return "awaiting_rulings";
-    case PeriodState::kFinal: return "final";
+    case PeriodState::kOpen:
+      return "open";
+    case PeriodState::kNotice:
+      return "notice";
+    case PeriodState::kAwaitingRulings:
+      return "awaiting_rulings";
+    case PeriodState::kFinal:
+      return "final";
   }
   return "open";
 }
@@ -62,10 +67,12 @@ PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp
   return status;
 }
 
-std::optional<std::string> LockedReason(const VillageModel& model, const Period& period, Timestamp recorded) {
+std::optional<std::string> LockedReason(const VillageModel& model, const Period& period,
+                                        Timestamp recorded) {
   NoticeWindow w = WindowOf(model, period);
   if (!Ended(w, recorded)) return std::nullopt;
-  std::string why = "period " + period.ToString() + " was posted on " + w.post->recorded.LocalDate().ToString();
+  std::string why =
+      "period " + period.ToString() + " was posted on " + w.post->recorded.LocalDate().ToString();
   if (w.notice_days) {
     why += " and its notice window ended on " + w.until->ToString();
   } else {
@@ -74,7 +81,8 @@ std::optional<std::string> LockedReason(const VillageModel& model, const Period&
   return why + "; it takes no more records that change it";
 }
 
-std::string DefaultWorkflowId(const VillageModel& model, const std::string& kind, const std::string& period) {
+std::string DefaultWorkflowId(const VillageModel& model, const std::string& kind,
+                              const std::string& period) {
   std::string base = model.code + "-" + kind + period;
   auto records = model.periods.find(period);
   size_t taken = 0;

@@ -37,11 +37,13 @@ PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp
 // Whether `period` takes no more records (SPEC.md §3 "Locked and final") that would be recorded
 // at `recorded`: it was posted and its window ended before `recorded`'s day (at once without a
 // notice window). Returns the refusal's explanation, or nullopt when the period is still open.
-std::optional<std::string> LockedReason(const VillageModel& model, const Period& period, Timestamp recorded);
+std::optional<std::string> LockedReason(const VillageModel& model, const Period& period,
+                                        Timestamp recorded);
 
 // The id `jifen post` and `jifen object` give a record when none is named: VILLAGE-KIND-PERIOD
 // (kind "P" for a post, "O" for an objection), numbered from 2 when taken, an id a clerk can read
 // aloud. Unique among the model's posts of `period` and its objections.
-std::string DefaultWorkflowId(const VillageModel& model, const std::string& kind, const std::string& period);
+std::string DefaultWorkflowId(const VillageModel& model, const std::string& kind,
+                              const std::string& period);
 
 }  // namespace jifen::engine

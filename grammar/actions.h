@@ -30,29 +30,28 @@ inline void ClauseOnce(Builder& b, uint64_t& seen, Keyword clause, const Locatio
                        const std::string& subject) {
   uint64_t bit = uint64_t{1} << static_cast<unsigned>(clause);
   if (seen & bit) {
-    b.Error(at, Message::kClauseTwice,
-            {subject, KeywordText(clause, b.message_language())});
+    b.Error(at, Message::kClauseTwice, {subject, KeywordText(clause, b.message_language())});
   }
   seen |= bit;
 }
 
 // Stores a string literal's value into a member of the statement being built.
-#define JIFEN_STRING_ACTION(rule_name, target)                     \
-  template <>                                                      \
-  struct action<rule_name> {                                       \
-    template <typename Input>                                      \
-    static void apply(const Input& in, Builder& b) {               \
-      b.target = StringValue(in.string_view());                    \
-    }                                                              \
+#define JIFEN_STRING_ACTION(rule_name, target)       \
+  template <>                                        \
+  struct action<rule_name> {                         \
+    template <typename Input>                        \
+    static void apply(const Input& in, Builder& b) { \
+      b.target = StringValue(in.string_view());      \
+    }                                                \
   }
 // Stores a code.
-#define JIFEN_CODE_ACTION(rule_name, target)                       \
-  template <>                                                      \
-  struct action<rule_name> {                                       \
-    template <typename Input>                                      \
-    static void apply(const Input& in, Builder& b) {               \
-      b.target = in.string();                                      \
-    }                                                              \
+#define JIFEN_CODE_ACTION(rule_name, target)         \
+  template <>                                        \
+  struct action<rule_name> {                         \
+    template <typename Input>                        \
+    static void apply(const Input& in, Builder& b) { \
+      b.target = in.string();                        \
+    }                                                \
   }
 
 template <>
@@ -207,8 +206,8 @@ template <>
 struct action<self_scoring> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
-    b.village->self =
-        KeywordIs(in.string_view(), Keyword::kFlag) ? SelfScoringPolicy::kFlag : SelfScoringPolicy::kDeny;
+    b.village->self = KeywordIs(in.string_view(), Keyword::kFlag) ? SelfScoringPolicy::kFlag
+                                                                  : SelfScoringPolicy::kDeny;
   }
 };
 

@@ -13,17 +13,17 @@ const T* FindByCode(const std::vector<T>& all, std::string_view code) {
 }
 
 bool Same(const Village& a, const Village& b) {
-  return a.code == b.code && a.name == b.name && a.township == b.township &&
-         a.period == b.period && a.clearing == b.clearing && a.late_days_max == b.late_days_max &&
-         a.base == b.base && a.rank == b.rank && a.annual == b.annual && a.self == b.self &&
+  return a.code == b.code && a.name == b.name && a.township == b.township && a.period == b.period &&
+         a.clearing == b.clearing && a.late_days_max == b.late_days_max && a.base == b.base &&
+         a.rank == b.rank && a.annual == b.annual && a.self == b.self &&
          a.review_roles == b.review_roles && a.notice_days == b.notice_days;
 }
 
 bool Same(const Cap& a, const Cap& b) { return a.points == b.points && a.window == b.window; }
 
 bool Same(const Item& a, const Item& b) {
-  return a.code == b.code && a.name == b.name && a.category == b.category &&
-         a.points == b.points && a.per == b.per && a.cap.has_value() == b.cap.has_value() &&
+  return a.code == b.code && a.name == b.name && a.category == b.category && a.points == b.points &&
+         a.per == b.per && a.cap.has_value() == b.cap.has_value() &&
          (!a.cap || Same(*a.cap, *b.cap)) && a.unit == b.unit && a.evidence == b.evidence &&
          a.veto == b.veto && a.roles == b.roles;
 }
@@ -100,14 +100,12 @@ const Reward* RuleFile::FindReward(std::string_view code) const {
 bool SameRules(const RuleFile& a, const RuleFile& b) {
   bool same_rate = a.rate.has_value() == b.rate.has_value() &&
                    (!a.rate || a.rate->yuan_per_point == b.rate->yuan_per_point);
-  bool same_dividend =
-      a.dividend.has_value() == b.dividend.has_value() &&
-      (!a.dividend || (a.dividend->shares_percent == b.dividend->shares_percent &&
-                       a.dividend->points_percent == b.dividend->points_percent));
+  bool same_dividend = a.dividend.has_value() == b.dividend.has_value() &&
+                       (!a.dividend || (a.dividend->shares_percent == b.dividend->shares_percent &&
+                                        a.dividend->points_percent == b.dividend->points_percent));
   return Same(a.village, b.village) && SameAll(a.categories, b.categories) &&
          SameAll(a.items, b.items) && SameAll(a.rewards, b.rewards) &&
-         SameAll(a.titles, b.titles) && SameAll(a.bonuses, b.bonuses) && same_rate &&
-         same_dividend;
+         SameAll(a.titles, b.titles) && SameAll(a.bonuses, b.bonuses) && same_rate && same_dividend;
 }
 
 }  // namespace jifen::grammar

@@ -33,7 +33,7 @@ struct Village {
   Location location;
   std::string code;
   std::string name;
-  std::string township;                  // empty when not given
+  std::string township;  // empty when not given
   PeriodKind period = PeriodKind::kMonth;
   Clearing clearing = Clearing::kPeriod;
   std::optional<int32_t> late_days_max;  // nullopt: no limit
@@ -64,7 +64,7 @@ struct Item {
   std::optional<std::string> unit;  // set: a quantity item, counted as points x qty
   bool evidence = false;
   bool veto = false;
-  std::vector<std::string> roles;   // empty: any scorer may record it
+  std::vector<std::string> roles;  // empty: any scorer may record it
 };
 
 struct Category {
@@ -79,8 +79,8 @@ struct Reward {
   std::string code;
   std::string name;
   Points cost;
-  std::optional<int64_t> stock;  // per period when given (SPEC.md: "stock N [per period]")
-  bool stock_per_period = false; // true when written with "per period"; otherwise stock is total
+  std::optional<int64_t> stock;   // per period when given (SPEC.md: "stock N [per period]")
+  bool stock_per_period = false;  // true when written with "per period"; otherwise stock is total
 };
 
 enum class TitleScope : uint8_t { kPeriod, kAnnual };
@@ -89,7 +89,7 @@ struct Title {
   Location location;
   std::string name;
   TitleScope scope = TitleScope::kPeriod;
-  int64_t top = 0;        // a count, or a percentage when `top_percent`
+  int64_t top = 0;  // a count, or a percentage when `top_percent`
   bool top_percent = false;
   std::optional<Points> min;
   bool no_veto = false;
@@ -104,7 +104,18 @@ struct Selector {
 };
 
 struct Expr {
-  enum class Kind : uint8_t { kNumber, kAdd, kSub, kMul, kDiv, kNeg, kCount, kPoints, kEarned, kMembers };
+  enum class Kind : uint8_t {
+    kNumber,
+    kAdd,
+    kSub,
+    kMul,
+    kDiv,
+    kNeg,
+    kCount,
+    kPoints,
+    kEarned,
+    kMembers
+  };
   Location location;
   Kind kind = Kind::kNumber;
   Points number;                      // kNumber (NUMBER has at most 2 fractional digits)
@@ -146,8 +157,8 @@ struct RuleFile {
   std::string file;
   Language language = Language::kEnglish;  // the language of the file's keywords
   Village village;
-  std::vector<Category> categories;        // source order
-  std::vector<Item> items;                 // source order, across categories
+  std::vector<Category> categories;  // source order
+  std::vector<Item> items;           // source order, across categories
   std::vector<Reward> rewards;
   std::vector<Title> titles;
   std::vector<Bonus> bonuses;

@@ -82,7 +82,8 @@ void Builder::RecordComment(size_t byte, size_t line, std::string_view text) {
       break;
     }
   }
-  layout.comments.push_back(SourceComment{static_cast<uint32_t>(line), std::string(text), trailing});
+  layout.comments.push_back(
+      SourceComment{static_cast<uint32_t>(line), std::string(text), trailing});
 }
 
 std::string StringValue(std::string_view literal) {

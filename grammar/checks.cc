@@ -36,7 +36,8 @@ void CheckUnique(Builder& b, std::vector<Named> names, Message message) {
 void CheckCodes(Builder& b) {
   const RuleFile& f = b.file;
   std::vector<Named> codes;
-  for (const Category& c : f.categories) codes.push_back({&c.location, Keyword::kCategory, &c.code});
+  for (const Category& c : f.categories)
+    codes.push_back({&c.location, Keyword::kCategory, &c.code});
   for (const Item& i : f.items) codes.push_back({&i.location, Keyword::kItem, &i.code});
   for (const Reward& r : f.rewards) codes.push_back({&r.location, Keyword::kReward, &r.code});
   for (const Bonus& o : f.bonuses) codes.push_back({&o.location, Keyword::kBonus, &o.code});

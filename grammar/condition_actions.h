@@ -118,7 +118,7 @@ struct action<comparison_operator> {
   template <typename Input>
   static void apply(const Input& in, Builder& b) {
     std::string_view op = in.string_view();
-    b.operators.push_back(op == ">=" ? Cond::Op::kGe
+    b.operators.push_back(op == ">="   ? Cond::Op::kGe
                           : op == "<=" ? Cond::Op::kLe
                           : op == "==" ? Cond::Op::kEq
                           : op == "!=" ? Cond::Op::kNe
@@ -231,10 +231,18 @@ struct binary_action {
     node->left = PopExpression(b, left_depth);
     node->location = node->left->location;
     switch (in.string_view().front()) {
-      case '+': node->kind = Expr::Kind::kAdd; break;
-      case '-': node->kind = Expr::Kind::kSub; break;
-      case '*': node->kind = Expr::Kind::kMul; break;
-      default: node->kind = Expr::Kind::kDiv; break;
+      case '+':
+        node->kind = Expr::Kind::kAdd;
+        break;
+      case '-':
+        node->kind = Expr::Kind::kSub;
+        break;
+      case '*':
+        node->kind = Expr::Kind::kMul;
+        break;
+      default:
+        node->kind = Expr::Kind::kDiv;
+        break;
     }
     if (node->kind == Expr::Kind::kDiv && node->right->kind == Expr::Kind::kNumber &&
         node->right->number == Points()) {

@@ -11,7 +11,7 @@
 namespace jifen::grammar {
 
 struct Diagnostic {
-  Location location;        // line 0: the whole file (e.g. it cannot be read)
+  Location location;  // line 0: the whole file (e.g. it cannot be read)
   std::string message;
   std::string source_line;  // the offending line without its line break; may be a window of it
   // The column (code points, 1-based) of the line at which `source_line` starts: 1 unless a very

@@ -173,7 +173,7 @@ class Writer {
 };
 
 std::string Arrange(const RuleFile& f, const Layout& layout, std::string_view source,
-                   Language keywords) {
+                    Language keywords) {
   Printer printer(keywords);
   std::vector<Statement> statements = Statements(f, &layout, printer);
   std::vector<Entry*> entries;

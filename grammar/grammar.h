@@ -44,8 +44,7 @@ struct percent_sign : sor<one<'%'>, TAO_PEGTL_STRING("％")> {};
 
 // ---- Keywords, built from kKeywordTable ------------------------------------------------------
 
-template <Keyword K, Language L,
-          typename = std::make_index_sequence<KeywordText(K, L).size()>>
+template <Keyword K, Language L, typename = std::make_index_sequence<KeywordText(K, L).size()>>
 struct keyword_text;
 template <Keyword K, Language L, std::size_t... I>
 struct keyword_text<K, L, std::index_sequence<I...>> : string<KeywordText(K, L)[I]...> {};
@@ -116,9 +115,8 @@ struct notice_days : integer {};
 struct notice_days_word : keyword<Keyword::kDays> {};
 struct notice_setting
     : seq<tok<keyword<Keyword::kNotice>>, req<notice_days>, req<notice_days_word>> {};
-struct setting : sor<township_setting, period_setting, clearing_setting, late_setting,
-                     base_setting, rank_setting, annual_setting, self_setting, review_setting,
-                     notice_setting> {};
+struct setting : sor<township_setting, period_setting, clearing_setting, late_setting, base_setting,
+                     rank_setting, annual_setting, self_setting, review_setting, notice_setting> {};
 
 // The settings and the closing brace: also where parsing resumes after an error in a village.
 struct village_body : seq<star<setting>, req<village_close>> {};
@@ -179,8 +177,8 @@ struct rate_value : decimal {};
 struct rate_yuan : keyword<Keyword::kYuan> {};
 struct rate_per : keyword<Keyword::kPer> {};
 struct rate_point : keyword<Keyword::kPoint> {};
-struct rate : seq<tok<rate_keyword>, req<rate_value>, req<rate_yuan>, req<rate_per>,
-                  req<rate_point>> {};
+struct rate
+    : seq<tok<rate_keyword>, req<rate_value>, req<rate_yuan>, req<rate_per>, req<rate_point>> {};
 
 struct title_keyword : keyword<Keyword::kTitle> {};
 struct title_name : string_literal {};
@@ -216,17 +214,18 @@ struct selector_positive : keyword<Keyword::kPositive> {};
 struct selector_negative : keyword<Keyword::kNegative> {};
 struct selector_any : keyword<Keyword::kAny> {};
 struct selector_item : code {};
-struct selector : sor<selector_category, selector_positive, selector_negative, selector_any,
-                      selector_item> {};
+struct selector
+    : sor<selector_category, selector_positive, selector_negative, selector_any, selector_item> {};
 struct selector_open : open_paren {};
 struct selector_close : close_paren {};
 
 // NUMBER: unsigned; `-` is the negation factor.
 struct number_factor : seq<digits, opt<one<'.'>, digits>> {};
-struct count_factor : seq<tok<keyword<Keyword::kCount>>, req<selector_open>, req<selector>,
-                          req<selector_close>> {};
-struct points_factor : seq<tok<keyword<Keyword::kPoints>>, req<selector_open>, req<selector>,
-                           req<selector_close>> {};
+struct count_factor
+    : seq<tok<keyword<Keyword::kCount>>, req<selector_open>, req<selector>, req<selector_close>> {};
+struct points_factor
+    : seq<tok<keyword<Keyword::kPoints>>, req<selector_open>, req<selector>, req<selector_close>> {
+};
 struct earned_factor : keyword<Keyword::kEarned> {};
 struct members_factor : keyword<Keyword::kMembers> {};
 struct expression_close : close_paren {};
@@ -289,9 +288,11 @@ struct resume_in_category : seq<sep, category_body, statements> {};
 template <typename Rule>
 struct error_message;
 
-#define JIFEN_ERROR(rule_name, id) \
-  template <>                      \
-  struct error_message<rule_name> { static constexpr Message value = Message::id; }
+#define JIFEN_ERROR(rule_name, id)                \
+  template <>                                     \
+  struct error_message<rule_name> {               \
+    static constexpr Message value = Message::id; \
+  }
 
 JIFEN_ERROR(end_of_file, kStatement);
 JIFEN_ERROR(village_code, kVillageCode);

@@ -12,7 +12,17 @@ namespace jifen::grammar {
 
 // The village settings, in canonical order (GRAMMAR.md).
 enum class Setting : uint8_t {
-  kTownship, kPeriod, kClearing, kLate, kBase, kRank, kAnnual, kSelf, kReview, kNotice, kCount_
+  kTownship,
+  kPeriod,
+  kClearing,
+  kLate,
+  kBase,
+  kRank,
+  kAnnual,
+  kSelf,
+  kReview,
+  kNotice,
+  kCount_
 };
 inline constexpr size_t kSettingCount = static_cast<size_t>(Setting::kCount_);
 
@@ -28,7 +38,7 @@ struct Layout {
   std::vector<SourceComment> comments;
   std::array<uint32_t, kSettingCount> setting_lines{};  // 0: not given
   uint32_t village_close_line = 0;
-  std::vector<uint32_t> category_close_lines;           // by category index
+  std::vector<uint32_t> category_close_lines;  // by category index
 };
 
 }  // namespace jifen::grammar

@@ -32,7 +32,8 @@ bool IsWordChar(char c) {
 
 bool StartsWithKeyword(std::string_view rest, Keyword keyword) {
   std::string_view english = KeywordText(keyword, Language::kEnglish);
-  if (rest.starts_with(english) && (rest.size() == english.size() || !IsWordChar(rest[english.size()]))) {
+  if (rest.starts_with(english) &&
+      (rest.size() == english.size() || !IsWordChar(rest[english.size()]))) {
     return true;
   }
   return rest.starts_with(KeywordText(keyword, Language::kChinese));
@@ -49,10 +50,9 @@ bool StartsWithAnyKeyword(std::string_view rest, const Keyword (&keywords)[N]) {
 constexpr Keyword kStatementKeywords[] = {Keyword::kVillage, Keyword::kCategory, Keyword::kReward,
                                           Keyword::kRate,    Keyword::kTitle,    Keyword::kBonus,
                                           Keyword::kDividend};
-constexpr Keyword kSettingKeywords[] = {Keyword::kTownship, Keyword::kPeriod, Keyword::kClearing,
-                                        Keyword::kLate,     Keyword::kBase,   Keyword::kRank,
-                                        Keyword::kAnnual,   Keyword::kSelf,   Keyword::kReview,
-                                        Keyword::kNotice};
+constexpr Keyword kSettingKeywords[] = {
+    Keyword::kTownship, Keyword::kPeriod, Keyword::kClearing, Keyword::kLate,   Keyword::kBase,
+    Keyword::kRank,     Keyword::kAnnual, Keyword::kSelf,     Keyword::kReview, Keyword::kNotice};
 constexpr Keyword kItemKeywords[] = {Keyword::kItem};
 
 std::string_view SkipBlanks(std::string_view rest) {
@@ -163,8 +163,9 @@ Diagnostic BadByteDiagnostic(std::string_view text, const std::string& file_name
     }
   }
   Diagnostic d;
-  d.location = Location{file_name, line,
-                        static_cast<uint32_t>(CodePointCount(text.substr(line_start, bad - line_start)) + 1)};
+  d.location = Location{
+      file_name, line,
+      static_cast<uint32_t>(CodePointCount(text.substr(line_start, bad - line_start)) + 1)};
   if (text[bad] == '\0') {
     d.message = RenderMessage(Message::kNulByte, language);
   } else {
@@ -222,11 +223,11 @@ DetailedParse ParseWithLayout(std::string_view text, const std::string& file_nam
   std::vector<Diagnostic>& diagnostics = result.outcome.diagnostics;
   if (text.size() > kRuleFileBytesMax) {
     Language language = ResolveMessageLanguage(lang, Language::kEnglish);
-    diagnostics.push_back(Diagnostic{
-        Location{file_name, 0, 0},
-        RenderMessage(Message::kFileTooLarge, language,
-                      {std::to_string(text.size()), std::to_string(kRuleFileBytesMax)}),
-        ""});
+    diagnostics.push_back(
+        Diagnostic{Location{file_name, 0, 0},
+                   RenderMessage(Message::kFileTooLarge, language,
+                                 {std::to_string(text.size()), std::to_string(kRuleFileBytesMax)}),
+                   ""});
     return result;
   }
   size_t bad = FindInvalidUtf8(text);
@@ -248,19 +249,17 @@ DetailedParse ParseWithLayout(std::string_view text, const std::string& file_nam
   if (too_many) diagnostics.resize(kDiagnosticsMax);
   AttachSourceLines(text, diagnostics);
   if (too_many) {
-    diagnostics.push_back(Diagnostic{
-        Location{file_name, 0, 0},
-        RenderMessage(Message::kTooManyErrors, b.message_language(),
-                      {std::to_string(kDiagnosticsMax)}),
-        ""});
+    diagnostics.push_back(Diagnostic{Location{file_name, 0, 0},
+                                     RenderMessage(Message::kTooManyErrors, b.message_language(),
+                                                   {std::to_string(kDiagnosticsMax)}),
+                                     ""});
   }
   if (diagnostics.empty()) result.outcome.rules = b.TakeFile();
   result.layout = std::move(b.layout);
   return result;
 }
 
-ParseOutcome ParseRules(std::string_view text, const std::string& file_name,
-                        MessageLanguage lang) {
+ParseOutcome ParseRules(std::string_view text, const std::string& file_name, MessageLanguage lang) {
   return std::move(ParseWithLayout(text, file_name, lang).outcome);
 }
 
@@ -279,11 +278,11 @@ ParseOutcome ParseRulesFile(const std::string& path, MessageLanguage lang) {
   auto size = std::filesystem::file_size(path, error);
   if (!error && size > kRuleFileBytesMax) {
     ParseOutcome outcome;
-    outcome.diagnostics.push_back(Diagnostic{
-        Location{path, 0, 0},
-        RenderMessage(Message::kFileTooLarge, language,
-                      {std::to_string(size), std::to_string(kRuleFileBytesMax)}),
-        ""});
+    outcome.diagnostics.push_back(
+        Diagnostic{Location{path, 0, 0},
+                   RenderMessage(Message::kFileTooLarge, language,
+                                 {std::to_string(size), std::to_string(kRuleFileBytesMax)}),
+                   ""});
     return outcome;
   }
   std::ostringstream content;

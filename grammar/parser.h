@@ -16,8 +16,8 @@ namespace jifen::grammar {
 inline constexpr size_t kRuleFileBytesMax = 16 * 1024 * 1024;
 
 struct ParseOutcome {
-  std::optional<RuleFile> rules;         // set iff `diagnostics` is empty
-  std::vector<Diagnostic> diagnostics;   // every error of the file, by line and column
+  std::optional<RuleFile> rules;        // set iff `diagnostics` is empty
+  std::vector<Diagnostic> diagnostics;  // every error of the file, by line and column
 };
 
 // Parses and checks `text`; `file_name` goes into every Location. All errors are reported (up to

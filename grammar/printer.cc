@@ -28,12 +28,18 @@ int Strength(const Expr& e) {
 
 std::string_view OperatorText(Cond::Op op) {
   switch (op) {
-    case Cond::Op::kGe: return ">=";
-    case Cond::Op::kLe: return "<=";
-    case Cond::Op::kGt: return ">";
-    case Cond::Op::kLt: return "<";
-    case Cond::Op::kEq: return "==";
-    case Cond::Op::kNe: return "!=";
+    case Cond::Op::kGe:
+      return ">=";
+    case Cond::Op::kLe:
+      return "<=";
+    case Cond::Op::kGt:
+      return ">";
+    case Cond::Op::kLt:
+      return "<";
+    case Cond::Op::kEq:
+      return "==";
+    case Cond::Op::kNe:
+      return "!=";
   }
   return "==";
 }
@@ -176,8 +182,8 @@ std::string Printer::DividendLine(const Dividend& d) const {
 // Parentheses go exactly where the tree needs them, so that printing and parsing again gives
 // the same tree (an `and` inside an `and` keeps its parentheses).
 std::string Printer::Operand(const Cond& c, Cond::Kind parent) const {
-  bool group = (c.kind == Cond::Kind::kOr) ||
-               (c.kind == Cond::Kind::kAnd && parent != Cond::Kind::kOr);
+  bool group =
+      (c.kind == Cond::Kind::kOr) || (c.kind == Cond::Kind::kAnd && parent != Cond::Kind::kOr);
   return group ? "(" + Condition(c) + ")" : Condition(c);
 }
 
@@ -204,11 +210,16 @@ std::string Printer::Condition(const Cond& c) const {
 
 std::string Printer::Selector(const grammar::Selector& s) const {
   switch (s.kind) {
-    case SelectorKind::kItem: return s.code;
-    case SelectorKind::kCategory: return Word(Keyword::kCategory) + " " + s.code;
-    case SelectorKind::kPositive: return Word(Keyword::kPositive);
-    case SelectorKind::kNegative: return Word(Keyword::kNegative);
-    case SelectorKind::kAny: return Word(Keyword::kAny);
+    case SelectorKind::kItem:
+      return s.code;
+    case SelectorKind::kCategory:
+      return Word(Keyword::kCategory) + " " + s.code;
+    case SelectorKind::kPositive:
+      return Word(Keyword::kPositive);
+    case SelectorKind::kNegative:
+      return Word(Keyword::kNegative);
+    case SelectorKind::kAny:
+      return Word(Keyword::kAny);
   }
   return "";
 }
@@ -218,13 +229,20 @@ std::string Printer::Expression(const Expr& e) const {
     return group ? "(" + Expression(operand) + ")" : Expression(operand);
   };
   switch (e.kind) {
-    case Expr::Kind::kNumber: return e.number.ToString();
-    case Expr::Kind::kEarned: return Word(Keyword::kEarned);
-    case Expr::Kind::kMembers: return Word(Keyword::kMembers);
-    case Expr::Kind::kCount: return Word(Keyword::kCount) + "(" + Selector(e.selector) + ")";
-    case Expr::Kind::kPoints: return Word(Keyword::kPoints) + "(" + Selector(e.selector) + ")";
-    case Expr::Kind::kNeg: return "-" + wrap(*e.left, Strength(*e.left) < 3);
-    default: break;
+    case Expr::Kind::kNumber:
+      return e.number.ToString();
+    case Expr::Kind::kEarned:
+      return Word(Keyword::kEarned);
+    case Expr::Kind::kMembers:
+      return Word(Keyword::kMembers);
+    case Expr::Kind::kCount:
+      return Word(Keyword::kCount) + "(" + Selector(e.selector) + ")";
+    case Expr::Kind::kPoints:
+      return Word(Keyword::kPoints) + "(" + Selector(e.selector) + ")";
+    case Expr::Kind::kNeg:
+      return "-" + wrap(*e.left, Strength(*e.left) < 3);
+    default:
+      break;
   }
   // Left associative: the left operand needs parentheses only when it binds more loosely, the
   // right one also when it binds the same.

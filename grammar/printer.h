@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "grammar/ast.h"
-#include "grammar/layout.h"
 #include "grammar/keywords.h"
+#include "grammar/layout.h"
 
 namespace jifen::grammar {
 

@@ -71,7 +71,8 @@ uint32_t ColumnCounter::Column(size_t line_start, size_t offset) {
 void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {
-                     if (a.location.line != b.location.line) return a.location.line < b.location.line;
+                     if (a.location.line != b.location.line)
+                       return a.location.line < b.location.line;
                      return a.location.column < b.location.column;
                    });
 }
@@ -85,8 +86,8 @@ void AttachSourceLines(std::string_view text, std::vector<Diagnostic>& diagnosti
     if (d.location.line == 0) continue;
     cursor.MoveTo(d.location.line);
     size_t end = cursor.End();
-    std::string_view line = text.substr(std::min(cursor.start, text.size()),
-                                        end - std::min(cursor.start, end));
+    std::string_view line =
+        text.substr(std::min(cursor.start, text.size()), end - std::min(cursor.start, end));
     if (line.size() <= kLongLineBytes) {
       d.source_line = std::string(line);
       d.source_line_column = 1;

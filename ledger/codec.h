@@ -46,10 +46,10 @@ static_assert(kStoredHashBytes == std::tuple_size_v<Hash>);
 // The variable part: these strings in this order, each a length (LEB128) and its bytes, then
 // the evidence count (LEB128) and each evidence string the same way.
 inline constexpr std::string Record::*kEncodedStrings[] = {
-    &Record::village,  &Record::id,     &Record::code,       &Record::name,    &Record::household,
-    &Record::resident, &Record::role,   &Record::person,     &Record::subject, &Record::item,
-    &Record::scorer,   &Record::place,  &Record::reason,     &Record::target,  &Record::reward,
-    &Record::text,     &Record::sha256, &Record::approved_by, &Record::period, &Record::outcome};
+    &Record::village,  &Record::id,     &Record::code,        &Record::name,    &Record::household,
+    &Record::resident, &Record::role,   &Record::person,      &Record::subject, &Record::item,
+    &Record::scorer,   &Record::place,  &Record::reason,      &Record::target,  &Record::reward,
+    &Record::text,     &Record::sha256, &Record::approved_by, &Record::period,  &Record::outcome};
 static_assert(std::size(kEncodedStrings) == 20);
 inline constexpr size_t kVersion1Strings = 18;  // without period and outcome
 

@@ -98,7 +98,8 @@ class CsvSplitter {
 };
 
 bool IsBlank(const RawRow& row) {
-  return std::all_of(row.cells.begin(), row.cells.end(), [](const Cell& c) { return c.text.empty(); });
+  return std::all_of(row.cells.begin(), row.cells.end(),
+                     [](const Cell& c) { return c.text.empty(); });
 }
 
 }  // namespace
@@ -138,7 +139,8 @@ Result<std::string> CsvTextAsUtf8(std::string_view bytes, const std::string& fil
   return out;
 }
 
-Result<CsvRecordReader> CsvRecordReader::Open(std::string_view bytes, const std::string& file_name) {
+Result<CsvRecordReader> CsvRecordReader::Open(std::string_view bytes,
+                                              const std::string& file_name) {
   auto text = CsvTextAsUtf8(bytes, file_name);
   if (!text.ok()) return text.status();
   CsvRecordReader reader;
@@ -151,7 +153,8 @@ Result<CsvRecordReader> CsvRecordReader::Open(std::string_view bytes, const std:
     if (IsBlank(raw)) continue;
     auto header = TableHeader::Read(raw);
     if (!header.ok()) {
-      return Status::InvalidInput(file_name + ":" + std::to_string(raw.line) + ": " + header.status().message());
+      return Status::InvalidInput(file_name + ":" + std::to_string(raw.line) + ": " +
+                                  header.status().message());
     }
     reader.header_ = std::move(header.value());
     reader.width_ = static_cast<int>(raw.cells.size());
@@ -184,10 +187,10 @@ Result<std::optional<TableRow>> CsvRecordReader::NextRow() {
                   std::to_string(width_);
       row.emplace();
       row->line = raw.line;
-      row->error = Status::InvalidInput(header_.chinese() ? "这一行有 " + std::to_string(raw.cells.size()) +
-                                                                " 个单元格，标题行有 " +
-                                                                std::to_string(width_) + " 个"
-                                                          : raw.error);
+      row->error = Status::InvalidInput(
+          header_.chinese() ? "这一行有 " + std::to_string(raw.cells.size()) +
+                                  " 个单元格，标题行有 " + std::to_string(width_) + " 个"
+                            : raw.error);
       break;
     }
     TableRow read = header_.ReadRow(raw);

@@ -48,7 +48,7 @@ class CsvRecordReader : public TableReader {
   std::string file_name_;
   std::string text_;
   TableHeader header_;
-  int width_ = 0;  // cells in the header row
+  int width_ = 0;         // cells in the header row
   size_t first_row_ = 0;  // where the rows after the header start
   int first_row_line_ = 1;
   size_t pos_ = 0;

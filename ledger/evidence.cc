@@ -45,9 +45,12 @@ std::optional<ImageKind> ImageKindOf(std::string_view b) {
 
 const char* ContentTypeOf(ImageKind kind) {
   switch (kind) {
-    case ImageKind::kJpeg: return "image/jpeg";
-    case ImageKind::kPng: return "image/png";
-    case ImageKind::kWebp: return "image/webp";
+    case ImageKind::kJpeg:
+      return "image/jpeg";
+    case ImageKind::kPng:
+      return "image/png";
+    case ImageKind::kWebp:
+      return "image/webp";
   }
   return "application/octet-stream";
 }

@@ -108,11 +108,11 @@ struct TypeName {
   const char* name;
 };
 constexpr TypeName kTypeNames[] = {
-    {RecordType::kRules, "rules"},   {RecordType::kHousehold, "household"},
-    {RecordType::kPerson, "person"}, {RecordType::kMove, "move"},
-    {RecordType::kScorer, "scorer"}, {RecordType::kAward, "award"},
-    {RecordType::kRevoke, "revoke"}, {RecordType::kRedeem, "redeem"},
-    {RecordType::kApprove, "approve"}, {RecordType::kPost, "post"},
+    {RecordType::kRules, "rules"},         {RecordType::kHousehold, "household"},
+    {RecordType::kPerson, "person"},       {RecordType::kMove, "move"},
+    {RecordType::kScorer, "scorer"},       {RecordType::kAward, "award"},
+    {RecordType::kRevoke, "revoke"},       {RecordType::kRedeem, "redeem"},
+    {RecordType::kApprove, "approve"},     {RecordType::kPost, "post"},
     {RecordType::kObjection, "objection"}, {RecordType::kRuling, "ruling"},
 };
 

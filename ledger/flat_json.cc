@@ -41,23 +41,37 @@ ThreadParser& Parser() {
 // What a simdjson error means for a line.
 const char* Reason(error_code e) {
   switch (e) {
-    case simdjson::EMPTY: return "empty line";
-    case simdjson::TAPE_ERROR: return "unexpected character";
-    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: return "object or array never closed";
-    case simdjson::UNCLOSED_STRING: return "unterminated string";
-    case simdjson::STRING_ERROR: return "bad escape or lone surrogate in string";
-    case simdjson::UNESCAPED_CHARS: return "control character in string";
-    case simdjson::UTF8_ERROR: return "invalid UTF-8";
+    case simdjson::EMPTY:
+      return "empty line";
+    case simdjson::TAPE_ERROR:
+      return "unexpected character";
+    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+      return "object or array never closed";
+    case simdjson::UNCLOSED_STRING:
+      return "unterminated string";
+    case simdjson::STRING_ERROR:
+      return "bad escape or lone surrogate in string";
+    case simdjson::UNESCAPED_CHARS:
+      return "control character in string";
+    case simdjson::UTF8_ERROR:
+      return "invalid UTF-8";
     case simdjson::T_ATOM_ERROR:
     case simdjson::F_ATOM_ERROR:
-    case simdjson::N_ATOM_ERROR: return "invalid literal";
+    case simdjson::N_ATOM_ERROR:
+      return "invalid literal";
     case simdjson::NUMBER_ERROR:
-    case simdjson::NUMBER_OUT_OF_RANGE: return "bad number";
-    case simdjson::DEPTH_ERROR: return "nested too deeply";
-    case simdjson::CAPACITY: return "line too long";
-    case simdjson::MEMALLOC: return "out of memory";
-    case simdjson::INCORRECT_TYPE: return "unexpected value";
-    default: return "malformed";
+    case simdjson::NUMBER_OUT_OF_RANGE:
+      return "bad number";
+    case simdjson::DEPTH_ERROR:
+      return "nested too deeply";
+    case simdjson::CAPACITY:
+      return "line too long";
+    case simdjson::MEMALLOC:
+      return "out of memory";
+    case simdjson::INCORRECT_TYPE:
+      return "unexpected value";
+    default:
+      return "malformed";
   }
 }
 
@@ -67,7 +81,8 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // reader did: kInteger with its value (integer_fits false above the int64 range) or kNumber; the
 // text is kept, since exact decimals (qty) are read from it, never through a double.
 bool ReadNumber(std::string_view raw, InputValue* v) {
-  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r'))
+  while (!raw.empty() &&
+         (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r'))
     raw.remove_suffix(1);
   size_t i = 0;
   bool negative = i < raw.size() && raw[i] == '-';
@@ -105,7 +120,9 @@ bool ReadNumber(std::string_view raw, InputValue* v) {
   }
   v->kind = InputValue::Kind::kInteger;
   v->integer_fits = fits && magnitude <= (negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX});
-  v->integer = !v->integer_fits ? 0 : negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+  v->integer = !v->integer_fits ? 0
+               : negative       ? static_cast<int64_t>(0 - magnitude)
+                                : static_cast<int64_t>(magnitude);
   return true;
 }
 
@@ -113,7 +130,8 @@ bool ReadNumber(std::string_view raw, InputValue* v) {
 // too) and says what is wrong, "not JSON: REASON at byte N".
 class Strict {
  public:
-  Strict(std::string_view text, const char* base, std::string* error) : text_(text), base_(base), error_(error) {}
+  Strict(std::string_view text, const char* base, std::string* error)
+      : text_(text), base_(base), error_(error) {}
 
   bool Object(od::document& doc, InputFields* fields) {
     od::json_type type;
@@ -164,7 +182,8 @@ class Strict {
   }
   bool Fail(const std::string& why, const char* at) {
     std::string where;
-    if (at != nullptr && at >= base_ && at <= base_ + text_.size()) where = " at byte " + std::to_string(at - base_ + 1);
+    if (at != nullptr && at >= base_ && at <= base_ + text_.size())
+      where = " at byte " + std::to_string(at - base_ + 1);
     return Refuse("not JSON: " + why + where);
   }
   bool Fail(const std::string& why, simdjson::simdjson_result<const char*> at) {
@@ -173,13 +192,15 @@ class Strict {
   bool Fail(error_code e, simdjson::simdjson_result<const char*> at) {
     if (e == simdjson::UTF8_ERROR) {
       size_t bad = FindInvalidUtf8(text_);
-      return Refuse("not JSON: invalid UTF-8" + (bad < text_.size() ? " at byte " + std::to_string(bad + 1) : ""));
+      return Refuse("not JSON: invalid UTF-8" +
+                    (bad < text_.size() ? " at byte " + std::to_string(bad + 1) : ""));
     }
     return Fail(Reason(e), at.error() ? nullptr : at.value_unsafe());
   }
 
   // A string with escapes whose unescaped form is not UTF-8 held a lone surrogate (\ude00).
-  bool CheckEscaped(const char* raw, std::string_view unescaped, simdjson::simdjson_result<const char*> at) {
+  bool CheckEscaped(const char* raw, std::string_view unescaped,
+                    simdjson::simdjson_result<const char*> at) {
     (void)raw;
     if (IsValidUtf8(unescaped)) return true;
     return Fail("lone surrogate in \\u escape", at.error() ? nullptr : at.value_unsafe());
@@ -243,7 +264,8 @@ class Strict {
         bool null = false;
         auto location = value.current_location();
         if (error_code e = value.is_null().get(null)) return Fail(e, location);
-        if (!null) return Fail("invalid literal", location.error() ? nullptr : location.value_unsafe());
+        if (!null)
+          return Fail("invalid literal", location.error() ? nullptr : location.value_unsafe());
         v->kind = InputValue::Kind::kNull;
         return true;
       }
@@ -338,7 +360,8 @@ class Quick {
       if (!Field(specs[i], value, r)) return false;
     }
     if (first) return false;
-    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;  // text after the object
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+      return false;  // text after the object
     for (size_t i = 0; i < specs.size(); ++i) {
       if ((seen & (1u << i)) != 0) continue;
       if (specs[i].required) return false;
@@ -356,11 +379,12 @@ class Quick {
     r->sequence = 0;
     r->recorded = Timestamp{};
     r->recorded_given = false;
-    for (auto member : {&Record::village, &Record::id, &Record::code, &Record::name, &Record::household,
-                        &Record::resident, &Record::role, &Record::person, &Record::subject, &Record::item,
-                        &Record::scorer, &Record::place, &Record::reason, &Record::target, &Record::reward,
-                        &Record::text, &Record::sha256, &Record::approved_by, &Record::period,
-                        &Record::outcome}) {
+    for (auto member :
+         {&Record::village,   &Record::id,          &Record::code,   &Record::name,
+          &Record::household, &Record::resident,    &Record::role,   &Record::person,
+          &Record::subject,   &Record::item,        &Record::scorer, &Record::place,
+          &Record::reason,    &Record::target,      &Record::reward, &Record::text,
+          &Record::sha256,    &Record::approved_by, &Record::period, &Record::outcome}) {
       (r->*member).clear();
     }
     r->date = Date();
@@ -373,7 +397,8 @@ class Quick {
   static bool Integer(od::value& value, int64_t min, int64_t max, int64_t* out) {
     std::string_view raw = value.raw_json_token();
     InputValue v;
-    if (!ReadNumber(raw, &v) || v.kind != InputValue::Kind::kInteger || !v.integer_fits) return false;
+    if (!ReadNumber(raw, &v) || v.kind != InputValue::Kind::kInteger || !v.integer_fits)
+      return false;
     if (v.integer < min || v.integer > max) return false;
     *out = v.integer;
     return true;
@@ -381,7 +406,8 @@ class Quick {
 
   // Whether `key` is `spec`'s name (without measuring the name first).
   static bool Is(std::string_view key, const FieldSpec& spec) {
-    return std::strncmp(spec.json_name, key.data(), key.size()) == 0 && spec.json_name[key.size()] == '\0';
+    return std::strncmp(spec.json_name, key.data(), key.size()) == 0 &&
+           spec.json_name[key.size()] == '\0';
   }
 
   // The string at `raw` (just past its opening quote) as it stands in the line: false when it
@@ -468,7 +494,8 @@ bool ParseFlatJsonObject(std::string_view text, InputFields* fields, std::string
   if (error_code e = std::move(iterated).get(doc)) {
     if (e == simdjson::UTF8_ERROR) {
       size_t bad = FindInvalidUtf8(text);
-      *error = "not JSON: invalid UTF-8" + (bad < text.size() ? " at byte " + std::to_string(bad + 1) : std::string());
+      *error = "not JSON: invalid UTF-8" +
+               (bad < text.size() ? " at byte " + std::to_string(bad + 1) : std::string());
     } else {
       *error = std::string("not JSON: ") + Reason(e);
     }

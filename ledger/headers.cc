@@ -8,80 +8,104 @@ namespace jifen::ledger {
 namespace {
 
 using T = RecordType;
-constexpr uint32_t kHousehold = KindBit(T::kHousehold), kPerson = KindBit(T::kPerson), kMove = KindBit(T::kMove),
-                   kScorer = KindBit(T::kScorer), kAward = KindBit(T::kAward), kRevoke = KindBit(T::kRevoke),
-                   kRedeem = KindBit(T::kRedeem), kApprove = KindBit(T::kApprove), kPost = KindBit(T::kPost),
-                   kObjection = KindBit(T::kObjection), kRuling = KindBit(T::kRuling);
-constexpr uint32_t kAll = kHousehold | kPerson | kMove | kScorer | kAward | kRevoke | kRedeem | kApprove | kPost |
-                          kObjection | kRuling;
+constexpr uint32_t kHousehold = KindBit(T::kHousehold), kPerson = KindBit(T::kPerson),
+                   kMove = KindBit(T::kMove), kScorer = KindBit(T::kScorer),
+                   kAward = KindBit(T::kAward), kRevoke = KindBit(T::kRevoke),
+                   kRedeem = KindBit(T::kRedeem), kApprove = KindBit(T::kApprove),
+                   kPost = KindBit(T::kPost), kObjection = KindBit(T::kObjection),
+                   kRuling = KindBit(T::kRuling);
+constexpr uint32_t kAll = kHousehold | kPerson | kMove | kScorer | kAward | kRevoke | kRedeem |
+                          kApprove | kPost | kObjection | kRuling;
 
 // THE table (docs/IMPORT.md "Columns" is written from it). The first name of each field is its
 // English header too; the names after it with en == nullptr are Chinese synonyms, or Chinese names
 // that a kind of row shows in its template (所在户 for a person's household).
 constexpr ColumnName kColumns[] = {
-    {"type", "类型", "type", 0, "这一行是什么记录：户、人员、迁户、采集人、积分、兑换、撤销、审核、异议",
+    {"type", "类型", "type", 0,
+     "这一行是什么记录：户、人员、迁户、采集人、积分、兑换、撤销、审核、异议",
      "what the row records: household, person, move, scorer, award, redeem, revoke, approve, objection"},
-    {"village", "村", "village", kAll, "村代码（如 SYS），或村名", "the village's code (e.g. SYS), or its name"},
+    {"village", "村", "village", kAll, "村代码（如 SYS），或村名",
+     "the village's code (e.g. SYS), or its name"},
     {"village", "村代码", nullptr, 0, "", ""},
     {"id", "编号", "id", kAward | kRedeem | kPost | kObjection | kRuling,
-     "这条记录的编号，村内不重复；需审核的村，积分记录必须有编号", "the record's id, unique in the village; required "
+     "这条记录的编号，村内不重复；需审核的村，积分记录必须有编号",
+     "the record's id, unique in the village; required "
      "for awards in a village with review"},
     {"id", "记录编号", nullptr, 0, "", ""},
-    {"household", "户号", "household", kHousehold | kRedeem | kObjection, "户的代码（如 H01），或户名",
-     "the household's code (e.g. H01), or its name"},
-    {"person", "人员编号", "person", kPerson | kMove, "人员代码（如 P0101），或姓名", "the person's code (e.g. P0101), or their name"},
-    {"scorer", "采集人", "scorer", kScorer | kAward | kRevoke | kRedeem | kApprove | kPost | kRuling,
+    {"household", "户号", "household", kHousehold | kRedeem | kObjection,
+     "户的代码（如 H01），或户名", "the household's code (e.g. H01), or its name"},
+    {"person", "人员编号", "person", kPerson | kMove, "人员代码（如 P0101），或姓名",
+     "the person's code (e.g. P0101), or their name"},
+    {"scorer", "采集人", "scorer",
+     kScorer | kAward | kRevoke | kRedeem | kApprove | kPost | kRuling,
      "采集人（评分人）代码，或姓名", "the scorer's code, or their name"},
     {"scorer", "采集人编号", nullptr, 0, "", ""},
-    {"scorer", "审核人", nullptr, kApprove, "审核人（有审核权的采集人）代码或姓名", "the reviewing scorer"},
-    {"scorer", "记录人", nullptr, kObjection, "记录这条异议的采集人（可不填）", "the scorer who records it (optional)"},
-    {"name", "户名", "name", kHousehold, "户名（通常为户主姓名）", "the household's name (usually the head's)"},
+    {"scorer", "审核人", nullptr, kApprove, "审核人（有审核权的采集人）代码或姓名",
+     "the reviewing scorer"},
+    {"scorer", "记录人", nullptr, kObjection, "记录这条异议的采集人（可不填）",
+     "the scorer who records it (optional)"},
+    {"name", "户名", "name", kHousehold, "户名（通常为户主姓名）",
+     "the household's name (usually the head's)"},
     {"name", "姓名", nullptr, kPerson | kScorer, "姓名", "the person's name"},
     {"name", "名称", nullptr, 0, "", ""},
-    {"household", "所在户", nullptr, kPerson, "所在户的户号，或户名", "the household's code, or its name"},
-    {"household", "迁入户", nullptr, kMove, "迁入的户号，或户名", "the household moved to: code or name"},
+    {"household", "所在户", nullptr, kPerson, "所在户的户号，或户名",
+     "the household's code, or its name"},
+    {"household", "迁入户", nullptr, kMove, "迁入的户号，或户名",
+     "the household moved to: code or name"},
     {"household", "户", nullptr, 0, "", ""},
-    {"role", "角色", "role", kScorer, "角色，与细则中 by 后的角色一致（如 网格员）", "the role, as the rules' `by` names it"},
+    {"role", "角色", "role", kScorer, "角色，与细则中 by 后的角色一致（如 网格员）",
+     "the role, as the rules' `by` names it"},
     {"role", "职务", nullptr, 0, "", ""},
-    {"person", "本人编号", nullptr, kScorer, "采集人本人的人员编号（可不填）", "the scorer's own person code (optional)"},
-    {"since", "起始日期", "since", kHousehold | kPerson, "登记生效的日期", "the day the registration takes effect"},
+    {"person", "本人编号", nullptr, kScorer, "采集人本人的人员编号（可不填）",
+     "the scorer's own person code (optional)"},
+    {"since", "起始日期", "since", kHousehold | kPerson, "登记生效的日期",
+     "the day the registration takes effect"},
     {"since", "登记日期", nullptr, 0, "", ""},
     {"since", "入户日期", nullptr, 0, "", ""},
-    {"shares", "股数", "shares", kHousehold, "集体经济股数（可不填，默认 0）", "shares in the collective (optional, 0)"},
+    {"shares", "股数", "shares", kHousehold, "集体经济股数（可不填，默认 0）",
+     "shares in the collective (optional, 0)"},
     {"shares", "股份", nullptr, 0, "", ""},
     {"resident", "身份", "resident", kPerson, "村民 或 非村民（可不填，默认 村民）",
      "villager or non-villager (optional, villager)"},
-    {"date", "日期", "date", kMove | kAward | kRedeem, "事件日期，如 2022-03-05、2022/3/5 或 2022年3月5日",
+    {"date", "日期", "date", kMove | kAward | kRedeem,
+     "事件日期，如 2022-03-05、2022/3/5 或 2022年3月5日",
      "the event's date: 2022-03-05, 2022/3/5 or 2022年3月5日"},
     {"date", "迁移日期", nullptr, 0, "", ""},
     {"subject", "对象", "subject", kAward, "得分的人（人员编号或姓名）或户（户号或户名）",
      "who scores: a person (code or name) or a household (code or name)"},
     {"subject", "姓名或户名", nullptr, 0, "", ""},
-    {"item", "项目", "item", kAward, "细则中的项目代码（如 C1.01）或项目名称", "the rules' item: code (e.g. C1.01) or name"},
+    {"item", "项目", "item", kAward, "细则中的项目代码（如 C1.01）或项目名称",
+     "the rules' item: code (e.g. C1.01) or name"},
     {"item", "积分项目", nullptr, 0, "", ""},
     {"reward", "奖品", "reward", kRedeem, "兑换的奖品：代码或名称", "the reward: code or name"},
     {"reward", "兑换物品", nullptr, 0, "", ""},
-    {"qty", "数量", "qty", kAward | kRedeem, "数量（可不填，默认 1）；按量计分的项目可有两位小数，如 2.5",
+    {"qty", "数量", "qty", kAward | kRedeem,
+     "数量（可不填，默认 1）；按量计分的项目可有两位小数，如 2.5",
      "quantity (optional, 1); a unit item takes up to 2 decimals, e.g. 2.5"},
     {"place", "地点", "place", kAward, "地点（可不填）", "where (optional)"},
-    {"reason", "事由", "reason", kAward | kRevoke | kObjection | kRuling, "事由（撤销、异议、裁定必填）",
-     "why (required for revoke, objection, ruling)"},
+    {"reason", "事由", "reason", kAward | kRevoke | kObjection | kRuling,
+     "事由（撤销、异议、裁定必填）", "why (required for revoke, objection, ruling)"},
     {"reason", "理由", nullptr, 0, "", ""},
     {"reason", "原因", nullptr, 0, "", ""},
-    {"evidence", "证据", "evidence", kAward, "证据文件名，多个用 ; 分隔", "evidence file names, separated by ;"},
+    {"evidence", "证据", "evidence", kAward, "证据文件名，多个用 ; 分隔",
+     "evidence file names, separated by ;"},
     {"target", "对应记录", "target", kRevoke | kApprove | kObjection | kRuling,
      "所指记录的编号（撤销、审核、异议：积分或兑换的编号；裁定：异议的编号）",
      "the id of the record it names (an award's or redemption's; a ruling: the objection's)"},
     {"target", "被撤销记录", nullptr, 0, "", ""},
     {"target", "审核记录", nullptr, 0, "", ""},
     {"target", "异议记录", nullptr, 0, "", ""},
-    {"period", "期间", "period", kPost | kObjection, "期间：2022-03 或 2022-Q1", "the period: 2022-03 or 2022-Q1"},
+    {"period", "期间", "period", kPost | kObjection, "期间：2022-03 或 2022-Q1",
+     "the period: 2022-03 or 2022-Q1"},
     {"period", "月份", nullptr, 0, "", ""},
     {"filed_by", "提出人", "filed_by", kObjection, "提出异议的村民", "the villager who objects"},
     {"filed_by", "异议人", nullptr, 0, "", ""},
-    {"outcome", "裁定结果", "outcome", kRuling, "成立 或 不成立（upheld / dismissed）", "upheld or dismissed"},
-    {"head", "账本头", "head", kPost, "公示时账本头（可不填）", "the ledger head the board showed (optional)"},
-    {"recorded", "录入时间", "recorded", 0, "录入时间（RFC 3339，可不填）", "recorded time (RFC 3339, optional)"},
+    {"outcome", "裁定结果", "outcome", kRuling, "成立 或 不成立（upheld / dismissed）",
+     "upheld or dismissed"},
+    {"head", "账本头", "head", kPost, "公示时账本头（可不填）",
+     "the ledger head the board showed (optional)"},
+    {"recorded", "录入时间", "recorded", 0, "录入时间（RFC 3339，可不填）",
+     "recorded time (RFC 3339, optional)"},
 };
 
 struct KindName {
@@ -166,7 +190,7 @@ const ColumnName* FindColumn(std::string_view header, bool* chinese) {
       size_t open = h.rfind('(');
       if (open != std::string_view::npos && open > 0) h = h.substr(0, open);
     }
-    if (h.ends_with("\xEF\xBC\x89")) {  // ）
+    if (h.ends_with("\xEF\xBC\x89")) {        // ）
       size_t open = h.rfind("\xEF\xBC\x88");  // （
       if (open != std::string_view::npos && open > 0) h = h.substr(0, open);
     }
@@ -192,17 +216,18 @@ std::vector<const ColumnName*> TemplateColumns(RecordType type) {
     if ((c.kinds & KindBit(type)) != 0) columns.push_back(&c);
   }
   // The template's order: who and when, what, how much, then the rest as the table has it.
-  static constexpr const char* kOrder[] = {"id",      "village", "household", "person", "scorer", "name",
-                                           "role",    "since",   "shares",    "resident", "date",   "subject",
-                                           "item",    "reward",  "qty",       "target",   "period", "place",
-                                           "reason",  "evidence", "filed_by", "outcome",  "head"};
+  static constexpr const char* kOrder[] = {
+      "id",     "village",  "household", "person",   "scorer",   "name",    "role", "since",
+      "shares", "resident", "date",      "subject",  "item",     "reward",  "qty",  "target",
+      "period", "place",    "reason",    "evidence", "filed_by", "outcome", "head"};
   auto rank = [](const ColumnName* c) {
     for (size_t i = 0; i < std::size(kOrder); ++i) {
       if (std::strcmp(kOrder[i], c->field) == 0) return i;
     }
     return std::size(kOrder);
   };
-  std::stable_sort(columns.begin(), columns.end(), [&](auto* a, auto* b) { return rank(a) < rank(b); });
+  std::stable_sort(columns.begin(), columns.end(),
+                   [&](auto* a, auto* b) { return rank(a) < rank(b); });
   // The scorer of an award comes after what it records.
   if (type == RecordType::kAward || type == RecordType::kRedeem) {
     auto scorer = std::find_if(columns.begin(), columns.end(),
@@ -210,7 +235,8 @@ std::vector<const ColumnName*> TemplateColumns(RecordType type) {
     if (scorer != columns.end()) {
       const ColumnName* s = *scorer;
       columns.erase(scorer);
-      auto qty = std::find_if(columns.begin(), columns.end(), [](auto* c) { return std::strcmp(c->field, "qty") == 0; });
+      auto qty = std::find_if(columns.begin(), columns.end(),
+                              [](auto* c) { return std::strcmp(c->field, "qty") == 0; });
       columns.insert(qty == columns.end() ? columns.end() : qty + 1, s);
     }
   }
@@ -247,7 +273,8 @@ std::string KindWords(bool chinese) {
 std::optional<Date> ParseSpreadsheetDate(std::string_view text) {
   std::string_view s = Trim(text);
   int year = 0, month = 0, day = 0;
-  if (s.size() == 8 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (s.size() == 8 &&
+      std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     std::from_chars(s.data(), s.data() + 4, year);
     std::from_chars(s.data() + 4, s.data() + 6, month);
     std::from_chars(s.data() + 6, s.data() + 8, day);
@@ -265,8 +292,10 @@ std::optional<Date> ParseSpreadsheetDate(std::string_view text) {
     if (!s.starts_with(second)) return std::nullopt;
     s.remove_prefix(second.size());
     if (!Digits(&s, &day, 2)) return std::nullopt;
-    if (separator == "\xE5\xB9\xB4" && s.starts_with("\xE6\x97\xA5")) s.remove_prefix(3);  // 日
-    else if (separator == "\xE5\xB9\xB4" && s.starts_with("\xE5\x8F\xB7")) s.remove_prefix(3);  // 号
+    if (separator == "\xE5\xB9\xB4" && s.starts_with("\xE6\x97\xA5"))
+      s.remove_prefix(3);  // 日
+    else if (separator == "\xE5\xB9\xB4" && s.starts_with("\xE5\x8F\xB7"))
+      s.remove_prefix(3);  // 号
   }
   if (!s.empty()) {  // a time of day: " 0:00", " 00:00:00", "T08:00"
     if (s[0] != ' ' && s[0] != 'T') return std::nullopt;
@@ -294,16 +323,19 @@ std::optional<Date> DateFromSerial(std::string_view number, bool date1904) {
   std::string_view whole = number.substr(0, dot);
   if (dot != std::string_view::npos) {
     std::string_view fraction = number.substr(dot + 1);
-    if (fraction.empty() || !std::all_of(fraction.begin(), fraction.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (fraction.empty() ||
+        !std::all_of(fraction.begin(), fraction.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return std::nullopt;
   }
   int64_t days = 0;
   auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), days);
-  if (ec != std::errc() || end != whole.data() + whole.size() || whole.empty() || days < 1 || days > 2958465)
+  if (ec != std::errc() || end != whole.data() + whole.size() || whole.empty() || days < 1 ||
+      days > 2958465)
     return std::nullopt;  // 2958465 is 9999-12-31
   Date epoch = date1904 ? Date::FromCivil(1904, 1, 1) : Date::FromCivil(1899, 12, 30);
   if (!date1904) {
-    if (days == 60) return std::nullopt;  // 1900-02-29, which Excel counts and the calendar does not
+    if (days == 60)
+      return std::nullopt;  // 1900-02-29, which Excel counts and the calendar does not
     if (days < 60) epoch = epoch.AddDays(1);
   }
   Date d = epoch.AddDays(static_cast<int32_t>(days));
@@ -313,7 +345,8 @@ std::optional<Date> DateFromSerial(std::string_view number, bool date1904) {
 
 std::string ColumnLetters(int column) {
   std::string letters;
-  for (int n = column + 1; n > 0; n = (n - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
+  for (int n = column + 1; n > 0; n = (n - 1) / 26)
+    letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
   return letters;
 }
 

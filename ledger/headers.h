@@ -27,7 +27,9 @@ struct ColumnName {
 };
 std::span<const ColumnName> ColumnNames();
 
-inline constexpr uint32_t KindBit(RecordType type) { return uint32_t{1} << static_cast<unsigned>(type); }
+inline constexpr uint32_t KindBit(RecordType type) {
+  return uint32_t{1} << static_cast<unsigned>(type);
+}
 
 // The header of a column as written, matched against the table: spaces around it, a trailing '*'
 // (required) and a trailing note in brackets ("数量（小时）", "qty (hours)") are ignored, and

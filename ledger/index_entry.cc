@@ -10,8 +10,8 @@ namespace jifen::ledger {
 namespace {
 
 // Layout: checksum (8, big-endian; see Checksum), type (1), recorded seconds (8),
-// offset minutes (2), qty in hundredths (4), then id, subject, item, reward, household, scorer, each a one-byte
-// length (codes and ids are at most kCodeBytesMax bytes) and its bytes.
+// offset minutes (2), qty in hundredths (4), then id, subject, item, reward, household, scorer,
+// each a one-byte length (codes and ids are at most kCodeBytesMax bytes) and its bytes.
 constexpr size_t kChecksumBytes = 8;
 constexpr size_t kEntryFixedBytes = kChecksumBytes + 1 + 8 + 2 + 4;
 static_assert(kCodeBytesMax < 256);
@@ -68,8 +68,8 @@ Status DecodeEventEntry(std::string_view key, std::string_view value, uint64_t s
   view->qty = Quantity::FromHundredths(GetBigEndian32(p + 11));
   const char* at = value.data() + kEntryFixedBytes;
   const char* end = value.data() + value.size();
-  for (std::string_view* s : {&view->id, &view->subject, &view->item, &view->reward,
-                              &view->household, &view->scorer}) {
+  for (std::string_view* s :
+       {&view->id, &view->subject, &view->item, &view->reward, &view->household, &view->scorer}) {
     if (at == end) return bad("truncated");
     size_t length = static_cast<uint8_t>(*at++);
     if (length > static_cast<size_t>(end - at)) return bad("truncated");

@@ -120,7 +120,8 @@ Status LmdbWriteBatch::HoldEventEntry(std::string_view key, std::string_view val
     pending_bytes_.reserve(limit + 4096);
     pending_.reserve(limit / 64 + 16);
   }
-  pending_.push_back({pending_bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  pending_.push_back({pending_bytes_.size(), static_cast<uint32_t>(key.size()),
+                      static_cast<uint32_t>(value.size())});
   pending_bytes_.append(key).append(value);
   return pending_bytes_.size() >= limit ? FlushEvents() : Status::Ok();
 }
@@ -147,25 +148,28 @@ Status LmdbWriteBatch::FlushEvents() const {
   // Within a village the key is its date (4 bytes), a separator and its sequence (8 bytes), all
   // big-endian: compared as integers.
   auto less = [&](uint32_t a, uint32_t b) {
-    const char* x = bytes.data() + pending_[a].offset + pending_[a].key_bytes - kEventKeySuffixBytes;
-    const char* y = bytes.data() + pending_[b].offset + pending_[b].key_bytes - kEventKeySuffixBytes;
+    const char* x =
+        bytes.data() + pending_[a].offset + pending_[a].key_bytes - kEventKeySuffixBytes;
+    const char* y =
+        bytes.data() + pending_[b].offset + pending_[b].key_bytes - kEventKeySuffixBytes;
     uint32_t dx = GetBigEndian32(x), dy = GetBigEndian32(y);
     return dx != dy ? dx < dy : GetBigEndian64(x + 5) < GetBigEndian64(y + 5);
   };
   auto* self = const_cast<LmdbWriteBatch*>(this);
   Status s;
   for (auto& [village, order] : villages) {
-    if (!std::is_sorted(order.begin(), order.end(), less)) std::sort(order.begin(), order.end(), less);
+    if (!std::is_sorted(order.begin(), order.end(), less))
+      std::sort(order.begin(), order.end(), less);
     for (uint32_t i : order) {
       const PendingEntry& e = pending_[i];
-      s = self->Put(core_.env().dbis().events, key(i), bytes.substr(e.offset + e.key_bytes, e.value_bytes), 0,
-                    "index event");
+      s = self->Put(core_.env().dbis().events, key(i),
+                    bytes.substr(e.offset + e.key_bytes, e.value_bytes), 0, "index event");
       if (!s.ok()) break;
     }
     if (!s.ok()) break;
   }
-  spdlog::debug("ledger: {} events index entries of {} villages written in key order", pending_.size(),
-                villages.size());
+  spdlog::debug("ledger: {} events index entries of {} villages written in key order",
+                pending_.size(), villages.size());
   pending_.clear();
   pending_bytes_.clear();
   return s;
@@ -217,10 +221,10 @@ Status LmdbWriteBatch::Append(Record& record) {
   }
   if (Status s = Put(dbis.records, seq_be, value_, MDB_APPEND, "append record"); !s.ok()) return s;
   std::string index_key;
-  Status s = IndexEntryOf(record, std::string_view(value_).substr(kStoredHashBytes), &index_key,
-                          &entry_)
-                 ? HoldEventEntry(index_key, entry_)
-                 : Put(dbis.structural, index_key, entry_, 0, "index record");
+  Status s =
+      IndexEntryOf(record, std::string_view(value_).substr(kStoredHashBytes), &index_key, &entry_)
+          ? HoldEventEntry(index_key, entry_)
+          : Put(dbis.structural, index_key, entry_, 0, "index record");
   if (!s.ok()) return s;
   if (!villages_put_.contains(record.village)) {
     if (s = Put(dbis.villages, record.village, {}, MDB_NOOVERWRITE, "index village"); !s.ok())
@@ -329,8 +333,8 @@ Result<VerifyReport> LmdbLedger::Verify(const VerifyProgress& progress) {
 
 // Walks `records` in key order, recomputing every hash from the previous stored one.
 // Adds the index key each record must have to `digest`.
-Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report,
-                               IndexDigest* digest, const VerifyProgress& progress) {
+Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report, IndexDigest* digest,
+                               const VerifyProgress& progress) {
   MDB_stat stat;
   uint64_t total = mdb_stat(core.txn(), env_->dbis().records, &stat) == 0 ? stat.ms_entries : 0;
   MdbCursor cursor;
@@ -441,8 +445,8 @@ Status UpgradeIndexes(EnvState& env) {
     if (!old && env.format() == kFormatVersion) return Status::Ok();
     MDB_stat records;
     if (mdb_stat(txn.get(), env.dbis().records, &records) == 0) {
-      spdlog::info("ledger {}: adding the index entries reports read to {} records (once)", env.dir(),
-                   records.ms_entries);
+      spdlog::info("ledger {}: adding the index entries reports read to {} records (once)",
+                   env.dir(), records.ms_entries);
     }
   }
   for (;;) {
@@ -471,7 +475,8 @@ Status UpgradeIndexes(EnvState& env) {
            rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT), ++expected) {
         if (Status s = core.Check(expected, FromVal(value), previous, &record); !s.ok()) return s;
         std::memcpy(previous.data(), value.mv_data, previous.size());
-        bool event = IndexEntryOf(record, FromVal(value).substr(kStoredHashBytes), &index_key, &entry);
+        bool event =
+            IndexEntryOf(record, FromVal(value).substr(kStoredHashBytes), &index_key, &entry);
         MDB_dbi dbi = event ? env.dbis().events : env.dbis().structural;
         if (Status s = env.Room(txn.get(), entry.size()); !s.ok()) return s;
         MDB_val k = ToVal(index_key), v = ToVal(entry);

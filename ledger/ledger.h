@@ -85,8 +85,8 @@ class WriteBatch : public Reader {
 };
 
 struct VerifyReport {
-  uint64_t records = 0;  // records that passed, all of them when first_bad is unset
-  Hash head{};           // chain hash of the last record that passed
+  uint64_t records = 0;               // records that passed, all of them when first_bad is unset
+  Hash head{};                        // chain hash of the last record that passed
   std::optional<uint64_t> first_bad;  // set when the chain or a record fails
   std::string reason;                 // why first_bad is bad
 };

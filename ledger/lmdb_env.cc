@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
-#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -229,8 +229,8 @@ Status EnvState::ReserveToBegin(MDB_txn* txn) {
   // which made a large import 10% slower.)
   begin_bytes_ = head.next_pgno * page_bytes_;
   if (FileBytes() < map_bytes && ftruncate(file_fd_, static_cast<off_t>(map_bytes)) != 0) {
-    return Status::IOError("ledger " + dir_ + ": cannot size data.mdb for writing: " +
-                           std::strerror(errno));
+    return Status::IOError("ledger " + dir_ +
+                           ": cannot size data.mdb for writing: " + std::strerror(errno));
   }
   return Allocate(std::min(begin_bytes_ + kPagesPerPut * page_bytes_, map_bytes),
                   std::min(begin_bytes_ + kMarginBytesMin, map_bytes));
@@ -250,7 +250,7 @@ Status EnvState::Room(MDB_txn* txn, size_t value_bytes) {
 Status EnvState::RoomToCommit(MDB_txn* txn) {
   if (!counted_) return Status::Ok();
   MDB_stat free_db{}, main_db{};
-  int rc = mdb_stat(txn, 0, &free_db);  // FREE_DBI
+  int rc = mdb_stat(txn, 0, &free_db);           // FREE_DBI
   if (rc == 0) rc = mdb_stat(txn, 1, &main_db);  // MAIN_DBI
   if (rc != 0) return Error(rc, "free pages");
   auto pages_of = [](const MDB_stat& db) {
@@ -374,8 +374,7 @@ Status EnvState::OpenDatabases() {
       continue;
     } else if (rc != 0) {
       return Error(rc, "read format version");
-    } else if (value.mv_size != 1 ||
-               *static_cast<const uint8_t*>(value.mv_data) > kFormatVersion ||
+    } else if (value.mv_size != 1 || *static_cast<const uint8_t*>(value.mv_data) > kFormatVersion ||
                *static_cast<const uint8_t*>(value.mv_data) < kOldestFormatVersion) {
       return Status::Corruption("ledger " + dir_ + ": unknown format version");
     } else {
@@ -444,7 +443,8 @@ void EnvState::ReleaseMappedPages() const {
   // statm's third field: resident pages backed by files (RssFile + RssShmem).
   uint64_t size = 0, resident = 0, shared = 0;
   if (std::FILE* statm = std::fopen("/proc/self/statm", "re")) {
-    if (std::fscanf(statm, "%" SCNu64 " %" SCNu64 " %" SCNu64, &size, &resident, &shared) != 3) shared = 0;
+    if (std::fscanf(statm, "%" SCNu64 " %" SCNu64 " %" SCNu64, &size, &resident, &shared) != 3)
+      shared = 0;
     std::fclose(statm);
   }
   if (shared * page <= mapped_bytes_kept_) return;
@@ -460,7 +460,8 @@ void EnvState::ReleaseMappedPages() const {
     uintptr_t begin = 0, end = 0;
     unsigned major = 0, minor = 0;
     unsigned long long inode = 0;
-    if (std::sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %*s %*s %x:%x %llu", &begin, &end, &major, &minor, &inode) == 5 &&
+    if (std::sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %*s %*s %x:%x %llu", &begin, &end, &major,
+                    &minor, &inode) == 5 &&
         inode == st.st_ino && makedev(major, minor) == st.st_dev) {
       madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
     }

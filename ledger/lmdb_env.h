@@ -121,7 +121,7 @@ class EnvState {
   size_t pending_event_bytes_ = 0;
   uint64_t mapped_bytes_kept_ = 0;
   mutable std::mutex mutex_;
-  int active_ = 0;  // transactions begun and not yet ended, guarded by mutex_
+  int active_ = 0;   // transactions begun and not yet ended, guarded by mutex_
   int writing_ = 0;  // write transactions among them, guarded by mutex_
   // The reservation of the write transaction open in this process (only its thread uses these;
   // LMDB lets one write transaction run at a time). While `counted_`, the file has blocks up to

@@ -26,8 +26,8 @@ constexpr NamedString kStringMembers[] = {
     {&Record::period, "period"},       {&Record::outcome, "outcome"},
 };
 
-const std::string kQtyRange = "not a positive decimal up to " + std::to_string(kQtyMax) +
-                              " with at most 2 fractional digits";
+const std::string kQtyRange =
+    "not a positive decimal up to " + std::to_string(kQtyMax) + " with at most 2 fractional digits";
 const std::string kWholeQtyRange = "not a positive integer up to " + std::to_string(kQtyMax);
 
 constexpr int32_t kOffsetMinutesMax = 14 * 60 + 59;  // what Timestamp::Parse accepts
@@ -182,14 +182,16 @@ Status ValidateRecord(const Record& record) {
     return Status::InvalidInput(
         "objection: give either \"target\" (a record's id) or \"household\", not both or neither");
   }
-  if (record.type == RecordType::kRuling && record.outcome != "upheld" && record.outcome != "dismissed") {
+  if (record.type == RecordType::kRuling && record.outcome != "upheld" &&
+      record.outcome != "dismissed") {
     return FieldError("outcome", "not \"upheld\" or \"dismissed\": " + record.outcome);
   }
   return Status::Ok();
 }
 
 const char* ReservedKeyPrefix(std::string_view id) {
-  for (const char* reserved : {"household:", "person:", "scorer:", "revoke:", "move:", "approve:"}) {
+  for (const char* reserved :
+       {"household:", "person:", "scorer:", "revoke:", "move:", "approve:"}) {
     if (id.starts_with(reserved)) return reserved;
   }
   return nullptr;

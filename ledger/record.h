@@ -37,32 +37,32 @@ const char* RecordTypeName(RecordType type);
 
 struct Record {
   RecordType type = RecordType::kAward;
-  uint64_t sequence = 0;   // assigned by Ledger::Append, 1-based
-  Timestamp recorded;      // stamped by the importer when the input had none
+  uint64_t sequence = 0;  // assigned by Ledger::Append, 1-based
+  Timestamp recorded;     // stamped by the importer when the input had none
   std::string village;
-  std::string id;          // award/redeem (optional in input); empty otherwise
-  std::string code;        // household/person/scorer code; the moving person of a move
-  std::string name;        // objection: who filed it
-  std::string household;   // person: household; move: destination; redeem: household; objection
-  Date date;               // since / move date / award date / redeem date / rules effective date
-  int64_t shares = 0;      // household
-  std::string resident;    // person: "villager" or "non-villager" …
-  std::string role;        // scorer
-  std::string person;      // scorer: linked person code, may be empty
-  std::string subject;     // award: person or household code
-  std::string item;        // award
-  Quantity qty;            // award (decimal) / redeem (whole); 1 otherwise
-  std::string scorer;      // award/revoke/redeem
-  std::string place;       // award
-  std::string reason;      // award/revoke
+  std::string id;         // award/redeem (optional in input); empty otherwise
+  std::string code;       // household/person/scorer code; the moving person of a move
+  std::string name;       // objection: who filed it
+  std::string household;  // person: household; move: destination; redeem: household; objection
+  Date date;              // since / move date / award date / redeem date / rules effective date
+  int64_t shares = 0;     // household
+  std::string resident;   // person: "villager" or "non-villager" …
+  std::string role;       // scorer
+  std::string person;     // scorer: linked person code, may be empty
+  std::string subject;    // award: person or household code
+  std::string item;       // award
+  Quantity qty;           // award (decimal) / redeem (whole); 1 otherwise
+  std::string scorer;     // award/revoke/redeem
+  std::string place;      // award
+  std::string reason;     // award/revoke
   std::vector<std::string> evidence;  // award
-  std::string target;      // revoke/approve/objection: an award or redemption id; ruling: objection
-  std::string reward;      // redeem
-  std::string text;        // rules: the whole rule file
-  std::string sha256;      // rules: hex SHA-256 of text; post: the chain head before it
-  std::string approved_by; // rules, may be empty
-  std::string period;      // post/objection: "2022-03", "2022-Q1"
-  std::string outcome;     // ruling: "upheld" or "dismissed"
+  std::string target;  // revoke/approve/objection: an award or redemption id; ruling: objection
+  std::string reward;  // redeem
+  std::string text;    // rules: the whole rule file
+  std::string sha256;  // rules: hex SHA-256 of text; post: the chain head before it
+  std::string approved_by;  // rules, may be empty
+  std::string period;       // post/objection: "2022-03", "2022-Q1"
+  std::string outcome;      // ruling: "upheld" or "dismissed"
   // Whether the input named its "recorded" time (the importer stamps the clock otherwise). Input
   // metadata only: not part of the canonical bytes, the hash or operator==. Records read back
   // from the ledger have it set.

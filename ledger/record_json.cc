@@ -72,7 +72,8 @@ Status ReadField(const FieldSpec& spec, InputValue& value, bool from_text, Recor
       if (!qty || qty->hundredths() < 1 || *qty > Quantity::FromWhole(kQtyMax)) {
         std::string why = "not a positive decimal up to " + std::to_string(kQtyMax) +
                           " with at most 2 fractional digits";
-        return FieldError(name, why + (number || value.kind == Kind::kString ? ": " + value.text : ""));
+        return FieldError(name,
+                          why + (number || value.kind == Kind::kString ? ": " + value.text : ""));
       }
       record->qty = *qty;
       return Status::Ok();

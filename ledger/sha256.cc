@@ -27,7 +27,8 @@ Hash Sha256Of(std::string_view a, std::string_view b) {
 #ifdef JIFEN_SHA256_FUNCTIONS
   SHA256_CTX ctx;
   bool ok = SHA256_Init(&ctx) == 1 && SHA256_Update(&ctx, a.data(), a.size()) == 1 &&
-            (b.empty() || SHA256_Update(&ctx, b.data(), b.size()) == 1) && SHA256_Final(out.data(), &ctx) == 1;
+            (b.empty() || SHA256_Update(&ctx, b.data(), b.size()) == 1) &&
+            SHA256_Final(out.data(), &ctx) == 1;
 #else
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   unsigned int size = 0;
@@ -51,8 +52,6 @@ std::string HashToHex(const Hash& hash) {
   return hex;
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  return HashToHex(Sha256Of(bytes));
-}
+std::string Sha256Hex(std::string_view bytes) { return HashToHex(Sha256Of(bytes)); }
 
 }  // namespace jifen::ledger

@@ -7,7 +7,8 @@
 
 namespace jifen::ledger {
 
-void CopySimdjsonTables(const void* library_table, const void* library_negated);  // simdjson_tables.cc
+void CopySimdjsonTables(const void* library_table,
+                        const void* library_negated);  // simdjson_tables.cc
 
 namespace {
 
@@ -23,7 +24,8 @@ std::string load_error;
 void Load() {
   void* handle = dlopen(kSimdjsonSoname, RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
-    load_error = std::string("cannot load simdjson: ") + dlerror() + " (install the Debian package libsimdjson14)";
+    load_error = std::string("cannot load simdjson: ") + dlerror() +
+                 " (install the Debian package libsimdjson14)";
     return;
   }
   // simdjson::get_active_implementation(), mangled.
@@ -36,7 +38,8 @@ void Load() {
   const void* table = dlsym(handle, "_ZN8simdjson8internal24structural_or_whitespaceE");
   const void* negated = dlsym(handle, "_ZN8simdjson8internal32structural_or_whitespace_negatedE");
   if (table == nullptr || negated == nullptr) {
-    load_error = std::string(kSimdjsonSoname) + " has no simdjson::internal::structural_or_whitespace tables";
+    load_error = std::string(kSimdjsonSoname) +
+                 " has no simdjson::internal::structural_or_whitespace tables";
     return;
   }
   // simdjson::internal::from_chars(const char*) and (const char*, const char*), mangled: the slow
@@ -73,7 +76,9 @@ internal::atomic_ptr<const implementation>& get_active_implementation() {
 
 namespace internal {
 double from_chars(const char* first) noexcept { return jifen::ledger::from_chars(first); }
-double from_chars(const char* first, const char* end) noexcept { return jifen::ledger::from_chars_to(first, end); }
+double from_chars(const char* first, const char* end) noexcept {
+  return jifen::ledger::from_chars_to(first, end);
+}
 }  // namespace internal
 
 }  // namespace simdjson

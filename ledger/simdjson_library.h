@@ -4,8 +4,8 @@
 // one function, simdjson::get_active_implementation(), which hands out the parsing kernels
 // chosen for this CPU (stage 1: structure and UTF-8 validation, AVX2 on most machines), two
 // 256-byte lookup tables, and (in unoptimised builds) the slow path of its number parsing,
-// simdjson::internal::from_chars. jifen does not link libsimdjson.so: that would make every jifen process
-// load it and the shared libstdc++ it needs, about a millisecond of each command's start
+// simdjson::internal::from_chars. jifen does not link libsimdjson.so: that would make every jifen
+// process load it and the shared libstdc++ it needs, about a millisecond of each command's start
 // (docs/PERFORMANCE.md "Process start"). ledger/simdjson_library.cc defines
 // get_active_implementation() and from_chars() itself, as calls to the library's, and
 // ledger/simdjson_tables.cc

@@ -9,9 +9,9 @@
 namespace jifen::ledger {
 namespace {
 
-constexpr RecordType kKinds[] = {RecordType::kHousehold, RecordType::kPerson,    RecordType::kMove,
-                                 RecordType::kScorer,    RecordType::kAward,     RecordType::kRevoke,
-                                 RecordType::kRedeem,    RecordType::kApprove,   RecordType::kPost,
+constexpr RecordType kKinds[] = {RecordType::kHousehold, RecordType::kPerson,  RecordType::kMove,
+                                 RecordType::kScorer,    RecordType::kAward,   RecordType::kRevoke,
+                                 RecordType::kRedeem,    RecordType::kApprove, RecordType::kPost,
                                  RecordType::kObjection, RecordType::kRuling};
 
 const FieldSpec* SpecOf(RecordType type, std::string_view field) {
@@ -48,7 +48,8 @@ std::string TrimSpaces(std::string_view s) {
 // The Chinese (or English) header a field shows for rows of `type` in a template.
 std::string FieldHeader(RecordType type, std::string_view field, bool chinese) {
   for (const ColumnName& c : ColumnNames()) {
-    if (field == c.field && (c.kinds & KindBit(type)) != 0) return chinese ? c.zh : (c.en ? c.en : c.field);
+    if (field == c.field && (c.kinds & KindBit(type)) != 0)
+      return chinese ? c.zh : (c.en ? c.en : c.field);
   }
   for (const ColumnName& c : ColumnNames()) {
     if (field == c.field) return chinese ? c.zh : c.field;
@@ -85,7 +86,8 @@ Result<TableHeader> TableHeader::Read(const RawRow& row) {
   }
   header.chinese_ = chinese > 0 && chinese >= english;
   if (!row.error.empty()) return Status::InvalidInput(row.error);
-  if (header.columns_.empty()) return Status::InvalidInput(header.Message("标题行是空的", "the header row is empty"));
+  if (header.columns_.empty())
+    return Status::InvalidInput(header.Message("标题行是空的", "the header row is empty"));
   header.width_ = header.columns_.back().index + 1;
   // A column without a name between named ones (CSV: "item,,date").
   for (int i = 0, c = 0; i < header.width_; ++i) {
@@ -99,9 +101,10 @@ Result<TableHeader> TableHeader::Read(const RawRow& row) {
   for (size_t i = 0; i < header.columns_.size(); ++i) {
     const Column& c = header.columns_[i];
     if (c.name == nullptr) {
-      return Status::InvalidInput(header.Message(
-          ColumnLetters(c.index) + " 列「" + c.header + "」：不认识的列名（可用的列名见 docs/IMPORT.md）",
-          "unknown column \"" + c.header + "\" (docs/IMPORT.md lists the columns)"));
+      return Status::InvalidInput(
+          header.Message(ColumnLetters(c.index) + " 列「" + c.header +
+                             "」：不认识的列名（可用的列名见 docs/IMPORT.md）",
+                         "unknown column \"" + c.header + "\" (docs/IMPORT.md lists the columns)"));
     }
     for (size_t j = 0; j < i; ++j) {
       if (header.columns_[j].name == c.name || header.columns_[j].header == c.header) {
@@ -123,9 +126,10 @@ Result<TableHeader> TableHeader::Read(const RawRow& row) {
     bool all = true;
     for (const FieldSpec& spec : FieldsOf(kind)) {
       if (!spec.required) continue;
-      all = all && std::any_of(header.columns_.begin(), header.columns_.end(), [&](const Column& c) {
-        return std::strcmp(c.name->field, spec.json_name) == 0;
-      });
+      all =
+          all && std::any_of(header.columns_.begin(), header.columns_.end(), [&](const Column& c) {
+            return std::strcmp(c.name->field, spec.json_name) == 0;
+          });
     }
     if (all) complete.push_back(kind);
   }
@@ -136,20 +140,22 @@ Result<TableHeader> TableHeader::Read(const RawRow& row) {
   if (complete.empty() && fitting.size() == 1) {
     std::string zh, en;
     for (const FieldSpec& spec : FieldsOf(fitting[0])) {
-      bool present = std::any_of(header.columns_.begin(), header.columns_.end(), [&](const Column& c) {
-        return std::strcmp(c.name->field, spec.json_name) == 0;
-      });
+      bool present = std::any_of(
+          header.columns_.begin(), header.columns_.end(),
+          [&](const Column& c) { return std::strcmp(c.name->field, spec.json_name) == 0; });
       if (!spec.required || present) continue;
       zh += (zh.empty() ? "「" : "、「") + FieldHeader(fitting[0], spec.json_name, true) + "」";
       en += (en.empty() ? "\"" : ", \"") + FieldHeader(fitting[0], spec.json_name, false) + "\"";
     }
-    return Status::InvalidInput(header.Message(
-        std::string("缺少") + KindWord(fitting[0], true) + "记录必填的列：" + zh,
-        std::string("missing the columns that ") + KindWord(fitting[0], false) + " rows require: " + en));
+    return Status::InvalidInput(
+        header.Message(std::string("缺少") + KindWord(fitting[0], true) + "记录必填的列：" + zh,
+                       std::string("missing the columns that ") + KindWord(fitting[0], false) +
+                           " rows require: " + en));
   }
-  return Status::InvalidInput(header.Message(
-      "从列名看不出这些行是什么记录；请加一列「类型」（" + KindWords(true) + "）",
-      "the header does not tell what the rows record; add a \"type\" column (" + KindWords(false) + ")"));
+  return Status::InvalidInput(
+      header.Message("从列名看不出这些行是什么记录；请加一列「类型」（" + KindWords(true) + "）",
+                     "the header does not tell what the rows record; add a \"type\" column (" +
+                         KindWords(false) + ")"));
 }
 
 const TableHeader::Column* TableHeader::ColumnAt(int index) const {
@@ -168,7 +174,8 @@ std::string TableHeader::ColumnLabel(int column) const {
   std::string letters = ColumnLetters(column);
   const Column* c = ColumnAt(column);
   if (c == nullptr) return Message(letters + " 列", "column " + letters);
-  return Message(letters + " 列「" + c->header + "」", "column " + letters + " \"" + c->header + "\"");
+  return Message(letters + " 列「" + c->header + "」",
+                 "column " + letters + " \"" + c->header + "\"");
 }
 
 TableRow TableHeader::ReadRow(const RawRow& raw, bool date1904) const {
@@ -197,13 +204,15 @@ TableRow TableHeader::ReadRow(const RawRow& raw, bool date1904) const {
     for (const Cell& cell : raw.cells) {
       if (cell.column == type_column) word = TrimSpaces(cell.text);
     }
-    if (word.empty()) return refuse(ColumnLabel(type_column) + "：空白（必填：" + KindWords(true) + "）",
-                                    ColumnLabel(type_column) + ": empty (write one of " + KindWords(false) + ")");
+    if (word.empty())
+      return refuse(ColumnLabel(type_column) + "：空白（必填：" + KindWords(true) + "）",
+                    ColumnLabel(type_column) + ": empty (write one of " + KindWords(false) + ")");
     type = KindFromWord(word);
     if (!type || *type == RecordType::kRules) {
-      return refuse(ColumnLabel(type_column) + "：不认识的类型「" + word + "」（可写 " + KindWords(true) + "）",
-                    ColumnLabel(type_column) + ": unknown kind \"" + word + "\" (write one of " + KindWords(false) +
-                        ")");
+      return refuse(ColumnLabel(type_column) + "：不认识的类型「" + word + "」（可写 " +
+                        KindWords(true) + "）",
+                    ColumnLabel(type_column) + ": unknown kind \"" + word + "\" (write one of " +
+                        KindWords(false) + ")");
     }
   }
   row.type = *type;
@@ -218,28 +227,33 @@ TableRow TableHeader::ReadRow(const RawRow& raw, bool date1904) const {
     bool blank = TrimSpaces(text).empty();
     if (column == nullptr) {
       if (blank) continue;
-      return refuse(ColumnLabel(cell.column) + "：有内容「" + text + "」，但这一列没有列名",
-                    ColumnLabel(cell.column) + ": holds \"" + text + "\" but the column has no header");
+      return refuse(
+          ColumnLabel(cell.column) + "：有内容「" + text + "」，但这一列没有列名",
+          ColumnLabel(cell.column) + ": holds \"" + text + "\" but the column has no header");
     }
     if (blank) continue;  // an empty cell is an absent field
     const std::string label = ColumnLabel(cell.column);
     if (cell.kind == Cell::Kind::kError) {
-      return refuse(label + "：公式出错（" + text + "）", label + ": a formula error (" + text + ")");
+      return refuse(label + "：公式出错（" + text + "）",
+                    label + ": a formula error (" + text + ")");
     }
     std::string field = column->name->field;
     const FieldSpec* spec = SpecOf(row.type, field);
     if (spec == nullptr && field != "recorded") {
-      return refuse(label + "：「" + kind_zh + "」行不填这一列", label + ": not a field of " + kind_en + " rows");
+      return refuse(label + "：「" + kind_zh + "」行不填这一列",
+                    label + ": not a field of " + kind_en + " rows");
     }
     FieldKind kind = spec ? spec->kind : FieldKind::kName;
-    if (spec != nullptr && spec->kind != FieldKind::kName && spec->kind != FieldKind::kText) text = TrimSpaces(text);
+    if (spec != nullptr && spec->kind != FieldKind::kName && spec->kind != FieldKind::kText)
+      text = TrimSpaces(text);
     switch (kind) {
       case FieldKind::kDate: {
         std::optional<Date> date = cell.kind == Cell::Kind::kNumber ? DateFromSerial(text, date1904)
-                                                                   : ParseSpreadsheetDate(text);
+                                                                    : ParseSpreadsheetDate(text);
         if (!date) {
-          return refuse(label + "：不是日期：" + text + "（可写 2022-03-05、2022/3/5 或 2022年3月5日）",
-                        label + ": not a date: " + text + " (write 2022-03-05, 2022/3/5 or 2022年3月5日)");
+          return refuse(
+              label + "：不是日期：" + text + "（可写 2022-03-05、2022/3/5 或 2022年3月5日）",
+              label + ": not a date: " + text + " (write 2022-03-05, 2022/3/5 or 2022年3月5日)");
         }
         text = date->ToString();
         break;
@@ -247,7 +261,8 @@ TableRow TableHeader::ReadRow(const RawRow& raw, bool date1904) const {
       case FieldKind::kQty: {
         auto qty = Quantity::Parse(text);
         if (!qty || qty->hundredths() < 1 || *qty > Quantity::FromWhole(kQtyMax)) {
-          return refuse(label + "：应为大于 0、最多两位小数、不超过 " + std::to_string(kQtyMax) + " 的数：" + text,
+          return refuse(label + "：应为大于 0、最多两位小数、不超过 " + std::to_string(kQtyMax) +
+                            " 的数：" + text,
                         label + ": not a positive decimal up to " + std::to_string(kQtyMax) +
                             " with at most 2 fractional digits: " + text);
         }
@@ -257,12 +272,14 @@ TableRow TableHeader::ReadRow(const RawRow& raw, bool date1904) const {
       case FieldKind::kShares: {
         bool whole = kind == FieldKind::kWholeQty;
         int64_t max = whole ? kQtyMax : kSharesMax;
-        bool ok = AllDigits(text) && text.size() <= 7 && std::stoll(text) <= max && (!whole || std::stoll(text) >= 1);
+        bool ok = AllDigits(text) && text.size() <= 7 && std::stoll(text) <= max &&
+                  (!whole || std::stoll(text) >= 1);
         if (!ok) {
           std::string range = whole ? "1 到 " + std::to_string(max) : "0 到 " + std::to_string(max);
-          return refuse(label + "：应为 " + range + " 的整数：" + text,
-                        label + (whole ? ": not a positive integer up to " : ": not an integer from 0 to ") +
-                            std::to_string(max) + ": " + text);
+          return refuse(
+              label + "：应为 " + range + " 的整数：" + text,
+              label + (whole ? ": not a positive integer up to " : ": not an integer from 0 to ") +
+                  std::to_string(max) + ": " + text);
         }
         break;
       }
@@ -277,19 +294,21 @@ TableRow TableHeader::ReadRow(const RawRow& raw, bool date1904) const {
       if (cell.kind == Cell::Kind::kNumber) {
         day = DateFromSerial(text, date1904);
         size_t dot = text.find('.');
-        if (day && dot != std::string::npos) seconds = static_cast<int>(std::stod("0" + text.substr(dot)) * 86400 + 0.5);
+        if (day && dot != std::string::npos)
+          seconds = static_cast<int>(std::stod("0" + text.substr(dot)) * 86400 + 0.5);
       } else {
         size_t space = text.find(' ');
         day = space == std::string::npos ? std::nullopt : ParseSpreadsheetDate(text);
         if (day) {
           int h = 0, m = 0, sec = 0;
-          if (std::sscanf(text.c_str() + space + 1, "%d:%d:%d", &h, &m, &sec) >= 2) seconds = h * 3600 + m * 60 + sec;
+          if (std::sscanf(text.c_str() + space + 1, "%d:%d:%d", &h, &m, &sec) >= 2)
+            seconds = h * 3600 + m * 60 + sec;
         }
       }
       if (day && seconds < 86400) {
         char iso[40];
-        std::snprintf(iso, sizeof iso, "%sT%02d:%02d:%02d+08:00", day->ToString().c_str(), seconds / 3600,
-                      seconds / 60 % 60, seconds % 60);
+        std::snprintf(iso, sizeof iso, "%sT%02d:%02d:%02d+08:00", day->ToString().c_str(),
+                      seconds / 3600, seconds / 60 % 60, seconds % 60);
         text = iso;
       }
     }
@@ -305,8 +324,9 @@ TableRow TableHeader::ReadRow(const RawRow& raw, bool date1904) const {
     if (std::string* earlier = row.Find(field)) {
       if (*earlier == text) continue;
       int other = row.ColumnOf(field);
-      return refuse(ColumnLabel(other) + "与" + label + "填的是同一项，只能填一个",
-                    ColumnLabel(other) + " and " + label + " fill the same field: fill one of them");
+      return refuse(
+          ColumnLabel(other) + "与" + label + "填的是同一项，只能填一个",
+          ColumnLabel(other) + " and " + label + " fill the same field: fill one of them");
     }
     row.fields.emplace_back(field, Text(std::move(text)));
     row.columns.push_back(cell.column);
@@ -333,12 +353,14 @@ std::string TableHeader::MapError(const TableRow& row, const std::string& messag
     std::string zh = FieldHeader(row.type, field, true), en = FieldHeader(row.type, field, false);
     for (const Column& c : columns_) {
       if (field == c.name->field) {
-        return Message(ColumnLabel(c.index) + "：空白（「" + KindWord(row.type, true) + "」行必填）",
-                       ColumnLabel(c.index) + ": empty (" + KindWord(row.type, false) + " rows require it)");
+        return Message(
+            ColumnLabel(c.index) + "：空白（「" + KindWord(row.type, true) + "」行必填）",
+            ColumnLabel(c.index) + ": empty (" + KindWord(row.type, false) + " rows require it)");
       }
     }
-    return Message(std::string("缺少「") + zh + "」列（「" + KindWord(row.type, true) + "」行必填）",
-                   "no \"" + en + "\" column (" + KindWord(row.type, false) + " rows require it)");
+    return Message(
+        std::string("缺少「") + zh + "」列（「" + KindWord(row.type, true) + "」行必填）",
+        "no \"" + en + "\" column (" + KindWord(row.type, false) + " rows require it)");
   }
   return message;
 }
@@ -348,7 +370,8 @@ Result<Record> TableHeader::Build(TableRow row) const {
   TableRow copy_for_errors;
   copy_for_errors.type = row.type;
   copy_for_errors.columns = row.columns;
-  for (const auto& [name, value] : row.fields) copy_for_errors.fields.emplace_back(name, InputValue{});
+  for (const auto& [name, value] : row.fields)
+    copy_for_errors.fields.emplace_back(name, InputValue{});
   auto record = RecordFromFields(std::move(row.fields), true);
   if (record.ok()) return record;
   return Status::InvalidInput(MapError(copy_for_errors, record.status().message()));

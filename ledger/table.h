@@ -23,9 +23,9 @@ struct Cell {
 };
 
 struct RawRow {
-  int line = 0;              // the file's line, or the sheet's row number
-  std::vector<Cell> cells;   // in column order; empty cells may be left out
-  std::string error;         // set for a row that is malformed as CSV
+  int line = 0;             // the file's line, or the sheet's row number
+  std::vector<Cell> cells;  // in column order; empty cells may be left out
+  std::string error;        // set for a row that is malformed as CSV
 };
 
 // A data row read against the header, before its record is built: the fields it fills, each a
@@ -36,8 +36,8 @@ struct TableRow {
   RecordType type = RecordType::kAward;
   InputFields fields;        // "type" first
   std::vector<int> columns;  // fields[i] came from column columns[i] (-1: the file's kind)
-  Status error;              // set when the row is refused as it stands (the reason names the column)
-  bool example = false;      // column A says 示例 or "example": a template's example row, skipped
+  Status error;          // set when the row is refused as it stands (the reason names the column)
+  bool example = false;  // column A says 示例 or "example": a template's example row, skipped
 
   // The value of `field`, or nullptr.
   std::string* Find(std::string_view field);
@@ -69,11 +69,13 @@ class TableHeader {
  private:
   struct Column {
     int index = 0;
-    std::string header;         // as written, trimmed
+    std::string header;  // as written, trimmed
     const ColumnName* name = nullptr;
   };
   const Column* ColumnAt(int index) const;
-  std::string Message(const std::string& zh, const std::string& en) const { return chinese_ ? zh : en; }
+  std::string Message(const std::string& zh, const std::string& en) const {
+    return chinese_ ? zh : en;
+  }
   std::string MapError(const TableRow& row, const std::string& message) const;
 
   std::vector<Column> columns_;

@@ -223,8 +223,8 @@ Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t sequenc
 }
 
 template <typename Fn>
-Status TxnReadCore::ScanEvents(std::string_view village, Date from, Date to,
-                               uint64_t sequence_max, Fn&& fn) const {
+Status TxnReadCore::ScanEvents(std::string_view village, Date from, Date to, uint64_t sequence_max,
+                               Fn&& fn) const {
   if (to < from) return Status::Ok();
   std::string prefix = VillagePrefix(village);
   std::string start = EventIndexKey(village, from, 0);
@@ -256,31 +256,29 @@ Status TxnReadCore::ForEachEvent(std::string_view village, Date from, Date to,
                                  uint64_t sequence_max,
                                  const std::function<bool(const Record&)>& fn) const {
   Record record;
-  return ScanEvents(village, from, to, sequence_max,
-                    [&](std::string_view, std::string_view, uint64_t sequence, Date date,
-                        bool* go_on) {
-                      if (Status s = Load(sequence, &record); !s.ok()) return s;
-                      if (record.village != village || record.date != date ||
-                          !IsEvent(record.type)) {
-                        return RecordCorruption(sequence, "does not match its event index entry");
-                      }
-                      *go_on = fn(record);
-                      return Status::Ok();
-                    });
+  return ScanEvents(
+      village, from, to, sequence_max,
+      [&](std::string_view, std::string_view, uint64_t sequence, Date date, bool* go_on) {
+        if (Status s = Load(sequence, &record); !s.ok()) return s;
+        if (record.village != village || record.date != date || !IsEvent(record.type)) {
+          return RecordCorruption(sequence, "does not match its event index entry");
+        }
+        *go_on = fn(record);
+        return Status::Ok();
+      });
 }
 
 Status TxnReadCore::ForEachEventView(std::string_view village, Date from, Date to,
                                      uint64_t sequence_max,
                                      const std::function<bool(const EventView&)>& fn) const {
   EventView view;
-  return ScanEvents(village, from, to, sequence_max,
-                    [&](std::string_view key, std::string_view value, uint64_t sequence, Date date,
-                        bool* go_on) {
-                      if (Status s = DecodeEventEntry(key, value, sequence, date, &view); !s.ok())
-                        return s;
-                      *go_on = fn(view);
-                      return Status::Ok();
-                    });
+  return ScanEvents(
+      village, from, to, sequence_max,
+      [&](std::string_view key, std::string_view value, uint64_t sequence, Date date, bool* go_on) {
+        if (Status s = DecodeEventEntry(key, value, sequence, date, &view); !s.ok()) return s;
+        *go_on = fn(view);
+        return Status::Ok();
+      });
 }
 
 size_t TxnReadCore::CountEvents(std::string_view village, Date from, Date to,

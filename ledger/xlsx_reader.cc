@@ -46,11 +46,13 @@ Result<const Libzip*> LoadLibzip() {
     tried = true;
     void* handle = dlopen(kLibzipSoname, RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
-      error = std::string("cannot load libzip: ") + dlerror() + " (install the Debian package libzip4)";
+      error =
+          std::string("cannot load libzip: ") + dlerror() + " (install the Debian package libzip4)";
     } else {
 #define JIFEN_LIBZIP_LOAD(name)                                          \
   zip.name = reinterpret_cast<decltype(zip.name)>(dlsym(handle, #name)); \
-  if (zip.name == nullptr && error.empty()) error = std::string(kLibzipSoname) + " has no function " #name;
+  if (zip.name == nullptr && error.empty())                              \
+    error = std::string(kLibzipSoname) + " has no function " #name;
       JIFEN_LIBZIP_FUNCTIONS(JIFEN_LIBZIP_LOAD)
 #undef JIFEN_LIBZIP_LOAD
     }
@@ -89,7 +91,8 @@ class Archive {
     zip_int64_t index = zip_->zip_name_locate(archive_, name.c_str(), 0);
     if (index < 0) return std::optional<std::string>();
     zip_file_t* f = zip_->zip_fopen_index(archive_, static_cast<zip_uint64_t>(index), 0);
-    if (f == nullptr) return Invalid(name + ": " + zip_->zip_error_strerror(zip_->zip_get_error(archive_)));
+    if (f == nullptr)
+      return Invalid(name + ": " + zip_->zip_error_strerror(zip_->zip_get_error(archive_)));
     std::string out;
     char buffer[1 << 16];
     for (;;) {
@@ -101,7 +104,8 @@ class Archive {
       if (n == 0) break;
       if (out.size() + static_cast<uint64_t>(n) > kPartBytesMax) {
         zip_->zip_fclose(f);
-        return Invalid(name + ": larger than " + std::to_string(kPartBytesMax >> 20) + " MiB unpacked");
+        return Invalid(name + ": larger than " + std::to_string(kPartBytesMax >> 20) +
+                       " MiB unpacked");
       }
       out.append(buffer, static_cast<size_t>(n));
     }
@@ -160,7 +164,8 @@ std::string Unescape(std::string s) {
 
 // Runs expat over one part with `handler`'s Start, End and Text.
 template <typename Handler>
-Status ParseXml(std::string_view xml, Handler* handler, const std::string& file, const std::string& part) {
+Status ParseXml(std::string_view xml, Handler* handler, const std::string& file,
+                const std::string& part) {
   auto invalid = [&](const std::string& why) { return Status::InvalidInput(file + ": " + why); };
   struct Context {
     Handler* handler;
@@ -175,7 +180,8 @@ Status ParseXml(std::string_view xml, Handler* handler, const std::string& file,
       parser,
       [](void* data, const XML_Char* name, const XML_Char** attributes) {
         auto* c = static_cast<Context*>(data);
-        if (!c->handler->Start(Local(name), attributes, &c->error)) XML_StopParser(c->parser, XML_FALSE);
+        if (!c->handler->Start(Local(name), attributes, &c->error))
+          XML_StopParser(c->parser, XML_FALSE);
       },
       [](void* data, const XML_Char* name) {
         auto* c = static_cast<Context*>(data);
@@ -185,18 +191,20 @@ Status ParseXml(std::string_view xml, Handler* handler, const std::string& file,
     static_cast<Context*>(data)->handler->Text(std::string_view(text, static_cast<size_t>(length)));
   });
   // No DTD, so no entities to expand: a workbook never has one.
-  XML_SetStartDoctypeDeclHandler(parser, [](void* data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-    auto* c = static_cast<Context*>(data);
-    c->error = "has a DTD";
-    XML_StopParser(c->parser, XML_FALSE);
-  });
+  XML_SetStartDoctypeDeclHandler(
+      parser, [](void* data, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+        auto* c = static_cast<Context*>(data);
+        c->error = "has a DTD";
+        XML_StopParser(c->parser, XML_FALSE);
+      });
   Status status;
-  if (XML_Parse(parser, xml.data(), static_cast<int>(std::min<size_t>(xml.size(), INT32_MAX)), XML_TRUE) ==
-      XML_STATUS_ERROR) {
-    std::string why = !context.error.empty() ? context.error
-                                             : std::string("not well-formed XML (") +
-                                                   XML_ErrorString(XML_GetErrorCode(parser)) + " at line " +
-                                                   std::to_string(XML_GetCurrentLineNumber(parser)) + ")";
+  if (XML_Parse(parser, xml.data(), static_cast<int>(std::min<size_t>(xml.size(), INT32_MAX)),
+                XML_TRUE) == XML_STATUS_ERROR) {
+    std::string why = !context.error.empty()
+                          ? context.error
+                          : std::string("not well-formed XML (") +
+                                XML_ErrorString(XML_GetErrorCode(parser)) + " at line " +
+                                std::to_string(XML_GetCurrentLineNumber(parser)) + ")";
     status = invalid(part + ": " + why);
   }
   XML_ParserFree(parser);
@@ -273,7 +281,8 @@ struct SharedStringsHandler {
 bool ParseReference(std::string_view ref, int* column, int* row) {
   size_t i = 0;
   int c = 0;
-  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z' && i < 3) c = c * 26 + (ref[i++] - 'A' + 1);
+  while (i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z' && i < 3)
+    c = c * 26 + (ref[i++] - 'A' + 1);
   if (i == 0 || c > kColumnMax) return false;
   int r = 0;
   auto [end, ec] = std::from_chars(ref.data() + i, ref.data() + ref.size(), r);
@@ -428,19 +437,24 @@ Status ReadWorkbook(Archive& archive, Workbook* out) {
   auto workbook = archive.Read("xl/workbook.xml");
   if (!workbook.ok()) return workbook.status();
   if (!*workbook) return archive.Invalid("not an .xlsx workbook (no xl/workbook.xml)");
-  if (Status s = ParseXml(**workbook, &out->workbook, archive.file(), "xl/workbook.xml"); !s.ok()) return s;
+  if (Status s = ParseXml(**workbook, &out->workbook, archive.file(), "xl/workbook.xml"); !s.ok())
+    return s;
   if (out->workbook.sheets.empty()) return archive.Invalid("the workbook has no sheet");
   auto rels = archive.Read("xl/_rels/workbook.xml.rels");
   if (!rels.ok()) return rels.status();
   if (*rels) {
-    if (Status s = ParseXml(**rels, &out->relationships, archive.file(), "xl/_rels/workbook.xml.rels"); !s.ok()) return s;
+    if (Status s =
+            ParseXml(**rels, &out->relationships, archive.file(), "xl/_rels/workbook.xml.rels");
+        !s.ok())
+      return s;
   }
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<std::vector<std::string>> XlsxSheetNames(std::string_view bytes, const std::string& file_name) {
+Result<std::vector<std::string>> XlsxSheetNames(std::string_view bytes,
+                                                const std::string& file_name) {
   Archive archive;
   if (Status s = archive.Open(bytes, file_name); !s.ok()) return s;
   Workbook book;
@@ -450,28 +464,33 @@ Result<std::vector<std::string>> XlsxSheetNames(std::string_view bytes, const st
   return names;
 }
 
-Result<XlsxSheet> ReadXlsxSheet(std::string_view bytes, const std::string& file_name, const std::string& sheet) {
+Result<XlsxSheet> ReadXlsxSheet(std::string_view bytes, const std::string& file_name,
+                                const std::string& sheet) {
   Archive archive;
   if (Status s = archive.Open(bytes, file_name); !s.ok()) return s;
   Workbook book;
   if (Status s = ReadWorkbook(archive, &book); !s.ok()) return s;
   const auto& sheets = book.workbook.sheets;
   auto chosen = sheet.empty() ? sheets.begin()
-                              : std::find_if(sheets.begin(), sheets.end(), [&](const SheetRef& s) { return s.name == sheet; });
+                              : std::find_if(sheets.begin(), sheets.end(),
+                                             [&](const SheetRef& s) { return s.name == sheet; });
   if (chosen == sheets.end()) {
     std::string names;
     for (const SheetRef& s : sheets) names += (names.empty() ? "" : "、") + s.name;
-    return archive.Invalid("没有工作表「" + sheet + "」/ no sheet \"" + sheet + "\" (sheets: " + names + ")");
+    return archive.Invalid("没有工作表「" + sheet + "」/ no sheet \"" + sheet +
+                           "\" (sheets: " + names + ")");
   }
   auto target = book.relationships.targets.find(chosen->relationship);
-  std::string part = target != book.relationships.targets.end()
-                         ? PartName(target->second)
-                         : "xl/worksheets/sheet" + std::to_string(chosen - sheets.begin() + 1) + ".xml";
+  std::string part =
+      target != book.relationships.targets.end()
+          ? PartName(target->second)
+          : "xl/worksheets/sheet" + std::to_string(chosen - sheets.begin() + 1) + ".xml";
   SharedStringsHandler shared;
   auto strings = archive.Read("xl/sharedStrings.xml");
   if (!strings.ok()) return strings.status();
   if (*strings) {
-    if (Status s = ParseXml(**strings, &shared, archive.file(), "xl/sharedStrings.xml"); !s.ok()) return s;
+    if (Status s = ParseXml(**strings, &shared, archive.file(), "xl/sharedStrings.xml"); !s.ok())
+      return s;
   }
   auto xml = archive.Read(part);
   if (!xml.ok()) return xml.status();
@@ -490,7 +509,9 @@ Result<XlsxSheet> ReadXlsxSheetXml(std::string_view shared_strings_xml, std::str
                                    const std::string& file_name) {
   SharedStringsHandler shared;
   if (!shared_strings_xml.empty()) {
-    if (Status s = ParseXml(shared_strings_xml, &shared, file_name, "xl/sharedStrings.xml"); !s.ok()) return s;
+    if (Status s = ParseXml(shared_strings_xml, &shared, file_name, "xl/sharedStrings.xml");
+        !s.ok())
+      return s;
   }
   SheetHandler handler;
   handler.shared = &shared.strings;
@@ -501,8 +522,9 @@ Result<XlsxSheet> ReadXlsxSheetXml(std::string_view shared_strings_xml, std::str
   return out;
 }
 
-Result<std::unique_ptr<XlsxRecordReader>> XlsxRecordReader::Open(std::string_view bytes, const std::string& file_name,
-                                                                  const std::string& sheet) {
+Result<std::unique_ptr<XlsxRecordReader>> XlsxRecordReader::Open(std::string_view bytes,
+                                                                 const std::string& file_name,
+                                                                 const std::string& sheet) {
   auto read = ReadXlsxSheet(bytes, file_name, sheet);
   if (!read.ok()) return read.status();
   std::unique_ptr<XlsxRecordReader> reader(new XlsxRecordReader());
@@ -516,10 +538,12 @@ Result<std::unique_ptr<XlsxRecordReader>> XlsxRecordReader::Open(std::string_vie
   };
   size_t i = 0;
   while (i < rows.size() && blank(rows[i])) ++i;
-  if (i == rows.size()) return Status::InvalidInput(reader->label_ + ":1: no header row / 没有标题行");
+  if (i == rows.size())
+    return Status::InvalidInput(reader->label_ + ":1: no header row / 没有标题行");
   auto header = TableHeader::Read(rows[i]);
   if (!header.ok()) {
-    return Status::InvalidInput(reader->label_ + ":" + std::to_string(rows[i].line) + ": " + header.status().message());
+    return Status::InvalidInput(reader->label_ + ":" + std::to_string(rows[i].line) + ": " +
+                                header.status().message());
   }
   reader->header_ = std::move(header.value());
   reader->first_ = reader->next_ = i + 1;

@@ -53,7 +53,8 @@ Date Date::FromCivil(int year, int month, int day) { return Date(DaysFromCivil(y
 std::optional<Date> Date::Parse(std::string_view text) {
   int y, m, d;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  if (!Digits(text, 0, 4, &y) || !Digits(text, 5, 2, &m) || !Digits(text, 8, 2, &d)) return std::nullopt;
+  if (!Digits(text, 0, 4, &y) || !Digits(text, 5, 2, &m) || !Digits(text, 8, 2, &d))
+    return std::nullopt;
   if (y < 1 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return std::nullopt;
   return FromCivil(y, m, d);
 }

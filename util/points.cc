@@ -62,9 +62,7 @@ std::optional<Quantity> Quantity::Parse(std::string_view text) {
   return Quantity(points->cents());
 }
 
-std::string Quantity::ToString() const {
-  return Points::FromCents(hundredths_).ToString();
-}
+std::string Quantity::ToString() const { return Points::FromCents(hundredths_).ToString(); }
 
 std::string Points::ToSignedString() const { return cents_ >= 0 ? "+" + ToString() : ToString(); }
 

@@ -17,7 +17,8 @@ class Ratio {
  public:
   constexpr Ratio() = default;  // 0
   // `den` must not be 0; a negative `den` gives its sign to `num`.
-  constexpr Ratio(__int128 num, __int128 den) : num_(den < 0 ? -num : num), den_(den < 0 ? -den : den) {}
+  constexpr Ratio(__int128 num, __int128 den)
+      : num_(den < 0 ? -num : num), den_(den < 0 ? -den : den) {}
   static constexpr Ratio Whole(int64_t n) { return Ratio(n, 1); }
   // A number of points: cents / 100.
   static constexpr Ratio OfPoints(Points p) { return Ratio(p.cents(), 100); }
@@ -30,16 +31,22 @@ class Ratio {
     return Ratio(a.num_ * b.den_ + b.num_ * a.den_, a.den_ * b.den_);
   }
   friend constexpr Ratio operator-(const Ratio& a, const Ratio& b) { return a + -b; }
-  friend constexpr Ratio operator*(const Ratio& a, const Ratio& b) { return Ratio(a.num_ * b.num_, a.den_ * b.den_); }
+  friend constexpr Ratio operator*(const Ratio& a, const Ratio& b) {
+    return Ratio(a.num_ * b.num_, a.den_ * b.den_);
+  }
   // a / b; b must not be 0.
-  friend constexpr Ratio operator/(const Ratio& a, const Ratio& b) { return Ratio(a.num_ * b.den_, a.den_ * b.num_); }
+  friend constexpr Ratio operator/(const Ratio& a, const Ratio& b) {
+    return Ratio(a.num_ * b.den_, a.den_ * b.num_);
+  }
   constexpr bool IsZero() const { return num_ == 0; }
 
   // Compared exactly, by cross-multiplying: 1/3 == 2/6 < 34/100.
   friend constexpr std::strong_ordering operator<=>(const Ratio& a, const Ratio& b) {
     return a.num_ * b.den_ <=> b.num_ * a.den_;
   }
-  friend constexpr bool operator==(const Ratio& a, const Ratio& b) { return a.num_ * b.den_ == b.num_ * a.den_; }
+  friend constexpr bool operator==(const Ratio& a, const Ratio& b) {
+    return a.num_ * b.den_ == b.num_ * a.den_;
+  }
 
   // The nearest integer, halves away from zero.
   constexpr __int128 RoundHalfAway() const {

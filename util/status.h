@@ -16,7 +16,9 @@ class [[nodiscard]] Status {
 
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status InvalidInput(std::string message) { return {Code::kInvalidInput, std::move(message)}; }
+  static Status InvalidInput(std::string message) {
+    return {Code::kInvalidInput, std::move(message)};
+  }
   static Status Usage(std::string message) { return {Code::kUsage, std::move(message)}; }
   static Status Corruption(std::string message) { return {Code::kCorruption, std::move(message)}; }
   static Status IOError(std::string message) { return {Code::kIOError, std::move(message)}; }

@@ -46,12 +46,13 @@ std::optional<std::string> FromHex(const std::string& hex) {
   return out;
 }
 
-bool Scrypt(const std::string& password, const std::string& salt, uint64_t n, uint64_t r, uint64_t p,
-            unsigned char* out, size_t out_size) {
+bool Scrypt(const std::string& password, const std::string& salt, uint64_t n, uint64_t r,
+            uint64_t p, unsigned char* out, size_t out_size) {
   // 128*N*r bytes of memory (32 MiB at the defaults), with room to spare.
   uint64_t memory_max = 128 * n * r * p + (uint64_t{64} << 20);
-  return EVP_PBE_scrypt(password.data(), password.size(), reinterpret_cast<const unsigned char*>(salt.data()),
-                        salt.size(), n, r, p, memory_max, out, out_size) == 1;
+  return EVP_PBE_scrypt(password.data(), password.size(),
+                        reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), n, r, p,
+                        memory_max, out, out_size) == 1;
 }
 
 Status LmdbError(const std::string& what, int rc) {
@@ -82,8 +83,8 @@ std::string RandomHex(size_t n) {
 std::string HmacHex(const std::string& key, const std::string& text) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(text.data()),
-       text.size(), out, &size);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), out, &size);
   return ToHex(out, size);
 }
 
@@ -98,8 +99,8 @@ Result<std::string> HashPassword(const std::string& password) {
   if (!Scrypt(password, salt, kScryptN, kScryptR, kScryptP, hash, sizeof hash)) {
     return Status::IOError("scrypt failed (out of memory?)");
   }
-  return "scrypt$" + std::to_string(kScryptN) + "$" + std::to_string(kScryptR) + "$" + std::to_string(kScryptP) +
-         "$" + salt_hex + "$" + ToHex(hash, sizeof hash);
+  return "scrypt$" + std::to_string(kScryptN) + "$" + std::to_string(kScryptR) + "$" +
+         std::to_string(kScryptP) + "$" + salt_hex + "$" + ToHex(hash, sizeof hash);
 }
 
 bool VerifyPassword(const std::string& password, const std::string& stored) {
@@ -117,12 +118,13 @@ bool VerifyPassword(const std::string& password, const std::string& stored) {
   uint64_t p = std::strtoull(parts[3].c_str(), nullptr, 10);
   auto salt = FromHex(parts[4]);
   auto expected = FromHex(parts[5]);
-  if (!salt || !expected || expected->empty() || n < 2 || n > (uint64_t{1} << 20) || r == 0 || r > 32 || p == 0 ||
-      p > 16) {
+  if (!salt || !expected || expected->empty() || n < 2 || n > (uint64_t{1} << 20) || r == 0 ||
+      r > 32 || p == 0 || p > 16) {
     return false;
   }
   std::string got(expected->size(), '\0');
-  if (!Scrypt(password, *salt, n, r, p, reinterpret_cast<unsigned char*>(got.data()), got.size())) return false;
+  if (!Scrypt(password, *salt, n, r, p, reinterpret_cast<unsigned char*>(got.data()), got.size()))
+    return false;
   return SafeEqual(got, *expected);
 }
 
@@ -147,7 +149,9 @@ Result<std::unique_ptr<AccountStore>> AccountStore::Open(const std::string& dir,
   WriteTxn t;
   rc = mdb_txn_begin(store->env_, nullptr, 0, &t.txn);
   if (rc != 0) return LmdbError("begin", rc);
-  for (auto [name, dbi] : {std::pair{"users", &store->users_}, {"sessions", &store->sessions_}, {"meta", &store->meta_}}) {
+  for (auto [name, dbi] : {std::pair{"users", &store->users_},
+                           {"sessions", &store->sessions_},
+                           {"meta", &store->meta_}}) {
     rc = mdb_dbi_open(t.txn, name, MDB_CREATE, dbi);
     if (rc != 0) return LmdbError(name, rc);
   }
@@ -173,11 +177,13 @@ AccountStore::~AccountStore() {
   if (env_) mdb_env_close(env_);
 }
 
-Status AccountStore::Put(MDB_dbi dbi, const std::string& key, const std::string& value, bool no_overwrite) {
+Status AccountStore::Put(MDB_dbi dbi, const std::string& key, const std::string& value,
+                         bool no_overwrite) {
   WriteTxn t;
   int rc = mdb_txn_begin(env_, nullptr, 0, &t.txn);
   if (rc != 0) return LmdbError("begin", rc);
-  MDB_val k{key.size(), const_cast<char*>(key.data())}, v{value.size(), const_cast<char*>(value.data())};
+  MDB_val k{key.size(), const_cast<char*>(key.data())},
+      v{value.size(), const_cast<char*>(value.data())};
   rc = mdb_put(t.txn, dbi, &k, &v, no_overwrite ? MDB_NOOVERWRITE : 0);
   if (rc == MDB_KEYEXIST) return Status::InvalidInput("account " + key + ": already exists");
   if (rc != 0) return LmdbError("put", rc);
@@ -200,7 +206,9 @@ std::optional<std::string> AccountStore::Get(MDB_dbi dbi, const std::string& key
 Status AccountStore::AddUser(const Account& account, const std::string& password) {
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
-  nlohmann::json j{{"role", account.role}, {"village", account.village}, {"scorer", account.scorer},
+  nlohmann::json j{{"role", account.role},
+                   {"village", account.village},
+                   {"scorer", account.scorer},
                    {"password", *hash}};
   return Put(users_, account.name, j.dump(), true);
 }
@@ -213,7 +221,8 @@ std::optional<Account> AccountStore::FindUser(const std::string& name) const {
   return Account{name, j.value("role", ""), j.value("village", ""), j.value("scorer", "")};
 }
 
-std::optional<Account> AccountStore::CheckPassword(const std::string& name, const std::string& password) const {
+std::optional<Account> AccountStore::CheckPassword(const std::string& name,
+                                                   const std::string& password) const {
   auto text = Get(users_, name);
   // An unknown name costs a hash too, so timing does not tell which names exist.
   static const std::string dummy = *HashPassword("");
@@ -224,7 +233,8 @@ std::optional<Account> AccountStore::CheckPassword(const std::string& name, cons
   return FindUser(name);
 }
 
-Result<Session> AccountStore::CreateSession(const std::string& account, int64_t now, int64_t seconds) {
+Result<Session> AccountStore::CreateSession(const std::string& account, int64_t now,
+                                            int64_t seconds) {
   Session s{RandomHex(32), RandomHex(32), account, now + seconds};
   nlohmann::json j{{"csrf", s.csrf}, {"account", s.account}, {"expires", s.expires}};
   if (Status st = Put(sessions_, s.token, j.dump(), false); !st.ok()) return st;

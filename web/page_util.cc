@@ -12,7 +12,8 @@ using nlohmann::json;
 json BaseContext(const RequestContext& c) {
   json ctx = json::object();
   if (c.account) {
-    ctx["account"] = {{"name", c.account->name}, {"village", c.account->village}, {"scorer", c.account->scorer}};
+    ctx["account"] = {
+        {"name", c.account->name}, {"village", c.account->village}, {"scorer", c.account->scorer}};
     ctx["csrf"] = c.session->csrf;
   }
   return ctx;
@@ -37,7 +38,8 @@ std::string LangSuffix(const RequestContext& c, char sep) {
   return c.english ? std::string(1, sep) + "lang=en" : "";
 }
 
-std::optional<VillageView> LoadVillage(App& app, const std::string& code, std::optional<Date> from, Date to) {
+std::optional<VillageView> LoadVillage(App& app, const std::string& code, std::optional<Date> from,
+                                       Date to) {
   auto reader = app.ledger().Snapshot();
   if (!reader.ok()) return std::nullopt;
   auto model = engine::LoadVillageStructure(**reader, code, (*reader)->HeadSequence());
@@ -65,12 +67,18 @@ std::string StateText(const engine::PeriodStatus& status, const json& t) {
 
 std::string OutcomeKey(engine::Outcome o) {
   switch (o) {
-    case engine::Outcome::kCounted: return "outcome_counted";
-    case engine::Outcome::kCapped: return "outcome_capped";
-    case engine::Outcome::kRevoked: return "outcome_revoked";
-    case engine::Outcome::kUnknownItem: return "outcome_unknown_item";
-    case engine::Outcome::kNoHousehold: return "outcome_no_household";
-    case engine::Outcome::kPending: return "outcome_pending";
+    case engine::Outcome::kCounted:
+      return "outcome_counted";
+    case engine::Outcome::kCapped:
+      return "outcome_capped";
+    case engine::Outcome::kRevoked:
+      return "outcome_revoked";
+    case engine::Outcome::kUnknownItem:
+      return "outcome_unknown_item";
+    case engine::Outcome::kNoHousehold:
+      return "outcome_no_household";
+    case engine::Outcome::kPending:
+      return "outcome_pending";
   }
   return "outcome_counted";
 }
@@ -81,10 +89,13 @@ json EventRow(const engine::VillageModel& m, const engine::EventResult& e, const
   std::string subject(award ? ev.subject.str() : ev.household.str());
   std::string item(award ? ev.item.str() : ev.reward.str());
   std::string item_name = e.item ? e.item->name : "";
-  return {{"date", ev.date.ToString()}, {"who", subject + " " + SubjectName(m, subject)},
-          {"item", item + " " + item_name}, {"qty", ev.qty.ToString()},
+  return {{"date", ev.date.ToString()},
+          {"who", subject + " " + SubjectName(m, subject)},
+          {"item", item + " " + item_name},
+          {"qty", ev.qty.ToString()},
           {"counted", award ? e.counted.ToSignedString() : (-e.counted).ToSignedString()},
-          {"outcome", t[OutcomeKey(e.outcome)]}, {"scorer", std::string(ev.scorer.str())}};
+          {"outcome", t[OutcomeKey(e.outcome)]},
+          {"scorer", std::string(ev.scorer.str())}};
 }
 
 std::pair<std::string, std::string> ExplainRefusal(const std::string& message, const json& t) {
@@ -103,9 +114,11 @@ std::pair<std::string, std::string> ExplainRefusal(const std::string& message, c
   return {"general", t["err_other"].get<std::string>() + message};
 }
 
-Result<std::optional<std::string>> WriteRecords(App& app, const std::vector<ledger::Record>& records) {
+Result<std::optional<std::string>> WriteRecords(App& app,
+                                                const std::vector<ledger::Record>& records) {
   std::vector<engine::ImportLine> lines;
-  for (size_t i = 0; i < records.size(); ++i) lines.push_back({"web", static_cast<int>(i + 1), records[i]});
+  for (size_t i = 0; i < records.size(); ++i)
+    lines.push_back({"web", static_cast<int>(i + 1), records[i]});
   Result<engine::ImportReport> report = Status::IOError("not run");
   {
     std::lock_guard lock(app.write_mutex());

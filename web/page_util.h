@@ -37,7 +37,8 @@ struct VillageView {
   std::unique_ptr<ledger::Reader> reader;
   engine::VillageModel model;
 };
-std::optional<VillageView> LoadVillage(App& app, const std::string& code, std::optional<Date> from, Date to);
+std::optional<VillageView> LoadVillage(App& app, const std::string& code, std::optional<Date> from,
+                                       Date to);
 
 std::string HouseholdName(const engine::VillageModel& m, const std::string& code);
 // A household's or a person's name; "" when neither.
@@ -47,16 +48,19 @@ std::string StateText(const engine::PeriodStatus& status, const nlohmann::json& 
 // The strings*.json key of an outcome ("outcome_counted" ...).
 std::string OutcomeKey(engine::Outcome o);
 // One row of a household's records, as `explain` shows them.
-nlohmann::json EventRow(const engine::VillageModel& m, const engine::EventResult& e, const nlohmann::json& t);
+nlohmann::json EventRow(const engine::VillageModel& m, const engine::EventResult& e,
+                        const nlohmann::json& t);
 
 // Writes `records` in one batch through engine::ImportRecords (under the app's write mutex).
 // Returns nullopt when every record was taken; otherwise admission's first refusal, without its
 // "web:N: " prefix (and nothing was written: a batch is all or nothing).
 // Fails (Status) only when the ledger itself could not be written.
-Result<std::optional<std::string>> WriteRecords(App& app, const std::vector<ledger::Record>& records);
+Result<std::optional<std::string>> WriteRecords(App& app,
+                                                const std::vector<ledger::Record>& records);
 
 // Admission's refusal said in plain words, with the form field it concerns ("general" when none):
 // {field, text}.
-std::pair<std::string, std::string> ExplainRefusal(const std::string& message, const nlohmann::json& t);
+std::pair<std::string, std::string> ExplainRefusal(const std::string& message,
+                                                   const nlohmann::json& t);
 
 }  // namespace jifen::web

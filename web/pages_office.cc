@@ -46,7 +46,8 @@ void RenderRules(App& app, RequestContext& c, const RulesForm& form, json extra,
   const json& t = Strings(c.english);
   auto reader = app.ledger().Snapshot();
   if (!reader.ok()) return RenderError(c, 500, "error");
-  auto model = engine::LoadVillageStructure(**reader, c.account->village, (*reader)->HeadSequence());
+  auto model =
+      engine::LoadVillageStructure(**reader, c.account->village, (*reader)->HeadSequence());
   if (!model.ok() || model->adoptions.empty()) return RenderError(c, 404, "not_found");
   const engine::Adoption& latest = model->adoptions.back();
   std::string text = form.text;
@@ -56,32 +57,40 @@ void RenderRules(App& app, RequestContext& c, const RulesForm& form, json extra,
   }
   json versions = json::array();
   for (auto it = model->adoptions.rbegin(); it != model->adoptions.rend(); ++it) {
-    versions.push_back({{"sha", it->sha256.substr(0, 12)}, {"effective", it->effective.ToString()},
-                        {"approved_by", it->approved_by}, {"recorded", it->recorded.LocalDate().ToString()}});
+    versions.push_back({{"sha", it->sha256.substr(0, 12)},
+                        {"effective", it->effective.ToString()},
+                        {"approved_by", it->approved_by},
+                        {"recorded", it->recorded.LocalDate().ToString()}});
   }
   Date today = Timestamp::Now().LocalDate();
   auto current = engine::PeriodOf(*model, today);
-  json ctx{{"title", t["office_rules_title"]},
-           {"village_name", latest.rules->village.name},
-           {"text", text},
-           {"versions", versions},
-           {"period", form.period.empty() && current ? current->Previous().ToString() : form.period},
-           {"effective", form.effective.empty() && current ? current->Next().FirstDay().ToString() : form.effective},
-           {"approval", form.approval}};
+  json ctx{
+      {"title", t["office_rules_title"]},
+      {"village_name", latest.rules->village.name},
+      {"text", text},
+      {"versions", versions},
+      {"period", form.period.empty() && current ? current->Previous().ToString() : form.period},
+      {"effective",
+       form.effective.empty() && current ? current->Next().FirstDay().ToString() : form.effective},
+      {"approval", form.approval}};
   for (auto it = extra.begin(); it != extra.end(); ++it) ctx[it.key()] = it.value();
   Render(c, status, "rules.html", ctx);
 }
 
-void RulesPage(App& app, RequestContext& c) { RenderRules(app, c, RulesForm{}, json::object(), 200); }
+void RulesPage(App& app, RequestContext& c) {
+  RenderRules(app, c, RulesForm{}, json::object(), 200);
+}
 
 RulesForm ReadRulesForm(const httplib::Request& req) {
-  return {FormValue(req, "text"), FormValue(req, "period"), FormValue(req, "effective"), FormValue(req, "approval")};
+  return {FormValue(req, "text"), FormValue(req, "period"), FormValue(req, "effective"),
+          FormValue(req, "approval")};
 }
 
 // Parses the edited text in the page's language. On errors, `*page` gets the numbered listing.
 std::optional<grammar::RuleFile> Check(const RequestContext& c, const RulesForm& form, json* page) {
-  auto parsed = grammar::ParseRules(form.text, "rules",
-                                  c.english ? grammar::MessageLanguage::kEnglish : grammar::MessageLanguage::kChinese);
+  auto parsed = grammar::ParseRules(
+      form.text, "rules",
+      c.english ? grammar::MessageLanguage::kEnglish : grammar::MessageLanguage::kChinese);
   (*page)["listing"] = Listing(form.text, parsed.diagnostics);
   (*page)["checked"] = true;
   (*page)["check_ok"] = parsed.diagnostics.empty();
@@ -121,7 +130,8 @@ void RulesWhatIf(App& app, RequestContext& c) {
       loaded.ok() ? engine::WhatIf(loaded->model, window, proposal, ledger::Sha256Hex(form.text))
                   : Result<engine::WhatIfReport>(loaded.status());
   if (!report.ok()) {
-    page["errors"] = {{"period", t["office_err_whatif"].get<std::string>() + report.status().message()}};
+    page["errors"] = {
+        {"period", t["office_err_whatif"].get<std::string>() + report.status().message()}};
     return RenderRules(app, c, form, page, 422);
   }
   json rows = json::array();
@@ -141,8 +151,9 @@ void RulesWhatIf(App& app, RequestContext& c) {
                     {"titles_after", Join(r.titles_after, "、")},
                     {"titles_changed", r.titles_changed}});
   }
-  page["whatif"] = {{"period", report->first == report->last ? report->first.ToString()
-                                                             : report->first.ToString() + "–" + report->last.ToString()},
+  page["whatif"] = {{"period", report->first == report->last
+                                   ? report->first.ToString()
+                                   : report->first.ToString() + "–" + report->last.ToString()},
                     {"gain", report->gain},
                     {"lose", report->lose},
                     {"unchanged", report->unchanged},
@@ -169,7 +180,8 @@ void RulesAdopt(App& app, RequestContext& c) {
   Result<engine::AdoptReport> adopted = Status::IOError("not run");
   {
     std::lock_guard lock(app.write_mutex());
-    engine::AdoptRequest request{"web:" + c.account->name, form.text, *effective, form.approval, std::nullopt};
+    engine::AdoptRequest request{"web:" + c.account->name, form.text, *effective, form.approval,
+                                 std::nullopt};
     adopted = engine::AdoptRules(app.ledger(), request, Timestamp::Now());
   }
   if (!adopted.ok()) {
@@ -187,7 +199,8 @@ struct RosterForm {
   std::map<std::string, std::string> fields;
 };
 
-void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const json& errors, int status) {
+void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const json& errors,
+                  int status) {
   const json& t = Strings(c.english);
   Date today = Timestamp::Now().LocalDate();
   auto village = LoadVillage(app, c.account->village, std::nullopt, today);
@@ -201,22 +214,31 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
   json households = json::array();
   for (const auto& [code, h] : m.households) {
     if (!finds(code, h.name)) continue;
-    households.push_back({{"code", code}, {"name", h.name}, {"since", h.since.ToString()},
-                          {"shares", std::to_string(h.shares)}, {"members", m.MembersOn(code, today)}});
+    households.push_back({{"code", code},
+                          {"name", h.name},
+                          {"since", h.since.ToString()},
+                          {"shares", std::to_string(h.shares)},
+                          {"members", m.MembersOn(code, today)}});
   }
   json persons = json::array(), moves = json::array();
   for (const auto& [code, p] : m.persons) {
     const std::string* home = p.HouseholdOn(today);
     if (finds(code, p.name)) {
-      persons.push_back({{"code", code}, {"name", p.name}, {"household", home ? *home : ""},
-                         {"household_name", home ? HouseholdName(m, *home) : ""}, {"resident", p.resident}});
+      persons.push_back({{"code", code},
+                         {"name", p.name},
+                         {"household", home ? *home : ""},
+                         {"household_name", home ? HouseholdName(m, *home) : ""},
+                         {"resident", p.resident}});
     }
     for (size_t i = 1; i < p.memberships.size(); ++i) {
-      moves.push_back({{"date", p.memberships[i].first.ToString()}, {"person", code + " " + p.name},
-                       {"from", p.memberships[i - 1].second}, {"to", p.memberships[i].second}});
+      moves.push_back({{"date", p.memberships[i].first.ToString()},
+                       {"person", code + " " + p.name},
+                       {"from", p.memberships[i - 1].second},
+                       {"to", p.memberships[i].second}});
     }
   }
-  std::sort(moves.begin(), moves.end(), [](const json& a, const json& b) { return a["date"] > b["date"]; });
+  std::sort(moves.begin(), moves.end(),
+            [](const json& a, const json& b) { return a["date"] > b["date"]; });
   if (moves.size() > 20) moves.erase(moves.begin() + 20, moves.end());
   json scorers = json::array();
   for (const auto& [code, s] : m.scorers) {
@@ -224,34 +246,39 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
   }
   json typed = json::object();
   for (const auto& [k, v] : form.fields) typed[form.kind + "_" + k] = v;
-  json ctx{{"title", t["office_roster_title"]},
-           {"village_name", m.RulesInForce(today) ? m.RulesInForce(today)->rules->village.name : m.code},
-           {"q", q},
-           {"households", households},
-           {"persons", persons},
-           {"moves", moves},
-           {"has_moves", !moves.empty()},
-           {"scorers", scorers},
-           {"typed", typed},
-           {"errors", errors},
-           {"today", today.ToString()}};
+  json ctx{
+      {"title", t["office_roster_title"]},
+      {"village_name", m.RulesInForce(today) ? m.RulesInForce(today)->rules->village.name : m.code},
+      {"q", q},
+      {"households", households},
+      {"persons", persons},
+      {"moves", moves},
+      {"has_moves", !moves.empty()},
+      {"scorers", scorers},
+      {"typed", typed},
+      {"errors", errors},
+      {"today", today.ToString()}};
   std::string done = c.request->get_param_value("done");
   if (!done.empty() && status == 200) ctx["done"] = done;
   Render(c, status, "roster.html", ctx);
 }
 
-void RosterPage(App& app, RequestContext& c) { RenderRoster(app, c, RosterForm{}, json::object(), 200); }
+void RosterPage(App& app, RequestContext& c) {
+  RenderRoster(app, c, RosterForm{}, json::object(), 200);
+}
 
 // Admission's refusal of a roster record, beside the field it concerns.
 std::pair<std::string, std::string> RosterRefusal(const std::string& message, const json& t) {
   auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
-  if (has("already in the ledger") || has("already registered")) return {"code", t["office_err_taken"]};
+  if (has("already in the ledger") || has("already registered"))
+    return {"code", t["office_err_taken"]};
   if (has("household ") && has("not registered")) return {"household", t["office_err_household"]};
   if (has("person ") && has("not registered")) return {"code", t["office_err_person"]};
   return {"general", t["err_other"].get<std::string>() + message};
 }
 
-void RosterSubmit(App& app, RequestContext& c, const std::string& kind, const std::vector<std::string>& names) {
+void RosterSubmit(App& app, RequestContext& c, const std::string& kind,
+                  const std::vector<std::string>& names) {
   const json& t = Strings(c.english);
   RosterForm form{kind, {}};
   for (const auto& n : names) form.fields[n] = FormValue(*c.request, n);
@@ -306,7 +333,8 @@ void RosterSubmit(App& app, RequestContext& c, const std::string& kind, const st
     errors[where == "general" ? "general" : kind + "_" + where] = text;
     return RenderRoster(app, c, form, errors, 422);
   }
-  Redirect(c, "/roster?done=" + httplib::detail::encode_query_param(r.code) + LangSuffix(c, '&') + "#" + kind);
+  Redirect(c, "/roster?done=" + httplib::detail::encode_query_param(r.code) + LangSuffix(c, '&') +
+                  "#" + kind);
 }
 
 }  // namespace
@@ -318,16 +346,33 @@ std::vector<Route> OfficeRoutes() {
       {"POST", "/rules/whatif", {"clerk"}, RulesWhatIf, "/rules/whatif"},
       {"POST", "/rules/adopt", {"clerk"}, RulesAdopt, "/rules/adopt"},
       {"GET", "/roster", {"clerk"}, RosterPage, "/roster"},
-      {"POST", "/roster/household", {"clerk"},
-       [](App& a, RequestContext& c) { RosterSubmit(a, c, "household", {"code", "name", "since", "shares"}); },
+      {"POST",
+       "/roster/household",
+       {"clerk"},
+       [](App& a, RequestContext& c) {
+         RosterSubmit(a, c, "household", {"code", "name", "since", "shares"});
+       },
        "/roster/household"},
-      {"POST", "/roster/person", {"clerk"},
-       [](App& a, RequestContext& c) { RosterSubmit(a, c, "person", {"code", "name", "household", "since", "resident"}); },
+      {"POST",
+       "/roster/person",
+       {"clerk"},
+       [](App& a, RequestContext& c) {
+         RosterSubmit(a, c, "person", {"code", "name", "household", "since", "resident"});
+       },
        "/roster/person"},
-      {"POST", "/roster/move", {"clerk"},
-       [](App& a, RequestContext& c) { RosterSubmit(a, c, "move", {"code", "household", "date"}); }, "/roster/move"},
-      {"POST", "/roster/scorer", {"clerk"},
-       [](App& a, RequestContext& c) { RosterSubmit(a, c, "scorer", {"code", "name", "role", "person_link"}); },
+      {"POST",
+       "/roster/move",
+       {"clerk"},
+       [](App& a, RequestContext& c) {
+         RosterSubmit(a, c, "move", {"code", "household", "date"});
+       },
+       "/roster/move"},
+      {"POST",
+       "/roster/scorer",
+       {"clerk"},
+       [](App& a, RequestContext& c) {
+         RosterSubmit(a, c, "scorer", {"code", "name", "role", "person_link"});
+       },
        "/roster/scorer"},
   };
 }

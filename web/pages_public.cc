@@ -1,4 +1,5 @@
-// Pages anyone may open: sign-in, home, the public board of a posted period, a household's card page.
+// Pages anyone may open: sign-in, home, the public board of a posted period, a household's card
+// page.
 #include <httplib.h>
 
 #include "engine/admission.h"
@@ -16,7 +17,9 @@ using nlohmann::json;
 void LoginPage(App& app, RequestContext& c) {
   std::string token = RandomHex(32);
   std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
-  c.response->set_header("Set-Cookie", "jifen_login=" + token + "; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600" + secure);
+  c.response->set_header(
+      "Set-Cookie",
+      "jifen_login=" + token + "; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600" + secure);
   Render(c, 200, "login.html", {{"login_csrf", token}, {"title", Strings(c.english)["login"]}});
 }
 
@@ -26,7 +29,8 @@ void LoginSubmit(App& app, RequestContext& c) {
   int64_t now = Timestamp::Now().utc_seconds;
   auto again = [&](int status, const std::string& key) {
     std::string token = req.get_param_value("csrf");  // the login cookie stays as it was
-    Render(c, status, "login.html", {{"login_csrf", token}, {"name", name}, {"error", Strings(c.english)[key]}});
+    Render(c, status, "login.html",
+           {{"login_csrf", token}, {"name", name}, {"error", Strings(c.english)[key]}});
   };
   if (app.LoginBlocked(name, req.remote_addr, now)) return again(429, "login_blocked");
   auto account = app.accounts().CheckPassword(name, req.get_param_value("password"));
@@ -36,7 +40,8 @@ void LoginSubmit(App& app, RequestContext& c) {
   }
   auto session = app.accounts().CreateSession(account->name, now, app.options().session_seconds);
   if (!session.ok()) return RenderError(c, 500, "error");
-  std::string cookie = "jifen_session=" + session->token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+  std::string cookie = "jifen_session=" + session->token +
+                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                        std::to_string(app.options().session_seconds);
   if (!app.options().cert_file.empty()) cookie += "; Secure";
   c.response->set_header("Set-Cookie", cookie);
@@ -45,7 +50,8 @@ void LoginSubmit(App& app, RequestContext& c) {
 
 void Logout(App& app, RequestContext& c) {
   (void)app.accounts().DeleteSession(c.session->token);
-  c.response->set_header("Set-Cookie", "jifen_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  c.response->set_header("Set-Cookie",
+                         "jifen_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
   Redirect(c, "/login" + LangSuffix(c));
 }
 
@@ -56,7 +62,8 @@ void Home(App&, RequestContext& c) {
     ctx["can_record"] = c.account->role == "scorer" || c.account->role == "clerk";
     ctx["is_clerk"] = c.account->role == "clerk";
     ctx["sees_township"] = c.account->role == "township" || c.account->role == "auditor";
-    ctx["last_period"] = Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth).Previous().ToString();
+    ctx["last_period"] =
+        Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth).Previous().ToString();
   }
   Render(c, 200, "home.html", ctx);
 }
@@ -73,19 +80,26 @@ void BoardPage(App& app, RequestContext& c) {
   if (status.state == engine::PeriodState::kOpen) {
     return Render(c, 404, "error.html", {{"message", t["not_posted"]}});
   }
-  auto village = LoadVillage(app, c.params[0], engine::ReplayStart(structure->model, *period), period->LastDay());
+  auto village = LoadVillage(app, c.params[0], engine::ReplayStart(structure->model, *period),
+                             period->LastDay());
   if (!village) return RenderError(c, 404, "not_found");
   auto figures = engine::Replay(village->model, *period, *period);
   if (!figures.ok()) return RenderError(c, 404, "not_found");
   const engine::PeriodFigures& p = figures->back();
   json rows = json::array();
   for (const auto& f : p.households) {
-    rows.push_back({{"rank", f.rank}, {"code", f.household}, {"name", HouseholdName(village->model, f.household)},
-                    {"earned", f.earned.ToString()}, {"redeemed", f.redeemed.ToString()},
-                    {"balance", f.balance.ToString()}, {"titles", Join(f.titles, "、")}, {"titled", !f.titles.empty()},
+    rows.push_back({{"rank", f.rank},
+                    {"code", f.household},
+                    {"name", HouseholdName(village->model, f.household)},
+                    {"earned", f.earned.ToString()},
+                    {"redeemed", f.redeemed.ToString()},
+                    {"balance", f.balance.ToString()},
+                    {"titles", Join(f.titles, "、")},
+                    {"titled", !f.titles.empty()},
                     {"vetoed", f.vetoed}});
   }
-  std::string title = p.adoption->rules->village.name + " " + period->ToString() + " " + t["board"].get<std::string>();
+  std::string title = p.adoption->rules->village.name + " " + period->ToString() + " " +
+                      t["board"].get<std::string>();
   json ctx{{"title", title},
            {"rows", rows},
            {"state", StateText(status, t)},
@@ -116,13 +130,15 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
   const std::string& household = c.params[1];
   Date today = Timestamp::Now().LocalDate();
   auto structure = LoadVillage(app, code, std::nullopt, today);
-  if (!structure || !structure->model.households.count(household)) return RenderError(c, 404, "card_invalid");
+  if (!structure || !structure->model.households.count(household))
+    return RenderError(c, 404, "card_invalid");
   auto current = engine::PeriodOf(structure->model, today);
   if (!current) return RenderError(c, 404, "not_found");
   Period first = Period::FirstOfYear(current->year, current->kind);
   Date adopted = structure->model.adoptions.front().effective;
   if (first.FirstDay() < adopted) first = Period::Containing(adopted, current->kind);
-  auto village = LoadVillage(app, code, engine::ReplayStart(structure->model, first), current->LastDay());
+  auto village =
+      LoadVillage(app, code, engine::ReplayStart(structure->model, first), current->LastDay());
   if (!village) return RenderError(c, 404, "not_found");
   json periods = json::array(), details = json::array();
   for (Period p = *current;; p = p.Previous()) {
@@ -134,15 +150,20 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
     engine::PeriodStatus period_status = engine::StatusOf(village->model, p, Timestamp::Now());
     for (const auto& f : pf.households) {
       if (f.household != household) continue;
-      periods.push_back({{"period", p.ToString()}, {"earned", f.earned.ToString()},
-                         {"redeemed", f.redeemed.ToString()}, {"balance", f.balance.ToString()},
-                         {"rank", f.rank}, {"of", pf.households.size()}, {"state", StateText(period_status, t)},
+      periods.push_back({{"period", p.ToString()},
+                         {"earned", f.earned.ToString()},
+                         {"redeemed", f.redeemed.ToString()},
+                         {"balance", f.balance.ToString()},
+                         {"rank", f.rank},
+                         {"of", pf.households.size()},
+                         {"state", StateText(period_status, t)},
                          {"pending", f.pending > 0 ? json(f.pending) : json(false)}});
       json events = json::array();
       for (const auto& e : f.events) events.push_back(EventRow(village->model, e, t));
       // Every record behind this period's figures; past periods only when they have some.
       if (!events.empty() || p == *current)
-        details.push_back({{"period", p.ToString()}, {"events", events}, {"has_events", !events.empty()}});
+        details.push_back(
+            {{"period", p.ToString()}, {"events", events}, {"has_events", !events.empty()}});
     }
     if (p == first) break;
   }
@@ -152,19 +173,23 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
            {"household_name", HouseholdName(village->model, household)},
            {"periods", periods},
            {"details", details}};
-  json objections = CardObjections(app, village->model, engine::ReplayStart(structure->model, first),
-                                   current->LastDay(), household, form, t);
+  json objections =
+      CardObjections(app, village->model, engine::ReplayStart(structure->model, first),
+                     current->LastDay(), household, form, t);
   for (auto it = objections.begin(); it != objections.end(); ++it) ctx[it.key()] = it.value();
   if (ctx["objection_open"].get<bool>()) {
     // The form's double-submit token: kept while it is one of ours, so that two open pages agree.
     std::string token = CookieValue(*c.request, kCardCookie);
-    bool ours = token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
+    bool ours =
+        token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
     if (!ours) token = RandomHex(32);
     std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
-    c.response->set_header("Set-Cookie", std::string(kCardCookie) + "=" + token +
-                                             "; Path=/h/; HttpOnly; SameSite=Strict; Max-Age=43200" + secure);
+    c.response->set_header("Set-Cookie",
+                           std::string(kCardCookie) + "=" + token +
+                               "; Path=/h/; HttpOnly; SameSite=Strict; Max-Age=43200" + secure);
     ctx["card_csrf"] = token;
-    ctx["card_action"] = "/h/" + code + "/" + household + "/" + c.params[2] + "/object" + LangSuffix(c);
+    ctx["card_action"] =
+        "/h/" + code + "/" + household + "/" + c.params[2] + "/object" + LangSuffix(c);
   }
   Render(c, status, "household.html", ctx);
 }
@@ -176,10 +201,20 @@ std::vector<Route> PublicRoutes() {
       {"GET", "/login", {"public"}, LoginPage, "/login"},
       {"POST", "/login", {"public"}, LoginSubmit, "/login"},
       {"POST", "/logout", kSignedIn, Logout, "/logout"},
-      {"GET", R"(/v/([A-Za-z0-9_-]{1,32})/board/([0-9]{4}-(?:[0-9]{2}|Q[1-4])))", {"public"}, BoardPage,
-       "/v/W/board/2024-01", "", true},
-      {"GET", R"(/h/([A-Za-z0-9_-]{1,32})/([^/]{1,64})/([0-9a-f]{1,64}))", {"public"}, HouseholdPage,
-       "/h/W/H1/00", "", true},
+      {"GET",
+       R"(/v/([A-Za-z0-9_-]{1,32})/board/([0-9]{4}-(?:[0-9]{2}|Q[1-4])))",
+       {"public"},
+       BoardPage,
+       "/v/W/board/2024-01",
+       "",
+       true},
+      {"GET",
+       R"(/h/([A-Za-z0-9_-]{1,32})/([^/]{1,64})/([0-9a-f]{1,64}))",
+       {"public"},
+       HouseholdPage,
+       "/h/W/H1/00",
+       "",
+       true},
   };
 }
 

@@ -28,10 +28,14 @@ json ItemChoices(const grammar::RuleFile& rules, const std::string& selected, co
     for (const auto& code : category.items) {
       const grammar::Item* item = rules.FindItem(code);
       if (!item) continue;
-      items.push_back({{"code", item->code}, {"name", item->name}, {"points", item->points.ToSignedString()},
-                       {"unit", item->unit.value_or("")}, {"evidence", item->evidence},
-                       {"per", item->per == grammar::Per::kHousehold ? t["per_household"] : t["per_person"]},
-                       {"selected", item->code == selected}});
+      items.push_back(
+          {{"code", item->code},
+           {"name", item->name},
+           {"points", item->points.ToSignedString()},
+           {"unit", item->unit.value_or("")},
+           {"evidence", item->evidence},
+           {"per", item->per == grammar::Per::kHousehold ? t["per_household"] : t["per_person"]},
+           {"selected", item->code == selected}});
     }
     categories.push_back({{"name", category.name}, {"items", items}});
   }
@@ -48,18 +52,24 @@ json SubjectChoices(const engine::VillageModel& m, const AwardForm& f, const jso
   json out = json::array();
   for (const auto& [code, h] : m.households) {
     if (Matches(code, h.name, f.q) || code == f.subject)
-      out.push_back({{"code", code}, {"name", h.name}, {"kind", t["household_kind"]}, {"selected", code == f.subject}});
+      out.push_back({{"code", code},
+                     {"name", h.name},
+                     {"kind", t["household_kind"]},
+                     {"selected", code == f.subject}});
   }
   for (const auto& [code, p] : m.persons) {
     if (Matches(code, p.name, f.q) || code == f.subject)
-      out.push_back({{"code", code}, {"name", p.name}, {"kind", t["person_kind"]}, {"selected", code == f.subject}});
+      out.push_back({{"code", code},
+                     {"name", p.name},
+                     {"kind", t["person_kind"]},
+                     {"selected", code == f.subject}});
   }
   return out;
 }
 
 // The scorer's awards of the last 90 days, newest first, with what became of them.
-json RecentEntries(const engine::VillageModel& m, const ledger::Reader& reader, const std::string& scorer,
-                   const json& t) {
+json RecentEntries(const engine::VillageModel& m, const ledger::Reader& reader,
+                   const std::string& scorer, const json& t) {
   json out = json::array();
   for (auto it = m.events.rbegin(); it != m.events.rend() && out.size() < 30; ++it) {
     if (it->type != ledger::RecordType::kAward || it->scorer.str() != scorer) continue;
@@ -76,20 +86,27 @@ json RecentEntries(const engine::VillageModel& m, const ledger::Reader& reader, 
     if (auto seq = reader.FindKey(m.code, it->id)) {
       if (auto record = reader.Get(*seq); record.ok()) {
         for (const auto& e : record->evidence) {
-          if (auto hex = ledger::EvidenceHex(e)) photos.push_back({{"hex", *hex}, {"n", photos.size() + 1}});
+          if (auto hex = ledger::EvidenceHex(e))
+            photos.push_back({{"hex", *hex}, {"n", photos.size() + 1}});
         }
       }
     }
-    out.push_back({{"id", it->id}, {"date", it->date.ToString()}, {"who", subject + " " + SubjectName(m, subject)},
-                   {"item", item + (i ? " " + i->name : "")}, {"qty", it->qty.ToString()},
-                   {"status", t["outcome_" + std::string(status == "pending" ? "pending" : status)]},
-                   {"status_class", status}, {"withdrawable", status != "revoked"}, {"photos", photos}});
+    out.push_back(
+        {{"id", it->id},
+         {"date", it->date.ToString()},
+         {"who", subject + " " + SubjectName(m, subject)},
+         {"item", item + (i ? " " + i->name : "")},
+         {"qty", it->qty.ToString()},
+         {"status", t["outcome_" + std::string(status == "pending" ? "pending" : status)]},
+         {"status_class", status},
+         {"withdrawable", status != "revoked"},
+         {"photos", photos}});
   }
   return out;
 }
 
-void RenderRecordForm(App& app, RequestContext& c, const AwardForm& f, const json& errors, int status,
-                      const std::string& done) {
+void RenderRecordForm(App& app, RequestContext& c, const AwardForm& f, const json& errors,
+                      int status, const std::string& done) {
   const json& t = Strings(c.english);
   Date today = Timestamp::Now().LocalDate();
   auto village = LoadVillage(app, c.account->village, today.AddDays(-90), today);
@@ -99,11 +116,18 @@ void RenderRecordForm(App& app, RequestContext& c, const AwardForm& f, const jso
   if (!a) a = village->model.RulesInForce(today);
   if (!a) return RenderError(c, 404, "not_found");
   json entries = RecentEntries(village->model, *village->reader, c.account->scorer, t);
-  json ctx{{"title", t["record_award"]},  {"q", f.q},           {"qty", f.qty.empty() ? "1" : f.qty},
-           {"date", f.date.empty() ? today.ToString() : f.date},                {"place", f.place},
-           {"reason", f.reason},          {"errors", errors},   {"failed", !errors.empty()},
-           {"subjects", SubjectChoices(village->model, f, t)},  {"categories", ItemChoices(*a->rules, f.item, t)},
-           {"entries", entries},          {"has_entries", !entries.empty()}};
+  json ctx{{"title", t["record_award"]},
+           {"q", f.q},
+           {"qty", f.qty.empty() ? "1" : f.qty},
+           {"date", f.date.empty() ? today.ToString() : f.date},
+           {"place", f.place},
+           {"reason", f.reason},
+           {"errors", errors},
+           {"failed", !errors.empty()},
+           {"subjects", SubjectChoices(village->model, f, t)},
+           {"categories", ItemChoices(*a->rules, f.item, t)},
+           {"entries", entries},
+           {"has_entries", !entries.empty()}};
   if (!done.empty()) ctx["done"] = done;
   std::string withdrawn = c.request->get_param_value("withdrawn");
   if (!withdrawn.empty() && status == 200) ctx["withdrawn"] = withdrawn;
@@ -141,8 +165,8 @@ void RecordSubmit(App& app, RequestContext& c) {
   const json& t = Strings(c.english);
   if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
   const httplib::Request& req = *c.request;
-  AwardForm f{FormValue(req, "q"),   FormValue(req, "subject"), FormValue(req, "item"),
-              FormValue(req, "qty"), FormValue(req, "date"),    FormValue(req, "place"),
+  AwardForm f{FormValue(req, "q"),     FormValue(req, "subject"), FormValue(req, "item"),
+              FormValue(req, "qty"),   FormValue(req, "date"),    FormValue(req, "place"),
               FormValue(req, "reason")};
   json errors = json::object();
   Date today = Timestamp::Now().LocalDate();
@@ -254,9 +278,11 @@ void EvidencePage(App& app, RequestContext& c) {
     auto reader = app.ledger().Snapshot();
     if (!reader.ok()) return RenderError(c, 500, "error");
     std::string wanted = std::string(ledger::kEvidencePrefix) + hex;
-    (void)(*reader)->ForEachEvent(c.account->village, *Date::Parse("0001-01-01"), *Date::Parse("9999-12-31"), (*reader)->HeadSequence(),
+    (void)(*reader)->ForEachEvent(c.account->village, *Date::Parse("0001-01-01"),
+                                  *Date::Parse("9999-12-31"), (*reader)->HeadSequence(),
                                   [&](const ledger::Record& r) {
-                                    for (const auto& e : r.evidence) allowed = allowed || e == wanted;
+                                    for (const auto& e : r.evidence)
+                                      allowed = allowed || e == wanted;
                                     return !allowed;
                                   });
   }
@@ -280,7 +306,8 @@ std::vector<Route> RecordRoutes() {
       {"GET", "/record", {"scorer", "clerk"}, RecordPage, "/record"},
       {"POST", "/record", {"scorer", "clerk"}, RecordSubmit, "/record"},
       {"POST", "/record/withdraw", {"scorer", "clerk"}, WithdrawSubmit, "/record/withdraw"},
-      {"GET", "/evidence/([0-9a-f]{64})", kSignedIn, EvidencePage, "/evidence/" + std::string(64, '0')},
+      {"GET", "/evidence/([0-9a-f]{64})", kSignedIn, EvidencePage,
+       "/evidence/" + std::string(64, '0')},
   };
 }
 

@@ -70,7 +70,10 @@ void ShopSearch(App& app, RequestContext& c) {
   }
   const json& t = Strings(c.english);
   Render(c, 200, "shop.html",
-         {{"title", t["shop_title"]}, {"q", q}, {"rows", rows}, {"has_rows", !rows.empty()},
+         {{"title", t["shop_title"]},
+          {"q", q},
+          {"rows", rows},
+          {"has_rows", !rows.empty()},
           {"village_name", shop->adoption->rules->village.name}});
 }
 
@@ -78,8 +81,8 @@ struct RedeemForm {
   std::string reward, qty;
 };
 
-void RenderHousehold(App& app, RequestContext& c, const std::string& household, const RedeemForm& form,
-                     const json& errors, int status) {
+void RenderHousehold(App& app, RequestContext& c, const std::string& household,
+                     const RedeemForm& form, const json& errors, int status) {
   const json& t = Strings(c.english);
   auto shop = LoadShop(app, c.account->village);
   if (!shop) return RenderError(c, 404, "not_found");
@@ -193,9 +196,12 @@ void ShopReceipt(App& app, RequestContext& c) {
   auto seq = (*reader)->FindKey(c.account->village, id);
   std::optional<ledger::Record> r;
   if (seq) {
-    if (auto got = (*reader)->Get(*seq); got.ok() && got->type == ledger::RecordType::kRedeem) r = *got;
+    if (auto got = (*reader)->Get(*seq); got.ok() && got->type == ledger::RecordType::kRedeem)
+      r = *got;
   }
-  if (!r) return Render(c, 404, "error.html", {{"message", t["shop_no_receipt"].get<std::string>() + id}});
+  if (!r)
+    return Render(c, 404, "error.html",
+                  {{"message", t["shop_no_receipt"].get<std::string>() + id}});
   auto model = engine::LoadVillageStructure(**reader, r->village, r->sequence);
   if (!model.ok()) return RenderError(c, 404, "not_found");
   auto period = engine::PeriodOf(*model, r->date);
@@ -241,7 +247,11 @@ std::vector<Route> ShopRoutes() {
       {"GET", "/shop", {"clerk"}, ShopSearch, "/shop"},
       {"GET", "/shop/([A-Za-z0-9_-]{1,64})", {"clerk"}, ShopHousehold, "/shop/H1"},
       {"POST", "/shop/([A-Za-z0-9_-]{1,64})/redeem", {"clerk"}, ShopRedeem, "/shop/H1/redeem"},
-      {"GET", "/shop/receipt/([A-Za-z0-9_.:-]{1,64})", {"clerk"}, ShopReceipt, "/shop/receipt/W-R1"},
+      {"GET",
+       "/shop/receipt/([A-Za-z0-9_.:-]{1,64})",
+       {"clerk"},
+       ShopReceipt,
+       "/shop/receipt/W-R1"},
   };
 }
 

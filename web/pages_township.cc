@@ -43,12 +43,14 @@ void TownshipPage(App& app, RequestContext& c) {
   Timestamp now = Timestamp::Now();
   engine::ReportWindow window{*period, std::nullopt, true};
   auto comparison = engine::Compare(**reader, window, std::nullopt, now);
-  if (!comparison.ok()) return Render(c, 422, "error.html", {{"message", comparison.status().message()}});
+  if (!comparison.ok())
+    return Render(c, 422, "error.html", {{"message", comparison.status().message()}});
   json rows = json::array();
   for (const auto& v : comparison->villages) {
     rows.push_back({{"code", v.village},
                     {"name", v.name},
-                    {"periods", v.first == v.last ? v.first.ToString() : v.first.ToString() + "–" + v.last.ToString()},
+                    {"periods", v.first == v.last ? v.first.ToString()
+                                                  : v.first.ToString() + "–" + v.last.ToString()},
                     {"audit_period", v.last.ToString()},
                     {"households", v.households},
                     {"participation", Percent(v.participation)},
@@ -71,25 +73,32 @@ void TownshipPage(App& app, RequestContext& c) {
     double (*value)(const engine::VillageComparison&);
   };
   const Measure measures[] = {
-      {"township_chart_participation", true, [](const engine::VillageComparison& v) { return v.participation; }},
+      {"township_chart_participation", true,
+       [](const engine::VillageComparison& v) { return v.participation; }},
       {"township_chart_mean", false,
-       [](const engine::VillageComparison& v) { return v.mean_per_household.ToPoints().cents() / 100.0; }},
+       [](const engine::VillageComparison& v) {
+         return v.mean_per_household.ToPoints().cents() / 100.0;
+       }},
       {"township_chart_gini", false, [](const engine::VillageComparison& v) { return v.gini; }},
       {"township_chart_negative", false,
        [](const engine::VillageComparison& v) { return static_cast<double>(v.negative_records); }},
-      {"township_chart_late", true, [](const engine::VillageComparison& v) { return v.late_share; }},
-      {"township_chart_self", true, [](const engine::VillageComparison& v) { return v.self_scoring_share; }},
+      {"township_chart_late", true,
+       [](const engine::VillageComparison& v) { return v.late_share; }},
+      {"township_chart_self", true,
+       [](const engine::VillageComparison& v) { return v.self_scoring_share; }},
   };
   std::vector<LineChart> charts;
   for (const Measure& m : measures) charts.push_back({t[m.key], labels, {}, m.percent});
   std::map<std::string, size_t> series_of;  // village -> index in every chart's series
   for (size_t i = 0; i < months.size(); ++i) {
-    auto month = engine::Compare(**reader, engine::ReportWindow{months[i], std::nullopt, true}, std::nullopt, now);
+    auto month = engine::Compare(**reader, engine::ReportWindow{months[i], std::nullopt, true},
+                                 std::nullopt, now);
     if (!month.ok()) continue;
     for (const auto& v : month->villages) {
       auto [it, fresh] = series_of.try_emplace(v.village, series_of.size());
       for (size_t k = 0; k < charts.size(); ++k) {
-        if (fresh) charts[k].series.push_back({v.name, std::vector<std::optional<double>>(months.size())});
+        if (fresh)
+          charts[k].series.push_back({v.name, std::vector<std::optional<double>>(months.size())});
         charts[k].series[it->second].values[i] = measures[k].value(v);
       }
     }
@@ -97,7 +106,8 @@ void TownshipPage(App& app, RequestContext& c) {
   json svgs = json::array();
   for (const auto& chart : charts) svgs.push_back({{"svg", RenderSvg(chart)}});
   json skipped = json::array();
-  for (const auto& [village, why] : comparison->skipped) skipped.push_back({{"village", village}, {"why", why}});
+  for (const auto& [village, why] : comparison->skipped)
+    skipped.push_back({{"village", village}, {"why", why}});
   Render(c, 200, "township.html",
          {{"title", t["township_title"]},
           {"period", period->ToString()},
@@ -111,41 +121,53 @@ void TownshipPage(App& app, RequestContext& c) {
 json Ref(const engine::AuditReport& report, const engine::RecordRef& r) {
   auto scorer = report.scorers.find(r.scorer);
   auto household = report.households.find(r.household);
-  return {{"sequence", std::to_string(r.sequence)},
-          {"type", r.type},
-          {"id", r.id},
-          {"date", r.date == Date() ? "" : r.date.ToString()},
-          {"recorded", r.recorded.ToString()},
-          {"scorer", r.scorer + (scorer != report.scorers.end() ? " " + scorer->second.name : "")},
-          {"household", r.household + (household != report.households.end() ? " " + household->second.name : "")},
-          {"subject", r.subject},
-          {"code", r.code},
-          {"raw", r.raw.ToSignedString()},
-          {"counted", r.counted.ToSignedString()},
-          {"revoked", r.revoked},
-          {"reason", r.reason}};
+  return {
+      {"sequence", std::to_string(r.sequence)},
+      {"type", r.type},
+      {"id", r.id},
+      {"date", r.date == Date() ? "" : r.date.ToString()},
+      {"recorded", r.recorded.ToString()},
+      {"scorer", r.scorer + (scorer != report.scorers.end() ? " " + scorer->second.name : "")},
+      {"household",
+       r.household + (household != report.households.end() ? " " + household->second.name : "")},
+      {"subject", r.subject},
+      {"code", r.code},
+      {"raw", r.raw.ToSignedString()},
+      {"counted", r.counted.ToSignedString()},
+      {"revoked", r.revoked},
+      {"reason", r.reason}};
 }
 
 // A section of the audit page: its title, a note and its records.
 json Section(const json& t, const std::string& key, json rows, const std::string& note = "") {
-  return {{"title", t[key]}, {"count", rows.size()}, {"rows", rows}, {"has_rows", !rows.empty()}, {"note", note}};
+  return {{"title", t[key]},
+          {"count", rows.size()},
+          {"rows", rows},
+          {"has_rows", !rows.empty()},
+          {"note", note}};
 }
 
 void AuditPage(App& app, RequestContext& c) {
   const json& t = Strings(c.english);
   const std::string& village = c.params[0];
-  if (c.account->role == "clerk" && c.account->village != village) return RenderError(c, 403, "forbidden");
+  if (c.account->role == "clerk" && c.account->village != village)
+    return RenderError(c, 403, "forbidden");
   auto period = Period::Parse(c.params[1]);
   if (!period) return Render(c, 404, "error.html", {{"message", t["township_bad_period"]}});
   std::optional<Timestamp> as_of;
   std::string as_of_text = c.request->get_param_value("as_of");
   if (!as_of_text.empty()) {
     as_of = ParseAsOf(as_of_text);
-    if (!as_of) return Render(c, 422, "error.html", {{"message", t["township_bad_as_of"].get<std::string>() + as_of_text}});
+    if (!as_of)
+      return Render(c, 422, "error.html",
+                    {{"message", t["township_bad_as_of"].get<std::string>() + as_of_text}});
   }
-  auto report = engine::Audit(app.ledger(), village, engine::ReportWindow{*period, std::nullopt, true}, as_of);
+  auto report = engine::Audit(app.ledger(), village,
+                              engine::ReportWindow{*period, std::nullopt, true}, as_of);
   if (!report.ok()) {
-    return Render(c, 404, "error.html", {{"message", t["township_no_audit"].get<std::string>() + report.status().message()}});
+    return Render(
+        c, 404, "error.html",
+        {{"message", t["township_no_audit"].get<std::string>() + report.status().message()}});
   }
   const engine::AuditReport& r = *report;
   json sections = json::array();
@@ -176,8 +198,9 @@ void AuditPage(App& app, RequestContext& c) {
   for (const auto& f : r.backdated) {
     for (const auto& rec : f.records) {
       json row = Ref(r, rec);
-      row["note"] = f.period.ToString() + " " + f.household + " " + (f.earned_then ? f.earned_then->ToString() : "-") +
-                    " → " + f.earned_now.ToString();
+      row["note"] = f.period.ToString() + " " + f.household + " " +
+                    (f.earned_then ? f.earned_then->ToString() : "-") + " → " +
+                    f.earned_now.ToString();
       rows.push_back(row);
     }
   }
@@ -185,7 +208,8 @@ void AuditPage(App& app, RequestContext& c) {
   rows = json::array();
   for (const auto& f : r.revocations) {
     json row = Ref(r, f.target);
-    row["note"] = t["township_revoked_by"].get<std::string>() + f.revoke.scorer + "：" + f.revoke.reason;
+    row["note"] =
+        t["township_revoked_by"].get<std::string>() + f.revoke.scorer + "：" + f.revoke.reason;
     rows.push_back(row);
   }
   sections.push_back(Section(t, "township_revocations", rows));
@@ -209,17 +233,26 @@ void AuditPage(App& app, RequestContext& c) {
   sections.push_back(Section(t, "township_approvals", rows));
   json objections = json::array();
   for (const auto& o : r.objections) {
-    std::string ruling = !o.ruling ? t["township_open"].get<std::string>()
-                                   : (o.ruling->upheld ? t["township_upheld"] : t["township_dismissed"]).get<std::string>() +
-                                         "：" + o.ruling->reason;
-    objections.push_back({{"id", o.id}, {"period", o.period}, {"target", o.target.empty() ? o.household : o.target},
-                          {"reason", o.reason}, {"filed_by", o.filed_by}, {"ruling", ruling}});
+    std::string ruling = !o.ruling
+                             ? t["township_open"].get<std::string>()
+                             : (o.ruling->upheld ? t["township_upheld"] : t["township_dismissed"])
+                                       .get<std::string>() +
+                                   "：" + o.ruling->reason;
+    objections.push_back({{"id", o.id},
+                          {"period", o.period},
+                          {"target", o.target.empty() ? o.household : o.target},
+                          {"reason", o.reason},
+                          {"filed_by", o.filed_by},
+                          {"ruling", ruling}});
   }
   json workflow = json::array();
-  for (const auto& w : r.workflow) workflow.push_back({{"period", w.period.ToString()}, {"state", StateText(w.status, t)}});
+  for (const auto& w : r.workflow)
+    workflow.push_back({{"period", w.period.ToString()}, {"state", StateText(w.status, t)}});
   json versions = json::array();
   for (const auto& v : r.rules) {
-    versions.push_back({{"sha", v.sha256.substr(0, 12)}, {"effective", v.effective.ToString()}, {"approved_by", v.approved_by}});
+    versions.push_back({{"sha", v.sha256.substr(0, 12)},
+                        {"effective", v.effective.ToString()},
+                        {"approved_by", v.approved_by}});
   }
   std::string name = r.rules_in_force ? r.rules_in_force->village.name : village;
   Render(c, 200, "audit.html",
@@ -257,7 +290,8 @@ void VerifyPage(App& app, RequestContext& c) {
     if (!evidence.ok()) return RenderError(c, 500, "error");
     ctx["evidence_files"] = std::to_string(evidence->files_checked);
     json problems = json::array();
-    for (const auto& p : evidence->problems) problems.push_back({{"id", p.id}, {"reason", p.reason}});
+    for (const auto& p : evidence->problems)
+      problems.push_back({{"id", p.id}, {"reason", p.reason}});
     ctx["problems"] = problems;
     ctx["ok"] = problems.empty();
   }
@@ -269,8 +303,11 @@ void VerifyPage(App& app, RequestContext& c) {
 std::vector<Route> TownshipRoutes() {
   return {
       {"GET", "/township", {"township", "auditor"}, TownshipPage, "/township"},
-      {"GET", R"(/audit/([A-Za-z0-9_-]{1,32})/([0-9]{4}-(?:[0-9]{2}|Q[1-4])))", {"township", "auditor", "clerk"},
-       AuditPage, "/audit/W/2024-01"},
+      {"GET",
+       R"(/audit/([A-Za-z0-9_-]{1,32})/([0-9]{4}-(?:[0-9]{2}|Q[1-4])))",
+       {"township", "auditor", "clerk"},
+       AuditPage,
+       "/audit/W/2024-01"},
       {"GET", "/verify", {"township", "auditor"}, VerifyPage, "/verify"},
   };
 }

@@ -80,10 +80,13 @@ const nlohmann::json& Strings(bool english) {
   static const nlohmann::json all = [] {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [name, text] : EmbeddedTemplates()) {
-      if (name.rfind("strings", 0) != 0 || name.size() < 5 || name.substr(name.size() - 5) != ".json") continue;
+      if (name.rfind("strings", 0) != 0 || name.size() < 5 ||
+          name.substr(name.size() - 5) != ".json")
+        continue;
       nlohmann::json part = nlohmann::json::parse(text);
       for (auto it = part.begin(); it != part.end(); ++it) {
-        if (out.contains(it.key())) throw std::logic_error(name + ": string " + it.key() + " defined twice");
+        if (out.contains(it.key()))
+          throw std::logic_error(name + ": string " + it.key() + " defined twice");
         out[it.key()] = it.value();
       }
     }
@@ -124,9 +127,10 @@ void SendHtml(httplib::Response& res, int status, const std::string& html) {
   res.set_header("X-Frame-Options", "DENY");
   // Card links carry a household's token: never send it on to another site.
   res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
-                 "frame-ancestors 'none'");
+  res.set_header(
+      "Content-Security-Policy",
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
+      "frame-ancestors 'none'");
   res.set_header("Cache-Control", "no-store");
   res.set_content(html, "text/html; charset=utf-8");
 }
@@ -146,9 +150,11 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   if (options.cert_file.empty()) {
     app->server_ = std::make_unique<httplib::Server>();
   } else {
-    auto tls = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
+    auto tls =
+        std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
     if (!tls->is_valid()) {
-      return Status::InvalidInput("serve: cannot use certificate " + options.cert_file + " with key " + options.key_file);
+      return Status::InvalidInput("serve: cannot use certificate " + options.cert_file +
+                                  " with key " + options.key_file);
     }
     app->server_ = std::move(tls);
   }
@@ -167,12 +173,14 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
     nlohmann::json c{{"message", Strings(english)[key]}};
     SendHtml(res, res.status, RenderPage("error.html", c, english));
   });
-  app->server_->set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-    bool english = req.get_param_value("lang") == "en";
-    nlohmann::json c{{"message", Strings(english)["error"]}};
-    SendHtml(res, 500, RenderPage("error.html", c, english));
-  });
-  // The record form's photos (4 of at most 8 MiB each, web/pages_record.cc) and room for its fields.
+  app->server_->set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+        bool english = req.get_param_value("lang") == "en";
+        nlohmann::json c{{"message", Strings(english)["error"]}};
+        SendHtml(res, 500, RenderPage("error.html", c, english));
+      });
+  // The record form's photos (4 of at most 8 MiB each, web/pages_record.cc) and room for its
+  // fields.
   app->server_->set_payload_max_length(4 * ledger::kEvidenceBytesMax + (size_t{1} << 20));
   app->server_->set_read_timeout(10, 0);
   // Headers and body go out in two writes: without TCP_NODELAY the second waits for the client's
@@ -204,9 +212,11 @@ void RaiseListenBacklog(int port) {
     sockaddr_storage address{};
     socklen_t length = sizeof address;
     if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
-    int bound = address.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port)
-                : address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
-                                                : -1;
+    int bound = address.ss_family == AF_INET
+                    ? ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port)
+                : address.ss_family == AF_INET6
+                    ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
+                    : -1;
     if (bound == port) ::listen(fd, SOMAXCONN);
   }
 }
@@ -221,7 +231,8 @@ Result<int> App::Bind() {
     return port;
   }
   if (!server_->bind_to_port(options_.host, options_.port)) {
-    return Status::IOError("serve: cannot bind " + options_.host + ":" + std::to_string(options_.port));
+    return Status::IOError("serve: cannot bind " + options_.host + ":" +
+                           std::to_string(options_.port));
   }
   RaiseListenBacklog(options_.port);
   return options_.port;
@@ -324,8 +335,9 @@ void App::Dispatch(const Route& route, const httplib::Request& req, httplib::Res
   if (route.cache_public && !c.account && req.method == "GET") {
     auto reader = ledger_->Snapshot();
     if (reader.ok()) {
-      cache_key = std::to_string((*reader)->HeadSequence()) + "|" + Timestamp::Now().LocalDate().ToString() + "|" +
-                  req.path + "?" + req.get_param_value("lang");
+      cache_key = std::to_string((*reader)->HeadSequence()) + "|" +
+                  Timestamp::Now().LocalDate().ToString() + "|" + req.path + "?" +
+                  req.get_param_value("lang");
       std::lock_guard lock(cache_mutex_);
       if (auto it = cache_.find(cache_key); it != cache_.end()) {
         res.status = it->second.status;
@@ -339,7 +351,8 @@ void App::Dispatch(const Route& route, const httplib::Request& req, httplib::Res
   if (!cache_key.empty() && res.status == 200 && !res.has_header("Set-Cookie")) {
     CachedPage page{res.status, res.body, res.get_header_value("Content-Type"), {}};
     for (const auto& [name, value] : res.headers) {
-      if (name != "Content-Type" && name != "Content-Length") page.headers.emplace_back(name, value);
+      if (name != "Content-Type" && name != "Content-Length")
+        page.headers.emplace_back(name, value);
     }
     std::lock_guard lock(cache_mutex_);
     if (cache_.size() >= 512) cache_.clear();  // a new head or day makes the old answers useless

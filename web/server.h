@@ -36,8 +36,8 @@ struct ServeOptions {
   int port = 8080;  // 0: any free port (tests)
   std::string cert_file, key_file;
   int64_t session_seconds = 12 * 3600;
-  int login_failures_max = 5;          // per account and per client address...
-  int64_t login_window_seconds = 300;  // ...within this window
+  int login_failures_max = 5;                // per account and per client address...
+  int64_t login_window_seconds = 300;        // ...within this window
   int objections_per_address_max = 10;       // villagers' objections from one client address...
   int64_t objections_window_seconds = 3600;  // ...within this window
 };
@@ -48,7 +48,7 @@ struct RequestContext {
   httplib::Response* response = nullptr;
   std::optional<Account> account;
   std::optional<Session> session;
-  bool english = false;  // ?lang=en
+  bool english = false;             // ?lang=en
   std::vector<std::string> params;  // the route pattern's captures
 };
 

@@ -12,12 +12,23 @@ std::string Escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -45,7 +56,8 @@ double Step(double span, int ticks) {
   return 10 * magnitude;
 }
 
-const char* kColours[] = {"#b22222", "#1f5fa8", "#2e7d32", "#8e44ad", "#e67e22", "#555555", "#00838f", "#6d4c41"};
+const char* kColours[] = {"#b22222", "#1f5fa8", "#2e7d32", "#8e44ad",
+                          "#e67e22", "#555555", "#00838f", "#6d4c41"};
 const char* kDashes[] = {"", "6 3", "2 3", "8 3 2 3", "1 2", "10 4", "4 4", "12 2 2 2"};
 
 }  // namespace
@@ -75,18 +87,20 @@ std::string RenderSvg(const LineChart& chart) {
   svg.precision(1);
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << width << ' ' << height
       << "\" role=\"img\" aria-label=\"" << Escape(chart.title) << "\" class=\"chart\">"
-      << "<text x=\"" << left << "\" y=\"15\" font-size=\"12\" font-weight=\"bold\">" << Escape(chart.title) << "</text>";
+      << "<text x=\"" << left << "\" y=\"15\" font-size=\"12\" font-weight=\"bold\">"
+      << Escape(chart.title) << "</text>";
   for (double v = lo; v <= hi + step / 2; v += step) {
-    svg << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << y(v) << "\" y2=\"" << y(v)
-        << "\" stroke=\"#ddd\"/><text x=\"" << left - 4 << "\" y=\"" << y(v) + 4
-        << "\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\">" << Number(v, chart.percent, step) << "</text>";
+    svg << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << y(v) << "\" y2=\""
+        << y(v) << "\" stroke=\"#ddd\"/><text x=\"" << left - 4 << "\" y=\"" << y(v) + 4
+        << "\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\">"
+        << Number(v, chart.percent, step) << "</text>";
   }
   size_t every = std::max<size_t>(1, (n + 3) / 4);  // at most about four labels
   for (size_t i = 0; i < n; ++i) {
     if (i % every != 0 && i + 1 != n) continue;
     const char* anchor = i == 0 ? "start" : i + 1 == n ? "end" : "middle";
-    svg << "<text x=\"" << x(i) << "\" y=\"" << height - bottom + 16 << "\" font-size=\"10\" text-anchor=\"" << anchor
-        << "\" fill=\"#555\">"
+    svg << "<text x=\"" << x(i) << "\" y=\"" << height - bottom + 16
+        << "\" font-size=\"10\" text-anchor=\"" << anchor << "\" fill=\"#555\">"
         << Escape(chart.labels[i]) << "</text>";
   }
   for (size_t s = 0; s < chart.series.size(); ++s) {
@@ -104,11 +118,12 @@ std::string RenderSvg(const LineChart& chart) {
       }
       path << (pen_down ? 'L' : 'M') << x(i) << ' ' << y(*series.values[i]);
       pen_down = true;
-      svg << "<circle cx=\"" << x(i) << "\" cy=\"" << y(*series.values[i]) << "\" r=\"2.5\" fill=\"" << colour
-          << "\"><title>" << Escape(series.name) << ' ' << Escape(chart.labels[i]) << ": "
+      svg << "<circle cx=\"" << x(i) << "\" cy=\"" << y(*series.values[i]) << "\" r=\"2.5\" fill=\""
+          << colour << "\"><title>" << Escape(series.name) << ' ' << Escape(chart.labels[i]) << ": "
           << Number(*series.values[i], chart.percent) << "</title></circle>";
     }
-    svg << "<path d=\"" << path.str() << "\" fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"2\""
+    svg << "<path d=\"" << path.str() << "\" fill=\"none\" stroke=\"" << colour
+        << "\" stroke-width=\"2\""
         << (*dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : "") << "/>";
   }
   svg << "</svg>";
@@ -117,10 +132,11 @@ std::string RenderSvg(const LineChart& chart) {
   legend << "<ul class=\"legend\">";
   for (size_t s = 0; s < chart.series.size(); ++s) {
     const char* dash = kDashes[s % std::size(kDashes)];
-    legend << "<li><svg viewBox=\"0 0 30 10\" width=\"30\" height=\"10\"><line x1=\"0\" y1=\"5\" x2=\"30\" y2=\"5\" stroke=\""
-           << kColours[s % std::size(kColours)] << "\" stroke-width=\"2\""
-           << (*dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : "") << "/></svg> "
-           << Escape(chart.series[s].name) << "</li>";
+    legend
+        << "<li><svg viewBox=\"0 0 30 10\" width=\"30\" height=\"10\"><line x1=\"0\" y1=\"5\" x2=\"30\" y2=\"5\" stroke=\""
+        << kColours[s % std::size(kColours)] << "\" stroke-width=\"2\""
+        << (*dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : "") << "/></svg> "
+        << Escape(chart.series[s].name) << "</li>";
   }
   legend << "</ul>";
   return "<figure class=\"chart\">" + svg.str() + legend.str() + "</figure>";

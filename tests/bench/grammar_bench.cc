@@ -23,8 +23,8 @@ std::string Generate(bool chinese) {
       int points = (i % 7) - 3;
       if (points == 0) points = 5;
       out += "  item " + item + " \"事项名称第" + std::to_string(i) + "条\" " +
-             (points > 0 ? "+" : "") + std::to_string(points) +
-             (i % 3 == 0 ? ".5" : "") + (i % 2 ? " per person" : " per household");
+             (points > 0 ? "+" : "") + std::to_string(points) + (i % 3 == 0 ? ".5" : "") +
+             (i % 2 ? " per person" : " per household");
       if (i % 4 == 0) out += ", cap " + std::to_string(10 + i) + (i % 8 ? "" : " per year");
       if (i % 5 == 0) out += ", unit \"小时\"";
       if (i % 6 == 0) out += ", evidence";
@@ -42,8 +42,9 @@ std::string Generate(bool chinese) {
     out += "reward R" + std::to_string(r) + " \"奖品\" cost " + std::to_string(10 + r) +
            (r % 2 ? ", stock 5 per period" : "") + "\n";
   }
-  out += "rate 0.5 yuan per point\ntitle \"最美家庭\" period top 3, no veto\n"
-         "title \"文明家庭\" annual top 10%, min 5\ndividend shares 70% points 30%\n";
+  out +=
+      "rate 0.5 yuan per point\ntitle \"最美家庭\" period top 3, no veto\n"
+      "title \"文明家庭\" annual top 10%, min 5\ndividend shares 70% points 30%\n";
   return out;
 }
 
@@ -67,7 +68,8 @@ int main() {
   std::string text = Generate(false);
   auto check = jifen::grammar::ParseRules(text, "bench.rules");
   if (!check.rules || check.rules->items.size() != 2000) {
-    for (const auto& d : check.diagnostics) std::fputs(jifen::grammar::FormatDiagnostic(d).c_str(), stderr);
+    for (const auto& d : check.diagnostics)
+      std::fputs(jifen::grammar::FormatDiagnostic(d).c_str(), stderr);
     std::fprintf(stderr, "generated file does not parse to 2000 items\n");
     return 1;
   }
@@ -77,7 +79,8 @@ int main() {
     if (!outcome.rules) std::abort();
   });
   double format = MedianMilliseconds(kRuns, [&] {
-    auto outcome = jifen::grammar::FormatRulesText(text, "bench.rules", jifen::grammar::Language::kChinese);
+    auto outcome =
+        jifen::grammar::FormatRulesText(text, "bench.rules", jifen::grammar::Language::kChinese);
     if (!outcome.text) std::abort();
   });
   std::printf("grammar bench: %zu bytes, 2000 items, 40 bonuses, %d runs\n", text.size(), kRuns);

@@ -99,8 +99,8 @@ TEST_F(BoardCli, NoticeShowsNamesTitlesVetoAndTheVerifiedFingerprint) {
   EXPECT_NE(html.find("别山镇"), std::string::npos);
   for (const char* text :
        {"王建国家", "张家", "赵家", "H04", "最美家庭", "否决", "村代码：SYS",
-        "@page { size: A4; margin: 15mm; }",
-        "如有异议，请向村两委或村务监督委员会提出。", "未公示", "name=\"viewport\""}) {
+        "@page { size: A4; margin: 15mm; }", "如有异议，请向村两委或村务监督委员会提出。", "未公示",
+        "name=\"viewport\""}) {
     EXPECT_NE(html.find(text), std::string::npos) << text;
   }
   // The markup in a household name is shown as text, never run.

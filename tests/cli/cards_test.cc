@@ -14,12 +14,20 @@ class Cards : public tests::ScratchTest {
  protected:
   Cards() : ScratchTest("jifen-cards") {}
   void SetUp() override {
-    std::string rules = Write("w.rules", "village W \"卡片村\" {\n}\ncategory A \"好事\" {\n  item A1 \"升旗\" +2 per person\n}\n");
+    std::string rules = Write(
+        "w.rules",
+        "village W \"卡片村\" {\n}\ncategory A \"好事\" {\n  item A1 \"升旗\" +2 per person\n}\n");
     std::string r = R"(,"recorded":"2024-01-01T08:00:00+08:00"})";
-    std::string records = Write("r.jsonl",
-        R"({"type":"household","village":"W","household":"H1","name":"<script>alert(1)</script>","since":"2024-01-01","shares":1)" + r + "\n" +
-        R"({"type":"household","village":"W","household":"H2","name":"李家","since":"2024-01-01","shares":1)" + r + "\n");
-    ASSERT_EQ(Run("rules adopt " + rules + " --effective 2024-01-01 --approved-by 村民 --recorded 2023-12-31T09:00:00+08:00").rc, 0);
+    std::string records = Write(
+        "r.jsonl",
+        R"({"type":"household","village":"W","household":"H1","name":"<script>alert(1)</script>","since":"2024-01-01","shares":1)" +
+            r + "\n" +
+            R"({"type":"household","village":"W","household":"H2","name":"李家","since":"2024-01-01","shares":1)" +
+            r + "\n");
+    ASSERT_EQ(Run("rules adopt " + rules +
+                  " --effective 2024-01-01 --approved-by 村民 --recorded 2023-12-31T09:00:00+08:00")
+                  .rc,
+              0);
     ASSERT_EQ(Run("import " + records).rc, 0);
   }
   tests::Outcome Run(const std::string& args) {
@@ -28,17 +36,20 @@ class Cards : public tests::ScratchTest {
 };
 
 TEST_F(Cards, EachHouseholdGetsACardWithItsOwnSignedLinkAndAQrCode) {
-  auto r = Run("cards --village W --out " + Path("cards.html") + " --base-url http://10.0.0.5:8080/");
+  auto r =
+      Run("cards --village W --out " + Path("cards.html") + " --base-url http://10.0.0.5:8080/");
   ASSERT_EQ(r.rc, 0) << r.err;
   std::string html = Read(Path("cards.html"));
   auto store = web::AccountStore::Open(Path("ledger") + "/accounts", false);
   ASSERT_TRUE(store.ok());
   for (std::string h : {"H1", "H2"}) {
-    std::string link = "http://10.0.0.5:8080/h/W/" + h + "/" + web::HmacHex((*store)->secret(), "W|" + h);
+    std::string link =
+        "http://10.0.0.5:8080/h/W/" + h + "/" + web::HmacHex((*store)->secret(), "W|" + h);
     EXPECT_NE(html.find("href=\"" + link + "\""), std::string::npos) << h;
   }
   size_t qr_codes = 0;
-  for (size_t at = html.find("<svg "); at != std::string::npos; at = html.find("<svg ", at + 1)) ++qr_codes;
+  for (size_t at = html.find("<svg "); at != std::string::npos; at = html.find("<svg ", at + 1))
+    ++qr_codes;
   EXPECT_EQ(qr_codes, 2u);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);

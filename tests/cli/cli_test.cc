@@ -21,35 +21,46 @@ class Cli : public jifen::tests::ScratchTest {
   }
 
   void AdoptSample() {
-    Outcome r = Jifen("rules adopt " + std::string(JIFEN_SOURCE_DIR) +
-                  "/tests/rules/good_sample.rules --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00");
+    Outcome r = Jifen(
+        "rules adopt " + std::string(JIFEN_SOURCE_DIR) +
+        "/tests/rules/good_sample.rules --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00");
     ASSERT_EQ(r.rc, 0) << r.err;
   }
 
   void AdoptSampleInto(const std::string& ledger) {
-    Outcome r = Jifen("rules adopt " + std::string(JIFEN_SOURCE_DIR) +
-                      "/tests/rules/good_sample.rules --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00",
-                  ledger);
+    Outcome r = Jifen(
+        "rules adopt " + std::string(JIFEN_SOURCE_DIR) +
+            "/tests/rules/good_sample.rules --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00",
+        ledger);
     ASSERT_EQ(r.rc, 0) << r.err;
   }
 
   void ImportRegistrations() {
     std::string text;
     for (const char* h : {"H01", "H02"}) {
-      text += std::string(R"({"type":"household","village":"SYS","household":")") + h +
-              R"(","name":"张家","since":"2022-01-01","shares":1,"recorded":"2022-01-01T08:00:00+08:00"})" "\n";
+      text +=
+          std::string(R"({"type":"household","village":"SYS","household":")") + h +
+          R"(","name":"张家","since":"2022-01-01","shares":1,"recorded":"2022-01-01T08:00:00+08:00"})"
+          "\n";
     }
-    text += R"({"type":"person","village":"SYS","person":"P1","name":"张三","household":"H01","since":"2022-01-01","recorded":"2022-01-01T08:00:00+08:00"})" "\n";
-    text += R"({"type":"person","village":"SYS","person":"P2","name":"李四","household":"H02","since":"2022-01-01","recorded":"2022-01-01T08:00:00+08:00"})" "\n";
-    text += R"({"type":"scorer","village":"SYS","scorer":"S1","name":"王五","role":"网格员","recorded":"2022-01-01T08:00:00+08:00"})" "\n";
+    text +=
+        R"({"type":"person","village":"SYS","person":"P1","name":"张三","household":"H01","since":"2022-01-01","recorded":"2022-01-01T08:00:00+08:00"})"
+        "\n";
+    text +=
+        R"({"type":"person","village":"SYS","person":"P2","name":"李四","household":"H02","since":"2022-01-01","recorded":"2022-01-01T08:00:00+08:00"})"
+        "\n";
+    text +=
+        R"({"type":"scorer","village":"SYS","scorer":"S1","name":"王五","role":"网格员","recorded":"2022-01-01T08:00:00+08:00"})"
+        "\n";
     Outcome r = Jifen("import " + Write("reg.jsonl", text));
     ASSERT_EQ(r.rc, 0) << r.err;
   }
 
-  static std::string Award(const std::string& id, const std::string& date, const std::string& subject,
-                           const std::string& recorded) {
-    return R"({"type":"award","id":")" + id + R"(","village":"SYS","date":")" + date + R"(","subject":")" + subject +
-           R"(","item":"C1.01","scorer":"S1","recorded":")" + recorded + "\"}\n";
+  static std::string Award(const std::string& id, const std::string& date,
+                           const std::string& subject, const std::string& recorded) {
+    return R"({"type":"award","id":")" + id + R"(","village":"SYS","date":")" + date +
+           R"(","subject":")" + subject + R"(","item":"C1.01","scorer":"S1","recorded":")" +
+           recorded + "\"}\n";
   }
 };
 
@@ -80,9 +91,10 @@ TEST_F(Cli, ImportWithABadLineWritesNothingAndNamesTheLine) {
   AdoptSample();
   ImportRegistrations();
   std::string before = Jifen("verify").out;
-  std::string file = Write("march.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00") +
-                                              Award("a2", "2022-03-02", "P9", "2022-03-02T20:00:00+08:00") +
-                                              "{not json}\n");
+  std::string file =
+      Write("march.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00") +
+                               Award("a2", "2022-03-02", "P9", "2022-03-02T20:00:00+08:00") +
+                               "{not json}\n");
   Outcome r = Jifen("import " + file);
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find(file + ":3: "), std::string::npos) << r.err;
@@ -98,11 +110,16 @@ TEST_F(Cli, ImportWithABadLineWritesNothingAndNamesTheLine) {
 TEST_F(Cli, ScoreJsonHasTheDocumentedShape) {
   AdoptSample();
   ImportRegistrations();
-  ASSERT_EQ(Jifen("import " + Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00"))).rc, 0);
+  ASSERT_EQ(Jifen("import " +
+                  Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00")))
+                .rc,
+            0);
   Outcome r = Jifen("score --village SYS --period 2022-03 --format json");
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out.rfind(R"({"village":"SYS","period":"2022-03","rules_sha256":")", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find(R"("household":"H01","name":"张家","rank":1,"earned":5,)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(R"("household":"H01","name":"张家","rank":1,"earned":5,)"),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find(R"("titles":["最美家庭"])"), std::string::npos) << r.out;
   // Replay is deterministic: the same question gives the same bytes.
   EXPECT_EQ(Jifen("score --village SYS --period 2022-03 --format json").out, r.out);
@@ -111,25 +128,40 @@ TEST_F(Cli, ScoreJsonHasTheDocumentedShape) {
 TEST_F(Cli, VerboseLogsOnStderrAndLeavesTheFiguresAlone) {
   AdoptSample();
   ImportRegistrations();
-  ASSERT_EQ(Jifen("import " + Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00"))).rc, 0);
+  ASSERT_EQ(Jifen("import " +
+                  Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00")))
+                .rc,
+            0);
   Outcome quiet = Jifen("score --village SYS --period 2022-03 --format json");
   Outcome verbose = Jifen("score --village SYS --period 2022-03 --format json --verbose");
   ASSERT_EQ(verbose.rc, 0) << verbose.err;
   EXPECT_EQ(verbose.out, quiet.out);
   EXPECT_EQ(quiet.err, "");
-  EXPECT_NE(verbose.err.find("jifen: village SYS: 1 events dated 2022-01-01 to 2022-03-31 read in "), std::string::npos)
+  EXPECT_NE(
+      verbose.err.find("jifen: village SYS: 1 events dated 2022-01-01 to 2022-03-31 read in "),
+      std::string::npos)
       << verbose.err;
 }
 
 TEST_F(Cli, AsOfShowsTheFiguresAsTheyStoodThen) {
   AdoptSample();
   ImportRegistrations();
-  ASSERT_EQ(Jifen("import " + Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00"))).rc, 0);
-  ASSERT_EQ(Jifen("import " + Write("late.jsonl", Award("a2", "2022-03-31", "P2", "2022-04-03T09:00:00+08:00"))).rc, 0);
+  ASSERT_EQ(Jifen("import " +
+                  Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00")))
+                .rc,
+            0);
+  ASSERT_EQ(Jifen("import " +
+                  Write("late.jsonl", Award("a2", "2022-03-31", "P2", "2022-04-03T09:00:00+08:00")))
+                .rc,
+            0);
   Outcome now = Jifen("score --village SYS --period 2022-03 --format json");
   Outcome then = Jifen("score --village SYS --period 2022-03 --format json --as-of 2022-03-31");
-  EXPECT_NE(now.out.find(R"("household":"H02","name":"张家","rank":1,"earned":5)"), std::string::npos) << now.out;
-  EXPECT_NE(then.out.find(R"("household":"H02","name":"张家","rank":2,"earned":0)"), std::string::npos) << then.out;
+  EXPECT_NE(now.out.find(R"("household":"H02","name":"张家","rank":1,"earned":5)"),
+            std::string::npos)
+      << now.out;
+  EXPECT_NE(then.out.find(R"("household":"H02","name":"张家","rank":2,"earned":0)"),
+            std::string::npos)
+      << then.out;
 }
 
 TEST_F(Cli, VerifyExitsThreeOnATamperedRecord) {
@@ -174,8 +206,12 @@ TEST_F(Cli, ATamperedRecordWhoseIndexCopyIsIntactIsNamedByVerifyAndAudit) {
 TEST_F(Cli, LogReimportedIntoAnEmptyLedgerReproducesEveryFigure) {
   AdoptSample();
   ImportRegistrations();
-  ASSERT_EQ(Jifen("import " + Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00") +
-                                                   Award("a2", "2022-03-02", "P2", "2022-03-02T20:00:00+08:00"))).rc, 0);
+  ASSERT_EQ(
+      Jifen("import " +
+            Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00") +
+                                 Award("a2", "2022-03-02", "P2", "2022-03-02T20:00:00+08:00")))
+          .rc,
+      0);
   Outcome log = Jifen("log");
   ASSERT_EQ(log.rc, 0) << log.err;
   std::string exported = Write("export.jsonl", log.out);
@@ -196,7 +232,8 @@ TEST_F(Cli, OutputThatCannotBeWrittenExitsOneWithAMessage) {
   for (const char* args : {"log", "score --village SYS --period 2022-03", "verify", "--help"}) {
     Outcome r = Jifen(std::string(args) + " > /dev/full");
     EXPECT_EQ(r.rc, 1) << args << ": " << r.err;
-    EXPECT_NE(r.err.find("writing standard output failed: No space left on device"), std::string::npos)
+    EXPECT_NE(r.err.find("writing standard output failed: No space left on device"),
+              std::string::npos)
         << args << ": " << r.err;
   }
   EXPECT_EQ(Jifen("log > /dev/null").rc, 0);
@@ -205,19 +242,25 @@ TEST_F(Cli, OutputThatCannotBeWrittenExitsOneWithAMessage) {
 TEST_F(Cli, CsvImportTakesAwardRows) {
   AdoptSample();
   ImportRegistrations();
-  std::string csv = "\xEF\xBB\xBFtype,id,village,date,subject,item,qty,scorer,recorded\r\n"
-                    "award,c1,SYS,2022-03-01,P1,C1.01,1,S1,2022-03-01T20:00:00+08:00\r\n";
+  std::string csv =
+      "\xEF\xBB\xBFtype,id,village,date,subject,item,qty,scorer,recorded\r\n"
+      "award,c1,SYS,2022-03-01,P1,C1.01,1,S1,2022-03-01T20:00:00+08:00\r\n";
   Outcome r = Jifen("import " + Write("m.csv", csv));
   ASSERT_EQ(r.rc, 0) << r.err;
-  EXPECT_NE(Jifen("score --village SYS --period 2022-03 --format csv").out.find("1,H01,张家,5,"), std::string::npos);
+  EXPECT_NE(Jifen("score --village SYS --period 2022-03 --format csv").out.find("1,H01,张家,5,"),
+            std::string::npos);
 }
 
 TEST_F(Cli, ExplainNamesEveryRecordAndTheRule) {
   AdoptSample();
   ImportRegistrations();
-  ASSERT_EQ(Jifen("import " + Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00") +
-                                                   Award("a2", "2022-03-02", "P1", "2022-03-02T20:00:00+08:00") +
-                                                   Award("a3", "2022-03-03", "P1", "2022-03-03T20:00:00+08:00"))).rc, 0);
+  ASSERT_EQ(
+      Jifen("import " +
+            Write("m.jsonl", Award("a1", "2022-03-01", "P1", "2022-03-01T20:00:00+08:00") +
+                                 Award("a2", "2022-03-02", "P1", "2022-03-02T20:00:00+08:00") +
+                                 Award("a3", "2022-03-03", "P1", "2022-03-03T20:00:00+08:00")))
+          .rc,
+      0);
   Outcome r = Jifen("explain --village SYS --period 2022-03 --household H01");
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_NE(r.out.find("capped at 4 per period"), std::string::npos) << r.out;

@@ -23,29 +23,40 @@ class ImportSheets : public jifen::tests::ScratchTest {
     return std::string(JIFEN_SOURCE_DIR) + "/tests/data/import/" + name;
   }
   void Adopt() {
-    Outcome r = Jifen("rules adopt " + std::string(JIFEN_SOURCE_DIR) +
-                      "/villages/shuangyangshu.rules --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00");
+    Outcome r = Jifen(
+        "rules adopt " + std::string(JIFEN_SOURCE_DIR) +
+        "/villages/shuangyangshu.rules --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00");
     ASSERT_EQ(r.rc, 0) << r.err;
   }
 };
 
 TEST_F(ImportSheets, TheFixturesImportWithNamesResolvedToCodes) {
   Adopt();
-  Outcome r = Jifen("import " + Fixture("花名册.csv") + " " + Fixture("采集人.csv") + " " + Fixture("登记-gb18030.csv") +
-                    " " + Fixture("登记.xlsx"));
+  Outcome r = Jifen("import " + Fixture("花名册.csv") + " " + Fixture("采集人.csv") + " " +
+                    Fixture("登记-gb18030.csv") + " " + Fixture("登记.xlsx"));
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, "imported 15 record(s); ledger head is sequence 16\n");
   Outcome log = Jifen("log --village SYS --from 12");
   ASSERT_EQ(log.rc, 0) << log.err;
   // 张建国 and 参加升国旗仪式 became P0101 and C1.01 (a per-person item: the person, not the
   // household 张建国); 王芳 for a per-household item is household H03; 李网格 is S1.
-  EXPECT_NE(log.out.find(R"("id":"SYS-0301","village":"SYS","date":"2022-03-05","subject":"P0101","item":"C1.01")"),
-            std::string::npos) << log.out;
-  EXPECT_NE(log.out.find(R"("id":"SYS-0302","village":"SYS","date":"2022-03-06","subject":"H03","item":"C4.02","qty":1,"scorer":"S1")"),
-            std::string::npos) << log.out;
-  EXPECT_NE(log.out.find(R"("subject":"P0201","item":"C3.02","qty":2.5)"), std::string::npos) << log.out;
-  EXPECT_NE(log.out.find(R"("id":"SYS-0312","village":"SYS","date":"2022-03-12","subject":"P0301","item":"C7.03")"),
-            std::string::npos) << log.out;
+  EXPECT_NE(
+      log.out.find(
+          R"("id":"SYS-0301","village":"SYS","date":"2022-03-05","subject":"P0101","item":"C1.01")"),
+      std::string::npos)
+      << log.out;
+  EXPECT_NE(
+      log.out.find(
+          R"("id":"SYS-0302","village":"SYS","date":"2022-03-06","subject":"H03","item":"C4.02","qty":1,"scorer":"S1")"),
+      std::string::npos)
+      << log.out;
+  EXPECT_NE(log.out.find(R"("subject":"P0201","item":"C3.02","qty":2.5)"), std::string::npos)
+      << log.out;
+  EXPECT_NE(
+      log.out.find(
+          R"("id":"SYS-0312","village":"SYS","date":"2022-03-12","subject":"P0301","item":"C7.03")"),
+      std::string::npos)
+      << log.out;
   Outcome april = Jifen("import --sheet 四月 " + Fixture("登记.xlsx"));
   ASSERT_EQ(april.rc, 0) << april.err;
   Outcome score = Jifen("score --village SYS --period 2022-03 --format json");
@@ -54,7 +65,8 @@ TEST_F(ImportSheets, TheFixturesImportWithNamesResolvedToCodes) {
   // Imported again: every row is already there.
   Outcome again = Jifen("import " + Fixture("登记-gb18030.csv"));
   EXPECT_EQ(again.rc, 0) << again.err;
-  EXPECT_EQ(again.out, "imported 0 record(s), skipped 3 already in the ledger; ledger head is sequence 17\n");
+  EXPECT_EQ(again.out,
+            "imported 0 record(s), skipped 3 already in the ledger; ledger head is sequence 17\n");
 }
 
 TEST_F(ImportSheets, RefusalsNameFileSheetRowAndColumnInChineseAndWriteNothing) {
@@ -68,10 +80,14 @@ TEST_F(ImportSheets, RefusalsNameFileSheetRowAndColumnInChineseAndWriteNothing) 
                         "A3,2022/3/5,SYS,张建国,参加升国旗仪式,无名氏,2022-03-06T10:00:00+08:00\n");
   Outcome r = Jifen("import " + f);
   EXPECT_EQ(r.rc, 1);
-  EXPECT_EQ(r.err, f + ":2: D 列「对象」：「王芳」不止一个：P0102 王芳（H01 张建国）、P0202 王芳（H02 李明）、H03 王芳；请改填编号\n" +
-                       f + ":3: B 列「日期」：不是日期：2022/3/32（可写 2022-03-05、2022/3/5 或 2022年3月5日）\n" +
-                       f + ":4: F 列「采集人」：SYS 没有编号或名称为「无名氏」的采集人\n"
-                       "jifen: import refused: 3 bad line(s); nothing written\n");
+  EXPECT_EQ(
+      r.err,
+      f + ":2: D 列「对象」：「王芳」不止一个：P0102 王芳（H01 张建国）、P0202 王芳（H02 李明）、H03 王芳；请改填编号\n" +
+          f +
+          ":3: B 列「日期」：不是日期：2022/3/32（可写 2022-03-05、2022/3/5 或 2022年3月5日）\n" +
+          f +
+          ":4: F 列「采集人」：SYS 没有编号或名称为「无名氏」的采集人\n"
+          "jifen: import refused: 3 bad line(s); nothing written\n");
   // A value that is neither a code nor a name of the village is refused with its column when
   // only tables are imported; with a JSON Lines file beside them (which might register it),
   // admission refuses it, naming the row.
@@ -81,9 +97,11 @@ TEST_F(ImportSheets, RefusalsNameFileSheetRowAndColumnInChineseAndWriteNothing) 
                         "A4,2022/3/5,SYS,张建国,不存在的项目,李网格,2022-03-06T10:00:00+08:00\n");
   Outcome s = Jifen("import " + g);
   EXPECT_EQ(s.rc, 1);
-  EXPECT_EQ(s.err, g + ":2: F 列「采集人」：SYS 没有编号或名称为「无名氏」的采集人\n" + g +
-                       ":3: E 列「项目」：SYS 没有编号或名称为「不存在的项目」的项目（在该日期生效的细则中）\n"
-                       "jifen: import refused: 2 bad line(s); nothing written\n");
+  EXPECT_EQ(
+      s.err,
+      g + ":2: F 列「采集人」：SYS 没有编号或名称为「无名氏」的采集人\n" + g +
+          ":3: E 列「项目」：SYS 没有编号或名称为「不存在的项目」的项目（在该日期生效的细则中）\n"
+          "jifen: import refused: 2 bad line(s); nothing written\n");
   std::string empty = Write("empty.jsonl", "\n");
   std::string h = Write("五月.csv",
                         "编号,日期,村,对象,项目,采集人,录入时间\n"
@@ -135,7 +153,8 @@ zout.close()
   ASSERT_EQ(score.rc, 0) << score.err;
   // H01's member P0101 scored +2 (C1.01), H03's member P0301 2.5 hours of C3.02 at +1.
   EXPECT_NE(score.out.find(R"("household":"H01")"), std::string::npos) << score.out;
-  Outcome explain = Jifen("explain --village SYS --period " + period + " --household H03 --format json");
+  Outcome explain =
+      Jifen("explain --village SYS --period " + period + " --household H03 --format json");
   EXPECT_NE(explain.out.find("C3.02"), std::string::npos) << explain.out;
 }
 
@@ -145,9 +164,10 @@ TEST_F(ImportSheets, ARosterTemplateHasTheVillagesHouseholds) {
   std::string book = Path("花名册.xlsx");
   Outcome t = Jifen("template --village SYS --kind roster --out " + book);
   ASSERT_EQ(t.rc, 0) << t.err;
-  Outcome unzip = Shell("python3 -c \"import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); "
-                        "print(z.read('xl/worksheets/sheet1.xml').decode()); print(z.read('xl/sharedStrings.xml').decode())\" " +
-                        book);
+  Outcome unzip = Shell(
+      "python3 -c \"import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); "
+      "print(z.read('xl/worksheets/sheet1.xml').decode()); print(z.read('xl/sharedStrings.xml').decode())\" " +
+      book);
   ASSERT_EQ(unzip.rc, 0) << unzip.err;
   EXPECT_NE(unzip.out.find("dataValidation"), std::string::npos);
   for (const char* text : {"类型", "所在户", "起始日期", "张建国", "村民", "示例"}) {

@@ -47,23 +47,35 @@ class WorkflowCli : public jifen::tests::ScratchTest {
 
   void SetUp() override {
     Write("r.rules", kRules);
-    ASSERT_EQ(Jifen("rules adopt " + Path("r.rules") + " --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00").rc, 0);
+    ASSERT_EQ(Jifen("rules adopt " + Path("r.rules") +
+                    " --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00")
+                  .rc,
+              0);
     const std::string reg = R"(,"recorded":"2022-01-01T08:00:00+08:00"})";
-    Write("reg.jsonl",
-          R"({"type":"household","village":"AC","household":"H1","name":"<script>alert(1)</script>","since":"2022-01-01")" + reg + "\n" +
-              R"({"type":"household","village":"AC","household":"H2","name":"李家","since":"2022-01-01")" + reg + "\n" +
-              R"({"type":"person","village":"AC","person":"P1","name":"张三","household":"H1","since":"2022-01-01")" + reg + "\n" +
-              R"({"type":"person","village":"AC","person":"P2","name":"李四","household":"H2","since":"2022-01-01")" + reg + "\n" +
-              R"({"type":"scorer","village":"AC","scorer":"S1","name":"网格员甲","role":"网格员")" + reg + "\n" +
-              R"({"type":"scorer","village":"AC","scorer":"S2","name":"书记","role":"村两委")" + reg + "\n" +
-              R"({"type":"scorer","village":"AC","scorer":"S3","name":"驻村干部乙","role":"驻村干部","person":"P2")" + reg + "\n");
-    Write("june.jsonl",
-          R"({"type":"award","id":"v1","village":"AC","date":"2022-06-03","subject":"P1","item":"G.1","qty":1.5,"scorer":"S1","recorded":"2022-06-03T20:00:00+08:00"})"
-          "\n"
-          R"({"type":"award","id":"v2","village":"AC","date":"2022-06-04","subject":"H2","item":"G.2","scorer":"S2","recorded":"2022-06-04T20:00:00+08:00"})"
-          "\n"
-          R"({"type":"award","id":"v3","village":"AC","date":"2022-06-05","subject":"P2","item":"G.1","qty":4.75,"scorer":"S1","recorded":"2022-06-05T20:00:00+08:00"})"
-          "\n");
+    Write(
+        "reg.jsonl",
+        R"({"type":"household","village":"AC","household":"H1","name":"<script>alert(1)</script>","since":"2022-01-01")" +
+            reg + "\n" +
+            R"({"type":"household","village":"AC","household":"H2","name":"李家","since":"2022-01-01")" +
+            reg + "\n" +
+            R"({"type":"person","village":"AC","person":"P1","name":"张三","household":"H1","since":"2022-01-01")" +
+            reg + "\n" +
+            R"({"type":"person","village":"AC","person":"P2","name":"李四","household":"H2","since":"2022-01-01")" +
+            reg + "\n" +
+            R"({"type":"scorer","village":"AC","scorer":"S1","name":"网格员甲","role":"网格员")" +
+            reg + "\n" +
+            R"({"type":"scorer","village":"AC","scorer":"S2","name":"书记","role":"村两委")" + reg +
+            "\n" +
+            R"({"type":"scorer","village":"AC","scorer":"S3","name":"驻村干部乙","role":"驻村干部","person":"P2")" +
+            reg + "\n");
+    Write(
+        "june.jsonl",
+        R"({"type":"award","id":"v1","village":"AC","date":"2022-06-03","subject":"P1","item":"G.1","qty":1.5,"scorer":"S1","recorded":"2022-06-03T20:00:00+08:00"})"
+        "\n"
+        R"({"type":"award","id":"v2","village":"AC","date":"2022-06-04","subject":"H2","item":"G.2","scorer":"S2","recorded":"2022-06-04T20:00:00+08:00"})"
+        "\n"
+        R"({"type":"award","id":"v3","village":"AC","date":"2022-06-05","subject":"P2","item":"G.1","qty":4.75,"scorer":"S1","recorded":"2022-06-05T20:00:00+08:00"})"
+        "\n");
     Outcome r = Jifen("import " + Path("reg.jsonl") + " " + Path("june.jsonl"));
     ASSERT_EQ(r.rc, 0) << r.err;
   }
@@ -82,12 +94,15 @@ TEST_F(WorkflowCli, AMonthFromPendingEntriesToFinalThroughTheCommands) {
 
   // A refused approval says why and writes nothing.
   size_t before = Records();
-  Outcome r = Jifen("approve --village AC --award v3 --scorer S3 --recorded 2022-06-10T09:00:00+08:00");
+  Outcome r =
+      Jifen("approve --village AC --award v3 --scorer S3 --recorded 2022-06-10T09:00:00+08:00");
   EXPECT_EQ(r.rc, 1);
-  EXPECT_NE(r.err.find("may not approve a record for their own household H2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("may not approve a record for their own household H2"), std::string::npos)
+      << r.err;
   EXPECT_EQ(Records(), before);
   for (const char* award : {"v1", "v3"}) {
-    r = Jifen(std::string("approve --village AC --award ") + award + " --scorer S2 --recorded 2022-06-10T09:00:00+08:00");
+    r = Jifen(std::string("approve --village AC --award ") + award +
+              " --scorer S2 --recorded 2022-06-10T09:00:00+08:00");
     ASSERT_EQ(r.rc, 0) << r.err;
   }
   june = JsonOf("score --village AC --period 2022-06");
@@ -111,11 +126,13 @@ TEST_F(WorkflowCli, AMonthFromPendingEntriesToFinalThroughTheCommands) {
 
   // Objections: one of --record and --household.
   EXPECT_EQ(Jifen("object --village AC --period 2022-06 --reason x --filed-by y").rc, 2);
-  r = Jifen("object --village AC --period 2022-06 --record v2 --reason 没有打扫 --filed-by 王五 "
-            "--recorded 2022-07-02T10:00:00+08:00");
+  r = Jifen(
+      "object --village AC --period 2022-06 --record v2 --reason 没有打扫 --filed-by 王五 "
+      "--recorded 2022-07-02T10:00:00+08:00");
   ASSERT_EQ(r.rc, 0) << r.err;
-  r = Jifen("object --village AC --period 2022-06 --household H1 --reason 漏记 --filed-by 张三 "
-            "--recorded 2022-07-04T10:00:00+08:00");
+  r = Jifen(
+      "object --village AC --period 2022-06 --household H1 --reason 漏记 --filed-by 张三 "
+      "--recorded 2022-07-04T10:00:00+08:00");
   EXPECT_EQ(r.rc, 1);
   EXPECT_NE(r.err.find("notice window ended on 2022-07-03"), std::string::npos) << r.err;
   Json list = JsonOf("objections --village AC --period 2022-06");
@@ -127,8 +144,9 @@ TEST_F(WorkflowCli, AMonthFromPendingEntriesToFinalThroughTheCommands) {
   EXPECT_EQ(JsonOf("score --village AC --period 2022-06")["open_objections"], 1);
 
   // The ruling after the window: upheld, v2 is revoked and the month is final.
-  r = Jifen("rule --village AC --objection AC-O2022-06 --outcome upheld --reason 经核实 --scorer S2 "
-            "--recorded 2022-07-05T10:00:00+08:00");
+  r = Jifen(
+      "rule --village AC --objection AC-O2022-06 --outcome upheld --reason 经核实 --scorer S2 "
+      "--recorded 2022-07-05T10:00:00+08:00");
   ASSERT_EQ(r.rc, 0) << r.err;
   june = JsonOf("score --village AC --period 2022-06");
   EXPECT_EQ(june["state"], "final");
@@ -145,21 +163,24 @@ TEST_F(WorkflowCli, AMonthFromPendingEntriesToFinalThroughTheCommands) {
   EXPECT_TRUE(revoked_by_ruling);
 
   // A late correction into the final month is refused, and nothing is written.
-  Write("late.jsonl",
-        R"({"type":"award","id":"v5","village":"AC","date":"2022-06-29","subject":"H1","item":"G.2","scorer":"S2","recorded":"2022-07-06T10:00:00+08:00"})"
-        "\n");
+  Write(
+      "late.jsonl",
+      R"({"type":"award","id":"v5","village":"AC","date":"2022-06-29","subject":"H1","item":"G.2","scorer":"S2","recorded":"2022-07-06T10:00:00+08:00"})"
+      "\n");
   before = Records();
   r = Jifen("import " + Path("late.jsonl"));
   EXPECT_EQ(r.rc, 1);
-  EXPECT_NE(r.err.find("dated in 2022-06: period 2022-06 was posted on 2022-06-30"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dated in 2022-06: period 2022-06 was posted on 2022-06-30"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(Records(), before);
 
   // The board says the month is final, with its objection, and escapes the household's name.
   r = Jifen("board --village AC --period 2022-06 --out " + Path("board.html"));
   ASSERT_EQ(r.rc, 0) << r.err;
   std::string html = Read(Path("board.html"));
-  for (const char* text : {"已定稿", "公示期至 2022年7月3日", "共受理 1 件，成立 1 件", "公示日期：2022年6月30日",
-                           "&lt;script&gt;alert(1)&lt;/script&gt;"}) {
+  for (const char* text : {"已定稿", "公示期至 2022年7月3日", "共受理 1 件，成立 1 件",
+                           "公示日期：2022年6月30日", "&lt;script&gt;alert(1)&lt;/script&gt;"}) {
     EXPECT_NE(html.find(text), std::string::npos) << text;
   }
   EXPECT_EQ(html.find("<script>"), std::string::npos);
@@ -187,14 +208,24 @@ TEST_F(WorkflowCli, AMonthFromPendingEntriesToFinalThroughTheCommands) {
 }
 
 TEST_F(WorkflowCli, TheLogOfAWorkflowReimportsToTheSameChain) {
-  ASSERT_EQ(Jifen("approve --village AC --award v1 --scorer S2 --recorded 2022-06-10T09:00:00+08:00").rc, 0);
-  ASSERT_EQ(Jifen("post --village AC --period 2022-06 --scorer S2 --recorded 2022-06-30T17:00:00+08:00").rc, 0);
-  ASSERT_EQ(Jifen("object --village AC --period 2022-06 --household H2 --reason 漏记 --filed-by 李四 "
-                  "--recorded 2022-07-01T10:00:00+08:00").rc,
-            0);
-  ASSERT_EQ(Jifen("rule --village AC --objection AC-O2022-06 --outcome dismissed --reason 无误 --scorer S3 "
-                  "--recorded 2022-07-05T10:00:00+08:00").rc,
-            0);
+  ASSERT_EQ(
+      Jifen("approve --village AC --award v1 --scorer S2 --recorded 2022-06-10T09:00:00+08:00").rc,
+      0);
+  ASSERT_EQ(
+      Jifen("post --village AC --period 2022-06 --scorer S2 --recorded 2022-06-30T17:00:00+08:00")
+          .rc,
+      0);
+  ASSERT_EQ(
+      Jifen("object --village AC --period 2022-06 --household H2 --reason 漏记 --filed-by 李四 "
+            "--recorded 2022-07-01T10:00:00+08:00")
+          .rc,
+      0);
+  ASSERT_EQ(
+      Jifen(
+          "rule --village AC --objection AC-O2022-06 --outcome dismissed --reason 无误 --scorer S3 "
+          "--recorded 2022-07-05T10:00:00+08:00")
+          .rc,
+      0);
   Outcome log = Jifen("log");
   ASSERT_EQ(log.rc, 0) << log.err;
   // Decimal quantities are written exactly.
@@ -204,12 +235,15 @@ TEST_F(WorkflowCli, TheLogOfAWorkflowReimportsToTheSameChain) {
   // the same head: every workflow record's bytes are reproduced (the post's head included).
   std::string lines = log.out.substr(log.out.find('\n') + 1);
   Write("log.jsonl", lines);
-  ASSERT_EQ(Jifen("rules adopt " + Path("r.rules") + " --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00",
-                  "copy").rc,
+  ASSERT_EQ(Jifen("rules adopt " + Path("r.rules") +
+                      " --effective 2022-01-01 --recorded 2021-12-31T09:00:00+08:00",
+                  "copy")
+                .rc,
             0);
   Outcome r = Jifen("import " + Path("log.jsonl"), "copy");
   ASSERT_EQ(r.rc, 0) << r.err;
-  EXPECT_EQ(JsonOf("verify")["head"], Json::parse(Jifen("verify --format json", "copy").out)["head"]);
+  EXPECT_EQ(JsonOf("verify")["head"],
+            Json::parse(Jifen("verify --format json", "copy").out)["head"]);
   // Importing it again skips every line.
   r = Jifen("import " + Path("log.jsonl"), "copy");
   ASSERT_EQ(r.rc, 0) << r.err;

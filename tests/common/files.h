@@ -15,7 +15,8 @@ std::string ReadFile(const std::filesystem::path& path);
 // free space left.
 void WriteFile(const std::filesystem::path& path, const std::string& bytes);
 
-// A fresh directory $TMPDIR/PREFIX-XXXXXX (/tmp without TMPDIR), removed with everything in it when this goes away.
+// A fresh directory $TMPDIR/PREFIX-XXXXXX (/tmp without TMPDIR), removed with everything in it when
+// this goes away.
 class ScratchDir {
  public:
   explicit ScratchDir(const std::string& prefix = "jifen-test");

@@ -23,14 +23,14 @@ class SmallDisk {
   explicit SmallDisk(uint64_t bytes) {
     std::string pattern = "/tmp/jifen-small-disk-XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) {
-      why_not_ = "cannot make a directory to mount a tmpfs on: " +
-                 std::string(std::strerror(errno));
+      why_not_ =
+          "cannot make a directory to mount a tmpfs on: " + std::string(std::strerror(errno));
       return;
     }
     path_ = pattern;
     std::string options = "size=" + std::to_string(bytes) + ",mode=0755";
-    if (mount("jifen-small-disk", path_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
-              options.c_str()) != 0) {
+    if (mount("jifen-small-disk", path_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) !=
+        0) {
       why_not_ = "cannot mount a tmpfs of " + std::to_string(bytes) + " bytes on " + path_ + " (" +
                  std::strerror(errno) + "): this test needs root with CAP_SYS_ADMIN";
       return;

@@ -24,7 +24,8 @@ class Admission : public LedgerTest {
     LedgerTest::SetUp();
     ASSERT_EQ(Adopt(kRules, "2022-01-01"), "");
     MustImport({HouseholdLine("T", "H1"), HouseholdLine("T", "H2"), PersonLine("T", "P1", "H1"),
-                PersonLine("T", "P2", "H2"), ScorerLine("T", "S1", "网格员", "P1"), ScorerLine("T", "S2", "村两委")});
+                PersonLine("T", "P2", "H2"), ScorerLine("T", "S1", "网格员", "P1"),
+                ScorerLine("T", "S2", "村两委")});
   }
   // The single refusal of importing `line`.
   std::string Refusal(const std::string& line) {
@@ -37,7 +38,8 @@ class Admission : public LedgerTest {
 
 TEST_F(Admission, ImportWithOneBadLineWritesNothing) {
   uint64_t before = Head();
-  auto errors = Import({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), AwardLine("T", "a2", "2022-03-01", "P2", "ZZ"),
+  auto errors = Import({AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+                        AwardLine("T", "a2", "2022-03-01", "P2", "ZZ"),
                         AwardLine("T", "a3", "2022-03-02", "P2", "A1")});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "batch:2: item ZZ: not in the rules in force for 2022-03");
@@ -45,7 +47,8 @@ TEST_F(Admission, ImportWithOneBadLineWritesNothing) {
 }
 
 TEST_F(Admission, EveryBadLineIsListed) {
-  auto errors = Import({AwardLine("T", "a1", "2022-03-01", "P9", "A1"), AwardLine("T", "a2", "2022-03-01", "P2", "A1"),
+  auto errors = Import({AwardLine("T", "a1", "2022-03-01", "P9", "A1"),
+                        AwardLine("T", "a2", "2022-03-01", "P2", "A1"),
                         AwardLine("T", "a3", "2022-03-01", "P2", "ZZ")});
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0], "batch:1: subject P9: not registered");
@@ -74,21 +77,25 @@ TEST_F(Admission, SameIdWithOtherContentIsRefused) {
 }
 
 TEST_F(Admission, UnknownItemIsRefused) {
-  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "P2", "C9")), "batch:1: item C9: not in the rules in force for 2022-03");
+  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "P2", "C9")),
+            "batch:1: item C9: not in the rules in force for 2022-03");
 }
 
 TEST_F(Admission, HouseholdItemGivenToAPersonIsRefused) {
   EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "P2", "A2", "", R"("evidence":["x"],)")),
             "batch:1: item A2 is per household: subject P2 is a person");
-  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "H2", "A1")), "batch:1: item A1 is per person: subject H2 is a household");
+  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "H2", "A1")),
+            "batch:1: item A1 is per person: subject H2 is a household");
 }
 
 TEST_F(Admission, QtyOnAnItemWithoutUnitIsRefused) {
-  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "P2", "A1", "", R"("qty":3,)")), "batch:1: qty 3: item A1 has no unit");
+  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "P2", "A1", "", R"("qty":3,)")),
+            "batch:1: qty 3: item A1 has no unit");
 }
 
 TEST_F(Admission, MissingEvidenceIsRefused) {
-  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "H2", "A2")), "batch:1: item A2: needs evidence");
+  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "H2", "A2")),
+            "batch:1: item A2: needs evidence");
 }
 
 TEST_F(Admission, RoleNotAllowedIsRefused) {
@@ -103,7 +110,8 @@ TEST_F(Admission, SelfScoringIsRefusedUnderSelfDeny) {
 }
 
 TEST_F(Admission, UnregisteredScorerIsRefused) {
-  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "P2", "A1", "", "", "S9")), "batch:1: scorer S9: not registered");
+  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "P2", "A1", "", "", "S9")),
+            "batch:1: scorer S9: not registered");
 }
 
 TEST_F(Admission, AwardBeforeThePersonExistsIsRefused) {
@@ -113,7 +121,8 @@ TEST_F(Admission, AwardBeforeThePersonExistsIsRefused) {
 }
 
 TEST_F(Admission, PersonInAnUnknownHouseholdIsRefused) {
-  EXPECT_EQ(Refusal(PersonLine("T", "P9", "H9")), "batch:1: person P9: household H9 not registered");
+  EXPECT_EQ(Refusal(PersonLine("T", "P9", "H9")),
+            "batch:1: person P9: household H9 not registered");
 }
 
 TEST_F(Admission, AwardDatedAfterItsRecordedDayIsRefused) {
@@ -140,7 +149,8 @@ TEST_F(Admission, RecordedTimeGoingBackwardsIsRefused) {
 }
 
 TEST_F(Admission, RecordedInTheFutureIsRefused) {
-  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2027-03-10", "P2", "A1")), "batch:1: recorded 2027-03-10T20:00:00+08:00: in the future");
+  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2027-03-10", "P2", "A1")),
+            "batch:1: recorded 2027-03-10T20:00:00+08:00: in the future");
 }
 
 TEST_F(Admission, OverdrawnRedemptionIsRefused) {
@@ -150,7 +160,8 @@ TEST_F(Admission, OverdrawnRedemptionIsRefused) {
 }
 
 TEST_F(Admission, RedemptionSeesOnlyAwardsDatedUpToIt) {
-  MustImport({AwardLine("T", "a1", "2022-03-05", "P2", "A1"), AwardLine("T", "a2", "2022-03-06", "P2", "A1")});
+  MustImport({AwardLine("T", "a1", "2022-03-05", "P2", "A1"),
+              AwardLine("T", "a2", "2022-03-06", "P2", "A1")});
   const std::string later = "2022-03-07T09:00:00+08:00";
   EXPECT_EQ(Refusal(RedeemLine("T", "x1", "2022-03-05", "H2", "R2", 3, later)),
             "batch:1: reward R2: stock 2 per period exceeded (0 already redeemed, asked 3)");
@@ -159,14 +170,17 @@ TEST_F(Admission, RedemptionSeesOnlyAwardsDatedUpToIt) {
 }
 
 TEST_F(Admission, StockPerPeriodIsCountedInThePeriod) {
-  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), RedeemLine("T", "x1", "2022-03-02", "H2", "R2", 2)});
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+              RedeemLine("T", "x1", "2022-03-02", "H2", "R2", 2)});
   EXPECT_EQ(Refusal(RedeemLine("T", "x2", "2022-03-03", "H2", "R2")),
             "batch:1: reward R2: stock 2 per period exceeded (2 already redeemed, asked 1)");
-  MustImport({AwardLine("T", "a2", "2022-04-01", "P2", "A1"), RedeemLine("T", "x3", "2022-04-02", "H2", "R2")});
+  MustImport({AwardLine("T", "a2", "2022-04-01", "P2", "A1"),
+              RedeemLine("T", "x3", "2022-04-02", "H2", "R2")});
 }
 
 TEST_F(Admission, TotalStockSpansPeriods) {
-  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), RedeemLine("T", "x1", "2022-03-02", "H2", "R3"),
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+              RedeemLine("T", "x1", "2022-03-02", "H2", "R3"),
               AwardLine("T", "a2", "2022-04-01", "P2", "A1")});
   EXPECT_EQ(Refusal(RedeemLine("T", "x2", "2022-04-03", "H2", "R3")),
             "batch:1: reward R3: stock 1 exceeded (1 already redeemed, asked 1)");
@@ -176,15 +190,20 @@ TEST_F(Admission, RedemptionSeesTheAwardsAndRedemptionsBeforeItInTheSameImport) 
   MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1")});
   auto errors = Import({AwardLine("T", "a2", "2022-03-02", "P2", "A1"),
                         AwardLine("T", "a3", "2022-03-02", "P2", "U1", "", R"("qty":2,)", "S2"),
-                        RedeemLine("T", "x1", "2022-03-03", "H2", "R1"), RedeemLine("T", "x2", "2022-03-03", "H2", "R1")});
+                        RedeemLine("T", "x1", "2022-03-03", "H2", "R1"),
+                        RedeemLine("T", "x2", "2022-03-03", "H2", "R1")});
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "batch:4: redemption x2: household H2 has 1 points on 2022-03-03, R1 x 1 costs 5");
+  EXPECT_EQ(errors[0],
+            "batch:4: redemption x2: household H2 has 1 points on 2022-03-03, R1 x 1 costs 5");
 }
 
 TEST_F(Admission, StockCountsRedemptionsOfTheLedgerAndOfTheImport) {
-  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), RedeemLine("T", "x1", "2022-03-02", "H2", "R2")});
-  EXPECT_EQ(Import({RedeemLine("T", "x2", "2022-03-03", "H2", "R2"), RedeemLine("T", "x3", "2022-03-04", "H2", "R2")}),
-            std::vector<std::string>{"batch:2: reward R2: stock 2 per period exceeded (2 already redeemed, asked 1)"});
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+              RedeemLine("T", "x1", "2022-03-02", "H2", "R2")});
+  EXPECT_EQ(Import({RedeemLine("T", "x2", "2022-03-03", "H2", "R2"),
+                    RedeemLine("T", "x3", "2022-03-04", "H2", "R2")}),
+            std::vector<std::string>{
+                "batch:2: reward R2: stock 2 per period exceeded (2 already redeemed, asked 1)"});
 }
 
 TEST_F(Admission, RevokeOfARegistrationKeyIsRefused) {
@@ -205,8 +224,8 @@ bonus B1 "参与" +3 per household when count(positive) > 0
 )",
                   "2022-01-01", "2022-01-01T08:00:00+08:00"),
             "");
-  MustImport({HouseholdLine("B", "H1"), PersonLine("B", "P1", "H1"), ScorerLine("B", "S1", "村两委"),
-              AwardLine("B", "a1", "2022-01-10", "P1", "A1")});
+  MustImport({HouseholdLine("B", "H1"), PersonLine("B", "P1", "H1"),
+              ScorerLine("B", "S1", "村两委"), AwardLine("B", "a1", "2022-01-10", "P1", "A1")});
   // January closed with 2 earned + 3 bonus = 5, carried into February.
   MustImport({RedeemLine("B", "x1", "2022-02-10", "H1", "R1")});
   // February's own bonus is not decided before February closes: 0 carried + 2 earned < 5.
@@ -221,26 +240,33 @@ TEST_F(Admission, RevokeOfAnUnknownIdIsRefused) {
 }
 
 TEST_F(Admission, SecondRevocationIsRefused) {
-  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), RevokeLine("T", "a1", "2022-03-05T09:00:00+08:00")});
-  EXPECT_EQ(Refusal(RevokeLine("T", "a1", "2022-03-06T09:00:00+08:00", "S2")), "batch:1: target a1: already revoked (sequence 9)");
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+              RevokeLine("T", "a1", "2022-03-05T09:00:00+08:00")});
+  EXPECT_EQ(Refusal(RevokeLine("T", "a1", "2022-03-06T09:00:00+08:00", "S2")),
+            "batch:1: target a1: already revoked (sequence 9)");
 }
 
 TEST_F(Admission, VillageWithoutRulesIsRefused) {
-  EXPECT_EQ(Refusal(HouseholdLine("Q", "H1")), "batch:1: village Q: no rules adopted (run `jifen rules adopt` first)");
+  EXPECT_EQ(Refusal(HouseholdLine("Q", "H1")),
+            "batch:1: village Q: no rules adopted (run `jifen rules adopt` first)");
 }
 
 TEST_F(Admission, AdoptionMustTakeEffectOnAPeriodStart) {
-  EXPECT_NE(Adopt(kRules, "2022-03-15", "2022-03-01T09:00:00+08:00").find("is not the first day of a month"), std::string::npos);
+  EXPECT_NE(Adopt(kRules, "2022-03-15", "2022-03-01T09:00:00+08:00")
+                .find("is not the first day of a month"),
+            std::string::npos);
 }
 
 TEST_F(Admission, BadRuleFileIsNotAdopted) {
-  EXPECT_NE(Adopt("village T \"x\" { period fortnight }", "2022-03-01", "2022-03-01T09:00:00+08:00"), "");
+  EXPECT_NE(
+      Adopt("village T \"x\" { period fortnight }", "2022-03-01", "2022-03-01T09:00:00+08:00"), "");
 }
 
 TEST_F(Admission, SwitchingToQuartersMidQuarterIsRefused) {
   std::string quarterly = kRules;
   quarterly.replace(quarterly.find("late 5 days"), 11, "period quarter");
-  EXPECT_NE(Adopt(quarterly, "2022-02-01", "2022-01-05T09:00:00+08:00").find("is not the first day of a quarter"),
+  EXPECT_NE(Adopt(quarterly, "2022-02-01", "2022-01-05T09:00:00+08:00")
+                .find("is not the first day of a quarter"),
             std::string::npos);
   EXPECT_EQ(Adopt(quarterly, "2022-04-01", "2022-01-05T09:00:00+08:00"), "");
 }
@@ -252,15 +278,17 @@ namespace jifen::engine::testing {
 namespace {
 
 TEST_F(Admission, ImportingAFileTwiceSkipsRevocationsAndMovesToo) {
-  std::vector<std::string> file = {AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
-                                   MoveLine("T", "P2", "H1", "2022-03-02", "2022-03-02T09:00:00+08:00"),
-                                   RevokeLine("T", "a1", "2022-03-05T09:00:00+08:00")};
+  std::vector<std::string> file = {
+      AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+      MoveLine("T", "P2", "H1", "2022-03-02", "2022-03-02T09:00:00+08:00"),
+      RevokeLine("T", "a1", "2022-03-05T09:00:00+08:00")};
   MustImport(file);
   uint64_t before = Head();
   MustImport(file);
   EXPECT_EQ(Head(), before);
-  EXPECT_EQ(Refusal(MoveLine("T", "P2", "H2", "2022-03-02", "2022-03-06T09:00:00+08:00")),
-            "batch:1: move of P2 on 2022-03-02: already in the ledger with other content (sequence 9)");
+  EXPECT_EQ(
+      Refusal(MoveLine("T", "P2", "H2", "2022-03-02", "2022-03-06T09:00:00+08:00")),
+      "batch:1: move of P2 on 2022-03-02: already in the ledger with other content (sequence 9)");
 }
 
 }  // namespace

@@ -74,12 +74,14 @@ TEST_F(AuditTest, FlagsTheScorerWhoFavoursOneHouseholdAndNotTheEvenHandedOnes) {
     for (std::string s : {"S1", "S2"}) {
       for (int i = 1; i <= 10; ++i) {
         std::string n = (i < 10 ? "0" : "") + std::to_string(i);
-        lines.push_back(AwardLine("AUD", s + "-" + day + "-" + n, "2022-03-" + day, "P" + n, "A.01", "", "", s));
+        lines.push_back(AwardLine("AUD", s + "-" + day + "-" + n, "2022-03-" + day, "P" + n, "A.01",
+                                  "", "", s));
       }
     }
   }
   for (int i = 1; i <= 8; ++i) {
-    lines.push_back(AwardLine("AUD", "s3-" + std::to_string(i), "2022-03-1" + std::to_string(i), "P01", "A.01", "", "", "S3"));
+    lines.push_back(AwardLine("AUD", "s3-" + std::to_string(i), "2022-03-1" + std::to_string(i),
+                              "P01", "A.01", "", "", "S3"));
   }
   lines.push_back(AwardLine("AUD", "s3-9", "2022-03-20", "P02", "A.01", "", "", "S3"));
   lines.push_back(AwardLine("AUD", "s3-10", "2022-03-21", "P02", "A.01", "", "", "S3"));
@@ -113,17 +115,19 @@ TEST_F(AuditTest, TheConcentrationThresholdDecides) {
   }
   // S3: 10 of 40 points to H01, 6 each to H02..H06. The others gave H01 4 of their 40: lift 2.5.
   for (int i = 1; i <= 5; ++i) {
-    lines.push_back(AwardLine("AUD", "s3-01-" + std::to_string(i), "2022-03-10", "P01", "A.01", "", "", "S3"));
+    lines.push_back(
+        AwardLine("AUD", "s3-01-" + std::to_string(i), "2022-03-10", "P01", "A.01", "", "", "S3"));
   }
   for (int h = 2; h <= 6; ++h) {
     for (int i = 1; i <= 3; ++i) {
       std::string id = "s3-0" + std::to_string(h) + "-" + std::to_string(i);
-      lines.push_back(AwardLine("AUD", id, "2022-03-11", "P0" + std::to_string(h), "A.01", "", "", "S3"));
+      lines.push_back(
+          AwardLine("AUD", id, "2022-03-11", "P0" + std::to_string(h), "A.01", "", "", "S3"));
     }
   }
   MustImport(lines);
-  auto flagged = Audit(*ledger_, "AUD", ReportWindow{Period::Parse("2022-03"), std::nullopt}, std::nullopt,
-                       AuditOptions{Points::FromWhole(2)});
+  auto flagged = Audit(*ledger_, "AUD", ReportWindow{Period::Parse("2022-03"), std::nullopt},
+                       std::nullopt, AuditOptions{Points::FromWhole(2)});
   ASSERT_TRUE(flagged.ok());
   ASSERT_EQ(flagged->concentration.size(), 1u);
   EXPECT_EQ(flagged->concentration[0].household, "H01");
@@ -138,7 +142,8 @@ TEST_F(AuditTest, AHouseholdNoOtherScorerGavePointsHasInfiniteLift) {
               AwardLine("AUD", "s3-0", "2022-03-09", "P01", "A.01", "", "", "S3")});
   std::vector<std::string> lines;
   for (int i = 1; i <= 5; ++i) {
-    lines.push_back(AwardLine("AUD", "s3-" + std::to_string(i), "2022-03-10", "H03", "A.02", "", "", "S3"));
+    lines.push_back(
+        AwardLine("AUD", "s3-" + std::to_string(i), "2022-03-10", "H03", "A.02", "", "", "S3"));
   }
   MustImport(lines);
   AuditReport r = Run("2022-03");
@@ -153,8 +158,9 @@ TEST_F(AuditTest, ReportsALateRecordAndTheBackDatedChangeToThePublishedPeriod) {
   SetUpVillage(2);
   MustImport({AwardLine("AUD", "on-time", "2022-03-05", "P01", "A.01")});
   // Published on 2022-03-31: H01 2 points, first, 最美家庭. Then two awards arrive for H02.
-  MustImport({AwardLine("AUD", "late-1", "2022-03-30", "P02", "A.01", "2022-04-05T09:00:00+08:00"),
-              AwardLine("AUD", "late-2", "2022-03-30", "H02", "A.02", "2022-04-05T09:30:00+08:00")});
+  MustImport(
+      {AwardLine("AUD", "late-1", "2022-03-30", "P02", "A.01", "2022-04-05T09:00:00+08:00"),
+       AwardLine("AUD", "late-2", "2022-03-30", "H02", "A.02", "2022-04-05T09:30:00+08:00")});
   AuditReport r = Run("2022-03");
   ASSERT_EQ(r.late.size(), 2u);
   EXPECT_EQ(r.late[0].record.id, "late-1");
@@ -186,7 +192,8 @@ TEST_F(AuditTest, ReportsALateRecordAndTheBackDatedChangeToThePublishedPeriod) {
 TEST_F(AuditTest, AsOfBeforeTheLateRecordsSeesNoChange) {
   SetUpVillage(2);
   MustImport({AwardLine("AUD", "on-time", "2022-03-05", "P01", "A.01")});
-  MustImport({AwardLine("AUD", "late-1", "2022-03-30", "P02", "A.01", "2022-04-05T09:00:00+08:00")});
+  MustImport(
+      {AwardLine("AUD", "late-1", "2022-03-30", "P02", "A.01", "2022-04-05T09:00:00+08:00")});
   AuditReport r = Run("2022-03", ParseAsOf("2022-04-01"));
   EXPECT_TRUE(r.late.empty());
   EXPECT_TRUE(r.backdated.empty());
@@ -194,7 +201,8 @@ TEST_F(AuditTest, AsOfBeforeTheLateRecordsSeesNoChange) {
 
 TEST_F(AuditTest, ListsARevocationWithWhoWhenAndWhy) {
   SetUpVillage(2);
-  MustImport({AwardLine("AUD", "a1", "2022-03-05", "P01", "A.01"), AwardLine("AUD", "a2", "2022-03-06", "P02", "A.01")});
+  MustImport({AwardLine("AUD", "a1", "2022-03-05", "P01", "A.01"),
+              AwardLine("AUD", "a2", "2022-03-06", "P02", "A.01")});
   MustImport({RevokeLine("AUD", "a2", "2022-03-10T11:00:00+08:00", "S2")});
   AuditReport r = Run("2022-03");
   ASSERT_EQ(r.revocations.size(), 1u);
@@ -212,8 +220,10 @@ TEST_F(AuditTest, ListsARevocationWithWhoWhenAndWhy) {
 
 TEST_F(AuditTest, ReportsARedemptionOverdrawnByALaterRevocation) {
   SetUpVillage(2);
-  MustImport({AwardLine("AUD", "a1", "2022-03-02", "P01", "A.01"), AwardLine("AUD", "a2", "2022-03-03", "P01", "A.01"),
-              AwardLine("AUD", "a3", "2022-03-04", "P01", "A.01"), RedeemLine("AUD", "x1", "2022-03-20", "H01", "R1")});
+  MustImport({AwardLine("AUD", "a1", "2022-03-02", "P01", "A.01"),
+              AwardLine("AUD", "a2", "2022-03-03", "P01", "A.01"),
+              AwardLine("AUD", "a3", "2022-03-04", "P01", "A.01"),
+              RedeemLine("AUD", "x1", "2022-03-20", "H01", "R1")});
   // H01 had 6 and spent 5; revoking a2 leaves 4 - 5.
   MustImport({RevokeLine("AUD", "a2", "2022-03-25T10:00:00+08:00")});
   AuditReport r = Run("2022-03");
@@ -231,8 +241,10 @@ TEST_F(AuditTest, ReportsARedemptionOverdrawnByALaterRevocation) {
 
 TEST_F(AuditTest, ABalancedRedemptionIsNotReported) {
   SetUpVillage(2);
-  MustImport({AwardLine("AUD", "a1", "2022-03-02", "P01", "A.01"), AwardLine("AUD", "a2", "2022-03-03", "P01", "A.01"),
-              AwardLine("AUD", "a3", "2022-03-04", "P01", "A.01"), RedeemLine("AUD", "x1", "2022-03-20", "H01", "R1")});
+  MustImport({AwardLine("AUD", "a1", "2022-03-02", "P01", "A.01"),
+              AwardLine("AUD", "a2", "2022-03-03", "P01", "A.01"),
+              AwardLine("AUD", "a3", "2022-03-04", "P01", "A.01"),
+              RedeemLine("AUD", "x1", "2022-03-20", "H01", "R1")});
   EXPECT_TRUE(Run("2022-03").overdrawn.empty());
 }
 
@@ -255,7 +267,8 @@ TEST_F(AuditTest, ABrokenChainIsReportedNotAnError) {
   SetUpVillage(2);
   const std::string marker = "TAMPER-MARK-0123456789";
   MustImport({AwardLine("AUD", "a1", "2022-03-02", "P01", "A.01"),
-              AwardLine("AUD", "a2", "2022-03-03", "P02", "A.01", "", R"("evidence":[")" + marker + R"("],)")});
+              AwardLine("AUD", "a2", "2022-03-03", "P02", "A.01", "",
+                        R"("evidence":[")" + marker + R"("],)")});
   uint64_t tampered = (*ledger_->Snapshot())->HeadSequence();
   ledger_.reset();
   std::string path = dir_ + "/data.mdb";
@@ -267,7 +280,8 @@ TEST_F(AuditTest, ABrokenChainIsReportedNotAnError) {
   WriteFile(path, bytes);
   ledger_ = std::move(ledger::Ledger::Open(dir_, false).value());
 
-  auto r = Audit(*ledger_, "AUD", ReportWindow{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
+  auto r =
+      Audit(*ledger_, "AUD", ReportWindow{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->chain.ok);
   EXPECT_EQ(r->chain.first_bad, tampered);
@@ -291,7 +305,8 @@ TEST_F(AuditTest, AYearCoversEveryPeriod) {
 
 TEST_F(AuditTest, UnknownVillageIsInvalidInput) {
   SetUpVillage(1);
-  auto r = Audit(*ledger_, "NOPE", ReportWindow{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
+  auto r =
+      Audit(*ledger_, "NOPE", ReportWindow{Period::Parse("2022-03"), std::nullopt}, std::nullopt);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kInvalidInput);
 }

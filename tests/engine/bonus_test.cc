@@ -39,13 +39,16 @@ class BonusTest : public ::testing::Test {
     ASSERT_TRUE(parsed.rules) << (parsed.diagnostics.empty() ? "" : parsed.diagnostics[0].message);
     rules_ = std::move(*parsed.rules);
     // Two flag-raisings, one capped away to nothing, a volunteer day and one late arrival.
-    for (auto [item, cents] : {std::pair{"A1", 200}, {"A1", 200}, {"A1", 0}, {"B1", 500}, {"A2", -100}}) {
+    for (auto [item, cents] :
+         {std::pair{"A1", 200}, {"A1", 200}, {"A1", 0}, {"B1", 500}, {"A2", -100}}) {
       context_.awards.push_back({rules_.FindItem(item), Points::FromCents(cents)});
     }
     context_.earned = Points::FromWhole(10);
     context_.members = 3;
   }
-  bool Holds(const std::string& code) const { return EvaluateCondition(*Bonus(code).when, context_); }
+  bool Holds(const std::string& code) const {
+    return EvaluateCondition(*Bonus(code).when, context_);
+  }
   const grammar::Bonus& Bonus(const std::string& code) const {
     for (const auto& b : rules_.bonuses) {
       if (b.code == code) return b;

@@ -100,7 +100,8 @@ TEST(VillageModel, IsRevokedAnswersForEveryTargetHoweverTheRevocationsWereFiled)
     r.target = "SYS-" + std::to_string(i);
     ASSERT_TRUE(model.Add(r).ok());
   }
-  for (int i = 0; i < 300; ++i) EXPECT_EQ(model.IsRevoked("SYS-" + std::to_string(i)), i % 3 == 0) << i;
+  for (int i = 0; i < 300; ++i)
+    EXPECT_EQ(model.IsRevoked("SYS-" + std::to_string(i)), i % 3 == 0) << i;
   EXPECT_FALSE(model.IsRevoked(""));
   // A revocation filed directly (not through Add) is still found.
   model.revocations["SYS-1"] = Revocation{};

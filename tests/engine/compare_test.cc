@@ -38,12 +38,13 @@ class CompareTest : public LedgerTest {
     LedgerTest::SetUp();
     ASSERT_EQ(Adopt(kMonthly, "2022-01-01"), "");
     ASSERT_EQ(Adopt(kQuarterly, "2022-01-01"), "");
-    MustImport({HouseholdLine("AAA", "H1"), HouseholdLine("AAA", "H2"), HouseholdLine("AAA", "H3"),
-                HouseholdLine("AAA", "H4"), PersonLine("AAA", "P1", "H1"), PersonLine("AAA", "P2", "H2"),
-                PersonLine("AAA", "P3", "H3"), PersonLine("AAA", "P4", "H4"), PersonLine("AAA", "P5", "H4"),
-                ScorerLine("AAA", "S1", "网格员", "P1"), ScorerLine("AAA", "S2", "村两委"),
-                HouseholdLine("BBB", "H1"), HouseholdLine("BBB", "H2"), PersonLine("BBB", "Q1", "H1"),
-                PersonLine("BBB", "Q2", "H2"), ScorerLine("BBB", "S1")});
+    MustImport(
+        {HouseholdLine("AAA", "H1"), HouseholdLine("AAA", "H2"), HouseholdLine("AAA", "H3"),
+         HouseholdLine("AAA", "H4"), PersonLine("AAA", "P1", "H1"), PersonLine("AAA", "P2", "H2"),
+         PersonLine("AAA", "P3", "H3"), PersonLine("AAA", "P4", "H4"),
+         PersonLine("AAA", "P5", "H4"), ScorerLine("AAA", "S1", "网格员", "P1"),
+         ScorerLine("AAA", "S2", "村两委"), HouseholdLine("BBB", "H1"), HouseholdLine("BBB", "H2"),
+         PersonLine("BBB", "Q1", "H1"), PersonLine("BBB", "Q2", "H2"), ScorerLine("BBB", "S1")});
     // AAA, March: H1 6 (one of them self-scored by S1), H2 4 (one recorded late), H3 -3, H4 0;
     // H1 redeems 5 points.
     MustImport({AwardLine("AAA", "a1", "2022-03-01", "P1", "A.01", "", "", "S1"),
@@ -52,7 +53,8 @@ class CompareTest : public LedgerTest {
                 AwardLine("AAA", "a4", "2022-03-04", "P2", "A.01", "", "", "S2"),
                 AwardLine("AAA", "a6", "2022-03-05", "H3", "B.01", "", "", "S2"),
                 RedeemLine("AAA", "x1", "2022-03-20", "H1", "R1"),
-                AwardLine("AAA", "a5", "2022-03-30", "P2", "A.01", "2022-04-02T10:00:00+08:00", "", "S2")});
+                AwardLine("AAA", "a5", "2022-03-30", "P2", "A.01", "2022-04-02T10:00:00+08:00", "",
+                          "S2")});
     // BBB, 2022-Q1: H1 2 (February), H2 4 (January and March).
     MustImport({AwardLine("BBB", "b1", "2022-01-10", "Q2", "A.01", "2022-04-03T10:00:00+08:00"),
                 AwardLine("BBB", "b2", "2022-02-10", "Q1", "A.01", "2022-04-03T10:00:00+08:00"),
@@ -105,7 +107,7 @@ TEST_F(CompareTest, TwoVillagesSideBySideMatchTheHandWorkedFigures) {
   EXPECT_DOUBLE_EQ(b.participation, 1.0);
   EXPECT_EQ(b.mean_per_household.ToPoints(), Points::FromWhole(3));
   EXPECT_EQ(b.median_per_household.ToPoints(), Points::FromWhole(3));
-  EXPECT_NEAR(b.gini, 1.0 / 6, 1e-12);  // |2 - 4| * 2 / (2 * 2 * 6)
+  EXPECT_NEAR(b.gini, 1.0 / 6, 1e-12);        // |2 - 4| * 2 / (2 * 2 * 6)
   EXPECT_FALSE(b.redeemed_yuan.has_value());  // no rate
   EXPECT_EQ(b.late_records, 3);
 }
@@ -131,7 +133,7 @@ TEST(GiniTest, EqualValuesGiveZeroAndOneHolderGivesNearlyOne) {
   EXPECT_DOUBLE_EQ(Gini({}), 0.0);
   EXPECT_DOUBLE_EQ(Gini({500, 500, 500}), 0.0);
   EXPECT_DOUBLE_EQ(Gini({0, 0, 0, 1000}), 0.75);  // (n - 1) / n
-  EXPECT_DOUBLE_EQ(Gini({-300, -100}), 0.0);        // negatives count as 0
+  EXPECT_DOUBLE_EQ(Gini({-300, -100}), 0.0);      // negatives count as 0
 }
 
 TEST(MedianTest, OddTakesTheMiddleEvenTheMeanOfTheMiddleTwo) {

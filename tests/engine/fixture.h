@@ -75,7 +75,8 @@ class LedgerTest : public ::testing::Test {
     auto reader = ledger_->Snapshot();
     EXPECT_TRUE(reader.ok());
     if (sequence_max == 0) sequence_max = (*reader)->HeadSequence();
-    auto model = LoadVillage(**reader, village, sequence_max, Date::FromCivil(1, 1, 1), Date::FromCivil(9999, 12, 31));
+    auto model = LoadVillage(**reader, village, sequence_max, Date::FromCivil(1, 1, 1),
+                             Date::FromCivil(9999, 12, 31));
     EXPECT_TRUE(model.ok()) << model.status().message();
     return std::move(model.value());
   }
@@ -86,7 +87,8 @@ class LedgerTest : public ::testing::Test {
   }
 
   // The figures of one period (models are kept so the figures' pointers stay valid).
-  PeriodFigures Score(const std::string& village, const std::string& period, uint64_t sequence_max = 0) {
+  PeriodFigures Score(const std::string& village, const std::string& period,
+                      uint64_t sequence_max = 0) {
     models_.push_back(std::make_unique<VillageModel>(Load(village, sequence_max)));
     Period p = *Period::Parse(period);
     auto figures = Replay(*models_.back(), p, p);
@@ -119,20 +121,22 @@ class LedgerTest : public ::testing::Test {
 };
 
 // JSON line builders in the import form of SPEC.md §4.
-std::string HouseholdLine(const std::string& v, const std::string& h, const std::string& since = "2022-01-01",
-                          int shares = 1);
+std::string HouseholdLine(const std::string& v, const std::string& h,
+                          const std::string& since = "2022-01-01", int shares = 1);
 std::string PersonLine(const std::string& v, const std::string& p, const std::string& h,
                        const std::string& since = "2022-01-01");
-std::string ScorerLine(const std::string& v, const std::string& s, const std::string& role = "网格员",
-                       const std::string& person = "");
-std::string MoveLine(const std::string& v, const std::string& p, const std::string& h, const std::string& date,
-                     const std::string& recorded);
+std::string ScorerLine(const std::string& v, const std::string& s,
+                       const std::string& role = "网格员", const std::string& person = "");
+std::string MoveLine(const std::string& v, const std::string& p, const std::string& h,
+                     const std::string& date, const std::string& recorded);
 // `extra` is appended inside the object, e.g. R"("qty":3,)".
-std::string AwardLine(const std::string& v, const std::string& id, const std::string& date, const std::string& subject,
-                      const std::string& item, const std::string& recorded = "", const std::string& extra = "",
+std::string AwardLine(const std::string& v, const std::string& id, const std::string& date,
+                      const std::string& subject, const std::string& item,
+                      const std::string& recorded = "", const std::string& extra = "",
                       const std::string& scorer = "S1");
-std::string RedeemLine(const std::string& v, const std::string& id, const std::string& date, const std::string& h,
-                       const std::string& reward, int qty = 1, const std::string& recorded = "");
+std::string RedeemLine(const std::string& v, const std::string& id, const std::string& date,
+                       const std::string& h, const std::string& reward, int qty = 1,
+                       const std::string& recorded = "");
 std::string RevokeLine(const std::string& v, const std::string& target, const std::string& recorded,
                        const std::string& scorer = "S1");
 
@@ -140,12 +144,15 @@ std::string RevokeLine(const std::string& v, const std::string& target, const st
 std::string ApproveLine(const std::string& v, const std::string& target, const std::string& scorer,
                         const std::string& recorded);
 // `head` empty: left out (import fills it in).
-std::string PostLine(const std::string& v, const std::string& id, const std::string& period, const std::string& scorer,
-                     const std::string& recorded, const std::string& head = "");
+std::string PostLine(const std::string& v, const std::string& id, const std::string& period,
+                     const std::string& scorer, const std::string& recorded,
+                     const std::string& head = "");
 // Exactly one of `target` and `household` non-empty.
 std::string ObjectionLine(const std::string& v, const std::string& id, const std::string& period,
-                          const std::string& target, const std::string& household, const std::string& recorded);
+                          const std::string& target, const std::string& household,
+                          const std::string& recorded);
 std::string RulingLine(const std::string& v, const std::string& id, const std::string& objection,
-                       const std::string& outcome, const std::string& scorer, const std::string& recorded);
+                       const std::string& outcome, const std::string& scorer,
+                       const std::string& recorded);
 
 }  // namespace jifen::engine::testing

@@ -19,24 +19,27 @@ class HouseholdEventsTest : public ::testing::Test {
  protected:
   HouseholdEvents events_{D("2024-01-01"), 16};
 
-  void Award(uint64_t sequence, const char* date, const char* subject, const char* item, bool revoked = false,
-             bool pending = false) {
-    events_.Add(sequence, D(date), RecordType::kAward, Quantity(), subject, item, "", "", revoked, pending);
+  void Award(uint64_t sequence, const char* date, const char* subject, const char* item,
+             bool revoked = false, bool pending = false) {
+    events_.Add(sequence, D(date), RecordType::kAward, Quantity(), subject, item, "", "", revoked,
+                pending);
   }
-  void Redeem(uint64_t sequence, const char* date, const char* household, const char* reward, int64_t qty = 1,
-              bool revoked = false) {
-    events_.Add(sequence, D(date), RecordType::kRedeem, Quantity::FromWhole(qty), "", "", household, reward, revoked,
-                false);
+  void Redeem(uint64_t sequence, const char* date, const char* household, const char* reward,
+              int64_t qty = 1, bool revoked = false) {
+    events_.Add(sequence, D(date), RecordType::kRedeem, Quantity::FromWhole(qty), "", "", household,
+                reward, revoked, false);
   }
   // "sequence:type:code" of every event Collect gives `household` whose subjects are `subjects`.
-  std::vector<std::string> Collected(const std::vector<std::string_view>& subjects, std::string_view household) {
+  std::vector<std::string> Collected(const std::vector<std::string_view>& subjects,
+                                     std::string_view household) {
     std::vector<Event> out;
     events_.Collect(subjects, household, &out);
     std::vector<std::string> text;
     for (const Event& e : out) {
       bool award = e.type == RecordType::kAward;
-      text.push_back(std::to_string(e.sequence) + ":" + (award ? "award:" + e.subject.str() + "/" + e.item.str()
-                                                               : "redeem:" + e.household.str() + "/" + e.reward.str()));
+      text.push_back(std::to_string(e.sequence) + ":" +
+                     (award ? "award:" + e.subject.str() + "/" + e.item.str()
+                            : "redeem:" + e.household.str() + "/" + e.reward.str()));
     }
     return text;
   }
@@ -47,10 +50,11 @@ TEST_F(HouseholdEventsTest, CollectMergesAHouseholdsSubjectsAndRedemptionsInDate
   Award(2, "2024-03-01", "H1", "A2");
   Redeem(3, "2024-03-03", "H1", "R1");
   Award(4, "2024-03-03", "P2", "A1");
-  Award(5, "2024-03-02", "P9", "A1");  // someone else's
+  Award(5, "2024-03-02", "P9", "A1");   // someone else's
   Redeem(6, "2024-03-04", "H2", "R1");  // another household's
   EXPECT_EQ(Collected({"H1", "P1", "P2"}, "H1"),
-            (std::vector<std::string>{"2:award:H1/A2", "3:redeem:H1/R1", "4:award:P2/A1", "1:award:P1/A1"}));
+            (std::vector<std::string>{"2:award:H1/A2", "3:redeem:H1/R1", "4:award:P2/A1",
+                                      "1:award:P1/A1"}));
   EXPECT_EQ(Collected({"H2"}, "H2"), (std::vector<std::string>{"6:redeem:H2/R1"}));
   EXPECT_TRUE(Collected({"H3"}, "H3").empty());  // codes never filed
 }

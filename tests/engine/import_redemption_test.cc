@@ -41,7 +41,8 @@ class ImportRedemption : public LedgerTest {
                            const std::string& person, int qty, const std::string& recorded = "") {
     return AwardLine(v, id, date, person, "U1", recorded, R"("qty":)" + std::to_string(qty) + ",");
   }
-  std::vector<std::string> ImportWith(const std::vector<std::string>& lines, const ImportOptions& options) {
+  std::vector<std::string> ImportWith(const std::vector<std::string>& lines,
+                                      const ImportOptions& options) {
     std::vector<ImportLine> batch;
     for (size_t i = 0; i < lines.size(); ++i) {
       auto r = ledger::RecordFromJson(lines[i]);
@@ -56,85 +57,113 @@ class ImportRedemption : public LedgerTest {
 };
 
 TEST_F(ImportRedemption, BalanceCountsAwardsEarlierInTheSameFile) {
-  auto errors = Import({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), AwardLine("T", "a2", "2022-03-02", "P2", "A1"),
-                        RedeemLine("T", "x1", "2022-03-03", "H2", "R1"), Hours("T", "a3", "2022-03-03", "P2", 3),
+  auto errors = Import({AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+                        AwardLine("T", "a2", "2022-03-02", "P2", "A1"),
+                        RedeemLine("T", "x1", "2022-03-03", "H2", "R1"),
+                        Hours("T", "a3", "2022-03-03", "P2", 3),
                         RedeemLine("T", "x2", "2022-03-04", "H2", "R1")});
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "batch:3: redemption x1: household H2 has 4 points on 2022-03-03, R1 x 1 costs 5");
+  EXPECT_EQ(errors[0],
+            "batch:3: redemption x1: household H2 has 4 points on 2022-03-03, R1 x 1 costs 5");
 }
 
 TEST_F(ImportRedemption, BalanceReadsTheLedgerThenFollowsTheFile) {
   // The cap of A1 (4 a period) is used up in the ledger, so a3 counts nothing.
-  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), AwardLine("T", "a2", "2022-03-02", "P2", "A1")});
-  auto errors = Import({AwardLine("T", "a3", "2022-03-05", "P2", "A1"), RedeemLine("T", "x1", "2022-03-06", "H2", "R1"),
-                        Hours("T", "a4", "2022-03-06", "P2", 1), RedeemLine("T", "x2", "2022-03-07", "H2", "R1"),
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+              AwardLine("T", "a2", "2022-03-02", "P2", "A1")});
+  auto errors = Import({AwardLine("T", "a3", "2022-03-05", "P2", "A1"),
+                        RedeemLine("T", "x1", "2022-03-06", "H2", "R1"),
+                        Hours("T", "a4", "2022-03-06", "P2", 1),
+                        RedeemLine("T", "x2", "2022-03-07", "H2", "R1"),
                         RedeemLine("T", "x3", "2022-03-07", "H2", "R2")});
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0], "batch:2: redemption x1: household H2 has 4 points on 2022-03-06, R1 x 1 costs 5");
-  EXPECT_EQ(errors[1], "batch:5: redemption x3: household H2 has 0 points on 2022-03-07, R2 x 1 costs 1");
+  EXPECT_EQ(errors[0],
+            "batch:2: redemption x1: household H2 has 4 points on 2022-03-06, R1 x 1 costs 5");
+  EXPECT_EQ(errors[1],
+            "batch:5: redemption x3: household H2 has 0 points on 2022-03-07, R2 x 1 costs 1");
 }
 
 TEST_F(ImportRedemption, ARedemptionInAVillageWhoseEventsWereNotReadYet) {
   // Village U's events are read at its first redemption, after T's and in the middle of the file.
   MustImport({Hours("U", "u1", "2022-03-01", "P1", 6)});
-  auto errors = Import({Hours("T", "t1", "2022-03-02", "P1", 2), RedeemLine("T", "y1", "2022-03-03", "H1", "R2"),
-                        Hours("U", "u2", "2022-03-03", "P1", 1), RedeemLine("U", "y1", "2022-03-04", "H1", "R1"),
-                        RedeemLine("U", "y2", "2022-03-04", "H1", "R1"), RedeemLine("T", "y2", "2022-03-04", "H1", "R2")});
+  auto errors = Import(
+      {Hours("T", "t1", "2022-03-02", "P1", 2), RedeemLine("T", "y1", "2022-03-03", "H1", "R2"),
+       Hours("U", "u2", "2022-03-03", "P1", 1), RedeemLine("U", "y1", "2022-03-04", "H1", "R1"),
+       RedeemLine("U", "y2", "2022-03-04", "H1", "R1"),
+       RedeemLine("T", "y2", "2022-03-04", "H1", "R2")});
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "batch:5: redemption y2: household H1 has 2 points on 2022-03-04, R1 x 1 costs 5");
+  EXPECT_EQ(errors[0],
+            "batch:5: redemption y2: household H1 has 2 points on 2022-03-04, R1 x 1 costs 5");
 }
 
 TEST_F(ImportRedemption, StockCountsTheLedgerAndTheFile) {
-  MustImport({Hours("T", "a1", "2022-03-01", "P2", 10), RedeemLine("T", "x1", "2022-03-02", "H2", "R2"),
+  MustImport({Hours("T", "a1", "2022-03-01", "P2", 10),
+              RedeemLine("T", "x1", "2022-03-02", "H2", "R2"),
               RedeemLine("T", "x4", "2022-03-05", "H2", "R3")});
-  auto errors = Import({RedeemLine("T", "x2", "2022-03-06", "H2", "R2"), RedeemLine("T", "x3", "2022-03-07", "H2", "R2"),
-                        Hours("T", "a2", "2022-04-01", "P2", 10), RedeemLine("T", "x5", "2022-04-02", "H2", "R2", 2),
-                        Hours("T", "a3", "2023-01-05", "P2", 2), RedeemLine("T", "x6", "2023-01-06", "H2", "R3")});
+  auto errors = Import(
+      {RedeemLine("T", "x2", "2022-03-06", "H2", "R2"),
+       RedeemLine("T", "x3", "2022-03-07", "H2", "R2"), Hours("T", "a2", "2022-04-01", "P2", 10),
+       RedeemLine("T", "x5", "2022-04-02", "H2", "R2", 2), Hours("T", "a3", "2023-01-05", "P2", 2),
+       RedeemLine("T", "x6", "2023-01-06", "H2", "R3")});
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0], "batch:2: reward R2: stock 2 per period exceeded (2 already redeemed, asked 1)");
+  EXPECT_EQ(errors[0],
+            "batch:2: reward R2: stock 2 per period exceeded (2 already redeemed, asked 1)");
   EXPECT_EQ(errors[1], "batch:6: reward R3: stock 1 exceeded (1 already redeemed, asked 1)");
 }
 
 TEST_F(ImportRedemption, RevocationsInTheFileChangeTheBalance) {
-  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), Hours("T", "a2", "2022-03-01", "P2", 3)});
-  auto errors = Import({RedeemLine("T", "x1", "2022-03-02", "H2", "R1"),
-                        RevokeLine("T", "x1", "2022-03-03T09:00:00+08:00"),  // the 5 points come back
-                        RedeemLine("T", "x2", "2022-03-03", "H2", "R1"),
-                        RevokeLine("T", "a2", "2022-03-03T21:00:00+08:00"),  // 3 points go
-                        RedeemLine("T", "x3", "2022-03-04", "H2", "R2")});
+  MustImport(
+      {AwardLine("T", "a1", "2022-03-01", "P2", "A1"), Hours("T", "a2", "2022-03-01", "P2", 3)});
+  auto errors =
+      Import({RedeemLine("T", "x1", "2022-03-02", "H2", "R1"),
+              RevokeLine("T", "x1", "2022-03-03T09:00:00+08:00"),  // the 5 points come back
+              RedeemLine("T", "x2", "2022-03-03", "H2", "R1"),
+              RevokeLine("T", "a2", "2022-03-03T21:00:00+08:00"),  // 3 points go
+              RedeemLine("T", "x3", "2022-03-04", "H2", "R2")});
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "batch:5: redemption x3: household H2 has -3 points on 2022-03-04, R2 x 1 costs 1");
+  EXPECT_EQ(errors[0],
+            "batch:5: redemption x3: household H2 has -3 points on 2022-03-04, R2 x 1 costs 1");
 }
 
 TEST_F(ImportRedemption, CapsFollowThePersonIntoItsNewHousehold) {
-  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"), AwardLine("T", "a2", "2022-03-02", "P2", "A1"),
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1"),
+              AwardLine("T", "a2", "2022-03-02", "P2", "A1"),
               MoveLine("T", "P2", "H1", "2022-03-10", "2022-03-10T09:00:00+08:00")});
-  auto errors = Import({AwardLine("T", "a3", "2022-03-11", "P2", "A1"), RedeemLine("T", "x1", "2022-03-12", "H1", "R2"),
+  auto errors = Import({AwardLine("T", "a3", "2022-03-11", "P2", "A1"),
+                        RedeemLine("T", "x1", "2022-03-12", "H1", "R2"),
                         RedeemLine("T", "x2", "2022-03-12", "H2", "R2")});
   ASSERT_EQ(errors.size(), 1u);
   // P2's awards before the move stay with H2; its cap for March was used up there.
-  EXPECT_EQ(errors[0], "batch:2: redemption x1: household H1 has 0 points on 2022-03-12, R2 x 1 costs 1");
+  EXPECT_EQ(errors[0],
+            "batch:2: redemption x1: household H1 has 0 points on 2022-03-12, R2 x 1 costs 1");
 }
 
 TEST_F(ImportRedemption, AnEarlierPeriodAfterALaterOneReadsTheWiderWindow) {
-  MustImport({AwardLine("T", "a1", "2022-12-05", "P2", "A1"), Hours("T", "a2", "2022-12-06", "P2", 3),
+  MustImport({AwardLine("T", "a1", "2022-12-05", "P2", "A1"),
+              Hours("T", "a2", "2022-12-06", "P2", 3),
               AwardLine("T", "a3", "2023-01-03", "P2", "A1")});
   // x1 reads 2023 only (clearing every period); x2 and x3, dated in 2022, need 2022 as well.
-  auto errors = Import({RedeemLine("T", "x1", "2023-01-04", "H2", "R2"),
-                        RedeemLine("T", "x2", "2022-12-20", "H2", "R1", 1, "2023-01-05T10:00:00+08:00"),
-                        RedeemLine("T", "x3", "2022-12-21", "H2", "R1", 1, "2023-01-05T11:00:00+08:00")});
+  auto errors =
+      Import({RedeemLine("T", "x1", "2023-01-04", "H2", "R2"),
+              RedeemLine("T", "x2", "2022-12-20", "H2", "R1", 1, "2023-01-05T10:00:00+08:00"),
+              RedeemLine("T", "x3", "2022-12-21", "H2", "R1", 1, "2023-01-05T11:00:00+08:00")});
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "batch:3: redemption x3: household H2 has 0 points on 2022-12-21, R1 x 1 costs 5");
+  EXPECT_EQ(errors[0],
+            "batch:3: redemption x3: household H2 has 0 points on 2022-12-21, R1 x 1 costs 5");
 }
 
 TEST_F(ImportRedemption, VillagesDroppedForMemoryAreReadAgainWithTheFilesLines) {
   MustImport({Hours("T", "t0", "2022-03-01", "P1", 5), Hours("U", "u0", "2022-03-01", "P1", 5)});
   std::vector<std::string> file = {
-      Hours("T", "t1", "2022-03-02", "P1", 1),      RedeemLine("T", "x1", "2022-03-02", "H1", "R1"),
-      Hours("U", "u1", "2022-03-02", "P1", 2),      RedeemLine("U", "x1", "2022-03-03", "H1", "R1"),
+      Hours("T", "t1", "2022-03-02", "P1", 1),
+      RedeemLine("T", "x1", "2022-03-02", "H1", "R1"),
+      Hours("U", "u1", "2022-03-02", "P1", 2),
+      RedeemLine("U", "x1", "2022-03-03", "H1", "R1"),
       RedeemLine("T", "x2", "2022-03-03", "H1", "R1"),  // 1 point left in T
-      Hours("T", "t2", "2022-03-03", "P1", 4),      RedeemLine("U", "x2", "2022-03-04", "H1", "R2", 2),
-      RedeemLine("T", "x3", "2022-03-04", "H1", "R1"), RevokeLine("U", "x1", "2022-03-05T09:00:00+08:00"),
+      Hours("T", "t2", "2022-03-03", "P1", 4),
+      RedeemLine("U", "x2", "2022-03-04", "H1", "R2", 2),
+      RedeemLine("T", "x3", "2022-03-04", "H1", "R1"),
+      RevokeLine("U", "x1", "2022-03-05T09:00:00+08:00"),
       RedeemLine("T", "x4", "2022-03-05", "H1", "R2"),  // T: 0 points left
       RedeemLine("U", "x3", "2022-03-05", "H1", "R1")};
   const std::vector<std::string> expected = {
@@ -159,13 +188,15 @@ TEST_F(ImportRedemption, VillagesDroppedForMemoryAreReadAgainWithTheFilesLines) 
 }
 
 TEST_F(ImportRedemption, ImportingTheSameFileAgainSkipsEveryLine) {
-  std::vector<std::string> file = {Hours("T", "a1", "2022-03-01", "P2", 7), RedeemLine("T", "x1", "2022-03-02", "H2", "R1"),
+  std::vector<std::string> file = {Hours("T", "a1", "2022-03-01", "P2", 7),
+                                   RedeemLine("T", "x1", "2022-03-02", "H2", "R1"),
                                    RedeemLine("T", "x2", "2022-03-02", "H2", "R3"),
                                    RevokeLine("T", "a1", "2022-03-03T09:00:00+08:00")};
   MustImport(file);
   ledger::Hash head = HeadHash();
   std::vector<ImportLine> batch;
-  for (size_t i = 0; i < file.size(); ++i) batch.push_back({"batch", int(i + 1), *ledger::RecordFromJson(file[i])});
+  for (size_t i = 0; i < file.size(); ++i)
+    batch.push_back({"batch", int(i + 1), *ledger::RecordFromJson(file[i])});
   auto again = ImportRecords(*ledger_, batch, Now());
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_TRUE(again->errors.empty());
@@ -204,7 +235,8 @@ TEST_F(ImportRedemption, AStreamedImportStartsOverWhenTheMapGrows) {
   for (int i = 0; i < 1500; ++i) {
     std::string day = "2022-03-" + std::string(i < 900 ? "10" : "20");
     lines.push_back(Hours("T", "a" + std::to_string(i), day, i % 2 ? "P1" : "P2", 1 + i % 3));
-    if (i % 100 == 99) lines.push_back(RedeemLine("T", "x" + std::to_string(i), day, i % 2 ? "H1" : "H2", "R1"));
+    if (i % 100 == 99)
+      lines.push_back(RedeemLine("T", "x" + std::to_string(i), day, i % 2 ? "H1" : "H2", "R1"));
   }
   tests::ScratchDir dir("jifen-import-map");
   ledger::LedgerOptions tiny;

@@ -31,9 +31,15 @@ class Names : public LedgerTest {
     auto errors = Import({
         std::string(R"({"type":"household","village":"SYS","household":"H01","name":"张建国")") + r,
         std::string(R"({"type":"household","village":"SYS","household":"H03","name":"王芳")") + r,
-        std::string(R"({"type":"person","village":"SYS","person":"P0101","name":"张建国","household":"H01")") + r,
-        std::string(R"({"type":"person","village":"SYS","person":"P0102","name":"王芳","household":"H01")") + r,
-        std::string(R"({"type":"person","village":"SYS","person":"P0301","name":"王芳","household":"H03")") + r,
+        std::string(
+            R"({"type":"person","village":"SYS","person":"P0101","name":"张建国","household":"H01")") +
+            r,
+        std::string(
+            R"({"type":"person","village":"SYS","person":"P0102","name":"王芳","household":"H01")") +
+            r,
+        std::string(
+            R"({"type":"person","village":"SYS","person":"P0301","name":"王芳","household":"H03")") +
+            r,
         R"({"type":"scorer","village":"SYS","scorer":"S1","name":"李网格","role":"网格员","recorded":"2022-01-01T08:00:00+08:00"})",
     });
     ASSERT_TRUE(errors.empty()) << errors[0];
@@ -64,7 +70,9 @@ TEST_F(Names, UniqueNamesGiveTheirCodesAndCodesStayCodes) {
   // A name that names nothing is left for admission to refuse as an unknown code.
   EXPECT_EQ(Code(NameKind::kScorer, "无此人"), "无此人");
   // Items are named by the rules in force on the row's date: none before the adoption.
-  EXPECT_EQ(index_.Resolve("SYS", NameKind::kItem, "参加升国旗仪式", Date::Parse("2021-06-01")).code, "参加升国旗仪式");
+  EXPECT_EQ(
+      index_.Resolve("SYS", NameKind::kItem, "参加升国旗仪式", Date::Parse("2021-06-01")).code,
+      "参加升国旗仪式");
 }
 
 TEST_F(Names, AmbiguousNamesListTheirCandidates) {
@@ -78,7 +86,8 @@ TEST_F(Names, ASubjectNamedLikeAHouseholdAndAPersonFollowsTheItem) {
   EXPECT_EQ(Code(NameKind::kSubject, "张建国", "C1.01"), "P0101");
   // 王芳 is household H03 and two persons: per household it is H03, per person ambiguous.
   EXPECT_EQ(Code(NameKind::kSubject, "王芳", "C1.02"), "H03");
-  EXPECT_EQ(Code(NameKind::kSubject, "王芳", "C1.01"), "ambiguous: P0102(H01 张建国) P0301(H03 王芳) H03()");
+  EXPECT_EQ(Code(NameKind::kSubject, "王芳", "C1.01"),
+            "ambiguous: P0102(H01 张建国) P0301(H03 王芳) H03()");
   EXPECT_EQ(Code(NameKind::kSubject, "P0301", "C1.01"), "P0301");
 }
 
@@ -88,10 +97,12 @@ TEST_F(Names, WhatNamesNothingIsToldApart) {
   EXPECT_TRUE(index_.Resolve("SYS", NameKind::kItem, "C9.99", date).unknown);
   EXPECT_TRUE(index_.Resolve("SYS", NameKind::kSubject, "P9999", date, "C1.01").unknown);
   EXPECT_FALSE(index_.Resolve("SYS", NameKind::kScorer, "S1", date).unknown);
-  EXPECT_FALSE(index_.Resolve("SYS", NameKind::kSubject, "王芳", date, "C1.01").unknown);  // ambiguous, not unknown
+  EXPECT_FALSE(index_.Resolve("SYS", NameKind::kSubject, "王芳", date, "C1.01")
+                   .unknown);  // ambiguous, not unknown
   EXPECT_TRUE(index_.InLedger("SYS"));
   EXPECT_FALSE(index_.InLedger("XYZ"));
-  EXPECT_FALSE(index_.Resolve("XYZ", NameKind::kScorer, "S1", date).unknown);  // a village it does not know
+  EXPECT_FALSE(
+      index_.Resolve("XYZ", NameKind::kScorer, "S1", date).unknown);  // a village it does not know
 }
 
 TEST_F(Names, TheImportsOwnRegistrationsCount) {

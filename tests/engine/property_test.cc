@@ -38,14 +38,15 @@ std::string Fingerprint(const VillageModel& model, std::optional<Timestamp> at =
     if (!figures.ok()) return figures.status().message();
     if (at) {
       PeriodStatus status = StatusOf(model, p, *at);
-      out += p.ToString() + " " + PeriodStateName(status.state) + " " + std::to_string(status.objections) + "/" +
-             std::to_string(status.open_objections) + "/" + std::to_string(status.upheld) + "\n";
+      out += p.ToString() + " " + PeriodStateName(status.state) + " " +
+             std::to_string(status.objections) + "/" + std::to_string(status.open_objections) +
+             "/" + std::to_string(status.upheld) + "\n";
     }
     for (const auto& f : figures->back().households) {
       if (at) out += "pending " + std::to_string(f.pending) + " ";
-      out += p.ToString() + " " + f.household + " " + std::to_string(f.rank) + " " + f.earned.ToString() + " " +
-             f.redeemed.ToString() + " " + f.balance.ToString() + " " + f.cleared.ToString() + " " +
-             (f.vetoed ? "v" : "-");
+      out += p.ToString() + " " + f.household + " " + std::to_string(f.rank) + " " +
+             f.earned.ToString() + " " + f.redeemed.ToString() + " " + f.balance.ToString() + " " +
+             f.cleared.ToString() + " " + (f.vetoed ? "v" : "-");
       for (const auto& t : f.titles) out += " " + t;
       out += "\n";
     }
@@ -53,7 +54,8 @@ std::string Fingerprint(const VillageModel& model, std::optional<Timestamp> at =
   auto annual = ComputeAnnual(model, 2022);
   if (!annual.ok()) return out + annual.status().message();
   for (const auto& a : annual->households) {
-    out += a.household + " " + std::to_string(a.rank) + " " + a.annual.ToString() + (a.titles.empty() ? "" : " T") + "\n";
+    out += a.household + " " + std::to_string(a.rank) + " " + a.annual.ToString() +
+           (a.titles.empty() ? "" : " T") + "\n";
   }
   return out;
 }
@@ -79,8 +81,10 @@ TEST_F(Property, FiguresAfterEachImportEqualAsOfReplayLater) {
   std::vector<std::string> registrations = {ScorerLine("G", "S1")};
   for (int h = 1; h <= 6; ++h) {
     registrations.push_back(HouseholdLine("G", "H" + std::to_string(h)));
-    registrations.push_back(PersonLine("G", "P" + std::to_string(h) + "a", "H" + std::to_string(h)));
-    registrations.push_back(PersonLine("G", "P" + std::to_string(h) + "b", "H" + std::to_string(h)));
+    registrations.push_back(
+        PersonLine("G", "P" + std::to_string(h) + "a", "H" + std::to_string(h)));
+    registrations.push_back(
+        PersonLine("G", "P" + std::to_string(h) + "b", "H" + std::to_string(h)));
   }
   MustImport(registrations);
 
@@ -99,8 +103,9 @@ TEST_F(Property, FiguresAfterEachImportEqualAsOfReplayLater) {
       Date recorded_day = std::max(last_recorded_day, date.AddDays(pick(4) == 0 ? pick(20) : 0));
       last_recorded_day = recorded_day;
       char recorded[64];
-      std::snprintf(recorded, sizeof recorded, "%sT%02d:%02d:%02d+08:00", recorded_day.ToString().c_str(),
-                    8 + serial / 3600 % 12, serial / 60 % 60, serial % 60);
+      std::snprintf(recorded, sizeof recorded, "%sT%02d:%02d:%02d+08:00",
+                    recorded_day.ToString().c_str(), 8 + serial / 3600 % 12, serial / 60 % 60,
+                    serial % 60);
       ++serial;
       std::string id = "e" + std::to_string(serial);
       int h = 1 + pick(6);
@@ -109,14 +114,17 @@ TEST_F(Property, FiguresAfterEachImportEqualAsOfReplayLater) {
       if (kind < 9) {
         lines.push_back(AwardLine("G", id, date.ToString(), person, "A1", recorded));
       } else if (kind < 12) {
-        lines.push_back(AwardLine("G", id, date.ToString(), "H" + std::to_string(h), "A2", recorded));
+        lines.push_back(
+            AwardLine("G", id, date.ToString(), "H" + std::to_string(h), "A2", recorded));
       } else if (kind < 14) {
         lines.push_back(AwardLine("G", id, date.ToString(), person, "U1", recorded,
                                   "\"qty\":" + std::to_string(1 + pick(5)) + ","));
       } else if (kind < 16) {
-        lines.push_back(AwardLine("G", id, date.ToString(), person, pick(6) ? "N1" : "V1", recorded));
+        lines.push_back(
+            AwardLine("G", id, date.ToString(), person, pick(6) ? "N1" : "V1", recorded));
       } else if (kind < 18) {
-        lines.push_back(RedeemLine("G", id, date.ToString(), "H" + std::to_string(h), "R1", 1, recorded));
+        lines.push_back(
+            RedeemLine("G", id, date.ToString(), "H" + std::to_string(h), "R1", 1, recorded));
       } else if (!ids.empty()) {
         lines.push_back(RevokeLine("G", ids[pick(static_cast<int>(ids.size()))], recorded));
       }
@@ -166,15 +174,17 @@ TEST_F(Property, WorkflowFiguresAndStatesAfterEachImportEqualAsOfReplayLater) {
   std::vector<std::string> registrations = {ScorerLine("G", "S1"), ScorerLine("G", "S2", "村两委")};
   for (int h = 1; h <= 5; ++h) {
     registrations.push_back(HouseholdLine("G", "H" + std::to_string(h)));
-    registrations.push_back(PersonLine("G", "P" + std::to_string(h) + "a", "H" + std::to_string(h)));
-    registrations.push_back(PersonLine("G", "P" + std::to_string(h) + "b", "H" + std::to_string(h)));
+    registrations.push_back(
+        PersonLine("G", "P" + std::to_string(h) + "a", "H" + std::to_string(h)));
+    registrations.push_back(
+        PersonLine("G", "P" + std::to_string(h) + "b", "H" + std::to_string(h)));
   }
   registrations.push_back(ScorerLine("G", "S3", "村两委", "P1a"));  // a reviewer who lives in H1
   MustImport(registrations);
 
   std::mt19937_64 rng(20226);
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
-  std::vector<std::pair<std::string, Date>> awards;  // id, date
+  std::vector<std::pair<std::string, Date>> awards;             // id, date
   std::vector<std::pair<std::string, std::string>> objections;  // id, period
   std::vector<std::pair<uint64_t, std::string>> snapshots;
   int day_of_year = 0, serial = 0, posted_month = 0;
@@ -182,8 +192,9 @@ TEST_F(Property, WorkflowFiguresAndStatesAfterEachImportEqualAsOfReplayLater) {
   auto recorded_on = [&](Date day) {
     last_recorded_day = std::max(last_recorded_day, day);
     char text[64];
-    std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d+08:00", last_recorded_day.ToString().c_str(),
-                  8 + serial / 3600 % 12, serial / 60 % 60, serial % 60);
+    std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d+08:00",
+                  last_recorded_day.ToString().c_str(), 8 + serial / 3600 % 12, serial / 60 % 60,
+                  serial % 60);
     ++serial;
     return std::string(text);
   };
@@ -202,27 +213,32 @@ TEST_F(Property, WorkflowFiguresAndStatesAfterEachImportEqualAsOfReplayLater) {
         lines.push_back(AwardLine("G", id, date.ToString(), person, "A1", recorded, "", scorer));
         awards.emplace_back(id, date);
       } else if (kind < 10) {
-        lines.push_back(AwardLine("G", id, date.ToString(), "H" + std::to_string(h), "A2", recorded, "", scorer));
+        lines.push_back(AwardLine("G", id, date.ToString(), "H" + std::to_string(h), "A2", recorded,
+                                  "", scorer));
         awards.emplace_back(id, date);
       } else if (kind < 12) {
         std::string qty = std::to_string(1 + pick(4)) + (pick(2) ? ".25" : ".5");
-        lines.push_back(AwardLine("G", id, date.ToString(), person, "U1", recorded, "\"qty\":" + qty + ",", scorer));
+        lines.push_back(AwardLine("G", id, date.ToString(), person, "U1", recorded,
+                                  "\"qty\":" + qty + ",", scorer));
         awards.emplace_back(id, date);
       } else if (kind < 13) {
         lines.push_back(AwardLine("G", id, date.ToString(), person, "N1", recorded, "", scorer));
         awards.emplace_back(id, date);
       } else if (kind < 15) {
-        lines.push_back(RedeemLine("G", id, date.ToString(), "H" + std::to_string(h), "R1", 1, recorded));
+        lines.push_back(
+            RedeemLine("G", id, date.ToString(), "H" + std::to_string(h), "R1", 1, recorded));
       } else if (kind < 19 && !awards.empty()) {
-        lines.push_back(ApproveLine("G", awards[pick(static_cast<int>(awards.size()))].first, pick(2) ? "S2" : "S3",
-                                    recorded));
+        lines.push_back(ApproveLine("G", awards[pick(static_cast<int>(awards.size()))].first,
+                                    pick(2) ? "S2" : "S3", recorded));
       } else if (kind < 20 && !awards.empty()) {
-        lines.push_back(RevokeLine("G", awards[pick(static_cast<int>(awards.size()))].first, recorded, "S2"));
+        lines.push_back(
+            RevokeLine("G", awards[pick(static_cast<int>(awards.size()))].first, recorded, "S2"));
       } else if (kind < 21 && date.month() > posted_month + 1) {
         // Post the month before, on its last day or a little later.
         ++posted_month;
         Period month{PeriodKind::kMonth, 2022, posted_month};
-        lines.push_back(PostLine("G", "post" + std::to_string(serial), month.ToString(), pick(4) ? "S2" : "S3",
+        lines.push_back(PostLine("G", "post" + std::to_string(serial), month.ToString(),
+                                 pick(4) ? "S2" : "S3",
                                  recorded_on(month.LastDay().AddDays(pick(3)))));
       } else if (kind < 23 && posted_month > 0 && !awards.empty()) {
         Period month{PeriodKind::kMonth, 2022, posted_month};
@@ -233,8 +249,10 @@ TEST_F(Property, WorkflowFiguresAndStatesAfterEachImportEqualAsOfReplayLater) {
                                       household ? "H" + std::to_string(h) : "", recorded));
         objections.emplace_back(oid, month.ToString());
       } else if (!objections.empty()) {
-        lines.push_back(RulingLine("G", "rul" + std::to_string(serial), objections[pick(static_cast<int>(objections.size()))].first,
-                                   pick(2) ? "upheld" : "dismissed", pick(2) ? "S2" : "S3", recorded));
+        lines.push_back(RulingLine("G", "rul" + std::to_string(serial),
+                                   objections[pick(static_cast<int>(objections.size()))].first,
+                                   pick(2) ? "upheld" : "dismissed", pick(2) ? "S2" : "S3",
+                                   recorded));
       }
     }
     // Lines admission refuses (an approval of an award not pending, an objection out of its
@@ -247,11 +265,15 @@ TEST_F(Property, WorkflowFiguresAndStatesAfterEachImportEqualAsOfReplayLater) {
   ASSERT_GT(snapshots.back().first, 200u);
   // The ledger holds every kind of workflow record, and some months are final.
   std::set<std::string> types;
-  ASSERT_TRUE((*ledger_->Snapshot())->ForEachRecord(1, [&](const ledger::Record& r) {
-    types.insert(ledger::RecordTypeName(r.type));
-    return true;
-  }).ok());
-  for (const char* type : {"approve", "post", "objection", "ruling", "revoke", "redeem"}) EXPECT_TRUE(types.count(type)) << type;
+  ASSERT_TRUE((*ledger_->Snapshot())
+                  ->ForEachRecord(1,
+                                  [&](const ledger::Record& r) {
+                                    types.insert(ledger::RecordTypeName(r.type));
+                                    return true;
+                                  })
+                  .ok());
+  for (const char* type : {"approve", "post", "objection", "ruling", "revoke", "redeem"})
+    EXPECT_TRUE(types.count(type)) << type;
   EXPECT_NE(snapshots.back().second.find(" final "), std::string::npos);
   EXPECT_NE(snapshots.back().second.find("pending 1"), std::string::npos);
   for (const auto& [sequence, figures] : snapshots) {
@@ -259,7 +281,8 @@ TEST_F(Property, WorkflowFiguresAndStatesAfterEachImportEqualAsOfReplayLater) {
     ASSERT_TRUE(record.ok());
     uint64_t as_of = SequenceAsOf(record->recorded.ToString());
     ASSERT_EQ(as_of, sequence);
-    EXPECT_EQ(Fingerprint(Load("G", as_of), record->recorded), figures) << "as of sequence " << sequence;
+    EXPECT_EQ(Fingerprint(Load("G", as_of), record->recorded), figures)
+        << "as of sequence " << sequence;
   }
 }
 

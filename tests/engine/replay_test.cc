@@ -14,20 +14,25 @@ class SampleMonth : public LedgerTest {
     LedgerTest::SetUp();
     ASSERT_EQ(Adopt(SampleRules(), "2022-01-01"), "");
     const std::string V = "SYS";
-    MustImport({HouseholdLine(V, "H01"), HouseholdLine(V, "H02"), HouseholdLine(V, "H03"), HouseholdLine(V, "H04"),
-                HouseholdLine(V, "H05"), PersonLine(V, "P0101", "H01"), PersonLine(V, "P0102", "H01"),
-                PersonLine(V, "P0201", "H02"), PersonLine(V, "P0301", "H03"), PersonLine(V, "P0302", "H03"),
-                PersonLine(V, "P0401", "H04"), PersonLine(V, "P0501", "H05"), ScorerLine(V, "S1", "网格员", "P0301"),
-                ScorerLine(V, "S2", "村两委")});
-    MustImport({AwardLine(V, "m01", "2022-03-01", "P0101", "C1.01"), AwardLine(V, "m02", "2022-03-01", "P0201", "C1.01"),
-                AwardLine(V, "m03", "2022-03-01", "P0501", "C1.01"),
-                AwardLine(V, "m04", "2022-03-03", "P0102", "C5.01", "", R"("qty":6,)"),
-                AwardLine(V, "m05", "2022-03-04", "H01", "C1.02", "", R"("evidence":["doc:县级表彰决定"],)"),
-                AwardLine(V, "m06", "2022-03-08", "P0101", "C1.01"),
-                AwardLine(V, "m07", "2022-03-09", "P0301", "C5.01", "", R"("qty":10,)", "S2"),
-                AwardLine(V, "m08", "2022-03-10", "P0201", "C2.01"),
-                AwardLine(V, "m09", "2022-03-12", "P0401", "C2.02", "", R"("evidence":["doc:判决书"],)"),
-                AwardLine(V, "m10", "2022-03-15", "P0101", "C1.01"), RedeemLine(V, "x01", "2022-03-20", "H01", "R01")});
+    MustImport({HouseholdLine(V, "H01"), HouseholdLine(V, "H02"), HouseholdLine(V, "H03"),
+                HouseholdLine(V, "H04"), HouseholdLine(V, "H05"), PersonLine(V, "P0101", "H01"),
+                PersonLine(V, "P0102", "H01"), PersonLine(V, "P0201", "H02"),
+                PersonLine(V, "P0301", "H03"), PersonLine(V, "P0302", "H03"),
+                PersonLine(V, "P0401", "H04"), PersonLine(V, "P0501", "H05"),
+                ScorerLine(V, "S1", "网格员", "P0301"), ScorerLine(V, "S2", "村两委")});
+    MustImport(
+        {AwardLine(V, "m01", "2022-03-01", "P0101", "C1.01"),
+         AwardLine(V, "m02", "2022-03-01", "P0201", "C1.01"),
+         AwardLine(V, "m03", "2022-03-01", "P0501", "C1.01"),
+         AwardLine(V, "m04", "2022-03-03", "P0102", "C5.01", "", R"("qty":6,)"),
+         AwardLine(V, "m05", "2022-03-04", "H01", "C1.02", "",
+                   R"("evidence":["doc:县级表彰决定"],)"),
+         AwardLine(V, "m06", "2022-03-08", "P0101", "C1.01"),
+         AwardLine(V, "m07", "2022-03-09", "P0301", "C5.01", "", R"("qty":10,)", "S2"),
+         AwardLine(V, "m08", "2022-03-10", "P0201", "C2.01"),
+         AwardLine(V, "m09", "2022-03-12", "P0401", "C2.02", "", R"("evidence":["doc:判决书"],)"),
+         AwardLine(V, "m10", "2022-03-15", "P0101", "C1.01"),
+         RedeemLine(V, "x01", "2022-03-20", "H01", "R01")});
   }
 };
 
@@ -78,7 +83,8 @@ TEST_F(SampleMonth, RevokedAwardFreesTheCap) {
 }
 
 TEST_F(SampleMonth, AsOfSeesOnlyWhatWasRecordedThen) {
-  MustImport({AwardLine("SYS", "late1", "2022-03-30", "P0501", "C1.01", "2022-04-03T09:00:00+08:00")});
+  MustImport(
+      {AwardLine("SYS", "late1", "2022-03-30", "P0501", "C1.01", "2022-04-03T09:00:00+08:00")});
   EXPECT_EQ(Row(Score("SYS", "2022-03"), "H05").earned, Points::FromWhole(7));
   uint64_t before = SequenceAsOf("2022-03-31T23:59:59+08:00");
   EXPECT_EQ(Row(Score("SYS", "2022-03", before), "H05").earned, Points::FromWhole(5));

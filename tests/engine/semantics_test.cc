@@ -31,10 +31,11 @@ class Semantics : public LedgerTest {
  protected:
   void Setup(const std::string& rules = kRules, const std::vector<std::string>& extra = {}) {
     ASSERT_EQ(Adopt(rules, "2022-01-01"), "");
-    std::vector<std::string> lines = {HouseholdLine("T", "H1"), HouseholdLine("T", "H2", "2022-01-01", 3),
-                                      HouseholdLine("T", "H3"), PersonLine("T", "P1", "H1"),
-                                      PersonLine("T", "P2", "H2"), PersonLine("T", "P3", "H3"),
-                                      ScorerLine("T", "S1")};
+    std::vector<std::string> lines = {
+        HouseholdLine("T", "H1"),    HouseholdLine("T", "H2", "2022-01-01", 3),
+        HouseholdLine("T", "H3"),    PersonLine("T", "P1", "H1"),
+        PersonLine("T", "P2", "H2"), PersonLine("T", "P3", "H3"),
+        ScorerLine("T", "S1")};
     lines.insert(lines.end(), extra.begin(), extra.end());
     MustImport(lines);
   }
@@ -53,8 +54,10 @@ TEST_F(Semantics, CapCountsTheRemainderThenZero) {
 TEST_F(Semantics, CapIsTakenInDateOrderNotRecordOrder) {
   Setup();
   // a2 is dated first though recorded later: it takes the cap, and a1 (recorded first) the rest.
-  MustImport({AwardLine("T", "a1", "2022-03-10", "P1", "U1", "2022-03-10T20:00:00+08:00", R"("qty":6,)")});
-  MustImport({AwardLine("T", "a2", "2022-03-05", "P1", "U1", "2022-03-11T20:00:00+08:00", R"("qty":6,)")});
+  MustImport(
+      {AwardLine("T", "a1", "2022-03-10", "P1", "U1", "2022-03-10T20:00:00+08:00", R"("qty":6,)")});
+  MustImport(
+      {AwardLine("T", "a2", "2022-03-05", "P1", "U1", "2022-03-11T20:00:00+08:00", R"("qty":6,)")});
   models_.push_back(std::make_unique<VillageModel>(Load("T")));
   ReplayOptions options;
   options.detail_household = "H1";
@@ -71,8 +74,10 @@ TEST_F(Semantics, CapIsTakenInDateOrderNotRecordOrder) {
 
 TEST_F(Semantics, YearCapSpansPeriodsAndResetsInTheNewYear) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-01-05", "P1", "A3"), AwardLine("T", "a2", "2022-02-05", "P1", "A3"),
-              AwardLine("T", "a3", "2022-03-05", "P1", "A3"), AwardLine("T", "a4", "2023-01-05", "P1", "A3")});
+  MustImport({AwardLine("T", "a1", "2022-01-05", "P1", "A3"),
+              AwardLine("T", "a2", "2022-02-05", "P1", "A3"),
+              AwardLine("T", "a3", "2022-03-05", "P1", "A3"),
+              AwardLine("T", "a4", "2023-01-05", "P1", "A3")});
   EXPECT_EQ(Row(Score("T", "2022-02"), "H1").person_points, P(3));
   EXPECT_EQ(Row(Score("T", "2022-03"), "H1").person_points, P(0));
   EXPECT_EQ(Row(Score("T", "2023-01"), "H1").person_points, P(3));
@@ -81,12 +86,18 @@ TEST_F(Semantics, YearCapSpansPeriodsAndResetsInTheNewYear) {
 TEST_F(Semantics, PeriodCapStartsAfreshEachPeriodWhileTheYearCapRunsOn) {
   Setup();
   // A1: cap 4 per period (two awards); A3: cap 6 per year. The same person, three months.
-  MustImport({AwardLine("T", "a1", "2022-01-03", "P1", "A1"), AwardLine("T", "a2", "2022-01-04", "P1", "A1"),
-              AwardLine("T", "a3", "2022-01-05", "P1", "A1"), AwardLine("T", "y1", "2022-01-06", "P1", "A3"),
-              AwardLine("T", "a4", "2022-02-03", "P1", "A1"), AwardLine("T", "a5", "2022-02-04", "P1", "A1"),
-              AwardLine("T", "a6", "2022-02-05", "P1", "A1"), AwardLine("T", "y2", "2022-02-06", "P1", "A3"),
-              AwardLine("T", "a7", "2022-03-03", "P1", "A1"), AwardLine("T", "y3", "2022-03-06", "P1", "A3"),
-              AwardLine("T", "b1", "2022-03-07", "P2", "A1"), AwardLine("T", "b2", "2022-03-08", "P2", "A3")});
+  MustImport({AwardLine("T", "a1", "2022-01-03", "P1", "A1"),
+              AwardLine("T", "a2", "2022-01-04", "P1", "A1"),
+              AwardLine("T", "a3", "2022-01-05", "P1", "A1"),
+              AwardLine("T", "y1", "2022-01-06", "P1", "A3"),
+              AwardLine("T", "a4", "2022-02-03", "P1", "A1"),
+              AwardLine("T", "a5", "2022-02-04", "P1", "A1"),
+              AwardLine("T", "a6", "2022-02-05", "P1", "A1"),
+              AwardLine("T", "y2", "2022-02-06", "P1", "A3"),
+              AwardLine("T", "a7", "2022-03-03", "P1", "A1"),
+              AwardLine("T", "y3", "2022-03-06", "P1", "A3"),
+              AwardLine("T", "b1", "2022-03-07", "P2", "A1"),
+              AwardLine("T", "b2", "2022-03-08", "P2", "A3")});
   // One replay of the three months (March's replay carries January and February's caps).
   EXPECT_EQ(Row(Score("T", "2022-01"), "H1").person_points, P(4 + 3));
   EXPECT_EQ(Row(Score("T", "2022-02"), "H1").person_points, P(4 + 3));
@@ -98,7 +109,8 @@ TEST_F(Semantics, PeriodCapStartsAfreshEachPeriodWhileTheYearCapRunsOn) {
 
 TEST_F(Semantics, RevokedAwardCountsNowhere) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), RevokeLine("T", "a1", "2022-03-02T09:00:00+08:00")});
+  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"),
+              RevokeLine("T", "a1", "2022-03-02T09:00:00+08:00")});
   const auto h1 = Row(Score("T", "2022-03"), "H1");
   EXPECT_EQ(h1.household_points, P(0));
   EXPECT_EQ(h1.earned, P(0));
@@ -119,7 +131,8 @@ TEST_F(Semantics, PersonMovingMidPeriodSplitsPointsByDate) {
 
 TEST_F(Semantics, HouseholdJoiningMidYearIsAveragedOverItsOwnPeriods) {
   Setup(kRules, {HouseholdLine("T", "H4", "2022-07-01")});
-  MustImport({AwardLine("T", "a1", "2022-07-05", "H4", "A2"), AwardLine("T", "a2", "2022-07-05", "H1", "A2")});
+  MustImport({AwardLine("T", "a1", "2022-07-05", "H4", "A2"),
+              AwardLine("T", "a2", "2022-07-05", "H1", "A2")});
   EXPECT_EQ(Score("T", "2022-06").households.size(), 3u);  // H4 does not exist yet
   AnnualFigures a = Annual("T", 2022);
   const AnnualHousehold* h4 = nullptr;
@@ -141,7 +154,8 @@ TEST_F(Semantics, RuleVersionChangesAtAPeriodStart) {
   std::string v2 = kRules;
   v2.replace(v2.find("+2 per person, cap 4"), 20, "+3 per person, cap 9");
   ASSERT_EQ(Adopt(v2, "2022-04-01", "2022-03-20T09:00:00+08:00"), "");
-  MustImport({AwardLine("T", "a1", "2022-03-25", "P1", "A1"), AwardLine("T", "a2", "2022-04-02", "P1", "A1")});
+  MustImport({AwardLine("T", "a1", "2022-03-25", "P1", "A1"),
+              AwardLine("T", "a2", "2022-04-02", "P1", "A1")});
   PeriodFigures march = Score("T", "2022-03");
   PeriodFigures april = Score("T", "2022-04");
   EXPECT_EQ(Row(march, "H1").person_points, P(2));
@@ -161,7 +175,8 @@ TEST_F(Semantics, LaterAdoptionWithTheSameDateWins) {
 
 TEST_F(Semantics, TiesAtATitleBoundaryAllGetTheTitle) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), AwardLine("T", "a2", "2022-03-01", "H2", "A2"),
+  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"),
+              AwardLine("T", "a2", "2022-03-01", "H2", "A2"),
               AwardLine("T", "a3", "2022-03-01", "H3", "A2")});
   PeriodFigures p = Score("T", "2022-03");
   for (const auto& f : p.households) {
@@ -172,7 +187,8 @@ TEST_F(Semantics, TiesAtATitleBoundaryAllGetTheTitle) {
 
 TEST_F(Semantics, CompetitionRankingSkipsAfterTies) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-03-01", "H2", "A2"), AwardLine("T", "a2", "2022-03-01", "H3", "A2")});
+  MustImport({AwardLine("T", "a1", "2022-03-01", "H2", "A2"),
+              AwardLine("T", "a2", "2022-03-01", "H3", "A2")});
   PeriodFigures p = Score("T", "2022-03");
   ASSERT_EQ(p.households.size(), 3u);
   EXPECT_EQ(p.households[0].household, "H2");  // ties listed by household code
@@ -184,7 +200,8 @@ TEST_F(Semantics, CompetitionRankingSkipsAfterTies) {
 
 TEST_F(Semantics, TopPercentRoundsUp) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), AwardLine("T", "a2", "2022-03-01", "P2", "A1")});
+  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"),
+              AwardLine("T", "a2", "2022-03-01", "P2", "A1")});
   // Annual "top 50%" of 3 households: ceil(1.5) = 2 titles.
   AnnualFigures a = Annual("T", 2022);
   int titled = 0;
@@ -194,7 +211,8 @@ TEST_F(Semantics, TopPercentRoundsUp) {
 
 TEST_F(Semantics, VetoRunsFromTheVetoThroughTheYearEnd) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-02-10", "P1", "V1"), AwardLine("T", "a2", "2022-03-10", "H1", "A2")});
+  MustImport({AwardLine("T", "a1", "2022-02-10", "P1", "V1"),
+              AwardLine("T", "a2", "2022-03-10", "H1", "A2")});
   EXPECT_FALSE(Row(Score("T", "2022-01"), "H1").vetoed);
   EXPECT_TRUE(Row(Score("T", "2022-02"), "H1").vetoed);
   PeriodFigures march = Score("T", "2022-03");
@@ -206,13 +224,15 @@ TEST_F(Semantics, VetoRunsFromTheVetoThroughTheYearEnd) {
 
 TEST_F(Semantics, RevokedVetoAwardNoLongerVetoes) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-02-10", "P1", "V1"), RevokeLine("T", "a1", "2022-02-11T09:00:00+08:00")});
+  MustImport({AwardLine("T", "a1", "2022-02-10", "P1", "V1"),
+              RevokeLine("T", "a1", "2022-02-11T09:00:00+08:00")});
   EXPECT_FALSE(Row(Score("T", "2022-02"), "H1").vetoed);
 }
 
 TEST_F(Semantics, RedemptionOverdrawnByALaterRevocationIsKept) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), RedeemLine("T", "x1", "2022-03-02", "H1", "R1")});
+  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"),
+              RedeemLine("T", "x1", "2022-03-02", "H1", "R1")});
   MustImport({RevokeLine("T", "a1", "2022-03-05T09:00:00+08:00")});
   const auto h1 = Row(Score("T", "2022-03"), "H1");
   EXPECT_EQ(h1.redeemed, P(5));
@@ -221,7 +241,8 @@ TEST_F(Semantics, RedemptionOverdrawnByALaterRevocationIsKept) {
 
 TEST_F(Semantics, RevokingARedemptionGivesItsPointsBack) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), RedeemLine("T", "x1", "2022-03-02", "H1", "R1"),
+  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"),
+              RedeemLine("T", "x1", "2022-03-02", "H1", "R1"),
               RevokeLine("T", "x1", "2022-03-05T09:00:00+08:00")});
   const auto h1 = Row(Score("T", "2022-03"), "H1");
   EXPECT_EQ(h1.redeemed, P(0));
@@ -232,7 +253,8 @@ TEST_F(Semantics, ClearingYearCarriesWithinTheYearOnly) {
   std::string rules = kRules;
   rules.replace(rules.find("clearing period"), 15, "clearing year");
   Setup(rules);
-  MustImport({AwardLine("T", "a1", "2022-01-05", "H1", "A2"), RedeemLine("T", "x1", "2022-02-05", "H1", "R2"),
+  MustImport({AwardLine("T", "a1", "2022-01-05", "H1", "A2"),
+              RedeemLine("T", "x1", "2022-02-05", "H1", "R2"),
               AwardLine("T", "a2", "2022-12-05", "H1", "A2")});
   const auto feb = Row(Score("T", "2022-02"), "H1");
   EXPECT_EQ(feb.carried, P(5));
@@ -261,7 +283,8 @@ TEST_F(Semantics, RankByBalanceOrdersOnTheBalance) {
   std::string rules = kRules;
   rules.replace(rules.find("clearing period"), 15, "clearing never\n  rank balance");
   Setup(rules);
-  MustImport({AwardLine("T", "a1", "2022-01-05", "H1", "A2"), AwardLine("T", "a2", "2022-01-06", "H1", "A2"),
+  MustImport({AwardLine("T", "a1", "2022-01-05", "H1", "A2"),
+              AwardLine("T", "a2", "2022-01-06", "H1", "A2"),
               AwardLine("T", "a3", "2022-02-05", "H2", "A2")});
   PeriodFigures feb = Score("T", "2022-02");
   EXPECT_EQ(feb.households[0].household, "H1");  // balance 10 beats H2's earned-and-balance 5
@@ -275,8 +298,10 @@ bonus B2 "人均" +1 per household when earned / members >= 2.5 and not (points(
 bonus B3 "门槛" +10 per household when earned >= 8
 )";
   Setup(rules);
-  MustImport({AwardLine("T", "a1", "2022-03-01", "P1", "A1"), AwardLine("T", "a3", "2022-03-01", "P2", "A1"),
-              AwardLine("T", "a2", "2022-03-02", "H1", "A2"), AwardLine("T", "a4", "2022-03-02", "P2", "N1")});
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P1", "A1"),
+              AwardLine("T", "a3", "2022-03-01", "P2", "A1"),
+              AwardLine("T", "a2", "2022-03-02", "H1", "A2"),
+              AwardLine("T", "a4", "2022-03-02", "P2", "N1")});
   PeriodFigures p = Score("T", "2022-03");
   // H1: earned before bonuses 7, one member: B1 +3, B2 +1 (7/1 >= 2.5), B3 no (7 < 8; B1 not seen).
   EXPECT_EQ(Row(p, "H1").bonus, P(4));
@@ -304,7 +329,8 @@ TEST_F(Semantics, BaseIsGivenToEveryExistingHousehold) {
 
 TEST_F(Semantics, DividendPartsAddUpToTheFen) {
   Setup();
-  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"), AwardLine("T", "a2", "2022-03-01", "P3", "A1")});
+  MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"),
+              AwardLine("T", "a2", "2022-03-01", "P3", "A1")});
   models_.push_back(std::make_unique<VillageModel>(Load("T")));
   auto annual = ComputeAnnual(*models_.back(), 2022);
   ASSERT_TRUE(annual.ok());
@@ -332,7 +358,8 @@ TEST_F(Semantics, AnotherPeriodKindIsRefusedWithTheRightOne) {
   Period q = *Period::Parse("2022-Q1");
   auto figures = Replay(*models_.back(), q, q);
   ASSERT_FALSE(figures.ok());
-  EXPECT_NE(figures.status().message().find("ask for 2022-01"), std::string::npos) << figures.status().message();
+  EXPECT_NE(figures.status().message().find("ask for 2022-01"), std::string::npos)
+      << figures.status().message();
 }
 
 }  // namespace

@@ -188,15 +188,18 @@ TEST_F(SimulateTest, TheFavouringScorerGivesMostOfTheirPointsToAFewHouseholds) {
   SimulateSummary summary = MustSimulate(ledger, Options(2, 30, 5));
   ASSERT_FALSE(summary.favouring_scorer.empty());
   auto reader = ledger.Snapshot();
-  auto model = LoadVillage(**reader, summary.favouring_village, (*reader)->HeadSequence(), Date::FromCivil(1, 1, 1),
-                           Date::FromCivil(9999, 12, 31));
+  auto model = LoadVillage(**reader, summary.favouring_village, (*reader)->HeadSequence(),
+                           Date::FromCivil(1, 1, 1), Date::FromCivil(9999, 12, 31));
   ASSERT_TRUE(model.ok());
-  std::set<std::string> favoured(summary.favoured_households.begin(), summary.favoured_households.end());
+  std::set<std::string> favoured(summary.favoured_households.begin(),
+                                 summary.favoured_households.end());
   int to_favoured = 0, all = 0;
   for (const Event& e : model->events) {
     if (e.type != RecordType::kAward || e.scorer != summary.favouring_scorer) continue;
     ++all;
-    const std::string* h = model->households.count(e.subject) ? &e.subject.str() : model->HouseholdOf(e.subject, e.date);
+    const std::string* h = model->households.count(e.subject)
+                               ? &e.subject.str()
+                               : model->HouseholdOf(e.subject, e.date);
     if (h && favoured.count(*h)) ++to_favoured;
   }
   // 2-3 households of 30 would get about a tenth of a fair scorer's awards.

@@ -17,10 +17,13 @@ namespace {
 using Titles = std::vector<std::string>;
 
 TEST(CompetitionRanks, TiesShareARankAndTheNextRankSkips) {
-  EXPECT_EQ(CompetitionRanks({Ratio::Whole(10), Ratio::Whole(10), Ratio::Whole(7), Ratio::Whole(7), Ratio::Whole(3)}),
+  EXPECT_EQ(CompetitionRanks({Ratio::Whole(10), Ratio::Whole(10), Ratio::Whole(7), Ratio::Whole(7),
+                              Ratio::Whole(3)}),
             (std::vector<int>{1, 1, 3, 3, 5}));
-  EXPECT_EQ(CompetitionRanks({Ratio(20, 2), Ratio::Whole(10), Ratio(30, 3)}), (std::vector<int>{1, 1, 1}));
-  EXPECT_EQ(CompetitionRanks({Ratio(10, 3), Ratio(333, 100)}), (std::vector<int>{1, 2}));  // both show 3.33
+  EXPECT_EQ(CompetitionRanks({Ratio(20, 2), Ratio::Whole(10), Ratio(30, 3)}),
+            (std::vector<int>{1, 1, 1}));
+  EXPECT_EQ(CompetitionRanks({Ratio(10, 3), Ratio(333, 100)}),
+            (std::vector<int>{1, 2}));  // both show 3.33
   EXPECT_TRUE(CompetitionRanks({}).empty());
 }
 
@@ -104,7 +107,8 @@ TEST_F(TitlesTest, TopPercentRoundsUpAndAVetoedHouseholdKeepsItsRank) {
 }
 
 TEST_F(TitlesTest, AnnualTitlesAreGivenOnlyInTheAnnualScope) {
-  std::vector<Standing> standings{{"H1", Ratio::Whole(5), false, 0, {}}, {"H2", Ratio::Whole(6), false, 0, {}}};
+  std::vector<Standing> standings{{"H1", Ratio::Whole(5), false, 0, {}},
+                                  {"H2", Ratio::Whole(6), false, 0, {}}};
   RankAndTitle(rules_, grammar::TitleScope::kAnnual, standings);
   EXPECT_EQ(standings[0].household, "H2");
   EXPECT_EQ(standings[0].titles, (Titles{"Y1"}));

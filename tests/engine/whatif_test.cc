@@ -34,13 +34,16 @@ class WhatIfTest : public LedgerTest {
     lines.push_back(ScorerLine("WIF", "S1"));
     MustImport(lines);
     // March: H1 4 (A.01 twice), H2 3 (A.01 and A.02), H3 1 (A.02), H4 nothing.
-    MustImport({AwardLine("WIF", "w1", "2022-03-01", "P1", "A.01"), AwardLine("WIF", "w2", "2022-03-02", "P1", "A.01"),
-                AwardLine("WIF", "w3", "2022-03-03", "P2", "A.01"), AwardLine("WIF", "w4", "2022-03-04", "H2", "A.02"),
+    MustImport({AwardLine("WIF", "w1", "2022-03-01", "P1", "A.01"),
+                AwardLine("WIF", "w2", "2022-03-02", "P1", "A.01"),
+                AwardLine("WIF", "w3", "2022-03-03", "P2", "A.01"),
+                AwardLine("WIF", "w4", "2022-03-04", "H2", "A.02"),
                 AwardLine("WIF", "w5", "2022-03-05", "H3", "A.02")});
     model_ = Load("WIF");
   }
 
-  Result<WhatIfReport> Run(const std::string& text, ReportWindow window = ReportWindow{Period::Parse("2022-03"), std::nullopt}) {
+  Result<WhatIfReport> Run(const std::string& text, ReportWindow window = ReportWindow{
+                                                        Period::Parse("2022-03"), std::nullopt}) {
     auto parsed = grammar::ParseRules(text, "new.rules");
     EXPECT_TRUE(parsed.rules.has_value());
     auto proposal = std::make_shared<const grammar::RuleFile>(std::move(*parsed.rules));
@@ -108,7 +111,7 @@ TEST_F(WhatIfTest, SummaryCountsATitleMovingBetweenHouseholds) {
   EXPECT_EQ(RowOf(*r, "H2").rank_change, 1);
   EXPECT_EQ(RowOf(*r, "H1").titles_after, std::vector<std::string>{});
   EXPECT_EQ(RowOf(*r, "H1").rank_change, -2);  // 1 -> 3 behind H2 and H3
-  EXPECT_EQ(r->gain, 2);  // H2 +9, H3 +9
+  EXPECT_EQ(r->gain, 2);                       // H2 +9, H3 +9
   EXPECT_EQ(r->unchanged, 2);
   EXPECT_EQ(r->title_changes, 2);
 }

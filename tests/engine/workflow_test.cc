@@ -32,8 +32,9 @@ class Workflow : public LedgerTest {
     // S1 grid worker and S4 villagers' representative wait for review; S2 (a member of H1) and S3
     // review.
     MustImport({HouseholdLine("W", "H1"), HouseholdLine("W", "H2"), PersonLine("W", "P1", "H1"),
-                PersonLine("W", "P2", "H2"), ScorerLine("W", "S1", "网格员"), ScorerLine("W", "S2", "村两委", "P1"),
-                ScorerLine("W", "S3", "驻村干部"), ScorerLine("W", "S4", "村民代表")});
+                PersonLine("W", "P2", "H2"), ScorerLine("W", "S1", "网格员"),
+                ScorerLine("W", "S2", "村两委", "P1"), ScorerLine("W", "S3", "驻村干部"),
+                ScorerLine("W", "S4", "村民代表")});
   }
   // The one refusal of importing `line`, or "" when it was written.
   std::string Refusal(const std::string& line) {
@@ -65,8 +66,8 @@ TEST_F(Workflow, DecimalQuantitiesCountPointsTimesQtyRoundedHalfAwayFromZero) {
               AwardLine("W", "n1", "2022-06-03", "P2", "N1", "", R"("qty":2.01,)", "S3"),
               AwardLine("W", "u2", "2022-06-04", "P2", "U1", "", R"("qty":0.75,)", "S3")});
   PeriodFigures june = Score("W", "2022-06");
-  EXPECT_EQ(Row(june, "H1").earned, *Points::Parse("1.01"));        // +0.5 x 2.01 = 1.005
-  EXPECT_EQ(Row(june, "H2").earned, *Points::Parse("-0.63"));       // -1.01 + 0.38 (0.375)
+  EXPECT_EQ(Row(june, "H1").earned, *Points::Parse("1.01"));   // +0.5 x 2.01 = 1.005
+  EXPECT_EQ(Row(june, "H2").earned, *Points::Parse("-0.63"));  // -1.01 + 0.38 (0.375)
   auto stored = (*ledger_->Snapshot())->Get(Head() - 2);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->qty.ToString(), "2.01");
@@ -74,9 +75,11 @@ TEST_F(Workflow, DecimalQuantitiesCountPointsTimesQtyRoundedHalfAwayFromZero) {
   // A decimal on an item without a unit, and a decimal redemption, are refused.
   EXPECT_THAT(Refusal(AwardLine("W", "a9", "2022-06-05", "P1", "A1", "", R"("qty":2.5,)", "S3")),
               HasSubstr("qty 2.5: item A1 has no unit"));
-  EXPECT_THAT(Import({R"({"type":"redeem","village":"W","household":"H1","reward":"R1","qty":1.5,"date":"2022-06-05","scorer":"S3"})"})
-                  .front(),
-              HasSubstr("field \"qty\": not a positive integer"));
+  EXPECT_THAT(
+      Import(
+          {R"({"type":"redeem","village":"W","household":"H1","reward":"R1","qty":1.5,"date":"2022-06-05","scorer":"S3"})"})
+          .front(),
+      HasSubstr("field \"qty\": not a positive integer"));
 }
 
 TEST_F(Workflow, PendingAwardsCountNowhereUntilApprovedAndKeepTheirPlaceInCapOrder) {
@@ -102,14 +105,16 @@ TEST_F(Workflow, PendingAwardsCountNowhereUntilApprovedAndKeepTheirPlaceInCapOrd
 }
 
 TEST_F(Workflow, APendingAwardReachesNoBonusVetoOrBalance) {
-  MustImport({AwardLine("W", "n1", "2022-06-01", "P1", "N1", "", R"("qty":4,)", "S1")});  // -2, pending
+  MustImport(
+      {AwardLine("W", "n1", "2022-06-01", "P1", "N1", "", R"("qty":4,)", "S1")});  // -2, pending
   PeriodFigures june = Score("W", "2022-06");
   EXPECT_EQ(Row(june, "H1").earned, Points());
   EXPECT_EQ(Row(june, "H1").balance, Points());
   // A redemption is checked against the balance without it.
   MustImport({AwardLine("W", "h1", "2022-06-02", "H1", "H1", "", "", "S3"),
               RedeemLine("W", "r1", "2022-06-03", "H1", "R1", 3)});
-  EXPECT_THAT(Refusal(RedeemLine("W", "r2", "2022-06-03", "H1", "R1", 1)), HasSubstr("has 0 points"));
+  EXPECT_THAT(Refusal(RedeemLine("W", "r2", "2022-06-03", "H1", "R1", 1)),
+              HasSubstr("has 0 points"));
 }
 
 TEST_F(Workflow, ApprovalsAreRefusedWithTheirReasons) {
@@ -120,22 +125,29 @@ TEST_F(Workflow, ApprovalsAreRefusedWithTheirReasons) {
               RedeemLine("W", "r1", "2022-06-03", "H1", "R1", 1),
               RevokeLine("W", "d1", "2022-06-04T09:00:00+08:00", "S3")});
   const std::string at = "2022-06-05T09:00:00+08:00";
-  EXPECT_THAT(Refusal(ApproveLine("W", "nope", "S3", at)), HasSubstr("target nope: no award with this id in village W"));
+  EXPECT_THAT(Refusal(ApproveLine("W", "nope", "S3", at)),
+              HasSubstr("target nope: no award with this id in village W"));
   EXPECT_THAT(Refusal(ApproveLine("W", "b1", "S2", at)), HasSubstr("target b1: never pending"));
-  EXPECT_THAT(Refusal(ApproveLine("W", "r1", "S3", at)), HasSubstr("a redemption is never pending"));
+  EXPECT_THAT(Refusal(ApproveLine("W", "r1", "S3", at)),
+              HasSubstr("a redemption is never pending"));
   EXPECT_THAT(Refusal(ApproveLine("W", "d1", "S3", at)), HasSubstr("target d1: revoked"));
-  EXPECT_THAT(Refusal(ApproveLine("W", "c1", "S4", at)), HasSubstr("scorer S4 (村民代表): only 村两委 | 驻村干部 may approve"));
+  EXPECT_THAT(Refusal(ApproveLine("W", "c1", "S4", at)),
+              HasSubstr("scorer S4 (村民代表): only 村两委 | 驻村干部 may approve"));
   EXPECT_THAT(Refusal(ApproveLine("W", "c1", "S9", at)), HasSubstr("scorer S9: not registered"));
   // S2 belongs to H1, the household of c1's subject P1.
-  EXPECT_THAT(Refusal(ApproveLine("W", "c1", "S2", at)), HasSubstr("may not approve a record for their own household H1"));
+  EXPECT_THAT(Refusal(ApproveLine("W", "c1", "S2", at)),
+              HasSubstr("may not approve a record for their own household H1"));
   MustImport({ApproveLine("W", "c1", "S3", at)});
   uint64_t head = Head();
   MustImport({ApproveLine("W", "c1", "S3", at)});  // the same line again: skipped
   EXPECT_EQ(Head(), head);
-  EXPECT_THAT(Refusal(ApproveLine("W", "c1", "S2", "2022-06-06T09:00:00+08:00")), HasSubstr("target c1: already approved"));
+  EXPECT_THAT(Refusal(ApproveLine("W", "c1", "S2", "2022-06-06T09:00:00+08:00")),
+              HasSubstr("target c1: already approved"));
   // Under review an award that waits for approval needs an id to be approved by.
-  EXPECT_THAT(Refusal(R"({"type":"award","village":"W","date":"2022-06-07","subject":"P1","item":"A1","scorer":"S1","recorded":"2022-06-07T10:00:00+08:00"})"),
-              HasSubstr("needs an id"));
+  EXPECT_THAT(
+      Refusal(
+          R"({"type":"award","village":"W","date":"2022-06-07","subject":"P1","item":"A1","scorer":"S1","recorded":"2022-06-07T10:00:00+08:00"})"),
+      HasSubstr("needs an id"));
 }
 
 TEST_F(Workflow, ARevokedPendingAwardIsRejected) {
@@ -152,12 +164,16 @@ TEST_F(Workflow, WithoutReviewNothingIsPendingAndApprovalsAreRefused) {
 category A "好事" {
   item A1 "升旗" +2 per person
 }
-)", "2022-01-01", "2022-01-01T08:00:00+08:00"), "");
-  MustImport({HouseholdLine("N", "H1"), PersonLine("N", "P1", "H1"), ScorerLine("N", "S1", "网格员"),
-              ScorerLine("N", "S2", "村两委"), AwardLine("N", "n1", "2022-06-01", "P1", "A1")});
+)",
+                  "2022-01-01", "2022-01-01T08:00:00+08:00"),
+            "");
+  MustImport({HouseholdLine("N", "H1"), PersonLine("N", "P1", "H1"),
+              ScorerLine("N", "S1", "网格员"), ScorerLine("N", "S2", "村两委"),
+              AwardLine("N", "n1", "2022-06-01", "P1", "A1")});
   EXPECT_EQ(Row(Score("N", "2022-06"), "H1").earned, Points::FromWhole(2));
   EXPECT_EQ(Row(Score("N", "2022-06"), "H1").pending, 0);
-  EXPECT_THAT(Refusal(ApproveLine("N", "n1", "S2", "2022-06-05T09:00:00+08:00")), HasSubstr("has no review"));
+  EXPECT_THAT(Refusal(ApproveLine("N", "n1", "S2", "2022-06-05T09:00:00+08:00")),
+              HasSubstr("has no review"));
 }
 
 TEST_F(Workflow, APostNeedsTheMonthEndedAReviewerAndTheHeadTheBoardShowed) {
@@ -231,7 +247,8 @@ TEST_F(Workflow, TheNoticeWindowObjectionsRulingsAndStates) {
   EXPECT_EQ(Row(june, "H1").earned, Points::FromWhole(2));
   EXPECT_EQ(Row(june, "H2").earned, Points());  // a2 revoked by the upheld ruling
   // As of before the ruling, a2 counted.
-  EXPECT_EQ(Row(Score("W", "2022-06", SequenceAsOf("2022-07-05T09:00:00+08:00")), "H2").earned, Points::FromWhole(2));
+  EXPECT_EQ(Row(Score("W", "2022-06", SequenceAsOf("2022-07-05T09:00:00+08:00")), "H2").earned,
+            Points::FromWhole(2));
   EXPECT_EQ(Events("2022-06", "H2").front().outcome, Outcome::kRevoked);
 }
 
@@ -239,7 +256,8 @@ TEST_F(Workflow, ALaterPostRestartsTheWindowOnlyWhileItIsOpen) {
   MustImport({PostLine("W", "P06", "2022-06", "S3", "2022-06-30T17:00:00+08:00"),
               PostLine("W", "P06b", "2022-06", "S3", "2022-07-02T17:00:00+08:00")});
   EXPECT_EQ(Status("2022-06", "2022-07-04T09:00:00+08:00").state, PeriodState::kNotice);
-  EXPECT_EQ(Status("2022-06", "2022-07-04T09:00:00+08:00").notice_until, Date::FromCivil(2022, 7, 5));
+  EXPECT_EQ(Status("2022-06", "2022-07-04T09:00:00+08:00").notice_until,
+            Date::FromCivil(2022, 7, 5));
   EXPECT_THAT(Refusal(PostLine("W", "P06c", "2022-06", "S3", "2022-07-06T17:00:00+08:00")),
               HasSubstr("post of 2022-06: period 2022-06 was posted on 2022-07-02"));
 }
@@ -250,21 +268,23 @@ TEST_F(Workflow, AFinalPeriodRefusesEveryRecordThatWouldChangeIt) {
               AwardLine("W", "h1", "2022-06-02", "H2", "H1", "", "", "S3"),
               PostLine("W", "P06", "2022-06", "S3", "2022-06-30T17:00:00+08:00")});
   const std::string at = "2022-07-05T10:00:00+08:00";  // late enough for `late 10 days`
-  for (const std::string& line : {
-           AwardLine("W", "a9", "2022-06-15", "P1", "A1", at, "", "S3"),
-           RedeemLine("W", "r9", "2022-06-20", "H2", "R1", 1, at),
-           RevokeLine("W", "a1", at, "S3"),
-           ApproveLine("W", "p1", "S3", at),
-           MoveLine("W", "P1", "H2", "2022-06-20", at),
-           ObjectionLine("W", "O1", "2022-06", "a1", "", at),
-           PostLine("W", "P06b", "2022-06", "S3", at)}) {
+  for (const std::string& line :
+       {AwardLine("W", "a9", "2022-06-15", "P1", "A1", at, "", "S3"),
+        RedeemLine("W", "r9", "2022-06-20", "H2", "R1", 1, at), RevokeLine("W", "a1", at, "S3"),
+        ApproveLine("W", "p1", "S3", at), MoveLine("W", "P1", "H2", "2022-06-20", at),
+        ObjectionLine("W", "O1", "2022-06", "a1", "", at),
+        PostLine("W", "P06b", "2022-06", "S3", at)}) {
     std::string refusal = Refusal(line);
     EXPECT_THAT(refusal, HasSubstr("2022-06")) << line;
     EXPECT_THAT(refusal, HasSubstr("it takes no more records that change it")) << line;
   }
-  std::string late_household = R"({"type":"household","village":"W","household":"H8","name":"新户","since":"2022-06-10","recorded":")" + at + R"("})";
+  std::string late_household =
+      R"({"type":"household","village":"W","household":"H8","name":"新户","since":"2022-06-10","recorded":")" +
+      at + R"("})";
   EXPECT_THAT(Refusal(late_household), HasSubstr("dated in 2022-06"));
-  std::string late_person = R"({"type":"person","village":"W","person":"P8","name":"新人","household":"H2","since":"2022-06-11","recorded":")" + at + R"("})";
+  std::string late_person =
+      R"({"type":"person","village":"W","person":"P8","name":"新人","household":"H2","since":"2022-06-11","recorded":")" +
+      at + R"("})";
   EXPECT_THAT(Refusal(late_person), HasSubstr("dated in 2022-06"));
   // Rules may not change it either; July is open.
   EXPECT_THAT(Adopt(kRules, "2022-06-01", at), HasSubstr("would change period 2022-06"));
@@ -278,12 +298,15 @@ TEST_F(Workflow, WithoutANoticeWindowAPostIsFinalAtOnce) {
 category A "好事" {
   item A1 "升旗" +2 per person
 }
-)", "2022-01-01", "2022-01-01T08:00:00+08:00"), "");
-  MustImport({HouseholdLine("F", "H1"), PersonLine("F", "P1", "H1"), ScorerLine("F", "S1", "网格员"),
-              AwardLine("F", "f1", "2022-06-01", "P1", "A1"),
+)",
+                  "2022-01-01", "2022-01-01T08:00:00+08:00"),
+            "");
+  MustImport({HouseholdLine("F", "H1"), PersonLine("F", "P1", "H1"),
+              ScorerLine("F", "S1", "网格员"), AwardLine("F", "f1", "2022-06-01", "P1", "A1"),
               PostLine("F", "FP06", "2022-06", "S1", "2022-06-30T17:00:00+08:00")});
   models_.push_back(std::make_unique<VillageModel>(Load("F")));
-  PeriodStatus status = StatusOf(*models_.back(), *Period::Parse("2022-06"), *Timestamp::Parse("2022-06-30T17:00:00+08:00"));
+  PeriodStatus status = StatusOf(*models_.back(), *Period::Parse("2022-06"),
+                                 *Timestamp::Parse("2022-06-30T17:00:00+08:00"));
   EXPECT_EQ(status.state, PeriodState::kFinal);
   EXPECT_THAT(Refusal(ObjectionLine("F", "O1", "2022-06", "f1", "", "2022-06-30T18:00:00+08:00")),
               HasSubstr("with no notice window"));
@@ -298,9 +321,11 @@ TEST_F(Workflow, ANoticeOfZeroDaysIsThePostDayAlone) {
 category A "好事" {
   item A1 "升旗" +2 per person
 }
-)", "2022-01-01", "2022-01-01T08:00:00+08:00"), "");
-  MustImport({HouseholdLine("Z", "H1"), PersonLine("Z", "P1", "H1"), ScorerLine("Z", "S1", "网格员"),
-              AwardLine("Z", "z1", "2022-06-01", "P1", "A1"),
+)",
+                  "2022-01-01", "2022-01-01T08:00:00+08:00"),
+            "");
+  MustImport({HouseholdLine("Z", "H1"), PersonLine("Z", "P1", "H1"),
+              ScorerLine("Z", "S1", "网格员"), AwardLine("Z", "z1", "2022-06-01", "P1", "A1"),
               PostLine("Z", "ZP06", "2022-06", "S1", "2022-06-30T10:00:00+08:00"),
               ObjectionLine("Z", "O1", "2022-06", "z1", "", "2022-06-30T23:00:00+08:00")});
   EXPECT_THAT(Refusal(ObjectionLine("Z", "O2", "2022-06", "z1", "", "2022-07-01T00:30:00+08:00")),
@@ -324,32 +349,38 @@ TEST_F(Workflow, WorkflowRecordsAreIdempotentByIdAndRefusedWithOtherContent) {
 }
 
 TEST_F(Workflow, WorkflowRecordsWithBadFieldsDoNotParse) {
-  for (const auto& [line, reason] : std::vector<std::pair<std::string, std::string>>{
-           {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","target":"a1","household":"H1","reason":"x","filed_by":"y"})",
-            "give either \"target\""},
-           {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","reason":"x","filed_by":"y"})",
-            "give either \"target\""},
-           {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","target":"a1","filed_by":"y"})",
-            "missing field \"reason\""},
-           {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","target":"a1","reason":"x"})",
-            "missing field \"filed_by\""},
-           {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","target":"a1","reason":"","filed_by":"y"})",
-            "field \"reason\": empty"},
-           {R"({"type":"post","id":"P1","village":"W","period":"2022-13","scorer":"S1"})", "field \"period\": not a period"},
-           {R"({"type":"post","id":"P1","village":"W","period":"2022-06","scorer":"S1","head":"abc"})",
-            "field \"head\": not 64 lowercase hex digits"},
-           {R"({"type":"post","village":"W","period":"2022-06","scorer":"S1"})", "missing field \"id\""},
-           {R"({"type":"ruling","id":"D1","village":"W","target":"O1","outcome":"maybe","reason":"x","scorer":"S1"})",
-            "field \"outcome\": not \"upheld\" or \"dismissed\""},
-           {R"({"type":"approve","village":"W","target":"a1"})", "missing field \"scorer\""},
-           {R"({"type":"approve","id":"approve:a1","village":"W","target":"a1","scorer":"S1"})", "unknown field \"id\""},
-       }) {
+  for (
+      const auto& [line, reason] : std::vector<std::pair<std::string, std::string>>{
+          {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","target":"a1","household":"H1","reason":"x","filed_by":"y"})",
+           "give either \"target\""},
+          {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","reason":"x","filed_by":"y"})",
+           "give either \"target\""},
+          {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","target":"a1","filed_by":"y"})",
+           "missing field \"reason\""},
+          {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","target":"a1","reason":"x"})",
+           "missing field \"filed_by\""},
+          {R"({"type":"objection","id":"O1","village":"W","period":"2022-06","target":"a1","reason":"","filed_by":"y"})",
+           "field \"reason\": empty"},
+          {R"({"type":"post","id":"P1","village":"W","period":"2022-13","scorer":"S1"})",
+           "field \"period\": not a period"},
+          {R"({"type":"post","id":"P1","village":"W","period":"2022-06","scorer":"S1","head":"abc"})",
+           "field \"head\": not 64 lowercase hex digits"},
+          {R"({"type":"post","village":"W","period":"2022-06","scorer":"S1"})",
+           "missing field \"id\""},
+          {R"({"type":"ruling","id":"D1","village":"W","target":"O1","outcome":"maybe","reason":"x","scorer":"S1"})",
+           "field \"outcome\": not \"upheld\" or \"dismissed\""},
+          {R"({"type":"approve","village":"W","target":"a1"})", "missing field \"scorer\""},
+          {R"({"type":"approve","id":"approve:a1","village":"W","target":"a1","scorer":"S1"})",
+           "unknown field \"id\""},
+      }) {
     auto parsed = ledger::RecordFromJson(line);
     ASSERT_FALSE(parsed.ok()) << line;
     EXPECT_THAT(parsed.status().message(), HasSubstr(reason)) << line;
   }
   // "approve:" starts no award's id: it is the key of approvals.
-  EXPECT_THAT(ledger::RecordFromJson(AwardLine("W", "approve:a1", "2022-06-01", "P1", "A1")).status().message(),
+  EXPECT_THAT(ledger::RecordFromJson(AwardLine("W", "approve:a1", "2022-06-01", "P1", "A1"))
+                  .status()
+                  .message(),
               HasSubstr("may not start with \"approve:\""));
 }
 

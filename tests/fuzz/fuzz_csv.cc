@@ -1,5 +1,5 @@
-// libFuzzer entry point for jifen::fuzz::FuzzCsv (tests/fuzz/targets.h): a broken promise aborts, so
-// that libFuzzer keeps the input.
+// libFuzzer entry point for jifen::fuzz::FuzzCsv (tests/fuzz/targets.h): a broken promise aborts,
+// so that libFuzzer keeps the input.
 #include <cstdio>
 #include <cstdlib>
 

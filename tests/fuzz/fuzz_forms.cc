@@ -49,8 +49,8 @@ const char* kRoles[] = {"clerk", "scorer", "township", "auditor"};
 struct Setup {
   std::string dir;
   std::unique_ptr<web::App> app;
-  std::string card;                      // the card token of H1
-  std::vector<web::Session> sessions;    // one per kRoles entry
+  std::string card;                    // the card token of H1
+  std::vector<web::Session> sessions;  // one per kRoles entry
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -73,10 +73,14 @@ Setup* MakeSetup() {
     if (!engine::AdoptRules(**ledger, adopt, Timestamp::Now()).ok()) Die("adopt");
     std::string r = R"(,"recorded":"2024-01-01T08:00:00+08:00"})";
     std::vector<std::string> lines = {
-        R"({"type":"household","village":"W","household":"H1","name":"<script>alert(1)</script>","since":"2024-01-01","shares":1)" + r,
-        R"({"type":"household","village":"W","household":"H2","name":"李家","since":"2024-01-01","shares":1)" + r,
-        R"({"type":"person","village":"W","person":"P1","name":"张三","household":"H1","since":"2024-01-01","resident":"villager")" + r,
-        R"({"type":"person","village":"W","person":"P2","name":"李四","household":"H2","since":"2024-01-01","resident":"villager")" + r,
+        R"({"type":"household","village":"W","household":"H1","name":"<script>alert(1)</script>","since":"2024-01-01","shares":1)" +
+            r,
+        R"({"type":"household","village":"W","household":"H2","name":"李家","since":"2024-01-01","shares":1)" +
+            r,
+        R"({"type":"person","village":"W","person":"P1","name":"张三","household":"H1","since":"2024-01-01","resident":"villager")" +
+            r,
+        R"({"type":"person","village":"W","person":"P2","name":"李四","household":"H2","since":"2024-01-01","resident":"villager")" +
+            r,
         R"({"type":"scorer","village":"W","scorer":"S1","name":"王网格","role":"网格员")" + r,
         R"({"type":"scorer","village":"W","scorer":"S2","name":"赵文书","role":"村两委")" + r,
         R"({"type":"award","id":"W-1","village":"W","date":"2024-01-05","subject":"P1","item":"A1","scorer":"S1","recorded":"2024-01-05T20:00:00+08:00"})",
@@ -95,9 +99,10 @@ Setup* MakeSetup() {
   {
     auto store = web::AccountStore::Open(s->dir + "/accounts", true);
     if (!store.ok()) Die(store.status().message());
-    for (const web::Account& a : {web::Account{"clerk", "clerk", "W", "S2"}, web::Account{"scorer", "scorer", "W", "S1"},
-                                  web::Account{"township", "township", "W", ""},
-                                  web::Account{"auditor", "auditor", "W", ""}}) {
+    for (const web::Account& a :
+         {web::Account{"clerk", "clerk", "W", "S2"}, web::Account{"scorer", "scorer", "W", "S1"},
+          web::Account{"township", "township", "W", ""},
+          web::Account{"auditor", "auditor", "W", ""}}) {
       if (!(*store)->AddUser(a, "password-" + a.name).ok()) Die("user " + a.name);
     }
   }
@@ -135,14 +140,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ReplaceAll(request, "@card@", setup->card);
   if (session) {
     size_t eol = request.find('\n');
-    if (eol != std::string::npos) request.insert(eol + 1, "Cookie: jifen_session=" + session->token + "\r\n");
+    if (eol != std::string::npos)
+      request.insert(eol + 1, "Cookie: jifen_session=" + session->token + "\r\n");
   }
   size_t blank = request.find("\r\n\r\n");
-  ReplaceAll(request, "@len@", std::to_string(blank == std::string::npos ? 0 : request.size() - blank - 4));
+  ReplaceAll(request, "@len@",
+             std::to_string(blank == std::string::npos ? 0 : request.size() - blank - 4));
   std::string response = setup->app->HandleRaw(request);
   // A request may sign its account out: sign it in again for the inputs that follow.
-  if (session && !setup->app->accounts().FindSession(session->token, Timestamp::Now().utc_seconds)) {
-    auto again = setup->app->accounts().CreateSession(kRoles[who - 1], Timestamp::Now().utc_seconds, 30 * 24 * 3600);
+  if (session &&
+      !setup->app->accounts().FindSession(session->token, Timestamp::Now().utc_seconds)) {
+    auto again = setup->app->accounts().CreateSession(kRoles[who - 1], Timestamp::Now().utc_seconds,
+                                                      30 * 24 * 3600);
     if (!again.ok()) Die(again.status().message());
     setup->sessions[who - 1] = *again;
   }
@@ -150,8 +159,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (response.size() >= 12 && response.compare(0, 5, "HTTP/") == 0) {
     int status = std::atoi(response.c_str() + 9);
     if (status >= 500) {
-      std::fprintf(stderr, "fuzz_forms: broken promise: answer %d to\n%s\n--\n%s\n", status, request.c_str(),
-                   response.substr(0, 2000).c_str());
+      std::fprintf(stderr, "fuzz_forms: broken promise: answer %d to\n%s\n--\n%s\n", status,
+                   request.c_str(), response.substr(0, 2000).c_str());
       std::abort();
     }
   }

@@ -68,7 +68,8 @@ inline const char* FuzzXlsx(const uint8_t* data, size_t size) {
   std::string_view bytes = Bytes(data, size);
   if (!bytes.starts_with("PK")) {
     size_t nul = bytes.find('\0');
-    std::string_view shared = nul == std::string_view::npos ? std::string_view() : bytes.substr(0, nul);
+    std::string_view shared =
+        nul == std::string_view::npos ? std::string_view() : bytes.substr(0, nul);
     std::string_view sheet = nul == std::string_view::npos ? bytes : bytes.substr(nul + 1);
     Result<ledger::XlsxSheet> parsed = ledger::ReadXlsxSheetXml(shared, sheet, "fuzz.xlsx");
     if (!parsed.ok() || parsed->rows.empty()) return nullptr;
@@ -118,7 +119,8 @@ inline const char* FuzzFmt(const uint8_t* data, size_t size) {
       return "fmt output does not parse";
     }
     if (!grammar::SameRules(*original.rules, *again.rules)) return "fmt changed the rules";
-    grammar::FormatOutcome twice = grammar::FormatRulesText(*formatted.text, "fuzz.rules", std::nullopt);
+    grammar::FormatOutcome twice =
+        grammar::FormatRulesText(*formatted.text, "fuzz.rules", std::nullopt);
     if (!twice.text || *twice.text != *formatted.text) return "fmt is not idempotent";
   }
   return nullptr;

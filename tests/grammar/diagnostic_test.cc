@@ -1,4 +1,5 @@
-// The one diagnostic format (docs/STYLE.md "Errors"): header, source line, caret under the right character.
+// The one diagnostic format (docs/STYLE.md "Errors"): header, source line, caret under the right
+// character.
 #include "grammar/diagnostic.h"
 
 #include <gtest/gtest.h>

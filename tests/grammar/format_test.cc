@@ -44,8 +44,9 @@ std::vector<std::pair<std::string, std::string>> Corpus() {
                      "  review by \"村两委\" | \"驻村干部\"\n  notice 3 days\n}\n"
                      "category G \"公益\" {\n  item G.1 \"志愿服务\" +2 per person, unit \"小时\", "
                      "cap 10\n  item G.2 \"庭院整洁\" +3 per household\n}\n");
-  files.emplace_back("review_notice_zh.rules",
-                     "# 审核与公示\n村 V “v” {\n  公示 0 天  # 当天\n  审核 限 “a”\n  ｜ “b\\\"”\n}\n");
+  files.emplace_back(
+      "review_notice_zh.rules",
+      "# 审核与公示\n村 V “v” {\n  公示 0 天  # 当天\n  审核 限 “a”\n  ｜ “b\\\"”\n}\n");
   return files;
 }
 
@@ -168,8 +169,8 @@ TEST(Format, ExpressionsKeepTheirShape) {
 }
 
 TEST(Format, PrintRulesWritesNonDefaultSettingsOnly) {
-  ParseOutcome parsed = ParseRules(
-      "village V \"v\" { period month  rank balance  late 0 days }", "t.rules");
+  ParseOutcome parsed =
+      ParseRules("village V \"v\" { period month  rank balance  late 0 days }", "t.rules");
   ASSERT_TRUE(parsed.rules);
   EXPECT_EQ(PrintRules(*parsed.rules, Language::kEnglish),
             "village V \"v\" {\n  late 0 days\n  rank balance\n}\n");

@@ -268,7 +268,8 @@ TEST(Parser, FilesAboveTheLimitAreRefused) {
 }
 
 TEST(Parser, WindowsLineEndingsAndByteOrderMarkAreFine) {
-  auto outcome = ParseRules("\xEF\xBB\xBFvillage V \"v\" {\r\n  late x days # c\r\n}\r\n", "t.rules");
+  auto outcome =
+      ParseRules("\xEF\xBB\xBFvillage V \"v\" {\r\n  late x days # c\r\n}\r\n", "t.rules");
   ASSERT_EQ(outcome.diagnostics.size(), 1u);
   EXPECT_EQ(FormatDiagnostic(outcome.diagnostics[0]),
             "t.rules:2:8: error: late: expected a number of days\n  late x days # c\n       ^\n");

@@ -107,7 +107,8 @@ std::vector<Case> Cases() {
       {Message::kStringEscape, "village V \"v\\n\" {}"},
       {Message::kTooDeep, kBonus + std::string(150, '(') + "earned > 1" + std::string(150, ')')},
       {Message::kTooDeep, kBonus + std::string(150, '-') + "earned > 1"},
-      {Message::kTooDeep, kBonus + std::string(150, '(') + "earned" + std::string(150, ')') + " > 1"},
+      {Message::kTooDeep,
+       kBonus + std::string(150, '(') + "earned" + std::string(150, ')') + " > 1"},
   };
 }
 
@@ -157,8 +158,8 @@ TEST(SyntaxMessages, MessageLanguageCanBeForced) {
   ParseOutcome english = ParseRules("村 V “v” { 周期 周 }", "t.rules", MessageLanguage::kEnglish);
   ASSERT_EQ(english.diagnostics.size(), 1u);
   EXPECT_EQ(english.diagnostics[0].message, "period: expected month or quarter");
-  ParseOutcome chinese = ParseRules("village V \"v\" { period week }", "t.rules",
-                                    MessageLanguage::kChinese);
+  ParseOutcome chinese =
+      ParseRules("village V \"v\" { period week }", "t.rules", MessageLanguage::kChinese);
   ASSERT_EQ(chinese.diagnostics.size(), 1u);
   EXPECT_EQ(chinese.diagnostics[0].message, "周期：应为 月 或 季度");
 }

@@ -97,8 +97,9 @@ TEST(GrammarVillageSettings, ChineseFormParsesToTheSameRules) {
 TEST(GrammarVillageSettings, ByIsOptionalInEitherLanguageAndQuotesAndBarsMayBeFullwidth) {
   for (std::string review :
        {"review by \"村两委\" | \"驻村干部\"", "review \"村两委\"|\"驻村干部\"",
-        "审核 “村两委” ｜ “驻村干部”", "审核“村两委”｜“驻村干部”", "审核 限 \"村两委\" | \"驻村干部\"",
-        "review 限 “村两委” | \"驻村干部\"", "审核 by \"村两委\"\n  | \"驻村干部\"",
+        "审核 “村两委” ｜ “驻村干部”", "审核“村两委”｜“驻村干部”",
+        "审核 限 \"村两委\" | \"驻村干部\"", "review 限 “村两委” | \"驻村干部\"",
+        "审核 by \"村两委\"\n  | \"驻村干部\"",
         "review  # who approves\n  by \"村两委\" | \"驻村干部\""}) {
     SCOPED_TRACE(review);
     ParseOutcome outcome = ParseRules("village V \"v\" {\n  " + review + "\n}\n", "t.rules");
@@ -120,8 +121,8 @@ TEST(GrammarVillageSettings, DefaultsAreNoReviewAndNoNotice) {
 
 TEST(GrammarVillageSettings, NoticeIsZeroToSixtyDays) {
   for (int days : {0, 1, 60}) {
-    ParseOutcome outcome = ParseRules(
-        "village V \"v\" { notice " + std::to_string(days) + " days }", "t.rules");
+    ParseOutcome outcome =
+        ParseRules("village V \"v\" { notice " + std::to_string(days) + " days }", "t.rules");
     ASSERT_TRUE(outcome.rules) << days;
     EXPECT_EQ(outcome.rules->village.notice_days, days);
   }
@@ -220,8 +221,7 @@ TEST(GrammarVillageSettings, TheNewKeywordsDoNotTakeCodesNamesOrLongerWords) {
   EXPECT_EQ(r.village.name, "审核 notice");
   EXPECT_TRUE(r.village.review_roles.empty());
   EXPECT_FALSE(r.village.notice_days);
-  EXPECT_EQ(r.categories[0].items,
-            (std::vector<std::string>{"review", "notice.1", "reviewed"}));
+  EXPECT_EQ(r.categories[0].items, (std::vector<std::string>{"review", "notice.1", "reviewed"}));
   EXPECT_EQ(r.FindItem("review")->roles, std::vector<std::string>{"审核员"});
   EXPECT_EQ(r.bonuses[0].code, "review-1");
 
@@ -253,8 +253,7 @@ TEST(GrammarVillageSettings, FmtRoundTripsTheExampleThroughChinese) {
 TEST(GrammarVillageSettings, FmtWritesCanonicalFormAndOrder) {
   // `by` / `限` after 审核 / review is dropped in Chinese and written in English; the settings
   // come in canonical order whatever order the file has.
-  const std::string text =
-      "村 V “v” { 公示 +7 天  审核 限 “a”  |  \"b\"  自评 禁止 }\n";
+  const std::string text = "村 V “v” { 公示 +7 天  审核 限 “a”  |  \"b\"  自评 禁止 }\n";
   FormatOutcome english = FormatRulesText(text, "t.rules", Language::kEnglish);
   ASSERT_TRUE(english.text);
   EXPECT_EQ(*english.text,
@@ -265,8 +264,7 @@ TEST(GrammarVillageSettings, FmtWritesCanonicalFormAndOrder) {
 }
 
 TEST(GrammarVillageSettings, PrintRulesWritesTheSettingsOnlyWhenGiven) {
-  ParseOutcome given = ParseRules(
-      "village V \"v\" { notice 0 days review \"a\" }", "t.rules");
+  ParseOutcome given = ParseRules("village V \"v\" { notice 0 days review \"a\" }", "t.rules");
   ASSERT_TRUE(given.rules);
   EXPECT_EQ(PrintRules(*given.rules, Language::kEnglish),
             "village V \"v\" {\n  review by \"a\"\n  notice 0 days\n}\n");

@@ -114,7 +114,9 @@ TEST(Csv, BadRowsAreReportedWithTheirLinesAndGoodRowsStillRead) {
   EXPECT_EQ(rows[0].line, 2);
   EXPECT_EQ(reason(0), "ok");
   EXPECT_EQ(rows[1].line, 4);
-  EXPECT_EQ(reason(1), "column D \"date\": not a date: 2022-02-30 (write 2022-03-05, 2022/3/5 or 2022年3月5日)");
+  EXPECT_EQ(
+      reason(1),
+      "column D \"date\": not a date: 2022-02-30 (write 2022-03-05, 2022/3/5 or 2022年3月5日)");
   EXPECT_EQ(reason(2), "ok");
   EXPECT_EQ(rows[3].line, 6);
   EXPECT_EQ(reason(3), "row has 7 fields, the header 9");
@@ -130,12 +132,14 @@ TEST(Csv, HeaderProblemsRefuseTheFile) {
     const char* text;
     const char* message;
   } cases[] = {
-      {"village,date\nSYS,2022-03-05\n", "in.csv:1: the header does not tell what the rows record; add a \"type\" column"},
+      {"village,date\nSYS,2022-03-05\n",
+       "in.csv:1: the header does not tell what the rows record; add a \"type\" column"},
       {"item,reward\n", "in.csv:1: the header does not tell what the rows record"},
       {"item,colour\n", "in.csv:1: unknown column \"colour\""},
       {"item,item\n", "in.csv:1: column \"item\" appears twice"},
       {"item,,date\n", "in.csv:1: column 2 has no name"},
-      {"item,village\n", "in.csv:1: missing the columns that award rows require: \"date\", \"subject\", \"scorer\""},
+      {"item,village\n",
+       "in.csv:1: missing the columns that award rows require: \"date\", \"subject\", \"scorer\""},
       {"项目,村\n", "in.csv:1: 缺少积分记录必填的列：「日期」、「对象」、「采集人」"},
       {"项目,颜色\n", "in.csv:1: B 列「颜色」：不认识的列名"},
       {"\n\n", "in.csv:1: no header row"},
@@ -161,8 +165,9 @@ TEST(Csv, NumbersAndEvidenceAreReadFromText) {
   ASSERT_TRUE(rows[0].record.ok());
   EXPECT_EQ(rows[0].record->qty, Quantity::FromWhole(12));
   EXPECT_EQ(rows[0].record->evidence, (std::vector<std::string>{"a.jpg", "b.jpg", "c.jpg"}));
-  EXPECT_EQ(rows[1].record.status().message(),
-            "column F \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: +3");
+  EXPECT_EQ(
+      rows[1].record.status().message(),
+      "column F \"qty\": not a positive decimal up to 1000000 with at most 2 fractional digits: +3");
   EXPECT_EQ(rows[2].record->qty, Quantity::FromWhole(1));  // 1.0, as a spreadsheet may write it
   EXPECT_EQ(rows[3].record->qty, Quantity::FromWhole(1));
 }
@@ -180,7 +185,9 @@ std::string Fixture(const std::string& name) {
   return bytes.str();
 }
 
-std::string Reason(const CsvRow& row) { return row.record.ok() ? "ok" : row.record.status().message(); }
+std::string Reason(const CsvRow& row) {
+  return row.record.ok() ? "ok" : row.record.status().message();
+}
 
 TEST(CsvChinese, ARosterWithATypeColumnAndDatesAsSpreadsheetsWriteThem) {
   auto rows = ReadCsvRecords(Fixture("花名册.csv"), "花名册.csv");  // UTF-8 with BOM, CRLF
@@ -190,13 +197,13 @@ TEST(CsvChinese, ARosterWithATypeColumnAndDatesAsSpreadsheetsWriteThem) {
   const Record& h2 = (*rows)[1].record.value();
   EXPECT_EQ(h2.type, RecordType::kHousehold);
   EXPECT_EQ(h2.code, "H02");
-  EXPECT_EQ(h2.village, "双杨树村");  // a name: import resolves it (engine/names.h)
+  EXPECT_EQ(h2.village, "双杨树村");            // a name: import resolves it (engine/names.h)
   EXPECT_EQ(h2.date.ToString(), "2022-01-01");  // 2022年1月1日
   EXPECT_EQ(h2.shares, 2);
   const Record& p = (*rows)[4].record.value();
   EXPECT_EQ(p.type, RecordType::kPerson);
   EXPECT_EQ(p.code, "P0102");
-  EXPECT_EQ(p.household, "张建国");  // 所在户 by name
+  EXPECT_EQ(p.household, "张建国");                        // 所在户 by name
   EXPECT_EQ((*rows)[6].record->resident, "non-villager");  // 非村民
 }
 
@@ -215,7 +222,8 @@ TEST(CsvChinese, AwardsInGB18030WithNamesAndRecordedTimesAsSpreadsheetsWriteThem
   const Record& c = (*rows)[2].record.value();
   EXPECT_EQ(c.date.ToString(), "2022-03-07");
   EXPECT_EQ(c.qty, Quantity::FromHundredths(250));
-  EXPECT_EQ(c.evidence, (std::vector<std::string>{"photo-0307.jpg", "photo-0307b.jpg"}));  // split on ；
+  EXPECT_EQ(c.evidence,
+            (std::vector<std::string>{"photo-0307.jpg", "photo-0307b.jpg"}));  // split on ；
 }
 
 TEST(CsvChinese, RefusalsNameTheColumnInChinese) {
@@ -229,15 +237,18 @@ TEST(CsvChinese, RefusalsNameTheColumnInChinese) {
   auto rows = ReadCsvRecords(text, "登记.csv");
   // 奖品 is a redemption's column: with 项目 too, the kind of row is not clear.
   ASSERT_FALSE(rows.ok());
-  EXPECT_EQ(rows.status().message(),
-            "登记.csv:1: 从列名看不出这些行是什么记录；请加一列「类型」（户、人员、迁户、采集人、积分、兑换、撤销、审核、"
-            "公示、异议、裁定）");
+  EXPECT_EQ(
+      rows.status().message(),
+      "登记.csv:1: 从列名看不出这些行是什么记录；请加一列「类型」（户、人员、迁户、采集人、积分、兑换、撤销、审核、"
+      "公示、异议、裁定）");
   text.replace(0, text.find('\n'), "日期,村,对象,项目,数量,采集人,证据");
   rows = ReadCsvRecords(text, "登记.csv");
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   ASSERT_EQ(rows->size(), 5u);
-  EXPECT_EQ(Reason((*rows)[0]), "A 列「日期」：不是日期：2022/13/5（可写 2022-03-05、2022/3/5 或 2022年3月5日）");
-  EXPECT_EQ(Reason((*rows)[1]), "E 列「数量」：应为大于 0、最多两位小数、不超过 1000000 的数：0.125");
+  EXPECT_EQ(Reason((*rows)[0]),
+            "A 列「日期」：不是日期：2022/13/5（可写 2022-03-05、2022/3/5 或 2022年3月5日）");
+  EXPECT_EQ(Reason((*rows)[1]),
+            "E 列「数量」：应为大于 0、最多两位小数、不超过 1000000 的数：0.125");
   EXPECT_EQ(Reason((*rows)[2]), "C 列「对象」：空白（「积分」行必填）");
   EXPECT_EQ(Reason((*rows)[3]), "ok");
   EXPECT_EQ(Reason((*rows)[4]), "ok");  // a date with a time of day
@@ -260,7 +271,9 @@ TEST(CsvChinese, ATypeColumnMixesKindsAndSeveralColumnsMayFillOneField) {
   EXPECT_EQ(Reason((*rows)[2]), "C 列「户号」与G 列「所在户」填的是同一项，只能填一个");
   EXPECT_EQ(Reason((*rows)[3]), "C 列「户号」：「积分」行不填这一列");
   EXPECT_EQ((*rows)[3].line, 6);
-  EXPECT_EQ(Reason((*rows)[4]), "A 列「类型」：不认识的类型「家具」（可写 户、人员、迁户、采集人、积分、兑换、撤销、审核、公示、异议、裁定）");
+  EXPECT_EQ(
+      Reason((*rows)[4]),
+      "A 列「类型」：不认识的类型「家具」（可写 户、人员、迁户、采集人、积分、兑换、撤销、审核、公示、异议、裁定）");
 }
 
 }  // namespace
@@ -285,9 +298,10 @@ TEST(CsvChinese, EveryKindAClerkHandles) {
   auto rows = ReadCsvRecords(text, "各种.csv");
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   ASSERT_EQ(rows->size(), 10u);
-  RecordType want[] = {RecordType::kHousehold, RecordType::kPerson, RecordType::kMove,    RecordType::kScorer,
-                       RecordType::kAward,     RecordType::kRedeem, RecordType::kRevoke,  RecordType::kApprove,
-                       RecordType::kObjection, RecordType::kRuling};
+  RecordType want[] = {RecordType::kHousehold, RecordType::kPerson,  RecordType::kMove,
+                       RecordType::kScorer,    RecordType::kAward,   RecordType::kRedeem,
+                       RecordType::kRevoke,    RecordType::kApprove, RecordType::kObjection,
+                       RecordType::kRuling};
   for (size_t i = 0; i < rows->size(); ++i) {
     ASSERT_EQ(Reason((*rows)[i]), "ok") << "row " << (*rows)[i].line;
     EXPECT_EQ((*rows)[i].record->type, want[i]) << "row " << (*rows)[i].line;
@@ -297,7 +311,7 @@ TEST(CsvChinese, EveryKindAClerkHandles) {
   EXPECT_EQ((*rows)[3].record->person, "P0901");  // the scorer's own person
   EXPECT_EQ((*rows)[4].record->qty, Quantity::FromHundredths(250));
   EXPECT_EQ((*rows)[5].record->qty, Quantity::FromWhole(2));
-  EXPECT_EQ((*rows)[8].record->name, "王五");  // filed_by
+  EXPECT_EQ((*rows)[8].record->name, "王五");       // filed_by
   EXPECT_EQ((*rows)[9].record->outcome, "upheld");  // 成立
 }
 

@@ -49,22 +49,36 @@ class EvidenceVerify : public tests::ScratchTest {
   void SetUp() override {
     ledger_ = Path("ledger");
     hex_ = HashToHex(Sha256Of(kJpeg));
-    std::string rules = Write("w.rules", "village W \"证据村\" {\n}\ncategory A \"好事\" {\n  item E1 \"见义勇为\" +10 per person, evidence\n}\n");
+    std::string rules = Write(
+        "w.rules",
+        "village W \"证据村\" {\n}\ncategory A \"好事\" {\n  item E1 \"见义勇为\" +10 per person, evidence\n}\n");
     std::string r = R"(,"recorded":"2024-01-01T08:00:00+08:00"})";
     std::string lines =
-        R"({"type":"household","village":"W","household":"H1","name":"张家","since":"2024-01-01","shares":1)" + r + "\n" +
-        R"({"type":"person","village":"W","person":"P1","name":"张三","household":"H1","since":"2024-01-01","resident":"villager")" + r + "\n" +
-        R"({"type":"scorer","village":"W","scorer":"S1","name":"王网格","role":"网格员")" + r + "\n" +
-        R"({"type":"award","id":"W-1","village":"W","date":"2024-01-05","subject":"P1","item":"E1","scorer":"S1","evidence":["sha256:)" + hex_ + R"(","photo:纸质登记表"],"recorded":"2024-01-05T20:00:00+08:00"})" + "\n";
+        R"({"type":"household","village":"W","household":"H1","name":"张家","since":"2024-01-01","shares":1)" +
+        r + "\n" +
+        R"({"type":"person","village":"W","person":"P1","name":"张三","household":"H1","since":"2024-01-01","resident":"villager")" +
+        r + "\n" +
+        R"({"type":"scorer","village":"W","scorer":"S1","name":"王网格","role":"网格员")" + r +
+        "\n" +
+        R"({"type":"award","id":"W-1","village":"W","date":"2024-01-05","subject":"P1","item":"E1","scorer":"S1","evidence":["sha256:)" +
+        hex_ + R"(","photo:纸质登记表"],"recorded":"2024-01-05T20:00:00+08:00"})" + "\n";
     std::string records = Write("records.jsonl", lines);
     std::string jifen = JIFEN_BINARY;
-    ASSERT_EQ(Shell(jifen + " rules adopt " + rules + " --effective 2024-01-01 --approved-by 村民代表大会 --recorded 2023-12-31T09:00:00+08:00 --ledger " + ledger_).rc, 0);
+    ASSERT_EQ(
+        Shell(
+            jifen + " rules adopt " + rules +
+            " --effective 2024-01-01 --approved-by 村民代表大会 --recorded 2023-12-31T09:00:00+08:00 --ledger " +
+            ledger_)
+            .rc,
+        0);
     auto stored = StoreEvidence(ledger_, kJpeg);
     ASSERT_TRUE(stored.ok()) << stored.status().message();
     auto imported = Shell(jifen + " import " + records + " --ledger " + ledger_);
     ASSERT_EQ(imported.rc, 0) << imported.err;
   }
-  tests::Outcome Verify() { return Shell(std::string(JIFEN_BINARY) + " verify --ledger " + ledger_); }
+  tests::Outcome Verify() {
+    return Shell(std::string(JIFEN_BINARY) + " verify --ledger " + ledger_);
+  }
   std::string ledger_, hex_;
 };
 

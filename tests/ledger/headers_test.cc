@@ -28,9 +28,9 @@ TEST(Headers, ChineseAndEnglishNamesOfOneTable) {
   EXPECT_EQ(FieldOf("Subject"), "subject/en");
   EXPECT_EQ(FieldOf("颜色"), "-");
   // Every field of every kind a clerk handles has a Chinese and an English header.
-  for (RecordType t : {RecordType::kHousehold, RecordType::kPerson, RecordType::kMove, RecordType::kScorer,
-                       RecordType::kAward, RecordType::kRedeem, RecordType::kRevoke, RecordType::kApprove,
-                       RecordType::kObjection}) {
+  for (RecordType t : {RecordType::kHousehold, RecordType::kPerson, RecordType::kMove,
+                       RecordType::kScorer, RecordType::kAward, RecordType::kRedeem,
+                       RecordType::kRevoke, RecordType::kApprove, RecordType::kObjection}) {
     EXPECT_FALSE(TemplateColumns(t).empty()) << RecordTypeName(t);
     std::set<std::string> english;
     for (const ColumnName& c : ColumnNames()) {
@@ -53,14 +53,15 @@ TEST(Headers, KindWords) {
 }
 
 TEST(Headers, DatesAsSpreadsheetsWriteThem) {
-  for (const char* text : {"2022-03-05", "2022-3-5", "2022/3/5", "2022/03/05", "2022.3.5", "2022年3月5日", "2022年03月05日",
-                           "20220305", "2022/3/5 0:00", "2022-03-05 00:00:00", "2022-03-05T08:30:00", " 2022/3/5 "}) {
+  for (const char* text : {"2022-03-05", "2022-3-5", "2022/3/5", "2022/03/05", "2022.3.5",
+                           "2022年3月5日", "2022年03月05日", "20220305", "2022/3/5 0:00",
+                           "2022-03-05 00:00:00", "2022-03-05T08:30:00", " 2022/3/5 "}) {
     auto d = ParseSpreadsheetDate(text);
     ASSERT_TRUE(d) << text;
     EXPECT_EQ(d->ToString(), "2022-03-05") << text;
   }
-  for (const char* text : {"2022/2/30", "2022/13/1", "3/5/2022", "2022-03", "2022年3月", "20221305", "2022/3/5 25:00",
-                           "2022/3/5x", "", "二〇二二年三月五日"}) {
+  for (const char* text : {"2022/2/30", "2022/13/1", "3/5/2022", "2022-03", "2022年3月", "20221305",
+                           "2022/3/5 25:00", "2022/3/5x", "", "二〇二二年三月五日"}) {
     EXPECT_FALSE(ParseSpreadsheetDate(text)) << text;
   }
 }

@@ -72,8 +72,8 @@ std::vector<std::string> ViaViews(const Reader& reader) {
   Status s = reader.ForEachEventView("SYS", kMarch1, kMarch31, UINT64_MAX, [&](const EventView& v) {
     out.push_back(std::to_string(v.sequence) + " " + v.date.ToString() + " " +
                   std::to_string(static_cast<int>(v.type)) + " " + v.recorded.ToString() + " " +
-                  v.qty.ToString() + " " + std::string(v.id) + "|" + std::string(v.subject) +
-                  "|" + std::string(v.item) + "|" + std::string(v.reward) + "|" +
+                  v.qty.ToString() + " " + std::string(v.id) + "|" + std::string(v.subject) + "|" +
+                  std::string(v.item) + "|" + std::string(v.reward) + "|" +
                   std::string(v.household) + "|" + std::string(v.scorer));
     return true;
   });
@@ -86,8 +86,8 @@ std::vector<std::string> ViaRecords(const Reader& reader) {
   Status s = reader.ForEachEvent("SYS", kMarch1, kMarch31, UINT64_MAX, [&](const Record& r) {
     out.push_back(std::to_string(r.sequence) + " " + r.date.ToString() + " " +
                   std::to_string(static_cast<int>(r.type)) + " " + r.recorded.ToString() + " " +
-                  r.qty.ToString() + " " + r.id + "|" + r.subject + "|" + r.item + "|" +
-                  r.reward + "|" + r.household + "|" + r.scorer);
+                  r.qty.ToString() + " " + r.id + "|" + r.subject + "|" + r.item + "|" + r.reward +
+                  "|" + r.household + "|" + r.scorer);
     return true;
   });
   EXPECT_TRUE(s.ok()) << s.message();
@@ -192,11 +192,12 @@ TEST(IndexEntries, ALedgerWithoutEntryValuesIsUpgradedWhenOpened) {
     auto snap = std::move(ledger->Snapshot().value());
     EXPECT_EQ(ViaViews(*snap), before);
     int structural = 0;
-    ASSERT_TRUE(snap->ForEachStructural("SYS", UINT64_MAX, [&](const Record& r) {
-                       EXPECT_EQ(r.type, RecordType::kHousehold);
-                       ++structural;
-                       return true;
-                     })
+    ASSERT_TRUE(snap->ForEachStructural("SYS", UINT64_MAX,
+                                        [&](const Record& r) {
+                                          EXPECT_EQ(r.type, RecordType::kHousehold);
+                                          ++structural;
+                                          return true;
+                                        })
                     .ok());
     EXPECT_EQ(structural, 2);
   }

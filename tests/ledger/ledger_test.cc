@@ -287,11 +287,12 @@ TEST(Ledger, HeldEventEntriesAreWrittenInRunsAndReadsInTheBatchSeeThemAll) {
     auto count_in_batch = [](const WriteBatch& batch, const std::string& village) {
       size_t views = 0;
       EXPECT_TRUE(batch
-                      .ForEachEventView(village, Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31),
-                                        UINT64_MAX, [&](const EventView&) { return ++views, true; })
+                      .ForEachEventView(village, Date::FromCivil(2022, 1, 1),
+                                        Date::FromCivil(2022, 12, 31), UINT64_MAX,
+                                        [&](const EventView&) { return ++views, true; })
                       .ok());
-      size_t counted = batch.CountEvents(village, Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31),
-                                         UINT64_MAX);
+      size_t counted = batch.CountEvents(village, Date::FromCivil(2022, 1, 1),
+                                         Date::FromCivil(2022, 12, 31), UINT64_MAX);
       EXPECT_EQ(views, counted);
       return views;
     };
@@ -300,12 +301,14 @@ TEST(Ledger, HeldEventEntriesAreWrittenInRunsAndReadsInTheBatchSeeThemAll) {
       for (int i = 0; i < 600; ++i) {
         const std::string& village = villages[(i * 5) % 3];
         std::string date = date_of(i);
-        Record r = i % 50 == 49 ? Household(village, "H" + std::to_string(i), "2022-03-31T20:00:00+08:00")
-                                : Award(village, "a" + std::to_string(i), date.c_str());
+        Record r = i % 50 == 49
+                       ? Household(village, "H" + std::to_string(i), "2022-03-31T20:00:00+08:00")
+                       : Award(village, "a" + std::to_string(i), date.c_str());
         if (Status s = batch.Append(r); !s.ok()) return s;
         if (r.type == RecordType::kAward) expected[village].emplace_back(date, r.sequence);
         if (i % 97 == 0) {
-          for (const std::string& v : villages) EXPECT_EQ(count_in_batch(batch, v), expected[v].size()) << v;
+          for (const std::string& v : villages)
+            EXPECT_EQ(count_in_batch(batch, v), expected[v].size()) << v;
         }
       }
       return Status::Ok();
@@ -316,8 +319,8 @@ TEST(Ledger, HeldEventEntriesAreWrittenInRunsAndReadsInTheBatchSeeThemAll) {
       auto want = expected[village];
       std::sort(want.begin(), want.end());
       std::vector<std::pair<std::string, uint64_t>> got;
-      ASSERT_TRUE(snap->ForEachEventView(village, Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31),
-                                         UINT64_MAX,
+      ASSERT_TRUE(snap->ForEachEventView(village, Date::FromCivil(2022, 1, 1),
+                                         Date::FromCivil(2022, 12, 31), UINT64_MAX,
                                          [&](const EventView& v) {
                                            got.emplace_back(v.date.ToString(), v.sequence);
                                            return true;
@@ -340,7 +343,8 @@ TEST(Ledger, AMapFilledByTheHeldEventEntriesGrowsAndTheBatchRunsAgain) {
   Status s = ledger->Write([&](WriteBatch& batch) {
     ++runs;
     for (int i = 0; i < 3000; ++i) {
-      Record r = Award(i % 2 ? "SYS" : "DYC", "a" + std::to_string(i), i % 3 ? "2022-03-05" : "2022-02-01");
+      Record r = Award(i % 2 ? "SYS" : "DYC", "a" + std::to_string(i),
+                       i % 3 ? "2022-03-05" : "2022-02-01");
       if (Status s = batch.Append(r); !s.ok()) return s;
     }
     return Status::Ok();
@@ -348,8 +352,12 @@ TEST(Ledger, AMapFilledByTheHeldEventEntriesGrowsAndTheBatchRunsAgain) {
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_GT(runs, 1);
   auto snap = std::move(ledger->Snapshot().value());
-  EXPECT_EQ(snap->CountEvents("SYS", Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31), UINT64_MAX), 1500u);
-  EXPECT_EQ(snap->CountEvents("DYC", Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31), UINT64_MAX), 1500u);
+  EXPECT_EQ(snap->CountEvents("SYS", Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31),
+                              UINT64_MAX),
+            1500u);
+  EXPECT_EQ(snap->CountEvents("DYC", Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31),
+                              UINT64_MAX),
+            1500u);
   EXPECT_EQ(VerifiedRecords(*ledger), 3000u);
 }
 
@@ -360,9 +368,10 @@ size_t MappedKilobytes(const std::string& dir) {
   bool ours = false;
   size_t kilobytes = 0;
   while (std::getline(smaps, line)) {
-    if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) && line.find('-') != std::string::npos &&
-        line.find(' ') > line.find('-')) {
-      ours = line.size() >= file.size() && line.compare(line.size() - file.size(), file.size(), file) == 0;
+    if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) &&
+        line.find('-') != std::string::npos && line.find(' ') > line.find('-')) {
+      ours = line.size() >= file.size() &&
+             line.compare(line.size() - file.size(), file.size(), file) == 0;
     } else if (ours && line.rfind("Rss:", 0) == 0) {
       kilobytes += std::stoul(line.substr(4));
     }
@@ -380,7 +389,8 @@ TEST(Ledger, ReleasingMappedPagesUnmapsTheLedgerButNotWhileWriting) {
   const std::string dir = tmp.Path("l");
   auto ledger = std::move(Ledger::Open(dir, true, options).value());
   std::vector<Record> awards;
-  for (int i = 0; i < 8000; ++i) awards.push_back(Award("SYS", "a" + std::to_string(i), "2022-03-05"));
+  for (int i = 0; i < 8000; ++i)
+    awards.push_back(Award("SYS", "a" + std::to_string(i), "2022-03-05"));
   ASSERT_TRUE(AppendAll(*ledger, awards).ok());
 
   auto snap = std::move(ledger->Snapshot().value());
@@ -388,8 +398,8 @@ TEST(Ledger, ReleasingMappedPagesUnmapsTheLedgerButNotWhileWriting) {
   size_t events = 0;
   auto read_all = [&] {
     events = 0;
-    return snap->ForEachEventView("SYS", Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31), UINT64_MAX,
-                                  [&](const EventView& v) {
+    return snap->ForEachEventView("SYS", Date::FromCivil(2022, 1, 1), Date::FromCivil(2022, 12, 31),
+                                  UINT64_MAX, [&](const EventView& v) {
                                     if (events++ == 0) first_id = v.id;
                                     return true;
                                   });

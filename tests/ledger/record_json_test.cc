@@ -266,35 +266,46 @@ TEST(RecordJsonSimdjson, StrictnessKeepsItsReasons) {
       {"{\"type\":\"award\",\"reason\":\"ok\xC3\"}", "not JSON: invalid UTF-8 at byte 29"},
       {R"({"type":"award","reason":"\ude00"})", "not JSON: "},
       {R"({"type":"award","type":"award"})", "duplicate field \"type\""},
-      {R"({"type":"award","evidence":[{"a":1,"a":2}]})", "field \"evidence\": expected an array of strings"},
+      {R"({"type":"award","evidence":[{"a":1,"a":2}]})",
+       "field \"evidence\": expected an array of strings"},
       {R"([{"type":"award"}])", "not a JSON object"},
       {R"(null)", "not a JSON object"},
       {R"({"type":"award"} {"type":"award"})", "not JSON: text after the object at byte 18"},
-      {R"({"type":"award","qty":1e2})", "field \"qty\": not a positive decimal"},  // JSON, not a qty
-      {"{\"type\":\"award\",\"place\":" + std::string(64, '[') + std::string(64, ']') + "}", "field \"place\": expected a string"},
+      {R"({"type":"award","qty":1e2})",
+       "field \"qty\": not a positive decimal"},  // JSON, not a qty
+      {"{\"type\":\"award\",\"place\":" + std::string(64, '[') + std::string(64, ']') + "}",
+       "field \"place\": expected a string"},
       {"{\"type\":\"award\",\"place\":" + std::string(65, '[') + std::string(65, ']') + "}",
        "not JSON: nested too deeply at byte 89"},
   };
   for (const auto& c : cases) {
     auto r = RecordFromJson(c.line);
     ASSERT_FALSE(r.ok()) << c.line;
-    EXPECT_TRUE(r.status().message().starts_with(c.reason)) << c.line << "\n  got: " << r.status().message()
-                                                           << "\n  want: " << c.reason;
+    EXPECT_TRUE(r.status().message().starts_with(c.reason))
+        << c.line << "\n  got: " << r.status().message() << "\n  want: " << c.reason;
   }
 }
 
 TEST(RecordJsonSimdjson, DecimalQuantitiesAreReadExactlyFromTheirText) {
-  const std::string head = R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":)";
-  for (auto [text, hundredths] : std::vector<std::pair<std::string, int64_t>>{
-           {"2.5", 250}, {"0.75", 75}, {"2.01", 201}, {"1000000", 100000000}, {"0.01", 1}, {"3", 300}}) {
+  const std::string head =
+      R"({"type":"award","village":"SYS","date":"2022-03-05","subject":"P1","item":"C1","scorer":"S1","qty":)";
+  for (auto [text, hundredths] :
+       std::vector<std::pair<std::string, int64_t>>{{"2.5", 250},
+                                                    {"0.75", 75},
+                                                    {"2.01", 201},
+                                                    {"1000000", 100000000},
+                                                    {"0.01", 1},
+                                                    {"3", 300}}) {
     auto r = RecordFromJson(head + text + "}");
     ASSERT_TRUE(r.ok()) << text << ": " << r.status().message();
     EXPECT_EQ(r->qty, Quantity::FromHundredths(hundredths)) << text;
   }
-  for (const char* text : {"2.50000001", "0.001", "0", "-1", "1000000.01", "2.5e0", "\"2.5\"", "18446744073709551616"}) {
+  for (const char* text : {"2.50000001", "0.001", "0", "-1", "1000000.01", "2.5e0", "\"2.5\"",
+                           "18446744073709551616"}) {
     auto r = RecordFromJson(head + text + "}");
     ASSERT_FALSE(r.ok()) << text;
-    EXPECT_TRUE(r.status().message().starts_with("field \"qty\": ") || r.status().message().starts_with("not JSON"))
+    EXPECT_TRUE(r.status().message().starts_with("field \"qty\": ") ||
+                r.status().message().starts_with("not JSON"))
         << text << ": " << r.status().message();
   }
 }

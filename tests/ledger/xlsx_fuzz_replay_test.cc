@@ -18,7 +18,8 @@ TEST(FuzzRegressions, XlsxInputsAreReadOrRefused) {
     if (!fs::is_directory(dir)) continue;
     for (const auto& entry : fs::directory_iterator(dir)) {
       std::string bytes = jifen::tests::ReadFile(entry.path());
-      const char* broken = jifen::fuzz::FuzzXlsx(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+      const char* broken =
+          jifen::fuzz::FuzzXlsx(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
       EXPECT_EQ(broken, nullptr) << entry.path() << ": " << broken;
       ++count;
     }

@@ -20,7 +20,9 @@ std::string Fixture(const std::string& name) {
   return bytes.str();
 }
 
-std::string Reason(const XlsxRow& row) { return row.record.ok() ? "ok" : row.record.status().message(); }
+std::string Reason(const XlsxRow& row) {
+  return row.record.ok() ? "ok" : row.record.status().message();
+}
 
 TEST(Xlsx, SharedAndInlineStringsNumbersAndDateSerials) {
   auto names = XlsxSheetNames(Fixture("登记.xlsx"), "登记.xlsx");
@@ -34,14 +36,14 @@ TEST(Xlsx, SharedAndInlineStringsNumbersAndDateSerials) {
   EXPECT_EQ((*rows)[0].line, 3);  // the sheet's own row number, past the empty row 2
   EXPECT_EQ(a.id, "SYS-0311");
   EXPECT_EQ(a.date.ToString(), "2022-03-11");  // serial 44631 in a date cell
-  EXPECT_EQ(a.subject, "张建国");              // shared string; its phonetic reading is not part of it
+  EXPECT_EQ(a.subject, "张建国");  // shared string; its phonetic reading is not part of it
   EXPECT_EQ(a.item, "参加升国旗仪式");
   EXPECT_EQ(a.qty, Quantity::FromWhole(1));
   ASSERT_EQ(Reason((*rows)[1]), "ok");
   const Record& b = (*rows)[1].record.value();
-  EXPECT_EQ(b.date.ToString(), "2022-03-12");                   // a date as text
-  EXPECT_EQ(b.village, "SYS");                                   // an inline string
-  EXPECT_EQ(b.scorer, "S1");                                     // a formula's cached string
+  EXPECT_EQ(b.date.ToString(), "2022-03-12");                     // a date as text
+  EXPECT_EQ(b.village, "SYS");                                    // an inline string
+  EXPECT_EQ(b.scorer, "S1");                                      // a formula's cached string
   EXPECT_EQ(b.recorded.ToString(), "2022-03-12T12:00:00+08:00");  // 44632.5: noon
 }
 
@@ -53,7 +55,8 @@ TEST(Xlsx, ASheetByName) {
   EXPECT_EQ((*rows)[0].record->qty, Quantity::FromHundredths(75));  // 0.75 read from its text
   auto missing = ReadXlsxRecords(Fixture("登记.xlsx"), "登记.xlsx", "五月");
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.status().message(), "登记.xlsx: 没有工作表「五月」/ no sheet \"五月\" (sheets: 三月、四月)");
+  EXPECT_EQ(missing.status().message(),
+            "登记.xlsx: 没有工作表「五月」/ no sheet \"五月\" (sheets: 三月、四月)");
 }
 
 class XlsxFiles : public ::testing::Test {
@@ -80,14 +83,17 @@ const char* kRels =
     R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>)";
 
 std::string Sheet(const std::string& rows) {
-  return R"(<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>)" + rows +
-         "</sheetData></worksheet>";
+  return R"(<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>)" +
+         rows + "</sheetData></worksheet>";
 }
 
 TEST_F(XlsxFiles, RefusalsNameTheFileTheSheetTheRowAndTheColumn) {
-  std::string header = R"(<row r="1"><c r="A1" t="inlineStr"><is><t>村</t></is></c><c r="B1" t="inlineStr"><is><t>日期</t></is></c><c r="C1" t="inlineStr"><is><t>对象</t></is></c><c r="D1" t="inlineStr"><is><t>项目</t></is></c><c r="E1" t="inlineStr"><is><t>采集人</t></is></c></row>)";
-  std::string bad = R"(<row r="7"><c r="A7" t="inlineStr"><is><t>SYS</t></is></c><c r="B7" t="e"><v>#VALUE!</v></c><c r="C7" t="inlineStr"><is><t>P1</t></is></c><c r="D7" t="inlineStr"><is><t>C1</t></is></c><c r="E7" t="inlineStr"><is><t>S1</t></is></c></row>)";
-  std::string bytes = Workbook({{"xl/workbook.xml", kWorkbook}, {"xl/_rels/workbook.xml.rels", kRels},
+  std::string header =
+      R"(<row r="1"><c r="A1" t="inlineStr"><is><t>村</t></is></c><c r="B1" t="inlineStr"><is><t>日期</t></is></c><c r="C1" t="inlineStr"><is><t>对象</t></is></c><c r="D1" t="inlineStr"><is><t>项目</t></is></c><c r="E1" t="inlineStr"><is><t>采集人</t></is></c></row>)";
+  std::string bad =
+      R"(<row r="7"><c r="A7" t="inlineStr"><is><t>SYS</t></is></c><c r="B7" t="e"><v>#VALUE!</v></c><c r="C7" t="inlineStr"><is><t>P1</t></is></c><c r="D7" t="inlineStr"><is><t>C1</t></is></c><c r="E7" t="inlineStr"><is><t>S1</t></is></c></row>)";
+  std::string bytes = Workbook({{"xl/workbook.xml", kWorkbook},
+                                {"xl/_rels/workbook.xml.rels", kRels},
                                 {"xl/worksheets/sheet1.xml", Sheet(header + bad)}});
   auto reader = XlsxRecordReader::Open(bytes, "登记.xlsx", "");
   ASSERT_TRUE(reader.ok()) << reader.status().message();
@@ -101,24 +107,34 @@ TEST_F(XlsxFiles, RefusalsNameTheFileTheSheetTheRowAndTheColumn) {
 TEST_F(XlsxFiles, WhatIsNotAWorkbookIsRefused) {
   auto not_zip = ReadXlsxRecords("PK\x03\x04 not really", "x.xlsx");
   ASSERT_FALSE(not_zip.ok());
-  EXPECT_TRUE(not_zip.status().message().starts_with("x.xlsx: not an .xlsx workbook")) << not_zip.status().message();
+  EXPECT_TRUE(not_zip.status().message().starts_with("x.xlsx: not an .xlsx workbook"))
+      << not_zip.status().message();
   std::string no_book = Workbook({{"hello.txt", "hi"}});
-  EXPECT_EQ(ReadXlsxRecords(no_book, "x.xlsx").status().message(), "x.xlsx: not an .xlsx workbook (no xl/workbook.xml)");
-  std::string dtd = Workbook({{"xl/workbook.xml", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]>" + std::string(kWorkbook)}});
-  EXPECT_EQ(ReadXlsxRecords(dtd, "x.xlsx").status().message(), "x.xlsx: xl/workbook.xml: has a DTD");
-  std::string broken = Workbook({{"xl/workbook.xml", kWorkbook}, {"xl/_rels/workbook.xml.rels", kRels},
+  EXPECT_EQ(ReadXlsxRecords(no_book, "x.xlsx").status().message(),
+            "x.xlsx: not an .xlsx workbook (no xl/workbook.xml)");
+  std::string dtd = Workbook(
+      {{"xl/workbook.xml", "<!DOCTYPE x [<!ENTITY a \"aaaa\">]>" + std::string(kWorkbook)}});
+  EXPECT_EQ(ReadXlsxRecords(dtd, "x.xlsx").status().message(),
+            "x.xlsx: xl/workbook.xml: has a DTD");
+  std::string broken = Workbook({{"xl/workbook.xml", kWorkbook},
+                                 {"xl/_rels/workbook.xml.rels", kRels},
                                  {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><row>"}});
   auto r = ReadXlsxRecords(broken, "x.xlsx");
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(r.status().message().starts_with("x.xlsx: xl/worksheets/sheet1.xml: not well-formed XML"))
+  EXPECT_TRUE(
+      r.status().message().starts_with("x.xlsx: xl/worksheets/sheet1.xml: not well-formed XML"))
       << r.status().message();
-  std::string rows_backwards = Workbook({{"xl/workbook.xml", kWorkbook}, {"xl/_rels/workbook.xml.rels", kRels},
-                                         {"xl/worksheets/sheet1.xml", Sheet(R"(<row r="5"/><row r="2"/>)")}});
+  std::string rows_backwards =
+      Workbook({{"xl/workbook.xml", kWorkbook},
+                {"xl/_rels/workbook.xml.rels", kRels},
+                {"xl/worksheets/sheet1.xml", Sheet(R"(<row r="5"/><row r="2"/>)")}});
   EXPECT_EQ(ReadXlsxRecords(rows_backwards, "x.xlsx").status().message(),
             "x.xlsx: xl/worksheets/sheet1.xml: row number 2 out of order");
-  std::string empty = Workbook({{"xl/workbook.xml", kWorkbook}, {"xl/_rels/workbook.xml.rels", kRels},
+  std::string empty = Workbook({{"xl/workbook.xml", kWorkbook},
+                                {"xl/_rels/workbook.xml.rels", kRels},
                                 {"xl/worksheets/sheet1.xml", Sheet("")}});
-  EXPECT_EQ(ReadXlsxRecords(empty, "x.xlsx").status().message(), "x.xlsx[S]:1: no header row / 没有标题行");
+  EXPECT_EQ(ReadXlsxRecords(empty, "x.xlsx").status().message(),
+            "x.xlsx[S]:1: no header row / 没有标题行");
 }
 
 }  // namespace

@@ -25,11 +25,16 @@ std::string Registrations() {
   for (int h = 0; h < 20; ++h) {
     std::string hh = "H" + std::to_string(h), p = "P" + std::to_string(h);
     text += R"({"type":"household","village":"CON","household":")" + hh +
-            R"(","name":"户","since":"2022-01-01","recorded":"2022-01-01T08:00:00+08:00"})" "\n";
-    text += R"({"type":"person","village":"CON","person":")" + p + R"(","name":"人","household":")" + hh +
-            R"(","since":"2022-01-01","recorded":"2022-01-01T08:00:00+08:00"})" "\n";
+            R"(","name":"户","since":"2022-01-01","recorded":"2022-01-01T08:00:00+08:00"})"
+            "\n";
+    text += R"({"type":"person","village":"CON","person":")" + p +
+            R"(","name":"人","household":")" + hh +
+            R"(","since":"2022-01-01","recorded":"2022-01-01T08:00:00+08:00"})"
+            "\n";
   }
-  text += R"({"type":"scorer","village":"CON","scorer":"S1","name":"王五","role":"网格员","recorded":"2022-01-01T08:00:00+08:00"})" "\n";
+  text +=
+      R"({"type":"scorer","village":"CON","scorer":"S1","name":"王五","role":"网格员","recorded":"2022-01-01T08:00:00+08:00"})"
+      "\n";
   return text;
 }
 
@@ -49,8 +54,8 @@ class Concurrency : public ::testing::Test {
   void SetUp() override {
     ledger_ = scratch_.Path("ledger");
     Outcome r = Jifen(scratch_, ledger_,
-                      {"rules", "adopt", scratch_.Write("con.rules", kRules), "--effective", "2022-01-01",
-                       "--recorded", "2021-12-31T09:00:00+08:00"});
+                      {"rules", "adopt", scratch_.Write("con.rules", kRules), "--effective",
+                       "2022-01-01", "--recorded", "2021-12-31T09:00:00+08:00"});
     ASSERT_EQ(r.rc, 0) << r.err;
     r = Jifen(scratch_, ledger_, {"import", scratch_.Write("reg.jsonl", Registrations())});
     ASSERT_EQ(r.rc, 0) << r.err;
@@ -66,10 +71,14 @@ TEST_F(Concurrency, TwoImportsAtOnceLoseNothing) {
     std::string a = "A" + std::to_string(round), b = "B" + std::to_string(round);
     std::string file_a = scratch_.Write(a + ".jsonl", Awards(a, 800));
     std::string file_b = scratch_.Write(b + ".jsonl", Awards(b, 800));
-    pid_t pa = StartJifen({"--ledger", ledger_, "import", file_a}, scratch_.Path("a.out"), scratch_.Path("a.err"));
-    pid_t pb = StartJifen({"--ledger", ledger_, "import", file_b}, scratch_.Path("b.out"), scratch_.Path("b.err"));
-    Outcome ra = WaitJifen(pa, std::chrono::seconds(120), scratch_.Path("a.out"), scratch_.Path("a.err"));
-    Outcome rb = WaitJifen(pb, std::chrono::seconds(120), scratch_.Path("b.out"), scratch_.Path("b.err"));
+    pid_t pa = StartJifen({"--ledger", ledger_, "import", file_a}, scratch_.Path("a.out"),
+                          scratch_.Path("a.err"));
+    pid_t pb = StartJifen({"--ledger", ledger_, "import", file_b}, scratch_.Path("b.out"),
+                          scratch_.Path("b.err"));
+    Outcome ra =
+        WaitJifen(pa, std::chrono::seconds(120), scratch_.Path("a.out"), scratch_.Path("a.err"));
+    Outcome rb =
+        WaitJifen(pb, std::chrono::seconds(120), scratch_.Path("b.out"), scratch_.Path("b.err"));
     ASSERT_EQ(Misbehaved(ra), "");
     ASSERT_EQ(Misbehaved(rb), "");
     ASSERT_TRUE(ra.rc == 0 || rb.rc == 0) << ra.err << rb.err;
@@ -95,11 +104,13 @@ TEST_F(Concurrency, TwoImportsAtOnceLoseNothing) {
 }
 
 TEST_F(Concurrency, AReaderDuringAnImportSeesTheLedgerBeforeOrAfterIt) {
-  const std::vector<std::string> score = {"score", "--village", "CON", "--period", "2022-03", "--format", "json"};
+  const std::vector<std::string> score = {"score",   "--village", "CON", "--period",
+                                          "2022-03", "--format",  "json"};
   Outcome before = Jifen(scratch_, ledger_, score);
   ASSERT_EQ(before.rc, 0) << before.err;
   std::string file = scratch_.Write("big.jsonl", Awards("BIG", 5000));
-  pid_t writer = StartJifen({"--ledger", ledger_, "import", file}, scratch_.Path("w.out"), scratch_.Path("w.err"));
+  pid_t writer = StartJifen({"--ledger", ledger_, "import", file}, scratch_.Path("w.out"),
+                            scratch_.Path("w.err"));
   std::vector<std::string> seen;
   for (;;) {
     int status = 0;
@@ -108,7 +119,8 @@ TEST_F(Concurrency, AReaderDuringAnImportSeesTheLedgerBeforeOrAfterIt) {
     ASSERT_EQ(r.rc, 0) << r.err << Misbehaved(r);
     seen.push_back(r.out);
     if (done) {
-      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFile(scratch_.Path("w.err"));
+      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+          << ReadFile(scratch_.Path("w.err"));
       break;
     }
   }

@@ -95,8 +95,10 @@ class Corruption : public ::testing::Test {
       if (r.rc == 0) {
         // Figures other than the true ones only from a ledger that verify refuses.
         if (r.out != good_outputs_[i]) {
-          EXPECT_EQ(verify.rc, 3) << kReadCommands[i][0] << " printed other figures and verify passed:\n"
-                                  << r.out << "\ninstead of\n" << good_outputs_[i];
+          EXPECT_EQ(verify.rc, 3) << kReadCommands[i][0]
+                                  << " printed other figures and verify passed:\n"
+                                  << r.out << "\ninstead of\n"
+                                  << good_outputs_[i];
           if (hidden != nullptr) ++*hidden;
         }
       } else {
@@ -138,13 +140,16 @@ TEST_F(Corruption, FlippedBytesNeverCrashAndWrongFiguresAreRefusedByVerify) {
       std::string bytes = pristine_;
       size_t at = page * kPageBytes + offset;
       bytes[at] = static_cast<char>(bytes[at] ^ 0x5A);
-      (Check(bytes, "page " + std::to_string(page) + " byte " + std::to_string(offset), &hidden, 1) == 3 ? refused
-                                                                                                  : harmless)++;
+      (Check(bytes, "page " + std::to_string(page) + " byte " + std::to_string(offset), &hidden,
+             1) == 3
+           ? refused
+           : harmless)++;
       if (HasFailure()) return;
     }
   }
-  std::printf("flipped bytes: verify refused %d, %d harmless; %d report(s) differed, all refused by verify\n",
-              refused, harmless, hidden);
+  std::printf(
+      "flipped bytes: verify refused %d, %d harmless; %d report(s) differed, all refused by verify\n",
+      refused, harmless, hidden);
   EXPECT_GT(refused, 0);
 }
 
@@ -162,7 +167,8 @@ TEST_F(Corruption, ATornPageNeverCrashesOrPrintsWrongFigures) {
 
 TEST_F(Corruption, ATruncatedDataFileIsRefusedClearly) {
   // Not 0 bytes: LMDB takes an empty data.mdb for a new ledger (docs/RELIABILITY.md).
-  for (size_t keep : {size_t{100}, kPageBytes, 2 * kPageBytes + 10, pristine_.size() - kPageBytes}) {
+  for (size_t keep :
+       {size_t{100}, kPageBytes, 2 * kPageBytes + 10, pristine_.size() - kPageBytes}) {
     Check(pristine_.substr(0, keep), "truncated to " + std::to_string(keep) + " bytes");
     if (HasFailure()) return;
   }

@@ -28,7 +28,8 @@ int Rounds() {
 std::string FreeSpace(const std::string& path) {
   struct statvfs fs;
   if (statvfs(path.c_str(), &fs) != 0) return " (free space unknown)";
-  return " (free space under " + path + ": " + std::to_string(fs.f_bavail * fs.f_frsize >> 20) + " MiB)";
+  return " (free space under " + path + ": " + std::to_string(fs.f_bavail * fs.f_frsize >> 20) +
+         " MiB)";
 }
 
 std::string BatchMarker(int batch) {
@@ -64,7 +65,8 @@ TEST(KillImport, EveryBatchIsWhollyPresentOrWhollyAbsentAfterRandomKills) {
   Outcome first = Jifen(scratch, ledger, {"import", scratch.Write("batch0.jsonl", BatchText(0))});
   ASSERT_EQ(first.rc, 0) << first.err;
   auto import_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                       std::chrono::steady_clock::now() - start).count();
+                       std::chrono::steady_clock::now() - start)
+                       .count();
 
   std::mt19937 random(20220306);
   std::uniform_int_distribution<int64_t> delay_us(0, import_us * 3 / 2);
@@ -83,8 +85,8 @@ TEST(KillImport, EveryBatchIsWhollyPresentOrWhollyAbsentAfterRandomKills) {
       ++finished;
     }
   }
-  std::printf("kill-import: %d rounds, %d killed, %d finished first (one import: %lld us)\n", rounds,
-              killed, finished, static_cast<long long>(import_us));
+  std::printf("kill-import: %d rounds, %d killed, %d finished first (one import: %lld us)\n",
+              rounds, killed, finished, static_cast<long long>(import_us));
 
   // Free space is named when a command fails: the machines this runs on are shared, and a full
   // disk makes even reading commands fail (they cannot write their output).
@@ -95,13 +97,15 @@ TEST(KillImport, EveryBatchIsWhollyPresentOrWhollyAbsentAfterRandomKills) {
   int present = 0;
   for (int batch = 0; batch <= rounds; ++batch) {
     size_t count = CountOf(log.out, "\"" + BatchMarker(batch) + "\"");
-    EXPECT_TRUE(count == 0 || count == kAwardsPerBatch) << "batch " << batch << ": " << count << " records";
+    EXPECT_TRUE(count == 0 || count == kAwardsPerBatch)
+        << "batch " << batch << ": " << count << " records";
     if (count == kAwardsPerBatch) ++present;
   }
   EXPECT_EQ(CountOf(log.out, "\n"), 6u + static_cast<size_t>(present) * kAwardsPerBatch);
 
   // The ledger still takes writes after all that: the next batch goes in whole.
-  Outcome after = Jifen(scratch, ledger, {"import", scratch.Write("last.jsonl", BatchText(rounds + 1))});
+  Outcome after =
+      Jifen(scratch, ledger, {"import", scratch.Write("last.jsonl", BatchText(rounds + 1))});
   ASSERT_EQ(after.rc, 0) << after.err;
   EXPECT_EQ(Jifen(scratch, ledger, {"verify"}).rc, 0);
 }

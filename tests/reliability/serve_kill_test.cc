@@ -89,8 +89,9 @@ class Server {
  public:
   Server(const ScratchDir& scratch, const std::string& ledger, const std::string& name)
       : port_(FreePort()), out_(scratch.Path(name + ".out")), err_(scratch.Path(name + ".err")) {
-    pid_ = StartJifen({"--ledger", ledger, "serve", "--listen", "127.0.0.1:" + std::to_string(port_)},
-                      out_, err_);
+    pid_ =
+        StartJifen({"--ledger", ledger, "serve", "--listen", "127.0.0.1:" + std::to_string(port_)},
+                   out_, err_);
   }
   // Whether it answers within 60 s.
   bool Ready() {
@@ -127,16 +128,19 @@ Session SignIn(int port, const std::string& name, const std::string& password) {
     std::string c = page->get_header_value("Set-Cookie", i);
     if (c.rfind("jifen_login=", 0) == 0) login = c.substr(0, c.find(';'));
   }
-  httplib::Params form{{"name", name}, {"password", password}, {"csrf", login.substr(login.find('=') + 1)}};
+  httplib::Params form{
+      {"name", name}, {"password", password}, {"csrf", login.substr(login.find('=') + 1)}};
   auto res = client.Post("/login", {{"Cookie", login}}, form);
   if (!res) return s;
   for (size_t i = 0; i < res->get_header_value_count("Set-Cookie"); ++i) {
     std::string c = res->get_header_value("Set-Cookie", i);
-    if (c.rfind("jifen_session=", 0) == 0 && c.rfind("jifen_session=;", 0) != 0) s.cookie = c.substr(0, c.find(';'));
+    if (c.rfind("jifen_session=", 0) == 0 && c.rfind("jifen_session=;", 0) != 0)
+      s.cookie = c.substr(0, c.find(';'));
   }
   auto home = client.Get("/", {{"Cookie", s.cookie}});
   std::smatch m;
-  if (home && std::regex_search(home->body, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re"))) {
+  if (home &&
+      std::regex_search(home->body, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re"))) {
     s.csrf = m[1];
   }
   return s;
@@ -163,10 +167,15 @@ struct Observed {
 // Client `i` records awards until a POST gets no answer.
 void RecordUntilKilled(int port, int i, const Session& s, int round, Observed* seen) {
   for (int n = 0;; ++n) {
-    std::string reason = "kill-r" + std::to_string(round) + "-c" + std::to_string(i) + "-n" + std::to_string(n);
-    httplib::Params form{{"csrf", s.csrf},  {"subject", n % 2 == 0 ? "P1" : "P2"}, {"item", "C1.01"},
-                         {"qty", "1"},      {"date", Timestamp::Now().LocalDate().ToString()},
-                         {"place", "村口"}, {"reason", reason}};
+    std::string reason =
+        "kill-r" + std::to_string(round) + "-c" + std::to_string(i) + "-n" + std::to_string(n);
+    httplib::Params form{{"csrf", s.csrf},
+                         {"subject", n % 2 == 0 ? "P1" : "P2"},
+                         {"item", "C1.01"},
+                         {"qty", "1"},
+                         {"date", Timestamp::Now().LocalDate().ToString()},
+                         {"place", "村口"},
+                         {"reason", reason}};
     httplib::Client client("127.0.0.1", port);
     client.set_read_timeout(30, 0);
     auto res = client.Post("/record", {{"Cookie", s.cookie}}, form);
@@ -186,7 +195,8 @@ void RecordUntilKilled(int port, int i, const Session& s, int round, Observed* s
 }
 
 // reason -> id of every award in the ledger whose reason starts with "kill-".
-std::map<std::string, std::string> AwardsInLedger(const ScratchDir& scratch, const std::string& ledger) {
+std::map<std::string, std::string> AwardsInLedger(const ScratchDir& scratch,
+                                                  const std::string& ledger) {
   Outcome r = Jifen(scratch, ledger, {"log", "--village", "SYS"});
   EXPECT_EQ(r.rc, 0) << r.err;
   std::map<std::string, std::string> out;
@@ -213,7 +223,8 @@ TEST(KillServe, EveryAcknowledgedAwardSurvivesASigkillAndNothingElseIsWritten) {
   const int rounds = Rounds();
   for (int round = 0; round < rounds; ++round) {
     Server server(scratch, ledger, "serve" + std::to_string(round));
-    ASSERT_TRUE(server.Ready()) << "round " << round << ": the server does not answer" << tests::LoadAverage();
+    ASSERT_TRUE(server.Ready()) << "round " << round << ": the server does not answer"
+                                << tests::LoadAverage();
     std::vector<Session> sessions;
     for (int i = 1; i <= kClients; ++i) {
       sessions.push_back(SignIn(server.port(), ScorerCode(i), "password-" + ScorerCode(i)));
@@ -234,20 +245,28 @@ TEST(KillServe, EveryAcknowledgedAwardSurvivesASigkillAndNothingElseIsWritten) {
     for (auto& t : clients) t.join();
     ASSERT_EQ(killed.rc, kSignalled) << "round " << round << ": " << killed.err;
     ASSERT_EQ(killed.signal, SIGKILL);
-    EXPECT_GE(seen.acknowledged_count, kill_after) << "the clients were too slow" << tests::LoadAverage();
-    EXPECT_TRUE(seen.refused.empty()) << seen.refused.size() << " POSTs refused, e.g. " << *seen.refused.begin();
-    EXPECT_EQ(seen.in_flight.size(), static_cast<size_t>(kClients));  // every client ends on the kill
+    EXPECT_GE(seen.acknowledged_count, kill_after)
+        << "the clients were too slow" << tests::LoadAverage();
+    EXPECT_TRUE(seen.refused.empty())
+        << seen.refused.size() << " POSTs refused, e.g. " << *seen.refused.begin();
+    EXPECT_EQ(seen.in_flight.size(),
+              static_cast<size_t>(kClients));  // every client ends on the kill
 
     // Started again on the same ledger, it serves and takes a new award.
     Server again(scratch, ledger, "again" + std::to_string(round));
-    ASSERT_TRUE(again.Ready()) << "round " << round << ": no restart after the kill" << tests::LoadAverage();
+    ASSERT_TRUE(again.Ready()) << "round " << round << ": no restart after the kill"
+                               << tests::LoadAverage();
     Session s = SignIn(again.port(), ScorerCode(1), "password-" + ScorerCode(1));
     ASSERT_FALSE(s.csrf.empty());
     httplib::Client client("127.0.0.1", again.port());
     std::string reason = "kill-r" + std::to_string(round) + "-after";
     auto res = client.Post("/record", {{"Cookie", s.cookie}},
-                           httplib::Params{{"csrf", s.csrf}, {"subject", "P1"}, {"item", "C1.01"}, {"qty", "1"},
-                                           {"date", Timestamp::Now().LocalDate().ToString()}, {"reason", reason}});
+                           httplib::Params{{"csrf", s.csrf},
+                                           {"subject", "P1"},
+                                           {"item", "C1.01"},
+                                           {"qty", "1"},
+                                           {"date", Timestamp::Now().LocalDate().ToString()},
+                                           {"reason", reason}});
     ASSERT_TRUE(res);
     std::string after_id = AcknowledgedId(*res);
     ASSERT_FALSE(after_id.empty()) << res->status << res->body;
@@ -259,16 +278,19 @@ TEST(KillServe, EveryAcknowledgedAwardSurvivesASigkillAndNothingElseIsWritten) {
     std::map<std::string, std::string> in_ledger = AwardsInLedger(scratch, ledger);
     for (const auto& [why, id] : all_acknowledged) {
       auto it = in_ledger.find(why);
-      ASSERT_NE(it, in_ledger.end()) << "round " << round << ": acknowledged award " << id << " (" << why
-                                     << ") is not in the ledger";
+      ASSERT_NE(it, in_ledger.end()) << "round " << round << ": acknowledged award " << id << " ("
+                                     << why << ") is not in the ledger";
       EXPECT_EQ(it->second, id) << why;
     }
     for (const auto& [why, id] : in_ledger) {
       EXPECT_TRUE(all_acknowledged.count(why) || all_in_flight.count(why))
-          << "round " << round << ": award " << id << " (" << why << ") was neither acknowledged nor in flight";
+          << "round " << round << ": award " << id << " (" << why
+          << ") was neither acknowledged nor in flight";
     }
-    std::printf("round %d: killed after %d acknowledged awards; %zu of %zu in flight were written\n", round,
-                seen.acknowledged_count.load(), in_ledger.size() - all_acknowledged.size(), all_in_flight.size());
+    std::printf(
+        "round %d: killed after %d acknowledged awards; %zu of %zu in flight were written\n", round,
+        seen.acknowledged_count.load(), in_ledger.size() - all_acknowledged.size(),
+        all_in_flight.size());
     Outcome verify = Jifen(scratch, ledger, {"verify"});
     ASSERT_EQ(verify.rc, 0) << "round " << round << ": " << verify.out << verify.err;
   }

@@ -43,7 +43,8 @@ TEST(Period, MonthsAndQuarters) {
   EXPECT_EQ(q->FirstDay().ToString(), "2022-10-01");
   EXPECT_EQ(q->LastDay().ToString(), "2022-12-31");
   EXPECT_EQ(q->Next().ToString(), "2023-Q1");
-  EXPECT_EQ(Period::Containing(*Date::Parse("2022-05-20"), PeriodKind::kQuarter).ToString(), "2022-Q2");
+  EXPECT_EQ(Period::Containing(*Date::Parse("2022-05-20"), PeriodKind::kQuarter).ToString(),
+            "2022-Q2");
   EXPECT_FALSE(Period::Parse("2022-Q5"));
   EXPECT_FALSE(Period::Parse("2022-00"));
 }

@@ -37,7 +37,8 @@ TEST(Quantity, ParsesPositiveDecimalsWithTwoDigitsAtMostExactly) {
   EXPECT_EQ(Quantity::Parse("3")->hundredths(), 300);
   EXPECT_EQ(Quantity::Parse("1.0")->hundredths(), 100);
   EXPECT_EQ(Quantity::Parse("0")->hundredths(), 0);  // parsed; the range is the caller's to check
-  for (const char* bad : {"", ".5", "5.", "1.555", "2.500", "-1", "+1", "1e2", "01", "1,5", " 1", "1 ", "0x10"}) {
+  for (const char* bad :
+       {"", ".5", "5.", "1.555", "2.500", "-1", "+1", "1e2", "01", "1,5", " 1", "1 ", "0x10"}) {
     EXPECT_FALSE(Quantity::Parse(bad).has_value()) << bad;
   }
   EXPECT_EQ(Quantity::Parse("2.50")->ToString(), "2.5");
@@ -48,10 +49,13 @@ TEST(Quantity, ParsesPositiveDecimalsWithTwoDigitsAtMostExactly) {
 }
 
 TEST(Quantity, PointsTimesQtyRoundHalfAwayFromZero) {
-  EXPECT_EQ(Points::Parse("0.5")->Times(*Quantity::Parse("2.01")), *Points::Parse("1.01"));    // 1.005
-  EXPECT_EQ(Points::Parse("-0.5")->Times(*Quantity::Parse("2.01")), *Points::Parse("-1.01"));  // -1.005
-  EXPECT_EQ(Points::Parse("0.5")->Times(*Quantity::Parse("0.75")), *Points::Parse("0.38"));    // 0.375
-  EXPECT_EQ(Points::Parse("0.33")->Times(*Quantity::Parse("0.01")), Points());                 // 0.0033
+  EXPECT_EQ(Points::Parse("0.5")->Times(*Quantity::Parse("2.01")),
+            *Points::Parse("1.01"));  // 1.005
+  EXPECT_EQ(Points::Parse("-0.5")->Times(*Quantity::Parse("2.01")),
+            *Points::Parse("-1.01"));  // -1.005
+  EXPECT_EQ(Points::Parse("0.5")->Times(*Quantity::Parse("0.75")),
+            *Points::Parse("0.38"));                                            // 0.375
+  EXPECT_EQ(Points::Parse("0.33")->Times(*Quantity::Parse("0.01")), Points());  // 0.0033
   EXPECT_EQ(Points::Parse("2")->Times(*Quantity::Parse("1.5")), Points::FromWhole(3));
   EXPECT_EQ(Points::Parse("-3")->Times(Quantity::FromWhole(4)), Points::FromWhole(-12));
   // The largest quantity times a large value stays exact (the product needs 128 bits).

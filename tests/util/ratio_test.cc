@@ -19,7 +19,7 @@ TEST(Ratio, RoundsHalfAwayFromZero) {
 
 TEST(Ratio, ToPointsRoundsToTheCent) {
   EXPECT_EQ(Ratio(700, 400).ToPoints(), Points::FromCents(175));  // 7 points / 4
-  EXPECT_EQ(Ratio(1, 200).ToPoints(), Points::FromCents(1));     // half a cent: away from zero
+  EXPECT_EQ(Ratio(1, 200).ToPoints(), Points::FromCents(1));      // half a cent: away from zero
   EXPECT_EQ(Ratio(-1, 200).ToPoints(), Points::FromCents(-1));
   EXPECT_EQ(Ratio(1, 3).ToPoints(), Points::FromCents(33));
   EXPECT_EQ(Ratio(2, 3).ToPoints(), Points::FromCents(67));

@@ -15,10 +15,10 @@ TEST(Text, ValidUtf8HasNoBadSequenceAndNoNul) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("abc"));
   EXPECT_TRUE(IsValidUtf8("双杨树村 ✓ 😀"));
-  EXPECT_FALSE(IsValidUtf8("a\0b"s));           // NUL
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));         // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xE5\x8F"));         // truncated 双
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));     // a UTF-16 surrogate
+  EXPECT_FALSE(IsValidUtf8("a\0b"s));             // NUL
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xE5\x8F"));          // truncated 双
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // a UTF-16 surrogate
   EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(IsValidUtf8("\xFF"));
 }
@@ -34,11 +34,13 @@ TEST(Text, CodePointsAndDisplayColumns) {
   EXPECT_EQ(CodePointCount(""), 0u);
   EXPECT_EQ(CodePointCount("abc"), 3u);
   EXPECT_EQ(CodePointCount("双杨树"), 3u);
-  EXPECT_EQ(CodePointCount("a\xFF" "b"), 3u);  // an invalid byte counts one
+  EXPECT_EQ(CodePointCount("a\xFF"
+                           "b"),
+            3u);  // an invalid byte counts one
   EXPECT_EQ(DisplayWidth("abc"), 3u);
-  EXPECT_EQ(DisplayWidth("双杨树"), 6u);       // CJK takes two columns
-  EXPECT_EQ(DisplayWidth("e\xCC\x81"), 1u);    // e + combining acute: one column
-  EXPECT_EQ(DisplayWidth("（1）"), 5u);        // fullwidth brackets are wide
+  EXPECT_EQ(DisplayWidth("双杨树"), 6u);     // CJK takes two columns
+  EXPECT_EQ(DisplayWidth("e\xCC\x81"), 1u);  // e + combining acute: one column
+  EXPECT_EQ(DisplayWidth("（1）"), 5u);      // fullwidth brackets are wide
 }
 
 TEST(Text, PaddingCountsColumnsAndNeverCuts) {

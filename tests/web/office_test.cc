@@ -37,13 +37,15 @@ TEST_F(Office, TheRulesPageShowsTheRuleFileInForce) {
 
 TEST_F(Office, ACheckShowsEachErrorAtItsLineAndKeepsTheText) {
   Login clerk = SignIn("clerk");
-  std::string bad = Replace(kRules, "item H1 \"庭院整洁\" +3 per household", "item H1 \"庭院整洁\" +3 per houshold");
+  std::string bad = Replace(kRules, "item H1 \"庭院整洁\" +3 per household",
+                            "item H1 \"庭院整洁\" +3 per houshold");
   uint64_t before = Head();
   auto res = Post(clerk, "/rules/check", {{"text", bad}});
   EXPECT_EQ(res->status, 422);
   EXPECT_THAT(res->body, HasSubstr(R"(<tr class="bad"><td class="n">7</td>)"));
   EXPECT_THAT(res->body, HasSubstr("houshold"));
-  EXPECT_THAT(res->body, HasSubstr(">village W &quot;网页村&quot;"));  // the textarea keeps the edit
+  EXPECT_THAT(res->body,
+              HasSubstr(">village W &quot;网页村&quot;"));  // the textarea keeps the edit
   auto ok = Post(clerk, "/rules/check", {{"text", kRules}});
   EXPECT_EQ(ok->status, 200);
   EXPECT_THAT(ok->body, HasSubstr("细则检查通过"));
@@ -55,7 +57,8 @@ TEST_F(Office, ACheckShowsEachErrorAtItsLineAndKeepsTheText) {
 TEST_F(Office, ARuleFileOfManyKilobytesIsCheckedFromTheMultipartForm) {
   Login clerk = SignIn("clerk");
   std::string text = kRules;
-  for (int i = 0; i < 200; ++i) text += "# 说明：本细则经村民代表大会讨论通过，第" + std::to_string(i) + "条注释\n";
+  for (int i = 0; i < 200; ++i)
+    text += "# 说明：本细则经村民代表大会讨论通过，第" + std::to_string(i) + "条注释\n";
   ASSERT_GT(text.size(), 8192u);
   httplib::MultipartFormDataItems form{{"csrf", clerk.csrf, "", ""}, {"text", text, "", ""}};
   auto res = Client().Post("/rules/check", {{"Cookie", clerk.cookie}}, form);
@@ -66,10 +69,13 @@ TEST_F(Office, ARuleFileOfManyKilobytesIsCheckedFromTheMultipartForm) {
 TEST_F(Office, AWhatIfShowsTheChangeOnTheRealLedgerAndWritesNothing) {
   Login clerk = SignIn("clerk");
   uint64_t before = Head();
-  auto res = Post(clerk, "/rules/whatif", {{"text", Replace(kRules, "+2 per person", "+5 per person")}, {"period", "2024-01"}});
+  auto res =
+      Post(clerk, "/rules/whatif",
+           {{"text", Replace(kRules, "+2 per person", "+5 per person")}, {"period", "2024-01"}});
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_THAT(res->body, HasSubstr("试算结果 2024-01"));
-  EXPECT_THAT(res->body, HasSubstr(R"(<td class="n">2</td><td class="n">5</td><td class="n up">+3</td>)"));
+  EXPECT_THAT(res->body,
+              HasSubstr(R"(<td class="n">2</td><td class="n">5</td><td class="n up">+3</td>)"));
   EXPECT_EQ(Head(), before);
   auto bad_period = Post(clerk, "/rules/whatif", {{"text", kRules}, {"period", "someday"}});
   EXPECT_EQ(bad_period->status, 422);
@@ -80,23 +86,32 @@ TEST_F(Office, AdoptionIsRefusedBesideItsFieldAndTakesEffectWhenRight) {
   Login clerk = SignIn("clerk");
   std::string next = Replace(kRules, "item E1", "item N1 \"新项目\" +1 per person\n  item E1");
   uint64_t before = Head();
-  auto no_approval = Post(clerk, "/rules/adopt", {{"text", next}, {"effective", "2030-01-01"}, {"approval", ""}});
+  auto no_approval =
+      Post(clerk, "/rules/adopt", {{"text", next}, {"effective", "2030-01-01"}, {"approval", ""}});
   EXPECT_EQ(no_approval->status, 422);
   EXPECT_THAT(no_approval->body, HasSubstr("要写明由谁、哪天通过"));
-  auto bad_date = Post(clerk, "/rules/adopt", {{"text", next}, {"effective", "明年"}, {"approval", "村民代表大会"}});
+  auto bad_date = Post(clerk, "/rules/adopt",
+                       {{"text", next}, {"effective", "明年"}, {"approval", "村民代表大会"}});
   EXPECT_EQ(bad_date->status, 422);
   EXPECT_THAT(bad_date->body, HasSubstr("生效日期要写成"));
   // 2024-01 was posted and its notice has ended: an adoption effective then is refused.
-  auto locked = Post(clerk, "/rules/adopt", {{"text", next}, {"effective", "2024-01-01"}, {"approval", "村民代表大会"}});
+  auto locked = Post(clerk, "/rules/adopt",
+                     {{"text", next}, {"effective", "2024-01-01"}, {"approval", "村民代表大会"}});
   EXPECT_EQ(locked->status, 422);
   EXPECT_THAT(locked->body, HasSubstr("没有通过："));
   // Another village's rules are never adopted from this clerk's page.
-  auto other = Post(clerk, "/rules/adopt", {{"text", Replace(kRules, "village W", "village V")}, {"effective", "2030-01-01"}, {"approval", "村民代表大会"}});
+  auto other = Post(clerk, "/rules/adopt",
+                    {{"text", Replace(kRules, "village W", "village V")},
+                     {"effective", "2030-01-01"},
+                     {"approval", "村民代表大会"}});
   EXPECT_EQ(other->status, 422);
   EXPECT_THAT(other->body, HasSubstr("只能修改本村的细则：V"));
   EXPECT_EQ(Head(), before);
-  Date first = Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth).Next().FirstDay();
-  auto adopted = Post(clerk, "/rules/adopt", {{"text", next}, {"effective", first.ToString()}, {"approval", "村民代表大会 表决通过"}});
+  Date first =
+      Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth).Next().FirstDay();
+  auto adopted = Post(
+      clerk, "/rules/adopt",
+      {{"text", next}, {"effective", first.ToString()}, {"approval", "村民代表大会 表决通过"}});
   ASSERT_EQ(adopted->status, 303) << adopted->body;
   ledger::Record r = Last();
   EXPECT_EQ(r.type, ledger::RecordType::kRules);
@@ -107,27 +122,53 @@ TEST_F(Office, AdoptionIsRefusedBesideItsFieldAndTakesEffectWhenRight) {
 
 TEST_F(Office, TheRosterTakesHouseholdsPersonsMovesAndScorersForTheClerksOwnVillage) {
   Login clerk = SignIn("clerk");
-  auto household = Post(clerk, "/roster/household", {{"code", "H9"}, {"name", "新户"}, {"since", "2024-03-01"}, {"shares", "2"}, {"village", "V"}});
+  auto household = Post(clerk, "/roster/household",
+                        {{"code", "H9"},
+                         {"name", "新户"},
+                         {"since", "2024-03-01"},
+                         {"shares", "2"},
+                         {"village", "V"}});
   ASSERT_EQ(household->status, 303) << household->body;
   ledger::Record r = Last();
   EXPECT_EQ(r.type, ledger::RecordType::kHousehold);
   EXPECT_EQ(r.village, "W");  // the clerk's village, whatever the form says
   EXPECT_EQ(r.shares, 2);
-  ASSERT_EQ(Post(clerk, "/roster/person", {{"code", "P9"}, {"name", "新人"}, {"household", "H9"}, {"since", "2024-03-01"}, {"resident", "villager"}})->status, 303);
-  ASSERT_EQ(Post(clerk, "/roster/move", {{"code", "P9"}, {"household", "H2"}, {"date", "2024-04-01"}})->status, 303);
-  ASSERT_EQ(Post(clerk, "/roster/scorer", {{"code", "S9"}, {"name", "新网格员"}, {"role", "网格员"}, {"person_link", ""}})->status, 303);
+  ASSERT_EQ(Post(clerk, "/roster/person",
+                 {{"code", "P9"},
+                  {"name", "新人"},
+                  {"household", "H9"},
+                  {"since", "2024-03-01"},
+                  {"resident", "villager"}})
+                ->status,
+            303);
+  ASSERT_EQ(
+      Post(clerk, "/roster/move", {{"code", "P9"}, {"household", "H2"}, {"date", "2024-04-01"}})
+          ->status,
+      303);
+  ASSERT_EQ(Post(clerk, "/roster/scorer",
+                 {{"code", "S9"}, {"name", "新网格员"}, {"role", "网格员"}, {"person_link", ""}})
+                ->status,
+            303);
   auto page = Client().Get("/roster?q=xr", {{"Cookie", clerk.cookie}});  // 新人 by pinyin
   EXPECT_THAT(page->body, HasSubstr("<td>P9</td><td>新人</td><td>H2 李家</td>"));
   uint64_t before = Head();
-  auto twice = Post(clerk, "/roster/household", {{"code", "H9"}, {"name", "又一户"}, {"since", "2024-03-01"}, {"shares", "1"}});
+  auto twice = Post(clerk, "/roster/household",
+                    {{"code", "H9"}, {"name", "又一户"}, {"since", "2024-03-01"}, {"shares", "1"}});
   EXPECT_EQ(twice->status, 422);
   EXPECT_THAT(twice->body, HasSubstr(R"(name="name" value="又一户")"));
-  auto no_home = Post(clerk, "/roster/person", {{"code", "P10"}, {"name", "无户"}, {"household", "H404"}, {"since", "2024-03-01"}, {"resident", "villager"}});
+  auto no_home = Post(clerk, "/roster/person",
+                      {{"code", "P10"},
+                       {"name", "无户"},
+                       {"household", "H404"},
+                       {"since", "2024-03-01"},
+                       {"resident", "villager"}});
   EXPECT_EQ(no_home->status, 422);
-  auto missing = Post(clerk, "/roster/scorer", {{"code", ""}, {"name", "无号"}, {"role", "网格员"}, {"person_link", ""}});
+  auto missing = Post(clerk, "/roster/scorer",
+                      {{"code", ""}, {"name", "无号"}, {"role", "网格员"}, {"person_link", ""}});
   EXPECT_EQ(missing->status, 422);
   EXPECT_THAT(missing->body, HasSubstr("这一项要填"));
-  auto shares = Post(clerk, "/roster/household", {{"code", "H10"}, {"name", "户"}, {"since", "2024-03-01"}, {"shares", "-1"}});
+  auto shares = Post(clerk, "/roster/household",
+                     {{"code", "H10"}, {"name", "户"}, {"since", "2024-03-01"}, {"shares", "-1"}});
   EXPECT_EQ(shares->status, 422);
   EXPECT_EQ(Head(), before);
 }

@@ -16,24 +16,30 @@ using ::testing::Not;
 using webtest::Serve;
 
 // Bytes that begin as a JPEG does; the server judges images by their first bytes only.
-std::string Jpeg(const std::string& tail = "photo") { return std::string("\xFF\xD8\xFF\xE0", 4) + tail; }
+std::string Jpeg(const std::string& tail = "photo") {
+  return std::string("\xFF\xD8\xFF\xE0", 4) + tail;
+}
 
 std::set<std::string> TreeOf(const std::string& dir) {
   std::set<std::string> out;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) out.insert(e.path().string());
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    out.insert(e.path().string());
   return out;
 }
 
 class Record : public Serve {
  protected:
   // The award form as multipart parts, with `files` as its photos (name → bytes).
-  httplib::MultipartFormDataItems Form(const std::string& csrf, const std::string& subject,
-                                       const std::string& item,
-                                       const std::vector<std::pair<std::string, std::string>>& files,
-                                       const std::string& date = "") {
+  httplib::MultipartFormDataItems Form(
+      const std::string& csrf, const std::string& subject, const std::string& item,
+      const std::vector<std::pair<std::string, std::string>>& files, const std::string& date = "") {
     httplib::MultipartFormDataItems items{
-        {"csrf", csrf, "", ""},       {"subject", subject, "", ""}, {"item", item, "", ""},
-        {"qty", "1", "", ""},         {"place", "村口", "", ""},   {"reason", "拍照为证", "", ""},
+        {"csrf", csrf, "", ""},
+        {"subject", subject, "", ""},
+        {"item", item, "", ""},
+        {"qty", "1", "", ""},
+        {"place", "村口", "", ""},
+        {"reason", "拍照为证", "", ""},
         {"date", date.empty() ? Timestamp::Now().LocalDate().ToString() : date, "", ""}};
     for (const auto& [name, bytes] : files) items.push_back({"photos", bytes, name, "image/jpeg"});
     return items;
@@ -77,7 +83,8 @@ TEST_F(Record, APhotoIsStoredByItsHashAndNamedInTheAward) {
   Login s = SignIn("scorer");
   auto client = Client();
   std::string photo = Jpeg("见义勇为");
-  auto res = client.Post("/record", {{"Cookie", s.cookie}}, Form(s.csrf, "P2", "E1", {{"a.jpg", photo}}));
+  auto res =
+      client.Post("/record", {{"Cookie", s.cookie}}, Form(s.csrf, "P2", "E1", {{"a.jpg", photo}}));
   ASSERT_EQ(res->status, 303) << res->body;
   std::string hex = ledger::HashToHex(ledger::Sha256Of(photo));
   ledger::Record award = Last();
@@ -93,7 +100,8 @@ TEST_F(Record, APhotoIsStoredByItsHashAndNamedInTheAward) {
   EXPECT_EQ(client.Get("/evidence/" + std::string(64, 'a'), {{"Cookie", s.cookie}})->status, 404);
   EXPECT_THAT(client.Get("/record", {{"Cookie", s.cookie}})->body, HasSubstr("/evidence/" + hex));
   // A clerk of another village, and no session, do not see it; the township does.
-  ASSERT_TRUE(app_->accounts().AddUser(Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
+  ASSERT_TRUE(
+      app_->accounts().AddUser(Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
   EXPECT_EQ(client.Get("/evidence/" + hex, {{"Cookie", SignIn("clerkv").cookie}})->status, 404);
   EXPECT_EQ(client.Get("/evidence/" + hex)->status, 303);
   EXPECT_EQ(client.Get("/evidence/" + hex, {{"Cookie", SignIn("township").cookie}})->status, 200);
@@ -122,9 +130,14 @@ TEST_F(Record, UploadsThatAreNotPhotosTooLargeOrTooManyAreRefusedAndNothingIsWri
   std::vector<Case> cases{
       {{{"x.jpg", "just text, named like a photo"}}, "不是照片"},
       {{{"x.gif", "GIF89a\x01\x00\x01\x00"}}, "不是照片"},
-      {{{"x.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"}}, "不是照片"},
+      {{{"x.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"}},
+       "不是照片"},
       {{{"big.jpg", Jpeg(std::string(ledger::kEvidenceBytesMax, 'x'))}}, "照片太大"},
-      {{{"1.jpg", Jpeg("1")}, {"2.jpg", Jpeg("2")}, {"3.jpg", Jpeg("3")}, {"4.jpg", Jpeg("4")}, {"5.jpg", Jpeg("5")}},
+      {{{"1.jpg", Jpeg("1")},
+        {"2.jpg", Jpeg("2")},
+        {"3.jpg", Jpeg("3")},
+        {"4.jpg", Jpeg("4")},
+        {"5.jpg", Jpeg("5")}},
        "最多附 4 张"},
   };
   for (const auto& c : cases) {
@@ -172,7 +185,9 @@ TEST_F(Record, AScorerWithdrawsTheirOwnEntryWithAReasonAndNoOneElses) {
   Login scorer = SignIn("scorer");
   Login clerk = SignIn("clerk");
   auto client = Client();
-  ASSERT_EQ(client.Post("/record", {{"Cookie", scorer.cookie}}, Award(scorer.csrf, "P2", "A1"))->status, 303);
+  ASSERT_EQ(
+      client.Post("/record", {{"Cookie", scorer.cookie}}, Award(scorer.csrf, "P2", "A1"))->status,
+      303);
   std::string id = Last().id;
   uint64_t before = Head();
   auto withdraw = [&](const Login& who, const std::string& target, const std::string& reason) {

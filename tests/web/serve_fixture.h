@@ -13,8 +13,8 @@
 #include "engine/admission.h"
 #include "ledger/ledger.h"
 #include "ledger/record_json.h"
-#include "web/accounts.h"
 #include "tests/common/files.h"
+#include "web/accounts.h"
 #include "web/server.h"
 
 namespace jifen::web::webtest {
@@ -43,23 +43,29 @@ class Serve : public ::testing::Test {
                                  Timestamp::Parse("2023-12-31T09:00:00+08:00")};
       ASSERT_TRUE(engine::AdoptRules(**ledger, adopt, Timestamp::Now()).ok());
       std::string r = R"(,"recorded":"2024-01-01T08:00:00+08:00"})";
-      Import(**ledger, {
-          R"({"type":"household","village":"W","household":"H1","name":")" + std::string(kScript) +
-              R"(","since":"2024-01-01","shares":1)" + r,
-          R"({"type":"household","village":"W","household":"H2","name":"李家","since":"2024-01-01","shares":1)" + r,
-          R"({"type":"person","village":"W","person":"P1","name":"张三","household":"H1","since":"2024-01-01","resident":"villager")" + r,
-          R"({"type":"person","village":"W","person":"P2","name":"李四","household":"H2","since":"2024-01-01","resident":"villager")" + r,
-          R"({"type":"scorer","village":"W","scorer":"S1","name":"王网格","role":"网格员")" + r,
-          R"({"type":"scorer","village":"W","scorer":"S2","name":"赵文书","role":"村两委")" + r,
-          R"({"type":"award","id":"W-1","village":"W","date":"2024-01-05","subject":"P1","item":"A1","scorer":"S1","recorded":"2024-01-05T20:00:00+08:00"})",
-          R"({"type":"post","id":"W-P2401","village":"W","period":"2024-01","scorer":"S2","recorded":"2024-02-01T09:00:00+08:00"})",
-      });
+      Import(
+          **ledger,
+          {
+              R"({"type":"household","village":"W","household":"H1","name":")" +
+                  std::string(kScript) + R"(","since":"2024-01-01","shares":1)" + r,
+              R"({"type":"household","village":"W","household":"H2","name":"李家","since":"2024-01-01","shares":1)" +
+                  r,
+              R"({"type":"person","village":"W","person":"P1","name":"张三","household":"H1","since":"2024-01-01","resident":"villager")" +
+                  r,
+              R"({"type":"person","village":"W","person":"P2","name":"李四","household":"H2","since":"2024-01-01","resident":"villager")" +
+                  r,
+              R"({"type":"scorer","village":"W","scorer":"S1","name":"王网格","role":"网格员")" + r,
+              R"({"type":"scorer","village":"W","scorer":"S2","name":"赵文书","role":"村两委")" + r,
+              R"({"type":"award","id":"W-1","village":"W","date":"2024-01-05","subject":"P1","item":"A1","scorer":"S1","recorded":"2024-01-05T20:00:00+08:00"})",
+              R"({"type":"post","id":"W-P2401","village":"W","period":"2024-01","scorer":"S2","recorded":"2024-02-01T09:00:00+08:00"})",
+          });
     }
     {
       auto store = AccountStore::Open(dir_ + "/accounts", true);
       ASSERT_TRUE(store.ok());
-      for (const Account& a : {Account{"clerk", "clerk", "W", "S2"}, Account{"scorer", "scorer", "W", "S1"},
-                               Account{"township", "township", "W", ""}, Account{"auditor", "auditor", "W", ""}}) {
+      for (const Account& a :
+           {Account{"clerk", "clerk", "W", "S2"}, Account{"scorer", "scorer", "W", "S1"},
+            Account{"township", "township", "W", ""}, Account{"auditor", "auditor", "W", ""}}) {
         ASSERT_TRUE((*store)->AddUser(a, "password-" + a.name).ok());
       }
       secret_ = (*store)->secret();
@@ -110,7 +116,8 @@ class Serve : public ::testing::Test {
     auto page = client.Get("/login");
     EXPECT_TRUE(page);
     std::string login_cookie = Cookie(*page, "jifen_login");
-    httplib::Params form{{"name", name}, {"password", password.empty() ? "password-" + name : password},
+    httplib::Params form{{"name", name},
+                         {"password", password.empty() ? "password-" + name : password},
                          {"csrf", login_cookie.substr(login_cookie.find('=') + 1)}};
     auto res = client.Post("/login", {{"Cookie", login_cookie}}, form);
     EXPECT_TRUE(res);
@@ -118,14 +125,18 @@ class Serve : public ::testing::Test {
     if (out.cookie.empty()) return out;
     auto home = client.Get("/", {{"Cookie", out.cookie}});
     std::smatch m;
-    if (std::regex_search(home->body, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re"))) out.csrf = m[1];
+    if (std::regex_search(home->body, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re")))
+      out.csrf = m[1];
     return out;
   }
-  static std::string Cookie(const httplib::Result& res, const std::string& name) { return Cookie(*res, name); }
+  static std::string Cookie(const httplib::Result& res, const std::string& name) {
+    return Cookie(*res, name);
+  }
   static std::string Cookie(const httplib::Response& res, const std::string& name) {
     for (size_t i = 0; i < res.get_header_value_count("Set-Cookie"); ++i) {
       std::string c = res.get_header_value("Set-Cookie", i);
-      if (c.rfind(name + "=", 0) == 0 && c.rfind(name + "=;", 0) != 0) return c.substr(0, c.find(';'));
+      if (c.rfind(name + "=", 0) == 0 && c.rfind(name + "=;", 0) != 0)
+        return c.substr(0, c.find(';'));
     }
     return "";
   }
@@ -133,12 +144,19 @@ class Serve : public ::testing::Test {
     auto ledger = ledger::Ledger::Open(dir_, false);
     return (*(*ledger)->Snapshot())->HeadSequence();
   }
-  httplib::Params Award(const std::string& csrf, const std::string& subject, const std::string& item,
-                        const std::string& qty = "1") {
-    return {{"csrf", csrf}, {"subject", subject}, {"item", item}, {"qty", qty},
-            {"date", Timestamp::Now().LocalDate().ToString()}, {"place", "村口"}, {"reason", "测试"}};
+  httplib::Params Award(const std::string& csrf, const std::string& subject,
+                        const std::string& item, const std::string& qty = "1") {
+    return {{"csrf", csrf},
+            {"subject", subject},
+            {"item", item},
+            {"qty", qty},
+            {"date", Timestamp::Now().LocalDate().ToString()},
+            {"place", "村口"},
+            {"reason", "测试"}};
   }
-  std::string Card(const std::string& household) { return "/h/W/" + household + "/" + HmacHex(secret_, "W|" + household); }
+  std::string Card(const std::string& household) {
+    return "/h/W/" + household + "/" + HmacHex(secret_, "W|" + household);
+  }
 
   std::unique_ptr<tests::ScratchDir> scratch_;
   std::string dir_, secret_;

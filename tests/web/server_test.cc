@@ -31,15 +31,18 @@ TEST_F(Serve, EveryRouteAllowsExactlyItsRolesAndNoOneElse) {
       auto client = Client();
       httplib::Headers headers;
       if (!login.cookie.empty()) headers.emplace("Cookie", login.cookie);
-      httplib::Result res = route.method == "GET"
-                                ? client.Get(route.example, headers)
-                                : client.Post(route.example, headers, httplib::Params{{"csrf", login.csrf}});
+      httplib::Result res =
+          route.method == "GET"
+              ? client.Get(route.example, headers)
+              : client.Post(route.example, headers, httplib::Params{{"csrf", login.csrf}});
       ASSERT_TRUE(res) << route.method << " " << route.example << " as " << who;
       // Denied: 403 signed in; without a session 401, or for a GET a redirect to the login page
       // (the redirect of a successful /logout goes there too, but only a session reaches it).
       bool denied = res->status == 403 || res->status == 401 ||
-                    (who == "none" && res->status == 303 && res->get_header_value("Location").rfind("/login", 0) == 0);
-      EXPECT_EQ(!denied, allowed) << route.method << " " << route.example << " as " << who << ": " << res->status;
+                    (who == "none" && res->status == 303 &&
+                     res->get_header_value("Location").rfind("/login", 0) == 0);
+      EXPECT_EQ(!denied, allowed) << route.method << " " << route.example << " as " << who << ": "
+                                  << res->status;
     }
   }
 }
@@ -52,7 +55,8 @@ TEST_F(Serve, APostWithoutOrWithAWrongCsrfTokenIsRefusedAndWritesNothing) {
   params.erase(params.find("csrf"));
   auto missing = client.Post("/record", {{"Cookie", s.cookie}}, params);
   EXPECT_EQ(missing->status, 400);
-  auto wrong = client.Post("/record", {{"Cookie", s.cookie}}, Award(std::string(64, 'a'), "P1", "A1"));
+  auto wrong =
+      client.Post("/record", {{"Cookie", s.cookie}}, Award(std::string(64, 'a'), "P1", "A1"));
   EXPECT_EQ(wrong->status, 400);
   EXPECT_THAT(wrong->body, HasSubstr("什么也没有记录"));
   EXPECT_EQ(Head(), before);
@@ -121,7 +125,9 @@ TEST_F(Serve, TheBoardShowsPostedPeriodsOnlyAndCliImportsWithoutRestart) {
   EXPECT_THAT(client.Get("/v/W/board/2024-01?lang=en")->body, HasSubstr("Rank"));
   {
     auto ledger = ledger::Ledger::Open(dir_, false);
-    Import(**ledger, {R"({"type":"post","id":"W-P2402","village":"W","period":"2024-02","scorer":"S2","recorded":"2024-03-01T09:00:00+08:00"})"});
+    Import(
+        **ledger,
+        {R"({"type":"post","id":"W-P2402","village":"W","period":"2024-02","scorer":"S2","recorded":"2024-03-01T09:00:00+08:00"})"});
   }
   EXPECT_EQ(client.Get("/v/W/board/2024-02")->status, 200);
 }
@@ -165,7 +171,8 @@ TEST_F(Serve, LoginIsRateLimitedPerAccount) {
 }
 
 TEST_F(Serve, LoginIsRateLimitedPerClientAddress) {
-  for (int i = 0; i < 5; ++i) EXPECT_TRUE(SignIn("nobody-" + std::to_string(i), "wrong password").cookie.empty());
+  for (int i = 0; i < 5; ++i)
+    EXPECT_TRUE(SignIn("nobody-" + std::to_string(i), "wrong password").cookie.empty());
   EXPECT_TRUE(SignIn("scorer").cookie.empty());  // the same address, another account: blocked too
 }
 
@@ -175,15 +182,19 @@ TEST_F(Serve, SessionCookiesAreHttpOnlyStrictAndLogoutEndsThem) {
   ASSERT_FALSE(s.cookie.empty());
   auto page = client.Get("/login");
   std::string login_cookie = Cookie(*page, "jifen_login");
-  auto res = client.Post("/login", {{"Cookie", login_cookie}},
-                         httplib::Params{{"name", "auditor"}, {"password", "password-auditor"},
-                                         {"csrf", login_cookie.substr(login_cookie.find('=') + 1)}});
+  auto res =
+      client.Post("/login", {{"Cookie", login_cookie}},
+                  httplib::Params{{"name", "auditor"},
+                                  {"password", "password-auditor"},
+                                  {"csrf", login_cookie.substr(login_cookie.find('=') + 1)}});
   std::string set = res->get_header_value("Set-Cookie");
   EXPECT_THAT(set, HasSubstr("HttpOnly"));
   EXPECT_THAT(set, HasSubstr("SameSite=Strict"));
   EXPECT_THAT(set, HasSubstr("Max-Age="));
   EXPECT_EQ(client.Get("/record", {{"Cookie", s.cookie}})->status, 200);
-  EXPECT_EQ(client.Post("/logout", {{"Cookie", s.cookie}}, httplib::Params{{"csrf", s.csrf}})->status, 303);
+  EXPECT_EQ(
+      client.Post("/logout", {{"Cookie", s.cookie}}, httplib::Params{{"csrf", s.csrf}})->status,
+      303);
   EXPECT_EQ(client.Get("/record", {{"Cookie", s.cookie}})->status, 303);
 }
 
@@ -222,7 +233,8 @@ TEST(ServeListen, ThirtyConnectionsAtOnceAllCompleteTheirHandshake) {
       pollfd p{sockets[i], POLLOUT, 0};
       int error = 0;
       socklen_t size = sizeof error;
-      if (poll(&p, 1, 0) == 1 && getsockopt(sockets[i], SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0) {
+      if (poll(&p, 1, 0) == 1 && getsockopt(sockets[i], SOL_SOCKET, SO_ERROR, &error, &size) == 0 &&
+          error == 0) {
         done[i] = true;
         ++connected;
       }

@@ -32,14 +32,22 @@ reward R2 "大米" cost 1, stock 1
     ASSERT_TRUE(adopted.ok()) << adopted.status().message();
     std::string r = R"(,"recorded":"2024-02-02T09:00:00+08:00"})";
     std::string today = Timestamp::Now().LocalDate().ToString();
-    Import(app_->ledger(), {
-        R"({"type":"household","village":"S","household":"H1","name":"孙家","since":"2024-01-01","shares":1)" + r,
-        R"({"type":"household","village":"S","household":"H2","name":"周家","since":"2024-01-01","shares":1)" + r,
-        R"({"type":"scorer","village":"S","scorer":"K1","name":"钱文书","role":"村两委")" + r,
-        R"({"type":"award","id":"S-1","village":"S","date":")" + today + R"(","subject":"H1","item":"A1","scorer":"K1"})",
-        R"({"type":"award","id":"S-2","village":"S","date":")" + today + R"(","subject":"H2","item":"B1","qty":10,"scorer":"K1"})",
-    });
-    ASSERT_TRUE(app_->accounts().AddUser(Account{"shopkeeper", "clerk", "S", "K1"}, "password-shopkeeper").ok());
+    Import(
+        app_->ledger(),
+        {
+            R"({"type":"household","village":"S","household":"H1","name":"孙家","since":"2024-01-01","shares":1)" +
+                r,
+            R"({"type":"household","village":"S","household":"H2","name":"周家","since":"2024-01-01","shares":1)" +
+                r,
+            R"({"type":"scorer","village":"S","scorer":"K1","name":"钱文书","role":"村两委")" + r,
+            R"({"type":"award","id":"S-1","village":"S","date":")" + today +
+                R"(","subject":"H1","item":"A1","scorer":"K1"})",
+            R"({"type":"award","id":"S-2","village":"S","date":")" + today +
+                R"(","subject":"H2","item":"B1","qty":10,"scorer":"K1"})",
+        });
+    ASSERT_TRUE(app_->accounts()
+                    .AddUser(Account{"shopkeeper", "clerk", "S", "K1"}, "password-shopkeeper")
+                    .ok());
   }
   int Redemptions(const std::string& household) {
     auto reader = app_->ledger().Snapshot();
@@ -57,10 +65,11 @@ reward R2 "大米" cost 1, stock 1
     client.set_read_timeout(120, 0);
     client.set_connection_timeout(60, 0);
     return client.Post("/shop/" + household + "/redeem", {{"Cookie", who.cookie}},
-                         httplib::Params{{"csrf", who.csrf}, {"reward", reward}, {"qty", qty}});
+                       httplib::Params{{"csrf", who.csrf}, {"reward", reward}, {"qty", qty}});
   }
   // `n` clerks' clicks at once; the statuses they got.
-  std::vector<int> Race(const Login& who, const std::string& household, const std::string& reward, int n) {
+  std::vector<int> Race(const Login& who, const std::string& household, const std::string& reward,
+                        int n) {
     std::vector<int> statuses(n, 0);
     std::vector<std::thread> threads;
     std::atomic<int> ready{0};
@@ -112,10 +121,14 @@ TEST_F(ShopTest, RefusalsAreShownBesideTheirFieldAndWriteNothing) {
     int status;
   };
   std::vector<Case> cases{
-      {"H1", "R1", "0", "数量要写成正整数", 422},  {"H1", "R1", "1.5", "数量要写成正整数", 422},
-      {"H1", "R1", "abc", "数量要写成正整数", 422}, {"H1", "", "1", "请选一样要兑换的物品", 422},
-      {"H1", "R9", "1", "现行细则里没有这样物品", 422}, {"H1", "R1", "2", "积分不够兑换这么多", 422},
-      {"H2", "R2", "2", "这样物品库存不够了", 422},  {"NOPE", "R1", "1", "本村没有这个户号：NOPE", 404},
+      {"H1", "R1", "0", "数量要写成正整数", 422},
+      {"H1", "R1", "1.5", "数量要写成正整数", 422},
+      {"H1", "R1", "abc", "数量要写成正整数", 422},
+      {"H1", "", "1", "请选一样要兑换的物品", 422},
+      {"H1", "R9", "1", "现行细则里没有这样物品", 422},
+      {"H1", "R1", "2", "积分不够兑换这么多", 422},
+      {"H2", "R2", "2", "这样物品库存不够了", 422},
+      {"NOPE", "R1", "1", "本村没有这个户号：NOPE", 404},
   };
   for (const auto& c : cases) {
     auto res = Redeem(k, c.household, c.reward, c.qty);
@@ -153,9 +166,11 @@ TEST_F(ShopTest, TwentyClicksAgainstABalanceThatCoversOneRedeemExactlyOnce) {
   Login k = SignIn("shopkeeper");
   std::vector<int> statuses = Race(k, "H1", "R1", 20);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 303), 1);
-  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 422), 19) << testing::PrintToString(statuses);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 422), 19)
+      << testing::PrintToString(statuses);
   EXPECT_EQ(Redemptions("H1"), 1);
-  EXPECT_THAT(Client().Get("/shop/H1", {{"Cookie", k.cookie}})->body, HasSubstr("<strong>0</strong>"));
+  EXPECT_THAT(Client().Get("/shop/H1", {{"Cookie", k.cookie}})->body,
+              HasSubstr("<strong>0</strong>"));
 }
 
 TEST_F(ShopTest, TwentyClicksAgainstAStockOfOneRedeemExactlyOnce) {

@@ -20,7 +20,10 @@ size_t Count(const std::string& text, const std::string& what) {
 }
 
 TEST(SvgChart, NamesAreEscapedAndEverySeriesIsInTheLegend) {
-  LineChart chart{"<b>参与率</b>", {"2024-01", "2024-02"}, {{"<script>x</script>村", {0.5, std::nullopt}}, {"李村", {0.25, 1.0}}}, true};
+  LineChart chart{"<b>参与率</b>",
+                  {"2024-01", "2024-02"},
+                  {{"<script>x</script>村", {0.5, std::nullopt}}, {"李村", {0.25, 1.0}}},
+                  true};
   std::string svg = RenderSvg(chart);
   EXPECT_THAT(svg, Not(HasSubstr("<script>")));
   EXPECT_THAT(svg, HasSubstr("&lt;script&gt;x&lt;/script&gt;村"));
@@ -48,19 +51,23 @@ TEST_F(Serve, AnAuditShowsAVillageAsOfAnyMomentAndAClerkOnlyTheirOwn) {
   auto then = Client().Get("/audit/W/2024-01?as_of=2024-01-10", {{"Cookie", auditor.cookie}});
   ASSERT_EQ(then->status, 200);
   EXPECT_THAT(then->body, HasSubstr("2024-01-10T23:59:59+08:00"));
-  EXPECT_EQ(Client().Get("/audit/W/2024-01?as_of=yesterday", {{"Cookie", auditor.cookie}})->status, 422);
+  EXPECT_EQ(Client().Get("/audit/W/2024-01?as_of=yesterday", {{"Cookie", auditor.cookie}})->status,
+            422);
   EXPECT_EQ(Client().Get("/audit/NOPE/2024-01", {{"Cookie", auditor.cookie}})->status, 404);
   // The clerk of W reads W's audit; a clerk of another village does not.
   EXPECT_EQ(Client().Get("/audit/W/2024-01", {{"Cookie", SignIn("clerk").cookie}})->status, 200);
-  ASSERT_TRUE(app_->accounts().AddUser(Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
+  ASSERT_TRUE(
+      app_->accounts().AddUser(Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
   EXPECT_EQ(Client().Get("/audit/W/2024-01", {{"Cookie", SignIn("clerkv").cookie}})->status, 403);
 }
 
 TEST_F(Serve, VerifyChecksTheChainAndEveryPhoto) {
   Login scorer = SignIn("scorer");
   std::string photo = std::string("\xFF\xD8\xFF\xE0", 4) + "verify me";
-  httplib::MultipartFormDataItems form{{"csrf", scorer.csrf, "", ""}, {"subject", "P2", "", ""},
-                                       {"item", "E1", "", ""},          {"qty", "1", "", ""},
+  httplib::MultipartFormDataItems form{{"csrf", scorer.csrf, "", ""},
+                                       {"subject", "P2", "", ""},
+                                       {"item", "E1", "", ""},
+                                       {"qty", "1", "", ""},
                                        {"date", Timestamp::Now().LocalDate().ToString(), "", ""},
                                        {"photos", photo, "p.jpg", "image/jpeg"}};
   ASSERT_EQ(Client().Post("/record", {{"Cookie", scorer.cookie}}, form)->status, 303);
@@ -69,7 +76,8 @@ TEST_F(Serve, VerifyChecksTheChainAndEveryPhoto) {
   ASSERT_EQ(good->status, 200);
   EXPECT_THAT(good->body, HasSubstr("账本完整"));
   EXPECT_THAT(good->body, HasSubstr("<dt>照片数</dt><dd>1</dd>"));
-  tests::WriteFile(ledger::EvidencePath(dir_, ledger::HashToHex(ledger::Sha256Of(photo))), photo + "!");
+  tests::WriteFile(ledger::EvidencePath(dir_, ledger::HashToHex(ledger::Sha256Of(photo))),
+                   photo + "!");
   auto bad = Client().Get("/verify", {{"Cookie", auditor.cookie}});
   EXPECT_THAT(bad->body, HasSubstr("账本有问题"));
   EXPECT_THAT(bad->body, HasSubstr("altered"));
