@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/words.h"
 #include "engine/compare.h"
 
 namespace jifen::cli {
@@ -26,11 +27,12 @@ std::string Categories(const VillageComparison& c, size_t limit) {
 
 // "final", or the states of the periods that are not: "2022-05 notice, 2022-06 open".
 std::string StatesText(const VillageComparison& c, bool zh) {
+  Words w{zh};
   std::string out;
   bool all_final = true;
   for (const auto& [period, state] : c.states)
     all_final = all_final && state == engine::PeriodState::kFinal;
-  if (all_final && !c.states.empty()) return zh ? "已定稿" : "final";
+  if (all_final && !c.states.empty()) return w("final", "已定稿");
   for (const auto& [period, state] : c.states) {
     if (state == engine::PeriodState::kFinal) continue;
     out += (out.empty() ? "" : ", ") + (c.states.size() > 1 ? period.ToString() + " " : "") +
@@ -129,13 +131,14 @@ int RunCompare(const Globals& g, const std::string& period, int year,
   bool zh = !g.lang.empty()
                 ? g.lang == "zh"
                 : !comparison->villages.empty() && Chinese(g, *comparison->villages.front().rules);
+  Words w{zh};
   if (g.format == Format::kCsv) {
     MakeTable(*comparison, zh, true).PrintCsv(std::cout);
     return 0;
   }
-  std::cout << (zh ? "各村对比 " : "Villages compared, ")
+  std::cout << w("Villages compared, ", "各村对比 ")
             << (window->year ? std::to_string(*window->year) : window->period->ToString())
-            << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << "\n\n";
+            << (as_of ? w(", as of ", "，截至 ") + *as_of : "") << "\n\n";
   MakeTable(*comparison, zh, false).Print(std::cout);
   bool substituted = false;
   for (const auto& c : comparison->villages) substituted = substituted || c.substituted;
@@ -145,7 +148,7 @@ int RunCompare(const Globals& g, const std::string& period, int year,
                : "\n* the village counts by another period kind: compared on the periods covering the same days.\n");
   }
   for (const auto& [village, why] : comparison->skipped) {
-    std::cout << (zh ? "未比较 " : "not compared: ") << village << " — " << why << '\n';
+    std::cout << w("not compared: ", "未比较 ") << village << " — " << why << '\n';
   }
   std::cout
       << (zh ? "\n户均、中位数为各户本期（或期间合计）得分；基尼系数按各户得分计算，负分按 0 计；"

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/words.h"
 #include "engine/annual.h"
 #include "engine/replay.h"
 #include "engine/workflow.h"
@@ -15,10 +16,11 @@ std::string HouseholdName(const engine::VillageModel& m, const std::string& code
 }
 
 void PrintRulesLine(const engine::Adoption& a, bool zh) {
-  std::cout << (zh ? "规则版本 " : "rules ") << a.sha256.substr(0, 12)
-            << (zh ? "（生效 " : " (effective ") << a.effective.ToString()
-            << (a.approved_by.empty() ? "" : (zh ? "，通过：" : ", approved by ") + a.approved_by)
-            << (zh ? "）\n" : ")\n");
+  Words w{zh};
+  std::cout << w("rules ", "规则版本 ") << a.sha256.substr(0, 12) << w(" (effective ", "（生效 ")
+            << a.effective.ToString()
+            << (a.approved_by.empty() ? "" : w(", approved by ", "，通过：") + a.approved_by)
+            << w(")\n", "）\n");
 }
 
 Json ScoreJson(const engine::VillageModel& m, const engine::PeriodFigures& p,
@@ -52,6 +54,7 @@ Json ScoreJson(const engine::VillageModel& m, const engine::PeriodFigures& p,
 
 // The ranking: one row per household; a column of pending awards where the rules review them.
 Table ScoreTable(const engine::VillageModel& m, const engine::PeriodFigures& p, bool zh) {
+  Words w{zh};
   bool review = !p.adoption->rules->village.review_roles.empty();
   std::vector<std::string> headers =
       zh ? std::vector<std::string>{">名次", "户号",  "户名",  ">得分", ">兑换", ">余额",
@@ -59,21 +62,15 @@ Table ScoreTable(const engine::VillageModel& m, const engine::PeriodFigures& p, 
          : std::vector<std::string>{">rank",          "household", "name",     ">earned",
                                     ">redeemed",      ">balance",  ">cleared", ">members'",
                                     ">household pts", ">bonus",    "veto",     "titles"};
-  if (review) headers.push_back(zh ? ">待审核" : ">pending");
+  if (review) headers.push_back(w(">pending", ">待审核"));
   Table t(headers);
   for (const auto& f : p.households) {
-    std::vector<std::string> cells{std::to_string(f.rank),
-                                   f.household,
-                                   HouseholdName(m, f.household),
-                                   f.earned.ToString(),
-                                   f.redeemed.ToString(),
-                                   f.balance.ToString(),
-                                   f.cleared.ToString(),
-                                   f.person_points.ToString(),
-                                   f.household_points.ToString(),
-                                   f.bonus.ToString(),
-                                   f.vetoed ? (zh ? "是" : "yes") : "",
-                                   Join(f.titles, " ")};
+    std::vector<std::string> cells{std::to_string(f.rank),         f.household,
+                                   HouseholdName(m, f.household),  f.earned.ToString(),
+                                   f.redeemed.ToString(),          f.balance.ToString(),
+                                   f.cleared.ToString(),           f.person_points.ToString(),
+                                   f.household_points.ToString(),  f.bonus.ToString(),
+                                   f.vetoed ? w("yes", "是") : "", Join(f.titles, " ")};
     if (review) cells.push_back(f.pending ? std::to_string(f.pending) : "");
     t.AddRow(std::move(cells));
   }
@@ -99,16 +96,17 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
   }
   const grammar::RuleFile& rules = *p.adoption->rules;
   bool zh = Chinese(g, rules);
+  Words w{zh};
   Table t = ScoreTable(m, p, zh);
   if (g.format == Format::kCsv) {
     t.PrintCsv(std::cout);
     return 0;
   }
   std::cout << rules.village.name << " (" << village << ") " << p.period.ToString()
-            << (zh ? " 积分排名" : " ranking")
-            << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n';
+            << w(" ranking", " 积分排名") << (as_of ? w(", as of ", "，截至 ") + *as_of : "")
+            << '\n';
   PrintRulesLine(*p.adoption, zh);
-  std::cout << (zh ? "状态：" : "state: ") << StatusText(status, zh) << "\n\n";
+  std::cout << w("state: ", "状态：") << StatusText(status, zh) << "\n\n";
   t.Print(std::cout);
   return 0;
 }
@@ -161,6 +159,7 @@ int RunAnnual(const Globals& g, const std::string& village, int year,
   }
   const grammar::RuleFile& rules = *annual->adoption->rules;
   bool zh = Chinese(g, rules);
+  Words w{zh};
   bool mean = rules.village.annual == grammar::AnnualBy::kMean;
   Table t(zh ? std::vector<std::string>{">名次", "户号", "户名", ">期数", ">合计",
                                         mean ? ">平均" : ">年度", "否决", "称号"}
@@ -169,15 +168,15 @@ int RunAnnual(const Globals& g, const std::string& village, int year,
   for (const auto& a : annual->households) {
     t.AddRow({std::to_string(a.rank), a.household, HouseholdName(m, a.household),
               std::to_string(a.periods), a.total.ToString(), a.annual.ToString(),
-              a.vetoed ? (zh ? "是" : "yes") : "", Join(a.titles, " ")});
+              a.vetoed ? w("yes", "是") : "", Join(a.titles, " ")});
   }
   if (g.format == Format::kCsv) {
     t.PrintCsv(std::cout);
     return 0;
   }
   std::cout << rules.village.name << " (" << village << ") " << year
-            << (zh ? " 年度评比" : " annual evaluation")
-            << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n';
+            << w(" annual evaluation", " 年度评比")
+            << (as_of ? w(", as of ", "，截至 ") + *as_of : "") << '\n';
   PrintRulesLine(*annual->adoption, zh);
   std::string not_final;
   for (const auto& [p, status] : states) {
@@ -191,8 +190,8 @@ int RunAnnual(const Globals& g, const std::string& village, int year,
     std::cout << (zh ? "状态：全年各期均已定稿\n\n"
                      : "state: every period of the year is final\n\n");
   } else {
-    std::cout << (zh ? "状态：已定稿 " : "state: final ") << final_periods << "/" << states.size()
-              << (zh ? " 期；未定稿：" : " periods; not final: ") << not_final << "\n\n";
+    std::cout << w("state: final ", "状态：已定稿 ") << final_periods << "/" << states.size()
+              << w(" periods; not final: ", " 期；未定稿：") << not_final << "\n\n";
   }
   t.Print(std::cout);
   return 0;
@@ -234,6 +233,7 @@ int RunDistribute(const Globals& g, const std::string& village, int year,
     return 0;
   }
   bool zh = Chinese(g, rules);
+  Words w{zh};
   Table t(zh ? std::vector<std::string>{"户号", "户名", ">股份", ">年度积分", ">按股(元)",
                                         ">按分(元)", ">合计(元)"}
              : std::vector<std::string>{"household", "name", ">shares", ">annual", ">by shares",
@@ -248,9 +248,9 @@ int RunDistribute(const Globals& g, const std::string& village, int year,
     return 0;
   }
   std::cout << rules.village.name << " (" << village << ") " << year
-            << (zh ? " 股份+积分分红 " : " dividend ") << amount->ToString()
-            << (zh ? " 元（股份 " : " yuan (shares ") << rules.dividend->shares_percent << "%, "
-            << (zh ? "积分 " : "points ") << rules.dividend->points_percent << "%)\n\n";
+            << w(" dividend ", " 股份+积分分红 ") << amount->ToString()
+            << w(" yuan (shares ", " 元（股份 ") << rules.dividend->shares_percent << "%, "
+            << w("points ", "积分 ") << rules.dividend->points_percent << "%)\n\n";
   t.Print(std::cout);
   return 0;
 }

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "cli/template.h"
+#include "cli/words.h"
 #include "cli/xlsxwriter_library.h"
 #include "ledger/fields.h"
 #include "ledger/headers.h"
@@ -119,6 +120,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
   const grammar::RuleFile& rules = *adoption->rules;
   // Chinese headers for a village's clerk, unless --lang en asks for English ones.
   const bool zh = g.lang != "en";
+  Words w{zh};
   const bool awards = kind == "awards";
 
   // The drop-down lists, each a column of the lists sheet.
@@ -136,7 +138,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     households.emplace_back(code, h.name);
   }
   for (const auto& [code, s] : model->scorers) scorers.emplace_back(code, s.name);
-  std::string village_list = add_list(zh ? "村" : "village", {village});
+  std::string village_list = add_list(w("village", "村"), {village});
 
   std::vector<Column> columns;
   auto column = [&](const char* chinese, const char* english_header = nullptr) -> Column& {
@@ -156,35 +158,34 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
   Date example_day = today;
   if (awards) {
     Column& id = column("编号");
-    id.example = zh ? "示例" : "example";
+    id.example = w("example", "示例");
     Column& v = column("村");
     v.list = village_list, v.required = true, v.example = village;
     Column& date = column("日期");
     date.required = true, date.example_number = Serial(example_day);
     Column& subject = column("对象");
-    subject.required = true, subject.list = add_list(zh ? "对象" : "subject", Choices(subjects));
+    subject.required = true, subject.list = add_list(w("subject", "对象"), Choices(subjects));
     subject.example = first_person;
     Column& item = column("项目");
-    item.required = true, item.list = add_list(zh ? "项目" : "item", Choices(items));
+    item.required = true, item.list = add_list(w("item", "项目"), Choices(items));
     item.example = first_item ? Choices({{first_item->code, first_item->name}}).front() : "C1.01";
     Column& qty = column("数量");
     qty.example_number = 1;
     Column& scorer = column("采集人");
-    scorer.required = true, scorer.list = add_list(zh ? "采集人" : "scorer", Choices(scorers));
+    scorer.required = true, scorer.list = add_list(w("scorer", "采集人"), Choices(scorers));
     scorer.example = scorers.empty() ? "S1" : Choices(scorers).front();
-    column("地点").example = zh ? "村委会" : "village hall";
+    column("地点").example = w("village hall", "村委会");
     column("事由").example = first_item ? first_item->name : "";
     column("证据").example = first_item && first_item->evidence ? "photo-0305.jpg" : "";
   } else {
     Column& type = column("类型");
     type.required = true;
-    type.example = zh ? "示例" : "example";
-    type.list =
-        add_list(zh ? "类型" : "type", {ledger::KindWord(ledger::RecordType::kHousehold, zh),
-                                        ledger::KindWord(ledger::RecordType::kPerson, zh)});
+    type.example = w("example", "示例");
+    type.list = add_list(w("type", "类型"), {ledger::KindWord(ledger::RecordType::kHousehold, zh),
+                                             ledger::KindWord(ledger::RecordType::kPerson, zh)});
     Column& v = column("村");
     v.list = village_list, v.required = true, v.example = village;
-    std::string household_list = add_list(zh ? "户号" : "household", Choices(households));
+    std::string household_list = add_list(w("household", "户号"), Choices(households));
     if (zh) {
       column("户号").list = household_list;
       column("户名");
@@ -201,10 +202,10 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
       column("股数");
     }
     Column& resident = column("身份");
-    resident.list = add_list(zh ? "身份" : "resident",
-                             zh ? std::vector<std::string>{"村民", "非村民"}
-                                : std::vector<std::string>{"villager", "non-villager"});
-    resident.example = zh ? "村民" : "villager";
+    resident.list =
+        add_list(w("resident", "身份"), zh ? std::vector<std::string>{"村民", "非村民"}
+                                           : std::vector<std::string>{"villager", "non-villager"});
+    resident.example = w("villager", "村民");
     Column& since = column("起始日期");
     since.required = true, since.example_number = Serial(example_day);
   }
@@ -230,9 +231,9 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
   lxw_format* wrap = x.workbook_add_format(wb);
   x.format_set_text_wrap(wrap);
 
-  std::string sheet_name = awards ? (zh ? "积分登记" : "awards") : (zh ? "花名册" : "roster");
-  std::string help_name = zh ? "填写说明" : "how to fill in";
-  std::string lists_name = zh ? "选项" : "lists";
+  std::string sheet_name = awards ? w("awards", "积分登记") : w("roster", "花名册");
+  std::string help_name = w("how to fill in", "填写说明");
+  std::string lists_name = w("lists", "选项");
   lxw_worksheet* sheet = x.workbook_add_worksheet(wb, sheet_name.c_str());
   lxw_worksheet* help = x.workbook_add_worksheet(wb, help_name.c_str());
   lxw_worksheet* lists_sheet = x.workbook_add_worksheet(wb, lists_name.c_str());
@@ -270,7 +271,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
       v.maximum_datetime = lxw_datetime{2099, 12, 31, 0, 0, 0};
       v.error_type = LXW_VALIDATION_ERROR_TYPE_WARNING;
       title = c.header;
-      message = zh ? "请填日期，如 2022-03-05" : "a date, e.g. 2022-03-05";
+      message = w("a date, e.g. 2022-03-05", "请填日期，如 2022-03-05");
     } else if (std::strcmp(c.name->field, "qty") == 0 ||
                std::strcmp(c.name->field, "shares") == 0) {
       v.validate = LXW_VALIDATION_TYPE_DECIMAL;
@@ -278,7 +279,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
       v.value_number = 0;
       v.error_type = LXW_VALIDATION_ERROR_TYPE_WARNING;
       title = c.header;
-      message = zh ? "请填数字" : "a number";
+      message = w("a number", "请填数字");
     } else {
       continue;
     }
@@ -340,7 +341,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     x.worksheet_write_string(help, row, 0, ledger::ColumnLetters(static_cast<int>(i)).c_str(),
                              nullptr);
     x.worksheet_write_string(help, row, 1, c.header.c_str(), nullptr);
-    x.worksheet_write_string(help, row, 2, required ? (zh ? "是" : "yes") : "", nullptr);
+    x.worksheet_write_string(help, row, 2, required ? w("yes", "是") : "", nullptr);
     x.worksheet_write_string(help, row, 3, help_text.c_str(), wrap);
     std::string ex = c.example_number >= 0 ? (c.date ? example_day.ToString() : "1") : c.example;
     x.worksheet_write_string(help, row, 4, ex.c_str(), nullptr);
@@ -374,9 +375,9 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
 
   lxw_error error = x.workbook_close(wb);
   if (error != LXW_NO_ERROR) return Fail(Status::IOError(out + ": " + x.lxw_strerror(error)));
-  std::cout << (zh ? "已写出 " : "wrote ") << out << (zh ? "：" : ": ") << columns.size()
-            << (zh ? " 列，" : " columns, ") << lists.size()
-            << (zh ? " 个下拉列表" : " drop-down lists") << '\n';
+  std::cout << w("wrote ", "已写出 ") << out << w(": ", "：") << columns.size()
+            << w(" columns, ", " 列，") << lists.size() << w(" drop-down lists", " 个下拉列表")
+            << '\n';
   return 0;
 }
 

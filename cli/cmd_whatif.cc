@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/words.h"
 #include "engine/whatif.h"
 #include "grammar/parser.h"
 
@@ -141,19 +142,20 @@ int RunWhatIf(const Globals& g, const std::string& village, const std::string& r
     return 0;
   }
   bool zh = Chinese(g, *proposal);
+  Words w{zh};
   if (g.format == Format::kCsv) {
     MakeTable(*report, m, zh).PrintCsv(std::cout);
     return 0;
   }
   std::cout << proposal->village.name << " (" << village << ") "
             << (window->year ? std::to_string(*window->year) : window->period->ToString())
-            << (zh ? " 规则调整测算：" : " what if: ") << rules_file << " (" << sha256.substr(0, 12)
-            << ")" << (zh ? " 代替 " : " instead of ");
+            << w(" what if: ", " 规则调整测算：") << rules_file << " (" << sha256.substr(0, 12)
+            << ")" << w(" instead of ", " 代替 ");
   for (size_t i = 0; i < report->replaced.size(); ++i) {
     std::cout << (i ? ", " : "") << report->replaced[i].sha256.substr(0, 12);
   }
-  std::cout << (report->annual ? (zh ? "；比较年度积分" : "; comparing annual values") : "")
-            << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << "\n\n";
+  std::cout << (report->annual ? w("; comparing annual values", "；比较年度积分") : "")
+            << (as_of ? w(", as of ", "，截至 ") + *as_of : "") << "\n\n";
   MakeTable(*report, m, zh).Print(std::cout);
   std::cout << '\n';
   PrintSummary(*report, zh);

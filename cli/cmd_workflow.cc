@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/words.h"
 #include "engine/admission.h"
 #include "engine/workflow.h"
 #include "ledger/record_json.h"
@@ -135,6 +136,7 @@ int RunObjections(const Globals& g, const std::string& village, const std::strin
     return Fail(Status::InvalidInput("village " + village + ": no rules in force on " +
                                      period->FirstDay().ToString()));
   bool zh = Chinese(g, *adoption->rules);
+  Words w{zh};
   engine::PeriodStatus status = engine::StatusOf(m, *period, loaded->at);
   std::vector<const engine::Objection*> list;
   if (auto it = m.periods.find(period->ToString()); it != m.periods.end()) {
@@ -174,10 +176,10 @@ int RunObjections(const Globals& g, const std::string& village, const std::strin
              : std::vector<std::string>{"id", "about", "reason", "filed by", "recorded", "ruling",
                                         "ruling reason"});
   for (const engine::Objection* o : list) {
-    std::string about = o->target.empty() ? (zh ? "户 " : "household ") + o->household : o->target;
-    std::string ruling = !o->ruling          ? (zh ? "待裁定" : "awaiting")
-                         : o->ruling->upheld ? (zh ? "成立" : "upheld")
-                                             : (zh ? "不成立" : "dismissed");
+    std::string about = o->target.empty() ? w("household ", "户 ") + o->household : o->target;
+    std::string ruling = !o->ruling          ? w("awaiting", "待裁定")
+                         : o->ruling->upheld ? w("upheld", "成立")
+                                             : w("dismissed", "不成立");
     if (o->ruling)
       ruling += " " + o->ruling->recorded.LocalDate().ToString() + " " + o->ruling->scorer;
     t.AddRow({o->id, about, o->reason, o->filed_by, o->recorded.ToString(), ruling,
@@ -188,11 +190,10 @@ int RunObjections(const Globals& g, const std::string& village, const std::strin
     return 0;
   }
   std::cout << adoption->rules->village.name << " (" << village << ") " << period->ToString()
-            << (zh ? " 异议" : " objections")
-            << (as_of ? (zh ? "，截至 " : ", as of ") + *as_of : "") << '\n'
-            << (zh ? "状态：" : "state: ") << StatusText(status, zh) << "\n\n";
+            << w(" objections", " 异议") << (as_of ? w(", as of ", "，截至 ") + *as_of : "") << '\n'
+            << w("state: ", "状态：") << StatusText(status, zh) << "\n\n";
   if (t.empty()) {
-    std::cout << (zh ? "本期没有异议。\n" : "No objections to this period.\n");
+    std::cout << w("No objections to this period.\n", "本期没有异议。\n");
   } else {
     t.Print(std::cout);
   }

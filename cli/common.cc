@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/words.h"
 #include "engine/replay.h"
 
 namespace jifen::cli {
@@ -48,16 +49,17 @@ void AddStatusJson(const engine::PeriodStatus& status, Json* out) {
 }
 
 std::string StateWord(engine::PeriodState state, bool zh) {
+  Words w{zh};
   using engine::PeriodState;
   switch (state) {
     case PeriodState::kOpen:
-      return zh ? "未公示" : "open (not posted)";
+      return w("open (not posted)", "未公示");
     case PeriodState::kNotice:
-      return zh ? "公示中" : "in its notice window";
+      return w("in its notice window", "公示中");
     case PeriodState::kAwaitingRulings:
-      return zh ? "公示期满，待裁定异议" : "notice ended, awaiting rulings";
+      return w("notice ended, awaiting rulings", "公示期满，待裁定异议");
     case PeriodState::kFinal:
-      return zh ? "已定稿" : "final";
+      return w("final", "已定稿");
   }
   return "";
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "cli/words.h"
 #include "ledger/ledger.h"
 #include "ledger/record_json.h"
 #include "ledger/xlsx_reader.h"
@@ -107,9 +108,10 @@ std::pair<const char*, const char*> What(NameKind kind) {
 }
 
 std::string Candidates(const std::vector<engine::NameCandidate>& candidates, bool zh) {
+  Words w{zh};
   std::string out;
   for (const auto& c : candidates) {
-    if (!out.empty()) out += zh ? "、" : ", ";
+    if (!out.empty()) out += w(", ", "、");
     out += c.code + " " + c.name;
     if (!c.detail.empty()) out += zh ? "（" + c.detail + "）" : " (" + c.detail + ")";
   }
