@@ -16,9 +16,13 @@ namespace jifen {
 class Ratio {
  public:
   constexpr Ratio() = default;  // 0
-  // `den` must not be 0; a negative `den` gives its sign to `num`.
+  // `den` must not be 0; a negative `den` gives its sign to `num`. Kept in lowest terms, so that
+  // a long sum of points (each 1/100) does not multiply its denominators past 128 bits.
   constexpr Ratio(__int128 num, __int128 den)
-      : num_(den < 0 ? -num : num), den_(den < 0 ? -den : den) {}
+      : num_(den < 0 ? -num : num), den_(den < 0 ? -den : den) {
+    __int128 divisor = Gcd(num_ < 0 ? -num_ : num_, den_);
+    if (divisor > 1) num_ /= divisor, den_ /= divisor;
+  }
   static constexpr Ratio Whole(int64_t n) { return Ratio(n, 1); }
   // A number of points: cents / 100.
   static constexpr Ratio OfPoints(Points p) { return Ratio(p.cents(), 100); }
@@ -61,6 +65,16 @@ class Ratio {
   }
 
  private:
+  // Euclid's algorithm (std::gcd takes no __int128 in strict C++20).
+  static constexpr __int128 Gcd(__int128 a, __int128 b) {
+    while (b != 0) {
+      __int128 r = a % b;
+      a = b;
+      b = r;
+    }
+    return a;
+  }
+
   __int128 num_ = 0;
   __int128 den_ = 1;
 };

@@ -30,6 +30,7 @@ bonus X6 "not per member" +1 per household when not (earned / members >= 0)
 bonus X7 "or" +1 per household when count(negative) == 0 or earned >= 10
 bonus X8 "neither" +1 per household when count(negative) == 0 or earned > 10
 bonus X9 "negation" +1 per household when -points(negative) * 10 <= earned
+bonus XL "long" +1 per household when earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned + earned == earned * 25
 )";
 
 class BonusTest : public ::testing::Test {
@@ -88,6 +89,13 @@ TEST_F(BonusTest, OrNeedsOneSideAndNotNegates) {
   context_.earned = Points::FromCents(999);
   EXPECT_FALSE(Holds("X7"));
   EXPECT_FALSE(Holds("X9"));
+}
+
+TEST_F(BonusTest, ALongSumStaysExact) {
+  // 25 terms of 1/100ths: kept in lowest terms, the sum never nears 128 bits.
+  EXPECT_TRUE(Holds("XL"));
+  context_.earned = Points::FromCents(1);
+  EXPECT_TRUE(Holds("XL"));
 }
 
 TEST_F(BonusTest, TheDescriptionShowsEachSidesValueAndTheVerdict) {

@@ -58,5 +58,19 @@ TEST(Ratio, ProductsOfLargeFiguresDoNotOverflow) {
   EXPECT_EQ(a.ToPoints(), Points::FromCents(1'000'000));
 }
 
+TEST(Ratio, StaysInLowestTermsSoLongSumsDoNotOverflow) {
+  EXPECT_EQ(Ratio(200, 100).num(), 2);
+  EXPECT_EQ(Ratio(200, 100).den(), 1);
+  EXPECT_EQ(Ratio(0, 7).den(), 1);
+  // 60 sums of one point (100/100 each): unreduced, the denominator would be 100^60.
+  Ratio sum;
+  for (int i = 0; i < 60; ++i) sum = sum + Ratio::OfPoints(Points::FromWhole(1));
+  EXPECT_EQ(sum, Ratio::Whole(60));
+  EXPECT_EQ(sum.den(), 1);
+  Ratio cents;
+  for (int i = 0; i < 60; ++i) cents = cents + Ratio::OfPoints(Points::FromCents(1));
+  EXPECT_EQ(cents.ToPoints(), Points::FromCents(60));
+}
+
 }  // namespace
 }  // namespace jifen
