@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs what is missing from Debian's packages, then configures and builds jifen into build/.
 # Used by both README commands; safe to run again (installs nothing when all is there).
+#   sh scripts/setup.sh         what jifen needs to build and run (the demo's command)
+#   sh scripts/setup.sh test    that, and what only the tests use (the test command)
 set -eu
 cd "$(dirname "$0")/.."
 # libfmt-dev: spdlog and fmt are used header-only. libxlsxwriter4: loaded by `board --xlsx` and
@@ -14,6 +16,10 @@ PACKAGES="cmake g++ make pkg-config python3 tao-pegtl-dev liblmdb-dev libcli11-d
 libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev \
 libxlsxwriter-dev libxlsxwriter4 libexpat1-dev libzip-dev libzip4 \
 libsimdjson-dev libsimdjson14 chromium libcpp-httplib-dev libmstch-dev libicu-dev libqrencode-dev chromium-driver python3-selenium"
+# Only the tests use these: Go's own transparency-log code (golang.org/x/mod/sumdb) checks
+# jifen's checkpoints and proofs independently; ClickHouse receives `jifen export`.
+TEST_PACKAGES="golang-go golang-golang-x-mod-dev clickhouse-server clickhouse-client"
+[ "${1:-}" = test ] && PACKAGES="$PACKAGES $TEST_PACKAGES"
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
