@@ -1,4 +1,5 @@
 // import, verify, log.
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -64,6 +65,22 @@ int RunImport(const Globals& g, const std::vector<std::string>& files) {
   return 0;
 }
 
+// A ledger names households and people: a folder or file that other users of the machine may
+// read is said, not refused (verify's verdict is about the records).
+void WarnIfReadableByOthers(const std::string& dir) {
+  namespace fs = std::filesystem;
+  for (const fs::path& path :
+       {fs::path(dir), fs::path(dir) / "data.mdb", fs::path(dir) / "lock.mdb"}) {
+    std::error_code ec;
+    fs::perms perms = fs::status(path, ec).permissions();
+    if (ec || (perms & (fs::perms::group_read | fs::perms::others_read)) == fs::perms::none)
+      continue;
+    std::cerr << "jifen: warning: " << path.string()
+              << " can be read by other users of this machine; chmod "
+              << (fs::is_directory(path, ec) ? "700" : "600") << " " << path.string() << '\n';
+  }
+}
+
 int RunVerify(const Globals& g) {
   auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
   if (!ledger.ok()) return Fail(ledger.status());
@@ -80,6 +97,7 @@ int RunVerify(const Globals& g) {
               << *report->first_bad << ": " << report->reason << '\n';
     return 3;
   }
+  WarnIfReadableByOthers(g.ledger_dir);
   // The photos the records name (LEDGER/evidence/<sha256>): each must exist and match its hash.
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());

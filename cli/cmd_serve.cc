@@ -92,7 +92,7 @@ int RunUserAdd(const Globals& g, const web::Account& account, const std::string&
 }
 
 int RunServe(const Globals& g, const std::string& listen, const std::string& cert,
-             const std::string& key) {
+             const std::string& key, const std::vector<std::string>& trusted_proxies) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Fail(Status::Usage("--listen " + listen + ": write HOST:PORT"));
@@ -109,10 +109,12 @@ int RunServe(const Globals& g, const std::string& listen, const std::string& cer
   std::string program = (self.parent_path() / "jifen-serve").string();
   if (const char* given = std::getenv("JIFEN_SERVE_PROGRAM")) program = given;
   std::string port_text = std::to_string(port);
-  const char* argv[] = {program.c_str(), g.ledger_dir.c_str(), host.c_str(), port_text.c_str(),
-                        cert.c_str(),    key.c_str(),          nullptr};
+  std::vector<const char*> argv = {program.c_str(),   g.ledger_dir.c_str(), host.c_str(),
+                                   port_text.c_str(), cert.c_str(),         key.c_str()};
+  for (const std::string& proxy : trusted_proxies) argv.push_back(proxy.c_str());
+  argv.push_back(nullptr);
   std::cout << std::flush;
-  execv(program.c_str(), const_cast<char* const*>(argv));
+  execv(program.c_str(), const_cast<char* const*>(argv.data()));
   return Fail(Status::IOError("serve: cannot run " + program + ": " + std::strerror(errno)));
 }
 

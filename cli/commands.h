@@ -111,6 +111,6 @@ int RunUserAdd(const Globals& g, const web::Account& account, const std::string&
 int RunCards(const Globals& g, const std::string& village, const std::string& out,
              std::string base_url);
 int RunServe(const Globals& g, const std::string& listen, const std::string& cert,
-             const std::string& key);
+             const std::string& key, const std::vector<std::string>& trusted_proxies);
 
 }  // namespace jifen::cli

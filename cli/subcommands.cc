@@ -402,6 +402,7 @@ void AddDemoCommand(CLI::App& app, Run run) {
 void AddServeCommand(CLI::App& app, Run run) {
   struct Args {
     std::string listen = "127.0.0.1:8080", cert, key;
+    std::vector<std::string> trusted_proxies;
   };
   auto a = std::make_shared<Args>();
   auto* serve =
@@ -411,7 +412,11 @@ void AddServeCommand(CLI::App& app, Run run) {
   serve->add_option("--listen", a->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   serve->add_option("--cert", a->cert, "TLS certificate (PEM)");
   serve->add_option("--key", a->key, "TLS private key (PEM)");
-  serve->callback([run, a] { run.rc = RunServe(run.g, a->listen, a->cert, a->key); });
+  serve->add_option("--trusted-proxy", a->trusted_proxies,
+                    "ADDR of a reverse proxy in front (nginx): only its X-Forwarded-For names the "
+                    "client (repeatable; docs/ADMIN.md)");
+  serve->callback(
+      [run, a] { run.rc = RunServe(run.g, a->listen, a->cert, a->key, a->trusted_proxies); });
 }
 
 void AddUserCommand(CLI::App& app, Run run) {

@@ -122,6 +122,9 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
     if (!create) return Status::InvalidInput("ledger " + dir + ": not found");
     fs::create_directories(path, ec);
     if (ec) return Status::IOError("ledger " + dir + ": cannot create: " + ec.message());
+    // The ledger names households and people: its owner's alone (evidence/ is 0750, for a
+    // backup group).
+    fs::permissions(path, fs::perms::owner_all, ec);
   }
   if (!fs::is_directory(path, ec))
     return Status::InvalidInput("ledger " + dir + ": not a directory");
@@ -135,7 +138,7 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
   state->dir_ = dir;
   state->pending_event_bytes_ = options.pending_event_bytes;
   state->mapped_bytes_kept_ = options.mapped_bytes_kept;
-  state->file_fd_ = ::open((path / "data.mdb").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  state->file_fd_ = ::open((path / "data.mdb").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (state->file_fd_ < 0) {
     return Status::IOError("ledger " + dir + ": cannot open data.mdb: " + std::strerror(errno));
   }
@@ -178,7 +181,7 @@ int EnvState::OpenMap(size_t initial_bytes) {
   // threads may each hold two or three (a page loads a village, then its period). A slot is 64
   // bytes of lock.mdb.
   if (rc == 0) rc = mdb_env_set_maxreaders(env_, kReadersMax);
-  if (rc == 0) rc = mdb_env_open(env_, dir_.c_str(), MDB_NOTLS | MDB_WRITEMAP, 0644);
+  if (rc == 0) rc = mdb_env_open(env_, dir_.c_str(), MDB_NOTLS | MDB_WRITEMAP, 0600);
   uint64_t keep_bytes = file_bytes != 0 || rc != 0 ? file_bytes : UsedBytes();
   if (FileBytes() != keep_bytes && ftruncate(file_fd_, keep_bytes) != 0 && rc == 0) rc = errno;
   // A new file: the map asked for (tests start tiny to exercise growing it).

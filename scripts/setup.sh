@@ -9,13 +9,14 @@ cd "$(dirname "$0")/.."
 # `template`. libexpat1-dev (linked from its archive) and libzip-dev (libzip4 loaded when an .xlsx
 # is imported): a clerk's workbooks (docs/IMPORT.md). libsimdjson-dev (the header) and
 # libsimdjson14 (loaded when JSON is first read): the JSON Lines reader (ledger/simdjson_library.h).
-# libcpp-httplib-dev and libmstch-dev: `jifen serve` (web/, the jifen-serve program); libicu-dev:
+# libmicrohttpd-dev and libmstch-dev: `jifen serve` (web/, the jifen-serve program), and
+# libcpp-httplib-dev the web tests' HTTP client; libicu-dev:
 # its pinyin search of names (web/pinyin.h). libqrencode-dev (libqrencode4 loaded by `jifen cards`).
 # chromium, chromium-driver and python3-selenium: the browser test (tests/web/browser/e2e.py).
 PACKAGES="cmake g++ make pkg-config python3 tao-pegtl-dev liblmdb-dev libcli11-dev libspdlog-dev \
 libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev fonts-wqy-microhei nlohmann-json3-dev libssl-dev libutf8proc-dev libxxhash-dev \
 libxlsxwriter-dev libxlsxwriter4 libexpat1-dev libzip-dev libzip4 \
-libsimdjson-dev libsimdjson14 chromium libcpp-httplib-dev libmstch-dev libicu-dev libqrencode-dev chromium-driver python3-selenium"
+libsimdjson-dev libsimdjson14 chromium libmicrohttpd-dev libcpp-httplib-dev libmstch-dev libicu-dev libqrencode-dev chromium-driver python3-selenium"
 # Only the tests use these: Go's own transparency-log code (golang.org/x/mod/sumdb) checks
 # jifen's checkpoints and proofs independently; ClickHouse receives `jifen export`.
 TEST_PACKAGES="golang-go golang-golang-x-mod-dev clickhouse-server clickhouse-client"

@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -233,12 +234,53 @@ std::optional<Account> AccountStore::CheckPassword(const std::string& name,
   return FindUser(name);
 }
 
+// In one write: expired sessions are purged, and the account keeps at most kSessionsPerAccountMax
+// (its sessions that expire first go), so the store stays bounded however often anyone signs in.
 Result<Session> AccountStore::CreateSession(const std::string& account, int64_t now,
                                             int64_t seconds) {
   Session s{RandomHex(32), RandomHex(32), account, now + seconds};
   nlohmann::json j{{"csrf", s.csrf}, {"account", s.account}, {"expires", s.expires}};
-  if (Status st = Put(sessions_, s.token, j.dump(), false); !st.ok()) return st;
+  WriteTxn t;
+  int rc = mdb_txn_begin(env_, nullptr, 0, &t.txn);
+  if (rc != 0) return LmdbError("begin", rc);
+  MDB_cursor* cursor = nullptr;
+  rc = mdb_cursor_open(t.txn, sessions_, &cursor);
+  if (rc != 0) return LmdbError("cursor", rc);
+  std::vector<std::pair<int64_t, std::string>> own;  // (expires, token)
+  MDB_val k, v;
+  for (rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+    auto held = nlohmann::json::parse(std::string_view(static_cast<char*>(v.mv_data), v.mv_size),
+                                      nullptr, false);
+    int64_t expires = held.is_object() ? held.value("expires", int64_t{0}) : 0;
+    if (expires <= now) {
+      mdb_cursor_del(cursor, 0);
+    } else if (held.value("account", "") == account) {
+      own.emplace_back(expires, std::string(static_cast<char*>(k.mv_data), k.mv_size));
+    }
+  }
+  mdb_cursor_close(cursor);
+  std::sort(own.begin(), own.end());
+  for (size_t i = 0; i + kSessionsPerAccountMax <= own.size(); ++i) {
+    MDB_val old{own[i].second.size(), own[i].second.data()};
+    mdb_del(t.txn, sessions_, &old, nullptr);
+  }
+  std::string value = j.dump();
+  MDB_val key{s.token.size(), s.token.data()}, data{value.size(), value.data()};
+  rc = mdb_put(t.txn, sessions_, &key, &data, 0);
+  if (rc != 0) return LmdbError("put", rc);
+  rc = t.Commit();
+  if (rc != 0) return LmdbError("commit", rc);
   return s;
+}
+
+size_t AccountStore::SessionCount() const {
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn) != 0) return 0;
+  MDB_stat stat{};
+  mdb_stat(txn, sessions_, &stat);
+  mdb_txn_abort(txn);
+  return stat.ms_entries;
 }
 
 std::optional<Session> AccountStore::FindSession(const std::string& token, int64_t now) const {

@@ -30,6 +30,9 @@ struct Account {
   std::string scorer;   // the registered scorer it records as; required for role "scorer"
 };
 
+// Sessions one account may hold at once (phones, the office PC, a browser that lost its cookie).
+inline constexpr size_t kSessionsPerAccountMax = 16;
+
 struct Session {
   std::string token;  // 64 hex (256 random bits): the cookie's value
   std::string csrf;   // 64 hex: the hidden field every form of the session carries
@@ -52,8 +55,11 @@ class AccountStore {
   // The account when `password` is its password (constant-time compare), else nullopt.
   std::optional<Account> CheckPassword(const std::string& name, const std::string& password) const;
 
-  // A new session for `account`, valid for `seconds` from `now`.
+  // A new session for `account`, valid for `seconds` from `now`. Purges expired sessions, and
+  // ends the account's oldest when it has kSessionsPerAccountMax.
   Result<Session> CreateSession(const std::string& account, int64_t now, int64_t seconds);
+  // Sessions kept, expired or not (for tests and the log).
+  size_t SessionCount() const;
   // The session of `token` when it exists and has not expired at `now`.
   std::optional<Session> FindSession(const std::string& token, int64_t now) const;
   Status DeleteSession(const std::string& token);

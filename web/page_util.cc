@@ -1,6 +1,6 @@
 #include "web/page_util.h"
 
-#include <httplib.h>
+#include "web/http.h"
 
 #include "engine/admission.h"
 
@@ -31,7 +31,7 @@ void RenderError(RequestContext& c, int status, const std::string& key) {
 
 void Redirect(RequestContext& c, const std::string& to) {
   c.response->status = 303;
-  c.response->set_header("Location", to);
+  c.response->SetHeader("Location", to);
 }
 
 std::string LangSuffix(const RequestContext& c, char sep) {
@@ -132,6 +132,25 @@ Result<std::optional<std::string>> WriteRecords(App& app,
     if (colon != std::string::npos) message = message.substr(colon + 2);
   }
   return std::optional<std::string>(message);
+}
+
+std::string NewFormId() { return RandomHex(6); }
+
+std::string FormId(const RequestContext& c) {
+  std::string id = FormValue(*c.request, "form");
+  if (id.size() != 12 || id.find_first_not_of("0123456789abcdef") != std::string::npos) return "";
+  return id;
+}
+
+std::optional<ledger::Record> RecordWithId(App& app, const std::string& village,
+                                           const std::string& id) {
+  auto reader = app.ledger().Snapshot();
+  if (!reader.ok()) return std::nullopt;
+  auto seq = (*reader)->FindKey(village, id);
+  if (!seq) return std::nullopt;
+  auto record = (*reader)->Get(*seq);
+  if (!record.ok()) return std::nullopt;
+  return *record;
 }
 
 }  // namespace jifen::web

@@ -58,6 +58,16 @@ nlohmann::json EventRow(const engine::VillageModel& m, const engine::EventResult
 Result<std::optional<std::string>> WriteRecords(App& app,
                                                 const std::vector<ledger::Record>& records);
 
+// Forms that write carry a one-time id (hidden field "form", 12 hex, made when the form is shown)
+// from which the record's id is derived: a form sent twice (a retry after a slow answer, a
+// double click) names the same record, and the second answer is the first one's.
+std::string NewFormId();
+// The form's id as sent, or "" when missing or malformed.
+std::string FormId(const RequestContext& c);
+// The record of `village` with `id` already in the ledger, if any.
+std::optional<ledger::Record> RecordWithId(App& app, const std::string& village,
+                                           const std::string& id);
+
 // Admission's refusal said in plain words, with the form field it concerns ("general" when none):
 // {field, text}.
 std::pair<std::string, std::string> ExplainRefusal(const std::string& message,

@@ -3,7 +3,7 @@
 // the villagers' objections from their card pages. Each action writes the one record
 // `jifen approve|revoke|post|object|rule` would, through the admission of `jifen import`; the
 // clerk acts as the account's bound scorer, and only on the account's own village.
-#include <httplib.h>
+#include "web/http.h"
 
 #include "engine/workflow.h"
 #include "util/text.h"
@@ -65,9 +65,7 @@ std::string CheckText(const std::string& value, bool required, size_t chars_max,
   return "";
 }
 
-std::string Param(const RequestContext& c, const char* name) {
-  return c.request->get_param_value(name);
-}
+std::string Param(const RequestContext& c, const char* name) { return c.request->Param(name); }
 
 std::string Roles(const grammar::RuleFile& rules) {
   std::string out;
@@ -260,7 +258,7 @@ void ReviewDecide(App& app, RequestContext& c, bool approve) {
   if (!refusal.ok()) return RenderError(c, 500, "error");
   if (!refusal->empty()) return refuse(*refusal);
   Redirect(c, std::string("/review?done=") + (approve ? "approved" : "rejected") +
-                  "&id=" + httplib::detail::encode_query_param(id) + LangSuffix(c, '&'));
+                  "&id=" + EncodeQueryParam(id) + LangSuffix(c, '&'));
 }
 
 void ReviewApprove(App& app, RequestContext& c) { ReviewDecide(app, c, true); }
@@ -778,8 +776,7 @@ void CardObject(App& app, RequestContext& c) {
     return RenderHouseholdPage(app, c, 422, f);
   }
   Redirect(c, "/h/" + code + "/" + household + "/" + c.params[2] +
-                  "?filed=" + httplib::detail::encode_query_param(r.id) + LangSuffix(c, '&') +
-                  "#my-objections");
+                  "?filed=" + EncodeQueryParam(r.id) + LangSuffix(c, '&') + "#my-objections");
 }
 
 }  // namespace
@@ -811,7 +808,7 @@ json CardObjections(App& app, const engine::VillageModel& model, Date events_fro
 std::vector<Route> MonthRoutes() {
   static const std::vector<std::string> kClerk{"clerk"};
   const std::string period = R"(([0-9]{4}-(?:[0-9]{2}|Q[1-4])))";
-  return {
+  std::vector<Route> routes{
       {"GET", "/review", kClerk, ReviewPage, "/review"},
       {"POST", "/review/approve", kClerk, ReviewApprove, "/review/approve"},
       {"POST", "/review/reject", kClerk, ReviewReject, "/review/reject"},
@@ -827,6 +824,10 @@ std::vector<Route> MonthRoutes() {
        "/h/W/H1/00/object",
        kCardCookie},
   };
+  // These forms check their text fields themselves (CheckText) and show each refusal beside its
+  // field, keeping the form; their other fields are codes looked up in the ledger.
+  for (Route& route : routes) route.shows_text_errors = route.method == "POST";
+  return routes;
 }
 
 }  // namespace jifen::web

@@ -2,7 +2,7 @@
 // ledger with what-if, adopted), and the roster (households, persons, moves, scorers). Rules are
 // adopted through engine::AdoptRules, as `jifen rules adopt`; roster records go through the
 // admission of `jifen import`.
-#include <httplib.h>
+#include "web/http.h"
 
 #include <sstream>
 
@@ -81,7 +81,7 @@ void RulesPage(App& app, RequestContext& c) {
   RenderRules(app, c, RulesForm{}, json::object(), 200);
 }
 
-RulesForm ReadRulesForm(const httplib::Request& req) {
+RulesForm ReadRulesForm(const Request& req) {
   return {FormValue(req, "text"), FormValue(req, "period"), FormValue(req, "effective"),
           FormValue(req, "approval")};
 }
@@ -206,7 +206,7 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
   auto village = LoadVillage(app, c.account->village, std::nullopt, today);
   if (!village) return RenderError(c, 404, "not_found");
   const engine::VillageModel& m = village->model;
-  std::string q = c.request->get_param_value("q");
+  std::string q = c.request->Param("q");
   auto finds = [&](const std::string& code, const std::string& name) {
     return q.empty() || code.find(q) != std::string::npos || name.find(q) != std::string::npos ||
            PinyinMatches(name, q);
@@ -258,7 +258,7 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
       {"typed", typed},
       {"errors", errors},
       {"today", today.ToString()}};
-  std::string done = c.request->get_param_value("done");
+  std::string done = c.request->Param("done");
   if (!done.empty() && status == 200) ctx["done"] = done;
   Render(c, status, "roster.html", ctx);
 }
@@ -333,8 +333,7 @@ void RosterSubmit(App& app, RequestContext& c, const std::string& kind,
     errors[where == "general" ? "general" : kind + "_" + where] = text;
     return RenderRoster(app, c, form, errors, 422);
   }
-  Redirect(c, "/roster?done=" + httplib::detail::encode_query_param(r.code) + LangSuffix(c, '&') +
-                  "#" + kind);
+  Redirect(c, "/roster?done=" + EncodeQueryParam(r.code) + LangSuffix(c, '&') + "#" + kind);
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 // Pages anyone may open: sign-in, home, the public board of a posted period, a household's card
 // page.
-#include <httplib.h>
+#include <spdlog/spdlog.h>
 
 #include "engine/admission.h"
+#include "util/text.h"
 #include "web/card_objection.h"
+#include "web/http.h"
 #include "web/page_util.h"
 #include "web/routes.h"
 
@@ -17,41 +19,76 @@ using nlohmann::json;
 void LoginPage(App& app, RequestContext& c) {
   std::string token = RandomHex(32);
   std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
-  c.response->set_header(
+  c.response->SetHeader(
       "Set-Cookie",
       "jifen_login=" + token + "; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600" + secure);
   Render(c, 200, "login.html", {{"login_csrf", token}, {"title", Strings(c.english)["login"]}});
 }
 
+// An account name as the log shows it: at most 64 bytes, printable, never able to forge a line.
+std::string LoggedName(const std::string& name) {
+  std::string out;
+  bool valid = IsValidUtf8(name);
+  for (unsigned char ch : name.substr(0, 64)) {
+    if (ch < 0x20 || ch == 0x7f || (!valid && ch >= 0x80)) {
+      out += fmt::format("\\x{:02x}", ch);
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return name.size() > 64 ? out + "..." : out;
+}
+
 void LoginSubmit(App& app, RequestContext& c) {
-  const httplib::Request& req = *c.request;
-  std::string name = req.get_param_value("name");
+  const Request& req = *c.request;
+  std::string name = req.Param("name");
   int64_t now = Timestamp::Now().utc_seconds;
   auto again = [&](int status, const std::string& key) {
-    std::string token = req.get_param_value("csrf");  // the login cookie stays as it was
+    std::string token = req.Param("csrf");  // the login cookie stays as it was
+    if (status == 429) c.response->SetHeader("Retry-After", "60");
     Render(c, status, "login.html",
            {{"login_csrf", token}, {"name", name}, {"error", Strings(c.english)[key]}});
   };
-  if (app.LoginBlocked(name, req.remote_addr, now)) return again(429, "login_blocked");
-  auto account = app.accounts().CheckPassword(name, req.get_param_value("password"));
+  // At most as many password checks at once as there are cores; the rest are told to come back,
+  // without computing anything.
+  if (!app.TryKdf()) {
+    spdlog::warn("sign-in: busy, account {} from {}", LoggedName(name), req.remote_addr);
+    return again(429, "login_busy");
+  }
+  // The attempt is counted as a failure before the password is checked, and given back if right.
+  if (int64_t wait = app.sign_in().Take(name, req.remote_addr, now); wait > 0) {
+    app.ReleaseKdf();
+    spdlog::warn("sign-in: refused for {} s, account {} from {}", wait, LoggedName(name),
+                 req.remote_addr);
+    return again(429, "login_blocked");
+  }
+  auto account = app.accounts().CheckPassword(name, req.Param("password"));
+  app.ReleaseKdf();
   if (!account) {
-    app.LoginFailed(name, req.remote_addr, now);
+    spdlog::warn("sign-in: wrong name or password, account {} from {}", LoggedName(name),
+                 req.remote_addr);
     return again(200, "login_failed");  // the form again, with the reason
   }
+  app.sign_in().Succeeded(name, req.remote_addr);
   auto session = app.accounts().CreateSession(account->name, now, app.options().session_seconds);
-  if (!session.ok()) return RenderError(c, 500, "error");
+  if (!session.ok()) {
+    spdlog::error("sign-in: account {}: {}", LoggedName(name), session.status().message());
+    return RenderError(c, 500, "error");
+  }
+  spdlog::info("sign-in: account {} from {}", LoggedName(name), req.remote_addr);
   std::string cookie = "jifen_session=" + session->token +
                        "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                        std::to_string(app.options().session_seconds);
   if (!app.options().cert_file.empty()) cookie += "; Secure";
-  c.response->set_header("Set-Cookie", cookie);
+  c.response->SetHeader("Set-Cookie", cookie);
   Redirect(c, "/" + LangSuffix(c));
 }
 
 void Logout(App& app, RequestContext& c) {
   (void)app.accounts().DeleteSession(c.session->token);
-  c.response->set_header("Set-Cookie",
-                         "jifen_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  spdlog::info("sign-out: account {} from {}", LoggedName(c.account->name), c.request->remote_addr);
+  c.response->SetHeader("Set-Cookie",
+                        "jifen_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
   Redirect(c, "/login" + LangSuffix(c));
 }
 
@@ -118,7 +155,7 @@ void HouseholdPage(App& app, RequestContext& c) {
   std::string expected = HmacHex(app.accounts().secret(), c.params[0] + "|" + c.params[1]);
   if (!SafeEqual(c.params[2], expected)) return RenderError(c, 404, "card_invalid");
   CardObjectionForm form;
-  form.filed = c.request->get_param_value("filed");
+  form.filed = c.request->Param("filed");
   RenderHouseholdPage(app, c, 200, form);
 }
 
@@ -184,9 +221,9 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
         token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
     if (!ours) token = RandomHex(32);
     std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
-    c.response->set_header("Set-Cookie",
-                           std::string(kCardCookie) + "=" + token +
-                               "; Path=/h/; HttpOnly; SameSite=Strict; Max-Age=43200" + secure);
+    c.response->SetHeader("Set-Cookie", std::string(kCardCookie) + "=" + token +
+                                            "; Path=/h/; HttpOnly; SameSite=Strict; Max-Age=43200" +
+                                            secure);
     ctx["card_csrf"] = token;
     ctx["card_action"] =
         "/h/" + code + "/" + household + "/" + c.params[2] + "/object" + LangSuffix(c);
@@ -199,7 +236,9 @@ std::vector<Route> PublicRoutes() {
   return {
       {"GET", "/", {"public"}, Home, "/"},
       {"GET", "/login", {"public"}, LoginPage, "/login"},
-      {"POST", "/login", {"public"}, LoginSubmit, "/login"},
+      // The sign-in form's own double-submit cookie, whether or not the browser still has a
+      // session.
+      {"POST", "/login", {"public"}, LoginSubmit, "/login", "jifen_login"},
       {"POST", "/logout", kSignedIn, Logout, "/logout"},
       {"GET",
        R"(/v/([A-Za-z0-9_-]{1,32})/board/([0-9]{4}-(?:[0-9]{2}|Q[1-4])))",

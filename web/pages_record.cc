@@ -1,5 +1,5 @@
 // The scorer's record-award page and their own recent entries.
-#include <httplib.h>
+#include "web/http.h"
 
 #include "engine/admission.h"
 #include "ledger/evidence.h"
@@ -16,7 +16,17 @@ using nlohmann::json;
 
 struct AwardForm {
   std::string q, subject, item, qty, date, place, reason;
+  std::string form;  // the form's one-time id (FormId)
 };
+
+// A one-line field as typed: line breaks and tabs become spaces, the ends are trimmed.
+std::string OneLine(std::string value) {
+  for (char& ch : value) {
+    if (ch == '\r' || ch == '\n' || ch == '\t') ch = ' ';
+  }
+  size_t first = value.find_first_not_of(' '), last = value.find_last_not_of(' ');
+  return first == std::string::npos ? "" : value.substr(first, last - first + 1);
+}
 
 // Photos taken with one award, and the size of each (ledger::kEvidenceBytesMax).
 constexpr size_t kPhotosMax = 4;
@@ -124,12 +134,13 @@ void RenderRecordForm(App& app, RequestContext& c, const AwardForm& f, const jso
            {"reason", f.reason},
            {"errors", errors},
            {"failed", !errors.empty()},
+           {"form_id", f.form.empty() ? NewFormId() : f.form},
            {"subjects", SubjectChoices(village->model, f, t)},
            {"categories", ItemChoices(*a->rules, f.item, t)},
            {"entries", entries},
            {"has_entries", !entries.empty()}};
   if (!done.empty()) ctx["done"] = done;
-  std::string withdrawn = c.request->get_param_value("withdrawn");
+  std::string withdrawn = c.request->Param("withdrawn");
   if (!withdrawn.empty() && status == 200) ctx["withdrawn"] = withdrawn;
   Render(c, status, "record.html", ctx);
 }
@@ -137,16 +148,16 @@ void RenderRecordForm(App& app, RequestContext& c, const AwardForm& f, const jso
 void RecordPage(App& app, RequestContext& c) {
   if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
   AwardForm f;
-  f.q = c.request->get_param_value("q");
-  RenderRecordForm(app, c, f, json::object(), 200, c.request->get_param_value("done"));
+  f.q = c.request->Param("q");
+  RenderRecordForm(app, c, f, json::object(), 200, c.request->Param("done"));
 }
 
 // The uploaded photos of the form, checked: at most kPhotosMax, each a JPEG, PNG or WebP (by its
 // bytes) of at most kEvidenceBytesMax. The file names sent are never used. A file input left
 // empty sends a part with no bytes, which is skipped.
-std::vector<std::string_view> Photos(const httplib::Request& req, const json& t, json* errors) {
+std::vector<std::string_view> Photos(const Request& req, const json& t, json* errors) {
   std::vector<std::string_view> out;
-  auto [first, last] = req.files.equal_range("photos");
+  auto [first, last] = req.parts.equal_range("photos");
   for (auto it = first; it != last; ++it) {
     const std::string& bytes = it->second.content;
     if (bytes.empty()) continue;
@@ -164,10 +175,26 @@ std::vector<std::string_view> Photos(const httplib::Request& req, const json& t,
 void RecordSubmit(App& app, RequestContext& c) {
   const json& t = Strings(c.english);
   if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
-  const httplib::Request& req = *c.request;
-  AwardForm f{FormValue(req, "q"),     FormValue(req, "subject"), FormValue(req, "item"),
-              FormValue(req, "qty"),   FormValue(req, "date"),    FormValue(req, "place"),
-              FormValue(req, "reason")};
+  const Request& req = *c.request;
+  AwardForm f{FormValue(req, "q"),
+              FormValue(req, "subject"),
+              FormValue(req, "item"),
+              FormValue(req, "qty"),
+              FormValue(req, "date"),
+              OneLine(FormValue(req, "place")),
+              OneLine(FormValue(req, "reason")),
+              FormId(c)};
+  bool sent_form_id = !f.form.empty();  // a client that sends none gets no replay guard
+  if (!sent_form_id) f.form = NewFormId();
+  std::string id = c.account->village + "-W" + f.form;
+  // The same form again (a retry, a double click): the award it made, answered as the first time.
+  auto made_by_this_form = [&]() -> bool {
+    auto held = sent_form_id ? RecordWithId(app, c.account->village, id) : std::nullopt;
+    return held && held->type == ledger::RecordType::kAward && held->scorer == c.account->scorer;
+  };
+  if (made_by_this_form()) {
+    return Redirect(c, "/record?done=" + EncodeQueryParam(id) + LangSuffix(c, '&'));
+  }
   json errors = json::object();
   Date today = Timestamp::Now().LocalDate();
   auto date = Date::Parse(f.date);
@@ -194,12 +221,13 @@ void RecordSubmit(App& app, RequestContext& c) {
     const grammar::Item* item = a->rules->FindItem(f.item);
     if (item && item->evidence) errors["photos"] = t["err_evidence"];
   }
-  village.reset();  // no snapshot open across the write
+  village.reset();               // no snapshot open across the write
+  errors.update(c.text_errors);  // a field's bad bytes are the first thing to say about it
   if (!errors.empty()) return RenderRecordForm(app, c, f, errors, 422, "");
   ledger::Record r;
   r.type = ledger::RecordType::kAward;
   r.village = c.account->village;
-  r.id = c.account->village + "-W" + RandomHex(4);
+  r.id = id;
   r.date = *date;
   r.subject = f.subject;
   r.item = f.item;
@@ -224,12 +252,13 @@ void RecordSubmit(App& app, RequestContext& c) {
   auto refusal = WriteRecords(app, {r});
   if (!refusal.ok() || *refusal) forget();
   if (!refusal.ok()) return RenderError(c, 500, "error");
+  if (*refusal && made_by_this_form()) *refusal = std::nullopt;  // the same form, sent at once
   if (*refusal) {
     auto [field, text] = ExplainRefusal(**refusal, t);
     errors[field] = text;
     return RenderRecordForm(app, c, f, errors, 422, "");
   }
-  Redirect(c, "/record?done=" + httplib::detail::encode_query_param(r.id) + LangSuffix(c, '&'));
+  Redirect(c, "/record?done=" + EncodeQueryParam(r.id) + LangSuffix(c, '&'));
 }
 
 // ---- withdrawing one's own entry: a revoke record with the reason ----
@@ -264,7 +293,7 @@ void WithdrawSubmit(App& app, RequestContext& c) {
   auto refusal = WriteRecords(app, {r});
   if (!refusal.ok()) return RenderError(c, 500, "error");
   if (*refusal) return refuse(ExplainRefusal(**refusal, t).second);
-  Redirect(c, "/record?withdrawn=" + httplib::detail::encode_query_param(id) + LangSuffix(c, '&'));
+  Redirect(c, "/record?withdrawn=" + EncodeQueryParam(id) + LangSuffix(c, '&'));
 }
 
 // ---- a stored photo ----
@@ -292,19 +321,22 @@ void EvidencePage(App& app, RequestContext& c) {
   auto kind = ledger::ImageKindOf(*bytes);
   if (!kind) return RenderError(c, 404, "not_found");
   c.response->status = 200;
-  c.response->set_header("X-Content-Type-Options", "nosniff");
-  c.response->set_header("Content-Security-Policy", "default-src 'none'");
-  c.response->set_header("Cache-Control", "private, max-age=86400");
-  c.response->set_content(*bytes, ledger::ContentTypeOf(*kind));
+  c.response->SetHeader("X-Content-Type-Options", "nosniff");
+  c.response->SetHeader("Content-Security-Policy", "default-src 'none'");
+  c.response->SetHeader("Cache-Control", "private, max-age=86400");
+  c.response->SetContent(*bytes, ledger::ContentTypeOf(*kind));
 }
 
 }  // namespace
 
 std::vector<Route> RecordRoutes() {
   static const std::vector<std::string> kSignedIn{"clerk", "scorer", "township", "auditor"};
+  Route submit{"POST", "/record", {"scorer", "clerk"}, RecordSubmit, "/record"};
+  submit.shows_text_errors = true;
+  submit.body_bytes_max = kPhotosMax * ledger::kEvidenceBytesMax + (size_t{1} << 20);
   return {
       {"GET", "/record", {"scorer", "clerk"}, RecordPage, "/record"},
-      {"POST", "/record", {"scorer", "clerk"}, RecordSubmit, "/record"},
+      submit,
       {"POST", "/record/withdraw", {"scorer", "clerk"}, WithdrawSubmit, "/record/withdraw"},
       {"GET", "/evidence/([0-9a-f]{64})", kSignedIn, EvidencePage,
        "/evidence/" + std::string(64, '0')},

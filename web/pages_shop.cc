@@ -1,7 +1,7 @@
 // The points shop (积分超市): a clerk looks up a household's balance, redeems rewards with the
 // stock shown, and prints a receipt. A redemption is a `redeem` record through the admission of
 // `jifen import`, which checks the balance and the stock again inside the ledger's write.
-#include <httplib.h>
+#include "web/http.h"
 
 #include "web/page_util.h"
 #include "web/pinyin.h"
@@ -60,7 +60,7 @@ bool Finds(const std::string& code, const std::string& name, const std::string& 
 void ShopSearch(App& app, RequestContext& c) {
   auto shop = LoadShop(app, c.account->village);
   if (!shop) return RenderError(c, 404, "not_found");
-  std::string q = c.request->get_param_value("q");
+  std::string q = c.request->Param("q");
   auto balances = Balances(*shop);
   json rows = json::array();
   for (const auto& [code, h] : shop->view.model.households) {
@@ -79,6 +79,7 @@ void ShopSearch(App& app, RequestContext& c) {
 
 struct RedeemForm {
   std::string reward, qty;
+  std::string form;  // the form's one-time id (FormId)
 };
 
 void RenderHousehold(App& app, RequestContext& c, const std::string& household,
@@ -127,6 +128,7 @@ void RenderHousehold(App& app, RequestContext& c, const std::string& household,
                       {"revoked", m.IsRevoked(it->id)}});
   }
   json ctx{{"title", h->second.name + " · " + t["shop_title"].get<std::string>()},
+           {"form_id", form.form.empty() ? NewFormId() : form.form},
            {"household", household},
            {"household_name", h->second.name},
            {"members", members},
@@ -159,7 +161,17 @@ void ShopRedeem(App& app, RequestContext& c) {
   const json& t = Strings(c.english);
   if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
   const std::string& household = c.params[0];
-  RedeemForm form{FormValue(*c.request, "reward"), FormValue(*c.request, "qty")};
+  RedeemForm form{FormValue(*c.request, "reward"), FormValue(*c.request, "qty"), FormId(c)};
+  bool sent_form_id = !form.form.empty();  // a client that sends none gets no replay guard
+  if (!sent_form_id) form.form = NewFormId();
+  std::string id = c.account->village + "-R" + form.form;
+  // The same form again (a retry, a double click): the redemption it made, answered as the first.
+  auto made_by_this_form = [&]() -> bool {
+    auto held = sent_form_id ? RecordWithId(app, c.account->village, id) : std::nullopt;
+    return held && held->type == ledger::RecordType::kRedeem && held->household == household;
+  };
+  if (made_by_this_form())
+    return Redirect(c, "/shop/receipt/" + EncodeQueryParam(id) + LangSuffix(c));
   json errors = json::object();
   auto qty = Quantity::Parse(form.qty.empty() ? "1" : form.qty);
   if (!qty || *qty == Quantity::FromWhole(0) || qty->hundredths() % 100 != 0) {
@@ -170,7 +182,7 @@ void ShopRedeem(App& app, RequestContext& c) {
   ledger::Record r;
   r.type = ledger::RecordType::kRedeem;
   r.village = c.account->village;
-  r.id = c.account->village + "-R" + RandomHex(4);
+  r.id = id;
   r.household = household;
   r.reward = form.reward;
   r.qty = *qty;
@@ -178,12 +190,13 @@ void ShopRedeem(App& app, RequestContext& c) {
   r.scorer = c.account->scorer;  // the clerk's own scorer
   auto refusal = WriteRecords(app, {r});
   if (!refusal.ok()) return RenderError(c, 500, "error");
+  if (*refusal && made_by_this_form()) *refusal = std::nullopt;  // the same form, sent at once
   if (*refusal) {
     auto [field, text] = RedeemRefusal(**refusal, t);
     errors[field] = text;
     return RenderHousehold(app, c, household, form, errors, 422);
   }
-  Redirect(c, "/shop/receipt/" + httplib::detail::encode_query_param(r.id) + LangSuffix(c));
+  Redirect(c, "/shop/receipt/" + EncodeQueryParam(r.id) + LangSuffix(c));
 }
 
 // A printable receipt: the redemption as the ledger holds it, with the household's balance just

@@ -1,7 +1,7 @@
 // The township's and the auditor's pages: every village side by side with charts over the months
 // (engine::Compare, the figures of `jifen compare`), a village's audit as of any moment
 // (engine::Audit, `jifen audit`), and the ledger's verification (`jifen verify`).
-#include <httplib.h>
+#include "web/http.h"
 
 #include <cstdio>
 
@@ -18,7 +18,7 @@ using nlohmann::json;
 
 // The period a township page shows: ?period=, else the latest month that has ended.
 std::optional<Period> PeriodAsked(const RequestContext& c) {
-  std::string text = c.request->get_param_value("period");
+  std::string text = c.request->Param("period");
   if (!text.empty()) return Period::Parse(text);
   return Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth).Previous();
 }
@@ -155,7 +155,7 @@ void AuditPage(App& app, RequestContext& c) {
   auto period = Period::Parse(c.params[1]);
   if (!period) return Render(c, 404, "error.html", {{"message", t["township_bad_period"]}});
   std::optional<Timestamp> as_of;
-  std::string as_of_text = c.request->get_param_value("as_of");
+  std::string as_of_text = c.request->Param("as_of");
   if (!as_of_text.empty()) {
     as_of = ParseAsOf(as_of_text);
     if (!as_of)

@@ -1,16 +1,17 @@
 #include "web/server.h"
 
-#include <httplib.h>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include <mstch/mstch.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "ledger/evidence.h"
 #include "ledger/ledger.h"
+#include "util/text.h"
 
 namespace jifen::web {
 
@@ -60,8 +61,8 @@ bool Allows(const Route& route, const std::optional<Account>& account) {
 
 }  // namespace
 
-std::string CookieValue(const httplib::Request& req, const std::string& name) {
-  std::string header = req.get_header_value("Cookie");
+std::string CookieValue(const Request& req, const std::string& name) {
+  std::string header = req.Header("Cookie");
   size_t pos = 0;
   while (pos < header.size()) {
     size_t end = header.find(';', pos);
@@ -116,24 +117,66 @@ std::string RenderPage(const std::string& name, nlohmann::json context, bool eng
   return mstch::render(Template("layout.html"), partials_context);
 }
 
-std::string FormValue(const httplib::Request& req, const std::string& name) {
-  if (req.is_multipart_form_data() && req.has_file(name)) return req.get_file_value(name).content;
-  return req.get_param_value(name);
+std::string FormValue(const Request& req, const std::string& name) {
+  if (!req.HasParam(name)) {
+    if (const FormPart* part = req.Part(name)) return part->content;
+  }
+  return req.Param(name);
 }
 
-void SendHtml(httplib::Response& res, int status, const std::string& html) {
+void SendHtml(Response& res, int status, const std::string& html) {
   res.status = status;
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("X-Frame-Options", "DENY");
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  res.SetHeader("X-Frame-Options", "DENY");
   // Card links carry a household's token: never send it on to another site.
-  res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header(
+  res.SetHeader("Referrer-Policy", "no-referrer");
+  res.SetHeader(
       "Content-Security-Policy",
       "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; "
       "frame-ancestors 'none'");
-  res.set_header("Cache-Control", "no-store");
-  res.set_content(html, "text/html; charset=utf-8");
+  res.SetHeader("Cache-Control", "no-store");
+  res.SetContent(html, "text/html; charset=utf-8");
 }
+
+namespace {
+
+Result<std::string> ReadPem(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::InvalidInput("serve: cannot read " + file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The message key of a status the door or the router answers by itself.
+const char* RefusalKey(int status) {
+  switch (status) {
+    case 400:
+      return "bad_request";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 411:
+      return "length_required";
+    case 413:
+      return "too_large";
+    case 415:
+      return "encoding_refused";
+    case 431:
+      return "headers_too_large";
+    default:
+      return "error";
+  }
+}
+
+void RefusalPage(int status, const Request& req, Response& res) {
+  bool english = req.Param("lang") == "en";
+  nlohmann::json c{{"message", Strings(english)[RefusalKey(status)]}};
+  SendHtml(res, status, RenderPage("error.html", c, english));
+}
+
+}  // namespace
 
 Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   std::unique_ptr<App> app(new App());
@@ -147,177 +190,202 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   if (options.cert_file.empty() != options.key_file.empty()) {
     return Status::Usage("serve: give both --cert and --key, or neither");
   }
-  if (options.cert_file.empty()) {
-    app->server_ = std::make_unique<httplib::Server>();
-  } else {
-    auto tls =
-        std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
-    if (!tls->is_valid()) {
-      return Status::InvalidInput("serve: cannot use certificate " + options.cert_file +
-                                  " with key " + options.key_file);
-    }
-    app->server_ = std::move(tls);
-  }
-  App* self = app.get();
-  for (const Route& route : Routes()) {
-    auto handler = [self, &route](const httplib::Request& req, httplib::Response& res) {
-      self->Dispatch(route, req, res);
-    };
-    if (route.method == "GET") app->server_->Get(route.pattern, handler);
-    if (route.method == "POST") app->server_->Post(route.pattern, handler);
-  }
-  app->server_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    bool english = req.get_param_value("lang") == "en";
-    const char* key = res.status == 404 ? "not_found" : res.status == 413 ? "too_large" : "error";
-    nlohmann::json c{{"message", Strings(english)[key]}};
-    SendHtml(res, res.status, RenderPage("error.html", c, english));
-  });
-  app->server_->set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-        bool english = req.get_param_value("lang") == "en";
-        nlohmann::json c{{"message", Strings(english)["error"]}};
-        SendHtml(res, 500, RenderPage("error.html", c, english));
-      });
-  // The record form's photos (4 of at most 8 MiB each, web/pages_record.cc) and room for its
-  // fields.
-  app->server_->set_payload_max_length(4 * ledger::kEvidenceBytesMax + (size_t{1} << 20));
-  app->server_->set_read_timeout(10, 0);
-  // Headers and body go out in two writes: without TCP_NODELAY the second waits for the client's
-  // delayed ACK, 40 ms on every keep-alive answer.
-  app->server_->set_tcp_nodelay(true);
-  // cpp-httplib closes a keep-alive connection after 5 requests: the reconnects of many clients
-  // at once would crowd its listen queue (see RaiseListenBacklog).
-  app->server_->set_keep_alive_max_count(1000);
-  // More worker threads than cpp-httplib's default (8 on this machine): a month-end evening has
-  // a clerk, scorers and villagers at once, and a request waiting for a thread holds its socket.
-  app->server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  for (const Route& route : Routes()) app->patterns_.emplace_back(route.pattern);
+  app->sign_in_ = std::make_unique<SignInLimiter>(options.sign_in);
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  app->kdf_free_ = options.kdf_at_once_max > 0 ? options.kdf_at_once_max : cores;
   return app;
 }
 
 App::~App() { Stop(); }
 
-namespace {
-
-// cpp-httplib's compiled library listens with a backlog of 5. Twenty villagers' phones
-// connecting at once overflow it; Linux then drops handshakes, and a syncookie that fails
-// resets a connection whose request was already sent (1 click in 20 lost under load, seen by
-// ShopTest's race). Linux lets listen() be called again on a listening socket to change the
-// backlog, so find the socket bound to `port` and give it the system's maximum.
-void RaiseListenBacklog(int port) {
-  for (int fd = 0; fd < 1024; ++fd) {
-    int listening = 0;
-    socklen_t size = sizeof listening;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening) continue;
-    sockaddr_storage address{};
-    socklen_t length = sizeof address;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
-    int bound = address.ss_family == AF_INET
-                    ? ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port)
-                : address.ss_family == AF_INET6
-                    ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
-                    : -1;
-    if (bound == port) ::listen(fd, SOMAXCONN);
-  }
+HttpServerOptions App::DoorOptions(bool listen) const {
+  HttpServerOptions door;
+  door.host = options_.host;
+  door.port = options_.port;
+  door.listen = listen;
+  door.trusted_proxies = options_.trusted_proxies;
+  door.limits = options_.limits;
+  return door;
 }
 
-}  // namespace
+const Route* App::Find(const std::string& method, const std::string& path,
+                       std::vector<std::string>* captures, bool* other_method) const {
+  const std::string& wanted = method == "HEAD" ? std::string("GET") : method;
+  const auto& routes = Routes();
+  for (size_t i = 0; i < routes.size(); ++i) {
+    std::smatch match;
+    if (!std::regex_match(path, match, patterns_[i])) continue;
+    if (routes[i].method != wanted) {
+      if (other_method) *other_method = true;
+      continue;
+    }
+    if (captures) {
+      captures->clear();
+      for (const auto& m : match) captures->push_back(m.str());
+    }
+    return &routes[i];
+  }
+  return nullptr;
+}
+
+Result<std::unique_ptr<HttpServer>> App::StartDoor(const HttpServerOptions& door) {
+  return HttpServer::Start(
+      door,
+      [this](const Request& head, size_t* body_bytes_max, Response* answer) {
+        return Admit(head, body_bytes_max, answer);
+      },
+      RefusalPage, [this](Request& req, Response& res) { Handle(req, res); });
+}
+
+// Before any body byte is read: the route, and for a form that needs an account, the account.
+// A stranger's body is bounded by the public forms' limit.
+bool App::Admit(const Request& head, size_t* body_bytes_max, Response* answer) {
+  bool other_method = false;
+  const Route* route = Find(head.method, head.path, nullptr, &other_method);
+  if (!route) {
+    RefusalPage(other_method ? 405 : 404, head, *answer);
+    if (other_method) answer->SetHeader("Allow", "GET, HEAD, POST");
+    return false;
+  }
+  *body_bytes_max = head.method == "POST" ? route->body_bytes_max : 0;
+  if (head.method != "POST") return true;
+  SignedIn who = WhoIsSignedIn(head);
+  if (!Allows(*route, who.account)) {
+    RefuseRole(head, who.account.has_value(), *answer);
+    return false;
+  }
+  if (!who.account) *body_bytes_max = std::min(*body_bytes_max, kPublicFormBytesMax);
+  return true;
+}
+
+App::SignedIn App::WhoIsSignedIn(const Request& req) {
+  SignedIn who;
+  std::string token = CookieValue(req, kSessionCookie);
+  if (token.empty()) return who;
+  who.session = accounts_->FindSession(token, Timestamp::Now().utc_seconds);
+  if (who.session) who.account = accounts_->FindUser(who.session->account);
+  if (!who.account) who.session.reset();
+  return who;
+}
+
+// A route the visitor's role may not reach: a signed-out browser asking for a page goes to the
+// sign-in form; anything else is told why.
+void App::RefuseRole(const Request& req, bool signed_in, Response& res) {
+  bool english = req.Param("lang") == "en";
+  if (!signed_in && req.method != "POST") {
+    res.status = 303;
+    res.SetHeader("Location", std::string("/login") + (english ? "?lang=en" : ""));
+    return;
+  }
+  const nlohmann::json& t = Strings(english);
+  nlohmann::json ctx{{"message", signed_in ? t["forbidden"] : t["login_first"]}};
+  SendHtml(res, signed_in ? 403 : 401, RenderPage("error.html", ctx, english));
+}
 
 Result<int> App::Bind() {
-  if (options_.port == 0) {
-    int port = server_->bind_to_any_port(options_.host);
-    if (port < 0) return Status::IOError("serve: cannot bind " + options_.host);
-    RaiseListenBacklog(port);
-    return port;
+  HttpServerOptions door = DoorOptions(true);
+  if (!options_.cert_file.empty()) {
+    auto cert = ReadPem(options_.cert_file);
+    if (!cert.ok()) return cert.status();
+    auto key = ReadPem(options_.key_file);
+    if (!key.ok()) return key.status();
+    door.cert_pem = *cert;
+    door.key_pem = *key;
   }
-  if (!server_->bind_to_port(options_.host, options_.port)) {
-    return Status::IOError("serve: cannot bind " + options_.host + ":" +
-                           std::to_string(options_.port));
-  }
-  RaiseListenBacklog(options_.port);
-  return options_.port;
+  auto server = StartDoor(door);
+  if (!server.ok()) return server.status();
+  server_ = std::move(*server);
+  spdlog::info("serve: listening on {}:{}", options_.host, server_->port());
+  return server_->port();
 }
 
-void App::Run() { server_->listen_after_bind(); }
-
-namespace {
-// httplib::Server::process_request (one request read from a stream, routed, answered) is
-// protected; a derived class may name it, and its member pointer then applies to any Server.
-struct ServerAccess : httplib::Server {
-  static void Process(httplib::Server& server, httplib::Stream& stream) {
-    bool closed = false;
-    (server.*&ServerAccess::process_request)(stream, true, closed, [](httplib::Request&) {});
-  }
-};
-}  // namespace
-
-std::string App::HandleRaw(const std::string& request) {
-  httplib::detail::BufferStream stream;
-  stream.write(request.data(), request.size());
-  ServerAccess::Process(*server_, stream);
-  return stream.get_buffer().substr(request.size());
+void App::Run() {
+  std::unique_lock lock(run_mutex_);
+  stopped_.wait(lock, [&] { return stop_; });
 }
 
 void App::Stop() {
-  if (server_) server_->stop();
+  if (server_) server_->Stop();
+  {
+    std::lock_guard lock(run_mutex_);
+    stop_ = true;
+  }
+  stopped_.notify_all();
 }
 
-bool App::LoginBlocked(const std::string& account, const std::string& address, int64_t now) {
-  std::lock_guard lock(login_mutex_);
-  for (const std::string& key : {"a:" + account, "ip:" + address}) {
-    auto& times = login_failures_[key];
-    std::erase_if(times, [&](int64_t t) { return t <= now - options_.login_window_seconds; });
-    if (static_cast<int>(times.size()) >= options_.login_failures_max) return true;
+std::string App::HandleRaw(const std::string& request) {
+  if (!server_) {
+    HttpServerOptions door = DoorOptions(false);
+    door.limits.event_threads = 1;
+    // A connection left waiting for more bytes (an incomplete request) ends within a second.
+    door.limits.header_seconds_max = door.limits.idle_seconds_max = 1;
+    door.limits.body_seconds_grace = 1;
+    auto server = StartDoor(door);
+    if (!server.ok()) return "";
+    server_ = std::move(*server);
+  }
+  return server_->HandleRaw(request);
+}
+
+// Routing: a path no route knows is a 404; a known path asked with another method, a 405.
+void App::Handle(Request& req, Response& res) {
+  bool other_method = false;
+  const Route* route = Find(req.method, req.path, &req.matches, &other_method);
+  if (!route) {
+    int status = other_method ? 405 : 404;
+    RefusalPage(status, req, res);
+    if (status == 405) res.SetHeader("Allow", "GET, HEAD, POST");
+    return;
+  }
+  Dispatch(*route, req, res);
+}
+
+bool App::TryKdf() {
+  int free = kdf_free_.load();
+  while (free > 0) {
+    if (kdf_free_.compare_exchange_weak(free, free - 1)) return true;
   }
   return false;
 }
 
-void App::LoginFailed(const std::string& account, const std::string& address, int64_t now) {
-  std::lock_guard lock(login_mutex_);
-  login_failures_["a:" + account].push_back(now);
-  login_failures_["ip:" + address].push_back(now);
+void App::ReleaseKdf() { kdf_free_.fetch_add(1); }
+
+bool IsMultiLineField(const std::string& name) { return name == "reason" || name == "text"; }
+
+namespace {
+
+// Every text field of a form checked once, before any handler: UTF-8, and no control characters
+// but line breaks in a textarea (and tabs in a rule file's text).
+nlohmann::json TextErrors(const Request& req, const nlohmann::json& t) {
+  nlohmann::json errors = nlohmann::json::object();
+  for (const auto& [name, value] : req.params) {
+    bool lines = IsMultiLineField(name);
+    bool bad = !IsValidUtf8(name) || !IsValidUtf8(value);
+    for (unsigned char ch : value) {
+      if (bad) break;
+      bool allowed = lines && (ch == '\n' || ch == '\r' || (ch == '\t' && name == "text"));
+      bad = (ch < 0x20 || ch == 0x7f) && !allowed;
+    }
+    if (bad) errors[IsValidUtf8(name) ? name : std::string("?")] = t["bad_text"];
+  }
+  return errors;
 }
 
-bool App::TakeSlot(const std::string& key, int max, int64_t window_seconds, int64_t now) {
-  std::lock_guard lock(slots_mutex_);
-  auto& times = slots_[key];
-  std::erase_if(times, [&](int64_t t) { return t <= now - window_seconds; });
-  if (static_cast<int>(times.size()) >= max) return false;
-  times.push_back(now);
-  return true;
-}
-
-void App::ReturnSlot(const std::string& key, int64_t taken_at) {
-  std::lock_guard lock(slots_mutex_);
-  auto& times = slots_[key];
-  if (auto it = std::find(times.begin(), times.end(), taken_at); it != times.end()) times.erase(it);
-}
+}  // namespace
 
 // Authentication, the role check and the CSRF check, once for every route, before its handler.
-void App::Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res) {
+void App::Dispatch(const Route& route, const Request& req, Response& res) {
   RequestContext c;
   c.request = &req;
   c.response = &res;
-  c.english = req.get_param_value("lang") == "en";
+  c.english = req.Param("lang") == "en";
   for (size_t i = 1; i < req.matches.size(); ++i) c.params.push_back(req.matches[i]);
-  int64_t now = Timestamp::Now().utc_seconds;
-  std::string token = CookieValue(req, kSessionCookie);
-  if (!token.empty()) {
-    c.session = accounts_->FindSession(token, now);
-    if (c.session) c.account = accounts_->FindUser(c.session->account);
-    if (!c.account) c.session.reset();
-  }
+  SignedIn who = WhoIsSignedIn(req);
+  c.session = who.session;
+  c.account = who.account;
   const nlohmann::json& t = Strings(c.english);
-  if (!Allows(route, c.account)) {
-    if (!c.account && req.method == "GET") {
-      res.status = 303;
-      res.set_header("Location", std::string("/login") + (c.english ? "?lang=en" : ""));
-      return;
-    }
-    nlohmann::json ctx{{"message", c.account ? t["forbidden"] : t["login_first"]}};
-    SendHtml(res, c.account ? 403 : 401, RenderPage("error.html", ctx, c.english));
-    return;
-  }
+  if (!Allows(route, c.account)) return RefuseRole(req, c.account.has_value(), res);
   if (req.method == "POST") {
     // Signed-in forms carry the session's token; the login form and the route's own public forms
     // a double-submit cookie.
@@ -331,25 +399,41 @@ void App::Dispatch(const Route& route, const httplib::Request& req, httplib::Res
       return;
     }
   }
+  if (req.method == "POST") {
+    c.text_errors = TextErrors(req, t);
+    if (!c.text_errors.empty() && !route.shows_text_errors) {
+      std::string fields;
+      for (auto it = c.text_errors.begin(); it != c.text_errors.end(); ++it) {
+        fields += (fields.empty() ? "" : ", ") + it.key();
+      }
+      nlohmann::json ctx{{"message", t["bad_text_fields"].get<std::string>() + fields}};
+      SendHtml(res, 422, RenderPage("error.html", ctx, c.english));
+      return;
+    }
+  }
+  // Kept answers are keyed by the path and lang only: a page asked with any other query
+  // parameter (a card's ?filed=) is rendered for its visitor alone.
+  bool plain_query = std::all_of(req.params.begin(), req.params.end(),
+                                 [](const auto& param) { return param.first == "lang"; });
   std::string cache_key;
-  if (route.cache_public && !c.account && req.method == "GET") {
+  if (route.cache_public && !c.account && req.method == "GET" && plain_query) {
     auto reader = ledger_->Snapshot();
     if (reader.ok()) {
       cache_key = std::to_string((*reader)->HeadSequence()) + "|" +
                   Timestamp::Now().LocalDate().ToString() + "|" + req.path + "?" +
-                  req.get_param_value("lang");
+                  req.Param("lang");
       std::lock_guard lock(cache_mutex_);
       if (auto it = cache_.find(cache_key); it != cache_.end()) {
         res.status = it->second.status;
-        for (const auto& [name, value] : it->second.headers) res.set_header(name, value);
-        res.set_content(it->second.body, it->second.content_type);
+        for (const auto& [name, value] : it->second.headers) res.SetHeader(name, value);
+        res.SetContent(it->second.body, it->second.content_type);
         return;
       }
     }
   }
   route.handler(*this, c);
-  if (!cache_key.empty() && res.status == 200 && !res.has_header("Set-Cookie")) {
-    CachedPage page{res.status, res.body, res.get_header_value("Content-Type"), {}};
+  if (!cache_key.empty() && res.status == 200 && !res.HasHeader("Set-Cookie")) {
+    CachedPage page{res.status, res.body, res.Header("Content-Type"), {}};
     for (const auto& [name, value] : res.headers) {
       if (name != "Content-Type" && name != "Content-Length")
         page.headers.emplace_back(name, value);

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -17,12 +19,9 @@
 
 #include "util/status.h"
 #include "web/accounts.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "web/http.h"
+#include "web/http_server.h"
+#include "web/limits.h"
 
 namespace jifen::ledger {
 class Ledger;
@@ -36,20 +35,27 @@ struct ServeOptions {
   int port = 8080;  // 0: any free port (tests)
   std::string cert_file, key_file;
   int64_t session_seconds = 12 * 3600;
-  int login_failures_max = 5;                // per account and per client address...
-  int64_t login_window_seconds = 300;        // ...within this window
+  SignInPolicy sign_in;                      // web/limits.h, docs/WEB.md "Sign-in"
+  int kdf_at_once_max = 0;                   // password checks at once; 0: the number of cores
   int objections_per_address_max = 10;       // villagers' objections from one client address...
   int64_t objections_window_seconds = 3600;  // ...within this window
+  // Peers whose X-Forwarded-For names the client (a reverse proxy); see docs/ADMIN.md.
+  std::vector<std::string> trusted_proxies;
+  FrontDoorLimits limits;
 };
 
 // What a handler is given: the request, the signed-in account (if any) and the session.
 struct RequestContext {
-  const httplib::Request* request = nullptr;
-  httplib::Response* response = nullptr;
+  const Request* request = nullptr;
+  Response* response = nullptr;
   std::optional<Account> account;
   std::optional<Session> session;
   bool english = false;             // ?lang=en
   std::vector<std::string> params;  // the route pattern's captures
+  // Fields of a POST whose text is not UTF-8 or holds control characters (a tab or a line break
+  // in a one-line field): field name -> the refusal in the page's language. Only a route that
+  // says it shows them beside its fields (Route::shows_text_errors) is called with any.
+  nlohmann::json text_errors = nlohmann::json::object();
 };
 
 class App;
@@ -71,7 +77,18 @@ struct Route {
   // village's board and its card pages serve from memory until the next record or midnight.
   // An answer that sets a cookie (a card page with its objection form) is never kept.
   bool cache_public = false;
+  // The body bytes a request to this route may carry, counted as read (web/http_server.h).
+  size_t body_bytes_max = size_t{1} << 20;
+  // The handler shows RequestContext::text_errors beside its fields and keeps the form. Otherwise
+  // a POST with such a field is answered 422 with a page naming the fields, before the handler.
+  bool shows_text_errors = false;
 };
+
+// Fields that may hold several lines (textareas): line breaks allowed, and tabs in a rule file.
+bool IsMultiLineField(const std::string& name);
+
+// A form anyone may send (sign-in, a villager's objection) carries at most this many bytes.
+inline constexpr size_t kPublicFormBytesMax = 64 * 1024;
 
 // The route table (web/routes.cc, from each area's list in web/pages_*.cc).
 const std::vector<Route>& Routes();
@@ -98,24 +115,45 @@ class App {
   // id numbering of concurrent forms apart.
   std::mutex& write_mutex() { return write_mutex_; }
 
-  // Login rate limit: whether `account` or `address` has failed too often lately; and recording.
-  bool LoginBlocked(const std::string& account, const std::string& address, int64_t now);
-  void LoginFailed(const std::string& account, const std::string& address, int64_t now);
+  // Sign-in limits (web/limits.h): the attempt counted before the password is checked.
+  SignInLimiter& sign_in() { return *sign_in_; }
+  // One of the password checks allowed at once (scrypt takes 32 MiB and tens of milliseconds);
+  // false when all are taken: answer 429 without computing. ReleaseKdf gives it back.
+  bool TryKdf();
+  void ReleaseKdf();
   // A per-key rate limit: takes one of `max` slots of the last `window_seconds` and returns true,
   // or returns false when all are taken. ReturnSlot gives back a slot whose action was refused.
-  bool TakeSlot(const std::string& key, int max, int64_t window_seconds, int64_t now);
-  void ReturnSlot(const std::string& key, int64_t taken_at);
+  bool TakeSlot(const std::string& key, int max, int64_t window_seconds, int64_t now) {
+    return slots_.Take(key, max, window_seconds, now);
+  }
+  void ReturnSlot(const std::string& key, int64_t taken_at) { slots_.Return(key, taken_at); }
 
  private:
   App() = default;
-  void Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res);
+  struct SignedIn {
+    std::optional<Account> account;
+    std::optional<Session> session;
+  };
+  SignedIn WhoIsSignedIn(const Request& req);
+  void RefuseRole(const Request& req, bool signed_in, Response& res);
+  bool Admit(const Request& head, size_t* body_bytes_max, Response* answer);
+  Result<std::unique_ptr<HttpServer>> StartDoor(const HttpServerOptions& door);
+  void Handle(Request& req, Response& res);
+  void Dispatch(const Route& route, const Request& req, Response& res);
+  const Route* Find(const std::string& method, const std::string& path,
+                    std::vector<std::string>* captures, bool* other_method) const;
+  HttpServerOptions DoorOptions(bool listen) const;
   ServeOptions options_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<AccountStore> accounts_;
-  std::unique_ptr<httplib::Server> server_;
+  std::vector<std::regex> patterns_;  // Routes()'s patterns, compiled once
+  std::unique_ptr<HttpServer> server_;
+  std::mutex run_mutex_;
+  std::condition_variable stopped_;
+  bool stop_ = false;
   std::mutex write_mutex_;
-  std::mutex login_mutex_;
-  std::map<std::string, std::vector<int64_t>> login_failures_;  // "a:NAME" / "ip:ADDR" -> times
+  std::unique_ptr<SignInLimiter> sign_in_;
+  std::atomic<int> kdf_free_{0};
   struct CachedPage {
     int status = 200;
     std::string body, content_type;
@@ -123,8 +161,7 @@ class App {
   };
   std::mutex cache_mutex_;
   std::map<std::string, CachedPage> cache_;  // "head|date|path?query" -> the answer
-  std::mutex slots_mutex_;
-  std::map<std::string, std::vector<int64_t>> slots_;  // TakeSlot's key -> times taken
+  SlotLimiter slots_{65536};
 };
 
 // Renders template `name` (a file of web/templates) with `context` (a JSON object: strings,
@@ -135,12 +172,12 @@ std::string RenderPage(const std::string& name, nlohmann::json context, bool eng
 const nlohmann::json& Strings(bool english);
 
 // The value of cookie `name` in the request, or "".
-std::string CookieValue(const httplib::Request& req, const std::string& name);
+std::string CookieValue(const Request& req, const std::string& name);
 
 // A form field's value, from the query, a urlencoded body or a multipart body ("" when absent).
-std::string FormValue(const httplib::Request& req, const std::string& name);
+std::string FormValue(const Request& req, const std::string& name);
 
 // Writes `html` as the response with `status` and the security headers every page carries.
-void SendHtml(httplib::Response& res, int status, const std::string& html);
+void SendHtml(Response& res, int status, const std::string& html);
 
 }  // namespace jifen::web

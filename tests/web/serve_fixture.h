@@ -73,6 +73,7 @@ class Serve : public ::testing::Test {
     ServeOptions options;
     options.ledger_dir = dir_;
     options.port = 0;
+    Customize(options);
     auto app = App::Open(options);
     ASSERT_TRUE(app.ok()) << app.status().message();
     app_ = std::move(*app);
@@ -81,6 +82,8 @@ class Serve : public ::testing::Test {
     port_ = *port;
     thread_ = std::thread([this] { app_->Run(); });
   }
+  // A test's own limits (the front door's deadlines, the sign-in policy), before the server opens.
+  virtual void Customize(ServeOptions&) {}
   void TearDown() override {
     if (app_) app_->Stop();
     if (thread_.joinable()) thread_.join();
