@@ -1,0 +1,384 @@
+#include "county/export.h"
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "county/clickhouse.h"
+#include "county/schema.h"
+#include "engine/model.h"
+#include "engine/window.h"
+#include "ledger/codec.h"
+#include "ledger/sha256.h"
+
+namespace jifen::county {
+namespace {
+
+// Rows gathered for one INSERT, sent when batch_rows or kBatchBytesMax is reached.
+class Batch {
+ public:
+  Batch(ClickHouse& server, std::string table, size_t rows_max)
+      : server_(server), table_(std::move(table)), rows_max_(rows_max) {}
+  Status Add(const Json& row) {
+    body_ += row.dump();
+    body_ += '\n';
+    return ++rows_ >= rows_max_ || body_.size() >= kBatchBytesMax ? Flush() : Status::Ok();
+  }
+  Status Flush() {
+    if (rows_ == 0) return Status::Ok();
+    Status s = server_.InsertJsonRows(table_, body_);
+    body_.clear();
+    rows_ = 0;
+    return s;
+  }
+
+ private:
+  ClickHouse& server_;
+  std::string table_;
+  size_t rows_max_;
+  std::string body_;
+  size_t rows_ = 0;
+};
+
+// Creates the database and the tables where missing and checks that those found are the export's.
+Status PrepareTables(ClickHouse& server, const std::string& database) {
+  if (auto r = server.Query("CREATE DATABASE IF NOT EXISTS " + database); !r.ok())
+    return r.status();
+  for (const TableSchema& table : Tables()) {
+    if (auto r = server.Query(CreateTableSql(table, database)); !r.ok()) return r.status();
+    auto columns = server.JsonRows("SELECT name, type FROM system.columns WHERE database = " +
+                                   Quoted(database) + " AND table = " + Quoted(table.name));
+    if (!columns.ok()) return columns.status();
+    std::vector<std::pair<std::string, std::string>> found;
+    for (const Json& c : *columns) found.emplace_back(c.at("name"), c.at("type"));
+    if (Status s = CheckColumns(table, database, found); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Where the previous exports of this origin got to.
+struct Resume {
+  uint64_t records_held = 0;  // the last sequence ClickHouse holds
+  ledger::Hash chain{};       // its chain hash (h_0 when none)
+  uint64_t completed = 0;     // through_sequence of the last completed export
+};
+
+Result<ledger::Hash> HashFromHex(const std::string& hex, const std::string& what) {
+  ledger::Hash hash{};
+  if (hex.size() != 64) return Status::InvalidInput(what + ": not a chain hash: " + hex);
+  for (size_t i = 0; i < hash.size(); ++i) {
+    try {
+      hash[i] = static_cast<uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    } catch (...) {
+      return Status::InvalidInput(what + ": not a chain hash: " + hex);
+    }
+  }
+  return hash;
+}
+
+Result<Resume> ReadResume(ClickHouse& server, const std::string& database, const Provenance& p,
+                          uint64_t head_sequence) {
+  Resume resume;
+  std::string where = " WHERE ledger = " + Quoted(p.origin);
+  auto last = server.JsonRows("SELECT sequence, chain FROM " + database + ".records" + where +
+                              " ORDER BY sequence DESC LIMIT 1");
+  if (!last.ok()) return last.status();
+  std::string subject = "clickhouse " + server.url() + ": ledger " + p.origin + ": ";
+  if (!last->empty()) {
+    resume.records_held = last->front().at("sequence");
+    if (resume.records_held > head_sequence)
+      return Status::InvalidInput(
+          subject + "holds records up to " + std::to_string(resume.records_held) +
+          " but this ledger ends at " + std::to_string(head_sequence) +
+          "; another ledger was exported under this origin (give --origin NAME)");
+    auto chain = HashFromHex(last->front().at("chain"),
+                             subject + "record " + std::to_string(resume.records_held));
+    if (!chain.ok()) return chain.status();
+    resume.chain = *chain;
+  }
+  auto done =
+      server.JsonRows("SELECT max(through_sequence) AS s FROM " + database + ".exports" + where);
+  if (!done.ok()) return done.status();
+  if (!done->empty()) resume.completed = done->front().at("s");
+  resume.completed = std::min(resume.completed, resume.records_held);
+  return resume;
+}
+
+// Sends records from.. of the snapshot, each with its chain hash, continuing the chain from
+// `previous` (h_{from-1} as ClickHouse holds it); the chain must end at the ledger's head, or
+// ClickHouse's records are not this ledger's.
+Status SendRecords(const ledger::Reader& reader, ClickHouse& server, const ExportOptions& options,
+                   const Provenance& p, uint64_t from, ledger::Hash previous) {
+  Batch batch(server, options.database + ".records", options.batch_rows);
+  uint64_t total = p.through_sequence - from + 1, done = 0;
+  std::string bytes;
+  Status sent;
+  Status read = reader.ForEachRecord(from, [&](const ledger::Record& record) {
+    if (record.sequence > p.through_sequence) return false;
+    bytes.clear();
+    ledger::EncodeRecord(record, &bytes);
+    previous = ledger::ChainHash(previous, bytes);
+    sent = batch.Add(RecordRow(record, p.origin, ledger::HashToHex(previous)));
+    if (options.progress && (++done % 4096 == 0 || done == total))
+      options.progress("records", done, total);
+    return sent.ok();
+  });
+  if (!read.ok()) return read;
+  if (!sent.ok()) return sent;
+  if (Status s = batch.Flush(); !s.ok()) return s;
+  if (ledger::HashToHex(previous) != p.head)
+    return Status::InvalidInput(
+        "clickhouse " + server.url() + ": ledger " + p.origin + ": the records it holds before " +
+        std::to_string(from) + " do not chain to this ledger's head " + p.head +
+        "; another ledger was exported under this origin (give --origin NAME)");
+  return Status::Ok();
+}
+
+// The villages whose figures may have changed since the last completed export: those with
+// records after it, and those with a period that was not final then (its state moves with time).
+Result<std::set<std::string>> VillagesToRefigure(const ledger::Reader& reader, ClickHouse& server,
+                                                 const std::string& database, const Provenance& p,
+                                                 uint64_t completed) {
+  std::set<std::string> villages;
+  if (completed == 0) {
+    for (const std::string& v : reader.Villages()) villages.insert(v);
+    return villages;
+  }
+  Status read = reader.ForEachRecord(completed + 1, [&](const ledger::Record& record) {
+    if (record.sequence > p.through_sequence) return false;
+    villages.insert(record.village);
+    return true;
+  });
+  if (!read.ok()) return read;
+  auto open = server.JsonRows("SELECT DISTINCT village FROM " + database +
+                              ".village_periods FINAL WHERE ledger = " + Quoted(p.origin) +
+                              " AND state != 'final'");
+  if (!open.ok()) return open.status();
+  for (const Json& row : *open) villages.insert(row.at("village").get<std::string>());
+  return villages;
+}
+
+}  // namespace
+
+namespace {
+
+// engine::Compare's figures of each village in each of its own periods of `year` that had begun
+// by `last_day`, by (village, period): the village-level measures (records, late, self-scored,
+// pending, categories, redemptions in yuan) computed once, by the engine, as `jifen compare`
+// prints them.
+using PeriodComparisons = std::map<std::pair<std::string, std::string>, engine::VillageComparison>;
+
+Result<PeriodComparisons> ComparePeriods(const ledger::Reader& reader,
+                                         const std::set<std::string>& villages, int year,
+                                         Date last_day, Timestamp now) {
+  PeriodComparisons out;
+  for (PeriodKind kind : {PeriodKind::kMonth, PeriodKind::kQuarter}) {
+    for (Period period = Period::FirstOfYear(year, kind);
+         period.year == year && period.FirstDay() <= last_day; period = period.Next()) {
+      engine::ReportWindow window;
+      window.period = period;
+      auto comparison = engine::Compare(reader, window, std::nullopt, now);
+      if (!comparison.ok()) return comparison.status();
+      for (engine::VillageComparison& c : comparison->villages) {
+        if (c.substituted || !villages.count(c.village)) continue;
+        out.emplace(std::make_pair(c.village, period.ToString()), std::move(c));
+      }
+    }
+  }
+  return out;
+}
+
+bool Counts(const engine::EventResult& r) {
+  return r.outcome == engine::Outcome::kCounted || r.outcome == engine::Outcome::kCapped;
+}
+
+// Per household of one period: its awards counting more than 0 points, and the objections of the
+// period that name it or one of its records.
+std::map<std::string, HouseholdExtras, std::less<>> Extras(const engine::VillageModel& model,
+                                                           const engine::PeriodFigures& period) {
+  std::map<std::string, HouseholdExtras, std::less<>> extras;
+  std::map<std::string_view, std::string_view> household_of_id;
+  for (const engine::EventResult& r : period.events) {
+    if (!r.record->id.empty() && !r.household.empty()) household_of_id[r.record->id] = r.household;
+    if (r.record->type == ledger::RecordType::kAward && Counts(r) && r.counted > Points())
+      extras[std::string(r.household)].positive_awards += 1;
+  }
+  auto records = model.periods.find(period.period.ToString());
+  if (records == model.periods.end()) return extras;
+  for (const std::string& id : records->second.objections) {
+    const engine::Objection& o = model.objections.at(id);
+    if (!o.household.empty()) {
+      extras[o.household].objections += 1;
+    } else if (auto h = household_of_id.find(o.target); h != household_of_id.end()) {
+      extras[std::string(h->second)].objections += 1;
+    }
+  }
+  return extras;
+}
+
+struct FigureBatches {
+  Batch figures, village_periods;
+  uint64_t figure_rows = 0, village_period_rows = 0;
+};
+
+// The figures of `village` in every period of `year` that had begun by `last_day`. A year in
+// which the village had no rules in force is left out, as compare leaves it out.
+Status SendVillageYear(const ledger::Reader& reader, const Provenance& p,
+                       const std::string& village, int year, Date last_day,
+                       const PeriodComparisons& comparisons, FigureBatches& out) {
+  engine::ReportWindow window;
+  window.year = year;
+  auto loaded = engine::LoadWindow(reader, village, p.through_sequence, window);
+  if (!loaded.ok())
+    return loaded.status().code() == Status::Code::kInvalidInput ? Status::Ok() : loaded.status();
+  engine::ReplayOptions options;
+  options.keep_events = true;
+  auto periods = engine::Replay(loaded->model, loaded->first, loaded->last, options);
+  if (!periods.ok())
+    return periods.status().code() == Status::Code::kInvalidInput ? Status::Ok() : periods.status();
+  for (const engine::PeriodFigures& period : *periods) {
+    if (period.period.FirstDay() > last_day) break;
+    engine::PeriodStatus status = engine::StatusOf(loaded->model, period.period, p.exported);
+    const std::string& township = period.adoption->rules->village.township;
+    auto extras = Extras(loaded->model, period);
+    for (const engine::HouseholdFigures& f : period.households) {
+      auto e = extras.find(f.household);
+      Json row = FigureRow(p, township, village, period, f,
+                           e == extras.end() ? HouseholdExtras{} : e->second, status.state);
+      if (Status s = out.figures.Add(row); !s.ok()) return s;
+      out.figure_rows += 1;
+    }
+    auto c = comparisons.find({village, period.period.ToString()});
+    if (c == comparisons.end()) continue;
+    if (Status s = out.village_periods.Add(VillagePeriodRow(p, c->second, status)); !s.ok())
+      return s;
+    out.village_period_rows += 1;
+  }
+  reader.ReleaseMappedPages();
+  return Status::Ok();
+}
+
+// The years from the village's first rules to the ledger's last recorded day.
+Result<std::pair<int, int>> YearsOf(const ledger::Reader& reader, const std::string& village,
+                                    uint64_t sequence_max, Date last_day) {
+  auto model = engine::LoadVillageStructure(reader, village, sequence_max);
+  if (!model.ok()) return model.status();
+  if (model->adoptions.empty()) return std::make_pair(1, 0);  // nothing to replay
+  return std::make_pair(model->adoptions.front().effective.year(), last_day.year());
+}
+
+Status SendFigures(const ledger::Reader& reader, ClickHouse& server, const ExportOptions& options,
+                   const Provenance& p, const std::set<std::string>& villages,
+                   ExportSummary& summary) {
+  Date last_day = reader.LatestRecorded()->LocalDate();
+  std::map<int, std::vector<std::string>> by_year;
+  for (const std::string& village : villages) {
+    auto years = YearsOf(reader, village, p.through_sequence, last_day);
+    if (!years.ok()) return years.status();
+    for (int year = years->first; year <= years->second; ++year) by_year[year].push_back(village);
+  }
+  FigureBatches out{Batch(server, options.database + ".figures", options.batch_rows),
+                    Batch(server, options.database + ".village_periods", options.batch_rows)};
+  uint64_t total = 0, done = 0;
+  for (const auto& [year, list] : by_year) total += list.size();
+  for (const auto& [year, list] : by_year) {
+    std::set<std::string> these(list.begin(), list.end());
+    auto comparisons = ComparePeriods(reader, these, year, last_day, p.exported);
+    if (!comparisons.ok()) return comparisons.status();
+    for (const std::string& village : list) {
+      if (Status s = SendVillageYear(reader, p, village, year, last_day, *comparisons, out);
+          !s.ok())
+        return s;
+      if (options.progress) options.progress("figures", ++done, total);
+    }
+  }
+  if (Status s = out.figures.Flush(); !s.ok()) return s;
+  if (Status s = out.village_periods.Flush(); !s.ok()) return s;
+  summary.figure_rows = out.figure_rows;
+  summary.village_period_rows = out.village_period_rows;
+  summary.villages.assign(villages.begin(), villages.end());
+  return Status::Ok();
+}
+
+Status RecordExport(ClickHouse& server, const std::string& database, const ExportSummary& s) {
+  const Provenance& p = s.provenance;
+  Json row = {{"ledger", p.origin},
+              {"from_sequence", s.from_sequence},
+              {"through_sequence", p.through_sequence},
+              {"head", p.head},
+              {"checkpoint", p.checkpoint},
+              {"records_sent", s.records_sent},
+              {"villages", s.villages.size()},
+              {"exported", p.exported.utc_seconds},
+              {"jifen", JIFEN_VERSION}};
+  return server.InsertJsonRows(database + ".exports", row.dump() + "\n");
+}
+
+uint64_t MicrosecondsNow() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+}  // namespace
+
+Result<std::string> DefaultOrigin(const ledger::Reader& reader) {
+  auto first = reader.Get(1);
+  if (!first.ok()) return first.status();
+  std::string bytes;
+  ledger::EncodeRecord(*first, &bytes);
+  return "ledger-" + ledger::HashToHex(ledger::ChainHash(ledger::Hash{}, bytes)).substr(0, 16);
+}
+
+Result<Provenance> ReadProvenance(const ledger::Reader& reader, const std::string& origin) {
+  Provenance p;
+  p.through_sequence = reader.HeadSequence();
+  if (p.through_sequence == 0)
+    return Status::InvalidInput("the ledger is empty: nothing to export");
+  p.head = ledger::HashToHex(reader.HeadHash());
+  if (origin.empty()) {
+    auto made = DefaultOrigin(reader);
+    if (!made.ok()) return made.status();
+    p.origin = *made;
+  } else {
+    p.origin = origin;
+  }
+  p.checkpoint = "";  // ledgers have no signed checkpoints yet
+  return p;
+}
+
+Result<ExportSummary> Export(const ledger::Reader& reader, const ExportOptions& options) {
+  if (!IsPlainName(options.database, true))
+    return Status::Usage("--database " + options.database +
+                         ": write 1 to 64 letters, digits or _, starting with a letter");
+  if (!options.origin.empty() && !IsPlainName(options.origin, false))
+    return Status::Usage("--origin " + options.origin +
+                         ": write 1 to 64 letters, digits, _, . or -, starting with a letter");
+  auto server = ClickHouse::Open(options.url);
+  if (!server.ok()) return server.status();
+  ExportSummary summary;
+  auto p = ReadProvenance(reader, options.origin);
+  if (!p.ok()) return p.status();
+  summary.provenance = *p;
+  summary.provenance.exported = options.now;
+  summary.provenance.version = MicrosecondsNow();
+  const Provenance& provenance = summary.provenance;
+  if (Status s = PrepareTables(**server, options.database); !s.ok()) return s;
+  auto resume = ReadResume(**server, options.database, provenance, provenance.through_sequence);
+  if (!resume.ok()) return resume.status();
+  summary.from_sequence = resume->records_held + 1;
+  if (Status s =
+          SendRecords(reader, **server, options, provenance, summary.from_sequence, resume->chain);
+      !s.ok())
+    return s;
+  summary.records_sent = provenance.through_sequence - resume->records_held;
+  auto villages =
+      VillagesToRefigure(reader, **server, options.database, provenance, resume->completed);
+  if (!villages.ok()) return villages.status();
+  if (Status s = SendFigures(reader, **server, options, provenance, *villages, summary); !s.ok())
+    return s;
+  if (Status s = RecordExport(**server, options.database, summary); !s.ok()) return s;
+  return summary;
+}
+
+}  // namespace jifen::county
