@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <optional>
 #include <sstream>
 
 namespace jifen::county {
@@ -18,18 +19,28 @@ std::string FirstLine(const std::string& body) {
   return line.size() > 1000 ? line.substr(0, 1000) + "…" : line;
 }
 
-bool HasScheme(const std::string& url) {
-  return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+// `http(s)://HOST[:PORT][/]`: cpp-httplib's client takes the scheme, host and port apart, but
+// takes a URL with a path or user for a host name.
+std::optional<std::string> ServerOf(std::string url) {
+  size_t scheme_end = url.find("://");
+  std::string scheme = url.substr(0, scheme_end);
+  if (scheme_end == std::string::npos || (scheme != "http" && scheme != "https"))
+    return std::nullopt;
+  if (url.back() == '/') url.pop_back();
+  if (url.find_first_of("/?#@", scheme_end + 3) != std::string::npos) return std::nullopt;
+  return url;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<ClickHouse>> ClickHouse::Open(const std::string& url) {
-  auto client = std::make_unique<httplib::Client>(url);
-  if (!HasScheme(url) || !client->is_valid())
-    return Status::Usage("--clickhouse " + url +
-                         ": not a server's URL; write http://HOST:PORT (ClickHouse's http_port, "
-                         "8123 by default)");
+  Status not_one = Status::Usage(
+      "--clickhouse " + url +
+      ": not a server's URL; write http://HOST:PORT (ClickHouse's http_port, 8123 by default)");
+  auto server = ServerOf(url);
+  if (!server) return not_one;
+  auto client = std::make_unique<httplib::Client>(*server);
+  if (!client->is_valid()) return not_one;
   client->set_connection_timeout(kConnectSeconds);
   client->set_read_timeout(kAnswerSeconds);
   client->set_write_timeout(kAnswerSeconds);
@@ -41,9 +52,10 @@ ClickHouse::ClickHouse(std::string url, std::unique_ptr<httplib::Client> client)
 
 ClickHouse::~ClickHouse() = default;
 
-Result<std::string> ClickHouse::Post(const std::string& path, const std::string& body,
+Result<std::string> ClickHouse::Post(std::string parameters, const std::string& body,
                                      const std::string& what) {
-  auto res = client_->Post(path, body, "text/plain; charset=UTF-8");
+  if (!database_.empty()) parameters += (parameters.empty() ? "" : "&") + ("database=" + database_);
+  auto res = client_->Post("/?" + parameters, body, "text/plain; charset=UTF-8");
   if (!res)
     return Status::IOError("clickhouse " + url_ + ": cannot " + what + ": " +
                            httplib::to_string(res.error()) +
@@ -58,11 +70,11 @@ Result<std::string> ClickHouse::Post(const std::string& path, const std::string&
 }
 
 Result<std::string> ClickHouse::Query(const std::string& sql) {
-  return Post("/", sql, "run `" + FirstLine(sql) + "`");
+  return Post("", sql, "run `" + FirstLine(sql) + "`");
 }
 
 Result<std::vector<nlohmann::json>> ClickHouse::JsonRows(const std::string& sql) {
-  auto body = Post("/?output_format_json_quote_64bit_integers=0", sql + " FORMAT JSONEachRow",
+  auto body = Post("output_format_json_quote_64bit_integers=0", sql + " FORMAT JSONEachRow",
                    "run `" + FirstLine(sql) + "`");
   if (!body.ok()) return body.status();
   std::vector<nlohmann::json> rows;
@@ -78,7 +90,7 @@ Result<std::vector<nlohmann::json>> ClickHouse::JsonRows(const std::string& sql)
 }
 
 Status ClickHouse::InsertJsonRows(const std::string& table, const std::string& rows) {
-  auto body = Post("/?query=INSERT%20INTO%20" + table + "%20FORMAT%20JSONEachRow", rows,
+  auto body = Post("query=INSERT%20INTO%20" + table + "%20FORMAT%20JSONEachRow", rows,
                    "insert into " + table);
   return body.ok() ? Status::Ok() : body.status();
 }

@@ -27,6 +27,9 @@ class ClickHouse {
   ClickHouse& operator=(const ClickHouse&) = delete;
 
   const std::string& url() const { return url_; }
+  // The database that unqualified table names in statements name (ClickHouse's `default`
+  // otherwise); must be a plain name (IsPlainName).
+  void UseDatabase(const std::string& database) { database_ = database; }
 
   // Runs one statement and returns what the server answered (empty for DDL). Status::IOError
   // when the server cannot be reached or does not answer in time; Status::InvalidInput with
@@ -40,11 +43,13 @@ class ClickHouse {
 
  private:
   ClickHouse(std::string url, std::unique_ptr<httplib::Client> client);
-  Result<std::string> Post(const std::string& path, const std::string& body,
+  // POSTs `body` to /?PARAMETERS (and the database's).
+  Result<std::string> Post(std::string parameters, const std::string& body,
                            const std::string& what);
 
   std::string url_;
   std::unique_ptr<httplib::Client> client_;
+  std::string database_;
 };
 
 // Escapes `text` for a single-quoted ClickHouse string literal.

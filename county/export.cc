@@ -76,28 +76,68 @@ Result<ledger::Hash> HashFromHex(const std::string& hex, const std::string& what
   return hash;
 }
 
-Result<Resume> ReadResume(ClickHouse& server, const std::string& database, const Provenance& p,
-                          uint64_t head_sequence) {
-  Resume resume;
-  std::string where = " WHERE ledger = " + Quoted(p.origin);
-  auto last = server.JsonRows("SELECT sequence, chain FROM " + database + ".records" + where +
-                              " ORDER BY sequence DESC LIMIT 1");
-  if (!last.ok()) return last.status();
-  std::string subject = "clickhouse " + server.url() + ": ledger " + p.origin + ": ";
-  if (!last->empty()) {
-    resume.records_held = last->front().at("sequence");
-    if (resume.records_held > head_sequence)
-      return Status::InvalidInput(
-          subject + "holds records up to " + std::to_string(resume.records_held) +
-          " but this ledger ends at " + std::to_string(head_sequence) +
-          "; another ledger was exported under this origin (give --origin NAME)");
-    auto chain = HashFromHex(last->front().at("chain"),
-                             subject + "record " + std::to_string(resume.records_held));
+// The chain hashes ClickHouse holds for the last two records of this origin, newest first
+// (records are sent in sequence order, so what it holds is a prefix of the ledger).
+Result<std::vector<std::pair<uint64_t, ledger::Hash>>> LastChains(ClickHouse& server,
+                                                                  const std::string& database,
+                                                                  const std::string& origin) {
+  std::string where = " WHERE ledger = " + Quoted(origin);
+  auto rows =
+      server.JsonRows("SELECT sequence, any(chain) AS chain FROM " + database + ".records" + where +
+                      " AND sequence + 1 >= (SELECT max(sequence) FROM " + database + ".records" +
+                      where + ") GROUP BY sequence ORDER BY sequence DESC");
+  if (!rows.ok()) return rows.status();
+  std::vector<std::pair<uint64_t, ledger::Hash>> out;
+  for (const Json& row : *rows) {
+    uint64_t sequence = row.at("sequence");
+    auto chain = HashFromHex(row.at("chain"), "clickhouse " + server.url() + ": ledger " + origin +
+                                                  ": record " + std::to_string(sequence));
     if (!chain.ok()) return chain.status();
-    resume.chain = *chain;
+    out.emplace_back(sequence, *chain);
   }
-  auto done =
-      server.JsonRows("SELECT max(through_sequence) AS s FROM " + database + ".exports" + where);
+  return out;
+}
+
+// Whether the last record ClickHouse holds of this origin is this ledger's: its bytes in the
+// ledger, chained on from the hash ClickHouse holds for the record before, give the hash
+// ClickHouse holds for it. Checked before anything is sent, so that another ledger's records are
+// never sent under an origin already taken.
+Status CheckHeldRecord(const ledger::Reader& reader, const std::string& subject,
+                       const std::vector<std::pair<uint64_t, ledger::Hash>>& chains,
+                       uint64_t head_sequence) {
+  uint64_t held = chains.front().first;
+  std::string other = "; another ledger was exported under this origin (give --origin NAME)";
+  if (held > head_sequence)
+    return Status::InvalidInput(subject + "holds records up to " + std::to_string(held) +
+                                " but this ledger ends at " + std::to_string(head_sequence) +
+                                other);
+  if (held > 1 && (chains.size() < 2 || chains[1].first != held - 1))
+    return Status::InvalidInput(subject + "record " + std::to_string(held - 1) + " is missing" +
+                                other);
+  auto record = reader.Get(held);
+  if (!record.ok()) return record.status();
+  std::string bytes;
+  ledger::EncodeRecord(*record, &bytes);
+  if (ledger::ChainHash(held > 1 ? chains[1].second : ledger::Hash{}, bytes) !=
+      chains.front().second)
+    return Status::InvalidInput(subject + "its record " + std::to_string(held) +
+                                " is not this ledger's record " + std::to_string(held) + other);
+  return Status::Ok();
+}
+
+Result<Resume> ReadResume(const ledger::Reader& reader, ClickHouse& server,
+                          const std::string& database, const Provenance& p) {
+  Resume resume;
+  auto chains = LastChains(server, database, p.origin);
+  if (!chains.ok()) return chains.status();
+  std::string subject = "clickhouse " + server.url() + ": ledger " + p.origin + ": ";
+  if (!chains->empty()) {
+    if (Status s = CheckHeldRecord(reader, subject, *chains, p.through_sequence); !s.ok()) return s;
+    resume.records_held = chains->front().first;
+    resume.chain = chains->front().second;
+  }
+  auto done = server.JsonRows("SELECT max(through_sequence) AS s FROM " + database +
+                              ".exports WHERE ledger = " + Quoted(p.origin));
   if (!done.ok()) return done.status();
   if (!done->empty()) resume.completed = done->front().at("s");
   resume.completed = std::min(resume.completed, resume.records_held);
@@ -364,7 +404,7 @@ Result<ExportSummary> Export(const ledger::Reader& reader, const ExportOptions& 
   summary.provenance.version = MicrosecondsNow();
   const Provenance& provenance = summary.provenance;
   if (Status s = PrepareTables(**server, options.database); !s.ok()) return s;
-  auto resume = ReadResume(**server, options.database, provenance, provenance.through_sequence);
+  auto resume = ReadResume(reader, **server, options.database, provenance);
   if (!resume.ok()) return resume.status();
   summary.from_sequence = resume->records_held + 1;
   if (Status s =
