@@ -174,27 +174,67 @@ Status SendRecords(const ledger::Reader& reader, ClickHouse& server, const Expor
   return Status::Ok();
 }
 
-// The villages whose figures may have changed since the last completed export: those with
-// records after it, and those with a period that was not final then (its state moves with time).
-Result<std::set<std::string>> VillagesToRefigure(const ledger::Reader& reader, ClickHouse& server,
-                                                 const std::string& database, const Provenance& p,
-                                                 uint64_t completed) {
-  std::set<std::string> villages;
+// The first year whose figures `record` can change: that of the day it is dated on, of the
+// period it names, or of the record it names (replay carries effects forward in time, never
+// back); 0, every year, when that cannot be told.
+int FirstYearChanged(const ledger::Reader& reader, const ledger::Record& record) {
+  using ledger::RecordType;
+  switch (record.type) {
+    case RecordType::kRules:
+    case RecordType::kHousehold:
+    case RecordType::kPerson:
+    case RecordType::kMove:
+    case RecordType::kAward:
+    case RecordType::kRedeem:
+      return record.date.year();
+    case RecordType::kPost:
+    case RecordType::kObjection: {
+      auto period = Period::Parse(record.period);
+      return period ? period->year : 0;
+    }
+    case RecordType::kRevoke:
+    case RecordType::kApprove:
+    case RecordType::kRuling: {
+      // An award or redemption (revoke, approve), or an objection (ruling): never one of these
+      // three, so this looks one record up at most.
+      auto sequence = reader.FindKey(record.village, record.target);
+      if (!sequence) return 0;
+      auto target = reader.Get(*sequence);
+      return target.ok() ? FirstYearChanged(reader, *target) : 0;
+    }
+    case RecordType::kScorer:
+      return 0;  // which awards count as self-scored, in any year
+  }
+  return 0;
+}
+
+// The villages whose figures may have changed since the last completed export, each with the
+// first year that may have: from the records after that export, and the first period that was
+// not final then (its state moves with time).
+Result<std::map<std::string, int>> VillagesToRefigure(const ledger::Reader& reader,
+                                                      ClickHouse& server,
+                                                      const std::string& database,
+                                                      const Provenance& p, uint64_t completed) {
+  std::map<std::string, int> villages;
   if (completed == 0) {
-    for (const std::string& v : reader.Villages()) villages.insert(v);
+    for (const std::string& v : reader.Villages()) villages[v] = 0;
     return villages;
   }
+  auto note = [&](const std::string& village, int year) {
+    auto [at, added] = villages.emplace(village, year);
+    if (!added) at->second = std::min(at->second, year);
+  };
   Status read = reader.ForEachRecord(completed + 1, [&](const ledger::Record& record) {
     if (record.sequence > p.through_sequence) return false;
-    villages.insert(record.village);
+    note(record.village, FirstYearChanged(reader, record));
     return true;
   });
   if (!read.ok()) return read;
-  auto open = server.JsonRows("SELECT DISTINCT village FROM " + database +
+  auto open = server.JsonRows("SELECT village, min(toYear(period_first)) AS year FROM " + database +
                               ".village_periods FINAL WHERE ledger = " + Quoted(p.origin) +
-                              " AND state != 'final'");
+                              " AND state != 'final' GROUP BY village");
   if (!open.ok()) return open.status();
-  for (const Json& row : *open) villages.insert(row.at("village").get<std::string>());
+  for (const Json& row : *open) note(row.at("village"), row.at("year").get<int>());
   return villages;
 }
 
@@ -298,22 +338,23 @@ Status SendVillageYear(const ledger::Reader& reader, const Provenance& p,
   return Status::Ok();
 }
 
-// The years from the village's first rules to the ledger's last recorded day.
+// The years from `from` (or the village's first rules, if later) to the ledger's last recorded
+// day.
 Result<std::pair<int, int>> YearsOf(const ledger::Reader& reader, const std::string& village,
-                                    uint64_t sequence_max, Date last_day) {
+                                    int from, uint64_t sequence_max, Date last_day) {
   auto model = engine::LoadVillageStructure(reader, village, sequence_max);
   if (!model.ok()) return model.status();
   if (model->adoptions.empty()) return std::make_pair(1, 0);  // nothing to replay
-  return std::make_pair(model->adoptions.front().effective.year(), last_day.year());
+  return std::make_pair(std::max(from, model->adoptions.front().effective.year()), last_day.year());
 }
 
 Status SendFigures(const ledger::Reader& reader, ClickHouse& server, const ExportOptions& options,
-                   const Provenance& p, const std::set<std::string>& villages,
+                   const Provenance& p, const std::map<std::string, int>& villages,
                    ExportSummary& summary) {
   Date last_day = reader.LatestRecorded()->LocalDate();
   std::map<int, std::vector<std::string>> by_year;
-  for (const std::string& village : villages) {
-    auto years = YearsOf(reader, village, p.through_sequence, last_day);
+  for (const auto& [village, from] : villages) {
+    auto years = YearsOf(reader, village, from, p.through_sequence, last_day);
     if (!years.ok()) return years.status();
     for (int year = years->first; year <= years->second; ++year) by_year[year].push_back(village);
   }
@@ -336,7 +377,7 @@ Status SendFigures(const ledger::Reader& reader, ClickHouse& server, const Expor
   if (Status s = out.village_periods.Flush(); !s.ok()) return s;
   summary.figure_rows = out.figure_rows;
   summary.village_period_rows = out.village_period_rows;
-  summary.villages.assign(villages.begin(), villages.end());
+  for (const auto& [village, from] : villages) summary.villages.push_back(village);
   return Status::Ok();
 }
 
