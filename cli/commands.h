@@ -114,3 +114,15 @@ int RunServe(const Globals& g, const std::string& listen, const std::string& cer
              const std::string& key, const std::vector<std::string>& trusted_proxies);
 
 }  // namespace jifen::cli
+
+namespace jifen::cli {
+
+// export (cmd_export.cc): records and replayed figures into ClickHouse (docs/COUNTY.md), by the
+// jifen-export program beside the binary.
+struct ExportArgs {
+  std::string url, database = "jifen", origin;
+  size_t batch_rows = 20000;
+};
+int RunExport(const Globals& g, const ExportArgs& args);
+
+}  // namespace jifen::cli

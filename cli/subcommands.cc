@@ -443,6 +443,24 @@ void AddUserCommand(CLI::App& app, Run run) {
   AddGlobals(*add, run.g);
 }
 
+// The county's export (docs/COUNTY.md): `export`, run by the jifen-export program.
+void AddExportCommand(CLI::App& app, Run run) {
+  auto a = std::make_shared<ExportArgs>();
+  auto* sub = app.add_subcommand(
+      "export",
+      "send the ledger's records and replayed figures to ClickHouse, for the county\n"
+      "  example: jifen export --clickhouse http://127.0.0.1:8123 --database jifen");
+  sub->add_option("--clickhouse", a->url, "http://HOST:PORT of ClickHouse's HTTP interface")
+      ->required();
+  sub->add_option("--database", a->database, "the database of the tables (default jifen)");
+  sub->add_option("--origin", a->origin,
+                  "the ledger's name in the tables (default: ledger- and the start of record "
+                  "1's chain hash)");
+  sub->add_option("--batch", a->batch_rows, "rows per insert (default 20000)")
+      ->check(CLI::Range(1, 1000000));
+  sub->callback([run, a] { run.rc = RunExport(run.g, *a); });
+}
+
 }  // namespace jifen::cli
 
 void AddGlobals(CLI::App& app, Globals& g) {
@@ -465,7 +483,7 @@ void AddSubcommands(CLI::App& app, Globals& g, int& rc) {
         AddApproveCommand,    AddPostCommand,     AddObjectCommand,  AddRuleCommand,
         AddObjectionsCommand, AddAuditCommand,    AddCompareCommand, AddWhatIfCommand,
         AddBoardCommand,      AddSimulateCommand, AddDemoCommand,    AddServeCommand,
-        AddUserCommand}) {
+        AddUserCommand,       AddExportCommand}) {
     add(app, run);
   }
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) AddGlobals(*sub, g);
