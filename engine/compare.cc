@@ -69,7 +69,7 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
       item_category;
   for (const PeriodFigures& p : periods) {
     const grammar::RuleFile& rules = *p.adoption->rules;
-    int32_t last_day = p.period.LastDay().days();  // DaysLate, without a date per record
+    int32_t last_day = p.period.LastDay().days();      // DaysLate, without a date per record
     const grammar::Category* last_category = nullptr;  // usually the next record's too
     CategoryPoints* last = nullptr;
     for (const EventResult& r : p.events) {

@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
   }
   std::vector<double> rest(cpu.begin() + 1, cpu.end());
   std::sort(rest.begin(), rest.end());
-  std::printf("first import %.2f ms CPU; the next %zu: median %.2f ms, fastest %.2f, slowest %.2f\n",
-              cpu[0] * 1e3, rest.size(), rest.empty() ? 0 : rest[rest.size() / 2] * 1e3,
-              rest.empty() ? 0 : rest.front() * 1e3, rest.empty() ? 0 : rest.back() * 1e3);
+  std::printf(
+      "first import %.2f ms CPU; the next %zu: median %.2f ms, fastest %.2f, slowest %.2f\n",
+      cpu[0] * 1e3, rest.size(), rest.empty() ? 0 : rest[rest.size() / 2] * 1e3,
+      rest.empty() ? 0 : rest.front() * 1e3, rest.empty() ? 0 : rest.back() * 1e3);
   return 0;
 }

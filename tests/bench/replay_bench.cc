@@ -73,8 +73,8 @@ Round OnePass(const jifen::ledger::Reader& reader, int year) {
     auto periods = Replay(loaded->model, loaded->first, loaded->last, options);
     double t2 = CpuNow();
     uint64_t a2 = allocations.load(std::memory_order_relaxed);
-    if (!periods.ok()) std::fprintf(stderr, "%s: %s\n", village.c_str(),
-                                    periods.status().message().c_str());
+    if (!periods.ok())
+      std::fprintf(stderr, "%s: %s\n", village.c_str(), periods.status().message().c_str());
     round.load.cpu += t1 - t0;
     round.load.allocations += a1 - a0;
     round.replay.cpu += t2 - t1;
@@ -89,10 +89,11 @@ void Print(const char* what, std::vector<Round>& rounds, Step Round::*step, uint
             [&](const Round& a, const Round& b) { return (a.*step).cpu < (b.*step).cpu; });
   const Round& median = rounds[rounds.size() / 2];
   const Step& s = median.*step;
-  std::printf("%-8s %7.3f s CPU %12.0f records/CPU-s %10.2f allocations per 1,000 events "
-              "(%llu for %zu events)\n",
-              what, s.cpu, records / s.cpu, 1000.0 * s.allocations / median.events,
-              static_cast<unsigned long long>(s.allocations), median.events);
+  std::printf(
+      "%-8s %7.3f s CPU %12.0f records/CPU-s %10.2f allocations per 1,000 events "
+      "(%llu for %zu events)\n",
+      what, s.cpu, records / s.cpu, 1000.0 * s.allocations / median.events,
+      static_cast<unsigned long long>(s.allocations), median.events);
 }
 
 }  // namespace

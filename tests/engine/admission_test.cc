@@ -303,7 +303,8 @@ namespace {
 TEST_F(Admission, RulesAdoptedBetweenTwoImportsAreThoseTheSecondChecksAgainst) {
   MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1", "2022-03-01T20:00:00+08:00")});
   std::string more = kRules;
-  more.replace(more.find("reward R1"), 0, "category B \"新\" {\n  item B1 \"新项\" +1 per person\n}\n");
+  more.replace(more.find("reward R1"), 0,
+               "category B \"新\" {\n  item B1 \"新项\" +1 per person\n}\n");
   ASSERT_EQ(Adopt(more, "2022-04-01", "2022-03-02T09:00:00+08:00"), "");
   MustImport({AwardLine("T", "a2", "2022-04-02", "P2", "B1", "2022-04-02T20:00:00+08:00")});
 }
@@ -326,8 +327,8 @@ TEST_F(Admission, AVillageAsAnotherLedgerLeftItIsNotTakenForThisOne) {
 }
 
 TEST_F(Admission, ARefusedImportLeavesNothingOfItsGoodLinesForTheNext) {
-  auto errors = Import({HouseholdLine("T", "H3", "2022-02-01"),
-                        AwardLine("T", "a1", "2022-03-01", "P2", "ZZ")});
+  auto errors = Import(
+      {HouseholdLine("T", "H3", "2022-02-01"), AwardLine("T", "a1", "2022-03-01", "P2", "ZZ")});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(Refusal(AwardLine("T", "a2", "2022-03-01", "H3", "A2", "", R"("evidence":["x"],)")),
             "batch:1: subject H3: not registered");
