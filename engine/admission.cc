@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "engine/household_events.h"
@@ -60,17 +61,78 @@ struct VillageState {
   }
 };
 
+using Villages = std::unordered_map<std::string, std::unique_ptr<VillageState>>;
+
+// Villages' structure as the last import left it, kept between imports with the chain head it is
+// valid at: the web admits each award with an import of its own, and loading the village's
+// structure (registrations, approvals, rules) was most of the cost of admitting one award. An
+// entry is used only by a batch that starts at that head; the chain head names every record
+// before it, so no other write (another process, another ledger) can be mistaken for none.
+class StructureCache {
+ public:
+  // `village` as of `head`, taken out of the cache; nullptr when it is not kept at that head.
+  std::unique_ptr<VillageState> Take(const ledger::Hash& head, const std::string& village) {
+    std::lock_guard lock(mutex_);
+    if (head != head_) return nullptr;
+    auto it = villages_.find(village);
+    if (it == villages_.end()) return nullptr;
+    std::unique_ptr<VillageState> v = std::move(it->second);
+    villages_.erase(it);
+    return v;
+  }
+  // Keeps the villages of a batch that went from `before` to `after`, as it left them. Villages
+  // kept at `before` and not in the batch are valid at `after` too (the batch took out every
+  // village it touched); kept at another head, they are dropped.
+  void Keep(const ledger::Hash& before, const ledger::Hash& after, Villages villages) {
+    std::lock_guard lock(mutex_);
+    if (head_ != before) villages_.clear();
+    head_ = after;
+    for (auto& [code, v] : villages) {
+      v->events.reset();  // events are read again when a redemption needs them: memory
+      v->used = ++clock_;
+      villages_[code] = std::move(v);
+    }
+    while (villages_.size() > kVillagesMax) {
+      auto oldest = villages_.begin();
+      for (auto it = villages_.begin(); it != villages_.end(); ++it) {
+        if (it->second->used < oldest->second->used) oldest = it;
+      }
+      villages_.erase(oldest);
+    }
+  }
+
+ private:
+  static constexpr size_t kVillagesMax = 64;
+  std::mutex mutex_;
+  ledger::Hash head_{};
+  Villages villages_;
+  uint64_t clock_ = 0;
+};
+
+// One per process, never destroyed: freeing every kept village at exit would cost a CLI import
+// what it saves.
+StructureCache& KeptStructures() {
+  static StructureCache& cache = *new StructureCache;
+  return cache;
+}
+
 // Holds the villages a batch touches. Awards and registrations are checked against a village's
 // structure alone; only redemptions need events, and only those of their household.
 class Admission {
  public:
   Admission(ledger::WriteBatch& batch, Timestamp now, size_t events_bytes_max)
-      : batch_(batch), now_(now), events_bytes_max_(events_bytes_max) {}
+      : batch_(batch), now_(now), events_bytes_max_(events_bytes_max), start_(batch.HeadHash()) {}
 
   // Returns the reason `r` is refused, or nullopt. Sets `*skip` when `r` is already in the ledger.
   std::optional<std::string> Check(Record& r, bool* skip);
   Status Append(Record& r);
   const Status& failure() const { return failure_; }
+  // The chain head the batch started from, and the villages it touched as it leaves them.
+  const ledger::Hash& start() const { return start_; }
+  Villages TakeVillages() {
+    last_ = nullptr;
+    return std::move(villages_);
+  }
 
  private:
   VillageState* Get(const std::string& village);
@@ -96,7 +158,8 @@ class Admission {
   ledger::WriteBatch& batch_;
   Timestamp now_;
   size_t events_bytes_max_;
-  std::unordered_map<std::string, VillageState> villages_;
+  ledger::Hash start_;
+  Villages villages_;
   VillageState* last_ = nullptr;  // the village of the previous line (files often keep to one)
   uint64_t clock_ = 0;
   size_t events_loaded_last_ = 0;        // villages are alike: the next load will be about as large
@@ -107,14 +170,20 @@ class Admission {
 VillageState* Admission::Get(const std::string& village) {
   if (last_ && last_->model.code == village) return last_;
   auto it = villages_.find(village);
-  if (it != villages_.end()) return last_ = &it->second;
+  if (it != villages_.end()) return last_ = it->second.get();
+  if (auto kept = KeptStructures().Take(start_, village)) {
+    // As the last batch left it; the records appended since are other villages'.
+    kept->model.sequence_max = batch_.HeadSequence();
+    kept->used = 0;
+    return last_ = (villages_[village] = std::move(kept)).get();
+  }
   // Structure only (an empty event window): events are read when a redemption needs them.
   auto loaded = LoadVillageStructure(batch_, village, batch_.HeadSequence());
   if (!loaded.ok()) {
     failure_ = loaded.status();
     return nullptr;
   }
-  VillageState& v = villages_[village];
+  VillageState& v = *(villages_[village] = std::make_unique<VillageState>());
   v.model = std::move(*loaded);
   std::vector<Event>().swap(v.model.events);
   for (const auto& [code, person] : v.model.persons) {
@@ -166,9 +235,9 @@ void Admission::Trim(const VillageState& keep) {
     size_t bytes = 0;
     VillageState* oldest = nullptr;
     for (auto& [code, v] : villages_) {
-      if (!v.events) continue;
-      bytes += v.events->MemoryBytes();
-      if (&v != &keep && (!oldest || v.used < oldest->used)) oldest = &v;
+      if (!v->events) continue;
+      bytes += v->events->MemoryBytes();
+      if (v.get() != &keep && (!oldest || v->used < oldest->used)) oldest = v.get();
     }
     if (bytes <= events_bytes_max_ || !oldest) return;
     oldest->events.reset();
@@ -672,10 +741,16 @@ std::string Where(const SourceLine& line) {
   return where;
 }
 
+// What an import that was committed leaves for the next one (StructureCache::Keep).
+struct Touched {
+  ledger::Hash before{}, after{};
+  Villages villages;
+};
+
 // One attempt at the whole import inside `batch` (Ledger::Write may run it again).
 Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now,
                   const ImportProgress& progress, const ImportOptions& options,
-                  ImportReport* report) {
+                  ImportReport* report, Touched* touched) {
   *report = ImportReport{};
   if (Status s = source.Rewind(); !s.ok()) return s;
   Admission admission(batch, now, options.events_bytes_max);
@@ -713,6 +788,7 @@ Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now
   if (!unparsed.empty()) report->errors = std::move(unparsed);
   report->head_sequence = batch.HeadSequence();
   if (!report->errors.empty()) return Status::InvalidInput("import refused");
+  *touched = Touched{admission.start(), batch.HeadHash(), admission.TakeVillages()};
   return Status::Ok();
 }
 
@@ -721,9 +797,11 @@ Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now
 Result<ImportReport> ImportRecords(ledger::Ledger& ledger, ImportSource& source, Timestamp now,
                                    const ImportProgress& progress, const ImportOptions& options) {
   ImportReport report;
+  Touched touched;
   Status s = ledger.Write([&](ledger::WriteBatch& batch) {
-    return ImportInto(batch, source, now, progress, options, &report);
+    return ImportInto(batch, source, now, progress, options, &report, &touched);
   });
+  if (s.ok()) KeptStructures().Keep(touched.before, touched.after, std::move(touched.villages));
   if (!s.ok() && report.errors.empty()) return s;
   if (!report.errors.empty()) report.appended = 0;
   return report;

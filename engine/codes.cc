@@ -6,6 +6,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace jifen::engine {
 uint64_t CodeTable::HashOf(std::string_view code) { return XXH3_64bits(code.data(), code.size()); }
@@ -49,6 +50,55 @@ std::optional<uint32_t> CodeTable::Find(std::string_view code) const {
       return slot.number_plus_1 - 1;
   }
   return std::nullopt;
+}
+
+std::string_view IdSet::TextAt(uint32_t offset_plus_1) const {
+  uint32_t length;
+  std::memcpy(&length, text_.data() + offset_plus_1 - 1, 4);
+  return std::string_view(text_.data() + offset_plus_1 - 1 + 4, length);
+}
+
+void IdSet::Rehash(size_t slots) {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(slots, Slot{});
+  for (const Slot& from : old) {
+    if (from.offset == 0) continue;
+    std::string_view text = TextAt(from.offset);
+    uint64_t hash = XXH3_64bits(text.data(), text.size());
+    size_t i = hash & (slots - 1);
+    while (slots_[i].offset != 0) i = (i + 1) & (slots - 1);
+    slots_[i] = from;
+  }
+}
+
+bool IdSet::Insert(std::string_view id) {
+  if ((size_ + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(64, slots_.size() * 2));
+  uint64_t hash = XXH3_64bits(id.data(), id.size());
+  uint32_t tag = static_cast<uint32_t>(hash >> 32);
+  size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.offset == 0) {
+      uint32_t length = static_cast<uint32_t>(id.size());
+      slot = Slot{tag, static_cast<uint32_t>(text_.size() + 1)};
+      text_.append(reinterpret_cast<const char*>(&length), 4);
+      text_.append(id);
+      ++size_;
+      return true;
+    }
+    if (slot.tag == tag && SameText(TextAt(slot.offset), id)) return false;
+  }
+}
+
+bool IdSet::Contains(std::string_view id) const {
+  if (size_ == 0) return false;
+  uint64_t hash = XXH3_64bits(id.data(), id.size());
+  uint32_t tag = static_cast<uint32_t>(hash >> 32);
+  size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask; slots_[i].offset != 0; i = (i + 1) & mask) {
+    if (slots_[i].tag == tag && SameText(TextAt(slots_[i].offset), id)) return true;
+  }
+  return false;
 }
 
 }  // namespace jifen::engine

@@ -116,6 +116,32 @@ class CodeTable {
   std::vector<Slot> slots_;  // a power of two long
 };
 
+// A set of ids (the targets of revoke and approve records) that answers "is this id in it"
+// without building a std::string: replay asks it of every event, and a std::string key costs an
+// allocation for a long id and a second hash. Open addressing over XXH3; the set holds its own
+// copy of each id's text (so a copy of the set is valid on its own), and a probe reads the text
+// only when the hash's upper half matches.
+class IdSet {
+ public:
+  // Adds `id`; false when it was already there.
+  bool Insert(std::string_view id);
+  bool Contains(std::string_view id) const;
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  struct Slot {
+    uint32_t tag = 0;     // the hash's upper half
+    uint32_t offset = 0;  // where the id's text starts in text_, plus 1 (0: empty)
+  };
+  std::string_view TextAt(uint32_t offset_plus_1) const;
+  void Rehash(size_t slots);
+
+  std::vector<Slot> slots_;  // a power of two long, at most half full
+  std::string text_;         // each id as a 4-byte length and its bytes
+  size_t size_ = 0;
+};
+
 // What a lookup by text gave for each code of one table, kept by the code's number, so that each
 // code is looked up once however many events carry it. Codes of another table (events built
 // elsewhere, such as admission's household lists) and the empty code are looked up each time.

@@ -63,18 +63,20 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
                       VillageComparison& c) {
   std::vector<bool> participating;  // by household number in the replay
   ScoredOwnHousehold self_scored(model);
-  std::unordered_map<const grammar::Item*, const grammar::Category*> item_category;
   std::map<std::string, CategoryPoints> categories;
+  // Each item's category in its rules, and that category's sums (nullptr: no such category).
+  std::unordered_map<const grammar::Item*, std::pair<const grammar::Category*, CategoryPoints*>>
+      item_category;
   for (const PeriodFigures& p : periods) {
     const grammar::RuleFile& rules = *p.adoption->rules;
-    const grammar::Category* last_category =
-        nullptr;  // and its sums: usually the next record's too
+    int32_t last_day = p.period.LastDay().days();      // DaysLate, without a date per record
+    const grammar::Category* last_category = nullptr;  // usually the next record's too
     CategoryPoints* last = nullptr;
     for (const EventResult& r : p.events) {
       const Event& e = *r.record;
       if (e.type != RecordType::kAward) continue;
       c.awards += 1;
-      if (DaysLate(e, p.period) > 0) c.late_records += 1;
+      if (e.recorded.LocalDate().days() - last_day > 0) c.late_records += 1;
       if (self_scored(r)) c.self_scored += 1;
       if (!Counts(r)) continue;
       if (r.raw < Points()) c.negative_records += 1;
@@ -84,13 +86,16 @@ void SummarizeRecords(const VillageModel& model, const std::vector<PeriodFigures
         participating[r.household_index] = true;
       }
       if (!r.item) continue;
-      auto [item, added] = item_category.emplace(r.item, nullptr);
-      if (added) item->second = rules.FindCategory(r.item->category);
-      const grammar::Category* category = item->second;
+      auto [item, added] = item_category.try_emplace(r.item);  // no node when known
+      if (added) {
+        const grammar::Category* category = rules.FindCategory(r.item->category);
+        item->second = {category, category ? &categories[category->code] : nullptr};
+      }
+      const auto [category, sums] = item->second;
       if (!category) continue;
       if (category != last_category) {
         last_category = category;
-        last = &categories[category->code];
+        last = sums;
         last->code = category->code;
         last->name = category->name;
       }

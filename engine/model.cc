@@ -11,9 +11,6 @@
 
 #include <spdlog/spdlog.h>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 #include "grammar/parser.h"
 
 namespace jifen::engine {
@@ -63,11 +60,6 @@ int VillageModel::MembersOn(const std::string& household, Date day) const {
   return members;
 }
 
-bool VillageModel::MayBeRevoked(std::string_view id) const {
-  if (revoked_hashes_.size() != revocations.size()) return true;  // filled in some other way
-  return revoked_hashes_.count(XXH3_64bits(id.data(), id.size())) > 0;
-}
-
 bool VillageModel::IsReviewer(const grammar::RuleFile& rules, std::string_view scorer) const {
   const auto& roles = rules.village.review_roles;
   auto it = scorers.find(std::string(scorer));
@@ -78,7 +70,7 @@ bool VillageModel::IsReviewer(const grammar::RuleFile& rules, std::string_view s
 bool VillageModel::IsPending(const grammar::RuleFile& rules, std::string_view scorer,
                              std::string_view id) const {
   if (rules.village.review_roles.empty() || id.empty()) return false;
-  if (!approvals.empty() && approvals.count(std::string(id))) return false;
+  if (IsApproved(id)) return false;
   return !IsReviewer(rules, scorer);
 }
 
@@ -162,7 +154,7 @@ Status VillageModel::Add(const ledger::Record& r) {
       break;
     case RecordType::kRevoke:
       revocations[r.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded, {}};
-      revoked_hashes_.insert(XXH3_64bits(r.target.data(), r.target.size()));
+      revoked_ids_.Insert(r.target);
       break;
     case RecordType::kAward:
     case RecordType::kRedeem:
@@ -170,6 +162,7 @@ Status VillageModel::Add(const ledger::Record& r) {
       break;
     case RecordType::kApprove:
       approvals[r.target] = Approval{r.sequence, r.scorer, r.recorded};
+      approved_ids_.Insert(r.target);
       break;
     case RecordType::kPost:
       periods[r.period].posts.push_back(Post{r.sequence, r.id, r.scorer, r.sha256, r.recorded});
@@ -188,7 +181,7 @@ Status VillageModel::Add(const ledger::Record& r) {
       // An upheld objection to a record revokes it, exactly as a revoke record would.
       if (o.ruling->upheld && !o.target.empty() && !revocations.count(o.target)) {
         revocations[o.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded, r.id};
-        revoked_hashes_.insert(XXH3_64bits(o.target.data(), o.target.size()));
+        revoked_ids_.Insert(o.target);
       }
       break;
     }

@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "engine/codes.h"
@@ -174,11 +173,18 @@ struct VillageModel {
   const std::string* HouseholdOfSubject(const std::string& subject, Date day) const;
   // People whose household on `day` is `household`.
   int MembersOn(const std::string& household, Date day) const;
-  // Whether a revoke record names `id`. Replay and admission ask this of every event; most are
-  // not revoked, and the hashes of the targets answer those without a string key's lookup.
+  // Whether a revoke record (or an upheld objection) names `id`. Replay and admission ask this of
+  // every event: it is answered from the ids Add filed, without building a string.
   bool IsRevoked(std::string_view id) const {
-    return !revocations.empty() && !id.empty() && MayBeRevoked(id) &&
-           revocations.count(std::string(id)) > 0;
+    if (revocations.empty() || id.empty()) return false;
+    if (revoked_ids_.size() == revocations.size()) return revoked_ids_.Contains(id);
+    return revocations.count(std::string(id)) > 0;  // filed some other way than Add
+  }
+  // Whether an approve record names `id` (answered as IsRevoked is).
+  bool IsApproved(std::string_view id) const {
+    if (approvals.empty() || id.empty()) return false;
+    if (approved_ids_.size() == approvals.size()) return approved_ids_.Contains(id);
+    return approvals.count(std::string(id)) > 0;
   }
 
   // Whether an award waits for review (SPEC.md §3 "Review"): `rules` (in force on its date) name
@@ -197,11 +203,10 @@ struct VillageModel {
   void SortEvents();
 
  private:
-  bool MayBeRevoked(std::string_view id) const;
-  // XXH3 hashes of the revoked targets, as Add filed them. Trusted only while it holds as many as
-  // `revocations` (which is public, and two targets could share a hash): else every id is looked
-  // up.
-  std::unordered_set<uint64_t> revoked_hashes_;
+  // The keys of `revocations` and `approvals` as Add filed them. Trusted only while each holds as
+  // many ids as its map (which is public, so a test may file one directly): else the map is asked.
+  IdSet revoked_ids_;
+  IdSet approved_ids_;
 };
 
 // Loads `village` as of `sequence_max` (structure in full, events dated from..to).

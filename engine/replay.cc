@@ -23,7 +23,8 @@ using ledger::RecordType;
 class Resolver {
  public:
   explicit Resolver(const VillageModel& model)
-      : subject_by_number_(model.codes.get()),
+      : model_(model),
+        subject_by_number_(model.codes.get()),
         household_by_number_(model.codes.get()),
         item_by_number_(model.codes.get()) {
     households_.reserve(model.households.size());
@@ -109,6 +110,17 @@ class Resolver {
     return it == items_.end() ? ItemRef{} : it->second;
   }
 
+  // Whether `scorer` holds a review role of `rules` (VillageModel::IsReviewer), asked once per
+  // scorer and rule version.
+  bool Reviewer(const grammar::RuleFile& rules, const Code& scorer) {
+    if (&rules != reviewers_of_) {
+      reviewers_of_ = &rules;
+      reviewer_by_number_.Clear();
+    }
+    return reviewer_by_number_.Get(
+        scorer, [&](std::string_view text) { return model_.IsReviewer(rules, text); });
+  }
+
  private:
   void ItemsOf(const grammar::RuleFile& rules) {
     items_of_ = &rules;
@@ -126,6 +138,7 @@ class Resolver {
     return index;
   }
 
+  const VillageModel& model_;
   std::vector<HouseholdInfo> households_;
   std::unordered_map<std::string_view, int> household_index_;
   std::vector<PersonInfo> persons_;
@@ -138,6 +151,8 @@ class Resolver {
   ByCode<int> subject_by_number_;
   ByCode<int> household_by_number_;
   ByCode<ItemRef> item_by_number_;
+  const grammar::RuleFile* reviewers_of_ = nullptr;
+  ByCode<bool> reviewer_by_number_{model_.codes.get()};
 };
 
 struct Accumulator {
@@ -146,6 +161,17 @@ struct Accumulator {
   Points person_points, household_points, redeemed;
   BonusContext bonus_context;
   std::vector<EventResult> events;  // the detailed household's only
+
+  // Empty again for the next period, keeping the vectors' memory: no allocation per period.
+  void Reset() {
+    touched = false;
+    pending = 0;
+    person_points = household_points = redeemed = Points();
+    bonus_context.awards.clear();
+    bonus_context.earned = Points();
+    bonus_context.members = 0;
+    events.clear();
+  }
 };
 
 // Cents used of each cap, by (subject, item code) key: open addressing with linear probing,
@@ -228,7 +254,9 @@ EventResult CountAward(const VillageModel& model, Resolver& resolver,
     result.outcome = Outcome::kRevoked;
     return result;
   }
-  if (!rules.village.review_roles.empty() && model.IsPending(rules, e.scorer.str(), e.id)) {
+  // VillageModel::IsPending, with the scorer's roles looked up once per scorer.
+  if (!rules.village.review_roles.empty() && !e.id.empty() && !resolver.Reviewer(rules, e.scorer) &&
+      !model.IsApproved(e.id)) {
     result.outcome = Outcome::kPending;
     return result;
   }
@@ -433,7 +461,13 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
     bool requested = p.FirstDay() >= first.FirstDay();
     bool is_last = p == last;
     std::vector<EventResult> period_events;
-    acc.assign(resolver.households(), Accumulator{});
+    if (requested && options.keep_events) {
+      auto period_end = std::upper_bound(next_event, events.end(), end,
+                                         [](Date d, const Event& r) { return d < r.date; });
+      period_events.reserve(static_cast<size_t>(period_end - next_event));
+    }
+    for (Accumulator& a : acc) a.Reset();
+    acc.resize(resolver.households());
     for (; next_event != events.end() && next_event->date <= end; ++next_event) {
       const Event& e = *next_event;
       if (e.date < day) continue;

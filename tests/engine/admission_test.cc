@@ -293,3 +293,46 @@ TEST_F(Admission, ImportingAFileTwiceSkipsRevocationsAndMovesToo) {
 
 }  // namespace
 }  // namespace jifen::engine::testing
+
+namespace jifen::engine::testing {
+namespace {
+
+// Admission keeps each village's structure between imports, with the chain head it is valid at.
+// These fail if a kept structure is used after a write it did not see.
+
+TEST_F(Admission, RulesAdoptedBetweenTwoImportsAreThoseTheSecondChecksAgainst) {
+  MustImport({AwardLine("T", "a1", "2022-03-01", "P2", "A1", "2022-03-01T20:00:00+08:00")});
+  std::string more = kRules;
+  more.replace(more.find("reward R1"), 0,
+               "category B \"新\" {\n  item B1 \"新项\" +1 per person\n}\n");
+  ASSERT_EQ(Adopt(more, "2022-04-01", "2022-03-02T09:00:00+08:00"), "");
+  MustImport({AwardLine("T", "a2", "2022-04-02", "P2", "B1", "2022-04-02T20:00:00+08:00")});
+}
+
+TEST_F(Admission, AVillageAsAnotherLedgerLeftItIsNotTakenForThisOne) {
+  // A second ledger with the same records, so far, as this one: the same chain head.
+  tests::ScratchDir other_dir("jifen-engine");
+  auto other = ledger::Ledger::Open(other_dir.path(), true);
+  ASSERT_TRUE(other.ok());
+  std::swap(ledger_, *other);
+  ASSERT_EQ(Adopt(kRules, "2022-01-01"), "");
+  MustImport({HouseholdLine("T", "H1"), HouseholdLine("T", "H2"), PersonLine("T", "P1", "H1"),
+              PersonLine("T", "P2", "H2"), ScorerLine("T", "S1", "网格员", "P1"),
+              ScorerLine("T", "S2", "村两委")});
+  // Only the second ledger registers H3.
+  MustImport({HouseholdLine("T", "H3", "2022-02-01")});
+  std::swap(ledger_, *other);
+  EXPECT_EQ(Refusal(AwardLine("T", "a1", "2022-03-01", "H3", "A2", "", R"("evidence":["x"],)")),
+            "batch:1: subject H3: not registered");
+}
+
+TEST_F(Admission, ARefusedImportLeavesNothingOfItsGoodLinesForTheNext) {
+  auto errors = Import(
+      {HouseholdLine("T", "H3", "2022-02-01"), AwardLine("T", "a1", "2022-03-01", "P2", "ZZ")});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(Refusal(AwardLine("T", "a2", "2022-03-01", "H3", "A2", "", R"("evidence":["x"],)")),
+            "batch:1: subject H3: not registered");
+}
+
+}  // namespace
+}  // namespace jifen::engine::testing

@@ -109,5 +109,45 @@ TEST(VillageModel, IsRevokedAnswersForEveryTargetHoweverTheRevocationsWereFiled)
   EXPECT_FALSE(model.IsRevoked("SYS-2"));
 }
 
+TEST(IdSet, HoldsEachIdOnceAndAnswersForEveryOneAfterGrowing) {
+  IdSet ids;
+  EXPECT_FALSE(ids.Contains("SYS-000001"));
+  for (int i = 0; i < 5000; i += 2) EXPECT_TRUE(ids.Insert("SYS-" + std::to_string(i)));
+  EXPECT_FALSE(ids.Insert("SYS-0"));
+  EXPECT_EQ(ids.size(), 2500u);
+  for (int i = 0; i < 5000; ++i) EXPECT_EQ(ids.Contains("SYS-" + std::to_string(i)), i % 2 == 0);
+  // Ids that share a prefix, and ids longer than a short string's inline buffer.
+  std::string long_id(40, 'x');
+  EXPECT_TRUE(ids.Insert(long_id));
+  EXPECT_TRUE(ids.Contains(long_id));
+  EXPECT_FALSE(ids.Contains(long_id + "y"));
+  EXPECT_FALSE(ids.Contains(long_id.substr(1)));
+  EXPECT_FALSE(ids.Contains(""));
+  EXPECT_TRUE(ids.Insert(""));
+  EXPECT_TRUE(ids.Contains(""));
+  // A copy answers on its own.
+  IdSet copy = ids;
+  ids = IdSet();
+  EXPECT_TRUE(copy.Contains("SYS-4998"));
+  EXPECT_FALSE(ids.Contains("SYS-4998"));
+}
+
+TEST(VillageModel, IsApprovedAnswersForEveryTargetHoweverTheApprovalsWereFiled) {
+  VillageModel model;
+  for (int i = 0; i < 300; i += 3) {
+    ledger::Record r;
+    r.type = ledger::RecordType::kApprove;
+    r.sequence = static_cast<uint64_t>(i + 1);
+    r.target = "SYS-" + std::to_string(i);
+    ASSERT_TRUE(model.Add(r).ok());
+  }
+  for (int i = 0; i < 300; ++i)
+    EXPECT_EQ(model.IsApproved("SYS-" + std::to_string(i)), i % 3 == 0) << i;
+  EXPECT_FALSE(model.IsApproved(""));
+  model.approvals["SYS-1"] = Approval{};
+  EXPECT_TRUE(model.IsApproved("SYS-1"));
+  EXPECT_FALSE(model.IsApproved("SYS-2"));
+}
+
 }  // namespace
 }  // namespace jifen::engine
