@@ -3,7 +3,9 @@
 // golang.org/x/mod/sumdb packages as an independent verifier.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -171,6 +173,92 @@ TEST_F(TransparencyCli, ARewrittenRecordIsCaughtByConsistencyAndByAWitness) {
   EXPECT_EQ(stale.err,
             "jifen: old size 0: the last checkpoint cosigned for township.example/jifen has size "
             "301\n");
+}
+
+TEST_F(TransparencyCli, RefusalsNameWhatIsWrong) {
+  Forge();
+  ASSERT_EQ(JifenTo("forged-300", {"checkpoint", "--ledger", Path("B"), "--size", "300"}).rc, 0);
+  // A checkpoint of another tree: the ledger was rewritten since, or it is not this ledger's.
+  auto other = Jifen({"proof", "--ledger", Path("A"), "--sequence", "3", "--checkpoint",
+                      Path("forged-300")});
+  EXPECT_EQ(other.rc, 3);
+  EXPECT_EQ(other.err,
+            "jifen: checkpoint at size 300: its root is not this ledger's tree at that size\n");
+  auto beyond = Jifen({"proof", "--ledger", Path("A"), "--sequence", "301"});
+  EXPECT_EQ(beyond.rc, 1);
+  EXPECT_EQ(beyond.err, "jifen: record 301: not in the checkpoint's tree of 300 records\n");
+  // Another log's key: the signature is not checked against it.
+  auto stranger = Jifen({"witness", "--dir", Path("S"), "--name", "stranger.example/log"});
+  ASSERT_EQ(JifenTo("p", {"proof", "--ledger", Path("A"), "--sequence", "3"}).rc, 0);
+  auto wrong_key = Jifen({"verify-proof", Path("p"), "--key", "township.example/jifen+00000000+" +
+                                                                   vkey_.substr(vkey_.rfind('+') + 1)});
+  EXPECT_EQ(wrong_key.rc, 1);
+  EXPECT_NE(wrong_key.err.find("key id does not match the key"), std::string::npos);
+  ASSERT_EQ(JifenTo("c", {"proof", "--ledger", Path("A"), "--from", "100"}).rc, 0);
+  auto no_old = Jifen({"verify-proof", Path("c"), "--key", vkey_});
+  EXPECT_EQ(no_old.rc, 2);
+  EXPECT_EQ(no_old.err, "jifen: a consistency proof is checked against --old CHECKPOINT\n");
+  auto neither = Jifen({"verify-proof", Write("x", "hello\n"), "--key", vkey_});
+  EXPECT_EQ(neither.rc, 1);
+  EXPECT_EQ(neither.err, "jifen: " + Path("x") + ": neither a tlog-proof nor a consistency proof\n");
+  // The witness: a checkpoint signed by another key, an old size above the new one, and the same
+  // size with another root (kept as a refusal).
+  auto unsigned_by = Jifen({"witness", "--dir", Path("W"), "--log-key",
+                            stranger.out.substr(0, stranger.out.find('\n')), Path("c")});
+  EXPECT_EQ(unsigned_by.rc, 1);
+  ASSERT_EQ(JifenTo("r300", {"proof", "--ledger", Path("A"), "--from", "0", "--to", "300"}).rc, 0);
+  ASSERT_EQ(Jifen({"witness", "--dir", Path("W"), "--log-key", vkey_, Path("r300")}).rc, 0);
+  ASSERT_EQ(JifenTo("above", {"proof", "--ledger", Path("A"), "--from", "300", "--to", "200"}).rc,
+            1);
+  ASSERT_EQ(JifenTo("same", {"proof", "--ledger", Path("B"), "--from", "300", "--to", "300"}).rc,
+            0);
+  std::string above = Read(Path("r300"));
+  Write("above", "old 301" + above.substr(above.find('\n')));
+  auto above_size = Jifen({"witness", "--dir", Path("W"), "--log-key", vkey_, Path("above")});
+  EXPECT_EQ(above_size.rc, 1);
+  EXPECT_EQ(above_size.err, "jifen: old size 301 is above the checkpoint's 300\n");
+  auto same = Jifen({"witness", "--dir", Path("W"), "--log-key", vkey_, Path("same")});
+  EXPECT_EQ(same.rc, 3);
+  EXPECT_EQ(same.err,
+            "jifen: checkpoint at size 300: another root than the one cosigned at that size\n");
+  EXPECT_NE(Read(Path("W/refusals.log")).find("another root"), std::string::npos);
+}
+
+// Tiles (c2sp.org/tlog-tiles), checked against the signed root rather than trusted: the level-1
+// hash is the root of the full level-0 tile, and the two with the partial tile give the root.
+TEST_F(TransparencyCli, TilesHashUpToTheSignedRoot) {
+  auto r = Jifen({"tiles", "--ledger", Path("A"), "--out", Path("site")});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, "wrote 3 tile(s) and the checkpoint of tree size 300 to " + Path("site") + "\n");
+  std::string full = Read(Path("site/tile/0/000")), partial = Read(Path("site/tile/0/001.p/44"));
+  std::string upper = Read(Path("site/tile/1/000.p/1"));
+  ASSERT_EQ(full.size(), 256u * 32);
+  ASSERT_EQ(partial.size(), 44u * 32);
+  ASSERT_EQ(upper.size(), 32u);
+  auto hashes = [](const std::string& bytes, size_t from, size_t count) {
+    std::vector<ledger::Hash> out(count);
+    for (size_t i = 0; i < count; ++i) std::memcpy(out[i].data(), bytes.data() + 32 * (from + i), 32);
+    return out;
+  };
+  // MTH of consecutive hashes, by RFC 9162's definition.
+  std::function<ledger::Hash(const std::vector<ledger::Hash>&, size_t, size_t)> mth =
+      [&](const std::vector<ledger::Hash>& h, size_t lo, size_t hi) {
+        if (hi - lo == 1) return h[lo];
+        size_t k = 1;
+        while (k * 2 < hi - lo) k *= 2;
+        return ledger::MerkleNodeHash(mth(h, lo, lo + k), mth(h, lo + k, hi));
+      };
+  EXPECT_EQ(mth(hashes(full, 0, 256), 0, 256), hashes(upper, 0, 1)[0]);
+  ledger::Hash root = ledger::MerkleNodeHash(hashes(upper, 0, 1)[0], mth(hashes(partial, 0, 44), 0, 44));
+  auto key = ParseVerifierKey(vkey_);
+  auto checkpoint = OpenCheckpoint(Read(Path("site/checkpoint")), *key);
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status().message();
+  EXPECT_EQ(checkpoint->checkpoint.root, root);
+  // A tile the tree does not have yet is refused, not padded.
+  auto ledger = ledger::testing::OpenOrDie(Path("A"), false);
+  auto reader = std::move(ledger->Snapshot().value());
+  EXPECT_FALSE(TileBytes(*reader, 0, 1, 256).ok());
+  EXPECT_FALSE(TileBytes(*reader, 0, 0, 0).ok());
 }
 
 // Go's golang.org/x/mod/sumdb/note and sumdb/tlog (Debian's golang-golang-x-mod-dev), built
