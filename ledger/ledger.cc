@@ -34,17 +34,13 @@ struct IndexDigest {
 };
 
 // Recomputes the Merkle tree from the records as Verify walks them, and compares every hash the
-// store keeps (leaves, subtrees at levels 8, 16, …, the right edge in meta) with it.
+// store keeps (the subtrees at levels 8, 16, …, the right edge in meta) with it.
 class TreeCheck {
  public:
   TreeCheck(const EnvState& env, MDB_txn* txn) : env_(env), txn_(txn) {}
 
   // Adds record `record` (canonical bytes `stored`); sets `why` when its stored hashes differ.
   Status Add(const Record& record, std::string_view stored, std::string* why) {
-    if (leaves_.get() == nullptr) {
-      if (int rc = leaves_.Open(txn_, env_.dbis().tree_leaves); rc != 0)
-        return env_.Error(rc, "open cursor");
-    }
     Status status;
     frontier_.Append(MerkleLeafHash(LeafData(record, stored, &scratch_)),
                      [&](unsigned level, uint64_t index, const Hash& h) {
@@ -62,30 +58,27 @@ class TreeCheck {
       *why = s.message();
       return Status::Ok();
     }
-    MDB_stat leaves, nodes;
-    int rc = mdb_stat(txn_, env_.dbis().tree_leaves, &leaves);
-    if (rc == 0) rc = mdb_stat(txn_, env_.dbis().tree_nodes, &nodes);
-    if (rc != 0) return env_.Error(rc, "tree statistics");
+    MDB_stat nodes;
+    if (int rc = mdb_stat(txn_, env_.dbis().tree_nodes, &nodes); rc != 0)
+      return env_.Error(rc, "tree statistics");
     if (!(stored == frontier_)) {
       *why = "Merkle tree: the edge in meta does not match the records";
-    } else if (leaves.ms_entries != frontier_.size() || nodes.ms_entries != nodes_) {
-      *why = "Merkle tree: " + std::to_string(leaves.ms_entries) + " leaves and " +
-             std::to_string(nodes.ms_entries) + " subtree hashes stored for " +
-             std::to_string(frontier_.size()) + " and " + std::to_string(nodes_) + " expected";
+    } else if (nodes.ms_entries != nodes_) {
+      *why = "Merkle tree: " + std::to_string(nodes.ms_entries) + " subtree hashes stored, " +
+             std::to_string(nodes_) + " expected";
     }
     return Status::Ok();
   }
 
  private:
   Status Compare(unsigned level, uint64_t index, const Hash& expected, std::string* why) {
+    if (level == 0) return Status::Ok();  // leaves are hashed from the records, not stored
     std::string key = TreeKey(level, index);
     MDB_val k = ToVal(key), v;
-    int rc = level == 0 ? mdb_cursor_get(leaves_.get(), &k, &v, first_ ? MDB_FIRST : MDB_NEXT)
-                        : mdb_get(txn_, env_.dbis().tree_nodes, &k, &v);
-    first_ = false;
+    int rc = mdb_get(txn_, env_.dbis().tree_nodes, &k, &v);
     if (rc != 0 && rc != MDB_NOTFOUND) return env_.Error(rc, "read tree");
-    if (level != 0) ++nodes_;
-    bool same = rc == 0 && FromVal(k) == key && v.mv_size == expected.size() &&
+    ++nodes_;
+    bool same = rc == 0 && v.mv_size == expected.size() &&
                 std::memcmp(v.mv_data, expected.data(), expected.size()) == 0;
     if (!same) {
       *why = "Merkle tree: stored hash at level " + std::to_string(level) + ", index " +
@@ -96,8 +89,6 @@ class TreeCheck {
 
   const EnvState& env_;
   MDB_txn* txn_;
-  MdbCursor leaves_;
-  bool first_ = true;
   MerkleFrontier frontier_;
   uint64_t nodes_ = 0;  // subtree hashes above level 0 the records imply
   std::string scratch_;
@@ -320,9 +311,8 @@ Status LmdbWriteBatch::AppendLeaf(std::string_view leaf_data) {
   frontier_.Append(MerkleLeafHash(leaf_data), [&](unsigned level, uint64_t index, const Hash& h) {
     if (!s.ok()) return;
     std::string_view value(reinterpret_cast<const char*>(h.data()), h.size());
-    s = level == 0
-            ? Put(core_.env().dbis().tree_leaves, TreeKey(0, index), value, MDB_APPEND, "tree leaf")
-            : Put(core_.env().dbis().tree_nodes, TreeKey(level, index), value, 0, "tree node");
+    if (level != 0)
+      s = Put(core_.env().dbis().tree_nodes, TreeKey(level, index), value, 0, "tree node");
   });
   return s;
 }
@@ -353,17 +343,11 @@ Result<std::unique_ptr<Reader>> LmdbLedger::Snapshot() {
   if (Status s = ReadHead(*env_, txn->get(), &head); !s.ok()) return s;
   // Reports read through the indexes, so check at least their sizes (constant time): a damaged
   // index page must not silently hide records. Verify compares their contents.
-  MDB_stat records, events, structural, leaves;
+  MDB_stat records, events, structural;
   int rc = mdb_stat(txn->get(), env_->dbis().records, &records);
   if (rc == 0) rc = mdb_stat(txn->get(), env_->dbis().events, &events);
   if (rc == 0) rc = mdb_stat(txn->get(), env_->dbis().structural, &structural);
-  if (rc == 0) rc = mdb_stat(txn->get(), env_->dbis().tree_leaves, &leaves);
   if (rc != 0) return env_->Error(rc, "index statistics");
-  if (leaves.ms_entries != head.sequence) {
-    return Status::Corruption("ledger " + env_->dir() + ": " + std::to_string(leaves.ms_entries) +
-                              " Merkle tree leaves for head sequence " +
-                              std::to_string(head.sequence) + " (run `jifen verify`)");
-  }
   if (records.ms_entries != head.sequence ||
       events.ms_entries + structural.ms_entries != head.sequence) {
     return Status::Corruption("ledger " + env_->dir() + ": " + std::to_string(records.ms_entries) +
@@ -613,12 +597,11 @@ Status UpgradeIndexes(EnvState& env) {
   }
 }
 
-// Puts the Merkle tree of the records (ledger/FORMAT.md "Merkle tree") into `txn`: every leaf, the
-// subtrees at levels 8, 16, … and the edge in meta; sets the store format to 3. MDB_MAP_FULL
+// Puts the Merkle tree of the records (ledger/FORMAT.md "Merkle tree") into `txn`: the subtrees
+// at levels 8, 16, … and the edge in meta; sets the store format to 3. MDB_MAP_FULL
 // comes back as its return code for the caller to grow the map.
 int PutTree(EnvState& env, MDB_txn* txn, Status* status) {
-  int rc = mdb_drop(txn, env.dbis().tree_leaves, 0);
-  if (rc == 0) rc = mdb_drop(txn, env.dbis().tree_nodes, 0);
+  int rc = mdb_drop(txn, env.dbis().tree_nodes, 0);
   MdbCursor cursor;
   if (rc == 0) rc = cursor.Open(txn, env.dbis().records);
   if (rc != 0) return rc;
@@ -636,12 +619,11 @@ int PutTree(EnvState& env, MDB_txn* txn, Status* status) {
     std::string_view stored = FromVal(value).substr(kStoredHashBytes);
     frontier.Append(MerkleLeafHash(LeafData(record, stored, &scratch)),
                     [&](unsigned level, uint64_t index, const Hash& h) {
-                      if (rc != 0 || !status->ok()) return;
+                      if (level == 0 || rc != 0 || !status->ok()) return;
                       if (*status = env.Room(txn, h.size()); !status->ok()) return;
                       std::string k = TreeKey(level, index);
                       MDB_val kv = ToVal(k), hv{h.size(), const_cast<uint8_t*>(h.data())};
-                      rc = level == 0 ? mdb_put(txn, env.dbis().tree_leaves, &kv, &hv, MDB_APPEND)
-                                      : mdb_put(txn, env.dbis().tree_nodes, &kv, &hv, 0);
+                      rc = mdb_put(txn, env.dbis().tree_nodes, &kv, &hv, 0);
                     });
     if (rc != 0 || !status->ok()) return rc;
   }

@@ -345,10 +345,10 @@ void EnvState::TrimFile() {
 // Opens the named databases read-only if they all exist, so that opening a ledger never waits
 // for another process's import; creates them in a write transaction otherwise.
 Status EnvState::OpenDatabases() {
-  static const char* kNames[] = {"records",  "keys", "events",      "structural",
-                                 "villages", "meta", "tree_leaves", "tree_nodes"};
-  MDB_dbi* handles[] = {&dbis_.records,  &dbis_.keys, &dbis_.events,      &dbis_.structural,
-                        &dbis_.villages, &dbis_.meta, &dbis_.tree_leaves, &dbis_.tree_nodes};
+  static const char* kNames[] = {"records",  "keys", "events",    "structural",
+                                 "villages", "meta", "tree_nodes"};
+  MDB_dbi* handles[] = {&dbis_.records,  &dbis_.keys, &dbis_.events,     &dbis_.structural,
+                        &dbis_.villages, &dbis_.meta, &dbis_.tree_nodes};
   static_assert(std::size(kNames) == std::size(handles));
   for (bool write : {false, true}) {
     MdbTxn txn;

@@ -25,8 +25,7 @@ struct Dbis {
   MDB_dbi structural = 0;
   MDB_dbi villages = 0;
   MDB_dbi meta = 0;
-  MDB_dbi tree_leaves = 0;  // the Merkle tree's leaf hashes (ledger/merkle.h)
-  MDB_dbi tree_nodes = 0;   // its complete subtrees at levels 8, 16, …
+  MDB_dbi tree_nodes = 0;  // the Merkle tree's complete subtrees at levels 8, 16, … (merkle.h)
 };
 
 // The version of the store in meta "format": 2 added the index entries' values, 3 the Merkle

@@ -65,11 +65,6 @@ bool MerkleFrontier::Decode(std::string_view bytes, MerkleFrontier* out) {
 }
 
 std::string TreeKey(unsigned level, uint64_t index) {
-  if (level == 0) {
-    std::string key(8, '\0');
-    PutBigEndian64(index, key.data());
-    return key;
-  }
   std::string key(9, static_cast<char>(level));
   PutBigEndian64(index, key.data() + 1);
   return key;

@@ -1,9 +1,10 @@
 // The Merkle tree over the ledger's records (ledger/FORMAT.md "Merkle tree"; RFC 9162 §2.1):
 // leaf n-1 is record n, leaf hash = SHA-256(0x00 || leaf data), node = SHA-256(0x01 || left ||
 // right). The store keeps the hash of every complete subtree at levels 0, 8, 16, … (the levels of
-// c2sp.org/tlog-tiles) and the right edge of the tree (MerkleFrontier) in meta, so an append
-// costs a leaf hash, on average one node hash and one put, and any subtree hash is at most 255
-// node hashes away from what is stored.
+// c2sp.org/tlog-tiles) from level 8 up, and the right edge of the tree (MerkleFrontier) in meta;
+// leaf hashes are hashed from the records when read. An append costs a leaf hash, on average one
+// node hash, and a put once in 256 appends; any subtree hash is at most 255 leaves or node hashes
+// away from what is stored.
 #pragma once
 
 #include <cstdint>
@@ -62,8 +63,8 @@ class MerkleFrontier {
   std::vector<Hash> hashes_;
 };
 
-// Key of a stored subtree hash: in `tree_leaves` (level 0) the index u64 big-endian, in
-// `tree_nodes` (levels 8, 16, …) level u8 || index u64 big-endian.
+// Key of a stored subtree hash in `tree_nodes` (levels 8, 16, …): level u8 || index u64
+// big-endian. Leaf hashes (level 0) are not stored: they are hashed from the records when read.
 std::string TreeKey(unsigned level, uint64_t index);
 
 }  // namespace jifen::ledger

@@ -82,6 +82,8 @@ class TxnReadCore {
 
  private:
   Status StoredHash(uint64_t sequence, Hash* hash) const;
+  // The leaf hashes of records first + 1 .. first + count, from the records themselves.
+  Status LeafHashes(uint64_t first, uint64_t count, std::vector<Hash>* out) const;
   // Walks the events index entries of `village` dated from..to with sequence <= sequence_max in
   // key order, calling fn(key, value, sequence, date) until it returns false or fails.
   template <typename Fn>

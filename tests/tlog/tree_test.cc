@@ -117,24 +117,50 @@ TEST_F(TreeTest, ConsistencyProofsVerifyAndCatchAnotherHistory) {
   EXPECT_FALSE(ConsistencyProof(*reader_, 5, 4).ok());
 }
 
-TEST_F(TreeTest, VerifyNamesAStoredLeafThatDoesNotMatchItsRecord) {
+TEST_F(TreeTest, VerifyNamesAStoredSubtreeThatDoesNotMatchTheRecords) {
   reader_.reset();
   ledger_.reset();
   ledger::testing::WithRawWriteTxn(dir_.Path("l"), [](MDB_txn* txn) {
-    MDB_dbi leaves;
-    ASSERT_EQ(mdb_dbi_open(txn, "tree_leaves", 0, &leaves), 0);
-    std::string key = ledger::TreeKey(0, 41);
+    MDB_dbi nodes;
+    ASSERT_EQ(mdb_dbi_open(txn, "tree_nodes", 0, &nodes), 0);
+    std::string key = ledger::TreeKey(8, 1);  // leaves 256 to 511, complete at record 512
     Hash other = ledger::MerkleLeafHash("other");
     MDB_val k{key.size(), key.data()}, v{other.size(), other.data()};
-    ASSERT_EQ(mdb_put(txn, leaves, &k, &v, 0), 0);
+    ASSERT_EQ(mdb_put(txn, nodes, &k, &v, 0), 0);
   });
   auto ledger = ledger::testing::OpenOrDie(dir_.Path("l"), false);
   auto report = ledger->Verify();
   ASSERT_TRUE(report.ok());
   ASSERT_TRUE(report->first_bad.has_value());
-  EXPECT_EQ(*report->first_bad, 42u);
+  EXPECT_EQ(*report->first_bad, 512u);
   EXPECT_EQ(report->reason,
-            "Merkle tree: stored hash at level 0, index 41 does not match the records");
+            "Merkle tree: stored hash at level 8, index 1 does not match the records");
+}
+
+// Leaf hashes are hashed from the records when read, each checked against its chain hash: a
+// damaged record is refused rather than hashed into a signed root. (Records inside a stored
+// subtree are covered by that subtree's hash, which verify compares with the records.)
+TEST_F(TreeTest, ADamagedRecordIsNotHashedIntoTheTree) {
+  reader_.reset();
+  ledger_.reset();
+  ledger::testing::WithRawWriteTxn(dir_.Path("l"), [](MDB_txn* txn) {
+    MDB_dbi records;
+    ASSERT_EQ(mdb_dbi_open(txn, "records", 0, &records), 0);
+    char key_bytes[8] = {0, 0, 0, 0, 0, 0, 0x02, 0x4e};  // record 590, past the stored subtrees
+    MDB_val k{8, key_bytes}, v;
+    ASSERT_EQ(mdb_get(txn, records, &k, &v), 0);
+    std::string value(static_cast<const char*>(v.mv_data), v.mv_size);
+    value.back() ^= 1;
+    MDB_val changed{value.size(), value.data()};
+    ASSERT_EQ(mdb_put(txn, records, &k, &changed, 0), 0);
+  });
+  auto ledger = ledger::testing::OpenOrDie(dir_.Path("l"), false);
+  auto reader = std::move(ledger->Snapshot().value());
+  auto root = TreeRoot(*reader, 600);
+  ASSERT_FALSE(root.ok());
+  EXPECT_EQ(root.status().message(),
+            "record 590: hash does not match its bytes and the previous hash");
+  EXPECT_TRUE(TreeRoot(*reader, 589).ok());
 }
 
 // A ledger of store format 2 has no tree: the first open builds it, and the same tree results.
@@ -143,11 +169,9 @@ TEST_F(TreeTest, AFormatTwoLedgerGetsItsTreeWhenOpened) {
   reader_.reset();
   ledger_.reset();
   ledger::testing::WithRawWriteTxn(dir_.Path("l"), [](MDB_txn* txn) {
-    MDB_dbi meta, leaves, nodes;
+    MDB_dbi meta, nodes;
     ASSERT_EQ(mdb_dbi_open(txn, "meta", 0, &meta), 0);
-    ASSERT_EQ(mdb_dbi_open(txn, "tree_leaves", 0, &leaves), 0);
     ASSERT_EQ(mdb_dbi_open(txn, "tree_nodes", 0, &nodes), 0);
-    ASSERT_EQ(mdb_drop(txn, leaves, 1), 0);
     ASSERT_EQ(mdb_drop(txn, nodes, 1), 0);
     MDB_val tree{4, const_cast<char*>("tree")};
     ASSERT_EQ(mdb_del(txn, meta, &tree, nullptr), 0);
