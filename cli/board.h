@@ -53,7 +53,7 @@ struct Board {
   std::string checkpoint;          // the signed checkpoint of the tree at `records`
   std::string verifier_key;        // the log's verifier key, to check it with
   std::string checkpoint_qr_svg;   // a QR code of `checkpoint`: an inline SVG jifen drew
-  uint64_t previous_post_size = 0;  // the tree size of the village's previous post; 0: none
+  uint64_t previous_post_size = 0;  // the tree the village's previous post showed; 0: none
   std::string consistency_proof;   // from that size to `records` (`jifen proof --from`)
 };
 

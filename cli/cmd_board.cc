@@ -109,7 +109,9 @@ Status FillLedger(Board& b, const ledger::Reader& reader, const std::optional<st
 
 // The transparency log's part of the notice (SPEC.md §6): the signed checkpoint of the board's
 // tree, a QR code of it, the verifier key (the key is made at first use), and the consistency
-// proof from the tree of the village's latest post before it.
+// proof from the tree the village's latest post put on its board: a post names the ledger head
+// before it (admission refuses any other), so that board showed the tree of sequence - 1 records,
+// and its paper carries that checkpoint.
 Status FillTransparency(Board& b, const std::string& ledger_dir, const ledger::Reader& reader,
                         const std::string& village) {
   auto key = tlog::LogKey(ledger_dir, std::nullopt, true);
@@ -124,8 +126,8 @@ Status FillTransparency(Board& b, const std::string& ledger_dir, const ledger::R
   if (!svg.ok()) return svg.status();
   b.checkpoint_qr_svg = *svg;
   Status s = reader.ForEachStructural(village, b.records, [&](const ledger::Record& r) {
-    if (r.type == ledger::RecordType::kPost && r.sequence < b.records)
-      b.previous_post_size = r.sequence;
+    if (r.type == ledger::RecordType::kPost && r.sequence - 1 < b.records)
+      b.previous_post_size = r.sequence - 1;
     return true;
   });
   if (!s.ok()) return s;
