@@ -45,6 +45,9 @@ tr.empty td { color: #777; padding: 12px; }
 .facts { font-size: 10pt; margin-top: 8px; break-inside: avoid; page-break-inside: avoid; }
 .facts p { margin: 3px 0; }
 .facts .label { font-weight: bold; }
+.tlog { font-size: 8pt; margin-top: 8px; break-inside: avoid; page-break-inside: avoid; display: flex; gap: 4mm; }
+.tlog .qr { width: 45mm; height: 45mm; flex: none; }
+.tlog pre { font-size: 7pt; white-space: pre-wrap; word-break: break-all; margin: 2px 0; }
 .hash { display: inline-block; margin: 2px 0 2px 2em; padding: 3px 8px; border: 1px solid #bbb;
   background: #f6f6f6; font-size: 10pt; letter-spacing: .02em; word-spacing: .4em; }
 code, .hash { font-family: MONO; }
@@ -134,6 +137,24 @@ void RenderFacts(const Board& b, std::ostream& out) {
   if (!b.how_to_object.empty())
     out << "<p class=\"objection\">" << HtmlEscape(b.how_to_object) << "</p>\n";
   out << "</section>\n";
+}
+
+// The signed checkpoint, its QR code, the verifier key and the consistency proof from the
+// previous post: what lets anyone who keeps this paper check later boards (docs/AUDIT.md).
+void RenderTransparency(const Board& b, std::ostream& out) {
+  if (b.checkpoint.empty()) return;
+  out << "<section class=\"tlog\">\n" << b.checkpoint_qr_svg << "\n<div>\n"
+      << "<p><span class=\"label\">账本检查点（签名，请保留本榜）：</span></p><pre>"
+      << HtmlEscape(b.checkpoint) << "</pre>\n"
+      << "<p><span class=\"label\">验证公钥：</span><code>" << HtmlEscape(b.verifier_key)
+      << "</code></p>\n";
+  if (b.previous_post_size > 0) {
+    out << "<p><span class=\"label\">与上次公示（前 " << b.previous_post_size
+        << " 条记录）的一致性证明：</span></p><pre>" << HtmlEscape(b.consistency_proof)
+        << "</pre>\n";
+  }
+  out << "<p>核对：<code>jifen verify-proof 证明文件 --key 验证公钥 --old 上次公示的检查点</code>"
+         "，不需要账本；方法见 docs/AUDIT.md。</p>\n</div>\n</section>\n";
 }
 
 }  // namespace
@@ -244,6 +265,7 @@ std::string RenderBoardHtml(const Board& b) {
   out << "</header>\n<main>\n";
   RenderTable(b, out);
   RenderFacts(b, out);
+  RenderTransparency(b, out);
   out << "<div class=\"sign\"><p>" << HtmlEscape(b.village_name) << "村民委员会（盖章）</p>"
       << "<p>公示日期："
       << (b.posted_on.empty() ? "　　　　年　　月　　日" : HtmlEscape(b.posted_on))

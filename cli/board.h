@@ -49,6 +49,12 @@ struct Board {
   std::string how_to_object;
   std::string objections;
   std::string posted_on;  // "2022年6月30日", or empty: the date line is left to fill in by hand
+  // The ledger as a transparency log (SPEC.md §6); the section is left out without a checkpoint.
+  std::string checkpoint;          // the signed checkpoint of the tree at `records`
+  std::string verifier_key;        // the log's verifier key, to check it with
+  std::string checkpoint_qr_svg;   // a QR code of `checkpoint`: an inline SVG jifen drew
+  uint64_t previous_post_size = 0;  // the tree the village's previous post showed; 0: none
+  std::string consistency_proof;   // from that size to `records` (`jifen proof --from`)
 };
 
 struct BoardStatusInput {

@@ -6,10 +6,12 @@
 
 #include "cli/board.h"
 #include "cli/commands.h"
+#include "cli/qr_code.h"
 #include "cli/xlsx.h"
 #include "cli/xlsxwriter_library.h"
 #include "engine/annual.h"
 #include "engine/replay.h"
+#include "tlog/transparency.h"
 
 namespace jifen::cli {
 namespace {
@@ -105,6 +107,37 @@ Status FillLedger(Board& b, const ledger::Reader& reader, const std::optional<st
   return Status::Ok();
 }
 
+// The transparency log's part of the notice (SPEC.md §6): the signed checkpoint of the board's
+// tree, a QR code of it, the verifier key (the key is made at first use), and the consistency
+// proof from the tree the village's latest post put on its board: a post names the ledger head
+// before it (admission refuses any other), so that board showed the tree of sequence - 1 records,
+// and its paper carries that checkpoint.
+Status FillTransparency(Board& b, const std::string& ledger_dir, const ledger::Reader& reader,
+                        const std::string& village) {
+  auto key = tlog::LogKey(ledger_dir, std::nullopt, true);
+  if (!key.ok()) return key.status();
+  auto checkpoint = tlog::CheckpointAt(reader, *key, b.records);
+  if (!checkpoint.ok()) return checkpoint.status();
+  b.checkpoint = *checkpoint;
+  b.verifier_key = tlog::FormatVerifierKey(tlog::VerifierOf(*key));
+  auto qr = LoadQrencode();
+  if (!qr.ok()) return qr.status();
+  auto svg = QrSvg(*qr, b.checkpoint, false);
+  if (!svg.ok()) return svg.status();
+  b.checkpoint_qr_svg = *svg;
+  Status s = reader.ForEachStructural(village, b.records, [&](const ledger::Record& r) {
+    if (r.type == ledger::RecordType::kPost && r.sequence - 1 < b.records)
+      b.previous_post_size = r.sequence - 1;
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (b.previous_post_size == 0) return Status::Ok();
+  auto proof = tlog::ConsistencyProofText(reader, *key, b.previous_post_size, b.records);
+  if (!proof.ok()) return proof.status();
+  b.consistency_proof = *proof;
+  return Status::Ok();
+}
+
 // Moves the finished `tmp` to `path`; on failure removes `tmp`, so no half file is left.
 Status RenameIntoPlace(const std::string& tmp, const std::string& path) {
   std::error_code ec;
@@ -188,6 +221,7 @@ int RunBoard(const Globals& g, const std::string& village, const std::string& pe
     FillYear(b, loaded->model, *annual, village);
   }
   Status s = FillLedger(b, *loaded->reader, as_of, window_arg);
+  if (s.ok()) s = FillTransparency(b, g.ledger_dir, *loaded->reader, village);
   if (!s.ok()) return Fail(s);
   s = WriteOutputs(b, out_html, out_xlsx);
   if (!s.ok()) return Fail(s);

@@ -1,59 +1,17 @@
 // `jifen cards`: one printable card per household with a QR code of its own page on `jifen
-// serve` (/h/VILLAGE/HOUSEHOLD/TOKEN, the token an HMAC under the server's secret). libqrencode is
-// loaded with dlopen when cards are made, so that no other command loads it.
-#include <dlfcn.h>
-#include <qrencode.h>
-
+// serve` (/h/VILLAGE/HOUSEHOLD/TOKEN, the token an HMAC under the server's secret).
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cli/board.h"
 #include "cli/commands.h"
+#include "cli/qr_code.h"
 #include "engine/model.h"
 #include "web/accounts.h"
 
 namespace jifen::cli {
 namespace {
-
-struct Qrencode {
-  decltype(&QRcode_encodeString) encode = nullptr;
-  decltype(&QRcode_free) free = nullptr;
-};
-
-Result<Qrencode> LoadQrencode() {
-  void* handle = dlopen("libqrencode.so.4", RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    return Status::IOError(std::string("cards: cannot load libqrencode: ") + dlerror() +
-                           " (install the Debian package libqrencode4)");
-  }
-  Qrencode q;
-  q.encode = reinterpret_cast<decltype(q.encode)>(dlsym(handle, "QRcode_encodeString"));
-  q.free = reinterpret_cast<decltype(q.free)>(dlsym(handle, "QRcode_free"));
-  if (!q.encode || !q.free)
-    return Status::IOError("cards: libqrencode.so.4 lacks QRcode_encodeString");
-  return q;
-}
-
-// The QR code of `text` as an SVG of its modules (a quiet zone of 4), one path.
-Result<std::string> QrSvg(const Qrencode& qr, const std::string& text) {
-  QRcode* code = qr.encode(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-  if (code == nullptr)
-    return Status::InvalidInput("cards: cannot encode " + text + " as a QR code");
-  int n = code->width, size = n + 8;
-  std::ostringstream path;
-  for (int y = 0; y < n; ++y) {
-    for (int x = 0; x < n; ++x) {
-      if (code->data[y * n + x] & 1) path << 'M' << x + 4 << ' ' << y + 4 << "h1v1h-1z";
-    }
-  }
-  qr.free(code);
-  std::ostringstream svg;
-  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << size << ' ' << size
-      << "\" shape-rendering=\"crispEdges\" class=\"qr\"><rect width=\"" << size << "\" height=\""
-      << size << "\" fill=\"#fff\"/><path d=\"" << path.str() << "\" fill=\"#000\"/></svg>";
-  return svg.str();
-}
 
 const char* kCardsStyle = R"(
 @page { size: A4; margin: 10mm; }
@@ -104,7 +62,7 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
   for (const auto& [code, household] : model->households) {
     std::string link = base_url + "/h/" + village + "/" + code + "/" +
                        web::HmacHex((*store)->secret(), village + "|" + code);
-    auto svg = QrSvg(*qr, link);
+    auto svg = QrSvg(*qr, link, true);
     if (!svg.ok()) return Fail(svg.status());
     html
         << "<div class=\"card\">" << *svg << "<div><p class=\"village\">" << HtmlEscape(name)

@@ -37,8 +37,10 @@ Status RemoveOldLedger(const std::string& dir) {
     return Status::Usage(dir + ": exists and is not a ledger directory");
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
-    // The demo's own accounts/ (jifen serve) and evidence/ (photos) live beside the data file.
-    if (name != "data.mdb" && name != "lock.mdb" && name != "accounts" && name != "evidence") {
+    // The demo's own accounts/ (jifen serve), evidence/ (photos) and log.key (the key its board
+    // signed the checkpoint with, SPEC.md §6) live beside the data file.
+    if (name != "data.mdb" && name != "lock.mdb" && name != "accounts" && name != "evidence" &&
+        name != "log.key") {
       return Status::Usage(dir + ": holds " + name + ", not only a ledger; refusing to replace it");
     }
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cmd_tlog.h"
 #include "cli/import_files.h"
 #include "cli/template.h"
 #include "web/accounts.h"
@@ -486,6 +487,7 @@ void AddSubcommands(CLI::App& app, Globals& g, int& rc) {
         AddUserCommand,       AddExportCommand}) {
     add(app, run);
   }
+  AddTransparencySubcommands(app, g, rc);
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) AddGlobals(*sub, g);
 }
 

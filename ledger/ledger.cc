@@ -11,6 +11,7 @@
 
 #include "ledger/codec.h"
 #include "ledger/lmdb_env.h"
+#include "ledger/merkle.h"
 #include "ledger/txn_reader.h"
 
 namespace jifen::ledger {
@@ -32,6 +33,67 @@ struct IndexDigest {
   Part events, structural;
 };
 
+// Recomputes the Merkle tree from the records as Verify walks them, and compares every hash the
+// store keeps (the subtrees at levels 8, 16, …, the right edge in meta) with it.
+class TreeCheck {
+ public:
+  TreeCheck(const EnvState& env, MDB_txn* txn) : env_(env), txn_(txn) {}
+
+  // Adds record `record` (canonical bytes `stored`); sets `why` when its stored hashes differ.
+  Status Add(const Record& record, std::string_view stored, std::string* why) {
+    Status status;
+    frontier_.Append(MerkleLeafHash(LeafData(record, stored, &scratch_)),
+                     [&](unsigned level, uint64_t index, const Hash& h) {
+                       if (!status.ok() || !why->empty()) return;
+                       status = Compare(level, index, h, why);
+                     });
+    return status;
+  }
+
+  // After the last record: the edge in meta and the number of stored hashes.
+  Status Finish(std::string* why) {
+    MerkleFrontier stored;
+    if (Status s = ReadFrontier(env_, txn_, frontier_.size(), &stored); !s.ok()) {
+      if (s.code() != Status::Code::kCorruption) return s;
+      *why = s.message();
+      return Status::Ok();
+    }
+    MDB_stat nodes;
+    if (int rc = mdb_stat(txn_, env_.dbis().tree_nodes, &nodes); rc != 0)
+      return env_.Error(rc, "tree statistics");
+    if (!(stored == frontier_)) {
+      *why = "Merkle tree: the edge in meta does not match the records";
+    } else if (nodes.ms_entries != nodes_) {
+      *why = "Merkle tree: " + std::to_string(nodes.ms_entries) + " subtree hashes stored, " +
+             std::to_string(nodes_) + " expected";
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Compare(unsigned level, uint64_t index, const Hash& expected, std::string* why) {
+    if (level == 0) return Status::Ok();  // leaves are hashed from the records, not stored
+    std::string key = TreeKey(level, index);
+    MDB_val k = ToVal(key), v;
+    int rc = mdb_get(txn_, env_.dbis().tree_nodes, &k, &v);
+    if (rc != 0 && rc != MDB_NOTFOUND) return env_.Error(rc, "read tree");
+    ++nodes_;
+    bool same = rc == 0 && v.mv_size == expected.size() &&
+                std::memcmp(v.mv_data, expected.data(), expected.size()) == 0;
+    if (!same) {
+      *why = "Merkle tree: stored hash at level " + std::to_string(level) + ", index " +
+             std::to_string(index) + " does not match the records";
+    }
+    return Status::Ok();
+  }
+
+  const EnvState& env_;
+  MDB_txn* txn_;
+  MerkleFrontier frontier_;
+  uint64_t nodes_ = 0;  // subtree hashes above level 0 the records imply
+  std::string scratch_;
+};
+
 class SnapshotReader : public TxnReader<Reader> {
  public:
   SnapshotReader(std::shared_ptr<EnvState> env, std::unique_ptr<MdbTxn> txn, const HeadState& head)
@@ -46,8 +108,12 @@ class SnapshotReader : public TxnReader<Reader> {
 
 class LmdbWriteBatch : public TxnReader<WriteBatch> {
  public:
-  LmdbWriteBatch(EnvState* env, MDB_txn* txn, const HeadState& head)
-      : TxnReader<WriteBatch>(env, txn, head), env_(env), start_sequence_(head.sequence) {}
+  LmdbWriteBatch(EnvState* env, MDB_txn* txn, const HeadState& head,
+                 const MerkleFrontier& frontier)
+      : TxnReader<WriteBatch>(env, txn, head),
+        env_(env),
+        start_sequence_(head.sequence),
+        frontier_(frontier) {}
 
   Status Append(Record& record) override;
 
@@ -77,6 +143,7 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
   bool map_full() const { return map_full_; }
   bool appended() const { return head_.sequence != start_sequence_; }
   const HeadState& head() const { return head_; }
+  const MerkleFrontier& frontier() const { return frontier_; }
 
  private:
   Status Fail(Status status) {
@@ -88,9 +155,12 @@ class LmdbWriteBatch : public TxnReader<WriteBatch> {
   // An LMDB result as the batch's Status; any failure fails the batch.
   Status Checked(int rc, const char* what);
   Status HoldEventEntry(std::string_view key, std::string_view value);
+  // Adds the record's leaf to the Merkle tree and puts the subtree hashes it completes.
+  Status AppendLeaf(std::string_view leaf_data);
 
   EnvState* env_;  // for the disk reservation before each put
   uint64_t start_sequence_;
+  MerkleFrontier frontier_;
   Status failure_;
   bool map_full_ = false;
   std::string value_;                   // reused encoding buffer
@@ -231,8 +301,20 @@ Status LmdbWriteBatch::Append(Record& record) {
       return s;
     villages_put_.insert(record.village);
   }
+  if (s = AppendLeaf(std::string_view(value_).substr(kStoredHashBytes)); !s.ok()) return s;
   head_ = HeadState{sequence, hash, record.recorded};
   return Status::Ok();
+}
+
+Status LmdbWriteBatch::AppendLeaf(std::string_view leaf_data) {
+  Status s;
+  frontier_.Append(MerkleLeafHash(leaf_data), [&](unsigned level, uint64_t index, const Hash& h) {
+    if (!s.ok()) return;
+    std::string_view value(reinterpret_cast<const char*>(h.data()), h.size());
+    if (level != 0)
+      s = Put(core_.env().dbis().tree_nodes, TreeKey(level, index), value, 0, "tree node");
+  });
+  return s;
 }
 
 class LmdbLedger : public Ledger {
@@ -247,7 +329,7 @@ class LmdbLedger : public Ledger {
   enum class Attempt { kDone, kGrow };
   Result<Attempt> TryWrite(const std::function<Status(WriteBatch&)>& fn);
   Status VerifyChain(const TxnReadCore& core, VerifyReport* report, IndexDigest* digest,
-                     const VerifyProgress& progress);
+                     TreeCheck* tree, const VerifyProgress& progress);
   Status VerifyIndexes(const TxnReadCore& core, VerifyReport* report, const IndexDigest& expected);
   Status DigestIndex(MDB_txn* txn, MDB_dbi dbi, IndexDigest::Part* part);
 
@@ -293,7 +375,9 @@ Result<LmdbLedger::Attempt> LmdbLedger::TryWrite(const std::function<Status(Writ
   // Read inside the write transaction: another process may have appended since any snapshot.
   HeadState head;
   if (Status s = ReadHead(*env_, txn.get(), &head); !s.ok()) return s;
-  LmdbWriteBatch batch(env_.get(), txn.get(), head);
+  MerkleFrontier frontier;
+  if (Status s = ReadFrontier(*env_, txn.get(), head.sequence, &frontier); !s.ok()) return s;
+  LmdbWriteBatch batch(env_.get(), txn.get(), head, frontier);
   Status result;
   try {
     result = fn(batch);
@@ -306,9 +390,15 @@ Result<LmdbLedger::Attempt> LmdbLedger::TryWrite(const std::function<Status(Writ
   if (!batch.failure().ok()) return batch.failure();
   if (!batch.appended()) return Attempt::kDone;
   std::string head_value = EncodeHead(batch.head());
+  std::string tree_value = batch.frontier().Encode();
   if (Status s = env_->Room(txn.get(), head_value.size()); !s.ok()) return s;
   MDB_val key = ToVal(kHeadKey), value = ToVal(head_value);
   int rc = mdb_put(txn.get(), env_->dbis().meta, &key, &value, 0);
+  if (rc == 0) {
+    if (Status s = env_->Room(txn.get(), tree_value.size()); !s.ok()) return s;
+    MDB_val tree_key = ToVal(kTreeKey), tree = ToVal(tree_value);
+    rc = mdb_put(txn.get(), env_->dbis().meta, &tree_key, &tree, 0);
+  }
   if (rc == 0) {
     if (Status s = env_->RoomToCommit(txn.get()); !s.ok()) return s;
     rc = txn.Commit();
@@ -324,9 +414,18 @@ Result<VerifyReport> LmdbLedger::Verify(const VerifyProgress& progress) {
   TxnReadCore core(env_.get(), txn.get());
   VerifyReport report;
   IndexDigest expected;
-  if (Status s = VerifyChain(core, &report, &expected, progress); !s.ok()) return s;
+  TreeCheck tree(*env_, txn.get());
+  if (Status s = VerifyChain(core, &report, &expected, &tree, progress); !s.ok()) return s;
   if (!report.first_bad) {
     if (Status s = VerifyIndexes(core, &report, expected); !s.ok()) return s;
+  }
+  if (!report.first_bad) {
+    std::string why;
+    if (Status s = tree.Finish(&why); !s.ok()) return s;
+    if (!why.empty()) {
+      report.first_bad = report.records;
+      report.reason = why;
+    }
   }
   return report;
 }
@@ -334,7 +433,7 @@ Result<VerifyReport> LmdbLedger::Verify(const VerifyProgress& progress) {
 // Walks `records` in key order, recomputing every hash from the previous stored one.
 // Adds the index key each record must have to `digest`.
 Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report, IndexDigest* digest,
-                               const VerifyProgress& progress) {
+                               TreeCheck* tree, const VerifyProgress& progress) {
   MDB_stat stat;
   uint64_t total = mdb_stat(core.txn(), env_->dbis().records, &stat) == 0 ? stat.ms_entries : 0;
   MdbCursor cursor;
@@ -368,6 +467,10 @@ Status LmdbLedger::VerifyChain(const TxnReadCore& core, VerifyReport* report, In
     latest = record.recorded;
     bool event = IndexEntryOf(record, FromVal(value).substr(kStoredHashBytes), &index_key, &entry);
     (event ? digest->events : digest->structural).Add(StoredEntryChecksum(entry));
+    std::string why;
+    if (Status s = tree->Add(record, FromVal(value).substr(kStoredHashBytes), &why); !s.ok())
+      return s;
+    if (!why.empty()) return bad(why);
     std::memcpy(previous.data(), value.mv_data, previous.size());
     if (progress && expected % 4096 == 0) progress(expected, total);
     if (expected % kReleaseEvery == 0) env_->ReleaseMappedPages();
@@ -442,7 +545,7 @@ Status UpgradeIndexes(EnvState& env) {
       if (rc != 0 && rc != MDB_NOTFOUND) return env.Error(rc, "read index");
       if (rc == 0 && value.mv_size == 0) old = true;
     }
-    if (!old && env.format() == kFormatVersion) return Status::Ok();
+    if (!old && env.format() >= 2) return Status::Ok();
     MDB_stat records;
     if (mdb_stat(txn.get(), env.dbis().records, &records) == 0) {
       spdlog::info("ledger {}: adding the index entries reports read to {} records (once)",
@@ -494,6 +597,83 @@ Status UpgradeIndexes(EnvState& env) {
   }
 }
 
+// Puts the Merkle tree of the records (ledger/FORMAT.md "Merkle tree") into `txn`: the subtrees
+// at levels 8, 16, … and the edge in meta; sets the store format to 3. MDB_MAP_FULL
+// comes back as its return code for the caller to grow the map.
+int PutTree(EnvState& env, MDB_txn* txn, Status* status) {
+  int rc = mdb_drop(txn, env.dbis().tree_nodes, 0);
+  MdbCursor cursor;
+  if (rc == 0) rc = cursor.Open(txn, env.dbis().records);
+  if (rc != 0) return rc;
+  TxnReadCore core(&env, txn);
+  MerkleFrontier frontier;
+  Hash previous{};
+  Record record;
+  std::string scratch;
+  MDB_val key, value;
+  uint64_t expected = 1;
+  for (rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT), ++expected) {
+    if (*status = core.Check(expected, FromVal(value), previous, &record); !status->ok()) return 0;
+    std::memcpy(previous.data(), value.mv_data, previous.size());
+    std::string_view stored = FromVal(value).substr(kStoredHashBytes);
+    frontier.Append(MerkleLeafHash(LeafData(record, stored, &scratch)),
+                    [&](unsigned level, uint64_t index, const Hash& h) {
+                      if (level == 0 || rc != 0 || !status->ok()) return;
+                      if (*status = env.Room(txn, h.size()); !status->ok()) return;
+                      std::string k = TreeKey(level, index);
+                      MDB_val kv = ToVal(k), hv{h.size(), const_cast<uint8_t*>(h.data())};
+                      rc = mdb_put(txn, env.dbis().tree_nodes, &kv, &hv, 0);
+                    });
+    if (rc != 0 || !status->ok()) return rc;
+  }
+  if (rc != MDB_NOTFOUND) return rc;
+  std::string edge = frontier.Encode();
+  char version = static_cast<char>(kStoreFormatVersion);
+  MDB_val tree_key = ToVal(kTreeKey), tree_value = ToVal(edge);
+  MDB_val format_key{6, const_cast<char*>("format")}, format_value{1, &version};
+  if (*status = env.Room(txn, edge.size()); !status->ok()) return 0;
+  rc = frontier.size() == 0 ? 0 : mdb_put(txn, env.dbis().meta, &tree_key, &tree_value, 0);
+  if (rc == 0) rc = mdb_put(txn, env.dbis().meta, &format_key, &format_value, 0);
+  return rc;
+}
+
+// A ledger of store format 2 or older has no Merkle tree: builds it from the chain-checked records
+// in one write transaction, once (as UpgradeIndexes does for the indexes).
+Status UpgradeTree(EnvState& env) {
+  {
+    MdbTxn txn;
+    if (Status s = env.Begin(false, &txn); !s.ok()) return s;
+    MDB_val key{6, const_cast<char*>("format")}, value;
+    int rc = mdb_get(txn.get(), env.dbis().meta, &key, &value);
+    if (rc != 0 && rc != MDB_NOTFOUND) return env.Error(rc, "read format version");
+    if (rc == 0 && value.mv_size == 1 &&
+        *static_cast<const uint8_t*>(value.mv_data) >= kStoreFormatVersion) {
+      return Status::Ok();
+    }
+    MDB_stat records;
+    if (mdb_stat(txn.get(), env.dbis().records, &records) == 0) {
+      spdlog::info("ledger {}: building the Merkle tree over {} records (once)", env.dir(),
+                   records.ms_entries);
+    }
+  }
+  for (;;) {
+    MdbTxn txn;
+    if (Status s = env.Begin(true, &txn); !s.ok()) return s;
+    Status status;
+    int rc = PutTree(env, txn.get(), &status);
+    if (!status.ok()) return status;
+    if (rc == 0) {
+      if (Status s = env.RoomToCommit(txn.get()); !s.ok()) return s;
+      rc = txn.Commit();
+    }
+    if (rc == 0) return Status::Ok();
+    if (rc != MDB_MAP_FULL) return env.Error(rc, "build Merkle tree");
+    txn.Abort();
+    if (Status grown = env.Grow(); !grown.ok()) return grown;
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, bool create) {
@@ -506,6 +686,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, bool create
     auto env = EnvState::Open(dir, create, options);
     if (!env.ok()) return env.status();
     if (Status s = UpgradeIndexes(**env); !s.ok()) return s;
+    if (Status s = UpgradeTree(**env); !s.ok()) return s;
     return std::unique_ptr<Ledger>(new LmdbLedger(std::move(env.value())));
   } catch (const std::exception& e) {
     return Status::IOError("ledger " + dir + ": " + e.what());

@@ -62,6 +62,13 @@ class Reader {
   // All records with from <= sequence, in sequence order (export, audit).
   virtual Status ForEachRecord(uint64_t from_sequence,
                                const std::function<bool(const Record&)>& fn) const = 0;
+  // The Merkle tree over the records (ledger/FORMAT.md "Merkle tree"): appends to `out` the
+  // hashes of the complete subtrees at `level` (0: the leaf hashes; or 8, 16, …, a multiple of
+  // kStoredLevelStep in ledger/merkle.h) with indexes first .. first + count - 1. Every one must
+  // be complete in this snapshot's tree (InvalidInput otherwise); a hash missing from the store
+  // is Status::Corruption.
+  virtual Status TreeHashes(unsigned level, uint64_t first, uint64_t count,
+                            std::vector<Hash>* out) const = 0;
   // Lets go of the ledger's pages this process has mapped once files take more than 128 MiB of
   // its resident set (LedgerOptions::mapped_bytes_kept), unless this process is writing to the
   // ledger; they stay in the page cache and what is read next is mapped again. Reads

@@ -348,9 +348,10 @@ void EnvState::TrimFile() {
 // Opens the named databases read-only if they all exist, so that opening a ledger never waits
 // for another process's import; creates them in a write transaction otherwise.
 Status EnvState::OpenDatabases() {
-  static const char* kNames[] = {"records", "keys", "events", "structural", "villages", "meta"};
-  MDB_dbi* handles[] = {&dbis_.records,    &dbis_.keys,     &dbis_.events,
-                        &dbis_.structural, &dbis_.villages, &dbis_.meta};
+  static const char* kNames[] = {"records",  "keys", "events",    "structural",
+                                 "villages", "meta", "tree_nodes"};
+  MDB_dbi* handles[] = {&dbis_.records,  &dbis_.keys, &dbis_.events,     &dbis_.structural,
+                        &dbis_.villages, &dbis_.meta, &dbis_.tree_nodes};
   static_assert(std::size(kNames) == std::size(handles));
   for (bool write : {false, true}) {
     MdbTxn txn;
@@ -367,17 +368,17 @@ Status EnvState::OpenDatabases() {
     MDB_val key = ToVal(kFormatKey), value;
     rc = mdb_get(txn.get(), dbis_.meta, &key, &value);
     if (rc == MDB_NOTFOUND && write) {
-      char version = static_cast<char>(kFormatVersion);
+      char version = static_cast<char>(kStoreFormatVersion);
       value = MDB_val{1, &version};
       if (Status s = Room(txn.get(), value.mv_size); !s.ok()) return s;
       rc = mdb_put(txn.get(), dbis_.meta, &key, &value, 0);
       if (rc != 0) return Error(rc, "write format version");
-      format_ = kFormatVersion;
+      format_ = kStoreFormatVersion;
     } else if (rc == MDB_NOTFOUND) {
       continue;
     } else if (rc != 0) {
       return Error(rc, "read format version");
-    } else if (value.mv_size != 1 || *static_cast<const uint8_t*>(value.mv_data) > kFormatVersion ||
+    } else if (value.mv_size != 1 || *static_cast<const uint8_t*>(value.mv_data) > kStoreFormatVersion ||
                *static_cast<const uint8_t*>(value.mv_data) < kOldestFormatVersion) {
       return Status::Corruption("ledger " + dir_ + ": unknown format version");
     } else {

@@ -25,7 +25,12 @@ struct Dbis {
   MDB_dbi structural = 0;
   MDB_dbi villages = 0;
   MDB_dbi meta = 0;
+  MDB_dbi tree_nodes = 0;  // the Merkle tree's complete subtrees at levels 8, 16, … (merkle.h)
 };
+
+// The version of the store in meta "format": 2 added the index entries' values, 3 the Merkle
+// tree. Records keep their own version (kFormatVersion, ledger/codec.h).
+inline constexpr uint8_t kStoreFormatVersion = 3;
 
 inline MDB_val ToVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 inline std::string_view FromVal(const MDB_val& v) {
@@ -59,7 +64,7 @@ class EnvState {
   MDB_env* env() const { return env_; }
   const Dbis& dbis() const { return dbis_; }
   const std::string& dir() const { return dir_; }
-  // The format version in meta (kOldestFormatVersion..kFormatVersion); Ledger::Open upgrades
+  // The format version in meta (kOldestFormatVersion..kStoreFormatVersion); Ledger::Open upgrades
   // an older one.
   uint8_t format() const { return format_; }
   // LedgerOptions::pending_event_bytes of the first Open of this environment in the process.

@@ -318,4 +318,84 @@ Status TxnReadCore::ForEachRecord(uint64_t from_sequence,
   return Status::Ok();
 }
 
+Status ReadFrontier(const EnvState& env, MDB_txn* txn, uint64_t sequence,
+                    MerkleFrontier* frontier) {
+  *frontier = MerkleFrontier{};
+  MDB_val key = ToVal(kTreeKey), value;
+  int rc = mdb_get(txn, env.dbis().meta, &key, &value);
+  if (rc != 0 && rc != MDB_NOTFOUND) return env.Error(rc, "read tree");
+  if (rc == 0 && !MerkleFrontier::Decode(FromVal(value), frontier))
+    return Status::Corruption("ledger " + env.dir() + ": bad tree edge in meta");
+  if (frontier->size() != sequence) {
+    return Status::Corruption("ledger " + env.dir() + ": Merkle tree of " +
+                              std::to_string(frontier->size()) + " leaves for head sequence " +
+                              std::to_string(sequence));
+  }
+  return Status::Ok();
+}
+
+// Leaf hashes are not stored: each is hashed from its record, read in one cursor scan and checked
+// against its chain hash (a damaged record must not be signed into a checkpoint).
+Status TxnReadCore::LeafHashes(uint64_t first, uint64_t count, std::vector<Hash>* out) const {
+  Hash previous;
+  if (Status s = StoredHash(first, &previous); !s.ok()) return s;
+  std::string start = RecordKey(first + 1);
+  MdbCursor cursor;
+  if (int rc = cursor.Open(txn_, env_->dbis().records); rc != 0)
+    return env_->Error(rc, "open cursor");
+  MDB_val key = ToVal(start), value;
+  Record record;
+  std::string scratch;
+  uint64_t sequence = first + 1;
+  for (int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_SET_KEY); sequence <= first + count;
+       rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT), ++sequence) {
+    if (rc == MDB_NOTFOUND) return RecordCorruption(sequence, "missing");
+    if (rc != 0) return env_->Error(rc, "read records");
+    if (key.mv_size != 8 || GetBigEndian64(static_cast<const char*>(key.mv_data)) != sequence)
+      return RecordCorruption(sequence, "missing (sequence gap)");
+    std::string_view stored = FromVal(value);
+    if (stored.size() <= kStoredHashBytes ||
+        ChainHash(previous, stored.substr(kStoredHashBytes)) != HashAt(stored.data()))
+      return RecordCorruption(sequence, "hash does not match its bytes and the previous hash");
+    std::string_view bytes = stored.substr(kStoredHashBytes);
+    if (static_cast<uint8_t>(bytes[kVersionOffset]) != kFormatVersion) {
+      if (Status s = Check(sequence, stored, previous, &record); !s.ok()) return s;
+    }
+    out->push_back(MerkleLeafHash(LeafData(record, bytes, &scratch)));
+    previous = HashAt(stored.data());
+  }
+  return Status::Ok();
+}
+
+Status TxnReadCore::TreeHashes(unsigned level, uint64_t first, uint64_t count,
+                               std::vector<Hash>* out) const {
+  if (count == 0) return Status::Ok();
+  if (level == 0) return LeafHashes(first, count, out);
+  const MDB_dbi dbi = env_->dbis().tree_nodes;
+  const size_t key_bytes = 9;
+  auto missing = [&](uint64_t index) {
+    return Status::Corruption("ledger " + env_->dir() + ": Merkle tree: no hash at level " +
+                              std::to_string(level) + ", index " + std::to_string(index) +
+                              " (run `jifen verify`)");
+  };
+  std::string start = TreeKey(level, first);
+  MdbCursor cursor;
+  if (int rc = cursor.Open(txn_, dbi); rc != 0) return env_->Error(rc, "open cursor");
+  MDB_val key = ToVal(start), value;
+  uint64_t index = first;
+  for (int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_SET_KEY); index < first + count;
+       rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT), ++index) {
+    if (rc == MDB_NOTFOUND) return missing(index);
+    if (rc != 0) return env_->Error(rc, "read tree");
+    const char* k = static_cast<const char*>(key.mv_data);
+    if (key.mv_size != key_bytes || GetBigEndian64(k + key_bytes - 8) != index ||
+        static_cast<uint8_t>(k[0]) != level) {
+      return missing(index);
+    }
+    if (value.mv_size != sizeof(Hash)) return missing(index);
+    out->push_back(HashAt(static_cast<const char*>(value.mv_data)));
+  }
+  return Status::Ok();
+}
+
 }  // namespace jifen::ledger

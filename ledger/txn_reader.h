@@ -10,6 +10,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/lmdb_env.h"
+#include "ledger/merkle.h"
 #include "ledger/sha256.h"
 
 namespace jifen::ledger {
@@ -47,6 +48,12 @@ std::string EncodeHead(const HeadState& head);
 // Reads meta "head" and checks it names the last stored record; Corruption otherwise.
 Status ReadHead(const EnvState& env, MDB_txn* txn, HeadState* head);
 
+// The right edge of the Merkle tree, kept under meta "tree" (absent in an empty ledger).
+inline constexpr std::string_view kTreeKey = "tree";
+// Reads meta "tree" and checks that its size is `sequence`, the head's; Corruption otherwise.
+Status ReadFrontier(const EnvState& env, MDB_txn* txn, uint64_t sequence,
+                    MerkleFrontier* frontier);
+
 // The Reader operations over one transaction. Every record handed out was checked: stored hash ==
 // SHA-256(previous stored hash || bytes), bytes decode, sequence matches, ValidateRecord passes.
 class TxnReadCore {
@@ -65,6 +72,7 @@ class TxnReadCore {
                           const std::function<bool(const EventView&)>& fn) const;
   size_t CountEvents(std::string_view village, Date from, Date to, uint64_t sequence_max) const;
   Status ForEachRecord(uint64_t from_sequence, const std::function<bool(const Record&)>& fn) const;
+  Status TreeHashes(unsigned level, uint64_t first, uint64_t count, std::vector<Hash>* out) const;
   // Checks one stored value against the previous record's hash and decodes it.
   Status Check(uint64_t sequence, std::string_view value, const Hash& previous,
                Record* record) const;
@@ -74,6 +82,8 @@ class TxnReadCore {
 
  private:
   Status StoredHash(uint64_t sequence, Hash* hash) const;
+  // The leaf hashes of records first + 1 .. first + count, from the records themselves.
+  Status LeafHashes(uint64_t first, uint64_t count, std::vector<Hash>* out) const;
   // Walks the events index entries of `village` dated from..to with sequence <= sequence_max in
   // key order, calling fn(key, value, sequence, date) until it returns false or fails.
   template <typename Fn>
@@ -128,6 +138,18 @@ class TxnReader : public Base {
   Status ForEachRecord(uint64_t from_sequence,
                        const std::function<bool(const Record&)>& fn) const override {
     return core_.ForEachRecord(from_sequence, fn);
+  }
+  Status TreeHashes(unsigned level, uint64_t first, uint64_t count,
+                    std::vector<Hash>* out) const override {
+    // Only subtrees complete in this tree: the store may hold later ones (a write batch's own).
+    if (level >= 64 || count > (head_.sequence >> level) ||
+        first > (head_.sequence >> level) - count) {
+      return Status::InvalidInput("tree: level " + std::to_string(level) + " has no subtrees " +
+                                  std::to_string(first) + " to " +
+                                  std::to_string(first + count - 1) + " in a tree of " +
+                                  std::to_string(head_.sequence) + " records");
+    }
+    return core_.TreeHashes(level, first, count, out);
   }
   void ReleaseMappedPages() const override { core_.env().ReleaseMappedPages(); }
 

@@ -286,3 +286,47 @@ TEST(BoardHtml, PeriodLabelsReadAsOnANotice) {
 }
 
 }  // namespace
+
+namespace {
+
+// The text between `open` and the next `close` after `after` in `html`.
+std::string Between(const std::string& html, const std::string& after, const std::string& open,
+                    const std::string& close) {
+  size_t at = html.find(after);
+  if (at == std::string::npos) return "";
+  at = html.find(open, at);
+  if (at == std::string::npos) return "";
+  at += open.size();
+  return html.substr(at, html.find(close, at) - at);
+}
+
+// The notice carries the signed checkpoint of its tree, the verifier key and the consistency proof
+// from the previous post (SPEC.md §6), which check without the ledger.
+TEST_F(BoardCli, NoticeCarriesTheCheckpointAndTheConsistencyProofFromThePreviousPost) {
+  BuildLedger();
+  Outcome r = Jifen("post --village SYS --period 2022-03 --scorer S1 --recorded 2022-04-01T09:00:00+08:00");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = Jifen("import " + Write("april.jsonl", Award("a5", "2022-04-02", "P1", "C1.01")));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = Jifen("board --village SYS --period 2022-04 --out " + Path("b.html"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::string html = Read(Path("b.html"));
+  Outcome key = Jifen("key");
+  ASSERT_EQ(key.rc, 0) << key.err;
+  std::string vkey = key.out.substr(0, key.out.find('\n'));
+  EXPECT_EQ(Between(html, "验证公钥", "<code>", "</code>"), vkey);
+  Outcome checkpoint = Jifen("checkpoint");
+  EXPECT_EQ(Between(html, "账本检查点", "<pre>", "</pre>"), checkpoint.out);
+  EXPECT_NE(html.find("<svg viewBox="), std::string::npos);  // the QR code
+  // 9 registrations and a rule file, 4 awards: the March board showed 14 records (the post names
+  // that head), the post is record 15, the April board's tree 16.
+  EXPECT_NE(html.find("与上次公示（前 14 条记录）的一致性证明"), std::string::npos);
+  Write("proof", Between(html, "一致性证明", "<pre>", "</pre>"));
+  ASSERT_EQ(Jifen("checkpoint --size 14 > " + Path("march")).rc, 0);
+  r = Shell(std::string(JIFEN_BINARY) + " verify-proof " + Path("proof") + " --key '" + vkey +
+            "' --old " + Path("march"));
+  EXPECT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, "ok: " + vkey.substr(0, vkey.find('+')) + " at tree size 16 extends tree size 14\n");
+}
+
+}  // namespace
