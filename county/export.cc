@@ -1,6 +1,7 @@
 #include "county/export.h"
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -10,6 +11,7 @@
 #include "engine/window.h"
 #include "ledger/codec.h"
 #include "ledger/sha256.h"
+#include "tlog/transparency.h"
 
 namespace jifen::county {
 namespace {
@@ -411,12 +413,27 @@ Result<std::string> DefaultOrigin(const ledger::Reader& reader) {
   return "ledger-" + ledger::HashToHex(ledger::ChainHash(ledger::Hash{}, bytes)).substr(0, 16);
 }
 
-Result<Provenance> ReadProvenance(const ledger::Reader& reader, const std::string& origin) {
+Result<Provenance> ReadProvenance(const ledger::Reader& reader, const std::string& origin,
+                                  const std::string& ledger_dir) {
   Provenance p;
   p.through_sequence = reader.HeadSequence();
   if (p.through_sequence == 0)
     return Status::InvalidInput("the ledger is empty: nothing to export");
   p.head = ledger::HashToHex(reader.HeadHash());
+  // A ledger that is a transparency log (LEDGER/log.key, SPEC.md §6) is named by its log's
+  // origin, and its export carries the signed checkpoint of the head it was taken at. The key is
+  // never made here: the export only reads.
+  std::error_code ec;
+  if (!ledger_dir.empty() &&
+      std::filesystem::exists(std::filesystem::path(ledger_dir) / tlog::kLogKeyFile, ec)) {
+    auto key = tlog::LogKey(ledger_dir, std::nullopt, false);
+    if (!key.ok()) return key.status();
+    auto checkpoint = tlog::CheckpointAt(reader, *key, p.through_sequence);
+    if (!checkpoint.ok()) return checkpoint.status();
+    p.origin = origin.empty() ? key->name : origin;
+    p.checkpoint = *checkpoint;
+    return p;
+  }
   if (origin.empty()) {
     auto made = DefaultOrigin(reader);
     if (!made.ok()) return made.status();
@@ -424,7 +441,7 @@ Result<Provenance> ReadProvenance(const ledger::Reader& reader, const std::strin
   } else {
     p.origin = origin;
   }
-  p.checkpoint = "";  // ledgers have no signed checkpoints yet
+  p.checkpoint = "";  // a ledger without a log key has no signed checkpoints
   return p;
 }
 
@@ -438,7 +455,7 @@ Result<ExportSummary> Export(const ledger::Reader& reader, const ExportOptions& 
   auto server = ClickHouse::Open(options.url);
   if (!server.ok()) return server.status();
   ExportSummary summary;
-  auto p = ReadProvenance(reader, options.origin);
+  auto p = ReadProvenance(reader, options.origin, options.ledger_dir);
   if (!p.ok()) return p.status();
   summary.provenance = *p;
   summary.provenance.exported = options.now;

@@ -23,9 +23,10 @@ namespace jifen::county {
 struct ExportOptions {
   std::string url;                 // http://HOST:PORT of ClickHouse's HTTP interface
   std::string database = "jifen";  // created if missing
-  std::string origin;              // the ledger's name in the tables; empty: DefaultOrigin
-  size_t batch_rows = 20000;       // rows per INSERT (also capped at kBatchBytesMax)
-  Timestamp now;                   // the moment period states are judged at
+  std::string origin;  // the ledger's name in the tables; empty: its log's origin or DefaultOrigin
+  std::string ledger_dir;     // where LEDGER/log.key is looked for (ReadProvenance)
+  size_t batch_rows = 20000;  // rows per INSERT (also capped at kBatchBytesMax)
+  Timestamp now;              // the moment period states are judged at
   // Told how far each phase ("records", "figures") has got, for a progress bar.
   std::function<void(const char* phase, uint64_t done, uint64_t total)> progress;
 };
@@ -48,11 +49,12 @@ struct ExportSummary {
 // own chain fails.
 Result<ExportSummary> Export(const ledger::Reader& reader, const ExportOptions& options);
 
-// The ledger's provenance as of `reader`: its origin (`origin` when given, else DefaultOrigin),
-// head sequence and hash, and the checkpoint that signs the head (none yet: ledgers have no
-// signed checkpoints). The one place that reads them, so that a ledger's own origin name and
-// checkpoints replace these when the ledger has them.
-Result<Provenance> ReadProvenance(const ledger::Reader& reader, const std::string& origin);
+// The ledger's provenance as of `reader`: its origin (`origin` when given, else the origin of
+// its transparency log when `ledger_dir` holds a log key, else DefaultOrigin), head sequence and
+// hash, and the signed checkpoint of the head (empty without a log key). The one place that
+// reads them.
+Result<Provenance> ReadProvenance(const ledger::Reader& reader, const std::string& origin,
+                                  const std::string& ledger_dir);
 
 // "ledger-" and the first 16 hex digits of the chain hash of record 1: the same for every copy
 // of a ledger, different for ledgers that do not start with the same record.

@@ -49,6 +49,7 @@ int Run(char** argv) {
   options.url = argv[2];
   options.database = argv[3];
   options.origin = argv[4];
+  options.ledger_dir = ledger_dir;
   options.batch_rows = std::strtoull(argv[5], nullptr, 10);
   options.now = jifen::Timestamp::Now();
   std::unique_ptr<jifen::cli::Progress> bar;

@@ -570,7 +570,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     auto resolved = Resolve(options.host, options.port);
     if (!resolved.ok()) return resolved.status();
     address = *resolved;
-    if (address.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+    if (address.ss_family == AF_INET6) flags |= MHD_USE_DUAL_STACK;  // "::" takes IPv4 too
   } else {
     flags |= MHD_USE_NO_LISTEN_SOCKET;
   }

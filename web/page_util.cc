@@ -89,7 +89,8 @@ json EventRow(const engine::VillageModel& m, const engine::EventResult& e, const
   std::string subject(award ? ev.subject.str() : ev.household.str());
   std::string item(award ? ev.item.str() : ev.reward.str());
   std::string item_name = e.item ? e.item->name : "";
-  return {{"date", ev.date.ToString()},
+  return {{"id", std::string(ev.id)},
+          {"date", ev.date.ToString()},
           {"who", subject + " " + SubjectName(m, subject)},
           {"item", item + " " + item_name},
           {"qty", ev.qty.ToString()},

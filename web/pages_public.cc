@@ -209,7 +209,10 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
            {"household", household},
            {"household_name", HouseholdName(village->model, household)},
            {"periods", periods},
-           {"details", details}};
+           {"details", details},
+           // Each record's inclusion proof, and the key that checks it (docs/AUDIT.md).
+           {"card_path", "/h/" + code + "/" + household + "/" + c.params[2]},
+           {"log_key", LogVerifierKey(app)}};
   json objections =
       CardObjections(app, village->model, engine::ReplayStart(structure->model, first),
                      current->LastDay(), household, form, t);

@@ -14,5 +14,10 @@ std::vector<Route> MonthRoutes();     // pages_month.cc: review queue, month end
 std::vector<Route> OfficeRoutes();    // pages_office.cc: rules editor, roster
 std::vector<Route> ShopRoutes();      // pages_shop.cc: the points shop
 std::vector<Route> TownshipRoutes();  // pages_township.cc: township and auditor pages
+std::vector<Route> TransparencyRoutes();  // pages_tlog.cc: checkpoint, tiles, records' proofs
+
+// The ledger's verifier key (name+keyid+base64) for checkpoints and proofs; "" when it cannot be
+// read or made.
+std::string LogVerifierKey(App& app);
 
 }  // namespace jifen::web

@@ -479,6 +479,27 @@ TEST_F(CountyExport, DefaultOriginIsTheLedgersOwn) {
   EXPECT_NE(r.err.find("(give --origin NAME)"), std::string::npos) << r.err;
 }
 
+// A ledger that is a transparency log is named by its log's origin, and each export carries the
+// signed checkpoint of the head it was taken at: a county figure traces back to a checkpoint that
+// anyone can check against the township's verifier key.
+TEST_F(CountyExport, ALoggedLedgerIsNamedByItsOriginAndCarriesItsCheckpoint) {
+  std::string copy = scratch_->Path("T3-logged");
+  std::filesystem::copy(townships_[2].ledger, copy);
+  Outcome r = Jifen({"key", "--ledger", copy, "--origin", "township3.example"});
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = Jifen({"export", "--ledger", copy, "--clickhouse", server_->url(), "--database", "logged",
+             "--format", "json"});
+  ASSERT_EQ(r.rc, 0) << r.err << Misbehaved(r);
+  Json summary = Json::parse(r.out);
+  EXPECT_EQ(summary["origin"], "township3.example");
+  Outcome checkpoint = Jifen({"checkpoint", "--ledger", copy});
+  ASSERT_EQ(checkpoint.rc, 0) << checkpoint.err;
+  EXPECT_EQ(summary["checkpoint"], checkpoint.out);
+  auto rows = Rows("logged", "SELECT DISTINCT checkpoint FROM exports");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["checkpoint"], checkpoint.out);
+}
+
 // Refusals exit non-zero with a message naming what was wrong, and leave the ledger's bytes as
 // they were: this checks the bytes when it goes away.
 class LedgerUnchanged {

@@ -185,3 +185,27 @@ TEST_F(ShopTest, TwentyClicksAgainstAStockOfOneRedeemExactlyOnce) {
 
 }  // namespace
 }  // namespace jifen::web
+
+namespace jifen::web {
+namespace {
+
+// A redemption form sent again (a retry after a slow answer) redeems once, and the retry is
+// answered with the first one's receipt.
+TEST_F(ShopTest, TheSameRedemptionFormSentTwiceRedeemsOnce) {
+  Login k = SignIn("shopkeeper");
+  auto page = Client().Get("/shop/H2", {{"Cookie", k.cookie}});
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(page->body, m, std::regex(R"re(name="form" value="([0-9a-f]{12})")re")));
+  httplib::Params form{{"csrf", k.csrf}, {"reward", "R1"}, {"qty", "1"}, {"form", m[1].str()}};
+  int before = Redemptions("H2");
+  auto first = Client().Post("/shop/H2/redeem", {{"Cookie", k.cookie}}, form);
+  auto again = Client().Post("/shop/H2/redeem", {{"Cookie", k.cookie}}, form);
+  ASSERT_EQ(first->status, 303) << first->body;
+  ASSERT_EQ(again->status, 303) << again->body;
+  EXPECT_EQ(again->get_header_value("Location"), first->get_header_value("Location"));
+  EXPECT_EQ(Redemptions("H2"), before + 1);
+}
+
+}  // namespace
+}  // namespace jifen::web
