@@ -25,6 +25,8 @@
 
 namespace jifen::web {
 
+struct Exchange;
+
 namespace {
 
 int64_t NowMs() {
@@ -80,6 +82,9 @@ struct Connection {
   int64_t since_ms = 0;
   uint64_t body_bytes = 0;
   bool closing = false;  // shut down by the watcher
+  // The request under way: made when its request line arrives, freed when it completes or, if
+  // its head never came whole (the library then never completes it), with the connection.
+  Exchange* exchange = nullptr;
 };
 
 }  // namespace
@@ -181,6 +186,7 @@ void NotifyConnection(void* cls, MHD_Connection* mhd, void** socket_context,
       if (it != impl->per_address.end() && --it->second <= 0) impl->per_address.erase(it);
     }
   }
+  delete connection->exchange;
   delete connection;
   *socket_context = nullptr;
 }
@@ -204,6 +210,10 @@ void* RequestLine(void* cls, const char*, MHD_Connection* mhd) {
   auto* impl = static_cast<HttpServer::Impl*>(cls);
   auto* exchange = new Exchange();
   exchange->connection = ConnectionOf(mhd);
+  if (exchange->connection) {
+    delete exchange->connection->exchange;  // one that never reached the application
+    exchange->connection->exchange = exchange;
+  }
   SetPhase(impl, exchange->connection, Phase::kHead);
   return exchange;
 }
@@ -213,6 +223,7 @@ void RequestDone(void* cls, MHD_Connection*, void** request_context, MHD_Request
   auto* exchange = static_cast<Exchange*>(*request_context);
   if (!exchange) return;
   SetPhase(impl, exchange->connection, Phase::kIdle);
+  if (exchange->connection) exchange->connection->exchange = nullptr;
   delete exchange;
   *request_context = nullptr;
 }
@@ -655,7 +666,7 @@ std::string HttpServer::HandleRaw(const std::string& bytes) {
   auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (quiet < 3 && std::chrono::steady_clock::now() < give_up) {
     pollfd wait{pair[1], POLLIN, 0};
-    if (::poll(&wait, 1, 10) > 0) {
+    if (::poll(&wait, 1, 3) > 0) {
       ssize_t n = ::recv(pair[1], buffer, sizeof buffer, 0);
       if (n <= 0) break;
       answer.append(buffer, static_cast<size_t>(n));

@@ -23,6 +23,14 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// AddressSanitizer keeps freed memory in quarantine and shadows all of it: resident sizes under
+// it say nothing about the server's, so the memory bounds are checked in ordinary builds only.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMemoryMeasured = false;
+#else
+constexpr bool kMemoryMeasured = true;
+#endif
+
 // The resident set of this process, in MiB.
 double RssMiB() {
   std::ifstream in("/proc/self/status");
@@ -120,7 +128,7 @@ TEST_F(FrontDoor, AChunkedBodyIsCountedAsItIsReadAndRefusedPastTheLimit) {
               answer.substr(0, answer.find('\r')).c_str());
   // The public forms' 64 KiB, what the socket buffers hold, and the 256 KiB drained after it.
   EXPECT_LT(sent, 160) << "the server went on reading long after its refusal";
-  EXPECT_LT(RssMiB() - before, 32);
+  if (kMemoryMeasured) EXPECT_LT(RssMiB() - before, 32);
 }
 
 TEST_F(FrontDoor, APostWithoutLengthOrChunkingIs411) {
@@ -161,7 +169,7 @@ TEST_F(FrontDoor, TooManyHeaderLinesOrBytesAre431AndNothingIsKept) {
   }
   std::string answer = b.Read(1000);
   EXPECT_NE(StatusOf(answer), 200);
-  EXPECT_LT(RssMiB() - before, 16);
+  if (kMemoryMeasured) EXPECT_LT(RssMiB() - before, 16);
 }
 
 TEST_F(FrontDoor, AHeadSentSlowlyIsCutAtItsDeadline) {
@@ -241,7 +249,7 @@ TEST_F(Serve, AThousandSlowConnectionsLeaveTheClerksPageAnswered) {
       "RSS +%.0f MiB\n",
       ms[ms.size() / 2], p99, RssMiB() - before);
   EXPECT_LT(p99, 1000) << "a page waited behind slow connections";  // liveness, not speed
-  EXPECT_LT(RssMiB() - before, 250);
+  if (kMemoryMeasured) EXPECT_LT(RssMiB() - before, 250);
 }
 
 // ---- sign-in ----
