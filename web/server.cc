@@ -12,6 +12,7 @@
 #include "ledger/evidence.h"
 #include "ledger/ledger.h"
 #include "util/text.h"
+#include "web/page_util.h"
 
 namespace jifen::web {
 
@@ -192,6 +193,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   }
   for (const Route& route : Routes()) app->patterns_.emplace_back(route.pattern);
   app->sign_in_ = std::make_unique<SignInLimiter>(options.sign_in);
+  app->writes_ = std::make_unique<GroupCommit>(*app);
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   app->kdf_free_ = options.kdf_at_once_max > 0 ? options.kdf_at_once_max : cores;
   return app;

@@ -59,6 +59,7 @@ struct RequestContext {
 };
 
 class App;
+class GroupCommit;
 using Handler = std::function<void(App&, RequestContext&)>;
 
 // One route: METHOD, a path pattern (ECMAScript regex, whole path), the roles allowed ("public":
@@ -119,6 +120,8 @@ class App {
   // Serialises writes: admission runs in the ledger's write transaction anyway; this keeps the
   // id numbering of concurrent forms apart.
   std::mutex& write_mutex() { return write_mutex_; }
+  // The group commit every page's writes go through (web/page_util.h WriteRecords).
+  GroupCommit& writes() { return *writes_; }
 
   // Sign-in limits (web/limits.h): the attempt counted before the password is checked.
   SignInLimiter& sign_in() { return *sign_in_; }
@@ -164,6 +167,7 @@ class App {
   std::condition_variable stopped_;
   bool stop_ = false;
   std::mutex write_mutex_;
+  std::unique_ptr<GroupCommit> writes_;
   std::unique_ptr<SignInLimiter> sign_in_;
   std::atomic<int> kdf_free_{0};
   struct CachedPage {
