@@ -70,8 +70,13 @@ class GroupCommit {
  public:
   explicit GroupCommit(App& app) : app_(app) {}
   Result<std::optional<std::string>> Write(const std::vector<ledger::Record>& records);
-  // Transactions committed and requests written by them, for tests and the log.
+  // Transactions tried (a batch with a refusal is tried again without it), and requests queued
+  // behind the one committing: for tests.
   uint64_t transactions() const { return transactions_.load(); }
+  size_t waiting() {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+  }
 
  private:
   struct Job {
