@@ -472,20 +472,32 @@ void App::ServeKept(const Route& route, RequestContext& c, const std::string& ke
   }
   if (!served) {
     kept_page_renders_.fetch_add(1);
-    route.handler(*this, c);
-    if (flight) {
+    bool rendered = false;
+    // The flight ends however the render does (a handler that throws lets the waiting visits
+    // render their own), so that no visit of the key waits for ever.
+    auto land = [&] {
       CachedPage page;
-      bool keep = KeepPage(res, &page);
-      std::lock_guard lock(cache_mutex_);
-      if (keep) {
-        if (cache_.size() >= 512) cache_.clear();  // a new head or day makes old answers useless
-        cache_.emplace(key, page);
-        flight->page = std::move(page);
+      bool keep = rendered && KeepPage(res, &page);
+      {
+        std::lock_guard lock(cache_mutex_);
+        if (keep) {
+          if (cache_.size() >= 512) cache_.clear();  // a new head or day makes old answers useless
+          cache_.emplace(key, page);
+          flight->page = std::move(page);
+        }
+        flight->done = true;
+        flights_.erase(key);
       }
-      flight->done = true;
-      flights_.erase(key);
+      flight_done_.notify_all();
+    };
+    try {
+      route.handler(*this, c);
+      rendered = true;
+    } catch (...) {
+      if (flight) land();
+      throw;
     }
-    if (flight) flight_done_.notify_all();
+    if (flight) land();
   }
   if (route.fill_visitor) route.fill_visitor(*this, req, res);
 }
