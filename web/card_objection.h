@@ -15,6 +15,10 @@ namespace jifen::web {
 // The double-submit cookie of the card page's form (Path=/h/).
 inline constexpr const char* kCardCookie = "jifen_card";
 
+// Where the card page holds its form's token until FillCardToken puts the visitor's own there
+// (the page cache keeps the page with this, never with a visitor's token).
+inline constexpr const char* kCardTokenSlot = "card-token-slot";
+
 // What the villager typed, and the refusals beside its fields, when the form comes back refused.
 struct CardObjectionForm {
   std::string period, target, reason, name;
@@ -31,7 +35,11 @@ nlohmann::json CardObjections(App& app, const engine::VillageModel& model, Date 
                               const CardObjectionForm& form, const nlohmann::json& t);
 
 // The card page of `household` (token already checked by the caller), with `form` in its
-// objection part; sets the form's double-submit cookie.
+// objection part, its token a slot (kCardTokenSlot).
 void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObjectionForm& form);
+// The Route::fill_visitor of the card page and its form: puts the visitor's double-submit token in
+// the page's slot (the browser's cookie when it is one of ours, else a new one) and sets the
+// cookie. Nothing when the page has no objection form.
+void FillCardToken(App& app, const Request& req, Response& res);
 
 }  // namespace jifen::web

@@ -2,6 +2,8 @@
 
 #include "web/http.h"
 
+#include <cstdlib>
+
 #include "engine/admission.h"
 
 namespace jifen::web {
@@ -117,22 +119,90 @@ std::pair<std::string, std::string> ExplainRefusal(const std::string& message, c
 
 Result<std::optional<std::string>> WriteRecords(App& app,
                                                 const std::vector<ledger::Record>& records) {
-  std::vector<engine::ImportLine> lines;
-  for (size_t i = 0; i < records.size(); ++i)
-    lines.push_back({"web", static_cast<int>(i + 1), records[i]});
-  Result<engine::ImportReport> report = Status::IOError("not run");
-  {
-    std::lock_guard lock(app.write_mutex());
-    report = engine::ImportRecords(app.ledger(), lines, Timestamp::Now());
+  return app.writes().Write(records);
+}
+
+Result<std::optional<std::string>> GroupCommit::Write(const std::vector<ledger::Record>& records) {
+  Job job;
+  job.records = &records;
+  std::unique_lock lock(mutex_);
+  queue_.push_back(&job);
+  while (!job.done) {
+    if (committing_) {
+      done_.wait(lock);
+      continue;
+    }
+    // No transaction is committing: this request commits every one queued, its own among them.
+    committing_ = true;
+    std::vector<Job*> batch;
+    batch.swap(queue_);
+    lock.unlock();
+    Commit(batch);
+    lock.lock();
+    committing_ = false;
+    for (Job* j : batch) j->done = true;
+    done_.notify_all();
   }
-  if (!report.ok()) return report.status();
-  if (report->errors.empty()) return std::optional<std::string>();
-  std::string message = report->errors.front();
-  if (message.rfind("web:", 0) == 0) {
-    size_t colon = message.find(": ");
-    if (colon != std::string::npos) message = message.substr(colon + 2);
+  return job.result;
+}
+
+namespace {
+
+// "web:N: reason" -> N and the reason; N 0 when the message names no line.
+std::pair<size_t, std::string> RefusedLine(const std::string& message) {
+  if (message.rfind("web:", 0) != 0) return {0, message};
+  size_t colon = message.find(": ");
+  if (colon == std::string::npos) return {0, message};
+  size_t line = std::strtoul(message.c_str() + 4, nullptr, 10);
+  return {line, message.substr(colon + 2)};
+}
+
+}  // namespace
+
+// One transaction for all of `batch`; a request with a refused record is answered with the
+// refusal and the others written again without it (admission writes nothing when it refuses).
+void GroupCommit::Commit(std::vector<Job*> batch) {
+  while (!batch.empty()) {
+    std::vector<engine::ImportLine> lines;
+    std::vector<size_t> owner;  // line number - 1 -> index in batch
+    for (size_t j = 0; j < batch.size(); ++j) {
+      for (const ledger::Record& r : *batch[j]->records) {
+        lines.push_back({"web", static_cast<int>(lines.size() + 1), r});
+        owner.push_back(j);
+      }
+    }
+    Result<engine::ImportReport> report = Status::IOError("not run");
+    {
+      std::lock_guard lock(app_.write_mutex());
+      report = engine::ImportRecords(app_.ledger(), lines, Timestamp::Now());
+    }
+    transactions_.fetch_add(1);
+    if (!report.ok() || report->errors.empty()) {
+      for (Job* j : batch)
+        j->result = report.ok() ? Result<std::optional<std::string>>(std::optional<std::string>())
+                                : Result<std::optional<std::string>>(report.status());
+      return;
+    }
+    std::vector<bool> refused(batch.size(), false);
+    bool named = false;
+    for (const std::string& error : report->errors) {
+      auto [line, reason] = RefusedLine(error);
+      if (line == 0 || line > owner.size()) continue;
+      named = true;
+      if (refused[owner[line - 1]]) continue;  // a request's first refusal is its answer
+      refused[owner[line - 1]] = true;
+      batch[owner[line - 1]]->result = std::optional<std::string>(reason);
+    }
+    if (!named) {  // a refusal of no line: every request is told it
+      for (Job* j : batch)
+        j->result = std::optional<std::string>(RefusedLine(report->errors.front()).second);
+      return;
+    }
+    std::vector<Job*> rest;
+    for (size_t j = 0; j < batch.size(); ++j)
+      if (!refused[j]) rest.push_back(batch[j]);
+    batch.swap(rest);
   }
-  return std::optional<std::string>(message);
 }
 
 std::string NewFormId() { return RandomHex(6); }

@@ -3,7 +3,10 @@
 // admission of `jifen import`.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -51,12 +54,44 @@ std::string OutcomeKey(engine::Outcome o);
 nlohmann::json EventRow(const engine::VillageModel& m, const engine::EventResult& e,
                         const nlohmann::json& t);
 
-// Writes `records` in one batch through engine::ImportRecords (under the app's write mutex).
-// Returns nullopt when every record was taken; otherwise admission's first refusal, without its
-// "web:N: " prefix (and nothing was written: a batch is all or nothing).
+// Writes `records` (one request's, all or nothing) through engine::ImportRecords, committed together
+// with the writes of other requests that arrive meanwhile (App::writes(), group commit). Returns
+// once the transaction holding them is durable: nullopt when every record was taken; otherwise
+// admission's first refusal of them, without its "web:N: " prefix (and none of them was written).
 // Fails (Status) only when the ledger itself could not be written.
 Result<std::optional<std::string>> WriteRecords(App& app,
                                                 const std::vector<ledger::Record>& records);
+
+// Group commit: a request's records join a queue; while one transaction commits, the requests
+// that arrive wait, and the next of them to run commits all that are queued in one transaction.
+// A record admission refuses refuses only its own request: the refused requests are taken out
+// and the rest written again in one transaction (admission writes nothing when it refuses).
+class GroupCommit {
+ public:
+  explicit GroupCommit(App& app) : app_(app) {}
+  Result<std::optional<std::string>> Write(const std::vector<ledger::Record>& records);
+  // Transactions tried (a batch with a refusal is tried again without it), and requests queued
+  // behind the one committing: for tests.
+  uint64_t transactions() const { return transactions_.load(); }
+  size_t waiting() {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+  }
+
+ private:
+  struct Job {
+    const std::vector<ledger::Record>* records = nullptr;
+    bool done = false;
+    Result<std::optional<std::string>> result = Status::IOError("not written");
+  };
+  void Commit(std::vector<Job*> batch);
+  App& app_;
+  std::mutex mutex_;
+  std::condition_variable done_;
+  std::vector<Job*> queue_;
+  bool committing_ = false;
+  std::atomic<uint64_t> transactions_{0};
+};
 
 // Forms that write carry a one-time id (hidden field "form", 12 hex, made when the form is shown)
 // from which the record's id is derived: a form sent twice (a retry after a slow answer, a

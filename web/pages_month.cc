@@ -824,6 +824,7 @@ std::vector<Route> MonthRoutes() {
        "/h/W/H1/00/object",
        kCardCookie},
   };
+  routes.back().fill_visitor = FillCardToken;
   // These forms check their text fields themselves (CheckText) and show each refusal beside its
   // field, keeping the form; their other fields are codes looked up in the ledger.
   for (Route& route : routes) route.shows_text_errors = route.method == "POST";

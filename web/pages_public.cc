@@ -218,20 +218,31 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
                      current->LastDay(), household, form, t);
   for (auto it = objections.begin(); it != objections.end(); ++it) ctx[it.key()] = it.value();
   if (ctx["objection_open"].get<bool>()) {
-    // The form's double-submit token: kept while it is one of ours, so that two open pages agree.
-    std::string token = CookieValue(*c.request, kCardCookie);
-    bool ours =
-        token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
-    if (!ours) token = RandomHex(32);
-    std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
-    c.response->SetHeader("Set-Cookie", std::string(kCardCookie) + "=" + token +
-                                            "; Path=/h/; HttpOnly; SameSite=Strict; Max-Age=43200" +
-                                            secure);
-    ctx["card_csrf"] = token;
+    // The form's double-submit token is the visitor's own: the page is rendered (and kept in the
+    // page cache) with a slot in its place, which FillCardToken fills for each visitor.
+    ctx["card_csrf"] = kCardTokenSlot;
     ctx["card_action"] =
         "/h/" + code + "/" + household + "/" + c.params[2] + "/object" + LangSuffix(c);
   }
   Render(c, status, "household.html", ctx);
+}
+
+void FillCardToken(App& app, const Request& req, Response& res) {
+  size_t at = res.body.find(kCardTokenSlot);
+  if (at == std::string::npos) return;  // no objection form on this page
+  // Kept while it is one of ours, so that two open pages agree.
+  std::string token = CookieValue(req, kCardCookie);
+  bool ours =
+      token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
+  if (!ours) token = RandomHex(32);
+  std::string body = std::move(res.body);
+  const size_t slot = std::string_view(kCardTokenSlot).size();
+  for (; at != std::string::npos; at = body.find(kCardTokenSlot, at + token.size()))
+    body.replace(at, slot, token);
+  res.SetContent(body, res.Header("Content-Type"));
+  std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
+  res.SetHeader("Set-Cookie", std::string(kCardCookie) + "=" + token +
+                                  "; Path=/h/; HttpOnly; SameSite=Strict; Max-Age=43200" + secure);
 }
 
 std::vector<Route> PublicRoutes() {
@@ -256,7 +267,10 @@ std::vector<Route> PublicRoutes() {
        HouseholdPage,
        "/h/W/H1/00",
        "",
-       true},
+       true,
+       size_t{1} << 20,
+       false,
+       FillCardToken},
   };
 }
 

@@ -304,16 +304,9 @@ void EvidencePage(App& app, RequestContext& c) {
   const std::string& hex = c.params[0];
   bool allowed = c.account->role == "township" || c.account->role == "auditor";
   if (!allowed) {
-    auto reader = app.ledger().Snapshot();
-    if (!reader.ok()) return RenderError(c, 500, "error");
-    std::string wanted = std::string(ledger::kEvidencePrefix) + hex;
-    (void)(*reader)->ForEachEvent(c.account->village, *Date::Parse("0001-01-01"),
-                                  *Date::Parse("9999-12-31"), (*reader)->HeadSequence(),
-                                  [&](const ledger::Record& r) {
-                                    for (const auto& e : r.evidence)
-                                      allowed = allowed || e == wanted;
-                                    return !allowed;
-                                  });
+    auto named = app.PhotoNamedIn(hex, c.account->village);
+    if (!named.ok()) return RenderError(c, 500, "error");
+    allowed = *named;
   }
   if (!allowed) return RenderError(c, 404, "not_found");
   auto bytes = ledger::ReadEvidence(app.options().ledger_dir, hex);

@@ -12,6 +12,7 @@
 #include "ledger/evidence.h"
 #include "ledger/ledger.h"
 #include "util/text.h"
+#include "web/page_util.h"
 
 namespace jifen::web {
 
@@ -192,6 +193,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   }
   for (const Route& route : Routes()) app->patterns_.emplace_back(route.pattern);
   app->sign_in_ = std::make_unique<SignInLimiter>(options.sign_in);
+  app->writes_ = std::make_unique<GroupCommit>(*app);
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   app->kdf_free_ = options.kdf_at_once_max > 0 ? options.kdf_at_once_max : cores;
   return app;
@@ -415,33 +417,111 @@ void App::Dispatch(const Route& route, const Request& req, Response& res) {
   // parameter (a card's ?filed=) is rendered for its visitor alone.
   bool plain_query = std::all_of(req.params.begin(), req.params.end(),
                                  [](const auto& param) { return param.first == "lang"; });
-  std::string cache_key;
   if (route.cache_public && !c.account && req.method == "GET" && plain_query) {
     auto reader = ledger_->Snapshot();
     if (reader.ok()) {
-      cache_key = std::to_string((*reader)->HeadSequence()) + "|" +
-                  Timestamp::Now().LocalDate().ToString() + "|" + req.path + "?" +
-                  req.Param("lang");
-      std::lock_guard lock(cache_mutex_);
-      if (auto it = cache_.find(cache_key); it != cache_.end()) {
-        res.status = it->second.status;
-        for (const auto& [name, value] : it->second.headers) res.SetHeader(name, value);
-        res.SetContent(it->second.body, it->second.content_type);
-        return;
-      }
+      std::string key = std::to_string((*reader)->HeadSequence()) + "|" +
+                        Timestamp::Now().LocalDate().ToString() + "|" + req.path + "?" +
+                        req.Param("lang");
+      reader->reset();
+      return ServeKept(route, c, key);
     }
   }
   route.handler(*this, c);
-  if (!cache_key.empty() && res.status == 200 && !res.HasHeader("Set-Cookie")) {
-    CachedPage page{res.status, res.body, res.Header("Content-Type"), {}};
-    for (const auto& [name, value] : res.headers) {
-      if (name != "Content-Type" && name != "Content-Length")
-        page.headers.emplace_back(name, value);
-    }
-    std::lock_guard lock(cache_mutex_);
-    if (cache_.size() >= 512) cache_.clear();  // a new head or day makes the old answers useless
-    cache_.emplace(cache_key, std::move(page));
+  if (route.fill_visitor) route.fill_visitor(*this, req, res);
+}
+
+void App::SendKept(const CachedPage& page, Response& res) {
+  res.status = page.status;
+  for (const auto& [name, value] : page.headers) res.SetHeader(name, value);
+  res.SetContent(page.body, page.content_type);
+}
+
+// An answer fit to keep: a 200 that sets no cookie.
+bool App::KeepPage(const Response& res, CachedPage* page) const {
+  if (res.status != 200 || res.HasHeader("Set-Cookie")) return false;
+  *page = CachedPage{res.status, res.body, res.Header("Content-Type"), {}};
+  for (const auto& [name, value] : res.headers) {
+    if (name != "Content-Type" && name != "Content-Length") page->headers.emplace_back(name, value);
   }
+  return true;
+}
+
+// A public page from the cache; the first visit of `key` renders it while the visits of the same
+// key that arrive meanwhile wait for that render and answer with it (single flight). When the
+// render is not one to keep (a 404), each waiting visit renders its own.
+void App::ServeKept(const Route& route, RequestContext& c, const std::string& key) {
+  const Request& req = *c.request;
+  Response& res = *c.response;
+  std::shared_ptr<Flight> flight;
+  bool served = false;
+  {
+    std::unique_lock lock(cache_mutex_);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      SendKept(it->second, res);
+      served = true;
+    } else if (auto f = flights_.find(key); f != flights_.end()) {
+      std::shared_ptr<Flight> theirs = f->second;
+      flight_done_.wait(lock, [&] { return theirs->done; });
+      if (theirs->page) SendKept(*theirs->page, res);
+      served = theirs->page.has_value();
+    } else {
+      flight = std::make_shared<Flight>();
+      flights_.emplace(key, flight);
+    }
+  }
+  if (!served) {
+    kept_page_renders_.fetch_add(1);
+    bool rendered = false;
+    // The flight ends however the render does (a handler that throws lets the waiting visits
+    // render their own), so that no visit of the key waits for ever.
+    auto land = [&] {
+      CachedPage page;
+      bool keep = rendered && KeepPage(res, &page);
+      {
+        std::lock_guard lock(cache_mutex_);
+        if (keep) {
+          if (cache_.size() >= 512) cache_.clear();  // a new head or day makes old answers useless
+          cache_.emplace(key, page);
+          flight->page = std::move(page);
+        }
+        flight->done = true;
+        flights_.erase(key);
+      }
+      flight_done_.notify_all();
+    };
+    try {
+      route.handler(*this, c);
+      rendered = true;
+    } catch (...) {
+      if (flight) land();
+      throw;
+    }
+    if (flight) land();
+  }
+  if (route.fill_visitor) route.fill_visitor(*this, req, res);
+}
+
+Result<bool> App::PhotoNamedIn(const std::string& hex, const std::string& village) {
+  auto reader = ledger_->Snapshot();
+  if (!reader.ok()) return reader.status();
+  std::lock_guard lock(photos_mutex_);
+  uint64_t head = (*reader)->HeadSequence();
+  if (head > photos_indexed_to_) {
+    Status read = (*reader)->ForEachRecord(photos_indexed_to_ + 1, [&](const ledger::Record& r) {
+      for (const auto& photo : r.evidence) {
+        auto& villages = photos_[photo];
+        if (std::find(villages.begin(), villages.end(), r.village) == villages.end())
+          villages.push_back(r.village);
+      }
+      return true;
+    });
+    if (!read.ok()) return read;
+    photos_indexed_to_ = head;
+  }
+  auto it = photos_.find(std::string(ledger::kEvidencePrefix) + hex);
+  return it != photos_.end() &&
+         std::find(it->second.begin(), it->second.end(), village) != it->second.end();
 }
 
 }  // namespace jifen::web

@@ -59,6 +59,7 @@ struct RequestContext {
 };
 
 class App;
+class GroupCommit;
 using Handler = std::function<void(App&, RequestContext&)>;
 
 // One route: METHOD, a path pattern (ECMAScript regex, whole path), the roles allowed ("public":
@@ -75,13 +76,18 @@ struct Route {
   // A public page whose answer to a visitor without a session depends only on the ledger and the
   // day: answers are kept (App's page cache) by path, query, ledger head and date, so that the
   // village's board and its card pages serve from memory until the next record or midnight.
-  // An answer that sets a cookie (a card page with its objection form) is never kept.
+  // An answer that sets a cookie is never kept. The first visit of a key renders while the
+  // visits of the same key that arrive meanwhile wait for that render (single flight).
   bool cache_public = false;
   // The body bytes a request to this route may carry, counted as read (web/http_server.h).
   size_t body_bytes_max = size_t{1} << 20;
   // The handler shows RequestContext::text_errors beside its fields and keeps the form. Otherwise
   // a POST with such a field is answered 422 with a page naming the fields, before the handler.
   bool shows_text_errors = false;
+  // Fills the visitor's own part of an answer after it is rendered or taken from the page cache
+  // (the card page's objection form: its double-submit token and cookie), so that the page is
+  // kept without it.
+  void (*fill_visitor)(App&, const Request&, Response&) = nullptr;
 };
 
 // Fields that may hold several lines (textareas): line breaks allowed, and tabs in a rule file.
@@ -114,6 +120,8 @@ class App {
   // Serialises writes: admission runs in the ledger's write transaction anyway; this keeps the
   // id numbering of concurrent forms apart.
   std::mutex& write_mutex() { return write_mutex_; }
+  // The group commit every page's writes go through (web/page_util.h WriteRecords).
+  GroupCommit& writes() { return *writes_; }
 
   // Sign-in limits (web/limits.h): the attempt counted before the password is checked.
   SignInLimiter& sign_in() { return *sign_in_; }
@@ -127,6 +135,12 @@ class App {
     return slots_.Take(key, max, window_seconds, now);
   }
   void ReturnSlot(const std::string& key, int64_t taken_at) { slots_.Return(key, taken_at); }
+  // Whether a record of `village` names the stored photo `hex` (64 hex), from an index of photo ->
+  // villages brought up to the ledger's head on each call by reading only the records written
+  // since the last call: the check of /evidence without a walk over the village's events.
+  Result<bool> PhotoNamedIn(const std::string& hex, const std::string& village);
+  // How many times a page the cache may keep was rendered (not served from the cache); for tests.
+  uint64_t kept_page_renders() const { return kept_page_renders_.load(); }
 
  private:
   App() = default;
@@ -140,6 +154,7 @@ class App {
   Result<std::unique_ptr<HttpServer>> StartDoor(const HttpServerOptions& door);
   void Handle(Request& req, Response& res);
   void Dispatch(const Route& route, const Request& req, Response& res);
+  void ServeKept(const Route& route, RequestContext& c, const std::string& key);
   const Route* Find(const std::string& method, const std::string& path,
                     std::vector<std::string>* captures, bool* other_method) const;
   HttpServerOptions DoorOptions(bool listen) const;
@@ -152,6 +167,7 @@ class App {
   std::condition_variable stopped_;
   bool stop_ = false;
   std::mutex write_mutex_;
+  std::unique_ptr<GroupCommit> writes_;
   std::unique_ptr<SignInLimiter> sign_in_;
   std::atomic<int> kdf_free_{0};
   struct CachedPage {
@@ -159,8 +175,21 @@ class App {
     std::string body, content_type;
     std::vector<std::pair<std::string, std::string>> headers;
   };
+  // A render of a cache key under way; the visits of the same key wait for it.
+  struct Flight {
+    bool done = false;
+    std::optional<CachedPage> page;  // nullopt: the answer was not one to keep
+  };
+  bool KeepPage(const Response& res, CachedPage* page) const;
+  static void SendKept(const CachedPage& page, Response& res);
   std::mutex cache_mutex_;
+  std::condition_variable flight_done_;
   std::map<std::string, CachedPage> cache_;  // "head|date|path?query" -> the answer
+  std::map<std::string, std::shared_ptr<Flight>> flights_;
+  std::atomic<uint64_t> kept_page_renders_{0};
+  std::mutex photos_mutex_;
+  uint64_t photos_indexed_to_ = 0;  // the head sequence photos_ covers
+  std::map<std::string, std::vector<std::string>> photos_;  // "sha256:hex" -> villages naming it
   SlotLimiter slots_{65536};
 };
 

@@ -7,7 +7,7 @@
 # `bench` (DXZ, scorer S02) is added, whose awards are recorded for household H050.
 # Measures, 50 connections for 15 s each: the public board of SYS 2022-06 (100 households), a
 # card page outside any notice window (DXZ H001) and one inside it (SYS H001); then 20
-# connections recording awards (POST /record) for 15 s.
+# connection and then 20 recording awards (POST /record) for 15 s each.
 set -eu
 LEDGER=$1
 JIFEN=${2:-$(cd "$(dirname "$0")/../.." && pwd)/build/cli/jifen}
@@ -52,5 +52,7 @@ request = function()
     "csrf=$CSRF&subject=H050&item=C3.02&qty=1&date=$(date +%F)&place=bench&reason=bench-" .. n)
 end
 LUA
+run "recording awards (POST /record, each acknowledged after its commit), 1 connection" -t1 -c1 -d15s \
+  -s "$WORK/post.lua" "$BASE"
 run "recording awards (POST /record, each acknowledged after its commit), 20 connections" -t2 -c20 -d15s \
   -s "$WORK/post.lua" "$BASE"

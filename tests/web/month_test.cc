@@ -4,6 +4,7 @@
 // limit) has a test that fails without it.
 #include "engine/workflow.h"
 #include "tests/web/serve_fixture.h"
+#include "web/card_objection.h"
 
 namespace jifen::web {
 namespace {
@@ -573,6 +574,39 @@ TEST_F(Month, ObjectionsFromOneAddressAreLimitedPerHour) {
   EXPECT_THAT(refused->body, HasSubstr("请过一小时再提交"));
   EXPECT_THAT(refused->body, HasSubstr("再来一次"));  // kept as typed
   EXPECT_EQ(HeadNow(), before);
+}
+
+}  // namespace
+}  // namespace jifen::web
+
+namespace jifen::web {
+namespace {
+
+// A card page in a notice window is kept in the page cache without any visitor's token: each
+// visitor gets a token of their own (or keeps their own cookie's), and the page renders once.
+TEST_F(Month, TheCardInANoticeWindowIsKeptButEachVisitorHasTheirOwnToken) {
+  AddPreviousAward("W-P1A");
+  PostPrevious();
+  uint64_t renders = app_->kept_page_renders();
+  CardForm first = OpenCard("H1");
+  CardForm second = OpenCard("H1");
+  EXPECT_EQ(app_->kept_page_renders(), renders + 1);
+  ASSERT_EQ(first.csrf.size(), 64u);
+  ASSERT_EQ(second.csrf.size(), 64u);
+  EXPECT_NE(first.csrf, second.csrf);
+  EXPECT_EQ(second.cookie, "jifen_card=" + second.csrf);
+  EXPECT_THAT(second.body, Not(HasSubstr(first.csrf)));
+  EXPECT_THAT(second.body, Not(HasSubstr(kCardTokenSlot)));
+  // A browser that has one of our tokens keeps it, from the kept page too.
+  auto again = Client().Get(Card("H1"), {{"Cookie", first.cookie}});
+  EXPECT_THAT(again->body, HasSubstr("value=\"" + first.csrf + "\""));
+  EXPECT_EQ(Cookie(*again, "jifen_card"), first.cookie);
+  EXPECT_EQ(app_->kept_page_renders(), renders + 1);
+  // One visitor's token does not pass with another's cookie; each passes with its own.
+  CardForm mixed = second;
+  mixed.csrf = first.csrf;
+  EXPECT_EQ(Object(mixed, "H1", {{"target", "W-P1A"}, {"reason", "漏记"}})->status, 400);
+  EXPECT_EQ(Object(second, "H1", {{"target", "W-P1A"}, {"reason", "漏记"}})->status, 303);
 }
 
 }  // namespace

@@ -2,10 +2,13 @@
 // named in the award so the chain covers them), upload refusals, withdrawing one's own entry.
 #include <set>
 
+#include <fmt/format.h>
+
 #include "ledger/evidence.h"
 #include "ledger/sha256.h"
 #include "tests/common/files.h"
 #include "tests/web/serve_fixture.h"
+#include "web/page_util.h"
 #include "web/pinyin.h"
 
 namespace jifen::web {
@@ -219,6 +222,47 @@ TEST_F(Record, AScorerWithdrawsTheirOwnEntryWithAReasonAndNoOneElses) {
   EXPECT_EQ(withdraw(scorer, id, "再撤")->status, 422);
   EXPECT_EQ(Head(), before + 1);
   EXPECT_THAT(client.Get("/record", {{"Cookie", scorer.cookie}})->body, HasSubstr("已撤销"));
+}
+
+// Group commit: the writes that arrive while a transaction commits (here held open by taking the
+// write mutex) are written together in the next; the one admission refuses (an item per person
+// given to a household) refuses only itself, and every other award is in the ledger when answered.
+TEST_F(Record, WritesThatArriveDuringACommitAreWrittenTogetherAndARefusalRefusesOnlyItself) {
+  Login s = SignIn("scorer");
+  constexpr int kWriters = 12;
+  std::vector<int> statuses(kWriters, 0);
+  std::vector<std::thread> writers;
+  uint64_t head = Head(), transactions = app_->writes().transactions();
+  {
+    std::unique_lock hold(app_->write_mutex());
+    for (int i = 0; i < kWriters; ++i) {
+      writers.emplace_back([&, i] {
+        httplib::Params form = Award(s.csrf, i == 5 ? "H1" : "P2", "A1");
+        form.emplace("form", fmt::format("{:012x}", 0xabc000 + i));
+        auto client = Client();
+        client.set_read_timeout(60, 0);
+        auto res = client.Post("/record", {{"Cookie", s.cookie}}, form);
+        statuses[i] = res ? res->status : -1;
+      });
+    }
+    // The first request to arrive commits (and waits for the mutex); others queue behind it. (A
+    // connection taken by an event thread whose handler waits is read after the release.)
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (app_->writes().waiting() < 4 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    EXPECT_GE(app_->writes().waiting(), 4u);
+  }
+  for (auto& writer : writers) writer.join();
+  for (int i = 0; i < kWriters; ++i) EXPECT_EQ(statuses[i], i == 5 ? 422 : 303) << i;
+  EXPECT_EQ(Head(), head + kWriters - 1);
+  // Fewer transactions than requests, though a batch with the refused one is tried twice.
+  EXPECT_LT(app_->writes().transactions(), transactions + kWriters - 1);
+  auto ledger = ledger::Ledger::Open(dir_, false);
+  auto reader = (*ledger)->Snapshot();
+  for (int i = 0; i < kWriters; ++i) {
+    auto key = (*reader)->FindKey("W", fmt::format("W-W{:012x}", 0xabc000 + i));
+    EXPECT_EQ(key.has_value(), i != 5) << i;
+  }
 }
 
 }  // namespace

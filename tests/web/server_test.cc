@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 
 #include "tests/web/serve_fixture.h"
@@ -245,6 +246,36 @@ TEST(ServeListen, ThirtyConnectionsAtOnceAllCompleteTheirHandshake) {
   for (int fd : sockets) close(fd);
   (*app)->Stop();
   app->reset();
+}
+
+// The first visits of a page the cache keeps, all at once: one renders it, the others wait for
+// that render and answer with it (single flight). Every visit sees the same page.
+TEST_F(Serve, ConcurrentFirstVisitsOfAKeptPageRenderItOnce) {
+  constexpr int kVisits = 16;
+  for (const std::string& path : {std::string("/v/W/board/2024-01"), Card("H1")}) {
+    uint64_t before = app_->kept_page_renders();
+    std::vector<std::string> bodies(kVisits);
+    std::vector<int> statuses(kVisits, 0);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> visitors;
+    for (int i = 0; i < kVisits; ++i) {
+      visitors.emplace_back([&, i] {
+        auto client = Client();
+        ready.fetch_add(1);
+        while (ready.load() < kVisits) std::this_thread::yield();
+        auto res = client.Get(path);
+        if (!res) return;
+        statuses[i] = res->status;
+        bodies[i] = res->body;
+      });
+    }
+    for (auto& visitor : visitors) visitor.join();
+    for (int i = 0; i < kVisits; ++i) {
+      EXPECT_EQ(statuses[i], 200) << path << " visit " << i;
+      EXPECT_EQ(bodies[i], bodies[0]) << path << " visit " << i;
+    }
+    EXPECT_EQ(app_->kept_page_renders(), before + 1) << path;
+  }
 }
 
 }  // namespace
