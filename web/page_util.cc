@@ -205,6 +205,14 @@ void GroupCommit::Commit(std::vector<Job*> batch) {
   }
 }
 
+std::string OneLine(std::string value) {
+  for (char& ch : value) {
+    if (ch == '\r' || ch == '\n' || ch == '\t') ch = ' ';
+  }
+  size_t first = value.find_first_not_of(' '), last = value.find_last_not_of(' ');
+  return first == std::string::npos ? "" : value.substr(first, last - first + 1);
+}
+
 std::string NewFormId() { return RandomHex(6); }
 
 std::string FormId(const RequestContext& c) {

@@ -54,11 +54,11 @@ std::string OutcomeKey(engine::Outcome o);
 nlohmann::json EventRow(const engine::VillageModel& m, const engine::EventResult& e,
                         const nlohmann::json& t);
 
-// Writes `records` (one request's, all or nothing) through engine::ImportRecords, committed together
-// with the writes of other requests that arrive meanwhile (App::writes(), group commit). Returns
-// once the transaction holding them is durable: nullopt when every record was taken; otherwise
-// admission's first refusal of them, without its "web:N: " prefix (and none of them was written).
-// Fails (Status) only when the ledger itself could not be written.
+// Writes `records` (one request's, all or nothing) through engine::ImportRecords, committed
+// together with the writes of other requests that arrive meanwhile (App::writes(), group commit).
+// Returns once the transaction holding them is durable: nullopt when every record was taken;
+// otherwise admission's first refusal of them, without its "web:N: " prefix (and none of them was
+// written). Fails (Status) only when the ledger itself could not be written.
 Result<std::optional<std::string>> WriteRecords(App& app,
                                                 const std::vector<ledger::Record>& records);
 
@@ -92,6 +92,10 @@ class GroupCommit {
   bool committing_ = false;
   std::atomic<uint64_t> transactions_{0};
 };
+
+// A text field as one line: the line breaks and tabs a textarea gives become spaces (the ledger's
+// names and reasons are single lines), and the ends are trimmed.
+std::string OneLine(std::string value);
 
 // Forms that write carry a one-time id (hidden field "form", 12 hex, made when the form is shown)
 // from which the record's id is derived: a form sent twice (a retry after a slow answer, a

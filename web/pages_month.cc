@@ -36,16 +36,6 @@ size_t Chars(const std::string& s) {
   return n;
 }
 
-// A text field as one line: the line breaks and tabs a textarea gives become spaces (the ledger's
-// names and reasons are single lines), and the ends are trimmed.
-std::string OneLine(std::string value) {
-  for (char& ch : value) {
-    if (ch == '\r' || ch == '\n' || ch == '\t') ch = ' ';
-  }
-  size_t first = value.find_first_not_of(' '), last = value.find_last_not_of(' ');
-  return first == std::string::npos ? "" : value.substr(first, last - first + 1);
-}
-
 bool PlainText(const std::string& value) {
   if (!IsValidUtf8(value)) return false;
   for (unsigned char ch : value) {

@@ -19,15 +19,6 @@ struct AwardForm {
   std::string form;  // the form's one-time id (FormId)
 };
 
-// A one-line field as typed: line breaks and tabs become spaces, the ends are trimmed.
-std::string OneLine(std::string value) {
-  for (char& ch : value) {
-    if (ch == '\r' || ch == '\n' || ch == '\t') ch = ' ';
-  }
-  size_t first = value.find_first_not_of(' '), last = value.find_last_not_of(' ');
-  return first == std::string::npos ? "" : value.substr(first, last - first + 1);
-}
-
 // Photos taken with one award, and the size of each (ledger::kEvidenceBytesMax).
 constexpr size_t kPhotosMax = 4;
 
