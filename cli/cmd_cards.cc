@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/qr_code.h"
 #include "engine/model.h"
-#include "web/accounts.h"
+#include "accounts/accounts.h"
 
 namespace jifen::cli {
 namespace {
@@ -50,7 +50,7 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
   }
   auto qr = LoadQrencode();
   if (!qr.ok()) return Fail(qr.status());
-  auto store = web::AccountStore::Open(g.ledger_dir + "/accounts", true);
+  auto store = accounts::AccountStore::Open(g.ledger_dir + "/accounts", true);
   if (!store.ok()) return Fail(store.status());
   const std::string& name = model->adoptions.back().rules->village.name;
   std::ostringstream html;
@@ -61,7 +61,7 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
        << "请交给户主本人保管。</p>\n<div class=\"sheet\">\n";
   for (const auto& [code, household] : model->households) {
     std::string link = base_url + "/h/" + village + "/" + code + "/" +
-                       web::HmacHex((*store)->secret(), village + "|" + code);
+                       accounts::HmacHex((*store)->secret(), village + "|" + code);
     auto svg = QrSvg(*qr, link, true);
     if (!svg.ok()) return Fail(svg.status());
     html

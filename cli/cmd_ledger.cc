@@ -8,7 +8,7 @@
 #include "cli/progress.h"
 #include "engine/admission.h"
 #include "ledger/evidence.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 
 namespace jifen::cli {
 
@@ -131,7 +131,7 @@ int RunLog(const Globals& g, const std::string& village, uint64_t from) {
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());
   Status s = (*reader)->ForEachRecord(from, [&](const ledger::Record& r) {
-    if (village.empty() || r.village == village) std::cout << ledger::RecordToJson(r) << '\n';
+    if (village.empty() || r.village == village) std::cout << formats::RecordToJson(r) << '\n';
     return true;
   });
   return s.ok() ? 0 : Fail(s);

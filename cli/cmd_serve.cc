@@ -11,7 +11,7 @@
 
 #include "cli/commands.h"
 #include "engine/model.h"
-#include "web/accounts.h"
+#include "accounts/accounts.h"
 
 namespace jifen::cli {
 namespace {
@@ -64,7 +64,7 @@ Result<std::string> ReadPassword(const std::string& file) {
 
 }  // namespace
 
-int RunUserAdd(const Globals& g, const web::Account& account, const std::string& password_file) {
+int RunUserAdd(const Globals& g, const accounts::Account& account, const std::string& password_file) {
   if (account.role == "scorer" && account.scorer.empty())
     return Fail(Status::Usage(
         "user add: a scorer account needs --scorer S, the registered scorer it records as"));
@@ -83,7 +83,7 @@ int RunUserAdd(const Globals& g, const web::Account& account, const std::string&
   }
   auto password = ReadPassword(password_file);
   if (!password.ok()) return Fail(password.status());
-  auto store = web::AccountStore::Open(g.ledger_dir + "/accounts", true);
+  auto store = accounts::AccountStore::Open(g.ledger_dir + "/accounts", true);
   if (!store.ok()) return Fail(store.status());
   if (Status s = (*store)->AddUser(account, *password); !s.ok()) return Fail(s);
   std::cout << "user " << account.name << " (" << account.role << ", village " << account.village

@@ -9,7 +9,7 @@
 #include "cli/commands.h"
 #include "engine/replay.h"
 #include "engine/simulate.h"
-#include "web/accounts.h"
+#include "accounts/accounts.h"
 
 #ifndef JIFEN_SOURCE_DIR
 #define JIFEN_SOURCE_DIR "."
@@ -231,9 +231,9 @@ int DemoInTheBrowser(const Globals& demo, const engine::SimulateSummary& summary
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());
-  auto store = web::AccountStore::Open(demo.ledger_dir + "/accounts", true);
+  auto store = accounts::AccountStore::Open(demo.ledger_dir + "/accounts", true);
   if (!store.ok()) return Fail(store.status());
-  std::vector<web::Account> accounts;
+  std::vector<accounts::Account> accounts;
   std::string card;
   for (const auto& v : summary.villages) {
     auto model = engine::LoadVillageStructure(**reader, v.code, (*reader)->HeadSequence());
@@ -259,7 +259,7 @@ int DemoInTheBrowser(const Globals& demo, const engine::SimulateSummary& summary
       }
       if (!model->households.empty()) {
         const std::string& h = model->households.begin()->first;
-        card = "/h/" + v.code + "/" + h + "/" + web::HmacHex((*store)->secret(), v.code + "|" + h);
+        card = "/h/" + v.code + "/" + h + "/" + accounts::HmacHex((*store)->secret(), v.code + "|" + h);
       }
     } else if (v.rewards && !model->scorers.empty() &&
                std::none_of(accounts.begin(), accounts.end(),

@@ -16,7 +16,7 @@
 #include "cli/words.h"
 #include "cli/xlsxwriter_library.h"
 #include "ledger/fields.h"
-#include "ledger/headers.h"
+#include "formats/headers.h"
 
 namespace jifen::cli {
 namespace {
@@ -68,8 +68,8 @@ Result<Lxw> LoadLxw() {
   return x;
 }
 
-const ledger::ColumnName* ByChinese(const char* zh) {
-  for (const auto& c : ledger::ColumnNames()) {
+const formats::ColumnName* ByChinese(const char* zh) {
+  for (const auto& c : formats::ColumnNames()) {
     if (std::strcmp(c.zh, zh) == 0) return &c;
   }
   return nullptr;
@@ -89,7 +89,7 @@ std::vector<std::string> Choices(
 }
 
 struct Column {
-  const ledger::ColumnName* name;
+  const formats::ColumnName* name;
   std::string header;
   std::string list;  // the lists sheet's column with its drop-down, or empty
   bool required = false;
@@ -128,7 +128,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
   auto add_list = [&](const std::string& header, std::vector<std::string> values) {
     if (values.empty()) return std::string();
     lists.emplace_back(header, std::move(values));
-    return ledger::ColumnLetters(static_cast<int>(lists.size()) - 1);
+    return formats::ColumnLetters(static_cast<int>(lists.size()) - 1);
   };
   std::vector<std::pair<std::string, std::string>> items, subjects, scorers, households;
   for (const grammar::Item& i : rules.items) items.emplace_back(i.code, i.name);
@@ -142,7 +142,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
 
   std::vector<Column> columns;
   auto column = [&](const char* chinese, const char* english_header = nullptr) -> Column& {
-    const ledger::ColumnName* c = ByChinese(chinese);
+    const formats::ColumnName* c = ByChinese(chinese);
     Column col{c, zh ? c->zh : (english_header ? english_header : c->en), "", false, false, "", -1};
     col.date = std::strcmp(c->field, "date") == 0 || std::strcmp(c->field, "since") == 0;
     columns.push_back(col);
@@ -181,8 +181,8 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
     Column& type = column("类型");
     type.required = true;
     type.example = w("example", "示例");
-    type.list = add_list(w("type", "类型"), {ledger::KindWord(ledger::RecordType::kHousehold, zh),
-                                             ledger::KindWord(ledger::RecordType::kPerson, zh)});
+    type.list = add_list(w("type", "类型"), {formats::KindWord(ledger::RecordType::kHousehold, zh),
+                                             formats::KindWord(ledger::RecordType::kPerson, zh)});
     Column& v = column("村");
     v.list = village_list, v.required = true, v.example = village;
     std::string household_list = add_list(w("household", "户号"), Choices(households));
@@ -338,7 +338,7 @@ int RunTemplate(const Globals& g, const std::string& village, const std::string&
       help_text += zh ? "。示例行在这一列写“示例”，导入时跳过"
                       : ". The example row says \"example\" here and is skipped";
     }
-    x.worksheet_write_string(help, row, 0, ledger::ColumnLetters(static_cast<int>(i)).c_str(),
+    x.worksheet_write_string(help, row, 0, formats::ColumnLetters(static_cast<int>(i)).c_str(),
                              nullptr);
     x.worksheet_write_string(help, row, 1, c.header.c_str(), nullptr);
     x.worksheet_write_string(help, row, 2, required ? w("yes", "是") : "", nullptr);

@@ -10,7 +10,7 @@
 
 #include "ledger/codec.h"
 #include "ledger/merkle.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 #include "tlog/transparency.h"
 #include "tlog/tree.h"
 #include "tlog/witness.h"
@@ -150,7 +150,7 @@ int VerifyInclusionFile(const VerifyProofArgs& a, const std::string& text,
   if (!opened.ok()) return Fail(opened.status());
   std::string leaf = file->extra;
   if (!a.record.empty()) {
-    auto record = ledger::RecordFromJson(a.record);
+    auto record = formats::RecordFromJson(a.record);
     if (!record.ok()) return Fail(Status::InvalidInput("--record: " + record.status().message()));
     record->sequence = file->index + 1;
     std::string encoded;
@@ -172,7 +172,7 @@ int VerifyInclusionFile(const VerifyProofArgs& a, const std::string& text,
   if (Status s = CheckWitnesses(opened->note, a.witnesses); !s.ok()) return Fail(s);
   std::cout << "ok: record " << file->index + 1 << " is in " << opened->checkpoint.origin
             << " at tree size " << opened->checkpoint.size << '\n'
-            << ledger::RecordToJson(record) << '\n';
+            << formats::RecordToJson(record) << '\n';
   return 0;
 }
 

@@ -7,7 +7,7 @@
 #include "cli/words.h"
 #include "engine/admission.h"
 #include "engine/workflow.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 
 namespace jifen::cli {
 namespace {
@@ -47,10 +47,10 @@ int RecordOne(const Globals& g, const std::string& command, ledger::Record recor
   auto written = (*snapshot)->Get(report->head_sequence);
   if (!written.ok()) return Fail(written.status());
   if (g.format == Format::kJson) {
-    std::cout << ledger::RecordToJson(*written) << '\n';
+    std::cout << formats::RecordToJson(*written) << '\n';
   } else {
     std::cout << command << ": recorded as sequence " << written->sequence << ": "
-              << ledger::RecordToJson(*written) << '\n';
+              << formats::RecordToJson(*written) << '\n';
   }
   return 0;
 }

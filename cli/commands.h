@@ -15,7 +15,7 @@
 #include "util/status.h"
 #include "util/text.h"
 
-namespace jifen::web {
+namespace jifen::accounts {
 struct Account;
 }
 
@@ -107,7 +107,7 @@ int RunBoard(const Globals& g, const std::string& village, const std::string& pe
 
 // serve, user add (cmd_serve.cc) and cards (cmd_cards.cc): the web application, its accounts and
 // the households' cards.
-int RunUserAdd(const Globals& g, const web::Account& account, const std::string& password_file);
+int RunUserAdd(const Globals& g, const accounts::Account& account, const std::string& password_file);
 int RunCards(const Globals& g, const std::string& village, const std::string& out,
              std::string base_url);
 int RunServe(const Globals& g, const std::string& listen, const std::string& cert,

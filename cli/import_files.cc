@@ -10,8 +10,8 @@
 
 #include "cli/words.h"
 #include "ledger/ledger.h"
-#include "ledger/record_json.h"
-#include "ledger/xlsx_reader.h"
+#include "formats/record_json.h"
+#include "formats/xlsx_reader.h"
 
 namespace jifen::cli {
 namespace {
@@ -19,7 +19,7 @@ namespace {
 constexpr size_t kReadBytes = size_t{1} << 20;
 // A line up to the limit plus a '\r' is read whole; anything longer is too long once the '\r'
 // (if any) is dropped.
-constexpr size_t kLineRawBytesMax = ledger::kLineBytesMax + 1;
+constexpr size_t kLineRawBytesMax = formats::kLineBytesMax + 1;
 
 bool EndsWithCaseless(const std::string& file, std::string_view ext) {
   if (file.size() < ext.size()) return false;
@@ -254,19 +254,19 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const std::vector<std::stri
   return source;
 }
 
-Result<std::unique_ptr<ledger::TableReader>> FileSource::OpenTable(const std::string& file) const {
+Result<std::unique_ptr<formats::TableReader>> FileSource::OpenTable(const std::string& file) const {
   auto bytes = ReadWhole(file);
   if (!bytes.ok()) return bytes.status();
   if (IsXlsx(file)) {
-    auto reader = ledger::XlsxRecordReader::Open(*bytes, file, options_.sheet);
+    auto reader = formats::XlsxRecordReader::Open(*bytes, file, options_.sheet);
     if (!reader.ok()) return reader.status();
-    return std::unique_ptr<ledger::TableReader>(std::move(reader.value()));
+    return std::unique_ptr<formats::TableReader>(std::move(reader.value()));
   }
   // A CSV file is decoded whole (UTF-8 or GB18030 is known only at its end), then read by rows.
-  auto reader = ledger::CsvRecordReader::Open(*bytes, file);
+  auto reader = formats::CsvRecordReader::Open(*bytes, file);
   if (!reader.ok()) return reader.status();
-  return std::unique_ptr<ledger::TableReader>(
-      new ledger::CsvRecordReader(std::move(reader.value())));
+  return std::unique_ptr<formats::TableReader>(
+      new formats::CsvRecordReader(std::move(reader.value())));
 }
 
 // Reads the tables once for the villages they name and the households, persons and scorers they
@@ -275,7 +275,7 @@ Result<std::unique_ptr<ledger::TableReader>> FileSource::OpenTable(const std::st
 Status FileSource::LoadNames() {
   names_.emplace();
   std::vector<std::string> villages;
-  std::vector<ledger::TableRow> registrations;
+  std::vector<formats::TableRow> registrations;
   for (const std::string& file : files_) {
     if (!IsTable(file)) continue;
     auto table = OpenTable(file);
@@ -306,8 +306,8 @@ Status FileSource::LoadNames() {
   // Households first, so that persons may name theirs.
   std::stable_sort(
       registrations.begin(), registrations.end(),
-      [](const ledger::TableRow& a, const ledger::TableRow& b) { return a.type < b.type; });
-  for (ledger::TableRow& row : registrations) {
+      [](const formats::TableRow& a, const formats::TableRow& b) { return a.type < b.type; });
+  for (formats::TableRow& row : registrations) {
     std::string* village = row.Find("village");
     const char* code_field = row.type == RecordType::kHousehold ? "household"
                              : row.type == RecordType::kPerson  ? "person"
@@ -327,9 +327,9 @@ Status FileSource::LoadNames() {
   return Status::Ok();
 }
 
-void FileSource::ResolveNames(ledger::TableRow* row) const {
+void FileSource::ResolveNames(formats::TableRow* row) const {
   if (!names_ || !row->error.ok()) return;
-  const ledger::TableHeader& header = table_->header();
+  const formats::TableHeader& header = table_->header();
   bool zh = header.chinese();
   auto refuse = [&](const char* field, const std::string& value, const engine::NameLookup& lookup) {
     std::string label = header.ColumnLabel(row->ColumnOf(field));
@@ -406,8 +406,8 @@ Result<bool> FileSource::Next(engine::SourceLine* out) {
         out->line = line_;
         out->parsed = too_long
                           ? Status::InvalidInput("line longer than " +
-                                                 std::to_string(ledger::kLineBytesMax) + " bytes")
-                          : ledger::RecordFromJson(text, &out->record);
+                                                 std::to_string(formats::kLineBytesMax) + " bytes")
+                          : formats::RecordFromJson(text, &out->record);
         return true;
       }
     }

@@ -11,13 +11,13 @@
 
 #include "engine/admission.h"
 #include "engine/names.h"
-#include "ledger/csv.h"
-#include "ledger/table.h"
+#include "formats/csv.h"
+#include "formats/table.h"
 
 namespace jifen::cli {
 
 // Reads one file a line at a time through a buffer of about a megabyte. A line longer than
-// ledger::kLineBytesMax is not kept: only that it was too long and whether it was blank.
+// formats::kLineBytesMax is not kept: only that it was too long and whether it was blank.
 class LineReader {
  public:
   LineReader() = default;
@@ -74,10 +74,10 @@ class FileSource : public engine::ImportSource {
  private:
   explicit FileSource(std::vector<std::string> files) : files_(std::move(files)) {}
   Status OpenFile(size_t index);
-  Result<std::unique_ptr<ledger::TableReader>> OpenTable(const std::string& file) const;
+  Result<std::unique_ptr<formats::TableReader>> OpenTable(const std::string& file) const;
   Result<bool> NextTableRow(engine::SourceLine* out);
   Status LoadNames();
-  void ResolveNames(ledger::TableRow* row) const;
+  void ResolveNames(formats::TableRow* row) const;
 
   ImportFileOptions options_;
   std::vector<std::string> files_;
@@ -87,7 +87,7 @@ class FileSource : public engine::ImportSource {
   uint64_t done_ = 0;  // bytes of the files before it
   int line_ = 0;       // last line read of a JSON Lines file
   LineReader lines_;
-  std::unique_ptr<ledger::TableReader> table_;
+  std::unique_ptr<formats::TableReader> table_;
   std::optional<engine::NameIndex> names_;  // when the import has tables
   bool tables_only_ = false;                // no JSON Lines file (which might register a name)
 };

@@ -10,7 +10,7 @@
 #include "cli/cmd_tlog.h"
 #include "cli/import_files.h"
 #include "cli/template.h"
-#include "web/accounts.h"
+#include "accounts/accounts.h"
 
 namespace jifen::cli {
 namespace {
@@ -422,7 +422,7 @@ void AddServeCommand(CLI::App& app, Run run) {
 
 void AddUserCommand(CLI::App& app, Run run) {
   struct Args {
-    web::Account account;
+    accounts::Account account;
     std::string password_file;
   };
   auto a = std::make_shared<Args>();
@@ -435,7 +435,7 @@ void AddUserCommand(CLI::App& app, Run run) {
   add->add_option("name", a->account.name, "account name")->required();
   add->add_option("--role", a->account.role, "clerk, scorer, township or auditor")
       ->required()
-      ->check(CLI::IsMember(web::AccountRoles()));
+      ->check(CLI::IsMember(accounts::AccountRoles()));
   add->add_option("--village", a->account.village, "village code")->required();
   add->add_option("--scorer", a->account.scorer, "the registered scorer the account records as");
   add->add_option("--password-file", a->password_file,

@@ -1,5 +1,5 @@
 // `jifen template`: the workbook a clerk fills in and imports as it is (docs/IMPORT.md
-// "Templates"). Its first sheet has the headers of ledger/headers.h, drop-down lists (data
+// "Templates"). Its first sheet has the headers of formats/headers.h, drop-down lists (data
 // validation) of the village's items, households, persons and scorers from the rules in force and
 // the ledger, and an example row (示例, skipped by import); the second sheet explains each column.
 // Headers are Chinese unless --lang en.

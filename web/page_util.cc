@@ -213,7 +213,7 @@ std::string OneLine(std::string value) {
   return first == std::string::npos ? "" : value.substr(first, last - first + 1);
 }
 
-std::string NewFormId() { return RandomHex(6); }
+std::string NewFormId() { return accounts::RandomHex(6); }
 
 std::string FormId(const RequestContext& c) {
   std::string id = FormValue(*c.request, "form");

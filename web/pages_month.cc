@@ -65,7 +65,7 @@ std::string Roles(const grammar::RuleFile& rules) {
 
 // Why the signed-in clerk cannot act on the workflow of `day`'s rules, or "": the account must be
 // bound to a registered scorer who, under `review by`, holds a review role.
-std::string ActorProblem(const engine::VillageModel& m, const Account& a, Date day, const json& t) {
+std::string ActorProblem(const engine::VillageModel& m, const accounts::Account& a, Date day, const json& t) {
   if (a.scorer.empty()) return Text(t, "month_no_scorer");
   auto s = m.scorers.find(a.scorer);
   if (s == m.scorers.end()) return Fill(t, "month_scorer_unknown", a.scorer);
@@ -702,7 +702,7 @@ void CardObject(App& app, RequestContext& c) {
   const json& t = Strings(c.english);
   const std::string& code = c.params[0];
   const std::string& household = c.params[1];
-  if (!SafeEqual(c.params[2], HmacHex(app.accounts().secret(), code + "|" + household))) {
+  if (!accounts::SafeEqual(c.params[2], accounts::HmacHex(app.accounts().secret(), code + "|" + household))) {
     return RenderError(c, 404, "card_invalid");
   }
   Timestamp now = Timestamp::Now();

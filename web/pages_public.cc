@@ -17,7 +17,7 @@ using nlohmann::json;
 // ---- sign-in ----
 
 void LoginPage(App& app, RequestContext& c) {
-  std::string token = RandomHex(32);
+  std::string token = accounts::RandomHex(32);
   std::string secure = app.options().cert_file.empty() ? "" : "; Secure";
   c.response->SetHeader(
       "Set-Cookie",
@@ -152,8 +152,8 @@ void BoardPage(App& app, RequestContext& c) {
 // ---- a household's own page, opened from its card ----
 
 void HouseholdPage(App& app, RequestContext& c) {
-  std::string expected = HmacHex(app.accounts().secret(), c.params[0] + "|" + c.params[1]);
-  if (!SafeEqual(c.params[2], expected)) return RenderError(c, 404, "card_invalid");
+  std::string expected = accounts::HmacHex(app.accounts().secret(), c.params[0] + "|" + c.params[1]);
+  if (!accounts::SafeEqual(c.params[2], expected)) return RenderError(c, 404, "card_invalid");
   CardObjectionForm form;
   form.filed = c.request->Param("filed");
   RenderHouseholdPage(app, c, 200, form);
@@ -234,7 +234,7 @@ void FillCardToken(App& app, const Request& req, Response& res) {
   std::string token = CookieValue(req, kCardCookie);
   bool ours =
       token.size() == 64 && token.find_first_not_of("0123456789abcdef") == std::string::npos;
-  if (!ours) token = RandomHex(32);
+  if (!ours) token = accounts::RandomHex(32);
   std::string body = std::move(res.body);
   const size_t slot = std::string_view(kCardTokenSlot).size();
   for (; at != std::string::npos; at = body.find(kCardTokenSlot, at + token.size()))

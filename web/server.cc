@@ -52,7 +52,7 @@ const std::string& Template(const std::string& name) {
   return it->second;
 }
 
-bool Allows(const Route& route, const std::optional<Account>& account) {
+bool Allows(const Route& route, const std::optional<accounts::Account>& account) {
   for (const auto& role : route.roles) {
     if (role == "public") return true;
     if (account && account->role == role) return true;
@@ -185,7 +185,7 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   auto ledger = ledger::Ledger::Open(options.ledger_dir, false);
   if (!ledger.ok()) return ledger.status();
   app->ledger_ = std::move(*ledger);
-  auto accounts = AccountStore::Open(options.ledger_dir + "/accounts", true);
+  auto accounts = accounts::AccountStore::Open(options.ledger_dir + "/accounts", true);
   if (!accounts.ok()) return accounts.status();
   app->accounts_ = std::move(*accounts);
   if (options.cert_file.empty() != options.key_file.empty()) {
@@ -395,7 +395,7 @@ void App::Dispatch(const Route& route, const Request& req, Response& res) {
                            : c.session                ? c.session->csrf
                                                       : CookieValue(req, kLoginCookie);
     std::string given = FormValue(req, "csrf");
-    if (expected.empty() || !SafeEqual(given, expected)) {
+    if (expected.empty() || !accounts::SafeEqual(given, expected)) {
       nlohmann::json ctx{{"message", t["csrf"]}};
       SendHtml(res, 400, RenderPage("error.html", ctx, c.english));
       return;

@@ -18,7 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/status.h"
-#include "web/accounts.h"
+#include "accounts/accounts.h"
 #include "web/http.h"
 #include "web/http_server.h"
 #include "web/limits.h"
@@ -48,8 +48,8 @@ struct ServeOptions {
 struct RequestContext {
   const Request* request = nullptr;
   Response* response = nullptr;
-  std::optional<Account> account;
-  std::optional<Session> session;
+  std::optional<accounts::Account> account;
+  std::optional<accounts::Session> session;
   bool english = false;             // ?lang=en
   std::vector<std::string> params;  // the route pattern's captures
   // Fields of a POST whose text is not UTF-8 or holds control characters (a tab or a line break
@@ -115,7 +115,7 @@ class App {
   std::string HandleRaw(const std::string& request);
 
   ledger::Ledger& ledger() { return *ledger_; }
-  AccountStore& accounts() { return *accounts_; }
+  accounts::AccountStore& accounts() { return *accounts_; }
   const ServeOptions& options() const { return options_; }
   // Serialises writes: admission runs in the ledger's write transaction anyway; this keeps the
   // id numbering of concurrent forms apart.
@@ -145,8 +145,8 @@ class App {
  private:
   App() = default;
   struct SignedIn {
-    std::optional<Account> account;
-    std::optional<Session> session;
+    std::optional<accounts::Account> account;
+    std::optional<accounts::Session> session;
   };
   SignedIn WhoIsSignedIn(const Request& req);
   void RefuseRole(const Request& req, bool signed_in, Response& res);
@@ -160,7 +160,7 @@ class App {
   HttpServerOptions DoorOptions(bool listen) const;
   ServeOptions options_;
   std::unique_ptr<ledger::Ledger> ledger_;
-  std::unique_ptr<AccountStore> accounts_;
+  std::unique_ptr<accounts::AccountStore> accounts_;
   std::vector<std::regex> patterns_;  // Routes()'s patterns, compiled once
   std::unique_ptr<HttpServer> server_;
   std::mutex run_mutex_;

@@ -13,7 +13,7 @@
 
 #include "engine/admission.h"
 #include "ledger/ledger.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 
 namespace {
 
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   int n = std::atoi(argv[2]);
   std::vector<double> cpu;
   for (int i = 1; i <= n; ++i) {
-    auto record = jifen::ledger::RecordFromJson(LineFor(argv[3], i));
+    auto record = jifen::formats::RecordFromJson(LineFor(argv[3], i));
     if (!record.ok()) {
       std::fprintf(stderr, "%s\n", record.status().message().c_str());
       return 1;

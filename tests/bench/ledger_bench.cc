@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 #include "ledger/sha256.h"
 
 namespace {

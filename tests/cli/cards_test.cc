@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "tests/common/run_binary.h"
-#include "web/accounts.h"
+#include "accounts/accounts.h"
 
 namespace jifen {
 namespace {
@@ -40,11 +40,11 @@ TEST_F(Cards, EachHouseholdGetsACardWithItsOwnSignedLinkAndAQrCode) {
       Run("cards --village W --out " + Path("cards.html") + " --base-url http://10.0.0.5:8080/");
   ASSERT_EQ(r.rc, 0) << r.err;
   std::string html = Read(Path("cards.html"));
-  auto store = web::AccountStore::Open(Path("ledger") + "/accounts", false);
+  auto store = accounts::AccountStore::Open(Path("ledger") + "/accounts", false);
   ASSERT_TRUE(store.ok());
   for (std::string h : {"H1", "H2"}) {
     std::string link =
-        "http://10.0.0.5:8080/h/W/" + h + "/" + web::HmacHex((*store)->secret(), "W|" + h);
+        "http://10.0.0.5:8080/h/W/" + h + "/" + accounts::HmacHex((*store)->secret(), "W|" + h);
     EXPECT_NE(html.find("href=\"" + link + "\""), std::string::npos) << h;
   }
   size_t qr_codes = 0;

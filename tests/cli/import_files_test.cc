@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 #include "tests/common/run_binary.h"
 
 namespace jifen::cli {
@@ -56,7 +56,7 @@ TEST_F(ImportFiles, JsonLinesKeepTheirNumbersAcrossBlankAndCrlfLines) {
       Write("a.jsonl", Award("a1") + "\r\n\r\n   \t \n" + Award("a2") + "\n{bad\n\n" + Award("a3"));
   auto source = Open({f});
   std::vector<std::string> expected = {
-      f + ":1 ok a1", f + ":4 ok a2", f + ":5 " + ledger::RecordFromJson("{bad").status().message(),
+      f + ":1 ok a1", f + ":4 ok a2", f + ":5 " + formats::RecordFromJson("{bad").status().message(),
       f + ":7 ok a3"};
   EXPECT_EQ(ReadAll(*source), expected);
   EXPECT_EQ(source->Position(), source->Size());
@@ -66,13 +66,13 @@ TEST_F(ImportFiles, JsonLinesKeepTheirNumbersAcrossBlankAndCrlfLines) {
 TEST_F(ImportFiles, LinesOverTheLimitAreRefusedUnlessBlank) {
   std::string long_line = Award("a2");
   long_line.insert(long_line.find("\"scorer\""),
-                   "\"reason\":\"" + std::string(ledger::kLineBytesMax, 'x') + "\",");
-  std::string blank(ledger::kLineBytesMax + 10, ' ');
+                   "\"reason\":\"" + std::string(formats::kLineBytesMax, 'x') + "\",");
+  std::string blank(formats::kLineBytesMax + 10, ' ');
   std::string f =
       Write("long.jsonl", Award("a1") + "\n" + long_line + "\n" + blank + "\r\n" + Award("a3") +
-                              "\n" + std::string(3 * ledger::kLineBytesMax, '['));
+                              "\n" + std::string(3 * formats::kLineBytesMax, '['));
   auto source = Open({f});
-  std::string too_long = "line longer than " + std::to_string(ledger::kLineBytesMax) + " bytes";
+  std::string too_long = "line longer than " + std::to_string(formats::kLineBytesMax) + " bytes";
   EXPECT_EQ(ReadAll(*source), (std::vector<std::string>{f + ":1 ok a1", f + ":2 " + too_long,
                                                         f + ":4 ok a3", f + ":5 " + too_long}));
 }
@@ -81,14 +81,14 @@ TEST_F(ImportFiles, ALineJustUnderTheLimitIsRead) {
   std::string line = Award("a1");
   line.insert(line.find("\"scorer\""), "\"reason\":\"\",");
   line.insert(line.find("\"reason\":\"") + 10,
-              std::string(ledger::kLineBytesMax - line.size(), 'x'));
-  ASSERT_EQ(line.size(), ledger::kLineBytesMax);
+              std::string(formats::kLineBytesMax - line.size(), 'x'));
+  ASSERT_EQ(line.size(), formats::kLineBytesMax);
   std::string f = Write("edge.jsonl", line + "\r\n" + Award("a2"));
   auto source = Open({f});
   // The reason is too long for a record, but the line is read whole and refused for that.
   auto read = ReadAll(*source);
   ASSERT_EQ(read.size(), 2u);
-  EXPECT_EQ(read[0], f + ":1 " + ledger::RecordFromJson(line).status().message());
+  EXPECT_EQ(read[0], f + ":1 " + formats::RecordFromJson(line).status().message());
   EXPECT_EQ(read[1], f + ":2 ok a2");
 }
 
@@ -145,7 +145,7 @@ TEST_F(ImportFiles, AFileThatDoesNotParseCreatesNoLedger) {
   std::string f = Write("bad.jsonl", Award("a1") + "\n{\n");
   Outcome r = Shell(std::string(JIFEN_BINARY) + " --ledger " + Path("new") + " import " + f);
   EXPECT_EQ(r.rc, 1);
-  EXPECT_EQ(r.err, f + ":2: " + ledger::RecordFromJson("{").status().message() + "\n" +
+  EXPECT_EQ(r.err, f + ":2: " + formats::RecordFromJson("{").status().message() + "\n" +
                        "jifen: import refused: 1 bad line(s); nothing written\n");
   EXPECT_FALSE(std::filesystem::exists(Path("new")));
 }
@@ -204,8 +204,8 @@ TEST_F(ImportCommand, LinesThatDoNotParseAreListedAloneAndNothingIsWritten) {
   std::string b = Write("b.jsonl", "\n" + Award("b1", "P1", "07") + "not json\n");
   Outcome r = Jifen("import " + a + " " + b);
   EXPECT_EQ(r.rc, 1);
-  EXPECT_EQ(r.err, a + ":3: " + ledger::RecordFromJson("{\"type\":\"award\"").status().message() +
-                       "\n" + b + ":3: " + ledger::RecordFromJson("not json").status().message() +
+  EXPECT_EQ(r.err, a + ":3: " + formats::RecordFromJson("{\"type\":\"award\"").status().message() +
+                       "\n" + b + ":3: " + formats::RecordFromJson("not json").status().message() +
                        "\n" + "jifen: import refused: 2 bad line(s); nothing written\n");
   EXPECT_EQ(Jifen("verify").out, before_);
 }

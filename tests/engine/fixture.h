@@ -13,7 +13,7 @@
 #include "engine/annual.h"
 #include "engine/replay.h"
 #include "ledger/ledger.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 #include "tests/common/files.h"
 
 namespace jifen::engine::testing {
@@ -52,7 +52,7 @@ class LedgerTest : public ::testing::Test {
     std::vector<ImportLine> batch;
     std::vector<std::string> errors;
     for (size_t i = 0; i < lines.size(); ++i) {
-      auto r = ledger::RecordFromJson(lines[i]);
+      auto r = formats::RecordFromJson(lines[i]);
       if (!r.ok()) {
         errors.push_back("batch:" + std::to_string(i + 1) + ": " + r.status().message());
         continue;

@@ -45,7 +45,7 @@ class ImportRedemption : public LedgerTest {
                                       const ImportOptions& options) {
     std::vector<ImportLine> batch;
     for (size_t i = 0; i < lines.size(); ++i) {
-      auto r = ledger::RecordFromJson(lines[i]);
+      auto r = formats::RecordFromJson(lines[i]);
       EXPECT_TRUE(r.ok()) << lines[i];
       batch.push_back({"batch", static_cast<int>(i + 1), std::move(r.value())});
     }
@@ -196,7 +196,7 @@ TEST_F(ImportRedemption, ImportingTheSameFileAgainSkipsEveryLine) {
   ledger::Hash head = HeadHash();
   std::vector<ImportLine> batch;
   for (size_t i = 0; i < file.size(); ++i)
-    batch.push_back({"batch", int(i + 1), *ledger::RecordFromJson(file[i])});
+    batch.push_back({"batch", int(i + 1), *formats::RecordFromJson(file[i])});
   auto again = ImportRecords(*ledger_, batch, Now());
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_TRUE(again->errors.empty());
@@ -218,7 +218,7 @@ class CountingSource : public ImportSource {
     if (next_ == lines_.size()) return false;
     out->file = "stream";
     out->line = static_cast<int>(++next_);
-    out->parsed = ledger::RecordFromJson(lines_[next_ - 1], &out->record);
+    out->parsed = formats::RecordFromJson(lines_[next_ - 1], &out->record);
     return true;
   }
   uint64_t Position() const override { return next_; }

@@ -12,7 +12,7 @@
 #include "engine/model.h"
 #include "engine/replay.h"
 #include "ledger/ledger.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 #include "tests/common/files.h"
 
 namespace jifen::engine {
@@ -57,7 +57,7 @@ class SimulateTest : public ::testing::Test {
     EXPECT_TRUE(reader.ok());
     std::string log;
     Status s = (*reader)->ForEachRecord(1, [&](const Record& r) {
-      log += ledger::RecordToJson(r) + '\n';
+      log += formats::RecordToJson(r) + '\n';
       return true;
     });
     EXPECT_TRUE(s.ok()) << s.message();

@@ -71,7 +71,7 @@ TEST_F(Workflow, DecimalQuantitiesCountPointsTimesQtyRoundedHalfAwayFromZero) {
   auto stored = (*ledger_->Snapshot())->Get(Head() - 2);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->qty.ToString(), "2.01");
-  EXPECT_EQ(ledger::RecordToJson(*stored).find(R"("qty":2.01,)") != std::string::npos, true);
+  EXPECT_EQ(formats::RecordToJson(*stored).find(R"("qty":2.01,)") != std::string::npos, true);
   // A decimal on an item without a unit, and a decimal redemption, are refused.
   EXPECT_THAT(Refusal(AwardLine("W", "a9", "2022-06-05", "P1", "A1", "", R"("qty":2.5,)", "S3")),
               HasSubstr("qty 2.5: item A1 has no unit"));
@@ -373,12 +373,12 @@ TEST_F(Workflow, WorkflowRecordsWithBadFieldsDoNotParse) {
           {R"({"type":"approve","id":"approve:a1","village":"W","target":"a1","scorer":"S1"})",
            "unknown field \"id\""},
       }) {
-    auto parsed = ledger::RecordFromJson(line);
+    auto parsed = formats::RecordFromJson(line);
     ASSERT_FALSE(parsed.ok()) << line;
     EXPECT_THAT(parsed.status().message(), HasSubstr(reason)) << line;
   }
   // "approve:" starts no award's id: it is the key of approvals.
-  EXPECT_THAT(ledger::RecordFromJson(AwardLine("W", "approve:a1", "2022-06-01", "P1", "A1"))
+  EXPECT_THAT(formats::RecordFromJson(AwardLine("W", "approve:a1", "2022-06-01", "P1", "A1"))
                   .status()
                   .message(),
               HasSubstr("may not start with \"approve:\""));

@@ -22,8 +22,8 @@
 
 #include "engine/admission.h"
 #include "ledger/ledger.h"
-#include "ledger/record_json.h"
-#include "web/accounts.h"
+#include "formats/record_json.h"
+#include "accounts/accounts.h"
 #include "web/server.h"
 
 namespace {
@@ -51,7 +51,7 @@ struct Setup {
   std::string dir;
   std::unique_ptr<web::App> app;
   std::string card;                    // the card token of H1
-  std::vector<web::Session> sessions;  // one per kRoles entry
+  std::vector<accounts::Session> sessions;  // one per kRoles entry
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -90,7 +90,7 @@ Setup* MakeSetup() {
     };
     std::vector<engine::ImportLine> batch;
     for (const auto& line : lines) {
-      auto record = ledger::RecordFromJson(line);
+      auto record = formats::RecordFromJson(line);
       if (!record.ok()) Die(line + ": " + record.status().message());
       batch.push_back({"setup", 1, *record});
     }
@@ -98,12 +98,12 @@ Setup* MakeSetup() {
     if (!report.ok() || !report->errors.empty()) Die("import");
   }
   {
-    auto store = web::AccountStore::Open(s->dir + "/accounts", true);
+    auto store = accounts::AccountStore::Open(s->dir + "/accounts", true);
     if (!store.ok()) Die(store.status().message());
-    for (const web::Account& a :
-         {web::Account{"clerk", "clerk", "W", "S2"}, web::Account{"scorer", "scorer", "W", "S1"},
-          web::Account{"township", "township", "W", ""},
-          web::Account{"auditor", "auditor", "W", ""}}) {
+    for (const accounts::Account& a :
+         {accounts::Account{"clerk", "clerk", "W", "S2"}, accounts::Account{"scorer", "scorer", "W", "S1"},
+          accounts::Account{"township", "township", "W", ""},
+          accounts::Account{"auditor", "auditor", "W", ""}}) {
       if (!(*store)->AddUser(a, "password-" + a.name).ok()) Die("user " + a.name);
     }
   }
@@ -113,7 +113,7 @@ Setup* MakeSetup() {
   auto app = web::App::Open(options);
   if (!app.ok()) Die(app.status().message());
   s->app = std::move(*app);
-  s->card = web::HmacHex(s->app->accounts().secret(), "W|H1");
+  s->card = accounts::HmacHex(s->app->accounts().secret(), "W|H1");
   int64_t now = Timestamp::Now().utc_seconds;
   for (const char* role : kRoles) {
     auto session = s->app->accounts().CreateSession(role, now, 30 * 24 * 3600);
@@ -136,7 +136,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   int who = data[0] % 5;  // 0: no one signed in
   std::string request(reinterpret_cast<const char*>(data + 1), size - 1);
-  const web::Session* session = who == 0 ? nullptr : &setup->sessions[who - 1];
+  const accounts::Session* session = who == 0 ? nullptr : &setup->sessions[who - 1];
   ReplaceAll(request, "@csrf@", session ? session->csrf : std::string(64, '0'));
   ReplaceAll(request, "@card@", setup->card);
   if (session) {

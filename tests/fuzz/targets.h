@@ -13,10 +13,10 @@
 
 #include "grammar/format.h"
 #include "grammar/parser.h"
-#include "ledger/csv.h"
+#include "formats/csv.h"
 #include "ledger/record.h"
-#include "ledger/record_json.h"
-#include "ledger/xlsx_reader.h"
+#include "formats/record_json.h"
+#include "formats/xlsx_reader.h"
 
 namespace jifen::fuzz {
 
@@ -34,11 +34,11 @@ inline const char* FuzzRules(const uint8_t* data, size_t size) {
 
 // (b) One JSON Lines record: a record read is valid and survives RecordToJson -> RecordFromJson.
 inline const char* FuzzRecordJson(const uint8_t* data, size_t size) {
-  Result<ledger::Record> record = ledger::RecordFromJson(Bytes(data, size));
+  Result<ledger::Record> record = formats::RecordFromJson(Bytes(data, size));
   if (!record.ok()) return nullptr;
   if (!record->recorded_given) return nullptr;  // RecordToJson always writes "recorded"
-  std::string line = ledger::RecordToJson(*record);
-  Result<ledger::Record> again = ledger::RecordFromJson(line);
+  std::string line = formats::RecordToJson(*record);
+  Result<ledger::Record> again = formats::RecordFromJson(line);
   if (!again.ok()) return "RecordToJson output refused by RecordFromJson";
   if (!(*again == *record)) return "JSON round trip changed the record";
   return nullptr;
@@ -46,14 +46,14 @@ inline const char* FuzzRecordJson(const uint8_t* data, size_t size) {
 
 // (c) A CSV file: rows come back in order of their lines; every record read survives JSON.
 inline const char* FuzzCsv(const uint8_t* data, size_t size) {
-  Result<std::vector<ledger::CsvRow>> rows = ledger::ReadCsvRecords(Bytes(data, size), "fuzz.csv");
+  Result<std::vector<formats::CsvRow>> rows = formats::ReadCsvRecords(Bytes(data, size), "fuzz.csv");
   if (!rows.ok()) return nullptr;
   int previous_line = 0;
-  for (const ledger::CsvRow& row : *rows) {
+  for (const formats::CsvRow& row : *rows) {
     if (row.line <= previous_line) return "CSV rows out of line order";
     previous_line = row.line;
     if (!row.record.ok() || !row.record->recorded_given) continue;
-    if (!ledger::RecordFromJson(ledger::RecordToJson(row.record.value())).ok()) {
+    if (!formats::RecordFromJson(formats::RecordToJson(row.record.value())).ok()) {
       return "a CSV record's JSON form is refused";
     }
   }
@@ -71,32 +71,32 @@ inline const char* FuzzXlsx(const uint8_t* data, size_t size) {
     std::string_view shared =
         nul == std::string_view::npos ? std::string_view() : bytes.substr(0, nul);
     std::string_view sheet = nul == std::string_view::npos ? bytes : bytes.substr(nul + 1);
-    Result<ledger::XlsxSheet> parsed = ledger::ReadXlsxSheetXml(shared, sheet, "fuzz.xlsx");
+    Result<formats::XlsxSheet> parsed = formats::ReadXlsxSheetXml(shared, sheet, "fuzz.xlsx");
     if (!parsed.ok() || parsed->rows.empty()) return nullptr;
     int previous = 0;
-    for (const ledger::RawRow& row : parsed->rows) {
+    for (const formats::RawRow& row : parsed->rows) {
       if (row.line <= previous) return "xlsx rows out of row order";
       previous = row.line;
     }
-    auto header = ledger::TableHeader::Read(parsed->rows[0]);
+    auto header = formats::TableHeader::Read(parsed->rows[0]);
     if (!header.ok()) return nullptr;
     for (size_t i = 1; i < parsed->rows.size(); ++i) {
       Result<ledger::Record> record = header->Build(header->ReadRow(parsed->rows[i]));
       if (record.ok() && record->recorded_given &&
-          !ledger::RecordFromJson(ledger::RecordToJson(record.value())).ok()) {
+          !formats::RecordFromJson(formats::RecordToJson(record.value())).ok()) {
         return "an xlsx record's JSON form is refused";
       }
     }
     return nullptr;
   }
-  Result<std::vector<ledger::XlsxRow>> rows = ledger::ReadXlsxRecords(bytes, "fuzz.xlsx");
+  Result<std::vector<formats::XlsxRow>> rows = formats::ReadXlsxRecords(bytes, "fuzz.xlsx");
   if (!rows.ok()) return nullptr;
   int previous_line = 0;
-  for (const ledger::XlsxRow& row : *rows) {
+  for (const formats::XlsxRow& row : *rows) {
     if (row.line <= previous_line) return "xlsx rows out of row order";
     previous_line = row.line;
     if (!row.record.ok() || !row.record->recorded_given) continue;
-    if (!ledger::RecordFromJson(ledger::RecordToJson(row.record.value())).ok()) {
+    if (!formats::RecordFromJson(formats::RecordToJson(row.record.value())).ok()) {
       return "an xlsx record's JSON form is refused";
     }
   }

@@ -3,7 +3,7 @@
 
 #include "engine/admission.h"
 #include "ledger/evidence.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 #include "ledger/sha256.h"
 #include "tests/common/files.h"
 #include "tests/common/run_binary.h"

@@ -381,12 +381,12 @@ TEST(SignInLimiter, OneAddressTriesAtMostSoManyAccounts) {
 
 TEST(AccountStore, SessionsExpireArePurgedAndCappedPerAccount) {
   tests::ScratchDir dir("jifen-sessions");
-  auto store = AccountStore::Open(dir.path() + "/accounts", true);
+  auto store = accounts::AccountStore::Open(dir.path() + "/accounts", true);
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->CreateSession("old", 0, 10).ok());  // expires at 10
-  std::vector<Session> sessions;
+  std::vector<accounts::Session> sessions;
   for (int i = 0; i < 20; ++i) sessions.push_back(*(*store)->CreateSession("clerk", 100 + i, 3600));
-  EXPECT_EQ((*store)->SessionCount(), kSessionsPerAccountMax);  // "old" purged, clerk's capped
+  EXPECT_EQ((*store)->SessionCount(), accounts::kSessionsPerAccountMax);  // "old" purged, clerk's capped
   EXPECT_FALSE((*store)->FindSession(sessions[0].token, 200));  // the oldest went
   EXPECT_TRUE((*store)->FindSession(sessions[19].token, 200));
 }

@@ -200,9 +200,9 @@ TEST_F(Month, AClerkWithoutABoundReviewerIsToldPlainlyAndWritesNothing) {
   AdoptReview();
   AddAward("W-R1", "P1");
   ASSERT_TRUE(
-      app_->accounts().AddUser(Account{"clerk0", "clerk", "W", ""}, "password-clerk0").ok());
+      app_->accounts().AddUser(accounts::Account{"clerk0", "clerk", "W", ""}, "password-clerk0").ok());
   ASSERT_TRUE(
-      app_->accounts().AddUser(Account{"clerk1", "clerk", "W", "S1"}, "password-clerk1").ok());
+      app_->accounts().AddUser(accounts::Account{"clerk1", "clerk", "W", "S1"}, "password-clerk1").ok());
   uint64_t before = HeadNow();
   Login unbound = SignIn("clerk0");
   EXPECT_THAT(Get(unbound, "/review")->body, HasSubstr("没有绑定记分员"));
@@ -412,7 +412,7 @@ TEST_F(Month, AClerkOfAnotherVillageNeitherSeesNorChangesThisOne) {
   ASSERT_TRUE(engine::AdoptRules(app_->ledger(), adopt, Timestamp::Now()).ok());
   Add({R"({"type":"scorer","village":"V","scorer":"S2","name":"钱文书","role":"村两委"})"});
   ASSERT_TRUE(
-      app_->accounts().AddUser(Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
+      app_->accounts().AddUser(accounts::Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
   Login other = SignIn("clerkv");
   uint64_t before = HeadNow();
   EXPECT_THAT(Get(other, "/review")->body, Not(HasSubstr("W-R1")));
@@ -550,11 +550,11 @@ TEST_F(Month, TheCardFormNeedsItsTokenAndItsCookie) {
                                httplib::Params{{"csrf", clerk.csrf}, {"reason", "漏记"}});
   EXPECT_EQ(session->status, 400);
   auto wrong_token =
-      Client().Post("/h/W/H1/" + HmacHex(secret_, "W|H2") + "/object", {{"Cookie", card.cookie}},
+      Client().Post("/h/W/H1/" + accounts::HmacHex(secret_, "W|H2") + "/object", {{"Cookie", card.cookie}},
                     httplib::Params{{"csrf", card.csrf}, {"reason", "漏记"}});
   EXPECT_EQ(wrong_token->status, 404);
   EXPECT_THAT(wrong_token->body, HasSubstr("这个链接无效"));
-  auto unknown = Client().Post("/h/W/NOPE/" + HmacHex(secret_, "W|NOPE") + "/object",
+  auto unknown = Client().Post("/h/W/NOPE/" + accounts::HmacHex(secret_, "W|NOPE") + "/object",
                                {{"Cookie", card.cookie}},
                                httplib::Params{{"csrf", card.csrf}, {"reason", "漏记"}});
   EXPECT_EQ(unknown->status, 404);

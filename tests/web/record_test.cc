@@ -104,7 +104,7 @@ TEST_F(Record, APhotoIsStoredByItsHashAndNamedInTheAward) {
   EXPECT_THAT(client.Get("/record", {{"Cookie", s.cookie}})->body, HasSubstr("/evidence/" + hex));
   // A clerk of another village, and no session, do not see it; the township does.
   ASSERT_TRUE(
-      app_->accounts().AddUser(Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
+      app_->accounts().AddUser(accounts::Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
   EXPECT_EQ(client.Get("/evidence/" + hex, {{"Cookie", SignIn("clerkv").cookie}})->status, 404);
   EXPECT_EQ(client.Get("/evidence/" + hex)->status, 303);
   EXPECT_EQ(client.Get("/evidence/" + hex, {{"Cookie", SignIn("township").cookie}})->status, 200);

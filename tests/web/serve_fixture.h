@@ -12,9 +12,9 @@
 
 #include "engine/admission.h"
 #include "ledger/ledger.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 #include "tests/common/files.h"
-#include "web/accounts.h"
+#include "accounts/accounts.h"
 #include "web/server.h"
 
 namespace jifen::web::webtest {
@@ -61,11 +61,11 @@ class Serve : public ::testing::Test {
           });
     }
     {
-      auto store = AccountStore::Open(dir_ + "/accounts", true);
+      auto store = accounts::AccountStore::Open(dir_ + "/accounts", true);
       ASSERT_TRUE(store.ok());
-      for (const Account& a :
-           {Account{"clerk", "clerk", "W", "S2"}, Account{"scorer", "scorer", "W", "S1"},
-            Account{"township", "township", "W", ""}, Account{"auditor", "auditor", "W", ""}}) {
+      for (const accounts::Account& a :
+           {accounts::Account{"clerk", "clerk", "W", "S2"}, accounts::Account{"scorer", "scorer", "W", "S1"},
+            accounts::Account{"township", "township", "W", ""}, accounts::Account{"auditor", "auditor", "W", ""}}) {
         ASSERT_TRUE((*store)->AddUser(a, "password-" + a.name).ok());
       }
       secret_ = (*store)->secret();
@@ -94,7 +94,7 @@ class Serve : public ::testing::Test {
   static void Import(ledger::Ledger& ledger, const std::vector<std::string>& lines) {
     std::vector<engine::ImportLine> batch;
     for (const auto& line : lines) {
-      auto r = ledger::RecordFromJson(line);
+      auto r = formats::RecordFromJson(line);
       ASSERT_TRUE(r.ok()) << line << ": " << r.status().message();
       batch.push_back({"setup", 1, *r});
     }
@@ -158,7 +158,7 @@ class Serve : public ::testing::Test {
             {"reason", "测试"}};
   }
   std::string Card(const std::string& household) {
-    return "/h/W/" + household + "/" + HmacHex(secret_, "W|" + household);
+    return "/h/W/" + household + "/" + accounts::HmacHex(secret_, "W|" + household);
   }
 
   std::unique_ptr<tests::ScratchDir> scratch_;

@@ -21,7 +21,7 @@ using webtest::Serve;
 
 TEST_F(Serve, EveryRouteAllowsExactlyItsRolesAndNoOneElse) {
   ASSERT_FALSE(Routes().empty());
-  std::vector<std::string> everyone = AccountRoles();
+  std::vector<std::string> everyone = accounts::AccountRoles();
   everyone.push_back("none");
   for (const Route& route : Routes()) {
     for (const auto& who : everyone) {
@@ -160,10 +160,10 @@ TEST_F(Serve, ACardOpensItsOwnHouseholdAndNoOther) {
   auto own = client.Get(Card("H2"));
   ASSERT_EQ(own->status, 200);
   EXPECT_THAT(own->body, HasSubstr("李家"));
-  std::string token_of_h2 = HmacHex(secret_, "W|H2");
+  std::string token_of_h2 = accounts::HmacHex(secret_, "W|H2");
   EXPECT_EQ(client.Get("/h/W/H1/" + token_of_h2)->status, 404);
   EXPECT_EQ(client.Get("/h/W/H2/" + std::string(64, '0'))->status, 404);
-  EXPECT_EQ(client.Get("/h/W/NOPE/" + HmacHex(secret_, "W|NOPE"))->status, 404);
+  EXPECT_EQ(client.Get("/h/W/NOPE/" + accounts::HmacHex(secret_, "W|NOPE"))->status, 404);
 }
 
 TEST_F(Serve, LoginIsRateLimitedPerAccount) {
@@ -206,7 +206,7 @@ TEST(ServeListen, ThirtyConnectionsAtOnceAllCompleteTheirHandshake) {
   tests::ScratchDir scratch("jifen-listen");
   const std::string& dir = scratch.path();
   ASSERT_TRUE(ledger::Ledger::Open(dir, true).ok());
-  ASSERT_TRUE(AccountStore::Open(dir + "/accounts", true).ok());
+  ASSERT_TRUE(accounts::AccountStore::Open(dir + "/accounts", true).ok());
   ServeOptions options;
   options.ledger_dir = dir;
   options.port = 0;

@@ -46,7 +46,7 @@ reward R2 "大米" cost 1, stock 1
                 R"(","subject":"H2","item":"B1","qty":10,"scorer":"K1"})",
         });
     ASSERT_TRUE(app_->accounts()
-                    .AddUser(Account{"shopkeeper", "clerk", "S", "K1"}, "password-shopkeeper")
+                    .AddUser(accounts::Account{"shopkeeper", "clerk", "S", "K1"}, "password-shopkeeper")
                     .ok());
   }
   int Redemptions(const std::string& household) {

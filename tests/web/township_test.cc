@@ -57,7 +57,7 @@ TEST_F(Serve, AnAuditShowsAVillageAsOfAnyMomentAndAClerkOnlyTheirOwn) {
   // The clerk of W reads W's audit; a clerk of another village does not.
   EXPECT_EQ(Client().Get("/audit/W/2024-01", {{"Cookie", SignIn("clerk").cookie}})->status, 200);
   ASSERT_TRUE(
-      app_->accounts().AddUser(Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
+      app_->accounts().AddUser(accounts::Account{"clerkv", "clerk", "V", "S2"}, "password-clerkv").ok());
   EXPECT_EQ(Client().Get("/audit/W/2024-01", {{"Cookie", SignIn("clerkv").cookie}})->status, 403);
 }
 

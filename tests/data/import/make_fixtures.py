@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the clerk's files that tests/ledger/xlsx_reader_test.cc, tests/ledger/csv_test.cc and
+"""Writes the clerk's files that tests/formats/xlsx_reader_test.cc, tests/formats/csv_test.cc and
 tests/cli/import_sheets_test.cc read (docs/IMPORT.md "Fixtures"). They are checked in; run this
 again only to change them:  python3 tests/data/import/make_fixtures.py
 

@@ -1,6 +1,6 @@
-// A clerk's .xlsx workbook (ledger/xlsx_reader.h): the fixture tests/data/import/登记.xlsx (made by
+// A clerk's .xlsx workbook (formats/xlsx_reader.h): the fixture tests/data/import/登记.xlsx (made by
 // tests/data/import/make_fixtures.py the way Excel and WPS write one), and workbooks that are not.
-#include "ledger/xlsx_reader.h"
+#include "formats/xlsx_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 
 #include "tests/common/files.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 std::string Fixture(const std::string& name) {
@@ -138,4 +138,4 @@ TEST_F(XlsxFiles, WhatIsNotAWorkbookIsRefused) {
 }
 
 }  // namespace
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

@@ -1,6 +1,6 @@
 // CSV import of a clerk's rows (SPEC.md §4, ledger/FORMAT.md "CSV", docs/IMPORT.md), as Excel and
 // WPS save them: UTF-8 with or without BOM, or GB18030; RFC 4180 quoting; CRLF or LF; headers in
-// Chinese or English (ledger/headers.h), every kind of record a clerk handles.
+// Chinese or English (formats/headers.h), every kind of record a clerk handles.
 #pragma once
 
 #include <optional>
@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "ledger/record.h"
-#include "ledger/table.h"
+#include "formats/table.h"
 #include "util/status.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 
 struct CsvRow {
   int line;               // 1-based line of the file where the row starts
@@ -62,4 +62,4 @@ Result<std::vector<CsvRow>> ReadCsvRecords(std::string_view bytes, const std::st
 // GB18030. Status::InvalidInput("FILE: ...") if it is neither.
 Result<std::string> CsvTextAsUtf8(std::string_view bytes, const std::string& file_name);
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

@@ -14,7 +14,7 @@
 
 #include "util/status.h"
 
-namespace jifen::web {
+namespace jifen::accounts {
 
 // The roles of docs/WEB.md. "public" is not a role an account can have: it marks routes open
 // to anyone in the route table.
@@ -88,4 +88,4 @@ std::string HmacHex(const std::string& key, const std::string& text);
 // Constant-time equality of two strings (false when their lengths differ).
 bool SafeEqual(const std::string& a, const std::string& b);
 
-}  // namespace jifen::web
+}  // namespace jifen::accounts

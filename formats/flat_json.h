@@ -1,15 +1,15 @@
 // A strict reader for the one shape the import form has: a single JSON object whose values are
 // scalars or arrays (nested values are parsed and only their kind kept), on simdjson's ondemand
-// parser (ledger/simdjson_library.h). Each line is copied into a per-thread buffer with the
+// parser (formats/simdjson_library.h). Each line is copied into a per-thread buffer with the
 // padding simdjson reads past the end, so the caller's text may be any string_view.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 
 // Parses `text` into `fields` (in order). On failure returns false and sets `error`: "not a JSON
 // object", "duplicate field \"x\"", or "not JSON: REASON at byte N".
@@ -22,4 +22,4 @@ bool ParseFlatJsonObject(std::string_view text, InputFields* fields, std::string
 // gives the same record or the reason the line is refused.
 bool ParseRecordQuickly(std::string_view text, Record* record);
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

@@ -1,5 +1,5 @@
-// The table of a clerk's columns and spreadsheet dates (ledger/headers.h).
-#include "ledger/headers.h"
+// The table of a clerk's columns and spreadsheet dates (formats/headers.h).
+#include "formats/headers.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 std::string FieldOf(std::string_view header) {
@@ -86,9 +86,9 @@ TEST(Headers, ColumnLetters) {
 }
 
 }  // namespace
-}  // namespace jifen::ledger
+}  // namespace jifen::formats
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 // docs/IMPORT.md "Columns" lists every header of the table.
@@ -105,4 +105,4 @@ TEST(Headers, DocsImportListsEveryHeader) {
 }
 
 }  // namespace
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

@@ -13,7 +13,10 @@
 #include "ledger/record.h"
 #include "util/date.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
+
+using ledger::Record;
+using ledger::RecordType;
 
 // One name of a column. Several names may fill one field (户号, 所在户 and 迁入户 all fill
 // "household"); a row fills a field from at most one of them.
@@ -56,4 +59,4 @@ std::optional<Date> DateFromSerial(std::string_view number, bool date1904);
 // "C" for column 2 (0-based), "AA" for 26.
 std::string ColumnLetters(int column);
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

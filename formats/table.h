@@ -1,5 +1,5 @@
 // A clerk's table (docs/IMPORT.md): the rows of a CSV file or of an .xlsx sheet, read against
-// their header row (ledger/headers.h) into records. Every refusal names the column, in Chinese
+// their header row (formats/headers.h) into records. Every refusal names the column, in Chinese
 // when the headers are Chinese; the reader of the file adds the file, the sheet and the row.
 #pragma once
 
@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "ledger/headers.h"
+#include "formats/headers.h"
 #include "ledger/record.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 #include "util/status.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 
 // One cell as the file holds it.
 struct Cell {
@@ -101,4 +101,4 @@ class TableReader {
   virtual const TableHeader& header() const = 0;
 };
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

@@ -1,4 +1,4 @@
-#include "ledger/table.h"
+#include "formats/table.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,7 +6,14 @@
 
 #include "ledger/fields.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
+
+using ledger::FieldKind;
+using ledger::FieldSpec;
+using ledger::FieldsOf;
+using ledger::kQtyMax;
+using ledger::kSharesMax;
+using ledger::RecordTypeName;
 namespace {
 
 constexpr RecordType kKinds[] = {RecordType::kHousehold, RecordType::kPerson,  RecordType::kMove,
@@ -377,4 +384,4 @@ Result<Record> TableHeader::Build(TableRow row) const {
   return Status::InvalidInput(MapError(copy_for_errors, record.status().message()));
 }
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

@@ -9,10 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/table.h"
+#include "formats/table.h"
 #include "util/status.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 
 // The soname of libzip on Debian 12 (package libzip4, installed with libzip-dev by setup.sh).
 inline constexpr const char* kLibzipSoname = "libzip.so.4";
@@ -67,4 +67,4 @@ struct XlsxRow {
 Result<std::vector<XlsxRow>> ReadXlsxRecords(std::string_view bytes, const std::string& file_name,
                                              const std::string& sheet = "");
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

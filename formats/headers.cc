@@ -1,10 +1,12 @@
-#include "ledger/headers.h"
+#include "formats/headers.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstring>
 
-namespace jifen::ledger {
+namespace jifen::formats {
+
+using ledger::RecordTypeName;
 namespace {
 
 using T = RecordType;
@@ -350,4 +352,4 @@ std::string ColumnLetters(int column) {
   return letters;
 }
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

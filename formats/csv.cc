@@ -1,4 +1,4 @@
-#include "ledger/csv.h"
+#include "formats/csv.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -7,10 +7,10 @@
 #include <optional>
 
 #include "ledger/fields.h"
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 #include "util/text.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
@@ -221,4 +221,4 @@ Result<std::vector<CsvRow>> ReadCsvRecords(std::string_view bytes, const std::st
   }
 }
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

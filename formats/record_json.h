@@ -12,7 +12,10 @@
 #include "ledger/record.h"
 #include "util/status.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
+
+using ledger::Record;
+using ledger::RecordType;
 
 inline constexpr size_t kLineBytesMax = size_t{1} << 20;
 
@@ -49,4 +52,4 @@ using InputFields = std::vector<std::pair<std::string, InputValue>>;
 // kString: qty and shares are read from decimal text and evidence is split on ';' or '|'.
 Result<Record> RecordFromFields(InputFields fields, bool from_text);
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

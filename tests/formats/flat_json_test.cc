@@ -1,14 +1,14 @@
-// The quick JSON Lines reader that `jifen import` reads most lines with (ledger/flat_json.h
+// The quick JSON Lines reader that `jifen import` reads most lines with (formats/flat_json.h
 // ParseRecordQuickly) against the strict one: whenever the quick one takes a line it gives the
 // strict one's record, and every line it declines is the strict one's to accept or explain.
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "ledger/flat_json.h"
-#include "ledger/record_json.h"
+#include "formats/flat_json.h"
+#include "formats/record_json.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 const char* kLines[] = {
@@ -120,4 +120,4 @@ TEST(ImportJson, AReusedRecordKeepsNothingOfTheLineBefore) {
 }
 
 }  // namespace
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

@@ -1,11 +1,11 @@
-#include "ledger/simdjson_library.h"
+#include "formats/simdjson_library.h"
 
 #include <dlfcn.h>
 
 #include <mutex>
 #include <string>
 
-namespace jifen::ledger {
+namespace jifen::formats {
 
 void CopySimdjsonTables(const void* library_table,
                         const void* library_negated);  // simdjson_tables.cc
@@ -65,19 +65,19 @@ Status LoadSimdjson() {
   return Status::Ok();
 }
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats
 
 namespace simdjson {
 
 // The declaration is simdjson.h's. Only called once LoadSimdjson() has succeeded.
 internal::atomic_ptr<const implementation>& get_active_implementation() {
-  return jifen::ledger::active_implementation();
+  return jifen::formats::active_implementation();
 }
 
 namespace internal {
-double from_chars(const char* first) noexcept { return jifen::ledger::from_chars(first); }
+double from_chars(const char* first) noexcept { return jifen::formats::from_chars(first); }
 double from_chars(const char* first, const char* end) noexcept {
-  return jifen::ledger::from_chars_to(first, end);
+  return jifen::formats::from_chars_to(first, end);
 }
 }  // namespace internal
 

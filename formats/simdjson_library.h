@@ -1,4 +1,4 @@
-// simdjson (Debian's libsimdjson-dev), which reads the JSON Lines form (ledger/flat_json.cc).
+// simdjson (Debian's libsimdjson-dev), which reads the JSON Lines form (formats/flat_json.cc).
 //
 // Its ondemand front end is inline code in the header; what it needs of the library itself is
 // one function, simdjson::get_active_implementation(), which hands out the parsing kernels
@@ -6,9 +6,9 @@
 // 256-byte lookup tables, and (in unoptimised builds) the slow path of its number parsing,
 // simdjson::internal::from_chars. jifen does not link libsimdjson.so: that would make every jifen
 // process load it and the shared libstdc++ it needs, about a millisecond of each command's start
-// (docs/PERFORMANCE.md "Process start"). ledger/simdjson_library.cc defines
+// (docs/PERFORMANCE.md "Process start"). formats/simdjson_library.cc defines
 // get_active_implementation() and from_chars() itself, as calls to the library's, and
-// ledger/simdjson_tables.cc
+// formats/simdjson_tables.cc
 // the tables, filled from the library's; the library is loaded with dlopen the first time JSON
 // is read.
 #pragma once
@@ -19,7 +19,7 @@
 
 #include "util/status.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 
 // The soname of the libsimdjson whose header this is compiled against (Debian 12: 3.0.1 in
 // package libsimdjson14, installed with libsimdjson-dev by scripts/setup.sh).
@@ -31,4 +31,4 @@ static_assert(simdjson::SIMDJSON_VERSION_MAJOR == 3 && simdjson::SIMDJSON_VERSIO
 // any simdjson parser is used.
 Status LoadSimdjson();
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

@@ -1,6 +1,6 @@
 // Two lookup tables of libsimdjson that the ondemand code of simdjson.h reads
 // (simdjson::internal::structural_or_whitespace[_negated], `const bool[256]` in the header): the
-// executable defines them, since it does not link the library (ledger/simdjson_library.h), and
+// executable defines them, since it does not link the library (formats/simdjson_library.h), and
 // LoadSimdjson() fills them with the library's own before anything is parsed. This file does not
 // include simdjson.h, whose declarations say const; the symbols are the same.
 #include <cstring>
@@ -10,7 +10,7 @@ bool structural_or_whitespace[256];
 bool structural_or_whitespace_negated[256];
 }  // namespace simdjson::internal
 
-namespace jifen::ledger {
+namespace jifen::formats {
 
 // Copies the library's tables (`library_table` and `library_negated`, 256 bytes each) into ours.
 void CopySimdjsonTables(const void* library_table, const void* library_negated) {
@@ -18,4 +18,4 @@ void CopySimdjsonTables(const void* library_table, const void* library_negated) 
   std::memcpy(simdjson::internal::structural_or_whitespace_negated, library_negated, 256);
 }
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

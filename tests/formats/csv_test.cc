@@ -1,4 +1,4 @@
-#include "ledger/csv.h"
+#include "formats/csv.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include "tests/ledger/ledger_test_util.h"
 #include "util/text.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 const char kAwards[] =
@@ -173,9 +173,9 @@ TEST(Csv, NumbersAndEvidenceAreReadFromText) {
 }
 
 }  // namespace
-}  // namespace jifen::ledger
+}  // namespace jifen::formats
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 std::string Fixture(const std::string& name) {
@@ -277,9 +277,9 @@ TEST(CsvChinese, ATypeColumnMixesKindsAndSeveralColumnsMayFillOneField) {
 }
 
 }  // namespace
-}  // namespace jifen::ledger
+}  // namespace jifen::formats
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 TEST(CsvChinese, EveryKindAClerkHandles) {
@@ -316,4 +316,4 @@ TEST(CsvChinese, EveryKindAClerkHandles) {
 }
 
 }  // namespace
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

@@ -1,12 +1,21 @@
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 
 #include <charconv>
 #include <exception>
 
 #include "ledger/fields.h"
-#include "ledger/flat_json.h"
+#include "formats/flat_json.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
+
+using ledger::FieldKind;
+using ledger::FieldSpec;
+using ledger::FieldsOf;
+using ledger::RecordTypeFromName;
+using ledger::kQtyMax;
+using ledger::kSharesMax;
+using ledger::ValidateRecord;
+using ledger::RecordTypeName;
 namespace {
 
 using Kind = InputValue::Kind;
@@ -259,4 +268,4 @@ std::string RecordToJson(const Record& record) {
   return out;
 }
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

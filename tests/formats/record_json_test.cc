@@ -1,11 +1,11 @@
-#include "ledger/record_json.h"
+#include "formats/record_json.h"
 
 #include <gtest/gtest.h>
 
-#include "ledger/flat_json.h"
+#include "formats/flat_json.h"
 #include "ledger/ledger.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 // The seven example lines of SPEC.md §4.
@@ -224,7 +224,7 @@ TEST(RecordJson, EveryTypeRoundTripsThroughItsJsonForm) {
   rules.village = "SYS";
   rules.date = *Date::Parse("2022-01-01");
   rules.text = "village SYS \"双杨树村\" {\n\tperiod month # 注释 \"引号\" \\\r\n}\n";
-  rules.sha256 = Sha256Hex(rules.text);
+  rules.sha256 = ledger::Sha256Hex(rules.text);
   rules.approved_by = "村民代表大会 2021-12-30";
   records.push_back(rules);
   Record award = records[4];
@@ -252,12 +252,12 @@ TEST(RecordJson, EveryTypeRoundTripsThroughItsJsonForm) {
 }
 
 }  // namespace
-}  // namespace jifen::ledger
+}  // namespace jifen::formats
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
-// The reader is simdjson's (ledger/simdjson_library.h): what the hand-written one promised holds.
+// The reader is simdjson's (formats/simdjson_library.h): what the hand-written one promised holds.
 TEST(RecordJsonSimdjson, StrictnessKeepsItsReasons) {
   struct Case {
     std::string line;
@@ -334,4 +334,4 @@ TEST(RecordJsonSimdjson, TheFastPathAndTheStrictPathAgree) {
 }
 
 }  // namespace
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

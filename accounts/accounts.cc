@@ -1,4 +1,4 @@
-#include "web/accounts.h"
+#include "accounts/accounts.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-namespace jifen::web {
+namespace jifen::accounts {
 namespace {
 
 constexpr uint64_t kScryptN = uint64_t{1} << 15;
@@ -306,4 +306,4 @@ Status AccountStore::DeleteSession(const std::string& token) {
   return Status::Ok();
 }
 
-}  // namespace jifen::web
+}  // namespace jifen::accounts

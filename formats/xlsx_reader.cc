@@ -1,4 +1,4 @@
-#include "ledger/xlsx_reader.h"
+#include "formats/xlsx_reader.h"
 
 #include <dlfcn.h>
 #include <expat.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <map>
 
-namespace jifen::ledger {
+namespace jifen::formats {
 namespace {
 
 constexpr uint64_t kPartBytesMax = uint64_t{256} << 20;  // one unpacked part of the workbook
@@ -579,4 +579,4 @@ Result<std::vector<XlsxRow>> ReadXlsxRecords(std::string_view bytes, const std::
   }
 }
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats

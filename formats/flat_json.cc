@@ -1,13 +1,21 @@
-#include "ledger/flat_json.h"
+#include "formats/flat_json.h"
 
 #include <cstdint>
 #include <cstring>
 
 #include "ledger/fields.h"
-#include "ledger/simdjson_library.h"
+#include "formats/simdjson_library.h"
 #include "util/text.h"
 
-namespace jifen::ledger {
+namespace jifen::formats {
+
+using ledger::FieldKind;
+using ledger::FieldSpec;
+using ledger::FieldsOf;
+using ledger::RecordTypeFromName;
+using ledger::kQtyMax;
+using ledger::kSharesMax;
+using ledger::ValidateRecord;
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -504,4 +512,4 @@ bool ParseFlatJsonObject(std::string_view text, InputFields* fields, std::string
   return strict.Object(doc, fields);
 }
 
-}  // namespace jifen::ledger
+}  // namespace jifen::formats
