@@ -3,8 +3,11 @@
 #include <cstdint>
 #include <cstring>
 
+// simdjson.h without exceptions: every result is checked where it is read.
+#define SIMDJSON_EXCEPTIONS 0
+#include <simdjson.h>
+
 #include "ledger/fields.h"
-#include "formats/simdjson_library.h"
 #include "util/text.h"
 
 namespace jifen::formats {
@@ -480,7 +483,6 @@ class Quick {
 }  // namespace
 
 bool ParseRecordQuickly(std::string_view text, Record* record) {
-  if (!LoadSimdjson().ok()) return false;
   ThreadParser& p = Parser();
   od::document doc;
   if (p.Iterate(text).get(doc)) return false;
@@ -491,10 +493,6 @@ bool ParseRecordQuickly(std::string_view text, Record* record) {
 bool ParseFlatJsonObject(std::string_view text, InputFields* fields, std::string* error) {
   error->clear();
   fields->clear();
-  if (Status s = LoadSimdjson(); !s.ok()) {
-    *error = s.message();
-    return false;
-  }
   ThreadParser& p = Parser();
   od::document doc;
   auto iterated = p.Iterate(text);

@@ -1,6 +1,6 @@
 // A strict reader for the one shape the import form has: a single JSON object whose values are
 // scalars or arrays (nested values are parsed and only their kind kept), on simdjson's ondemand
-// parser (formats/simdjson_library.h). Each line is copied into a per-thread buffer with the
+// parser (Debian's libsimdjson). Each line is copied into a per-thread buffer with the
 // padding simdjson reads past the end, so the caller's text may be any string_view.
 #pragma once
 

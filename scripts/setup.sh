@@ -7,8 +7,8 @@ set -eu
 cd "$(dirname "$0")/.."
 # libfmt-dev: spdlog and fmt are used header-only. libxlsxwriter4: loaded by `board --xlsx` and
 # `template`. libexpat1-dev (linked from its archive) and libzip-dev (libzip4 loaded when an .xlsx
-# is imported): a clerk's workbooks (docs/IMPORT.md). libsimdjson-dev (the header) and
-# libsimdjson14 (loaded when JSON is first read): the JSON Lines reader (formats/simdjson_library.h).
+# is imported): a clerk's workbooks (docs/IMPORT.md). libsimdjson-dev (linked): the
+# JSON Lines reader (formats/flat_json.cc).
 # libmicrohttpd-dev and libmstch-dev: `jifen serve` (web/, the jifen-serve program), and
 # libcpp-httplib-dev the web tests' HTTP client; libicu-dev:
 # its pinyin search of names (web/pinyin.h). libqrencode-dev (libqrencode4 loaded by `jifen cards`).

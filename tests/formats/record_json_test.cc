@@ -257,7 +257,7 @@ TEST(RecordJson, EveryTypeRoundTripsThroughItsJsonForm) {
 namespace jifen::formats {
 namespace {
 
-// The reader is simdjson's (formats/simdjson_library.h): what the hand-written one promised holds.
+// The reader is simdjson's (formats/flat_json.cc): what the hand-written one promised holds.
 TEST(RecordJsonSimdjson, StrictnessKeepsItsReasons) {
   struct Case {
     std::string line;
