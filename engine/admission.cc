@@ -378,8 +378,12 @@ Status Admission::Append(Record& r) {
     case RecordType::kMove:
       v->AddMember(r.household, r.code);
       break;
-    default:
-      break;
+    case RecordType::kRules:
+    case RecordType::kHousehold:
+    case RecordType::kScorer:
+    case RecordType::kPost:
+    case RecordType::kObjection:
+      break;  // the model alone holds them
   }
   if (Status s = v->model.Add(r); !s.ok()) return s;
   if (r.type == RecordType::kHousehold) v->Index(r.code, &v->model.households.at(r.code), nullptr);

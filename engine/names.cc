@@ -93,8 +93,16 @@ void NameIndex::AddRegistration(ledger::RecordType type, const std::string& vill
     case ledger::RecordType::kScorer:
       v.scorers.Add(Entry{code, name, ""});
       break;
-    default:
-      break;
+    case ledger::RecordType::kRules:
+    case ledger::RecordType::kMove:
+    case ledger::RecordType::kAward:
+    case ledger::RecordType::kRevoke:
+    case ledger::RecordType::kRedeem:
+    case ledger::RecordType::kApprove:
+    case ledger::RecordType::kPost:
+    case ledger::RecordType::kObjection:
+    case ledger::RecordType::kRuling:
+      break;  // names nothing
   }
 }
 

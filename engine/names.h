@@ -13,11 +13,13 @@
 
 #include "engine/model.h"
 #include "ledger/ledger.h"
+#include "ledger/record_type.h"
 #include "util/status.h"
 
 namespace jifen::engine {
 
-enum class NameKind : uint8_t { kVillage, kItem, kReward, kHousehold, kPerson, kScorer, kSubject };
+// What a code names: the record-type table's word (ledger/record_type.h).
+using ledger::NameKind;
 
 struct NameCandidate {
   std::string code;

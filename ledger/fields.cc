@@ -1,5 +1,7 @@
 #include "ledger/fields.h"
 
+#include "ledger/record_type.h"
+
 #include <cstring>
 
 namespace jifen::ledger {
@@ -103,19 +105,6 @@ constexpr FieldSpec kRulingFields[] = {
     {"scorer", K::kCode, kReq, &Record::scorer, ""},
 };
 
-struct TypeName {
-  RecordType type;
-  const char* name;
-};
-constexpr TypeName kTypeNames[] = {
-    {RecordType::kRules, "rules"},         {RecordType::kHousehold, "household"},
-    {RecordType::kPerson, "person"},       {RecordType::kMove, "move"},
-    {RecordType::kScorer, "scorer"},       {RecordType::kAward, "award"},
-    {RecordType::kRevoke, "revoke"},       {RecordType::kRedeem, "redeem"},
-    {RecordType::kApprove, "approve"},     {RecordType::kPost, "post"},
-    {RecordType::kObjection, "objection"}, {RecordType::kRuling, "ruling"},
-};
-
 // Control characters are refused everywhere but in rule texts, which hold tabs and line breaks.
 bool IsControl(unsigned char c, bool text) {
   if (text && (c == '\t' || c == '\n' || c == '\r')) return false;
@@ -191,16 +180,11 @@ std::span<const FieldSpec> FieldsOf(RecordType type) {
   return {};
 }
 
-const char* RecordTypeName(RecordType type) {
-  for (const auto& t : kTypeNames) {
-    if (t.type == type) return t.name;
-  }
-  return "unknown";
-}
+const char* RecordTypeName(RecordType type) { return RecordTypeInfo(type).name; }
 
 std::optional<RecordType> RecordTypeFromName(std::string_view name) {
-  for (const auto& t : kTypeNames) {
-    if (name == t.name) return t.type;
+  for (RecordType type : AllRecordTypes()) {
+    if (name == RecordTypeInfo(type).name) return type;
   }
   return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "ledger/codec.h"
+#include "ledger/record_type.h"
 
 namespace jifen::ledger {
 namespace {
@@ -108,7 +109,7 @@ Status DecodeStructuralEntry(std::string_view key, std::string_view value, uint6
   }
   if (Status s = DecodeRecord(canonical, record); !s.ok()) return bad(s.message());
   if (record->sequence != sequence || record->village != village ||
-      record->type == RecordType::kAward || record->type == RecordType::kRedeem) {
+      RecordTypeInfo(record->type).event) {
     return bad("does not match its key");
   }
   if (Status s = ValidateRecord(*record); !s.ok()) return bad(s.message());

@@ -4,6 +4,7 @@
 
 #include "ledger/fields.h"
 #include "ledger/ledger.h"
+#include "ledger/record_type.h"
 
 namespace jifen::ledger {
 namespace {
@@ -125,29 +126,20 @@ bool Record::operator==(const Record& other) const {
 bool SameContent(const Record& a, const Record& b) { return ContentTie(a) == ContentTie(b); }
 
 std::string KeyOf(const Record& record) {
-  switch (record.type) {
-    case RecordType::kAward:
-    case RecordType::kRedeem:
-      return record.id;
-    case RecordType::kHousehold:
-      return "household:" + record.code;
-    case RecordType::kPerson:
-      return "person:" + record.code;
-    case RecordType::kScorer:
-      return "scorer:" + record.code;
-    case RecordType::kRevoke:
-      return "revoke:" + record.target;  // a record is revoked at most once
-    case RecordType::kApprove:
-      return "approve:" + record.target;  // an award is approved at most once
-    case RecordType::kPost:
-    case RecordType::kObjection:
-    case RecordType::kRuling:
-      return record.id;
-    case RecordType::kMove:
-      return "move:" + record.code + ":" + record.date.ToString();  // one move a person a day
-    default:
+  const RecordTypeRow& row = RecordTypeInfo(record.type);
+  switch (row.key) {
+    case KeyKind::kNone:
       return "";
+    case KeyKind::kId:
+      return record.id;
+    case KeyKind::kCode:
+      return std::string(row.name) + ":" + record.code;
+    case KeyKind::kTarget:
+      return std::string(row.name) + ":" + record.target;
+    case KeyKind::kPersonDay:
+      return std::string(row.name) + ":" + record.code + ":" + record.date.ToString();
   }
+  return "";
 }
 
 Status ValidateRecord(const Record& record) {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "ledger/codec.h"
+#include "ledger/record_type.h"
 
 namespace jifen::ledger {
 namespace {
@@ -56,7 +57,7 @@ std::string StructuralIndexKey(std::string_view village, uint64_t sequence) {
   return key;
 }
 
-bool IsEvent(RecordType type) { return type == RecordType::kAward || type == RecordType::kRedeem; }
+bool IsEvent(RecordType type) { return RecordTypeInfo(type).event; }
 
 bool IndexEntryOf(const Record& record, std::string_view canonical, std::string* key,
                   std::string* value) {
