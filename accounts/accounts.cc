@@ -93,6 +93,21 @@ bool SafeEqual(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string AccountStore::CardToken(const std::string& village,
+                                    const std::string& household) const {
+  return HmacHex(secret_, village + "|" + household);
+}
+
+std::string AccountStore::CardPath(const std::string& village,
+                                   const std::string& household) const {
+  return "/h/" + village + "/" + household + "/" + CardToken(village, household);
+}
+
+bool AccountStore::IsCardToken(const std::string& village, const std::string& household,
+                               const std::string& token) const {
+  return SafeEqual(token, CardToken(village, household));
+}
+
 Result<std::string> HashPassword(const std::string& password) {
   std::string salt_hex = RandomHex(16);
   std::string salt = *FromHex(salt_hex);

@@ -66,6 +66,14 @@ class AccountStore {
 
   // 32 random bytes, created once per store: the key of the household card links.
   const std::string& secret() const { return secret_; }
+  // A household's card link, /h/VILLAGE/HOUSEHOLD/TOKEN (docs/WEB.md), and its token: the
+  // HMAC-SHA256 of "VILLAGE|HOUSEHOLD" under secret(), so that one card's link tells nothing of
+  // another's. The printed cards, the demo and every page behind a card use these two.
+  std::string CardToken(const std::string& village, const std::string& household) const;
+  std::string CardPath(const std::string& village, const std::string& household) const;
+  // Whether `token` is the card token of `household` (a constant-time comparison).
+  bool IsCardToken(const std::string& village, const std::string& household,
+                   const std::string& token) const;
 
  private:
   AccountStore() = default;

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "util/text.h"
+
 namespace jifen::cli {
 namespace {
 
@@ -220,33 +222,6 @@ std::string GroupHex(const std::string& hex) {
   for (size_t i = 0; i < hex.size(); i += 8) {
     if (!out.empty()) out += ' ';
     out += hex.substr(i, 8);
-  }
-  return out;
-}
-
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
   }
   return out;
 }

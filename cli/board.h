@@ -74,8 +74,6 @@ std::string ChinesePeriodLabel(const Period& period);
 std::string ChineseTimestamp(const Timestamp& t);
 // `hex` split into space-separated groups of 8 characters.
 std::string GroupHex(const std::string& hex);
-// Text made safe for HTML element content and attribute values.
-std::string HtmlEscape(const std::string& text);
 
 // The notice as one self-contained HTML5 document: inline CSS, no scripts, no network, A4 print
 // layout, readable on a phone. Every text from the ledger or the rules is escaped.

@@ -16,10 +16,7 @@
 namespace jifen::cli {
 namespace {
 
-std::string HouseholdName(const engine::VillageModel& m, const std::string& code) {
-  auto it = m.households.find(code);
-  return it == m.households.end() ? "" : it->second.name;
-}
+using engine::HouseholdName;
 
 std::string JoinTitles(const std::vector<std::string>& titles) {
   std::string out;

@@ -60,8 +60,7 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
        << "：每户一张卡，沿虚线剪开。卡上的二维码只打开这一户的页面；"
        << "请交给户主本人保管。</p>\n<div class=\"sheet\">\n";
   for (const auto& [code, household] : model->households) {
-    std::string link = base_url + "/h/" + village + "/" + code + "/" +
-                       accounts::HmacHex((*store)->secret(), village + "|" + code);
+    std::string link = base_url + (*store)->CardPath(village, code);
     auto svg = QrSvg(*qr, link, true);
     if (!svg.ok()) return Fail(svg.status());
     html

@@ -10,10 +10,7 @@
 namespace jifen::cli {
 namespace {
 
-std::string HouseholdName(const engine::VillageModel& m, const std::string& code) {
-  auto it = m.households.find(code);
-  return it == m.households.end() ? "" : it->second.name;
-}
+using engine::HouseholdName;
 
 void PrintRulesLine(const engine::Adoption& a, bool zh) {
   Words w{zh};

@@ -259,7 +259,7 @@ int DemoInTheBrowser(const Globals& demo, const engine::SimulateSummary& summary
       }
       if (!model->households.empty()) {
         const std::string& h = model->households.begin()->first;
-        card = "/h/" + v.code + "/" + h + "/" + accounts::HmacHex((*store)->secret(), v.code + "|" + h);
+        card = (*store)->CardPath(v.code, h);
       }
     } else if (v.rewards && !model->scorers.empty() &&
                std::none_of(accounts.begin(), accounts.end(),

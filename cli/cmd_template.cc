@@ -1,5 +1,4 @@
 // template: the workbook a clerk fills in (cli/template.h).
-#include <dlfcn.h>
 #include <xlsxwriter.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -21,52 +20,10 @@
 namespace jifen::cli {
 namespace {
 
-// The functions of libxlsxwriter a template needs, typed from the installed header and loaded as
-// cli/xlsxwriter_library.cc loads the board's (docs/PERFORMANCE.md "Process start").
-#define JIFEN_TEMPLATE_FUNCTIONS(X)  \
-  X(workbook_new)                    \
-  X(workbook_add_worksheet)          \
-  X(workbook_add_format)             \
-  X(workbook_close)                  \
-  X(format_set_bold)                 \
-  X(format_set_bg_color)             \
-  X(format_set_border)               \
-  X(format_set_font_color)           \
-  X(format_set_italic)               \
-  X(format_set_num_format)           \
-  X(format_set_text_wrap)            \
-  X(worksheet_data_validation_range) \
-  X(worksheet_freeze_panes)          \
-  X(worksheet_hide)                  \
-  X(worksheet_set_column)            \
-  X(worksheet_write_number)          \
-  X(worksheet_write_string)          \
-  X(lxw_strerror)
-
-struct Lxw {
-#define JIFEN_TEMPLATE_MEMBER(name) decltype(&::name) name = nullptr;
-  JIFEN_TEMPLATE_FUNCTIONS(JIFEN_TEMPLATE_MEMBER)
-#undef JIFEN_TEMPLATE_MEMBER
-};
-
-Result<Lxw> LoadLxw() {
-  const std::string install = " (install the Debian package libxlsxwriter" LXW_SOVERSION ")";
-  void* handle = dlopen(kXlsxwriterSoname, RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr)
-    return Status::IOError(std::string("template: cannot load libxlsxwriter: ") + dlerror() +
-                           install);
-  Lxw x;
-  const char* missing = nullptr;
-#define JIFEN_TEMPLATE_LOAD(name)                                    \
-  x.name = reinterpret_cast<decltype(x.name)>(dlsym(handle, #name)); \
-  if (x.name == nullptr && missing == nullptr) missing = #name;
-  JIFEN_TEMPLATE_FUNCTIONS(JIFEN_TEMPLATE_LOAD)
-#undef JIFEN_TEMPLATE_LOAD
-  if (missing != nullptr)
-    return Status::IOError(std::string("template: libxlsxwriter has no function ") + missing +
-                           install);
-  return x;
-}
+// libxlsxwriter as cli/xlsxwriter_library.h loads it for the board (docs/PERFORMANCE.md
+// "Process start").
+using Lxw = Xlsxwriter;
+Result<Lxw> LoadLxw() { return LoadXlsxwriter(kXlsxwriterSoname, "template"); }
 
 const formats::ColumnName* ByChinese(const char* zh) {
   for (const auto& c : formats::ColumnNames()) {

@@ -75,53 +75,30 @@ Result<std::string> IdOrDefault(const Globals& g, const WorkflowArgs& a, const s
 }  // namespace
 
 int RunApprove(const Globals& g, const WorkflowArgs& a) {
-  ledger::Record r;
-  r.type = ledger::RecordType::kApprove;
-  r.village = a.village;
-  r.target = a.target;
-  r.scorer = a.scorer;
-  return RecordOne(g, "approve", std::move(r), a.recorded);
+  return RecordOne(g, "approve", engine::WorkflowRecord(ledger::RecordType::kApprove, a),
+                   a.recorded);
 }
 
 int RunPost(const Globals& g, const WorkflowArgs& a) {
-  ledger::Record r;
-  r.type = ledger::RecordType::kPost;
-  r.village = a.village;
-  r.period = a.period;
-  r.scorer = a.scorer;
-  r.sha256 = a.head;
   auto id = IdOrDefault(g, a, "P");
   if (!id.ok()) return Fail(id.status());
-  r.id = *id;
-  return RecordOne(g, "post", std::move(r), a.recorded);
+  WorkflowArgs named = a;
+  named.id = *id;
+  return RecordOne(g, "post", engine::WorkflowRecord(ledger::RecordType::kPost, named),
+                   a.recorded);
 }
 
 int RunObject(const Globals& g, const WorkflowArgs& a) {
-  ledger::Record r;
-  r.type = ledger::RecordType::kObjection;
-  r.village = a.village;
-  r.period = a.period;
-  r.target = a.target;
-  r.household = a.household;
-  r.reason = a.reason;
-  r.name = a.filed_by;
-  r.scorer = a.scorer;
   auto id = IdOrDefault(g, a, "O");
   if (!id.ok()) return Fail(id.status());
-  r.id = *id;
-  return RecordOne(g, "object", std::move(r), a.recorded);
+  WorkflowArgs named = a;
+  named.id = *id;
+  return RecordOne(g, "object", engine::WorkflowRecord(ledger::RecordType::kObjection, named),
+                   a.recorded);
 }
 
 int RunRule(const Globals& g, const WorkflowArgs& a) {
-  ledger::Record r;
-  r.type = ledger::RecordType::kRuling;
-  r.village = a.village;
-  r.target = a.target;
-  r.outcome = a.outcome;
-  r.reason = a.reason;
-  r.scorer = a.scorer;
-  r.id = a.id.empty() ? a.target + "-ruling" : a.id;
-  return RecordOne(g, "rule", std::move(r), a.recorded);
+  return RecordOne(g, "rule", engine::WorkflowRecord(ledger::RecordType::kRuling, a), a.recorded);
 }
 
 int RunObjections(const Globals& g, const std::string& village, const std::string& period_text,

@@ -4,12 +4,12 @@
 
 namespace jifen::cli {
 
-Result<Xlsxwriter> LoadXlsxwriter(const std::string& soname) {
+Result<Xlsxwriter> LoadXlsxwriter(const std::string& soname, const std::string& caller) {
   const std::string install = " (install the Debian package libxlsxwriter" LXW_SOVERSION ")";
   // RTLD_NOW: a library that cannot be bound fails here, before any file is written.
   void* handle = dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
-    return Status::IOError(std::string("--xlsx: cannot load libxlsxwriter: ") + dlerror() +
+    return Status::IOError(caller + ": cannot load libxlsxwriter: " + dlerror() +
                            install);
   }
   Xlsxwriter x;
@@ -21,7 +21,7 @@ Result<Xlsxwriter> LoadXlsxwriter(const std::string& soname) {
 #undef JIFEN_XLSXWRITER_LOAD
   if (missing != nullptr) {
     dlclose(handle);
-    return Status::IOError("--xlsx: " + soname + " has no function " + missing + install);
+    return Status::IOError(caller + ": " + soname + " has no function " + missing + install);
   }
   return x;
 }

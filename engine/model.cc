@@ -205,6 +205,11 @@ Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string
   return model;
 }
 
+std::string HouseholdName(const VillageModel& model, const std::string& code) {
+  auto it = model.households.find(code);
+  return it == model.households.end() ? "" : it->second.name;
+}
+
 Result<VillageModel> LoadVillageStructure(const ledger::Reader& reader, const std::string& village,
                                           uint64_t sequence_max) {
   return LoadVillage(reader, village, sequence_max, Date::FromCivil(9999, 12, 31),

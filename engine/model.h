@@ -209,6 +209,9 @@ struct VillageModel {
   IdSet approved_ids_;
 };
 
+// The registered name of household `code`; "" when the model has no such household.
+std::string HouseholdName(const VillageModel& model, const std::string& code);
+
 // Loads `village` as of `sequence_max` (structure in full, events dated from..to).
 Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string& village,
                                  uint64_t sequence_max, Date events_from, Date events_to);

@@ -1,5 +1,7 @@
 #include "engine/workflow.h"
 
+#include <cassert>
+
 namespace jifen::engine {
 namespace {
 
@@ -97,6 +99,40 @@ std::string DefaultWorkflowId(const VillageModel& model, const std::string& kind
     }
     if (!used) return id;
   }
+}
+
+std::string RulingId(const std::string& objection) { return objection + "-ruling"; }
+
+ledger::Record WorkflowRecord(ledger::RecordType type, const WorkflowEntry& entry) {
+  using ledger::RecordType;
+  assert(type == RecordType::kApprove || type == RecordType::kRevoke ||
+         type == RecordType::kPost || type == RecordType::kObjection ||
+         type == RecordType::kRuling);
+  ledger::Record r;
+  r.type = type;
+  r.village = entry.village;
+  r.scorer = entry.scorer;
+  if (type == RecordType::kApprove || type == RecordType::kRevoke) {
+    r.target = entry.target;
+    if (type == RecordType::kRevoke) r.reason = entry.reason;
+  } else if (type == RecordType::kPost) {
+    r.id = entry.id;
+    r.period = entry.period;
+    r.sha256 = entry.head;
+  } else if (type == RecordType::kObjection) {
+    r.id = entry.id;
+    r.period = entry.period;
+    r.target = entry.target;
+    r.household = entry.household;
+    r.reason = entry.reason;
+    r.name = entry.filed_by;
+  } else {
+    r.id = entry.id.empty() ? RulingId(entry.target) : entry.id;
+    r.target = entry.target;
+    r.outcome = entry.outcome;
+    r.reason = entry.reason;
+  }
+  return r;
 }
 
 }  // namespace jifen::engine

@@ -46,4 +46,26 @@ std::optional<std::string> LockedReason(const VillageModel& model, const Period&
 std::string DefaultWorkflowId(const VillageModel& model, const std::string& kind,
                               const std::string& period);
 
+// The id of the ruling on objection `objection` when none is named: OBJECTION-ruling.
+std::string RulingId(const std::string& objection);
+
+// What a workflow record says (SPEC.md §3 "Review", "Posting", "Objections"), as `jifen approve`,
+// `post`, `object` and `rule` and the month pages' forms take it.
+struct WorkflowEntry {
+  std::string village;
+  std::string id;         // post, objection, ruling (a ruling without one gets RulingId(target))
+  std::string period;     // post, objection
+  std::string target;     // approve, revoke: an award; objection: a record; ruling: an objection
+  std::string household;  // objection about a household's figures rather than one record
+  std::string scorer;     // who wrote it down
+  std::string reason;     // revoke, objection, ruling
+  std::string filed_by;   // objection: who filed it (the record's name)
+  std::string outcome;    // ruling: "upheld" or "dismissed"
+  std::string head;       // post: the chain head of the board that was posted, or ""
+};
+
+// The record of `type` (approve, revoke, post, objection or ruling) with the fields of `entry`
+// that its type carries; unstamped (admission gives it its time).
+ledger::Record WorkflowRecord(ledger::RecordType type, const WorkflowEntry& entry);
+
 }  // namespace jifen::engine

@@ -31,4 +31,8 @@ std::string Percent(double share);
 // `value` rounded to `digits` decimals, for a JSON number (0.123456 to 3 digits is 0.123).
 double RoundDecimals(double value, int digits);
 
+// Text made safe for HTML element content and attribute values (& < > " ' escaped), for the
+// HTML and SVG jifen writes itself (the board, the cards, the web's charts).
+std::string HtmlEscape(std::string_view text);
+
 }  // namespace jifen

@@ -70,8 +70,8 @@ bool OfHousehold(const ledger::Reader& reader, const ledger::Record& record,
 // key: a card never opens another household's records).
 void RecordProof(App& app, RequestContext& c) {
   const std::string &code = c.params[0], &household = c.params[1], &id = c.params[3];
-  std::string expected = accounts::HmacHex(app.accounts().secret(), code + "|" + household);
-  if (!accounts::SafeEqual(c.params[2], expected)) return RenderError(c, 404, "card_invalid");
+  if (!app.accounts().IsCardToken(code, household, c.params[2]))
+    return RenderError(c, 404, "card_invalid");
   auto reader = app.ledger().Snapshot();
   if (!reader.ok()) return RenderError(c, 500, "error");
   auto sequence = (*reader)->FindKey(code, id);

@@ -5,34 +5,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include "util/text.h"
+
 namespace jifen::web {
 namespace {
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string Number(double v, bool percent, double step = 1) {
   char buf[32];
@@ -86,9 +62,9 @@ std::string RenderSvg(const LineChart& chart) {
   svg.setf(std::ios::fixed);
   svg.precision(1);
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << width << ' ' << height
-      << "\" role=\"img\" aria-label=\"" << Escape(chart.title) << "\" class=\"chart\">"
+      << "\" role=\"img\" aria-label=\"" << HtmlEscape(chart.title) << "\" class=\"chart\">"
       << "<text x=\"" << left << "\" y=\"15\" font-size=\"12\" font-weight=\"bold\">"
-      << Escape(chart.title) << "</text>";
+      << HtmlEscape(chart.title) << "</text>";
   for (double v = lo; v <= hi + step / 2; v += step) {
     svg << "<line x1=\"" << left << "\" x2=\"" << width - right << "\" y1=\"" << y(v) << "\" y2=\""
         << y(v) << "\" stroke=\"#ddd\"/><text x=\"" << left - 4 << "\" y=\"" << y(v) + 4
@@ -101,7 +77,7 @@ std::string RenderSvg(const LineChart& chart) {
     const char* anchor = i == 0 ? "start" : i + 1 == n ? "end" : "middle";
     svg << "<text x=\"" << x(i) << "\" y=\"" << height - bottom + 16
         << "\" font-size=\"10\" text-anchor=\"" << anchor << "\" fill=\"#555\">"
-        << Escape(chart.labels[i]) << "</text>";
+        << HtmlEscape(chart.labels[i]) << "</text>";
   }
   for (size_t s = 0; s < chart.series.size(); ++s) {
     const ChartSeries& series = chart.series[s];
@@ -119,7 +95,7 @@ std::string RenderSvg(const LineChart& chart) {
       path << (pen_down ? 'L' : 'M') << x(i) << ' ' << y(*series.values[i]);
       pen_down = true;
       svg << "<circle cx=\"" << x(i) << "\" cy=\"" << y(*series.values[i]) << "\" r=\"2.5\" fill=\""
-          << colour << "\"><title>" << Escape(series.name) << ' ' << Escape(chart.labels[i]) << ": "
+          << colour << "\"><title>" << HtmlEscape(series.name) << ' ' << HtmlEscape(chart.labels[i]) << ": "
           << Number(*series.values[i], chart.percent) << "</title></circle>";
     }
     svg << "<path d=\"" << path.str() << "\" fill=\"none\" stroke=\"" << colour
@@ -136,7 +112,7 @@ std::string RenderSvg(const LineChart& chart) {
         << "<li><svg viewBox=\"0 0 30 10\" width=\"30\" height=\"10\"><line x1=\"0\" y1=\"5\" x2=\"30\" y2=\"5\" stroke=\""
         << kColours[s % std::size(kColours)] << "\" stroke-width=\"2\""
         << (*dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : "") << "/></svg> "
-        << Escape(chart.series[s].name) << "</li>";
+        << HtmlEscape(chart.series[s].name) << "</li>";
   }
   legend << "</ul>";
   return "<figure class=\"chart\">" + svg.str() + legend.str() + "</figure>";
