@@ -38,8 +38,8 @@ Result<std::vector<std::string>> Unparsed(engine::ImportSource& source) {
 
 }  // namespace
 
-int RunImport(const Globals& g, const std::vector<std::string>& files) {
-  auto source = FileSource::Open(files);
+int RunImport(const Globals& g, const std::vector<std::string>& files, const std::string& sheet) {
+  auto source = FileSource::Open(files, ImportFileOptions{g.ledger_dir, sheet});
   if (!source.ok()) return Fail(source.status());
   auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
   if (!ledger.ok()) {

@@ -57,7 +57,10 @@ int RunCheck(const Globals& g, const std::vector<std::string>& files);
 int RunFmt(const Globals& g, const std::string& file, const std::string& keywords);
 int RunAdopt(const Globals& g, const std::string& file, const std::string& effective,
              const std::string& approved_by, const std::optional<std::string>& recorded);
-int RunImport(const Globals& g, const std::vector<std::string>& files);
+// `sheet`: --sheet, the sheet of each .xlsx file (empty: the first); names in tables are read
+// against g.ledger_dir.
+int RunImport(const Globals& g, const std::vector<std::string>& files,
+              const std::string& sheet = "");
 int RunVerify(const Globals& g);
 int RunLog(const Globals& g, const std::string& village, uint64_t from);
 int RunScore(const Globals& g, const std::string& village, const std::string& period,
@@ -77,8 +80,7 @@ int RunDemo(const Globals& g, const std::string& out_dir, bool ledger_given,
             const std::string& villages_dir);
 
 // approve, post, object, rule: one workflow record each, admitted as `import` admits a line.
-struct WorkflowArgs {
-  std::string village, id, period, target, household, scorer, reason, filed_by, outcome, head;
+struct WorkflowArgs : engine::WorkflowEntry {
   std::optional<std::string> recorded;
 };
 int RunApprove(const Globals& g, const WorkflowArgs& args);

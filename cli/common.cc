@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/words.h"
 #include "engine/replay.h"
+#include "engine/window.h"
 
 namespace jifen::cli {
 
@@ -101,15 +102,13 @@ Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& villag
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return reader.status();
   uint64_t sequence_max = t->has_value() ? (*reader)->SequenceAsOf(**t) : (*reader)->HeadSequence();
-  // Structure first, to learn where replay must start; then the events it needs.
-  auto model = engine::LoadVillageStructure(**reader, village, sequence_max);
+  auto model =
+      engine::LoadVillageForPeriods(**reader, village, sequence_max, first, last.LastDay());
   if (!model.ok()) return model.status();
   if (model->adoptions.empty() && model->households.empty()) {
     return Status::InvalidInput("village " + village + ": not in the ledger" +
                                 (t->has_value() ? " as of " + (*t)->ToString() : std::string()));
   }
-  Date from = engine::ReplayStart(*model, first);
-  if (Status s = engine::LoadEvents(**reader, &*model, from, last.LastDay()); !s.ok()) return s;
   return Loaded{std::move(*ledger), std::move(*reader), std::move(*model),
                 t->value_or(Timestamp::Now())};
 }

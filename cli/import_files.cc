@@ -34,9 +34,6 @@ bool IsCsv(const std::string& file) { return EndsWithCaseless(file, ".csv"); }
 bool IsXlsx(const std::string& file) { return EndsWithCaseless(file, ".xlsx"); }
 bool IsTable(const std::string& file) { return IsCsv(file) || IsXlsx(file); }
 
-const std::string* option_ledger_dir = nullptr;
-const std::string* option_sheet = nullptr;
-
 Result<std::string> ReadWhole(const std::string& file) {
   std::string bytes;
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -57,52 +54,32 @@ Result<std::string> ReadWhole(const std::string& file) {
 using engine::NameKind;
 using ledger::RecordType;
 
-// Which fields of a row of `type` may hold a name, and of what.
+// Which fields of a row of `type` may hold a name, and of what (the record-type table's).
 std::vector<std::pair<const char*, NameKind>> NameFields(RecordType type) {
-  switch (type) {
-    case RecordType::kPerson:
-      return {{"household", NameKind::kHousehold}};
-    case RecordType::kMove:
-      return {{"person", NameKind::kPerson}, {"household", NameKind::kHousehold}};
-    case RecordType::kScorer:
-      return {{"person", NameKind::kPerson}};
-    case RecordType::kAward:
-      return {{"item", NameKind::kItem},
-              {"subject", NameKind::kSubject},
-              {"scorer", NameKind::kScorer}};
-    case RecordType::kRedeem:
-      return {{"household", NameKind::kHousehold},
-              {"reward", NameKind::kReward},
-              {"scorer", NameKind::kScorer}};
-    case RecordType::kObjection:
-      return {{"household", NameKind::kHousehold}, {"scorer", NameKind::kScorer}};
-    case RecordType::kRevoke:
-    case RecordType::kApprove:
-    case RecordType::kPost:
-    case RecordType::kRuling:
-      return {{"scorer", NameKind::kScorer}};
-    default:
-      return {};
+  std::vector<std::pair<const char*, NameKind>> out;
+  for (const ledger::NamedField& f : ledger::RecordTypeInfo(type).name_fields) {
+    if (f.field != nullptr) out.push_back({f.field, f.names});
   }
+  return out;
 }
 
-// What a kind of name names, in Chinese and English.
+// What a kind of name names, in English and Chinese.
 std::pair<const char*, const char*> What(NameKind kind) {
   switch (kind) {
     case NameKind::kItem:
-      return {"项目（在该日期生效的细则中）", "item (in the rules in force on the date)"};
+      return {"item (in the rules in force on the date)", "项目（在该日期生效的细则中）"};
     case NameKind::kReward:
-      return {"奖品（在该日期生效的细则中）", "reward (in the rules in force on the date)"};
+      return {"reward (in the rules in force on the date)", "奖品（在该日期生效的细则中）"};
     case NameKind::kHousehold:
-      return {"户", "household"};
+      return {"household", "户"};
     case NameKind::kPerson:
-      return {"人员", "person"};
+      return {"person", "人员"};
     case NameKind::kScorer:
-      return {"采集人", "scorer"};
+      return {"scorer", "采集人"};
     case NameKind::kSubject:
-      return {"户或人员", "household or person"};
+      return {"household or person", "户或人员"};
     case NameKind::kVillage:
-      return {"村", "village"};
+      return {"village", "村"};
   }
   return {"", ""};
 }
@@ -222,16 +199,8 @@ Result<bool> LineReader::SkipLongLine(bool* blank) {
   }
 }
 
-void SetImportFileOptions(const std::string* ledger_dir, const std::string* sheet) {
-  option_ledger_dir = ledger_dir;
-  option_sheet = sheet;
-}
-
 Result<std::unique_ptr<FileSource>> FileSource::Open(const std::vector<std::string>& files) {
-  ImportFileOptions options;
-  if (option_ledger_dir != nullptr) options.ledger_dir = *option_ledger_dir;
-  if (option_sheet != nullptr) options.sheet = *option_sheet;
-  return Open(files, options);
+  return Open(files, ImportFileOptions{});
 }
 
 Result<std::unique_ptr<FileSource>> FileSource::Open(const std::vector<std::string>& files,
@@ -357,7 +326,7 @@ void FileSource::ResolveNames(formats::TableRow* row) const {
     // file of the import could register it (admission would refuse it without naming a column).
     if (lookup.unknown && tables_only_ && names_->InLedger(v.code)) {
       std::string label = header.ColumnLabel(row->ColumnOf(field));
-      auto [zh_what, en_what] = What(kind);
+      auto [en_what, zh_what] = What(kind);
       row->error = Status::InvalidInput(zh ? label + "：" + v.code + " 没有编号或名称为「" +
                                                  *value + "」的" + zh_what
                                            : label + ": " + v.code + " has no " + en_what +

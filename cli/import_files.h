@@ -50,9 +50,6 @@ struct ImportFileOptions {
   std::string ledger_dir = "ledger";  // names in tables are resolved against this ledger
   std::string sheet;                  // --sheet: the sheet of each .xlsx file (empty: the first)
 };
-// Where FileSource::Open(files) finds its options: `jifen import` points them at its parsed
-// command line (--ledger, --sheet), which is read when the files are opened.
-void SetImportFileOptions(const std::string* ledger_dir, const std::string* sheet);
 
 // The import's files in order: `*.csv` (any case of the extension) as CSV, `*.xlsx` as workbooks
 // (one sheet), the others as JSON Lines, whose blank lines are skipped (a trailing '\r' is
@@ -62,6 +59,7 @@ class FileSource : public engine::ImportSource {
   // Status::InvalidInput("FILE: cannot read") for the first file that cannot be opened. When there
   // are tables, reads them once to learn which villages they name and what they register, and
   // the ledger (if there is one yet) for those villages' names; the ledger is closed again.
+  // The one-argument form reads with the default options (the ledger "ledger", first sheets).
   static Result<std::unique_ptr<FileSource>> Open(const std::vector<std::string>& files);
   static Result<std::unique_ptr<FileSource>> Open(const std::vector<std::string>& files,
                                                   const ImportFileOptions& options);

@@ -99,8 +99,7 @@ void AddImportCommand(CLI::App& app, Run run) {
   // A clerk's spreadsheets (docs/IMPORT.md): which sheet of a workbook, and the ledger whose
   // names stand for codes.
   import->add_option("--sheet", a->sheet, "the sheet of each .xlsx file (default: the first)");
-  SetImportFileOptions(&run.g.ledger_dir, &a->sheet);
-  import->callback([run, a] { run.rc = RunImport(run.g, a->files);
+  import->callback([run, a] { run.rc = RunImport(run.g, a->files, a->sheet);
 });
 }  // namespace
 

@@ -24,6 +24,21 @@ Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model,
   return PeriodsOfYear(model, *window.year);
 }
 
+Status LoadEventsForPeriods(const ledger::Reader& reader, VillageModel* model, Period first,
+                            Date last_day) {
+  assert(model->events.empty());  // a structure: LoadEvents appends to what is there
+  return LoadEvents(reader, model, ReplayStart(*model, first), last_day);
+}
+
+Result<VillageModel> LoadVillageForPeriods(const ledger::Reader& reader, const std::string& village,
+                                           uint64_t sequence_max, Period first, Date last_day) {
+  auto model = LoadVillageStructure(reader, village, sequence_max);
+  if (!model.ok()) return model.status();
+  if (model->adoptions.empty() && model->households.empty()) return model;
+  if (Status s = LoadEventsForPeriods(reader, &*model, first, last_day); !s.ok()) return s;
+  return model;
+}
+
 Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& village,
                                uint64_t sequence_max, const ReportWindow& window) {
   // Structure first (no events: from after to), to learn the window and where replay starts.
@@ -34,8 +49,9 @@ Result<WindowModel> LoadWindow(const ledger::Reader& reader, const std::string& 
   }
   auto range = ResolveWindow(*model, window);
   if (!range.ok()) return range.status();
-  Date from = ReplayStart(*model, range->first);
-  if (Status s = LoadEvents(reader, &*model, from, range->second.LastDay()); !s.ok()) return s;
+  if (Status s = LoadEventsForPeriods(reader, &*model, range->first, range->second.LastDay());
+      !s.ok())
+    return s;
   return WindowModel{std::move(*model), range->first, range->second};
 }
 

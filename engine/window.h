@@ -27,6 +27,19 @@ struct ReportWindow {
 Result<std::pair<Period, Period>> ResolveWindow(const VillageModel& model,
                                                 const ReportWindow& window);
 
+// Adds to `model`, a village's structure read from `reader` (LoadVillageStructure), the events
+// that replay of the periods from `first` to the one ending `last_day` needs: from
+// ReplayStart(first) to `last_day`, on the same snapshot the structure came from, so that the
+// figures are of one moment of the ledger.
+Status LoadEventsForPeriods(const ledger::Reader& reader, VillageModel* model, Period first,
+                            Date last_day);
+
+// The structure of `village` as of `sequence_max` and the events of the periods `first` to the
+// one ending `last_day`, from one snapshot: what a report over periods needs. A village with no
+// rules and no households comes back empty (the caller says what that means to it).
+Result<VillageModel> LoadVillageForPeriods(const ledger::Reader& reader, const std::string& village,
+                                           uint64_t sequence_max, Period first, Date last_day);
+
 // A village loaded as of `sequence_max` with every event that replay of its window needs.
 struct WindowModel {
   VillageModel model;

@@ -2,9 +2,13 @@
 
 #include "web/http.h"
 
+#include <spdlog/spdlog.h>
+
+#include <cassert>
 #include <cstdlib>
 
 #include "engine/admission.h"
+#include "engine/window.h"
 
 namespace jifen::web {
 
@@ -40,21 +44,29 @@ std::string LangSuffix(const RequestContext& c, char sep) {
   return c.english ? std::string(1, sep) + "lang=en" : "";
 }
 
-std::optional<VillageView> LoadVillage(App& app, const std::string& code, std::optional<Date> from,
-                                       Date to) {
+LoadedVillage LoadVillage(App& app, const std::string& code, std::optional<Date> from, Date to) {
   auto reader = app.ledger().Snapshot();
-  if (!reader.ok()) return std::nullopt;
+  if (!reader.ok()) return reader.status();
   auto model = engine::LoadVillageStructure(**reader, code, (*reader)->HeadSequence());
-  if (!model.ok() || model->adoptions.empty()) return std::nullopt;
+  if (!model.ok()) return model.status();
+  if (model->adoptions.empty()) return std::optional<VillageView>();
   if (from) {
-    if (!engine::LoadEvents(**reader, &*model, *from, to).ok()) return std::nullopt;
+    if (Status s = engine::LoadEvents(**reader, &*model, *from, to); !s.ok()) return s;
   }
-  return VillageView{std::move(*reader), std::move(*model)};
+  return std::optional<VillageView>(VillageView{std::move(*reader), std::move(*model)});
 }
 
-std::string HouseholdName(const engine::VillageModel& m, const std::string& code) {
-  auto it = m.households.find(code);
-  return it == m.households.end() ? "" : it->second.name;
+void LoadPeriods(LoadedVillage& village, Period first, Date last_day) {
+  assert(village);
+  Status s = engine::LoadEventsForPeriods(*village->reader, &village->model, first, last_day);
+  if (!s.ok()) village = s;
+}
+
+void RenderNoVillage(RequestContext& c, const LoadedVillage& village, const std::string& key) {
+  if (village.status().ok()) return RenderError(c, 404, key);
+  spdlog::error("{} {}: cannot read the ledger: {}", c.request->method, c.request->path,
+                village.status().message());
+  RenderError(c, 500, "error");
 }
 
 std::string SubjectName(const engine::VillageModel& m, const std::string& code) {

@@ -35,15 +35,39 @@ void Redirect(RequestContext& c, const std::string& to);
 std::string LangSuffix(const RequestContext& c, char sep = '?');
 
 // A village as of the ledger's head now (a fresh snapshot: CLI imports show at once), with its
-// events dated from `from` to `to` when `from` is given. nullopt: no such village.
+// events dated from `from` to `to` when `from` is given.
 struct VillageView {
   std::unique_ptr<ledger::Reader> reader;
   engine::VillageModel model;
 };
-std::optional<VillageView> LoadVillage(App& app, const std::string& code, std::optional<Date> from,
-                                       Date to);
+// What LoadVillage found: the view (true), or none: no such village (status() ok: the page
+// answers 404), or a ledger that could not be read (status(): I/O or corruption, answered 500).
+class LoadedVillage {
+ public:
+  LoadedVillage(Status failure) : status_(std::move(failure)) {}  // NOLINT: implicit on purpose.
+  LoadedVillage(std::optional<VillageView> view) : view_(std::move(view)) {}  // NOLINT: as above.
+  explicit operator bool() const { return view_.has_value(); }
+  VillageView& operator*() { return *view_; }
+  VillageView* operator->() { return &*view_; }
+  const VillageView* operator->() const { return &*view_; }
+  const Status& status() const { return status_; }
+  void reset() { view_.reset(); }
 
-std::string HouseholdName(const engine::VillageModel& m, const std::string& code);
+ private:
+  Status status_;
+  std::optional<VillageView> view_;
+};
+LoadedVillage LoadVillage(App& app, const std::string& code, std::optional<Date> from, Date to);
+// Adds to `village`, loaded without events, the events that the periods from `first` to the one
+// ending `last_day` need, from its own snapshot (engine::LoadEventsForPeriods); on a failure to
+// read, `village` keeps the status and no view.
+void LoadPeriods(LoadedVillage& village, Period first, Date last_day);
+// The answer to a request whose village did not load: 500, the reason in the log, when the
+// ledger could not be read; else 404 with the strings*.json text `key`.
+void RenderNoVillage(RequestContext& c, const LoadedVillage& village,
+                     const std::string& key = "not_found");
+
+using engine::HouseholdName;
 // A household's or a person's name; "" when neither.
 std::string SubjectName(const engine::VillageModel& m, const std::string& code);
 // The period state in the page's words.

@@ -6,6 +6,7 @@
 #include "web/http.h"
 
 #include "engine/workflow.h"
+#include "ledger/evidence.h"
 #include "util/text.h"
 #include "web/card_objection.h"
 #include "web/page_util.h"
@@ -116,14 +117,6 @@ Result<std::string> Write(App& app, ledger::Record r, const json& t) {
   }
 }
 
-// The hex of a `sha256:` evidence item (a photo served at /evidence/HEX), or "".
-std::string EvidenceHex(const std::string& e) {
-  const std::string prefix = "sha256:";
-  if (e.rfind(prefix, 0) != 0 || e.size() != prefix.size() + 64) return "";
-  std::string hex = e.substr(prefix.size());
-  return hex.find_first_not_of("0123456789abcdef") == std::string::npos ? hex : "";
-}
-
 // ---- the review queue ----
 
 // The village's awards still waiting for review, oldest first, as the queue shows them.
@@ -139,7 +132,8 @@ json PendingEntries(const VillageView& v) {
     const grammar::Item* item = a->rules->FindItem(r->item);
     json photos = json::array(), other = json::array();
     for (const std::string& ev : r->evidence) {
-      std::string hex = EvidenceHex(ev);
+      // A `sha256:` item is a photo, served at /evidence/HEX.
+      std::string hex = ledger::EvidenceHex(ev).value_or("");
       if (!hex.empty()) {
         photos.push_back({{"hex", hex}, {"n", photos.size() + 1}});
       } else {
@@ -171,7 +165,7 @@ void RenderReview(App& app, RequestContext& c, int status, const json& errors, c
   Date today = Today();
   // Entries dated within the last year: older periods are posted and locked in practice.
   auto village = LoadVillage(app, c.account->village, today.AddDays(-366), today);
-  if (!village) return RenderError(c, 404, "not_found");
+  if (!village) return RenderNoVillage(c, village);
   json entries = PendingEntries(*village);
   for (json& e : entries) {
     std::string id = e["id"];
@@ -238,12 +232,10 @@ void ReviewDecide(App& app, RequestContext& c, bool approve) {
       return refuse(Text(t, "month_err_reject_reason") + bad);
     }
   }
-  ledger::Record r;
-  r.type = approve ? ledger::RecordType::kApprove : ledger::RecordType::kRevoke;
-  r.village = c.account->village;
-  r.target = id;
-  r.scorer = c.account->scorer;
-  if (!approve) r.reason = reason;
+  engine::WorkflowEntry e{.village = c.account->village, .target = id,
+                          .scorer = c.account->scorer, .reason = reason};
+  ledger::Record r = engine::WorkflowRecord(
+      approve ? ledger::RecordType::kApprove : ledger::RecordType::kRevoke, e);
   auto refusal = Write(app, r, t);
   if (!refusal.ok()) return RenderError(c, 500, "error");
   if (!refusal->empty()) return refuse(*refusal);
@@ -362,13 +354,13 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
   Timestamp now = Timestamp::Now();
   const std::string& code = c.account->village;
   auto structure = LoadVillage(app, code, std::nullopt, now.LocalDate());
-  if (!structure) return RenderError(c, 404, "not_found");
+  if (!structure) return RenderNoVillage(c, structure);
   auto period = VillagePeriod(structure->model, period_text);
   if (!period)
     return Render(c, 404, "error.html", {{"message", Fill(t, "month_no_period", period_text)}});
-  auto village =
-      LoadVillage(app, code, engine::ReplayStart(structure->model, *period), period->LastDay());
-  if (!village) return RenderError(c, 404, "not_found");
+  LoadedVillage& village = structure;
+  LoadPeriods(village, *period, period->LastDay());
+  if (!village) return RenderNoVillage(c, village);
   const engine::VillageModel& m = village->model;
   auto figures = engine::Replay(m, *period, *period);
   if (!figures.ok())
@@ -431,7 +423,7 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
 void MonthLatest(App& app, RequestContext& c) {
   Timestamp now = Timestamp::Now();
   auto village = LoadVillage(app, c.account->village, std::nullopt, now.LocalDate());
-  if (!village) return RenderError(c, 404, "not_found");
+  if (!village) return RenderNoVillage(c, village);
   auto current = engine::PeriodOf(village->model, now.LocalDate());
   if (!current) return RenderError(c, 404, "not_found");
   Period chosen = *current;
@@ -461,7 +453,7 @@ void MonthPost(App& app, RequestContext& c) {
     RenderMonth(app, c, c.params[0], 422, f);
   };
   auto village = LoadVillage(app, c.account->village, std::nullopt, now.LocalDate());
-  if (!village) return RenderError(c, 404, "not_found");
+  if (!village) return RenderNoVillage(c, village);
   const engine::VillageModel& m = village->model;
   auto period = VillagePeriod(m, c.params[0]);
   if (!period) return RenderMonth(app, c, c.params[0], 404, f);
@@ -479,14 +471,12 @@ void MonthPost(App& app, RequestContext& c) {
   if (s.post && seen != std::to_string(posts)) {
     return refuse(Fill(t, "month_err_posted_twice", s.post->recorded.LocalDate().ToString()));
   }
-  ledger::Record r;
-  r.type = ledger::RecordType::kPost;
-  r.village = m.code;
-  r.period = period->ToString();
-  r.scorer = c.account->scorer;
+  engine::WorkflowEntry e{.village = m.code, .period = period->ToString(),
+                          .scorer = c.account->scorer};
   std::string head = Param(c, "head");
-  if (head.size() == 64) r.sha256 = head;  // the board the clerk saw; admission compares
-  r.id = engine::DefaultWorkflowId(m, "P", r.period);
+  if (head.size() == 64) e.head = head;  // the board the clerk saw; admission compares
+  e.id = engine::DefaultWorkflowId(m, "P", e.period);
+  ledger::Record r = engine::WorkflowRecord(ledger::RecordType::kPost, e);
   village.reset();
   auto refusal = Write(app, r, t);
   if (!refusal.ok()) return RenderError(c, 500, "error");
@@ -499,20 +489,17 @@ void MonthObject(App& app, RequestContext& c) {
   Timestamp now = Timestamp::Now();
   MonthForm f{OneLine(Param(c, "target")), OneLine(Param(c, "reason")), OneLine(Param(c, "name"))};
   auto village = LoadVillage(app, c.account->village, std::nullopt, now.LocalDate());
-  if (!village) return RenderError(c, 404, "not_found");
+  if (!village) return RenderNoVillage(c, village);
   const engine::VillageModel& m = village->model;
   auto period = VillagePeriod(m, c.params[0]);
   if (!period) return RenderMonth(app, c, c.params[0], 404, f);
-  ledger::Record r;
-  r.type = ledger::RecordType::kObjection;
-  r.village = m.code;
-  r.period = period->ToString();
+  engine::WorkflowEntry e{.village = m.code, .period = period->ToString()};
   if (f.target.empty()) {
     f.errors["target"] = Text(t, "month_err_target_empty");
   } else if (!PlainText(f.target) || f.target.size() > ledger::kCodeBytesMax) {
     f.errors["target"] = Text(t, "month_err_bad_target");
   } else if (m.households.count(f.target)) {
-    r.household = f.target;
+    e.household = f.target;
   } else {
     auto seq = f.target.size() <= ledger::kCodeBytesMax ? village->reader->FindKey(m.code, f.target)
                                                         : std::nullopt;
@@ -521,7 +508,7 @@ void MonthObject(App& app, RequestContext& c) {
     bool event = target.ok() && (target->type == ledger::RecordType::kAward ||
                                  target->type == ledger::RecordType::kRedeem);
     if (!event) f.errors["target"] = Fill(t, "month_err_target_unknown", f.target);
-    r.target = f.target;
+    e.target = f.target;
   }
   if (std::string bad = CheckText(f.reason, true, kReasonCharsMax, t); !bad.empty())
     f.errors["reason"] = bad;
@@ -532,10 +519,11 @@ void MonthObject(App& app, RequestContext& c) {
     f.errors["object"] = Fill(t, "month_err_not_notice", StateWords(s, t));
   }
   if (!f.errors.empty()) return RenderMonth(app, c, c.params[0], 422, f);
-  r.reason = f.reason;
-  r.name = f.name;
-  if (m.scorers.count(c.account->scorer)) r.scorer = c.account->scorer;  // the clerk who took it
-  r.id = engine::DefaultWorkflowId(m, "O", r.period);
+  e.reason = f.reason;
+  e.filed_by = f.name;
+  if (m.scorers.count(c.account->scorer)) e.scorer = c.account->scorer;  // the clerk who took it
+  e.id = engine::DefaultWorkflowId(m, "O", e.period);
+  ledger::Record r = engine::WorkflowRecord(ledger::RecordType::kObjection, e);
   village.reset();
   auto refusal = Write(app, r, t);
   if (!refusal.ok()) return RenderError(c, 500, "error");
@@ -557,7 +545,7 @@ void MonthRule(App& app, RequestContext& c) {
     RenderMonth(app, c, c.params[0], 422, f);
   };
   auto village = LoadVillage(app, c.account->village, std::nullopt, Today());
-  if (!village) return RenderError(c, 404, "not_found");
+  if (!village) return RenderNoVillage(c, village);
   const engine::VillageModel& m = village->model;
   auto period = VillagePeriod(m, c.params[0]);
   if (!period) return RenderMonth(app, c, c.params[0], 404, f);
@@ -579,14 +567,10 @@ void MonthRule(App& app, RequestContext& c) {
   if (std::string bad = CheckText(f.rule_reason, true, kReasonCharsMax, t); !bad.empty()) {
     return refuse("rule", Text(t, "month_err_rule_reason") + bad);
   }
-  ledger::Record r;
-  r.type = ledger::RecordType::kRuling;
-  r.village = m.code;
-  r.target = f.rule_objection;
-  r.outcome = f.rule_decision;
-  r.reason = f.rule_reason;
-  r.scorer = c.account->scorer;
-  r.id = f.rule_objection + "-ruling";
+  engine::WorkflowEntry e{.village = m.code, .target = f.rule_objection,
+                          .scorer = c.account->scorer, .reason = f.rule_reason,
+                          .outcome = f.rule_decision};
+  ledger::Record r = engine::WorkflowRecord(ledger::RecordType::kRuling, e);
   village.reset();
   auto refusal = Write(app, r, t);
   if (!refusal.ok()) return RenderError(c, 500, "error");
@@ -614,10 +598,11 @@ std::vector<Period> NoticePeriods(const engine::VillageModel& m, Timestamp now) 
 json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Date to,
                       const Period& period, const std::string& household,
                       const std::string& selected, const json& t) {
-  std::optional<VillageView> loaded;
+  LoadedVillage loaded = std::optional<VillageView>();
   const engine::VillageModel* m = &model;
   if (engine::ReplayStart(model, period) < from || to < period.LastDay()) {
-    loaded = LoadVillage(app, model.code, engine::ReplayStart(model, period), period.LastDay());
+    loaded = LoadVillage(app, model.code, std::nullopt, period.LastDay());
+    if (loaded) LoadPeriods(loaded, period, period.LastDay());
     if (!loaded) return json::array();
     m = &loaded->model;
   }
@@ -702,13 +687,13 @@ void CardObject(App& app, RequestContext& c) {
   const json& t = Strings(c.english);
   const std::string& code = c.params[0];
   const std::string& household = c.params[1];
-  if (!accounts::SafeEqual(c.params[2], accounts::HmacHex(app.accounts().secret(), code + "|" + household))) {
+  if (!app.accounts().IsCardToken(code, household, c.params[2])) {
     return RenderError(c, 404, "card_invalid");
   }
   Timestamp now = Timestamp::Now();
   auto village = LoadVillage(app, code, std::nullopt, now.LocalDate());
   if (!village || !village->model.households.count(household))
-    return RenderError(c, 404, "card_invalid");
+    return RenderNoVillage(c, village, "card_invalid");
   CardObjectionForm f{Param(c, "period"), Param(c, "target"), OneLine(Param(c, "reason")),
                       OneLine(Param(c, "name"))};
   const engine::VillageModel& m = village->model;
@@ -744,19 +729,17 @@ void CardObject(App& app, RequestContext& c) {
     f.errors["general"] = Text(t, "month_err_card_limit");
     return RenderHouseholdPage(app, c, 429, f);
   }
-  ledger::Record r;
-  r.type = ledger::RecordType::kObjection;
-  r.village = code;
-  r.period = f.period;
+  engine::WorkflowEntry e{.village = code, .period = f.period};
   if (f.target.empty()) {
-    r.household = household;
+    e.household = household;
   } else {
-    r.target = f.target;
+    e.target = f.target;
   }
-  r.reason = f.reason;
+  e.reason = f.reason;
   // Who filed it, as the office would write it down: the name given, and the card it came from.
-  r.name = (f.name.empty() ? "" : f.name + "，") + household + " 户积分卡";
-  r.id = engine::DefaultWorkflowId(m, "O", r.period);
+  e.filed_by = (f.name.empty() ? "" : f.name + "，") + household + " 户积分卡";
+  e.id = engine::DefaultWorkflowId(m, "O", e.period);
+  ledger::Record r = engine::WorkflowRecord(ledger::RecordType::kObjection, e);
   village.reset();
   auto refusal = Write(app, r, t);
   if (!refusal.ok() || !refusal->empty()) app.ReturnSlot(slot, now.utc_seconds);

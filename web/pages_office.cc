@@ -48,7 +48,8 @@ void RenderRules(App& app, RequestContext& c, const RulesForm& form, json extra,
   if (!reader.ok()) return RenderError(c, 500, "error");
   auto model =
       engine::LoadVillageStructure(**reader, c.account->village, (*reader)->HeadSequence());
-  if (!model.ok() || model->adoptions.empty()) return RenderError(c, 404, "not_found");
+  if (!model.ok()) return RenderNoVillage(c, model.status());
+  if (model->adoptions.empty()) return RenderError(c, 404, "not_found");
   const engine::Adoption& latest = model->adoptions.back();
   std::string text = form.text;
   if (text.empty()) {
@@ -204,7 +205,7 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
   const json& t = Strings(c.english);
   Date today = Timestamp::Now().LocalDate();
   auto village = LoadVillage(app, c.account->village, std::nullopt, today);
-  if (!village) return RenderError(c, 404, "not_found");
+  if (!village) return RenderNoVillage(c, village);
   const engine::VillageModel& m = village->model;
   std::string q = c.request->Param("q");
   auto finds = [&](const std::string& code, const std::string& name) {

@@ -112,14 +112,14 @@ void BoardPage(App& app, RequestContext& c) {
   auto period = Period::Parse(c.params[1]);
   if (!period) return RenderError(c, 404, "not_found");
   auto structure = LoadVillage(app, c.params[0], std::nullopt, period->LastDay());
-  if (!structure) return RenderError(c, 404, "not_found");
+  if (!structure) return RenderNoVillage(c, structure);
   engine::PeriodStatus status = engine::StatusOf(structure->model, *period, Timestamp::Now());
   if (status.state == engine::PeriodState::kOpen) {
     return Render(c, 404, "error.html", {{"message", t["not_posted"]}});
   }
-  auto village = LoadVillage(app, c.params[0], engine::ReplayStart(structure->model, *period),
-                             period->LastDay());
-  if (!village) return RenderError(c, 404, "not_found");
+  LoadedVillage& village = structure;
+  LoadPeriods(village, *period, period->LastDay());
+  if (!village) return RenderNoVillage(c, village);
   auto figures = engine::Replay(village->model, *period, *period);
   if (!figures.ok()) return RenderError(c, 404, "not_found");
   const engine::PeriodFigures& p = figures->back();
@@ -152,8 +152,8 @@ void BoardPage(App& app, RequestContext& c) {
 // ---- a household's own page, opened from its card ----
 
 void HouseholdPage(App& app, RequestContext& c) {
-  std::string expected = accounts::HmacHex(app.accounts().secret(), c.params[0] + "|" + c.params[1]);
-  if (!accounts::SafeEqual(c.params[2], expected)) return RenderError(c, 404, "card_invalid");
+  if (!app.accounts().IsCardToken(c.params[0], c.params[1], c.params[2]))
+    return RenderError(c, 404, "card_invalid");
   CardObjectionForm form;
   form.filed = c.request->Param("filed");
   RenderHouseholdPage(app, c, 200, form);
@@ -168,15 +168,15 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
   Date today = Timestamp::Now().LocalDate();
   auto structure = LoadVillage(app, code, std::nullopt, today);
   if (!structure || !structure->model.households.count(household))
-    return RenderError(c, 404, "card_invalid");
+    return RenderNoVillage(c, structure, "card_invalid");
   auto current = engine::PeriodOf(structure->model, today);
   if (!current) return RenderError(c, 404, "not_found");
   Period first = Period::FirstOfYear(current->year, current->kind);
   Date adopted = structure->model.adoptions.front().effective;
   if (first.FirstDay() < adopted) first = Period::Containing(adopted, current->kind);
-  auto village =
-      LoadVillage(app, code, engine::ReplayStart(structure->model, first), current->LastDay());
-  if (!village) return RenderError(c, 404, "not_found");
+  LoadedVillage& village = structure;
+  LoadPeriods(village, first, current->LastDay());
+  if (!village) return RenderNoVillage(c, village);
   json periods = json::array(), details = json::array();
   for (Period p = *current;; p = p.Previous()) {
     engine::ReplayOptions options;

@@ -111,7 +111,7 @@ void RenderRecordForm(App& app, RequestContext& c, const AwardForm& f, const jso
   const json& t = Strings(c.english);
   Date today = Timestamp::Now().LocalDate();
   auto village = LoadVillage(app, c.account->village, today.AddDays(-90), today);
-  if (!village) return RenderError(c, 404, "not_found");
+  if (!village) return RenderNoVillage(c, village);
   auto d = Date::Parse(f.date);
   const engine::Adoption* a = village->model.RulesInForce(d ? *d : today);
   if (!a) a = village->model.RulesInForce(today);
@@ -193,7 +193,7 @@ void RecordSubmit(App& app, RequestContext& c) {
   if (!date) errors["date"] = t["err_date"];
   if (!qty || *qty == Quantity::FromWhole(0)) errors["qty"] = t["err_qty"];
   auto village = LoadVillage(app, c.account->village, std::nullopt, today);
-  if (!village) return RenderError(c, 404, "not_found");
+  if (!village) return RenderNoVillage(c, village);
   const engine::VillageModel& m = village->model;
   if (f.subject.empty()) {
     errors["subject"] = t["err_subject_empty"];

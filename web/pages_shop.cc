@@ -3,6 +3,7 @@
 // `jifen import`, which checks the balance and the stock again inside the ledger's write.
 #include "web/http.h"
 
+#include "engine/window.h"
 #include "web/page_util.h"
 #include "web/pinyin.h"
 #include "web/routes.h"
@@ -23,22 +24,24 @@ struct Shop {
   const engine::Adoption* adoption = nullptr;
 };
 
-std::optional<Shop> LoadShop(App& app, const std::string& village) {
+Result<std::optional<Shop>> LoadShop(App& app, const std::string& village) {
   Date today = Timestamp::Now().LocalDate();
   auto structure = LoadVillage(app, village, std::nullopt, today);
-  if (!structure) return std::nullopt;
+  if (!structure.status().ok()) return structure.status();
+  if (!structure) return std::optional<Shop>();
   auto period = engine::PeriodOf(structure->model, today);
   const engine::Adoption* a = structure->model.RulesInForce(today);
-  if (!period || !a) return std::nullopt;
+  if (!period || !a) return std::optional<Shop>();
   Date from = engine::ReplayStart(structure->model, *period);
   for (const auto& reward : a->rules->rewards) {
     if (reward.stock && !reward.stock_per_period) from = kBeginning;
   }
-  auto view = LoadVillage(app, village, from, today);
-  if (!view) return std::nullopt;
-  Shop shop{std::move(*view), today, *period, nullptr};
+  // The events from the structure's own snapshot.
+  if (Status s = engine::LoadEvents(*structure->reader, &structure->model, from, today); !s.ok())
+    return s;
+  Shop shop{std::move(*structure), today, *period, nullptr};
   shop.adoption = shop.view.model.RulesInForce(today);
-  return shop;
+  return std::optional<Shop>(std::move(shop));
 }
 
 // Every household's redeemable balance today (what admission checks a redemption against).
@@ -58,7 +61,9 @@ bool Finds(const std::string& code, const std::string& name, const std::string& 
 }
 
 void ShopSearch(App& app, RequestContext& c) {
-  auto shop = LoadShop(app, c.account->village);
+  auto loaded = LoadShop(app, c.account->village);
+  if (!loaded.ok()) return RenderNoVillage(c, loaded.status());
+  std::optional<Shop>& shop = *loaded;
   if (!shop) return RenderError(c, 404, "not_found");
   std::string q = c.request->Param("q");
   auto balances = Balances(*shop);
@@ -85,7 +90,9 @@ struct RedeemForm {
 void RenderHousehold(App& app, RequestContext& c, const std::string& household,
                      const RedeemForm& form, const json& errors, int status) {
   const json& t = Strings(c.english);
-  auto shop = LoadShop(app, c.account->village);
+  auto loaded = LoadShop(app, c.account->village);
+  if (!loaded.ok()) return RenderNoVillage(c, loaded.status());
+  std::optional<Shop>& shop = *loaded;
   if (!shop) return RenderError(c, 404, "not_found");
   const engine::VillageModel& m = shop->view.model;
   auto h = m.households.find(household);
@@ -216,13 +223,12 @@ void ShopReceipt(App& app, RequestContext& c) {
     return Render(c, 404, "error.html",
                   {{"message", t["shop_no_receipt"].get<std::string>() + id}});
   auto model = engine::LoadVillageStructure(**reader, r->village, r->sequence);
-  if (!model.ok()) return RenderError(c, 404, "not_found");
+  if (!model.ok()) return RenderNoVillage(c, model.status());
   auto period = engine::PeriodOf(*model, r->date);
   const engine::Adoption* a = model->RulesInForce(r->date);
   if (!period || !a) return RenderError(c, 404, "not_found");
-  if (!engine::LoadEvents(**reader, &*model, engine::ReplayStart(*model, *period), r->date).ok()) {
-    return RenderError(c, 500, "error");
-  }
+  if (Status s = engine::LoadEventsForPeriods(**reader, &*model, *period, r->date); !s.ok())
+    return RenderNoVillage(c, s);
   engine::ReplayOptions options;
   options.events_through = r->date;
   options.only_household = r->household;

@@ -278,5 +278,31 @@ TEST_F(Serve, ConcurrentFirstVisitsOfAKeptPageRenderItOnce) {
   }
 }
 
+// A ledger that cannot be read is the server's failure, not a page that does not exist: the
+// village's household record is damaged (every copy of its name in data.mdb, as LMDB may keep a
+// stale copy in a free page), and the public board answers 500, not 404, with the reason logged.
+class ServeDamagedLedger : public Serve {
+  void Customize(ServeOptions&) override {
+    std::string path = dir_ + "/data.mdb";
+    std::string bytes = tests::ReadFile(path);
+    size_t copies = 0;
+    for (size_t at = bytes.find("李家"); at != std::string::npos; at = bytes.find("李家", at + 1)) {
+      bytes[at + 1] ^= 0x01;
+      ++copies;
+    }
+    ASSERT_GT(copies, 0u);
+    tests::WriteFile(path, bytes);
+  }
+};
+
+TEST_F(ServeDamagedLedger, AVillageThatCannotBeReadIsA500NotA404) {
+  auto board = Client().Get("/v/W/board/2024-01");
+  ASSERT_TRUE(board);
+  EXPECT_EQ(board->status, 500);
+  auto missing = Client().Get("/v/NOPE/board/2024-01");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);  // a village that is not there is still not found
+}
+
 }  // namespace
 }  // namespace jifen::web
