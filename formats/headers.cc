@@ -4,9 +4,9 @@
 #include <charconv>
 #include <cstring>
 
-namespace jifen::formats {
+#include "ledger/record_type.h"
 
-using ledger::RecordTypeName;
+namespace jifen::formats {
 namespace {
 
 using T = RecordType;
@@ -23,111 +23,107 @@ constexpr uint32_t kAll = kHousehold | kPerson | kMove | kScorer | kAward | kRev
 // English header too; the names after it with en == nullptr are Chinese synonyms, or Chinese names
 // that a kind of row shows in its template (所在户 for a person's household).
 constexpr ColumnName kColumns[] = {
-    {"type", "类型", "type", 0,
-     "这一行是什么记录：户、人员、迁户、采集人、积分、兑换、撤销、审核、异议",
-     "what the row records: household, person, move, scorer, award, redeem, revoke, approve, objection"},
-    {"village", "村", "village", kAll, "村代码（如 SYS），或村名",
-     "the village's code (e.g. SYS), or its name"},
-    {"village", "村代码", nullptr, 0, "", ""},
-    {"id", "编号", "id", kAward | kRedeem | kPost | kObjection | kRuling,
-     "这条记录的编号，村内不重复；需审核的村，积分记录必须有编号",
+    {"type", "type", "类型", 0,
+     "what the row records: household, person, move, scorer, award, redeem, revoke, approve, objection",
+     "这一行是什么记录：户、人员、迁户、采集人、积分、兑换、撤销、审核、异议"},
+    {"village", "village", "村", kAll, "the village's code (e.g. SYS), or its name",
+     "村代码（如 SYS），或村名"},
+    {"village", nullptr, "村代码", 0, "", ""},
+    {"id", "id", "编号", kAward | kRedeem | kPost | kObjection | kRuling,
      "the record's id, unique in the village; required "
-     "for awards in a village with review"},
-    {"id", "记录编号", nullptr, 0, "", ""},
-    {"household", "户号", "household", kHousehold | kRedeem | kObjection,
-     "户的代码（如 H01），或户名", "the household's code (e.g. H01), or its name"},
-    {"person", "人员编号", "person", kPerson | kMove, "人员代码（如 P0101），或姓名",
-     "the person's code (e.g. P0101), or their name"},
-    {"scorer", "采集人", "scorer",
+     "for awards in a village with review",
+     "这条记录的编号，村内不重复；需审核的村，积分记录必须有编号"},
+    {"id", nullptr, "记录编号", 0, "", ""},
+    {"household", "household", "户号", kHousehold | kRedeem | kObjection,
+     "the household's code (e.g. H01), or its name", "户的代码（如 H01），或户名"},
+    {"person", "person", "人员编号", kPerson | kMove,
+     "the person's code (e.g. P0101), or their name", "人员代码（如 P0101），或姓名"},
+    {"scorer", "scorer", "采集人",
      kScorer | kAward | kRevoke | kRedeem | kApprove | kPost | kRuling,
-     "采集人（评分人）代码，或姓名", "the scorer's code, or their name"},
-    {"scorer", "采集人编号", nullptr, 0, "", ""},
-    {"scorer", "审核人", nullptr, kApprove, "审核人（有审核权的采集人）代码或姓名",
-     "the reviewing scorer"},
-    {"scorer", "记录人", nullptr, kObjection, "记录这条异议的采集人（可不填）",
-     "the scorer who records it (optional)"},
-    {"name", "户名", "name", kHousehold, "户名（通常为户主姓名）",
-     "the household's name (usually the head's)"},
-    {"name", "姓名", nullptr, kPerson | kScorer, "姓名", "the person's name"},
-    {"name", "名称", nullptr, 0, "", ""},
-    {"household", "所在户", nullptr, kPerson, "所在户的户号，或户名",
-     "the household's code, or its name"},
-    {"household", "迁入户", nullptr, kMove, "迁入的户号，或户名",
-     "the household moved to: code or name"},
-    {"household", "户", nullptr, 0, "", ""},
-    {"role", "角色", "role", kScorer, "角色，与细则中 by 后的角色一致（如 网格员）",
-     "the role, as the rules' `by` names it"},
-    {"role", "职务", nullptr, 0, "", ""},
-    {"person", "本人编号", nullptr, kScorer, "采集人本人的人员编号（可不填）",
-     "the scorer's own person code (optional)"},
-    {"since", "起始日期", "since", kHousehold | kPerson, "登记生效的日期",
-     "the day the registration takes effect"},
-    {"since", "登记日期", nullptr, 0, "", ""},
-    {"since", "入户日期", nullptr, 0, "", ""},
-    {"shares", "股数", "shares", kHousehold, "集体经济股数（可不填，默认 0）",
-     "shares in the collective (optional, 0)"},
-    {"shares", "股份", nullptr, 0, "", ""},
-    {"resident", "身份", "resident", kPerson, "村民 或 非村民（可不填，默认 村民）",
-     "villager or non-villager (optional, villager)"},
-    {"date", "日期", "date", kMove | kAward | kRedeem,
-     "事件日期，如 2022-03-05、2022/3/5 或 2022年3月5日",
-     "the event's date: 2022-03-05, 2022/3/5 or 2022年3月5日"},
-    {"date", "迁移日期", nullptr, 0, "", ""},
-    {"subject", "对象", "subject", kAward, "得分的人（人员编号或姓名）或户（户号或户名）",
-     "who scores: a person (code or name) or a household (code or name)"},
-    {"subject", "姓名或户名", nullptr, 0, "", ""},
-    {"item", "项目", "item", kAward, "细则中的项目代码（如 C1.01）或项目名称",
-     "the rules' item: code (e.g. C1.01) or name"},
-    {"item", "积分项目", nullptr, 0, "", ""},
-    {"reward", "奖品", "reward", kRedeem, "兑换的奖品：代码或名称", "the reward: code or name"},
-    {"reward", "兑换物品", nullptr, 0, "", ""},
-    {"qty", "数量", "qty", kAward | kRedeem,
-     "数量（可不填，默认 1）；按量计分的项目可有两位小数，如 2.5",
-     "quantity (optional, 1); a unit item takes up to 2 decimals, e.g. 2.5"},
-    {"place", "地点", "place", kAward, "地点（可不填）", "where (optional)"},
-    {"reason", "事由", "reason", kAward | kRevoke | kObjection | kRuling,
-     "事由（撤销、异议、裁定必填）", "why (required for revoke, objection, ruling)"},
-    {"reason", "理由", nullptr, 0, "", ""},
-    {"reason", "原因", nullptr, 0, "", ""},
-    {"evidence", "证据", "evidence", kAward, "证据文件名，多个用 ; 分隔",
-     "evidence file names, separated by ;"},
-    {"target", "对应记录", "target", kRevoke | kApprove | kObjection | kRuling,
-     "所指记录的编号（撤销、审核、异议：积分或兑换的编号；裁定：异议的编号）",
-     "the id of the record it names (an award's or redemption's; a ruling: the objection's)"},
-    {"target", "被撤销记录", nullptr, 0, "", ""},
-    {"target", "审核记录", nullptr, 0, "", ""},
-    {"target", "异议记录", nullptr, 0, "", ""},
-    {"period", "期间", "period", kPost | kObjection, "期间：2022-03 或 2022-Q1",
-     "the period: 2022-03 or 2022-Q1"},
-    {"period", "月份", nullptr, 0, "", ""},
-    {"filed_by", "提出人", "filed_by", kObjection, "提出异议的村民", "the villager who objects"},
-    {"filed_by", "异议人", nullptr, 0, "", ""},
-    {"outcome", "裁定结果", "outcome", kRuling, "成立 或 不成立（upheld / dismissed）",
-     "upheld or dismissed"},
-    {"head", "账本头", "head", kPost, "公示时账本头（可不填）",
-     "the ledger head the board showed (optional)"},
-    {"recorded", "录入时间", "recorded", 0, "录入时间（RFC 3339，可不填）",
-     "recorded time (RFC 3339, optional)"},
+     "the scorer's code, or their name", "采集人（评分人）代码，或姓名"},
+    {"scorer", nullptr, "采集人编号", 0, "", ""},
+    {"scorer", nullptr, "审核人", kApprove, "the reviewing scorer",
+     "审核人（有审核权的采集人）代码或姓名"},
+    {"scorer", nullptr, "记录人", kObjection, "the scorer who records it (optional)",
+     "记录这条异议的采集人（可不填）"},
+    {"name", "name", "户名", kHousehold, "the household's name (usually the head's)",
+     "户名（通常为户主姓名）"},
+    {"name", nullptr, "姓名", kPerson | kScorer, "the person's name", "姓名"},
+    {"name", nullptr, "名称", 0, "", ""},
+    {"household", nullptr, "所在户", kPerson, "the household's code, or its name",
+     "所在户的户号，或户名"},
+    {"household", nullptr, "迁入户", kMove, "the household moved to: code or name",
+     "迁入的户号，或户名"},
+    {"household", nullptr, "户", 0, "", ""},
+    {"role", "role", "角色", kScorer, "the role, as the rules' `by` names it",
+     "角色，与细则中 by 后的角色一致（如 网格员）"},
+    {"role", nullptr, "职务", 0, "", ""},
+    {"person", nullptr, "本人编号", kScorer, "the scorer's own person code (optional)",
+     "采集人本人的人员编号（可不填）"},
+    {"since", "since", "起始日期", kHousehold | kPerson, "the day the registration takes effect",
+     "登记生效的日期"},
+    {"since", nullptr, "登记日期", 0, "", ""},
+    {"since", nullptr, "入户日期", 0, "", ""},
+    {"shares", "shares", "股数", kHousehold, "shares in the collective (optional, 0)",
+     "集体经济股数（可不填，默认 0）"},
+    {"shares", nullptr, "股份", 0, "", ""},
+    {"resident", "resident", "身份", kPerson, "villager or non-villager (optional, villager)",
+     "村民 或 非村民（可不填，默认 村民）"},
+    {"date", "date", "日期", kMove | kAward | kRedeem,
+     "the event's date: 2022-03-05, 2022/3/5 or 2022年3月5日",
+     "事件日期，如 2022-03-05、2022/3/5 或 2022年3月5日"},
+    {"date", nullptr, "迁移日期", 0, "", ""},
+    {"subject", "subject", "对象", kAward,
+     "who scores: a person (code or name) or a household (code or name)",
+     "得分的人（人员编号或姓名）或户（户号或户名）"},
+    {"subject", nullptr, "姓名或户名", 0, "", ""},
+    {"item", "item", "项目", kAward, "the rules' item: code (e.g. C1.01) or name",
+     "细则中的项目代码（如 C1.01）或项目名称"},
+    {"item", nullptr, "积分项目", 0, "", ""},
+    {"reward", "reward", "奖品", kRedeem, "the reward: code or name", "兑换的奖品：代码或名称"},
+    {"reward", nullptr, "兑换物品", 0, "", ""},
+    {"qty", "qty", "数量", kAward | kRedeem,
+     "quantity (optional, 1); a unit item takes up to 2 decimals, e.g. 2.5",
+     "数量（可不填，默认 1）；按量计分的项目可有两位小数，如 2.5"},
+    {"place", "place", "地点", kAward, "where (optional)", "地点（可不填）"},
+    {"reason", "reason", "事由", kAward | kRevoke | kObjection | kRuling,
+     "why (required for revoke, objection, ruling)", "事由（撤销、异议、裁定必填）"},
+    {"reason", nullptr, "理由", 0, "", ""},
+    {"reason", nullptr, "原因", 0, "", ""},
+    {"evidence", "evidence", "证据", kAward, "evidence file names, separated by ;",
+     "证据文件名，多个用 ; 分隔"},
+    {"target", "target", "对应记录", kRevoke | kApprove | kObjection | kRuling,
+     "the id of the record it names (an award's or redemption's; a ruling: the objection's)",
+     "所指记录的编号（撤销、审核、异议：积分或兑换的编号；裁定：异议的编号）"},
+    {"target", nullptr, "被撤销记录", 0, "", ""},
+    {"target", nullptr, "审核记录", 0, "", ""},
+    {"target", nullptr, "异议记录", 0, "", ""},
+    {"period", "period", "期间", kPost | kObjection, "the period: 2022-03 or 2022-Q1",
+     "期间：2022-03 或 2022-Q1"},
+    {"period", nullptr, "月份", 0, "", ""},
+    {"filed_by", "filed_by", "提出人", kObjection, "the villager who objects", "提出异议的村民"},
+    {"filed_by", nullptr, "异议人", 0, "", ""},
+    {"outcome", "outcome", "裁定结果", kRuling, "upheld or dismissed",
+     "成立 或 不成立（upheld / dismissed）"},
+    {"head", "head", "账本头", kPost, "the ledger head the board showed (optional)",
+     "公示时账本头（可不填）"},
+    {"recorded", "recorded", "录入时间", 0, "recorded time (RFC 3339, optional)",
+     "录入时间（RFC 3339，可不填）"},
 };
 
+// The kinds a sheet's type column takes, in the order a template lists them, with the words a
+// clerk may write besides the record-type table's (ledger/record_type.h).
 struct KindName {
   RecordType type;
-  const char* zh;
-  const char* en;
   const char* synonyms[3];
 };
 constexpr KindName kKinds[] = {
-    {T::kHousehold, "户", "household", {"农户", "家庭", nullptr}},
-    {T::kPerson, "人员", "person", {"村民", "成员", nullptr}},
-    {T::kMove, "迁户", "move", {"迁移", "迁入", nullptr}},
-    {T::kScorer, "采集人", "scorer", {"评分人", nullptr, nullptr}},
-    {T::kAward, "积分", "award", {"记分", "加分", "扣分"}},
-    {T::kRedeem, "兑换", "redeem", {"积分兑换", nullptr, nullptr}},
-    {T::kRevoke, "撤销", "revoke", {"作废", nullptr, nullptr}},
-    {T::kApprove, "审核", "approve", {"审核通过", nullptr, nullptr}},
-    {T::kPost, "公示", "post", {"张榜", nullptr, nullptr}},
-    {T::kObjection, "异议", "objection", {nullptr, nullptr, nullptr}},
-    {T::kRuling, "裁定", "ruling", {nullptr, nullptr, nullptr}},
+    {T::kHousehold, {"农户", "家庭", nullptr}}, {T::kPerson, {"村民", "成员", nullptr}},
+    {T::kMove, {"迁移", "迁入", nullptr}},      {T::kScorer, {"评分人", nullptr, nullptr}},
+    {T::kAward, {"记分", "加分", "扣分"}},      {T::kRedeem, {"积分兑换", nullptr, nullptr}},
+    {T::kRevoke, {"作废", nullptr, nullptr}},   {T::kApprove, {"审核通过", nullptr, nullptr}},
+    {T::kPost, {"张榜", nullptr, nullptr}},     {T::kObjection, {nullptr, nullptr, nullptr}},
+    {T::kRuling, {nullptr, nullptr, nullptr}},
 };
 
 bool SameAsciiCaseless(std::string_view a, std::string_view b) {
@@ -246,16 +242,15 @@ std::vector<const ColumnName*> TemplateColumns(RecordType type) {
 }
 
 const char* KindWord(RecordType type, bool chinese) {
-  for (const KindName& k : kKinds) {
-    if (k.type == type) return chinese ? k.zh : k.en;
-  }
-  return RecordTypeName(type);
+  const ledger::RecordTypeRow& row = ledger::RecordTypeInfo(type);
+  return chinese ? row.zh : row.en;
 }
 
 std::optional<RecordType> KindFromWord(std::string_view word) {
   word = Trim(word);
   for (const KindName& k : kKinds) {
-    if (word == k.zh || SameAsciiCaseless(word, k.en)) return k.type;
+    if (word == KindWord(k.type, true) || SameAsciiCaseless(word, KindWord(k.type, false)))
+      return k.type;
     for (const char* s : k.synonyms) {
       if (s != nullptr && word == s) return k.type;
     }
@@ -267,7 +262,7 @@ std::string KindWords(bool chinese) {
   std::string out;
   for (const KindName& k : kKinds) {
     if (!out.empty()) out += chinese ? "、" : ", ";
-    out += chinese ? k.zh : k.en;
+    out += KindWord(k.type, chinese);
   }
   return out;
 }

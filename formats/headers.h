@@ -22,11 +22,11 @@ using ledger::RecordType;
 // "household"); a row fills a field from at most one of them.
 struct ColumnName {
   const char* field;  // the JSON field it fills; "type" for the type column
-  const char* zh;     // the Chinese header
   const char* en;     // the English header, nullptr for a Chinese synonym
+  const char* zh;     // the Chinese header
   uint32_t kinds;     // the kinds of rows (bit 1 << RecordType) whose template uses this name
-  const char* zh_help;
   const char* en_help;
+  const char* zh_help;
 };
 std::span<const ColumnName> ColumnNames();
 

@@ -94,7 +94,7 @@ Result<TableHeader> TableHeader::Read(const RawRow& row) {
   header.chinese_ = chinese > 0 && chinese >= english;
   if (!row.error.empty()) return Status::InvalidInput(row.error);
   if (header.columns_.empty())
-    return Status::InvalidInput(header.Message("标题行是空的", "the header row is empty"));
+    return Status::InvalidInput(header.Message("the header row is empty", "标题行是空的"));
   header.width_ = header.columns_.back().index + 1;
   // A column without a name between named ones (CSV: "item,,date").
   for (int i = 0, c = 0; i < header.width_; ++i) {
@@ -102,21 +102,21 @@ Result<TableHeader> TableHeader::Read(const RawRow& row) {
       ++c;
       continue;
     }
-    return Status::InvalidInput(header.Message(ColumnLetters(i) + " 列没有列名",
-                                               "column " + std::to_string(i + 1) + " has no name"));
+    return Status::InvalidInput(header.Message("column " + std::to_string(i + 1) + " has no name",
+                                               ColumnLetters(i) + " 列没有列名"));
   }
   for (size_t i = 0; i < header.columns_.size(); ++i) {
     const Column& c = header.columns_[i];
     if (c.name == nullptr) {
       return Status::InvalidInput(
-          header.Message(ColumnLetters(c.index) + " 列「" + c.header +
-                             "」：不认识的列名（可用的列名见 docs/IMPORT.md）",
-                         "unknown column \"" + c.header + "\" (docs/IMPORT.md lists the columns)"));
+          header.Message("unknown column \"" + c.header + "\" (docs/IMPORT.md lists the columns)",
+                         ColumnLetters(c.index) + " 列「" + c.header +
+                             "」：不认识的列名（可用的列名见 docs/IMPORT.md）"));
     }
     for (size_t j = 0; j < i; ++j) {
       if (header.columns_[j].name == c.name || header.columns_[j].header == c.header) {
-        return Status::InvalidInput(header.Message("列「" + c.header + "」出现了两次",
-                                                   "column \"" + c.header + "\" appears twice"));
+        return Status::InvalidInput(header.Message("column \"" + c.header + "\" appears twice",
+                                                   "列「" + c.header + "」出现了两次"));
       }
     }
     if (std::strcmp(c.name->field, "type") == 0) header.type_column_ = true;
@@ -155,14 +155,14 @@ Result<TableHeader> TableHeader::Read(const RawRow& row) {
       en += (en.empty() ? "\"" : ", \"") + FieldHeader(fitting[0], spec.json_name, false) + "\"";
     }
     return Status::InvalidInput(
-        header.Message(std::string("缺少") + KindWord(fitting[0], true) + "记录必填的列：" + zh,
-                       std::string("missing the columns that ") + KindWord(fitting[0], false) +
-                           " rows require: " + en));
+        header.Message(std::string("missing the columns that ") + KindWord(fitting[0], false) +
+                           " rows require: " + en,
+                       std::string("缺少") + KindWord(fitting[0], true) + "记录必填的列：" + zh));
   }
   return Status::InvalidInput(
-      header.Message("从列名看不出这些行是什么记录；请加一列「类型」（" + KindWords(true) + "）",
-                     "the header does not tell what the rows record; add a \"type\" column (" +
-                         KindWords(false) + ")"));
+      header.Message("the header does not tell what the rows record; add a \"type\" column (" +
+                         KindWords(false) + ")",
+                     "从列名看不出这些行是什么记录；请加一列「类型」（" + KindWords(true) + "）"));
 }
 
 const TableHeader::Column* TableHeader::ColumnAt(int index) const {
@@ -180,16 +180,16 @@ std::string TableHeader::HeaderOf(int column) const {
 std::string TableHeader::ColumnLabel(int column) const {
   std::string letters = ColumnLetters(column);
   const Column* c = ColumnAt(column);
-  if (c == nullptr) return Message(letters + " 列", "column " + letters);
-  return Message(letters + " 列「" + c->header + "」",
-                 "column " + letters + " \"" + c->header + "\"");
+  if (c == nullptr) return Message("column " + letters, letters + " 列");
+  return Message("column " + letters + " \"" + c->header + "\"",
+                 letters + " 列「" + c->header + "」");
 }
 
 TableRow TableHeader::ReadRow(const RawRow& raw, bool date1904) const {
   TableRow row;
   row.line = raw.line;
   auto refuse = [&](const std::string& zh, const std::string& en) {
-    if (row.error.ok()) row.error = Status::InvalidInput(Message(zh, en));
+    if (row.error.ok()) row.error = Status::InvalidInput(Message(en, zh));
     return row;
   };
   if (!raw.error.empty()) return refuse("不是合规的 CSV：" + raw.error, raw.error);
@@ -353,7 +353,7 @@ std::string TableHeader::MapError(const TableRow& row, const std::string& messag
   if (quoted("field \"", &field)) {
     int column = row.ColumnOf(field);
     std::string reason = message.substr(message.find("\": ") + 3);
-    if (column >= 0) return ColumnLabel(column) + Message("：", ": ") + reason;
+    if (column >= 0) return ColumnLabel(column) + Message(": ", "：") + reason;
     return message;
   }
   if (quoted("missing field \"", &field)) {
@@ -361,13 +361,13 @@ std::string TableHeader::MapError(const TableRow& row, const std::string& messag
     for (const Column& c : columns_) {
       if (field == c.name->field) {
         return Message(
-            ColumnLabel(c.index) + "：空白（「" + KindWord(row.type, true) + "」行必填）",
-            ColumnLabel(c.index) + ": empty (" + KindWord(row.type, false) + " rows require it)");
+            ColumnLabel(c.index) + ": empty (" + KindWord(row.type, false) + " rows require it)",
+            ColumnLabel(c.index) + "：空白（「" + KindWord(row.type, true) + "」行必填）");
       }
     }
     return Message(
-        std::string("缺少「") + zh + "」列（「" + KindWord(row.type, true) + "」行必填）",
-        "no \"" + en + "\" column (" + KindWord(row.type, false) + " rows require it)");
+        "no \"" + en + "\" column (" + KindWord(row.type, false) + " rows require it)",
+        std::string("缺少「") + zh + "」列（「" + KindWord(row.type, true) + "」行必填）");
   }
   return message;
 }

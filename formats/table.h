@@ -73,7 +73,7 @@ class TableHeader {
     const ColumnName* name = nullptr;
   };
   const Column* ColumnAt(int index) const;
-  std::string Message(const std::string& zh, const std::string& en) const {
+  std::string Message(const std::string& en, const std::string& zh) const {
     return chinese_ ? zh : en;
   }
   std::string MapError(const TableRow& row, const std::string& message) const;

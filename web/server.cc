@@ -94,12 +94,14 @@ const nlohmann::json& Strings(bool english) {
     }
     return out;
   }();
-  static const nlohmann::json zh = [] {
+  // Each phrase is a pair ["English", "中文"], in the order of every other bilingual pair in the
+  // tree (cli/words.h, grammar/messages.cc, formats::TableHeader::Message).
+  static const nlohmann::json en = [] {
     nlohmann::json out;
     for (auto it = all.begin(); it != all.end(); ++it) out[it.key()] = it.value()[0];
     return out;
   }();
-  static const nlohmann::json en = [] {
+  static const nlohmann::json zh = [] {
     nlohmann::json out;
     for (auto it = all.begin(); it != all.end(); ++it) out[it.key()] = it.value()[1];
     return out;
