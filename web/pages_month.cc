@@ -232,8 +232,11 @@ void ReviewDecide(App& app, RequestContext& c, bool approve) {
       return refuse(Text(t, "month_err_reject_reason") + bad);
     }
   }
-  engine::WorkflowEntry e{.village = c.account->village, .target = id,
-                          .scorer = c.account->scorer, .reason = reason};
+  engine::WorkflowEntry e;
+  e.village = c.account->village;
+  e.target = id;
+  e.scorer = c.account->scorer;
+  e.reason = reason;
   ledger::Record r = engine::WorkflowRecord(
       approve ? ledger::RecordType::kApprove : ledger::RecordType::kRevoke, e);
   auto refusal = Write(app, r, t);
@@ -471,8 +474,10 @@ void MonthPost(App& app, RequestContext& c) {
   if (s.post && seen != std::to_string(posts)) {
     return refuse(Fill(t, "month_err_posted_twice", s.post->recorded.LocalDate().ToString()));
   }
-  engine::WorkflowEntry e{.village = m.code, .period = period->ToString(),
-                          .scorer = c.account->scorer};
+  engine::WorkflowEntry e;
+  e.village = m.code;
+  e.period = period->ToString();
+  e.scorer = c.account->scorer;
   std::string head = Param(c, "head");
   if (head.size() == 64) e.head = head;  // the board the clerk saw; admission compares
   e.id = engine::DefaultWorkflowId(m, "P", e.period);
@@ -493,7 +498,9 @@ void MonthObject(App& app, RequestContext& c) {
   const engine::VillageModel& m = village->model;
   auto period = VillagePeriod(m, c.params[0]);
   if (!period) return RenderMonth(app, c, c.params[0], 404, f);
-  engine::WorkflowEntry e{.village = m.code, .period = period->ToString()};
+  engine::WorkflowEntry e;
+  e.village = m.code;
+  e.period = period->ToString();
   if (f.target.empty()) {
     f.errors["target"] = Text(t, "month_err_target_empty");
   } else if (!PlainText(f.target) || f.target.size() > ledger::kCodeBytesMax) {
@@ -567,9 +574,12 @@ void MonthRule(App& app, RequestContext& c) {
   if (std::string bad = CheckText(f.rule_reason, true, kReasonCharsMax, t); !bad.empty()) {
     return refuse("rule", Text(t, "month_err_rule_reason") + bad);
   }
-  engine::WorkflowEntry e{.village = m.code, .target = f.rule_objection,
-                          .scorer = c.account->scorer, .reason = f.rule_reason,
-                          .outcome = f.rule_decision};
+  engine::WorkflowEntry e;
+  e.village = m.code;
+  e.target = f.rule_objection;
+  e.scorer = c.account->scorer;
+  e.reason = f.rule_reason;
+  e.outcome = f.rule_decision;
   ledger::Record r = engine::WorkflowRecord(ledger::RecordType::kRuling, e);
   village.reset();
   auto refusal = Write(app, r, t);
@@ -729,7 +739,9 @@ void CardObject(App& app, RequestContext& c) {
     f.errors["general"] = Text(t, "month_err_card_limit");
     return RenderHouseholdPage(app, c, 429, f);
   }
-  engine::WorkflowEntry e{.village = code, .period = f.period};
+  engine::WorkflowEntry e;
+  e.village = code;
+  e.period = f.period;
   if (f.target.empty()) {
     e.household = household;
   } else {
