@@ -127,8 +127,9 @@ class Admission {
 
   // Returns why `r` is refused, or nullopt. Sets `*skip` when `r` is already in the ledger.
   Refused Check(Record& r, bool* skip);
-  // The language of the rules `village` adopted last, if the batch has read the village.
-  std::optional<grammar::Language> RulesLanguage(const std::string& village) const;
+  // The language of the rules `village` adopted last (nullopt: none, or the village could not be
+  // read, failure() then says why).
+  std::optional<grammar::Language> RulesLanguage(const std::string& village);
   Status Append(Record& r);
   const Status& failure() const { return failure_; }
   // The chain head the batch started from, and the villages it touched as it leaves them.
@@ -348,10 +349,10 @@ Refused Admission::Check(Record& r, bool* skip) {
   return std::nullopt;
 }
 
-std::optional<grammar::Language> Admission::RulesLanguage(const std::string& village) const {
-  auto it = villages_.find(village);
-  if (it == villages_.end() || it->second->model.adoptions.empty()) return std::nullopt;
-  return it->second->model.adoptions.back().rules->language;
+std::optional<grammar::Language> Admission::RulesLanguage(const std::string& village) {
+  VillageState* v = Get(village);
+  if (!v || v->model.adoptions.empty()) return std::nullopt;
+  return v->model.adoptions.back().rules->language;
 }
 
 Status Admission::Append(Record& r) {
@@ -802,8 +803,9 @@ Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now
     auto refusal = admission.Check(r, &skip);
     if (!admission.failure().ok()) return admission.failure();
     if (refusal) {
-      report->refusals.push_back(
-          OfLine(line, std::move(*refusal), admission.RulesLanguage(r.village)));
+      auto language = admission.RulesLanguage(r.village);
+      if (!admission.failure().ok()) return admission.failure();
+      report->refusals.push_back(OfLine(line, std::move(*refusal), language));
       continue;
     }
     if (skip) {

@@ -17,9 +17,9 @@ struct RefusalRow {
   std::string_view chinese;
 };
 
-// One row per code, in number order (checked by RowsInOrder below). The English texts are the words `jifen
-// import` has always printed; tests/engine/refusal_test.cc checks that both texts of a row use
-// the same arguments.
+// One row per code, in number order (checked by RowsInOrder below). The English texts are the words
+// `jifen import` has always printed; tests/engine/refusal_test.cc checks that both texts of a row
+// use the same arguments.
 constexpr RefusalRow kRows[] = {
     {C::kLineUnparsed, "line_unparsed", F::kGeneral, "{0}", "{0}"},
     {C::kCheckFailed, "check_failed", F::kGeneral, "{0}", "无法核对：{0}"},
@@ -157,9 +157,10 @@ constexpr RefusalRow kRows[] = {
      "{0} 的公示：{1} 期已于 {2} 公示（没有公示期），账目已定，不再接受改动它的记录"},
     {C::kHeadChanged, "head_changed", F::kHead,
      "head {0}: the ledger's head before this post is {1} (the posted board showed another state)",
-     "账本头 {0}：公示前的账本头是 {1}，打开页面以后又有新的记录，公示的内容会不一样"},
+     "账本头 {0}：公示前的账本头是 {1}；打开本页以后又有新的记录，公示的内容会不一样"},
     {C::kTargetNotInPeriod, "target_not_in_period", F::kTarget,
-     "target {0}: dated {1}, not in period {2}", "记录 {0}：日期是 {1}，不在 {2} 这一期里"},
+     "target {0}: dated {1}, not in period {2}",
+     "记录 {0} 的日期是 {1}：这条记录不在这一期里（{2}）"},
     {C::kHouseholdNotRegistered, "household_not_registered", F::kHousehold,
      "household {0}: not registered", "户 {0}：本村没有这个户号"},
     {C::kNotPosted, "not_posted", F::kPeriod,
