@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/import_files.h"
 #include "cli/progress.h"
+#include "cli/refusals.h"
 #include "engine/admission.h"
 #include "ledger/evidence.h"
 #include "formats/record_json.h"
@@ -14,15 +15,9 @@ namespace jifen::cli {
 
 namespace {
 
-int Refused(const std::vector<std::string>& errors) {
-  for (const auto& e : errors) std::cerr << e << '\n';
-  std::cerr << "jifen: import refused: " << errors.size() << " bad line(s); nothing written\n";
-  return 1;
-}
-
-// The lines of `source` that do not parse, "FILE:LINE: reason".
-Result<std::vector<std::string>> Unparsed(engine::ImportSource& source) {
-  std::vector<std::string> errors;
+// The lines of `source` that do not parse.
+Result<std::vector<engine::LineRefusal>> Unparsed(engine::ImportSource& source) {
+  std::vector<engine::LineRefusal> errors;
   if (Status s = source.Rewind(); !s.ok()) return s;
   engine::SourceLine line;
   for (;;) {
@@ -30,8 +25,10 @@ Result<std::vector<std::string>> Unparsed(engine::ImportSource& source) {
     if (!more.ok()) return more.status();
     if (!*more) return errors;
     if (!line.parsed.ok()) {
-      errors.push_back(std::string(line.file) + ":" + std::to_string(line.line) + ": " +
-                       line.parsed.message());
+      errors.push_back({std::string(line.file),
+                        line.line,
+                        {engine::RefusalCode::kLineUnparsed, {line.parsed.message()}},
+                        std::nullopt});
     }
   }
 }
@@ -48,7 +45,7 @@ int RunImport(const Globals& g, const std::vector<std::string>& files, const std
     // refuses every record anyway, so this costs nothing worth saving).
     auto unparsed = Unparsed(**source);
     if (!unparsed.ok()) return Fail(unparsed.status());
-    if (!unparsed->empty()) return Refused(*unparsed);
+    if (!unparsed->empty()) return PrintRefused(g, *unparsed, "import", true);
     ledger = ledger::Ledger::Open(g.ledger_dir, true);
     if (!ledger.ok()) return Fail(ledger.status());
   }
@@ -57,7 +54,7 @@ int RunImport(const Globals& g, const std::vector<std::string>& files, const std
       engine::ImportRecords(**ledger, **source, Timestamp::Now(),
                             [&](uint64_t position, uint64_t) { progress.Update(position); });
   if (!report.ok()) return Fail(report.status());
-  if (!report->errors.empty()) return Refused(report->errors);
+  if (!report->refusals.empty()) return PrintRefused(g, report->refusals, "import", true);
   progress.Done();
   std::cout << "imported " << report->appended << " record(s)";
   if (report->skipped) std::cout << ", skipped " << report->skipped << " already in the ledger";

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/refusals.h"
 #include "engine/admission.h"
 #include "grammar/diagnostic.h"
 #include "grammar/format.h"
@@ -85,6 +86,16 @@ int RunAdopt(const Globals& g, const std::string& file, const std::string& effec
     std::cerr << report.status().message();
     if (report.status().message().back() != '\n') std::cerr << '\n';
     return report.status().code() == Status::Code::kCorruption ? 3 : 1;
+  }
+  if (report->refusal) {
+    grammar::Language language = RefusalLanguage(g, report->rules_language);
+    if (g.format == Format::kJson) {
+      Json list = Json::array({RefusalJson(*report->refusal, language, file, 0)});
+      std::cout << Json{{"refused", true}, {"refusals", list}}.dump() << '\n';
+    } else {
+      std::cerr << file << ": " << report->refusal->Text(language) << '\n';
+    }
+    return 1;
   }
   std::cout << "adopted " << file << " for village " << report->village << " from " << effective
             << " (sha256 " << report->sha256 << ", sequence " << report->sequence << ")\n";

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/refusals.h"
 #include "cli/words.h"
 #include "engine/admission.h"
 #include "engine/workflow.h"
@@ -32,12 +33,7 @@ int RecordOne(const Globals& g, const std::string& command, ledger::Record recor
   std::vector<engine::ImportLine> lines{{command, 1, record}};
   auto report = engine::ImportRecords(**ledger, lines, Timestamp::Now());
   if (!report.ok()) return Fail(report.status());
-  if (!report->errors.empty()) {
-    for (const auto& e : report->errors)
-      std::cerr << "jifen: " << e.substr(command.size() + 3) << '\n';
-    std::cerr << "jifen: " << command << " refused; nothing written\n";
-    return 1;
-  }
+  if (!report->refusals.empty()) return PrintRefused(g, report->refusals, command, false);
   if (report->skipped) {
     std::cout << command << ": already in the ledger; nothing written\n";
     return 0;

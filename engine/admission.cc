@@ -7,6 +7,7 @@
 
 #include "engine/household_events.h"
 #include "engine/model.h"
+#include "engine/refusal.h"
 #include "engine/replay.h"
 #include "engine/workflow.h"
 #include "grammar/parser.h"
@@ -16,6 +17,7 @@ namespace {
 
 using ledger::Record;
 using ledger::RecordType;
+using Refused = std::optional<Refusal>;
 
 const Date kBeginning = Date::FromCivil(1, 1, 1);
 
@@ -123,8 +125,11 @@ class Admission {
   Admission(ledger::WriteBatch& batch, Timestamp now, size_t events_bytes_max)
       : batch_(batch), now_(now), events_bytes_max_(events_bytes_max), start_(batch.HeadHash()) {}
 
-  // Returns the reason `r` is refused, or nullopt. Sets `*skip` when `r` is already in the ledger.
-  std::optional<std::string> Check(Record& r, bool* skip);
+  // Returns why `r` is refused, or nullopt. Sets `*skip` when `r` is already in the ledger.
+  Refused Check(Record& r, bool* skip);
+  // The language of the rules `village` adopted last (nullopt: none, or the village could not be
+  // read, failure() then says why).
+  std::optional<grammar::Language> RulesLanguage(const std::string& village);
   Status Append(Record& r);
   const Status& failure() const { return failure_; }
   // The chain head the batch started from, and the villages it touched as it leaves them.
@@ -139,21 +144,28 @@ class Admission {
   HouseholdEvents* Events(VillageState& v, Date from);
   void Trim(const VillageState& keep);
   VillageModel HouseholdModel(const VillageState& v, const std::string& household) const;
-  std::optional<std::string> CheckRegistration(VillageModel& m, const Record& r);
-  std::optional<std::string> CheckAward(const VillageState& v, const Record& r);
-  std::optional<std::string> CheckRevoke(VillageModel& m, const Record& r);
-  std::optional<std::string> CheckRedeem(VillageState& v, const Record& r);
-  std::optional<std::string> CheckScorer(VillageModel& m, const Record& r);
-  std::optional<std::string> CheckDates(const VillageModel& m, const Record& r, bool late_applies);
-  std::optional<std::string> CheckLocked(const VillageModel& m, Date day, const Record& r);
-  // The award or redemption `id` names in the village, or a refusal.
-  Result<Record> Target(const Record& r, const std::string& id, const char* what);
-  std::optional<std::string> CheckApprove(VillageState& v, const Record& r);
-  std::optional<std::string> CheckPost(VillageModel& m, Record& r);
-  std::optional<std::string> CheckObjection(VillageModel& m, const Record& r);
-  std::optional<std::string> CheckRuling(VillageModel& m, const Record& r);
-  // The period `text` names, checked against the rules in force on its first day.
-  Result<Period> PeriodNamed(const VillageModel& m, const std::string& text);
+  Refused CheckKey(const Record& r, const std::string& key, bool* skip);
+  Refused CheckRegistration(VillageModel& m, const Record& r);
+  Refused CheckAward(const VillageState& v, const Record& r);
+  Refused CheckAwardSubject(const VillageState& v, const Record& r, const grammar::Item& item,
+                            const std::string** household);
+  Refused CheckRevoke(VillageModel& m, const Record& r);
+  Refused CheckRedeem(VillageState& v, const Record& r);
+  Refused CheckBalance(VillageState& v, const Record& r, HouseholdEvents& events, Period p,
+                       const grammar::Reward& reward);
+  Refused CheckScorer(VillageModel& m, const Record& r);
+  Refused CheckDates(const VillageModel& m, const Record& r, bool late_applies);
+  Refused CheckLocked(const VillageModel& m, Date day, const Record& r);
+  // The award or redemption `id` names in the village into `*out`, or the refusal `missing`.
+  Refused Target(const Record& r, const std::string& id, RefusalCode missing, Record* out);
+  Refused CheckApprove(VillageState& v, const Record& r);
+  Refused CheckPost(VillageModel& m, Record& r);
+  Refused CheckObjection(VillageModel& m, const Record& r);
+  Refused CheckRuling(VillageModel& m, const Record& r);
+  // The period `text` names into `*out`, checked against the rules in force on its first day.
+  Refused PeriodNamed(const VillageModel& m, const std::string& text, Period* out);
+  // A refusal for what the batch could not read (the import fails with failure_ anyway).
+  static Refusal Unreadable(const Status& s) { return {RefusalCode::kCheckFailed, {s.message()}}; }
 
   ledger::WriteBatch& batch_;
   Timestamp now_;
@@ -264,49 +276,52 @@ VillageModel Admission::HouseholdModel(const VillageState& v, const std::string&
   return h;
 }
 
-std::optional<std::string> Admission::Check(Record& r, bool* skip) {
+// A key already in the ledger: the same record again (skipped) or a refusal.
+Refused Admission::CheckKey(const Record& r, const std::string& key, bool* skip) {
+  auto seq = batch_.FindKey(r.village, key);
+  if (!seq) return std::nullopt;
+  auto existing = batch_.Get(*seq);
+  if (!existing.ok()) {
+    failure_ = existing.status();
+    return Unreadable(existing.status());
+  }
+  // A post without "head" is the same post whatever head import filled in.
+  Record unfilled;
+  bool head_unnamed =
+      r.type == RecordType::kPost && r.sha256.empty() && existing->type == RecordType::kPost;
+  if (head_unnamed) unfilled = *existing, unfilled.sha256.clear();
+  if (ledger::SameContent(r, head_unnamed ? unfilled : *existing)) {
+    *skip = true;
+    return std::nullopt;
+  }
+  std::string sequence = std::to_string(*seq);
+  if (r.type == RecordType::kRevoke)
+    return Refusal{RefusalCode::kAlreadyRevoked, {r.target, sequence}};
+  if (r.type == RecordType::kApprove)
+    return Refusal{RefusalCode::kAlreadyApproved, {r.target, sequence}};
+  if (!r.id.empty()) return Refusal{RefusalCode::kIdTaken, {r.id, sequence}};
+  if (r.type == RecordType::kMove)
+    return Refusal{RefusalCode::kMoveTaken, {r.code, r.date.ToString(), sequence}};
+  if (r.type == RecordType::kHousehold)
+    return Refusal{RefusalCode::kHouseholdTaken, {r.code, sequence}};
+  if (r.type == RecordType::kPerson) return Refusal{RefusalCode::kPersonTaken, {r.code, sequence}};
+  return Refusal{RefusalCode::kScorerTaken, {r.code, sequence}};
+}
+
+Refused Admission::Check(Record& r, bool* skip) {
   *skip = false;
   std::string key = ledger::KeyOf(r);
   if (!key.empty()) {
-    if (auto seq = batch_.FindKey(r.village, key)) {
-      auto existing = batch_.Get(*seq);
-      if (!existing.ok()) {
-        failure_ = existing.status();
-        return existing.status().message();
-      }
-      // A post without "head" is the same post whatever head import filled in.
-      Record unfilled;
-      bool head_unnamed =
-          r.type == RecordType::kPost && r.sha256.empty() && existing->type == RecordType::kPost;
-      if (head_unnamed) unfilled = *existing, unfilled.sha256.clear();
-      if (ledger::SameContent(r, head_unnamed ? unfilled : *existing)) {
-        *skip = true;
-        return std::nullopt;
-      }
-      if (r.type == RecordType::kRevoke) {
-        return "target " + r.target + ": already revoked (sequence " + std::to_string(*seq) + ")";
-      }
-      if (r.type == RecordType::kApprove) {
-        return "target " + r.target + ": already approved (sequence " + std::to_string(*seq) + ")";
-      }
-      std::string what = !r.id.empty() ? "id " + r.id
-                         : r.type == RecordType::kMove
-                             ? "move of " + r.code + " on " + r.date.ToString()
-                             : key.substr(0, key.find(':')) + " " + r.code;
-      return what + ": already in the ledger with other content (sequence " + std::to_string(*seq) +
-             ")";
-    }
+    if (auto taken = CheckKey(r, key, skip); taken || *skip) return taken;
   }
   if (auto latest = batch_.LatestRecorded(); latest && r.recorded < *latest) {
-    return "recorded " + r.recorded.ToString() + ": before the ledger's latest record (" +
-           latest->ToString() + "); recorded times never go backwards";
+    return Refusal{RefusalCode::kRecordedBeforeLatest, {r.recorded.ToString(), latest->ToString()}};
   }
-  if (now_ < r.recorded) return "recorded " + r.recorded.ToString() + ": in the future";
+  if (now_ < r.recorded) return Refusal{RefusalCode::kRecordedInFuture, {r.recorded.ToString()}};
   VillageState* v = Get(r.village);
-  if (!v) return failure_.message();
+  if (!v) return Unreadable(failure_);
   VillageModel& m = v->model;
-  if (m.adoptions.empty())
-    return "village " + r.village + ": no rules adopted (run `jifen rules adopt` first)";
+  if (m.adoptions.empty()) return Refusal{RefusalCode::kNoRulesAdopted, {r.village}};
   switch (r.type) {
     case RecordType::kHousehold:
     case RecordType::kPerson:
@@ -329,9 +344,15 @@ std::optional<std::string> Admission::Check(Record& r, bool* skip) {
     case RecordType::kRuling:
       return CheckRuling(m, r);
     case RecordType::kRules:
-      return "rules: adopt rule files with `jifen rules adopt`, not import";
+      return Refusal{RefusalCode::kRulesNotImported, {}};
   }
   return std::nullopt;
+}
+
+std::optional<grammar::Language> Admission::RulesLanguage(const std::string& village) {
+  VillageState* v = Get(village);
+  if (!v || v->model.adoptions.empty()) return std::nullopt;
+  return v->model.adoptions.back().rules->language;
 }
 
 Status Admission::Append(Record& r) {
@@ -390,324 +411,335 @@ Status Admission::Append(Record& r) {
   if (r.type == RecordType::kPerson) v->Index(r.code, nullptr, &v->model.persons.at(r.code));
   return Status::Ok();
 }
-std::optional<std::string> Admission::CheckRegistration(VillageModel& m, const Record& r) {
+Refused Admission::CheckRegistration(VillageModel& m, const Record& r) {
   if (auto locked = CheckLocked(m, r.date, r)) return locked;
   if (r.type == RecordType::kHousehold) {
-    if (r.shares < 0) return "household " + r.code + ": shares must not be negative";
+    if (r.shares < 0) return Refusal{RefusalCode::kSharesNegative, {r.code}};
     return std::nullopt;
   }
-  std::string who = "person " + r.code;
   if (r.type == RecordType::kMove) {
     auto p = m.persons.find(r.code);
-    if (p == m.persons.end()) return who + ": not registered";
+    if (p == m.persons.end()) return Refusal{RefusalCode::kPersonNotRegistered, {r.code}};
     if (r.date < p->second.since) {
-      return who + ": moves on " + r.date.ToString() + ", before registering on " +
-             p->second.since.ToString();
+      return Refusal{RefusalCode::kMoveBeforeRegistering,
+                     {r.code, r.date.ToString(), p->second.since.ToString()}};
     }
   }
   auto h = m.households.find(r.household);
-  if (h == m.households.end()) return who + ": household " + r.household + " not registered";
+  if (h == m.households.end())
+    return Refusal{RefusalCode::kHomeNotRegistered, {r.code, r.household}};
   if (r.date < h->second.since) {
-    return who + ": household " + r.household + " exists only from " + h->second.since.ToString();
+    return Refusal{RefusalCode::kHomeNotYet, {r.code, r.household, h->second.since.ToString()}};
   }
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckScorer(VillageModel& m, const Record& r) {
+Refused Admission::CheckScorer(VillageModel& m, const Record& r) {
   if (!r.person.empty() && !m.persons.count(r.person)) {
-    return "scorer " + r.code + ": person " + r.person + " not registered";
+    return Refusal{RefusalCode::kScorerPersonNotRegistered, {r.code, r.person}};
   }
   return std::nullopt;
 }
 
 // The date checks shared by awards and redemptions (SPEC.md §4).
-std::optional<std::string> Admission::CheckDates(const VillageModel& m, const Record& r,
-                                                 bool late_applies) {
+Refused Admission::CheckDates(const VillageModel& m, const Record& r, bool late_applies) {
   Date recorded_day = r.recorded.LocalDate();
   if (recorded_day < r.date) {
-    return "dated " + r.date.ToString() + ", after its recorded day " + recorded_day.ToString();
+    return Refusal{RefusalCode::kDatedAfterRecorded, {r.date.ToString(), recorded_day.ToString()}};
   }
   const Adoption* a = m.RulesInForce(r.date);
-  if (!a) return "no rules in force for village " + r.village + " on " + r.date.ToString();
+  if (!a) return Refusal{RefusalCode::kNoRulesInForce, {r.village, r.date.ToString()}};
   const auto& late = a->rules->village.late_days_max;
   if (late_applies && late) {
     Period p = Period::Containing(r.date, a->rules->village.period);
     int32_t days_late = recorded_day.days() - p.LastDay().days();
     if (days_late > *late) {
-      return "recorded " + recorded_day.ToString() + ", " + std::to_string(days_late) +
-             " days after period " + p.ToString() + " ended (late limit " + std::to_string(*late) +
-             " days)";
+      return Refusal{RefusalCode::kTooLate,
+                     {recorded_day.ToString(), std::to_string(days_late), p.ToString(),
+                      std::to_string(*late)}};
     }
   }
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckAward(const VillageState& v, const Record& r) {
+std::string RolesText(const std::vector<std::string>& roles) {
+  std::string out;
+  for (const auto& role : roles) out += (out.empty() ? "" : " | ") + role;
+  return out;
+}
+
+Refused Admission::CheckAward(const VillageState& v, const Record& r) {
   const VillageModel& m = v.model;
   auto scorer = m.scorers.find(r.scorer);
-  if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
+  if (scorer == m.scorers.end()) return Refusal{RefusalCode::kScorerNotRegistered, {r.scorer}};
   if (auto bad = CheckDates(m, r, true)) return bad;
   if (auto locked = CheckLocked(m, r.date, r)) return locked;
   const grammar::RuleFile& rules = *m.RulesInForce(r.date)->rules;
-  if (r.id.empty() && !rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer)) {
-    return "award by " + r.scorer +
-           ": needs an id, since it waits for review and an approval names it by id";
-  }
+  if (r.id.empty() && !rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer))
+    return Refusal{RefusalCode::kAwardNeedsId, {r.scorer}};
   const grammar::Item* item = rules.FindItem(r.item);
   if (!item) {
-    return "item " + r.item + ": not in the rules in force for " +
-           Period::Containing(r.date, rules.village.period).ToString();
+    return Refusal{RefusalCode::kItemNotInRules,
+                   {r.item, Period::Containing(r.date, rules.village.period).ToString()}};
   }
-  const Household* as_household = v.FindHousehold(r.subject);
-  bool is_household = as_household != nullptr;
-  const Person* as_person = is_household ? nullptr : v.FindPerson(r.subject);
-  if (!is_household && !as_person) return "subject " + r.subject + ": not registered";
-  if (item->per == grammar::Per::kHousehold && !is_household) {
-    return "item " + item->code + " is per household: subject " + r.subject + " is a person";
-  }
-  if (item->per == grammar::Per::kPerson && is_household) {
-    return "item " + item->code + " is per person: subject " + r.subject + " is a household";
-  }
-  const std::string* household = &r.subject;
-  if (is_household) {
-    if (r.date < as_household->since) {
-      return "household " + r.subject + ": not registered on " + r.date.ToString();
-    }
-  } else {
-    household = as_person->HouseholdOn(r.date);
-    if (!household) return "person " + r.subject + ": not registered on " + r.date.ToString();
-  }
+  const std::string* household = nullptr;
+  if (auto bad = CheckAwardSubject(v, r, *item, &household)) return bad;
   if (r.qty != Quantity() && !item->unit)
-    return "qty " + r.qty.ToString() + ": item " + item->code + " has no unit";
-  if (item->evidence && r.evidence.empty()) return "item " + item->code + ": needs evidence";
+    return Refusal{RefusalCode::kQtyWithoutUnit, {r.qty.ToString(), item->code}};
+  if (item->evidence && r.evidence.empty())
+    return Refusal{RefusalCode::kEvidenceMissing, {item->code}};
   if (!item->roles.empty() &&
       std::find(item->roles.begin(), item->roles.end(), scorer->second.role) == item->roles.end()) {
-    std::string roles;
-    for (const auto& role : item->roles) roles += (roles.empty() ? "" : " | ") + role;
-    return "scorer " + r.scorer + " (" + scorer->second.role + "): item " + item->code +
-           " is recorded only by " + roles;
+    return Refusal{RefusalCode::kItemRole,
+                   {r.scorer, scorer->second.role, item->code, RolesText(item->roles)}};
   }
   if (rules.village.self == grammar::SelfScoringPolicy::kDeny && !scorer->second.person.empty()) {
     const Person* scorer_person = v.FindPerson(scorer->second.person);
     const std::string* own = scorer_person ? scorer_person->HouseholdOn(r.date) : nullptr;
-    if (own && *own == *household) {
-      return "scorer " + r.scorer + ": may not score own household " + *household + " (self deny)";
-    }
+    if (own && *own == *household) return Refusal{RefusalCode::kSelfDeny, {r.scorer, *household}};
   }
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckRevoke(VillageModel& m, const Record& r) {
-  if (!m.scorers.count(r.scorer)) return "scorer " + r.scorer + ": not registered";
+// The award's subject: registered on its date, of the kind the item counts; `*household` the
+// household it counts for.
+Refused Admission::CheckAwardSubject(const VillageState& v, const Record& r,
+                                     const grammar::Item& item, const std::string** household) {
+  const Household* as_household = v.FindHousehold(r.subject);
+  bool is_household = as_household != nullptr;
+  const Person* as_person = is_household ? nullptr : v.FindPerson(r.subject);
+  if (!is_household && !as_person) return Refusal{RefusalCode::kSubjectNotRegistered, {r.subject}};
+  if (item.per == grammar::Per::kHousehold && !is_household)
+    return Refusal{RefusalCode::kItemPerHousehold, {item.code, r.subject}};
+  if (item.per == grammar::Per::kPerson && is_household)
+    return Refusal{RefusalCode::kItemPerPerson, {item.code, r.subject}};
+  *household = &r.subject;
+  if (is_household) {
+    if (r.date < as_household->since)
+      return Refusal{RefusalCode::kHouseholdNotYet, {r.subject, r.date.ToString()}};
+  } else {
+    *household = as_person->HouseholdOn(r.date);
+    if (!*household) return Refusal{RefusalCode::kPersonNotYet, {r.subject, r.date.ToString()}};
+  }
+  return std::nullopt;
+}
+
+Refused Admission::CheckRevoke(VillageModel& m, const Record& r) {
+  if (!m.scorers.count(r.scorer)) return Refusal{RefusalCode::kScorerNotRegistered, {r.scorer}};
   // A registration's key (household:CODE …) names no award or redemption.
   auto seq =
       ledger::ReservedKeyPrefix(r.target) ? std::nullopt : batch_.FindKey(r.village, r.target);
-  if (!seq)
-    return "target " + r.target + ": no award or redemption with this id in village " + r.village;
+  if (!seq) return Refusal{RefusalCode::kNoAwardOrRedemption, {r.target, r.village}};
   if (auto it = m.revocations.find(r.target); it != m.revocations.end()) {
-    return "target " + r.target + ": already revoked (sequence " +
-           std::to_string(it->second.sequence) + ")";
+    return Refusal{RefusalCode::kAlreadyRevoked, {r.target, std::to_string(it->second.sequence)}};
   }
   auto target = batch_.Get(*seq);
   if (!target.ok()) {
     failure_ = target.status();
-    return target.status().message();
+    return Unreadable(target.status());
   }
   return CheckLocked(m, target->date, r);
 }
 
-std::optional<std::string> Admission::CheckLocked(const VillageModel& m, Date day,
-                                                  const Record& r) {
+// The refusal for a record that would change a locked period: `lead` (what the code's text names
+// first), then the period, its post's day and, with a notice window, the window's last day.
+Refusal LockedRefusal(RefusalCode with_notice, RefusalCode without_notice,
+                      std::vector<std::string> lead, const PeriodLock& lock) {
+  lead.push_back(lock.period.ToString());
+  lead.push_back(lock.posted.ToString());
+  if (!lock.notice_until) return Refusal{without_notice, std::move(lead)};
+  lead.push_back(lock.notice_until->ToString());
+  return Refusal{with_notice, std::move(lead)};
+}
+
+Refused Admission::CheckLocked(const VillageModel& m, Date day, const Record& r) {
   const Adoption* a = m.RulesInForce(day);
   if (!a || m.periods.empty()) return std::nullopt;
   Period p = Period::Containing(day, a->rules->village.period);
-  if (auto locked = LockedReason(m, p, r.recorded))
-    return "dated in " + p.ToString() + ": " + *locked;
+  if (auto lock = LockOf(m, p, r.recorded))
+    return LockedRefusal(RefusalCode::kDatedInLocked, RefusalCode::kDatedInLockedNoNotice, {},
+                         *lock);
   return std::nullopt;
 }
 
-Result<Record> Admission::Target(const Record& r, const std::string& id, const char* what) {
+Refused Admission::Target(const Record& r, const std::string& id, RefusalCode missing,
+                          Record* out) {
   auto seq = ledger::ReservedKeyPrefix(id) ? std::nullopt : batch_.FindKey(r.village, id);
   if (seq) {
     auto target = batch_.Get(*seq);
     if (!target.ok()) {
       failure_ = target.status();
-      return target.status();
+      return Unreadable(target.status());
     }
-    if (target->type == RecordType::kAward || target->type == RecordType::kRedeem) return target;
+    if (target->type == RecordType::kAward || target->type == RecordType::kRedeem) {
+      *out = std::move(*target);
+      return std::nullopt;
+    }
   }
-  return Status::InvalidInput("target " + id + ": no " + what + " with this id in village " +
-                              r.village);
+  return Refusal{missing, {id, r.village}};
 }
 
-Result<Period> Admission::PeriodNamed(const VillageModel& m, const std::string& text) {
+Refused Admission::PeriodNamed(const VillageModel& m, const std::string& text, Period* out) {
   auto period = Period::Parse(text);
-  if (!period) return Status::InvalidInput("period " + text + ": not a period");
+  if (!period) return Refusal{RefusalCode::kNotAPeriod, {text}};
   const Adoption* a = m.RulesInForce(period->FirstDay());
-  if (!a)
-    return Status::InvalidInput("period " + text + ": no rules in force for village " + m.code);
+  if (!a) return Refusal{RefusalCode::kPeriodWithoutRules, {text, m.code}};
   if (a->rules->village.period != period->kind) {
-    return Status::InvalidInput(
-        "period " + text + ": village " + m.code + " counts by " +
-        (a->rules->village.period == PeriodKind::kMonth ? "month" : "quarter"));
+    return Refusal{a->rules->village.period == PeriodKind::kMonth ? RefusalCode::kPeriodNotMonth
+                                                                  : RefusalCode::kPeriodNotQuarter,
+                   {text, m.code}};
   }
-  return *period;
+  *out = *period;
+  return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckApprove(VillageState& v, const Record& r) {
+Refused Admission::CheckApprove(VillageState& v, const Record& r) {
   VillageModel& m = v.model;
   auto scorer = m.scorers.find(r.scorer);
-  if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
-  auto target = Target(r, r.target, "award");
-  if (!target.ok()) return target.status().message();
-  const Record& award = *target;
+  if (scorer == m.scorers.end()) return Refusal{RefusalCode::kScorerNotRegistered, {r.scorer}};
+  Record award;
+  if (auto bad = Target(r, r.target, RefusalCode::kNoAward, &award)) return bad;
   if (award.type != RecordType::kAward)
-    return "target " + r.target + ": a redemption is never pending";
+    return Refusal{RefusalCode::kRedemptionNeverPending, {r.target}};
   const grammar::RuleFile& rules = *m.RulesInForce(award.date)->rules;
-  if (rules.village.review_roles.empty()) {
-    return "target " + r.target + ": village " + r.village +
-           " has no review in the rules in force on " + award.date.ToString() +
-           " (nothing waits for approval)";
-  }
-  if (m.IsRevoked(award.id)) return "target " + r.target + ": revoked";
-  if (!m.IsPending(rules, award.scorer, award.id)) {
-    return "target " + r.target + ": never pending (recorded by " + award.scorer +
-           ", who holds a review role)";
-  }
+  if (rules.village.review_roles.empty())
+    return Refusal{RefusalCode::kNoReview, {r.target, r.village, award.date.ToString()}};
+  if (m.IsRevoked(award.id)) return Refusal{RefusalCode::kTargetRevoked, {r.target}};
+  if (!m.IsPending(rules, award.scorer, award.id))
+    return Refusal{RefusalCode::kNeverPending, {r.target, award.scorer}};
   if (!m.IsReviewer(rules, r.scorer)) {
-    std::string roles;
-    for (const auto& role : rules.village.review_roles)
-      roles += (roles.empty() ? "" : " | ") + role;
-    return "scorer " + r.scorer + " (" + scorer->second.role + "): only " + roles + " may approve";
+    return Refusal{RefusalCode::kApproverRole,
+                   {r.scorer, scorer->second.role, RolesText(rules.village.review_roles)}};
   }
   if (r.scorer == award.scorer)
-    return "scorer " + r.scorer + ": may not approve their own record " + r.target;
+    return Refusal{RefusalCode::kApproveOwnRecord, {r.scorer, r.target}};
   const std::string* household = m.HouseholdOfSubject(award.subject, award.date);
   if (!scorer->second.person.empty() && household) {
     const std::string* own = m.HouseholdOf(scorer->second.person, award.date);
-    if (own && *own == *household) {
-      return "scorer " + r.scorer + ": may not approve a record for their own household " +
-             *household;
-    }
+    if (own && *own == *household)
+      return Refusal{RefusalCode::kApproveOwnHousehold, {r.scorer, *household}};
   }
   return CheckLocked(m, award.date, r);
 }
 
-std::optional<std::string> Admission::CheckPost(VillageModel& m, Record& r) {
+Refused Admission::CheckPost(VillageModel& m, Record& r) {
   auto scorer = m.scorers.find(r.scorer);
-  if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
-  auto period = PeriodNamed(m, r.period);
-  if (!period.ok()) return period.status().message();
-  const grammar::RuleFile& rules = *m.RulesInForce(period->FirstDay())->rules;
-  if (!rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer)) {
-    return "scorer " + r.scorer + " (" + scorer->second.role +
-           "): only a reviewer may post a period";
+  if (scorer == m.scorers.end()) return Refusal{RefusalCode::kScorerNotRegistered, {r.scorer}};
+  Period period;
+  if (auto bad = PeriodNamed(m, r.period, &period)) return bad;
+  const grammar::RuleFile& rules = *m.RulesInForce(period.FirstDay())->rules;
+  if (!rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer))
+    return Refusal{RefusalCode::kPosterRole, {r.scorer, scorer->second.role}};
+  if (r.recorded.LocalDate() < period.LastDay()) {
+    return Refusal{RefusalCode::kPostBeforeEnd,
+                   {r.period, r.recorded.LocalDate().ToString(), period.LastDay().ToString()}};
   }
-  if (r.recorded.LocalDate() < period->LastDay()) {
-    return "post of " + r.period + " recorded " + r.recorded.LocalDate().ToString() +
-           ", before the period's last day " + period->LastDay().ToString();
+  if (auto lock = LockOf(m, period, r.recorded)) {
+    return LockedRefusal(RefusalCode::kPostLocked, RefusalCode::kPostLockedNoNotice, {r.period},
+                         *lock);
   }
-  if (auto locked = LockedReason(m, *period, r.recorded))
-    return "post of " + r.period + ": " + *locked;
   std::string head = ledger::HashToHex(batch_.HeadHash());
   if (r.sha256.empty()) {
     r.sha256 = head;
   } else if (r.sha256 != head) {
-    return "head " + r.sha256 + ": the ledger's head before this post is " + head +
-           " (the posted board showed another state)";
+    return Refusal{RefusalCode::kHeadChanged, {r.sha256, head}};
   }
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckObjection(VillageModel& m, const Record& r) {
+Refused Admission::CheckObjection(VillageModel& m, const Record& r) {
   if (!r.scorer.empty() && !m.scorers.count(r.scorer))
-    return "scorer " + r.scorer + ": not registered";
-  auto period = PeriodNamed(m, r.period);
-  if (!period.ok()) return period.status().message();
+    return Refusal{RefusalCode::kScorerNotRegistered, {r.scorer}};
+  Period period;
+  if (auto bad = PeriodNamed(m, r.period, &period)) return bad;
   if (!r.target.empty()) {
-    auto target = Target(r, r.target, "award or redemption");
-    if (!target.ok()) return target.status().message();
-    const Adoption* a = m.RulesInForce(target->date);
-    if (!a || Period::Containing(target->date, a->rules->village.period) != *period) {
-      return "target " + r.target + ": dated " + target->date.ToString() + ", not in period " +
-             r.period;
+    Record target;
+    if (auto bad = Target(r, r.target, RefusalCode::kNoAwardOrRedemption, &target)) return bad;
+    const Adoption* a = m.RulesInForce(target.date);
+    if (!a || Period::Containing(target.date, a->rules->village.period) != period) {
+      return Refusal{RefusalCode::kTargetNotInPeriod, {r.target, target.date.ToString(), r.period}};
     }
   } else if (!m.households.count(r.household)) {
-    return "household " + r.household + ": not registered";
+    return Refusal{RefusalCode::kHouseholdNotRegistered, {r.household}};
   }
   auto it = m.periods.find(r.period);
-  if (it == m.periods.end() || it->second.posts.empty()) {
-    return "period " + r.period + ": not posted yet; objections are taken during its notice window";
+  if (it == m.periods.end() || it->second.posts.empty())
+    return Refusal{RefusalCode::kNotPosted, {r.period}};
+  if (auto lock = LockOf(m, period, r.recorded)) {
+    return LockedRefusal(RefusalCode::kObjectionLocked, RefusalCode::kObjectionLockedNoNotice,
+                         {r.period}, *lock);
   }
-  if (auto locked = LockedReason(m, *period, r.recorded))
-    return "objection to " + r.period + ": " + *locked;
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckRuling(VillageModel& m, const Record& r) {
+Refused Admission::CheckRuling(VillageModel& m, const Record& r) {
   auto scorer = m.scorers.find(r.scorer);
-  if (scorer == m.scorers.end()) return "scorer " + r.scorer + ": not registered";
+  if (scorer == m.scorers.end()) return Refusal{RefusalCode::kScorerNotRegistered, {r.scorer}};
   auto it = m.objections.find(r.target);
-  if (it == m.objections.end())
-    return "target " + r.target + ": no objection with this id in village " + r.village;
+  if (it == m.objections.end()) return Refusal{RefusalCode::kNoObjection, {r.target, r.village}};
   const Objection& o = it->second;
-  if (o.ruling)
-    return "objection " + r.target + ": already ruled (sequence " +
-           std::to_string(o.ruling->sequence) + ")";
+  if (o.ruling) {
+    return Refusal{RefusalCode::kAlreadyRuled, {r.target, std::to_string(o.ruling->sequence)}};
+  }
   auto period = Period::Parse(o.period);
   const Adoption* a = period ? m.RulesInForce(period->FirstDay()) : nullptr;
-  if (a && !a->rules->village.review_roles.empty() && !m.IsReviewer(*a->rules, r.scorer)) {
-    return "scorer " + r.scorer + " (" + scorer->second.role +
-           "): only a reviewer may rule on an objection";
-  }
+  if (a && !a->rules->village.review_roles.empty() && !m.IsReviewer(*a->rules, r.scorer))
+    return Refusal{RefusalCode::kRulerRole, {r.scorer, scorer->second.role}};
   return std::nullopt;
 }
 
-std::optional<std::string> Admission::CheckRedeem(VillageState& v, const Record& r) {
+Refused Admission::CheckRedeem(VillageState& v, const Record& r) {
   VillageModel& m = v.model;
-  if (!m.scorers.count(r.scorer)) return "scorer " + r.scorer + ": not registered";
+  if (!m.scorers.count(r.scorer)) return Refusal{RefusalCode::kScorerNotRegistered, {r.scorer}};
   if (auto bad = CheckDates(m, r, false)) return bad;
   if (auto locked = CheckLocked(m, r.date, r)) return locked;
   auto h = m.households.find(r.household);
-  if (h == m.households.end()) return "household " + r.household + ": not registered";
+  if (h == m.households.end()) return Refusal{RefusalCode::kHouseholdNotRegistered, {r.household}};
   if (r.date < h->second.since)
-    return "household " + r.household + ": not registered on " + r.date.ToString();
+    return Refusal{RefusalCode::kHouseholdNotYet, {r.household, r.date.ToString()}};
   const grammar::RuleFile& rules = *m.RulesInForce(r.date)->rules;
   Period p = Period::Containing(r.date, rules.village.period);
   const grammar::Reward* reward = rules.FindReward(r.reward);
-  if (!reward) return "reward " + r.reward + ": not in the rules in force for " + p.ToString();
-  Points cost = reward->cost.Times(r.qty);
+  if (!reward) return Refusal{RefusalCode::kRewardNotInRules, {r.reward, p.ToString()}};
   // The balance needs the events from the start of the replay; a total stock needs every one.
   bool total_stock = reward->stock && !reward->stock_per_period;
   HouseholdEvents* events = Events(v, total_stock ? kBeginning : ReplayStart(m, p));
-  if (!events) return failure_.message();
+  if (!events) return Unreadable(failure_);
   if (reward->stock) {
     int64_t taken =
         events->Redeemed(r.reward, reward->stock_per_period ? std::optional(p) : std::nullopt);
     if (taken + r.qty.whole() > *reward->stock) {
-      return "reward " + r.reward + ": stock " + std::to_string(*reward->stock) +
-             (reward->stock_per_period ? " per period" : "") + " exceeded (" +
-             std::to_string(taken) + " already redeemed, asked " + r.qty.ToString() + ")";
+      return Refusal{
+          reward->stock_per_period ? RefusalCode::kStockPerPeriodExceeded
+                                   : RefusalCode::kStockExceeded,
+          {r.reward, std::to_string(*reward->stock), std::to_string(taken), r.qty.ToString()}};
     }
   }
+  return CheckBalance(v, r, *events, p, *reward);
+}
+
+// The household's balance on the redemption's day covers its cost.
+Refused Admission::CheckBalance(VillageState& v, const Record& r, HouseholdEvents& events, Period p,
+                                const grammar::Reward& reward) {
   VillageModel household = HouseholdModel(v, r.household);
   std::vector<std::string_view> subjects{r.household};
   for (const auto& [code, person] : household.persons) subjects.push_back(code);
-  events->Collect(subjects, r.household, &household_events_);
+  events.Collect(subjects, r.household, &household_events_);
   ReplayOptions options;
   options.events_through = r.date;
   options.only_household = r.household;
   options.events = &household_events_;
   auto figures = Replay(household, p, p, options);
-  if (!figures.ok()) return figures.status().message();
+  if (!figures.ok()) return Unreadable(figures.status());
   Points balance;
   for (const HouseholdFigures& f : figures->back().households) {
     if (f.household == r.household) balance = RedeemableBalance(f);
   }
+  Points cost = reward.cost.Times(r.qty);
   if (balance < cost) {
-    return "redemption " + r.id + ": household " + r.household + " has " + balance.ToString() +
-           " points on " + r.date.ToString() + ", " + reward->code + " x " + r.qty.ToString() +
-           " costs " + cost.ToString();
+    return Refusal{RefusalCode::kBalanceShort,
+                   {r.id, r.household, balance.ToString(), r.date.ToString(), reward.code,
+                    r.qty.ToString(), cost.ToString()}};
   }
   return std::nullopt;
 }
@@ -737,12 +769,9 @@ class VectorSource : public ImportSource {
   size_t next_ = 0;
 };
 
-std::string Where(const SourceLine& line) {
-  std::string where(line.file);
-  where += ':';
-  where += std::to_string(line.line);
-  where += ": ";
-  return where;
+LineRefusal OfLine(const SourceLine& line, Refusal refusal,
+                   std::optional<grammar::Language> language) {
+  return LineRefusal{std::string(line.file), line.line, std::move(refusal), language};
 }
 
 // What an import that was committed leaves for the next one (StructureCache::Keep).
@@ -758,7 +787,7 @@ Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now
   *report = ImportReport{};
   if (Status s = source.Rewind(); !s.ok()) return s;
   Admission admission(batch, now, options.events_bytes_max);
-  std::vector<std::string> unparsed;
+  std::vector<LineRefusal> unparsed;
   SourceLine line;
   for (size_t lines = 1;; ++lines) {
     auto more = source.Next(&line);
@@ -766,7 +795,8 @@ Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now
     if (!*more) break;
     if (progress && lines % 1024 == 0) progress(source.Position(), source.Size());
     if (!line.parsed.ok()) {
-      unparsed.push_back(Where(line) + line.parsed.message());
+      unparsed.push_back(
+          OfLine(line, {RefusalCode::kLineUnparsed, {line.parsed.message()}}, std::nullopt));
       continue;
     }
     // Once a line does not parse, the rest are only parsed: those are the errors to fix first.
@@ -777,7 +807,9 @@ Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now
     auto refusal = admission.Check(r, &skip);
     if (!admission.failure().ok()) return admission.failure();
     if (refusal) {
-      report->errors.push_back(Where(line) + *refusal);
+      auto language = admission.RulesLanguage(r.village);
+      if (!admission.failure().ok()) return admission.failure();
+      report->refusals.push_back(OfLine(line, std::move(*refusal), language));
       continue;
     }
     if (skip) {
@@ -789,14 +821,18 @@ Status ImportInto(ledger::WriteBatch& batch, ImportSource& source, Timestamp now
     if (Status appended = admission.Append(r); !appended.ok()) return appended;
     ++report->appended;
   }
-  if (!unparsed.empty()) report->errors = std::move(unparsed);
+  if (!unparsed.empty()) report->refusals = std::move(unparsed);
   report->head_sequence = batch.HeadSequence();
-  if (!report->errors.empty()) return Status::InvalidInput("import refused");
+  if (!report->refusals.empty()) return Status::InvalidInput("import refused");
   *touched = Touched{admission.start(), batch.HeadHash(), admission.TakeVillages()};
   return Status::Ok();
 }
 
 }  // namespace
+
+std::string LineRefusal::Text(grammar::Language language) const {
+  return file + ":" + std::to_string(line) + ": " + refusal.Text(language);
+}
 
 Result<ImportReport> ImportRecords(ledger::Ledger& ledger, ImportSource& source, Timestamp now,
                                    const ImportProgress& progress, const ImportOptions& options) {
@@ -806,8 +842,10 @@ Result<ImportReport> ImportRecords(ledger::Ledger& ledger, ImportSource& source,
     return ImportInto(batch, source, now, progress, options, &report, &touched);
   });
   if (s.ok()) KeptStructures().Keep(touched.before, touched.after, std::move(touched.villages));
-  if (!s.ok() && report.errors.empty()) return s;
-  if (!report.errors.empty()) report.appended = 0;
+  if (!s.ok() && report.refusals.empty()) return s;
+  if (!report.refusals.empty()) report.appended = 0;
+  for (const LineRefusal& r : report.refusals)
+    report.errors.push_back(r.Text(grammar::Language::kEnglish));
   return report;
 }
 
@@ -824,6 +862,35 @@ bool IsPeriodStart(Date day, PeriodKind kind) {
   return Period::Containing(day, kind).FirstDay() == day;
 }
 
+// What refuses adopting `request` into the ledger as `batch` holds it: the recorded time, and the
+// effective date against the rules in force before it, locked periods and later adoptions.
+Refused CheckAdoption(ledger::WriteBatch& batch, const AdoptRequest& request, Timestamp recorded,
+                      Timestamp now, PeriodKind kind, const VillageModel& model) {
+  std::string effective = request.effective.ToString();
+  if (auto latest = batch.LatestRecorded(); latest && recorded < *latest) {
+    return Refusal{RefusalCode::kAdoptionRecordedBeforeLatest,
+                   {recorded.ToString(), latest->ToString()}};
+  }
+  if (now < recorded) return Refusal{RefusalCode::kRecordedInFuture, {recorded.ToString()}};
+  const Adoption* before = model.RulesInForce(request.effective.AddDays(-1));
+  if (before && !IsPeriodStart(request.effective, before->rules->village.period))
+    return Refusal{RefusalCode::kEffectiveInsidePeriod, {effective}};
+  // Rules may not change a period that takes no more records (SPEC.md §3 "Locked and final").
+  for (const auto& [text, records] : model.periods) {
+    auto period = Period::Parse(text);
+    if (!period || records.posts.empty() || request.effective > period->LastDay()) continue;
+    if (auto lock = LockOf(model, *period, recorded)) {
+      return LockedRefusal(RefusalCode::kEffectiveLocked, RefusalCode::kEffectiveLockedNoNotice,
+                           {effective}, *lock);
+    }
+  }
+  for (const Adoption& a : model.adoptions) {
+    if (a.effective > request.effective && !IsPeriodStart(a.effective, kind))
+      return Refusal{RefusalCode::kLaterAdoptionInside, {a.effective.ToString()}};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& request, Timestamp now) {
@@ -836,46 +903,22 @@ Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& reque
   const grammar::RuleFile& rules = *parsed.rules;
   const std::string& village = rules.village.code;
   PeriodKind kind = rules.village.period;
-  std::string where = request.file + ": ";
-  if (!IsPeriodStart(request.effective, kind)) {
-    return Status::InvalidInput(where + "effective date " + request.effective.ToString() +
-                                " is not the first day of a " +
-                                (kind == PeriodKind::kMonth ? "month" : "quarter"));
-  }
   AdoptReport report;
   report.village = village;
   report.sha256 = ledger::Sha256Hex(request.text);
+  report.rules_language = rules.language;
+  if (!IsPeriodStart(request.effective, kind)) {
+    report.refusal = Refusal{kind == PeriodKind::kMonth ? RefusalCode::kEffectiveNotMonthStart
+                                                        : RefusalCode::kEffectiveNotQuarterStart,
+                             {request.effective.ToString()}};
+    return report;
+  }
   Timestamp recorded = request.recorded.value_or(now);
   Status s = ledger.Write([&](ledger::WriteBatch& batch) -> Status {
-    if (auto latest = batch.LatestRecorded(); latest && recorded < *latest) {
-      return Status::InvalidInput(where + "recorded " + recorded.ToString() +
-                                  ": before the ledger's latest record (" + latest->ToString() +
-                                  ")");
-    }
-    if (now < recorded)
-      return Status::InvalidInput(where + "recorded " + recorded.ToString() + ": in the future");
     auto model = LoadVillageStructure(batch, village, batch.HeadSequence());
     if (!model.ok()) return model.status();
-    const Adoption* before = model->RulesInForce(request.effective.AddDays(-1));
-    if (before && !IsPeriodStart(request.effective, before->rules->village.period)) {
-      return Status::InvalidInput(where + "effective date " + request.effective.ToString() +
-                                  " falls inside a period of the rules in force before it");
-    }
-    // Rules may not change a period that takes no more records (SPEC.md §3 "Locked and final").
-    for (const auto& [text, records] : model->periods) {
-      auto period = Period::Parse(text);
-      if (!period || records.posts.empty() || request.effective > period->LastDay()) continue;
-      if (auto locked = LockedReason(*model, *period, recorded)) {
-        return Status::InvalidInput(where + "effective date " + request.effective.ToString() +
-                                    " would change " + *locked);
-      }
-    }
-    for (const Adoption& a : model->adoptions) {
-      if (a.effective > request.effective && !IsPeriodStart(a.effective, kind)) {
-        return Status::InvalidInput(where + "the adoption effective " + a.effective.ToString() +
-                                    " would fall inside a period of these rules");
-      }
-    }
+    report.refusal = CheckAdoption(batch, request, recorded, now, kind, *model);
+    if (report.refusal) return Status::InvalidInput("adoption refused");
     Record r;
     r.type = RecordType::kRules;
     r.village = village;
@@ -889,7 +932,7 @@ Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& reque
     report.sequence = r.sequence;
     return appended;
   });
-  if (!s.ok()) return s;
+  if (!s.ok() && !report.refusal) return s;
   return report;
 }
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/refusal.h"
+#include "grammar/ast.h"
 #include "ledger/ledger.h"
 
 namespace jifen::engine {
@@ -43,12 +45,28 @@ class ImportSource {
   virtual uint64_t Size() const = 0;
 };
 
+// A line of an import that was refused, and why.
+struct LineRefusal {
+  std::string file;
+  int line = 0;
+  // A line that does not parse is RefusalCode::kLineUnparsed with the parser's message.
+  Refusal refusal;
+  // The language of the rules the line's village adopted last (nullopt: unknown, or none yet):
+  // the language to say the refusal in when the reader chose none.
+  std::optional<grammar::Language> rules_language;
+
+  // "FILE:LINE: reason" in `language`.
+  std::string Text(grammar::Language language) const;
+};
+
 struct ImportReport {
   size_t appended = 0;
   size_t skipped = 0;  // already in the ledger with the same content
-  // "FILE:LINE: reason"; non-empty means nothing was written. When some line does not parse,
-  // these are the lines that do not parse (in input order), and no line was checked against the
-  // ledger; otherwise they are the lines admission refused, in input order.
+  // Non-empty means nothing was written. When some line does not parse, these are the lines that
+  // do not parse (in input order), and no line was checked against the ledger; otherwise they are
+  // the lines admission refused, in input order.
+  std::vector<LineRefusal> refusals;
+  // The same refusals in English, "FILE:LINE: reason" (logs, tests).
   std::vector<std::string> errors;
   uint64_t head_sequence = 0;
 };
@@ -85,11 +103,16 @@ struct AdoptReport {
   std::string village;
   std::string sha256;
   uint64_t sequence = 0;
+  // Set when the adoption was refused (and nothing written): said of request.file.
+  std::optional<Refusal> refusal;
+  std::optional<grammar::Language> rules_language;  // the language of the refused rule file
 };
 
 // Adopts a rule file for its village. The text must parse and check; the effective date must be
 // the first day of a period under the new rules and under the rules in force just before it, and
 // the next adoption's effective date must be a period start under the new rules.
+// A text that does not parse or check is Status::InvalidInput with its formatted diagnostics;
+// any other refusal is the report's `refusal`; other Status: the ledger could not be written.
 Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& request, Timestamp now);
 
 }  // namespace jifen::engine

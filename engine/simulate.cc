@@ -343,6 +343,7 @@ Status Simulator::AdoptAll() {
     request.recorded = At(eve, 9 * 3600 + v.index);
     auto adopted = AdoptRules(ledger_, request, now_);
     if (!adopted.ok()) return adopted.status();
+    if (adopted->refusal) return Status::InvalidInput(v.file + ": " + adopted->refusal->English());
     ++summary_.records["rules"];
   }
   return Status::Ok();

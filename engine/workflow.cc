@@ -69,18 +69,13 @@ PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp
   return status;
 }
 
-std::optional<std::string> LockedReason(const VillageModel& model, const Period& period,
-                                        Timestamp recorded) {
+std::optional<PeriodLock> LockOf(const VillageModel& model, const Period& period,
+                                 Timestamp recorded) {
   NoticeWindow w = WindowOf(model, period);
   if (!Ended(w, recorded)) return std::nullopt;
-  std::string why =
-      "period " + period.ToString() + " was posted on " + w.post->recorded.LocalDate().ToString();
-  if (w.notice_days) {
-    why += " and its notice window ended on " + w.until->ToString();
-  } else {
-    why += " with no notice window";
-  }
-  return why + "; it takes no more records that change it";
+  PeriodLock lock{period, w.post->recorded.LocalDate(), std::nullopt};
+  if (w.notice_days) lock.notice_until = *w.until;
+  return lock;
 }
 
 std::string DefaultWorkflowId(const VillageModel& model, const std::string& kind,

@@ -34,11 +34,18 @@ struct PeriodStatus {
 // model as of `at`). The rules in force on the period's first day give the notice window.
 PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp at);
 
+// What locks a period: when it was posted and when its notice window ended.
+struct PeriodLock {
+  Period period;
+  Date posted;                       // the latest post's recorded day
+  std::optional<Date> notice_until;  // nullopt: the village has no notice window
+};
+
 // Whether `period` takes no more records (SPEC.md §3 "Locked and final") that would be recorded
 // at `recorded`: it was posted and its window ended before `recorded`'s day (at once without a
-// notice window). Returns the refusal's explanation, or nullopt when the period is still open.
-std::optional<std::string> LockedReason(const VillageModel& model, const Period& period,
-                                        Timestamp recorded);
+// notice window). Returns what locks it, or nullopt when the period is still open.
+std::optional<PeriodLock> LockOf(const VillageModel& model, const Period& period,
+                                 Timestamp recorded);
 
 // The id `jifen post` and `jifen object` give a record when none is named: VILLAGE-KIND-PERIOD
 // (kind "P" for a post, "O" for an objection), numbered from 2 when taken, an id a clerk can read

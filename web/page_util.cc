@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstdlib>
 
@@ -113,28 +114,24 @@ json EventRow(const engine::VillageModel& m, const engine::EventResult& e, const
           {"scorer", std::string(ev.scorer.str())}};
 }
 
-std::pair<std::string, std::string> ExplainRefusal(const std::string& message, const json& t) {
-  auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
-  if (has("self deny")) return {"subject", t["err_self"]};
-  if (has("is per household") || has("is per person")) return {"subject", t["err_kind"]};
-  if (has("needs evidence")) return {"photos", t["err_evidence"]};
-  if (has("is recorded only by")) return {"item", t["err_role"]};
-  if (has("has no unit")) return {"qty", t["err_qty_unit"]};
-  if (has("not in the rules in force")) return {"item", t["err_item_unknown"].get<std::string>()};
-  if (has("after its recorded day") || has("in the future")) return {"date", t["err_date_future"]};
-  if (has("days after period")) return {"date", t["err_date_late"]};
-  if (has("no rules in force")) return {"date", t["err_date_no_rules"]};
-  if (has("dated in ")) return {"date", t["err_date_locked"]};
-  if (has("subject ") && has("not registered")) return {"subject", t["err_subject_unknown"]};
-  return {"general", t["err_other"].get<std::string>() + message};
+grammar::Language PageLanguage(const RequestContext& c) {
+  return c.english ? grammar::Language::kEnglish : grammar::Language::kChinese;
 }
 
-Result<std::optional<std::string>> WriteRecords(App& app,
-                                                const std::vector<ledger::Record>& records) {
+void PutRefusal(const RequestContext& c, const engine::Refusal& refusal,
+                std::initializer_list<std::string_view> slots, json* errors) {
+  std::string_view field = refusal.FieldName();
+  bool has_slot = std::find(slots.begin(), slots.end(), field) != slots.end();
+  (*errors)[has_slot ? std::string(field) : "general"] = refusal.Text(PageLanguage(c));
+}
+
+Result<std::optional<engine::Refusal>> WriteRecords(App& app,
+                                                    const std::vector<ledger::Record>& records) {
   return app.writes().Write(records);
 }
 
-Result<std::optional<std::string>> GroupCommit::Write(const std::vector<ledger::Record>& records) {
+Result<std::optional<engine::Refusal>> GroupCommit::Write(
+    const std::vector<ledger::Record>& records) {
   Job job;
   job.records = &records;
   std::unique_lock lock(mutex_);
@@ -158,19 +155,6 @@ Result<std::optional<std::string>> GroupCommit::Write(const std::vector<ledger::
   return job.result;
 }
 
-namespace {
-
-// "web:N: reason" -> N and the reason; N 0 when the message names no line.
-std::pair<size_t, std::string> RefusedLine(const std::string& message) {
-  if (message.rfind("web:", 0) != 0) return {0, message};
-  size_t colon = message.find(": ");
-  if (colon == std::string::npos) return {0, message};
-  size_t line = std::strtoul(message.c_str() + 4, nullptr, 10);
-  return {line, message.substr(colon + 2)};
-}
-
-}  // namespace
-
 // One transaction for all of `batch`; a request with a refused record is answered with the
 // refusal and the others written again without it (admission writes nothing when it refuses).
 void GroupCommit::Commit(std::vector<Job*> batch) {
@@ -189,25 +173,27 @@ void GroupCommit::Commit(std::vector<Job*> batch) {
       report = engine::ImportRecords(app_.ledger(), lines, Timestamp::Now());
     }
     transactions_.fetch_add(1);
-    if (!report.ok() || report->errors.empty()) {
+    if (!report.ok() || report->refusals.empty()) {
+      using Answer = Result<std::optional<engine::Refusal>>;
       for (Job* j : batch)
-        j->result = report.ok() ? Result<std::optional<std::string>>(std::optional<std::string>())
-                                : Result<std::optional<std::string>>(report.status());
+        j->result =
+            report.ok() ? Answer(std::optional<engine::Refusal>()) : Answer(report.status());
       return;
     }
     std::vector<bool> refused(batch.size(), false);
     bool named = false;
-    for (const std::string& error : report->errors) {
-      auto [line, reason] = RefusedLine(error);
-      if (line == 0 || line > owner.size()) continue;
+    for (const engine::LineRefusal& r : report->refusals) {
+      // Admission names a line by the number it was given: one of `lines`.
+      if (r.line < 1 || static_cast<size_t>(r.line) > owner.size()) continue;
       named = true;
-      if (refused[owner[line - 1]]) continue;  // a request's first refusal is its answer
-      refused[owner[line - 1]] = true;
-      batch[owner[line - 1]]->result = std::optional<std::string>(reason);
+      size_t j = owner[r.line - 1];
+      if (refused[j]) continue;  // a request's first refusal is its answer
+      refused[j] = true;
+      batch[j]->result = std::optional<engine::Refusal>(r.refusal);
     }
     if (!named) {  // a refusal of no line: every request is told it
       for (Job* j : batch)
-        j->result = std::optional<std::string>(RefusedLine(report->errors.front()).second);
+        j->result = std::optional<engine::Refusal>(report->refusals.front().refusal);
       return;
     }
     std::vector<Job*> rest;

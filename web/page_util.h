@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/model.h"
+#include "engine/refusal.h"
 #include "engine/replay.h"
 #include "engine/workflow.h"
 #include "ledger/ledger.h"
@@ -81,10 +82,10 @@ nlohmann::json EventRow(const engine::VillageModel& m, const engine::EventResult
 // Writes `records` (one request's, all or nothing) through engine::ImportRecords, committed
 // together with the writes of other requests that arrive meanwhile (App::writes(), group commit).
 // Returns once the transaction holding them is durable: nullopt when every record was taken;
-// otherwise admission's first refusal of them, without its "web:N: " prefix (and none of them was
-// written). Fails (Status) only when the ledger itself could not be written.
-Result<std::optional<std::string>> WriteRecords(App& app,
-                                                const std::vector<ledger::Record>& records);
+// otherwise admission's first refusal of them (and none of them was written). Fails (Status) only
+// when the ledger itself could not be written.
+Result<std::optional<engine::Refusal>> WriteRecords(App& app,
+                                                    const std::vector<ledger::Record>& records);
 
 // Group commit: a request's records join a queue; while one transaction commits, the requests
 // that arrive wait, and the next of them to run commits all that are queued in one transaction.
@@ -93,7 +94,7 @@ Result<std::optional<std::string>> WriteRecords(App& app,
 class GroupCommit {
  public:
   explicit GroupCommit(App& app) : app_(app) {}
-  Result<std::optional<std::string>> Write(const std::vector<ledger::Record>& records);
+  Result<std::optional<engine::Refusal>> Write(const std::vector<ledger::Record>& records);
   // Transactions tried (a batch with a refusal is tried again without it), and requests queued
   // behind the one committing: for tests.
   uint64_t transactions() const { return transactions_.load(); }
@@ -106,7 +107,7 @@ class GroupCommit {
   struct Job {
     const std::vector<ledger::Record>* records = nullptr;
     bool done = false;
-    Result<std::optional<std::string>> result = Status::IOError("not written");
+    Result<std::optional<engine::Refusal>> result = Status::IOError("not written");
   };
   void Commit(std::vector<Job*> batch);
   App& app_;
@@ -131,9 +132,12 @@ std::string FormId(const RequestContext& c);
 std::optional<ledger::Record> RecordWithId(App& app, const std::string& village,
                                            const std::string& id);
 
-// Admission's refusal said in plain words, with the form field it concerns ("general" when none):
-// {field, text}.
-std::pair<std::string, std::string> ExplainRefusal(const std::string& message,
-                                                   const nlohmann::json& t);
+// The language of the page: English with ?lang=en, else Chinese.
+grammar::Language PageLanguage(const RequestContext& c);
+
+// Admission's refusal on a form: `*errors`[slot] = its text in the page's language, where the slot
+// is the refusal's field (engine::RefusalFieldName) when `slots` names it, else "general".
+void PutRefusal(const RequestContext& c, const engine::Refusal& refusal,
+                std::initializer_list<std::string_view> slots, nlohmann::json* errors);
 
 }  // namespace jifen::web

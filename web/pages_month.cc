@@ -78,41 +78,26 @@ std::string ActorProblem(const engine::VillageModel& m, const accounts::Account&
   return "";
 }
 
-// Admission's refusal of a workflow record in the page's words.
-std::string ExplainWorkflow(const std::string& message, const json& t) {
-  auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
-  if (has("takes no more records")) return Text(t, "month_err_locked");
-  if (has("the posted board showed another state")) return Text(t, "month_err_head_changed");
-  if (has("only a reviewer") || has(" may approve")) return Text(t, "month_err_reviewer");
-  if (has("may not approve their own record")) return Text(t, "month_err_own_record");
-  if (has("for their own household")) return Text(t, "month_err_own_household");
-  if (has("not posted yet")) return Text(t, "month_err_not_posted");
-  if (has("already ruled")) return Fill(t, "month_err_ruled", "");
-  if (has(", not in period")) return Text(t, "month_err_target_period");
-  if (has("no award or redemption with this id") || has("no award with this id")) {
-    return Fill(t, "month_err_target_unknown", "");
-  }
-  return Text(t, "month_err_other") + message;
-}
-
 // Writes `r` as `jifen` would; an objection's default id is numbered again when another form took
-// it meanwhile. Returns the refusal in the page's words, "" when written; Status: the ledger
-// failed.
-Result<std::string> Write(App& app, ledger::Record r, const json& t) {
+// it meanwhile. Returns nullopt when written, else the refusal (its field and its text in the
+// page's language); Status: the ledger failed.
+Result<std::optional<std::pair<std::string, std::string>>> Write(App& app, const RequestContext& c,
+                                                                 ledger::Record r, const json& t) {
+  using Refused = std::pair<std::string, std::string>;
   ledger::Record stamped = r;
   stamped.recorded = Timestamp::Now();
   if (Status s = ledger::ValidateRecord(stamped); !s.ok())
-    return Text(t, "month_err_other") + s.message();
+    return std::optional(Refused{"general", Text(t, "month_err_other") + s.message()});
   for (int attempt = 0;; ++attempt) {
     auto refusal = WriteRecords(app, {r});
     if (!refusal.ok()) return refusal.status();
-    if (!*refusal) return std::string();
-    bool id_taken =
-        (*refusal)->find("already in the ledger with other content") != std::string::npos;
-    if (!id_taken || r.type != ledger::RecordType::kObjection || attempt == 3)
-      return ExplainWorkflow(**refusal, t);
-    auto view = LoadVillage(app, r.village, std::nullopt, Today());
-    if (!view) return ExplainWorkflow(**refusal, t);
+    if (!*refusal) return std::optional<Refused>();
+    const engine::Refusal& why = **refusal;
+    bool retry = why.code == engine::RefusalCode::kIdTaken &&
+                 r.type == ledger::RecordType::kObjection && attempt < 3;
+    auto view = retry ? LoadVillage(app, r.village, std::nullopt, Today()) : std::nullopt;
+    if (!view)
+      return std::optional(Refused{std::string(why.FieldName()), why.Text(PageLanguage(c))});
     r.id = engine::DefaultWorkflowId(view->model, "O", r.period);
   }
 }
@@ -239,9 +224,9 @@ void ReviewDecide(App& app, RequestContext& c, bool approve) {
   e.reason = reason;
   ledger::Record r = engine::WorkflowRecord(
       approve ? ledger::RecordType::kApprove : ledger::RecordType::kRevoke, e);
-  auto refusal = Write(app, r, t);
+  auto refusal = Write(app, c, r, t);
   if (!refusal.ok()) return RenderError(c, 500, "error");
-  if (!refusal->empty()) return refuse(*refusal);
+  if (*refusal) return refuse((*refusal)->second);
   Redirect(c, std::string("/review?done=") + (approve ? "approved" : "rejected") +
                   "&id=" + EncodeQueryParam(id) + LangSuffix(c, '&'));
 }
@@ -387,7 +372,7 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
   std::string p = period->ToString();
   size_t posts = s.post ? m.periods.at(p).posts.size() : 0;
   bool ended = now.LocalDate() >= period->LastDay();
-  bool locked = engine::LockedReason(m, *period, now).has_value();
+  bool locked = engine::LockOf(m, *period, now).has_value();
   json ctx{{"title", pf.adoption->rules->village.name + " " + p},
            {"village", code},
            {"period", p},
@@ -465,7 +450,7 @@ void MonthPost(App& app, RequestContext& c) {
   if (now.LocalDate() < period->LastDay()) {
     return refuse(Fill(t, "month_err_post_early", period->LastDay().ToString()));
   }
-  if (engine::LockedReason(m, *period, now)) return refuse(Text(t, "month_err_locked"));
+  if (engine::LockOf(m, *period, now)) return refuse(Text(t, "month_err_locked"));
   engine::PeriodStatus s = engine::StatusOf(m, *period, now);
   // The form says how many posts its page showed: a second click, or a post by someone else
   // meanwhile, is not a post of the board this clerk looked at.
@@ -483,9 +468,9 @@ void MonthPost(App& app, RequestContext& c) {
   e.id = engine::DefaultWorkflowId(m, "P", e.period);
   ledger::Record r = engine::WorkflowRecord(ledger::RecordType::kPost, e);
   village.reset();
-  auto refusal = Write(app, r, t);
+  auto refusal = Write(app, c, r, t);
   if (!refusal.ok()) return RenderError(c, 500, "error");
-  if (!refusal->empty()) return refuse(*refusal);
+  if (*refusal) return refuse((*refusal)->second);
   MonthDone(c, r.period, "posted");
 }
 
@@ -532,10 +517,10 @@ void MonthObject(App& app, RequestContext& c) {
   e.id = engine::DefaultWorkflowId(m, "O", e.period);
   ledger::Record r = engine::WorkflowRecord(ledger::RecordType::kObjection, e);
   village.reset();
-  auto refusal = Write(app, r, t);
+  auto refusal = Write(app, c, r, t);
   if (!refusal.ok()) return RenderError(c, 500, "error");
-  if (!refusal->empty()) {
-    f.errors[*refusal == Text(t, "month_err_target_period") ? "target" : "object"] = *refusal;
+  if (*refusal) {
+    f.errors[(*refusal)->first == "target" ? "target" : "object"] = (*refusal)->second;
     return RenderMonth(app, c, c.params[0], 422, f);
   }
   MonthDone(c, r.period, "objected");
@@ -582,9 +567,9 @@ void MonthRule(App& app, RequestContext& c) {
   e.outcome = f.rule_decision;
   ledger::Record r = engine::WorkflowRecord(ledger::RecordType::kRuling, e);
   village.reset();
-  auto refusal = Write(app, r, t);
+  auto refusal = Write(app, c, r, t);
   if (!refusal.ok()) return RenderError(c, 500, "error");
-  if (!refusal->empty()) return refuse("rule", *refusal);
+  if (*refusal) return refuse("rule", (*refusal)->second);
   MonthDone(c, period->ToString(), "ruled");
 }
 
@@ -753,11 +738,11 @@ void CardObject(App& app, RequestContext& c) {
   e.id = engine::DefaultWorkflowId(m, "O", e.period);
   ledger::Record r = engine::WorkflowRecord(ledger::RecordType::kObjection, e);
   village.reset();
-  auto refusal = Write(app, r, t);
-  if (!refusal.ok() || !refusal->empty()) app.ReturnSlot(slot, now.utc_seconds);
+  auto refusal = Write(app, c, r, t);
+  if (!refusal.ok() || *refusal) app.ReturnSlot(slot, now.utc_seconds);
   if (!refusal.ok()) return RenderError(c, 500, "error");
-  if (!refusal->empty()) {
-    f.errors["general"] = *refusal;
+  if (*refusal) {
+    f.errors["general"] = (*refusal)->second;
     return RenderHouseholdPage(app, c, 422, f);
   }
   Redirect(c, "/h/" + code + "/" + household + "/" + c.params[2] +

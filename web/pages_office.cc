@@ -4,6 +4,7 @@
 // admission of `jifen import`.
 #include "web/http.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "engine/admission.h"
@@ -186,7 +187,12 @@ void RulesAdopt(App& app, RequestContext& c) {
     adopted = engine::AdoptRules(app.ledger(), request, Timestamp::Now());
   }
   if (!adopted.ok()) {
-    errors["effective"] = t["office_err_adopt"].get<std::string>() + adopted.status().message();
+    // The text was checked above: what fails here is the ledger.
+    errors["general"] = t["office_err_adopt"].get<std::string>() + adopted.status().message();
+  } else if (adopted->refusal) {
+    PutRefusal(c, *adopted->refusal, {"effective"}, &errors);
+  }
+  if (!errors.empty()) {
     page["errors"] = errors;
     return RenderRules(app, c, form, page, 422);
   }
@@ -268,14 +274,15 @@ void RosterPage(App& app, RequestContext& c) {
   RenderRoster(app, c, RosterForm{}, json::object(), 200);
 }
 
-// Admission's refusal of a roster record, beside the field it concerns.
-std::pair<std::string, std::string> RosterRefusal(const std::string& message, const json& t) {
-  auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
-  if (has("already in the ledger") || has("already registered"))
-    return {"code", t["office_err_taken"]};
-  if (has("household ") && has("not registered")) return {"household", t["office_err_household"]};
-  if (has("person ") && has("not registered")) return {"code", t["office_err_person"]};
-  return {"general", t["err_other"].get<std::string>() + message};
+// The roster form's slot for a refusal's field: KIND_NAME when the form of `kind` has a field of
+// that name (a registration's day is "since", a scorer's person "person_link"), else "general".
+std::string RosterSlot(const std::string& kind, const std::vector<std::string>& names,
+                       std::string_view field) {
+  std::string name(field);
+  if (name == "date" && kind != "move") name = "since";
+  if (name == "person") name = "person_link";
+  bool has = std::find(names.begin(), names.end(), name) != names.end();
+  return has ? kind + "_" + name : "general";
 }
 
 void RosterSubmit(App& app, RequestContext& c, const std::string& kind,
@@ -330,8 +337,7 @@ void RosterSubmit(App& app, RequestContext& c, const std::string& kind,
   auto refusal = WriteRecords(app, {r});
   if (!refusal.ok()) return RenderError(c, 500, "error");
   if (*refusal) {
-    auto [where, text] = RosterRefusal(**refusal, t);
-    errors[where == "general" ? "general" : kind + "_" + where] = text;
+    errors[RosterSlot(kind, names, (*refusal)->FieldName())] = (*refusal)->Text(PageLanguage(c));
     return RenderRoster(app, c, form, errors, 422);
   }
   Redirect(c, "/roster?done=" + EncodeQueryParam(r.code) + LangSuffix(c, '&') + "#" + kind);

@@ -245,8 +245,7 @@ void RecordSubmit(App& app, RequestContext& c) {
   if (!refusal.ok()) return RenderError(c, 500, "error");
   if (*refusal && made_by_this_form()) *refusal = std::nullopt;  // the same form, sent at once
   if (*refusal) {
-    auto [field, text] = ExplainRefusal(**refusal, t);
-    errors[field] = text;
+    PutRefusal(c, **refusal, {"subject", "item", "qty", "date", "photos"}, &errors);
     return RenderRecordForm(app, c, f, errors, 422, "");
   }
   Redirect(c, "/record?done=" + EncodeQueryParam(r.id) + LangSuffix(c, '&'));
@@ -283,7 +282,7 @@ void WithdrawSubmit(App& app, RequestContext& c) {
   r.reason = reason;
   auto refusal = WriteRecords(app, {r});
   if (!refusal.ok()) return RenderError(c, 500, "error");
-  if (*refusal) return refuse(ExplainRefusal(**refusal, t).second);
+  if (*refusal) return refuse((*refusal)->Text(PageLanguage(c)));
   Redirect(c, "/record?withdrawn=" + EncodeQueryParam(id) + LangSuffix(c, '&'));
 }
 

@@ -155,15 +155,6 @@ void ShopHousehold(App& app, RequestContext& c) {
   RenderHousehold(app, c, c.params[0], RedeemForm{}, json::object(), 200);
 }
 
-// Admission's refusal of a redemption, in plain words beside the field it concerns.
-std::pair<std::string, std::string> RedeemRefusal(const std::string& message, const json& t) {
-  auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
-  if (has(" points on ") && has(" costs ")) return {"qty", t["shop_err_balance"]};
-  if (has("exceeded")) return {"reward", t["shop_err_stock"]};
-  if (has("not in the rules in force")) return {"reward", t["shop_err_reward"]};
-  return ExplainRefusal(message, t);
-}
-
 void ShopRedeem(App& app, RequestContext& c) {
   const json& t = Strings(c.english);
   if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
@@ -199,8 +190,7 @@ void ShopRedeem(App& app, RequestContext& c) {
   if (!refusal.ok()) return RenderError(c, 500, "error");
   if (*refusal && made_by_this_form()) *refusal = std::nullopt;  // the same form, sent at once
   if (*refusal) {
-    auto [field, text] = RedeemRefusal(**refusal, t);
-    errors[field] = text;
+    PutRefusal(c, **refusal, {"reward", "qty"}, &errors);
     return RenderHousehold(app, c, household, form, errors, 422);
   }
   Redirect(c, "/shop/receipt/" + EncodeQueryParam(r.id) + LangSuffix(c));

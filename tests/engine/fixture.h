@@ -44,7 +44,8 @@ class LedgerTest : public ::testing::Test {
     request.effective = *Date::Parse(effective);
     request.recorded = Timestamp::Parse(recorded);
     auto report = AdoptRules(*ledger_, request, Now());
-    return report.ok() ? "" : report.status().message();
+    if (!report.ok()) return report.status().message();
+    return report->refusal ? request.file + ": " + report->refusal->English() : "";
   }
 
   // Imports JSON lines as one batch; returns the refusals ("batch:LINE: reason"), empty if written.
@@ -63,6 +64,19 @@ class LedgerTest : public ::testing::Test {
     auto report = ImportRecords(*ledger_, batch, Now());
     if (!report.ok()) return {report.status().message()};
     return report->errors;
+  }
+
+  // Imports JSON lines as one batch; returns admission's refusals, empty if written.
+  std::vector<LineRefusal> Refusals(const std::vector<std::string>& lines) {
+    std::vector<ImportLine> batch;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      auto r = ledger::RecordFromJson(lines[i]);
+      EXPECT_TRUE(r.ok()) << lines[i];
+      if (r.ok()) batch.push_back({"batch", static_cast<int>(i + 1), std::move(r.value())});
+    }
+    auto report = ImportRecords(*ledger_, batch, Now());
+    EXPECT_TRUE(report.ok()) << report.status().message();
+    return report.ok() ? report->refusals : std::vector<LineRefusal>{};
   }
 
   // Imports and fails the test on any refusal.

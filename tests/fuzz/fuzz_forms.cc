@@ -71,7 +71,8 @@ Setup* MakeSetup() {
     if (!ledger.ok()) Die(ledger.status().message());
     engine::AdoptRequest adopt{"w.rules", kRules, *Date::Parse("2024-01-01"), "村民代表大会",
                                Timestamp::Parse("2023-12-31T09:00:00+08:00")};
-    if (!engine::AdoptRules(**ledger, adopt, Timestamp::Now()).ok()) Die("adopt");
+    auto adopted = engine::AdoptRules(**ledger, adopt, Timestamp::Now());
+    if (!adopted.ok() || adopted->refusal) Die("adopt");
     std::string r = R"(,"recorded":"2024-01-01T08:00:00+08:00"})";
     std::vector<std::string> lines = {
         R"({"type":"household","village":"W","household":"H1","name":"<script>alert(1)</script>","since":"2024-01-01","shares":1)" +

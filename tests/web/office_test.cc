@@ -98,7 +98,8 @@ TEST_F(Office, AdoptionIsRefusedBesideItsFieldAndTakesEffectWhenRight) {
   auto locked = Post(clerk, "/rules/adopt",
                      {{"text", next}, {"effective", "2024-01-01"}, {"approval", "村民代表大会"}});
   EXPECT_EQ(locked->status, 422);
-  EXPECT_THAT(locked->body, HasSubstr("没有通过："));
+  EXPECT_THAT(locked->body,
+              HasSubstr("生效日期 2024-01-01 会改动 2024-01 期：这一期已于 2024-02-01 公示"));
   // Another village's rules are never adopted from this clerk's page.
   auto other = Post(clerk, "/rules/adopt",
                     {{"text", Replace(kRules, "village W", "village V")},

@@ -113,6 +113,32 @@ TEST_F(ShopTest, ARedemptionGivesAReceiptWithTheBalanceBeforeAndAfter) {
   EXPECT_EQ(Client().Get(receipt, {{"Cookie", SignIn("clerk").cookie}})->status, 404);
 }
 
+// Admission's refusal is its code's text beside the code's field, in the page's language.
+TEST_F(ShopTest, AShortBalanceIsSaidBesideTheQuantityInThePagesLanguage) {
+  Login k = SignIn("shopkeeper");
+  auto beside_qty = [](const std::string& body) {
+    size_t label = body.find(R"(<label for="qty">)");
+    size_t p = body.find(R"(<p class="error">)", label);
+    if (label == std::string::npos || p == std::string::npos ||
+        p > body.find(R"(name="qty")", label))
+      return std::string();
+    p += std::string(R"(<p class="error">)").size();
+    return body.substr(p, body.find("</p>", p) - p);
+  };
+  std::string today = Timestamp::Now().LocalDate().ToString();
+  auto zh = Redeem(k, "H1", "R1", "2");
+  ASSERT_EQ(zh->status, 422);
+  std::string said = beside_qty(zh->body);
+  EXPECT_THAT(said,
+              HasSubstr("：户 H1 在 " + today + " 有 10 分，R1 × 2 要 20 分，积分不够兑换这么多"));
+  auto client = Client();
+  auto en = client.Post("/shop/H1/redeem?lang=en", {{"Cookie", k.cookie}},
+                        httplib::Params{{"csrf", k.csrf}, {"reward", "R1"}, {"qty", "2"}});
+  ASSERT_EQ(en->status, 422);
+  EXPECT_THAT(beside_qty(en->body),
+              HasSubstr(": household H1 has 10 points on " + today + ", R1 x 2 costs 20"));
+}
+
 TEST_F(ShopTest, RefusalsAreShownBesideTheirFieldAndWriteNothing) {
   Login k = SignIn("shopkeeper");
   uint64_t before = Head();
