@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/words.h"
 #include "engine/audit.h"
@@ -487,8 +488,13 @@ void PrintCsv(const AuditReport& r) {
 }  // namespace
 
 Result<engine::ReportWindow> ParseWindowArgs(const std::string& period, int year) {
-  if (period.empty() == (year == 0)) return Status::Usage("give either --period or --year");
   engine::ReportWindow window;
+  // A year written as a period ("2022年") is the year.
+  if (std::optional<int> y = YearOfPeriodText(period); y && year == 0) {
+    window.year = *y;
+    return window;
+  }
+  if (period.empty() == (year == 0)) return Status::Usage("give either --period or --year");
   if (year != 0) {
     window.year = year;
     return window;
@@ -512,7 +518,7 @@ int RunAudit(const Globals& g, const std::string& village, const std::string& pe
       return Fail(Status::Usage("--concentration " + concentration + ": not a positive number"));
     options.lift_min = *lift;
   }
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   auto report = engine::Audit(**ledger, village, *window, *t, options);
   if (!report.ok()) return Fail(report.status());

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/clerk_input.h"
 #include "cli/board.h"
 #include "cli/commands.h"
 #include "cli/qr_code.h"
@@ -38,7 +39,7 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
                               ": give the address villagers open, e.g. "
                               "http://192.168.1.10:8080"));
   }
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());

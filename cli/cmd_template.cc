@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "cli/clerk_input.h"
 #include "cli/template.h"
 #include "cli/words.h"
 #include "cli/xlsxwriter_library.h"
@@ -106,7 +107,7 @@ double Serial(Date d) {
 
 int RunTemplate(const Globals& g, const std::string& village, const std::string& kind,
                 const std::string& out) {
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());

@@ -3,6 +3,7 @@
 // a period's objections with their rulings.
 #include <iostream>
 
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/words.h"
 #include "engine/admission.h"
@@ -27,7 +28,7 @@ int RecordOne(const Globals& g, const std::string& command, ledger::Record recor
   if (!stamped.recorded_given) stamped.recorded = Timestamp::Now();
   if (Status s = ledger::ValidateRecord(stamped); !s.ok())
     return Fail(Status::InvalidInput(command + ": " + s.message()));
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   std::vector<engine::ImportLine> lines{{command, 1, record}};
   auto report = engine::ImportRecords(**ledger, lines, Timestamp::Now());
@@ -57,7 +58,7 @@ int RecordOne(const Globals& g, const std::string& command, ledger::Record recor
 
 // The model of `village` now, for default ids and listings.
 Result<engine::VillageModel> Structure(const Globals& g, const std::string& village) {
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return ledger.status();
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return reader.status();

@@ -103,6 +103,23 @@ const NameIndex::Village* NameIndex::Find(std::string_view code) const {
   return it == villages_.end() ? nullptr : &it->second;
 }
 
+std::vector<NameCandidate> NameIndex::Known(std::string_view village, NameKind kind) const {
+  std::vector<NameCandidate> known;
+  if (kind == NameKind::kVillage) {
+    for (const auto& [code, v] : villages_) known.push_back(NameCandidate{code, v.name, ""});
+    return known;
+  }
+  const Village* v = Find(village);
+  if (v == nullptr) return known;
+  const Names* names = kind == NameKind::kHousehold ? &v->households
+                       : kind == NameKind::kPerson  ? &v->persons
+                       : kind == NameKind::kScorer  ? &v->scorers
+                                                    : nullptr;
+  if (names == nullptr) return known;
+  for (const auto& [code, e] : names->by_code) known.push_back(NameCandidate{code, e.name, e.detail});
+  return known;
+}
+
 NameLookup NameIndex::Resolve(std::string_view village, NameKind kind, std::string_view value,
                               std::optional<Date> date, std::string_view item) const {
   NameLookup lookup;

@@ -52,6 +52,9 @@ class NameIndex {
   // have that name.
   NameLookup Resolve(std::string_view village, NameKind kind, std::string_view value,
                      std::optional<Date> date = std::nullopt, std::string_view item = "") const;
+  // Every village (kVillage), or every household, person or scorer of `village` (a code), that the
+  // index knows, with its name: what a value that names nothing may have meant.
+  std::vector<NameCandidate> Known(std::string_view village, NameKind kind) const;
   // Whether `village` (a code) was loaded from the ledger (it has adopted rules or registrations).
   bool InLedger(std::string_view village) const {
     const Village* v = Find(village);
