@@ -312,6 +312,19 @@ std::string BadValueInChinese(const std::string& message) {
   return subject + " 的值不对：" + reason;
 }
 
+// CLI11 lists extra arguments last first; the clerk typed them first first.
+std::string InTypedOrder(const std::string& listed) {
+  std::vector<std::string> words;
+  for (size_t start = 0; start <= listed.size();) {
+    size_t space = std::min(listed.find(' ', start), listed.size());
+    words.push_back(listed.substr(start, space - start));
+    start = space + 1;
+  }
+  std::string typed;
+  for (auto it = words.rbegin(); it != words.rend(); ++it) typed += (typed.empty() ? "" : " ") + *it;
+  return typed;
+}
+
 }  // namespace
 
 std::string UsageErrorInChinese(const CLI::Error& error) {
@@ -319,22 +332,26 @@ std::string UsageErrorInChinese(const CLI::Error& error) {
   static const std::regex extras(R"(The following arguments? (?:was|were) not expected: (.*))");
   static const std::regex excludes(R"((.*) excludes (.*))");
   static const std::regex convert(R"(Could not convert: (.*) = (.*))");
-  const std::string name = error.get_name(), message = error.what();
+  const std::string message = error.what();
   std::smatch m;
   std::string text;
-  if (name == "RequiredError" && message == "A subcommand is required") {
+  if (dynamic_cast<const CLI::RequiredError*>(&error) && message == "A subcommand is required") {
     text = "缺少子命令";
-  } else if (name == "RequiredError" && std::regex_match(message, m, required)) {
+  } else if (dynamic_cast<const CLI::RequiredError*>(&error) &&
+             std::regex_match(message, m, required)) {
     text = "缺少 " + m[1].str() + "（必须给出）";
-  } else if (name == "ExtrasError" && std::regex_match(message, m, extras)) {
-    text = "不认识或多余的参数：" + m[1].str();
-  } else if (name == "ExcludesError" && std::regex_match(message, m, excludes)) {
+  } else if (dynamic_cast<const CLI::ExtrasError*>(&error) &&
+             std::regex_match(message, m, extras)) {
+    text = "不认识或多余的参数：" + InTypedOrder(m[1].str());
+  } else if (dynamic_cast<const CLI::ExcludesError*>(&error) &&
+             std::regex_match(message, m, excludes)) {
     text = m[1].str() + " 与 " + m[2].str() + " 只能给一个";
-  } else if (name == "ConversionError" && std::regex_match(message, m, convert)) {
+  } else if (dynamic_cast<const CLI::ConversionError*>(&error) &&
+             std::regex_match(message, m, convert)) {
     text = m[1].str() + " 的值 " + m[2].str() + " 不对";
-  } else if (name == "ValidationError") {
+  } else if (dynamic_cast<const CLI::ValidationError*>(&error)) {
     text = BadValueInChinese(message);
-  } else if (name == "ArgumentMismatch") {
+  } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&error)) {
     text = "参数的个数不对（" + message + "）";
   } else {
     text = "用法不对（" + message + "）";

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -119,17 +120,8 @@ Status VillageModel::Add(const ledger::Record& r) {
   using ledger::RecordType;
   if (r.sequence > sequence_max) sequence_max = r.sequence;
   switch (r.type) {
-    case RecordType::kRules: {
-      auto parsed = ParseAdoptedRules(r.text, r.sha256, r.name);
-      if (!parsed.ok()) return parsed.status();
-      Adoption a{r.sequence, r.date, r.recorded, r.sha256, r.approved_by, r.name, *parsed};
-      auto pos = std::upper_bound(
-          adoptions.begin(), adoptions.end(), a, [](const Adoption& x, const Adoption& y) {
-            return x.effective != y.effective ? x.effective < y.effective : x.sequence < y.sequence;
-          });
-      adoptions.insert(pos, std::move(a));
-      break;
-    }
+    case RecordType::kRules:
+      return AddRules(r);
     case RecordType::kHousehold:
       households[r.code] = Household{r.sequence, r.code, r.name, r.date, r.shares};
       break;
@@ -138,17 +130,8 @@ Status VillageModel::Add(const ledger::Record& r) {
       p = Person{r.sequence, r.code, r.name, r.date, r.resident, {{r.date, r.household}}};
       break;
     }
-    case RecordType::kMove: {
-      auto it = persons.find(r.code);
-      if (it == persons.end()) return Status::Corruption("move of unregistered person " + r.code);
-      auto& m = it->second.memberships;
-      // Moves are kept in date order; of moves on one day the later recorded wins.
-      auto pos = std::upper_bound(
-          m.begin(), m.end(), r.date,
-          [](Date d, const std::pair<Date, std::string>& x) { return d < x.first; });
-      m.insert(pos, {r.date, r.household});
-      break;
-    }
+    case RecordType::kMove:
+      return AddMove(r);
     case RecordType::kScorer:
       scorers[r.code] = Scorer{r.sequence, r.code, r.name, r.role, r.person};
       break;
@@ -172,19 +155,49 @@ Status VillageModel::Add(const ledger::Record& r) {
                                    r.reason,   r.name, r.scorer, r.recorded, std::nullopt};
       periods[r.period].objections.push_back(r.id);
       break;
-    case RecordType::kRuling: {
-      auto it = objections.find(r.target);
-      if (it == objections.end())
-        return Status::Corruption("ruling " + r.id + " on unknown objection " + r.target);
-      Objection& o = it->second;
-      o.ruling = Ruling{r.sequence, r.id, r.outcome == "upheld", r.reason, r.scorer, r.recorded};
-      // An upheld objection to a record revokes it, exactly as a revoke record would.
-      if (o.ruling->upheld && !o.target.empty() && !revocations.count(o.target)) {
-        revocations[o.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded, r.id};
-        revoked_ids_.Insert(o.target);
-      }
-      break;
-    }
+    case RecordType::kRuling:
+      return AddRuling(r);
+  }
+  return Status::Ok();
+}
+
+Status VillageModel::AddRules(const ledger::Record& r) {
+  assert(r.type == ledger::RecordType::kRules);
+  auto parsed = ParseAdoptedRules(r.text, r.sha256, r.name);
+  if (!parsed.ok()) return parsed.status();
+  Adoption a{r.sequence, r.date, r.recorded, r.sha256, r.approved_by, r.name, *parsed};
+  auto pos = std::upper_bound(
+      adoptions.begin(), adoptions.end(), a, [](const Adoption& x, const Adoption& y) {
+        return x.effective != y.effective ? x.effective < y.effective : x.sequence < y.sequence;
+      });
+  adoptions.insert(pos, std::move(a));
+  return Status::Ok();
+}
+
+Status VillageModel::AddMove(const ledger::Record& r) {
+  assert(r.type == ledger::RecordType::kMove);
+  auto it = persons.find(r.code);
+  if (it == persons.end()) return Status::Corruption("move of unregistered person " + r.code);
+  auto& m = it->second.memberships;
+  // Moves are kept in date order; of moves on one day the later recorded wins.
+  auto pos = std::upper_bound(
+      m.begin(), m.end(), r.date,
+      [](Date d, const std::pair<Date, std::string>& x) { return d < x.first; });
+  m.insert(pos, {r.date, r.household});
+  return Status::Ok();
+}
+
+Status VillageModel::AddRuling(const ledger::Record& r) {
+  assert(r.type == ledger::RecordType::kRuling);
+  auto it = objections.find(r.target);
+  if (it == objections.end())
+    return Status::Corruption("ruling " + r.id + " on unknown objection " + r.target);
+  Objection& o = it->second;
+  o.ruling = Ruling{r.sequence, r.id, r.outcome == "upheld", r.reason, r.scorer, r.recorded};
+  // An upheld objection to a record revokes it, exactly as a revoke record would.
+  if (o.ruling->upheld && !o.target.empty() && !revocations.count(o.target)) {
+    revocations[o.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded, r.id};
+    revoked_ids_.Insert(o.target);
   }
   return Status::Ok();
 }
@@ -212,6 +225,7 @@ Result<VillageModel> LoadVillageStructure(const ledger::Reader& reader, const st
 }
 
 Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to) {
+  assert(model != nullptr);
   if (to < from) return Status::Ok();
   auto started = std::chrono::steady_clock::now();
   size_t before = model->events.size();
