@@ -34,7 +34,11 @@ std::u32string CodePoints(std::string_view text) {
   std::u32string out;
   for (size_t i = 0; i < text.size();) {
     auto byte = static_cast<unsigned char>(text[i]);
-    int length = byte < 0x80 ? 1 : (byte >> 5) == 6 ? 2 : (byte >> 4) == 14 ? 3 : (byte >> 3) == 30 ? 4 : 1;
+    int length = byte < 0x80         ? 1
+                 : (byte >> 5) == 6  ? 2
+                 : (byte >> 4) == 14 ? 3
+                 : (byte >> 3) == 30 ? 4
+                                     : 1;
     char32_t c = length == 1 ? byte : byte & (0x7F >> length);
     for (int k = 1; k < length && i + k < text.size(); ++k) c = (c << 6) | (text[i + k] & 0x3F);
     out.push_back(c);
@@ -246,15 +250,15 @@ Status ResolveNames(const Globals& g, const NamedArgs& args) {
   engine::NameIndex index;
   if (Status s = index.Load(**reader, {*args.village}); !s.ok()) return s;
   using engine::NameKind;
-  if (Status s = ResolveOne(index, NameKind::kVillage, "", args.village,
-                            args.village_may_be_unknown, w);
+  if (Status s =
+          ResolveOne(index, NameKind::kVillage, "", args.village, args.village_may_be_unknown, w);
       !s.ok())
     return s;
   if (!index.InLedger(*args.village)) return Status::Ok();
   const std::string& village = *args.village;
-  for (auto [kind, value] : {std::pair{NameKind::kHousehold, args.household},
-                             std::pair{NameKind::kPerson, args.person},
-                             std::pair{NameKind::kScorer, args.scorer}}) {
+  for (auto [kind, value] :
+       {std::pair{NameKind::kHousehold, args.household}, std::pair{NameKind::kPerson, args.person},
+        std::pair{NameKind::kScorer, args.scorer}}) {
     if (Status s = ResolveOne(index, kind, village, value, false, w); !s.ok()) return s;
   }
   return Status::Ok();
@@ -321,7 +325,8 @@ std::string InTypedOrder(const std::string& listed) {
     start = space + 1;
   }
   std::string typed;
-  for (auto it = words.rbegin(); it != words.rend(); ++it) typed += (typed.empty() ? "" : " ") + *it;
+  for (auto it = words.rbegin(); it != words.rend(); ++it)
+    typed += (typed.empty() ? "" : " ") + *it;
   return typed;
 }
 

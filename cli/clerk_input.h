@@ -1,7 +1,7 @@
 // What a clerk types at the command line (SPEC.md §5 "What the CLI takes"): a village, household,
 // person or scorer by its code in any case or by its name, as import takes them (engine/names.h);
-// a period in Chinese (2022年6月, 2022年第二季度, a year as 2022年); and the words a clerk reads when
-// the command line itself is wrong: usage errors in the chosen language, the everyday commands
+// a period in Chinese (2022年6月, 2022年第二季度, a year as 2022年); and the words a clerk reads
+// when the command line itself is wrong: usage errors in the chosen language, the everyday commands
 // for `jifen` alone, and how to name a ledger that is not there.
 #pragma once
 

@@ -4,8 +4,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "cli/clerk_input.h"
 #include "cli/board.h"
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/qr_code.h"
 #include "engine/model.h"

@@ -135,7 +135,8 @@ struct TemplateSubject {
 
 using CodeNames = std::vector<std::pair<std::string, std::string>>;
 
-void AddAwardColumns(const TemplateSubject& t, TemplateForm& form, const std::string& village_list) {
+void AddAwardColumns(const TemplateSubject& t, TemplateForm& form,
+                     const std::string& village_list) {
   Words w{form.zh};
   CodeNames items, subjects, scorers;
   for (const grammar::Item& i : t.rules.items) items.emplace_back(i.code, i.name);
@@ -167,12 +168,14 @@ void AddAwardColumns(const TemplateSubject& t, TemplateForm& form, const std::st
   form.Add("证据").example = first_item && first_item->evidence ? "photo-0305.jpg" : "";
 }
 
-void AddRosterColumns(const TemplateSubject& t, TemplateForm& form, const std::string& village_list) {
+void AddRosterColumns(const TemplateSubject& t, TemplateForm& form,
+                      const std::string& village_list) {
   const bool zh = form.zh;
   Words w{zh};
   CodeNames households;
   for (const auto& [code, h] : t.model.households) households.emplace_back(code, h.name);
-  std::string first_household = t.model.households.empty() ? "H01" : t.model.households.begin()->first;
+  std::string first_household =
+      t.model.households.empty() ? "H01" : t.model.households.begin()->first;
   Column& type = form.Add("类型");
   type.required = true;
   type.example = w("example", "示例");
@@ -259,8 +262,7 @@ bool ColumnValidation(const Column& c, const TemplateForm& form, const std::stri
     v.minimum_datetime = lxw_datetime{2000, 1, 1, 0, 0, 0};
     v.maximum_datetime = lxw_datetime{2099, 12, 31, 0, 0, 0};
     out.message = w("a date, e.g. 2022-03-05", "请填日期，如 2022-03-05");
-  } else if (std::strcmp(c.name->field, "qty") == 0 ||
-             std::strcmp(c.name->field, "shares") == 0) {
+  } else if (std::strcmp(c.name->field, "qty") == 0 || std::strcmp(c.name->field, "shares") == 0) {
     v.validate = LXW_VALIDATION_TYPE_DECIMAL;
     v.criteria = LXW_VALIDATION_CRITERIA_GREATER_THAN_OR_EQUAL_TO;
     v.value_number = 0;
@@ -276,8 +278,8 @@ bool ColumnValidation(const Column& c, const TemplateForm& form, const std::stri
 }
 
 // The sheet the clerk fills in: headers, the example row, each column's check.
-void WriteFormSheet(const Lxw& x, lxw_worksheet* sheet, const TemplateForm& form,
-                    const Formats& f, const std::string& lists_name) {
+void WriteFormSheet(const Lxw& x, lxw_worksheet* sheet, const TemplateForm& form, const Formats& f,
+                    const std::string& lists_name) {
   constexpr lxw_row_t kLastRow = 2000;
   for (size_t i = 0; i < form.columns.size(); ++i) {
     const Column& c = form.columns[i];
@@ -288,7 +290,8 @@ void WriteFormSheet(const Lxw& x, lxw_worksheet* sheet, const TemplateForm& form
         c.date ? 12 : std::max<double>(10, 2.2 * static_cast<double>(c.header.size()) / 3 + 6),
         c.date ? f.date : nullptr);
     if (c.example_number >= 0) {
-      x.worksheet_write_number(sheet, 1, col, c.example_number, c.date ? f.example_date : f.example);
+      x.worksheet_write_number(sheet, 1, col, c.example_number,
+                               c.date ? f.example_date : f.example);
     } else if (!c.example.empty()) {
       x.worksheet_write_string(sheet, 1, col, c.example.c_str(), f.example);
     }
@@ -352,23 +355,25 @@ std::vector<std::string> HelpNotes(const TemplateSubject& t, bool awards, bool z
   const std::string& village = t.village;
   const std::string today = t.today.ToString();
   if (zh) {
-    return {"第 2 行是示例，导入时跳过；从第 3 行起每行填一条记录，空行不算。",
-            std::string("村：") + village + "（" + t.rules.village.name +
-                "）。项目、对象、采集人、户号可填代码，也可填名称；名称重名时导入会列出同名者，请改填代码。",
-            "日期可写 2022-03-05、2022/3/5 或 2022年3月5日，也可用 Excel 的日期格式。",
-            awards ? "填好后保存，用 jifen import " + out +
-                         " 导入（全部通过才写入账本，有错时逐行列出，不写入任何一条）。"
-                   : "先写户，再写该户的人员；填好后保存，用 jifen import " + out + " 导入。",
-            "下拉列表取自 " + today + " 生效的细则和账本中的登记。"};
+    return {
+        "第 2 行是示例，导入时跳过；从第 3 行起每行填一条记录，空行不算。",
+        std::string("村：") + village + "（" + t.rules.village.name +
+            "）。项目、对象、采集人、户号可填代码，也可填名称；名称重名时导入会列出同名者，请改填代码。",
+        "日期可写 2022-03-05、2022/3/5 或 2022年3月5日，也可用 Excel 的日期格式。",
+        awards ? "填好后保存，用 jifen import " + out +
+                     " 导入（全部通过才写入账本，有错时逐行列出，不写入任何一条）。"
+               : "先写户，再写该户的人员；填好后保存，用 jifen import " + out + " 导入。",
+        "下拉列表取自 " + today + " 生效的细则和账本中的登记。"};
   }
-  return {"Row 2 is an example and is skipped by import; write one record a row from row 3 on.",
-          "village: " + village + " (" + t.rules.village.name +
-              "). Items, subjects, scorers and households may be given by code or by a unique name.",
-          "Dates: 2022-03-05, 2022/3/5 or 2022年3月5日, or an Excel date.",
-          "Save, then: jifen import " + out +
-              " (all or nothing: every bad row is listed and nothing is written).",
-          "The drop-down lists are the rules in force on " + today +
-              " and the ledger's registrations."};
+  return {
+      "Row 2 is an example and is skipped by import; write one record a row from row 3 on.",
+      "village: " + village + " (" + t.rules.village.name +
+          "). Items, subjects, scorers and households may be given by code or by a unique name.",
+      "Dates: 2022-03-05, 2022/3/5 or 2022年3月5日, or an Excel date.",
+      "Save, then: jifen import " + out +
+          " (all or nothing: every bad row is listed and nothing is written).",
+      "The drop-down lists are the rules in force on " + today +
+          " and the ledger's registrations."};
 }
 
 // The help sheet: what each column takes, then how to import.

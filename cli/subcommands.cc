@@ -376,9 +376,8 @@ void AddWhatIfCommand(CLI::App& app, Run run) {
   AddWindow(whatif, *a);
   AddAsOf(whatif, *a);
   whatif->callback([run, a, rules] {
-    RunNamed(run, {.village = &a->village}, [&] {
-      return RunWhatIf(run.g, a->village, *rules, a->period, a->year, a->as_of);
-    });
+    RunNamed(run, {.village = &a->village},
+             [&] { return RunWhatIf(run.g, a->village, *rules, a->period, a->year, a->as_of); });
   });
 }
 

@@ -358,6 +358,7 @@ Status Admission::Append(Record& r) {
                         .item = r.item,
                         .household = r.household,
                         .reward = r.reward,
+                        .revoked = false,
                         .pending = IsPendingAward(v->model, r.type, r.date, r.scorer, r.id)});
       }
       v->model.sequence_max = r.sequence;

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cassert>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -116,12 +116,43 @@ void VillageModel::SortEvents() {
   events_sorted = true;
 }
 
+namespace {
+
+// What Add does with a rules record and a move.
+Status AddRules(const ledger::Record& r, std::vector<Adoption>& adoptions) {
+  assert(r.type == ledger::RecordType::kRules);
+  auto parsed = ParseAdoptedRules(r.text, r.sha256, r.name);
+  if (!parsed.ok()) return parsed.status();
+  Adoption a{r.sequence, r.date, r.recorded, r.sha256, r.approved_by, r.name, *parsed};
+  auto pos = std::upper_bound(
+      adoptions.begin(), adoptions.end(), a, [](const Adoption& x, const Adoption& y) {
+        return x.effective != y.effective ? x.effective < y.effective : x.sequence < y.sequence;
+      });
+  adoptions.insert(pos, std::move(a));
+  return Status::Ok();
+}
+
+Status AddMove(const ledger::Record& r, std::map<std::string, Person>& persons) {
+  assert(r.type == ledger::RecordType::kMove);
+  auto it = persons.find(r.code);
+  if (it == persons.end()) return Status::Corruption("move of unregistered person " + r.code);
+  auto& m = it->second.memberships;
+  // Moves are kept in date order; of moves on one day the later recorded wins.
+  auto pos =
+      std::upper_bound(m.begin(), m.end(), r.date,
+                       [](Date d, const std::pair<Date, std::string>& x) { return d < x.first; });
+  m.insert(pos, {r.date, r.household});
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status VillageModel::Add(const ledger::Record& r) {
   using ledger::RecordType;
   if (r.sequence > sequence_max) sequence_max = r.sequence;
   switch (r.type) {
     case RecordType::kRules:
-      return AddRules(r);
+      return AddRules(r, adoptions);
     case RecordType::kHousehold:
       households[r.code] = Household{r.sequence, r.code, r.name, r.date, r.shares};
       break;
@@ -131,7 +162,7 @@ Status VillageModel::Add(const ledger::Record& r) {
       break;
     }
     case RecordType::kMove:
-      return AddMove(r);
+      return AddMove(r, persons);
     case RecordType::kScorer:
       scorers[r.code] = Scorer{r.sequence, r.code, r.name, r.role, r.person};
       break;
@@ -155,49 +186,19 @@ Status VillageModel::Add(const ledger::Record& r) {
                                    r.reason,   r.name, r.scorer, r.recorded, std::nullopt};
       periods[r.period].objections.push_back(r.id);
       break;
-    case RecordType::kRuling:
-      return AddRuling(r);
-  }
-  return Status::Ok();
-}
-
-Status VillageModel::AddRules(const ledger::Record& r) {
-  assert(r.type == ledger::RecordType::kRules);
-  auto parsed = ParseAdoptedRules(r.text, r.sha256, r.name);
-  if (!parsed.ok()) return parsed.status();
-  Adoption a{r.sequence, r.date, r.recorded, r.sha256, r.approved_by, r.name, *parsed};
-  auto pos = std::upper_bound(
-      adoptions.begin(), adoptions.end(), a, [](const Adoption& x, const Adoption& y) {
-        return x.effective != y.effective ? x.effective < y.effective : x.sequence < y.sequence;
-      });
-  adoptions.insert(pos, std::move(a));
-  return Status::Ok();
-}
-
-Status VillageModel::AddMove(const ledger::Record& r) {
-  assert(r.type == ledger::RecordType::kMove);
-  auto it = persons.find(r.code);
-  if (it == persons.end()) return Status::Corruption("move of unregistered person " + r.code);
-  auto& m = it->second.memberships;
-  // Moves are kept in date order; of moves on one day the later recorded wins.
-  auto pos = std::upper_bound(
-      m.begin(), m.end(), r.date,
-      [](Date d, const std::pair<Date, std::string>& x) { return d < x.first; });
-  m.insert(pos, {r.date, r.household});
-  return Status::Ok();
-}
-
-Status VillageModel::AddRuling(const ledger::Record& r) {
-  assert(r.type == ledger::RecordType::kRuling);
-  auto it = objections.find(r.target);
-  if (it == objections.end())
-    return Status::Corruption("ruling " + r.id + " on unknown objection " + r.target);
-  Objection& o = it->second;
-  o.ruling = Ruling{r.sequence, r.id, r.outcome == "upheld", r.reason, r.scorer, r.recorded};
-  // An upheld objection to a record revokes it, exactly as a revoke record would.
-  if (o.ruling->upheld && !o.target.empty() && !revocations.count(o.target)) {
-    revocations[o.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded, r.id};
-    revoked_ids_.Insert(o.target);
+    case RecordType::kRuling: {
+      auto it = objections.find(r.target);
+      if (it == objections.end())
+        return Status::Corruption("ruling " + r.id + " on unknown objection " + r.target);
+      Objection& o = it->second;
+      o.ruling = Ruling{r.sequence, r.id, r.outcome == "upheld", r.reason, r.scorer, r.recorded};
+      // An upheld objection to a record revokes it, exactly as a revoke record would.
+      if (o.ruling->upheld && !o.target.empty() && !revocations.count(o.target)) {
+        revocations[o.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded, r.id};
+        revoked_ids_.Insert(o.target);
+      }
+      break;
+    }
   }
   return Status::Ok();
 }

@@ -203,11 +203,6 @@ struct VillageModel {
   void SortEvents();
 
  private:
-  // What Add does with a rules, move or ruling record.
-  Status AddRules(const ledger::Record& r);
-  Status AddMove(const ledger::Record& r);
-  Status AddRuling(const ledger::Record& r);
-
   // The keys of `revocations` and `approvals` as Add filed them. Trusted only while each holds as
   // many ids as its map (which is public, so a test may file one directly): else the map is asked.
   IdSet revoked_ids_;

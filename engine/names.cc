@@ -117,7 +117,8 @@ std::vector<NameCandidate> NameIndex::Known(std::string_view village, NameKind k
                        : kind == NameKind::kScorer  ? &v->scorers
                                                     : nullptr;
   if (names == nullptr) return known;
-  for (const auto& [code, e] : names->by_code) known.push_back(NameCandidate{code, e.name, e.detail});
+  for (const auto& [code, e] : names->by_code)
+    known.push_back(NameCandidate{code, e.name, e.detail});
   return known;
 }
 

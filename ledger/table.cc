@@ -122,9 +122,9 @@ Refused KindOfRow(const TableHeader& header, const RawRow& raw, int type_column,
                    label + ": empty (write one of " + KindWords(false) + ")"};
   *type = KindFromWord(word);
   if (!*type || **type == RecordType::kRules) {
-    return Refusal{label + "：不认识的类型「" + word + "」（可写 " + KindWords(true) + "）",
-                   label + ": unknown kind \"" + word + "\" (write one of " + KindWords(false) +
-                       ")"};
+    return Refusal{
+        label + "：不认识的类型「" + word + "」（可写 " + KindWords(true) + "）",
+        label + ": unknown kind \"" + word + "\" (write one of " + KindWords(false) + ")"};
   }
   return std::nullopt;
 }
@@ -213,8 +213,8 @@ void LedgerWord(const std::string& field, std::string* text) {
 }
 
 // Adds a cell's field to `row` (`field`: its column's, nullptr for a column without a name).
-Refused ReadCell(const TableHeader& header, const Cell& cell, const char* field_name,
-                 bool date1904, TableRow* row) {
+Refused ReadCell(const TableHeader& header, const Cell& cell, const char* field_name, bool date1904,
+                 TableRow* row) {
   std::string text = cell.kind == Cell::Kind::kText ? cell.text : TrimSpaces(cell.text);
   bool blank = TrimSpaces(text).empty();
   if (field_name == nullptr) {
@@ -226,7 +226,8 @@ Refused ReadCell(const TableHeader& header, const Cell& cell, const char* field_
   if (blank) return std::nullopt;  // an empty cell is an absent field
   const std::string label = header.ColumnLabel(cell.column);
   if (cell.kind == Cell::Kind::kError)
-    return Refusal{label + "：公式出错（" + text + "）", label + ": a formula error (" + text + ")"};
+    return Refusal{label + "：公式出错（" + text + "）",
+                   label + ": a formula error (" + text + ")"};
   std::string field = field_name;
   const FieldSpec* spec = SpecOf(row->type, field);
   if (spec == nullptr && field != "recorded") {

@@ -84,8 +84,9 @@ struct Plot {
     hi = std::ceil(hi / step) * step;
   }
   double X(size_t i) const {
-    return kLeft + (n <= 1 ? 0 : (kWidth - kLeft - kRight) * static_cast<double>(i) /
-                                     static_cast<double>(n - 1));
+    return kLeft + (n <= 1 ? 0
+                           : (kWidth - kLeft - kRight) * static_cast<double>(i) /
+                                 static_cast<double>(n - 1));
   }
   double Y(double v) const { return kTop + (kHeight - kTop - kBottom) * (hi - v) / (hi - lo); }
 };
@@ -98,8 +99,8 @@ void DrawFrame(std::ostringstream& svg, const LineChart& chart, const Plot& plot
       << "<text x=\"" << Plot::kLeft << "\" y=\"15\" font-size=\"12\" font-weight=\"bold\">"
       << Escape(chart.title) << "</text>";
   for (double v = plot.lo; v <= plot.hi + plot.step / 2; v += plot.step) {
-    svg << "<line x1=\"" << Plot::kLeft << "\" x2=\"" << Plot::kWidth - Plot::kRight
-        << "\" y1=\"" << plot.Y(v) << "\" y2=\"" << plot.Y(v) << "\" stroke=\"#ddd\"/><text x=\""
+    svg << "<line x1=\"" << Plot::kLeft << "\" x2=\"" << Plot::kWidth - Plot::kRight << "\" y1=\""
+        << plot.Y(v) << "\" y2=\"" << plot.Y(v) << "\" stroke=\"#ddd\"/><text x=\""
         << Plot::kLeft - 4 << "\" y=\"" << plot.Y(v) + 4
         << "\" font-size=\"10\" text-anchor=\"end\" fill=\"#555\">"
         << Number(v, chart.percent, plot.step) << "</text>";
@@ -137,8 +138,8 @@ void DrawSeries(std::ostringstream& svg, const LineChart& chart, const Plot& plo
         << "</title></circle>";
   }
   svg << "<path d=\"" << path.str() << "\" fill=\"none\" stroke=\"" << colour
-      << "\" stroke-width=\"2\""
-      << (*dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : "") << "/>";
+      << "\" stroke-width=\"2\"" << (*dash ? std::string(" stroke-dasharray=\"") + dash + "\"" : "")
+      << "/>";
 }
 
 // The legend as HTML below the chart: names wrap on a narrow phone.

@@ -24,8 +24,11 @@ class HouseholdEventsTest : public ::testing::Test {
     events_.Add({.sequence = sequence,
                  .date = D(date),
                  .type = RecordType::kAward,
+                 .qty = Quantity(),
                  .subject = subject,
                  .item = item,
+                 .household = "",
+                 .reward = "",
                  .revoked = revoked,
                  .pending = pending});
   }
@@ -35,9 +38,12 @@ class HouseholdEventsTest : public ::testing::Test {
                  .date = D(date),
                  .type = RecordType::kRedeem,
                  .qty = Quantity::FromWhole(qty),
+                 .subject = "",
+                 .item = "",
                  .household = household,
                  .reward = reward,
-                 .revoked = revoked});
+                 .revoked = revoked,
+                 .pending = false});
   }
   // "sequence:type:code" of every event Collect gives `household` whose subjects are `subjects`.
   std::vector<std::string> Collected(const std::vector<std::string_view>& subjects,
