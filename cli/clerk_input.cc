@@ -235,6 +235,10 @@ Result<std::unique_ptr<ledger::Ledger>> OpenLedger(const Globals& g) {
 
 Status ResolveNames(const Globals& g, const NamedArgs& args) {
   if (args.village == nullptr || args.village->empty()) return Status::Ok();
+  // No ledger: the command says so itself, after checking the rest of its arguments.
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(g.ledger_dir) / "data.mdb", ec))
+    return Status::Ok();
   auto ledger = OpenLedger(g);
   if (!ledger.ok()) return ledger.status();
   auto reader = (*ledger)->Snapshot();

@@ -37,8 +37,9 @@ struct NamedArgs {
   bool village_may_be_unknown = false;
 };
 // Takes each value as a code of the ledger (exactly, then in any case) or as the name of one.
-// Errors: the ledger cannot be opened; InvalidInput when a value names nothing (with the closest
-// codes and names); Usage when a name is shared by several (with each of them).
+// A ledger that is not there is left to the command to name, after it has checked its other
+// arguments. Errors: the ledger cannot be opened; InvalidInput when a value names nothing (with
+// the closest codes and names); Usage when a name is shared by several (with each of them).
 Status ResolveNames(const Globals& g, const NamedArgs& args);
 
 // The ledger of --ledger, opened for reading. A ledger that is not there is named, with how to
