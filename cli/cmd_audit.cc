@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/words.h"
 #include "engine/audit.h"
@@ -101,8 +102,63 @@ Json ReportJson(const AuditReport& r, const std::optional<int>& year,
   return j;
 }
 
-Json FindingsJson(const AuditReport& r) {
-  Json j;
+// One finding of each kind, as FindingsJson lists it (docs/AUDIT.md).
+Json ConcentrationJson(const auto& c) {
+  return {{"scorer", c.scorer},
+          {"scorer_awards", c.scorer_awards},
+          {"scorer_points", JsonPoints(c.scorer_points)},
+          {"household", c.household},
+          {"household_awards", c.household_awards},
+          {"household_points", JsonPoints(c.household_points)},
+          {"household_points_others", JsonPoints(c.household_points_others)},
+          {"points_others", JsonPoints(c.points_others)},
+          {"share", RoundDecimals(c.share, 3)},
+          {"lift", c.lift ? Json(RoundDecimals(*c.lift, 3)) : Json()},
+          {"records", RefsJson(c.awards)}};
+}
+
+Json BackdatedJson(const auto& b) {
+  return {{"period", b.period.ToString()},
+          {"published", b.published.ToString()},
+          {"household", b.household},
+          {"earned_then", b.earned_then ? JsonPoints(*b.earned_then) : Json()},
+          {"earned_now", JsonPoints(b.earned_now)},
+          {"rank_then", b.earned_then ? Json(b.rank_then) : Json()},
+          {"rank_now", b.rank_now},
+          {"titles_then", b.titles_then},
+          {"titles_now", b.titles_now},
+          {"records", RefsJson(b.records)}};
+}
+
+Json ApprovalJson(const auto& a) {
+  return {{"sequence", a.sequence},
+          {"approver", a.approver},
+          {"recorded", a.recorded.ToString()},
+          {"after_post", a.posted.has_value()},
+          {"posted", a.posted ? Json(a.posted->ToString()) : Json()},
+          {"award", RefJson(a.award)}};
+}
+
+Json ObjectionJson(const auto& o) {
+  return {{"sequence", o.sequence},
+          {"id", o.id},
+          {"period", o.period},
+          {"target", o.target.empty() ? Json() : Json(o.target)},
+          {"household", o.household.empty() ? Json() : Json(o.household)},
+          {"reason", o.reason},
+          {"filed_by", o.filed_by},
+          {"recorded", o.recorded.ToString()},
+          {"ruling", o.ruling ? Json{{"sequence", o.ruling->sequence},
+                                     {"id", o.ruling->id},
+                                     {"outcome", o.ruling->upheld ? "upheld" : "dismissed"},
+                                     {"scorer", o.ruling->scorer},
+                                     {"reason", o.ruling->reason},
+                                     {"recorded", o.ruling->recorded.ToString()}}
+                              : Json()}};
+}
+
+// The first findings: self-scoring, concentration, late and back-dated records.
+void AddRecordFindingsJson(const AuditReport& r, Json& j) {
   j["self_scoring"] = Json::array();
   for (const auto& f : r.self_scoring) {
     Json x = RefJson(f.award);
@@ -110,20 +166,7 @@ Json FindingsJson(const AuditReport& r) {
     j["self_scoring"].push_back(x);
   }
   j["concentration"] = Json::array();
-  for (const auto& c : r.concentration) {
-    j["concentration"].push_back(
-        {{"scorer", c.scorer},
-         {"scorer_awards", c.scorer_awards},
-         {"scorer_points", JsonPoints(c.scorer_points)},
-         {"household", c.household},
-         {"household_awards", c.household_awards},
-         {"household_points", JsonPoints(c.household_points)},
-         {"household_points_others", JsonPoints(c.household_points_others)},
-         {"points_others", JsonPoints(c.points_others)},
-         {"share", RoundDecimals(c.share, 3)},
-         {"lift", c.lift ? Json(RoundDecimals(*c.lift, 3)) : Json()},
-         {"records", RefsJson(c.awards)}});
-  }
+  for (const auto& c : r.concentration) j["concentration"].push_back(ConcentrationJson(c));
   j["late"] = Json::array();
   for (const auto& l : r.late) {
     Json x = RefJson(l.record);
@@ -133,31 +176,18 @@ Json FindingsJson(const AuditReport& r) {
     j["late"].push_back(x);
   }
   j["backdated"] = Json::array();
-  for (const auto& b : r.backdated) {
-    j["backdated"].push_back({{"period", b.period.ToString()},
-                              {"published", b.published.ToString()},
-                              {"household", b.household},
-                              {"earned_then", b.earned_then ? JsonPoints(*b.earned_then) : Json()},
-                              {"earned_now", JsonPoints(b.earned_now)},
-                              {"rank_then", b.earned_then ? Json(b.rank_then) : Json()},
-                              {"rank_now", b.rank_now},
-                              {"titles_then", b.titles_then},
-                              {"titles_now", b.titles_now},
-                              {"records", RefsJson(b.records)}});
-  }
+  for (const auto& b : r.backdated) j["backdated"].push_back(BackdatedJson(b));
+}
+
+Json FindingsJson(const AuditReport& r) {
+  Json j;
+  AddRecordFindingsJson(r, j);
   j["revocations"] = Json::array();
   for (const auto& v : r.revocations)
     j["revocations"].push_back({{"revoke", RefJson(v.revoke)}, {"target", RefJson(v.target)}});
   j["pending"] = RefsJson(r.pending);
   j["approvals"] = Json::array();
-  for (const auto& a : r.approvals) {
-    j["approvals"].push_back({{"sequence", a.sequence},
-                              {"approver", a.approver},
-                              {"recorded", a.recorded.ToString()},
-                              {"after_post", a.posted.has_value()},
-                              {"posted", a.posted ? Json(a.posted->ToString()) : Json()},
-                              {"award", RefJson(a.award)}});
-  }
+  for (const auto& a : r.approvals) j["approvals"].push_back(ApprovalJson(a));
   j["workflow"] = Json::array();
   for (const auto& w : r.workflow) {
     Json x{{"period", w.period.ToString()}};
@@ -165,24 +195,7 @@ Json FindingsJson(const AuditReport& r) {
     j["workflow"].push_back(std::move(x));
   }
   j["objections"] = Json::array();
-  for (const auto& o : r.objections) {
-    j["objections"].push_back(
-        {{"sequence", o.sequence},
-         {"id", o.id},
-         {"period", o.period},
-         {"target", o.target.empty() ? Json() : Json(o.target)},
-         {"household", o.household.empty() ? Json() : Json(o.household)},
-         {"reason", o.reason},
-         {"filed_by", o.filed_by},
-         {"recorded", o.recorded.ToString()},
-         {"ruling", o.ruling ? Json{{"sequence", o.ruling->sequence},
-                                    {"id", o.ruling->id},
-                                    {"outcome", o.ruling->upheld ? "upheld" : "dismissed"},
-                                    {"scorer", o.ruling->scorer},
-                                    {"reason", o.ruling->reason},
-                                    {"recorded", o.ruling->recorded.ToString()}}
-                             : Json()}});
-  }
+  for (const auto& o : r.objections) j["objections"].push_back(ObjectionJson(o));
   j["overdrawn"] = Json::array();
   for (const auto& o : r.overdrawn) {
     j["overdrawn"].push_back({{"redemption", RefJson(o.redemption)},
@@ -487,8 +500,13 @@ void PrintCsv(const AuditReport& r) {
 }  // namespace
 
 Result<engine::ReportWindow> ParseWindowArgs(const std::string& period, int year) {
-  if (period.empty() == (year == 0)) return Status::Usage("give either --period or --year");
   engine::ReportWindow window;
+  // A year written as a period ("2022年") is the year.
+  if (std::optional<int> y = YearOfPeriodText(period); y && year == 0) {
+    window.year = *y;
+    return window;
+  }
+  if (period.empty() == (year == 0)) return Status::Usage("give either --period or --year");
   if (year != 0) {
     window.year = year;
     return window;
@@ -512,7 +530,7 @@ int RunAudit(const Globals& g, const std::string& village, const std::string& pe
       return Fail(Status::Usage("--concentration " + concentration + ": not a positive number"));
     options.lift_min = *lift;
   }
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   auto report = engine::Audit(**ledger, village, *window, *t, options);
   if (!report.ok()) return Fail(report.status());

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/board.h"
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/qr_code.h"
 #include "engine/model.h"
@@ -38,7 +39,7 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
                               ": give the address villagers open, e.g. "
                               "http://192.168.1.10:8080"));
   }
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());

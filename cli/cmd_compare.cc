@@ -2,6 +2,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/words.h"
 #include "engine/compare.h"
@@ -107,7 +108,7 @@ int RunCompare(const Globals& g, const std::string& period, int year,
   if (!window.ok()) return Fail(window.status());
   auto t = ParseAsOfArg(as_of);
   if (!t.ok()) return Fail(t.status());
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());

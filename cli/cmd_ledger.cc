@@ -3,6 +3,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/import_files.h"
 #include "cli/progress.h"
@@ -79,7 +80,7 @@ void WarnIfReadableByOthers(const std::string& dir) {
 }
 
 int RunVerify(const Globals& g) {
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   std::optional<Progress> bar;
   auto report = (*ledger)->Verify([&](uint64_t checked, uint64_t total) {
@@ -123,7 +124,7 @@ int RunVerify(const Globals& g) {
 }
 
 int RunLog(const Globals& g, const std::string& village, uint64_t from) {
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());

@@ -108,73 +108,79 @@ int RunScore(const Globals& g, const std::string& village, const std::string& pe
   return 0;
 }
 
-int RunAnnual(const Globals& g, const std::string& village, int year,
-              const std::optional<std::string>& as_of) {
-  Period jan{PeriodKind::kMonth, year, 1}, dec{PeriodKind::kMonth, year, 12};
-  auto loaded = LoadVillageForPeriods(g, village, jan, dec, as_of);
-  if (!loaded.ok()) return Fail(loaded.status());
-  auto annual = engine::ComputeAnnual(loaded->model, year);
-  if (!annual.ok()) return Fail(annual.status());
-  const engine::VillageModel& m = loaded->model;
-  // Whether every period of the year is final (SPEC.md §3 "Posting").
-  std::vector<std::pair<Period, engine::PeriodStatus>> states;
+namespace {
+
+using PeriodStates = std::vector<std::pair<Period, engine::PeriodStatus>>;
+
+// The state of every period of `year` (SPEC.md §3 "Posting").
+PeriodStates StatesOfYear(const engine::VillageModel& m, int year, Timestamp at) {
+  PeriodStates states;
   if (auto range = engine::PeriodsOfYear(m, year); range.ok()) {
     for (Date day = range->first.FirstDay(); day <= range->second.LastDay();) {
       auto p = engine::PeriodOf(m, day);
       if (!p) break;
-      states.emplace_back(*p, engine::StatusOf(m, *p, loaded->at));
+      states.emplace_back(*p, engine::StatusOf(m, *p, at));
       day = p->LastDay().AddDays(1);
     }
   }
+  return states;
+}
+
+size_t FinalPeriods(const PeriodStates& states) {
   size_t final_periods = 0;
   for (const auto& [p, status] : states)
     final_periods += status.state == engine::PeriodState::kFinal;
-  bool all_final = !states.empty() && final_periods == states.size();
-  if (g.format == Format::kJson) {
-    Json households = Json::array();
-    for (const auto& a : annual->households) {
-      households.push_back({{"household", a.household},
-                            {"name", HouseholdName(m, a.household)},
-                            {"rank", a.rank},
-                            {"periods", a.periods},
-                            {"total", JsonPoints(a.total)},
-                            {"annual", JsonPoints(a.annual)},
-                            {"vetoed", a.vetoed},
-                            {"titles", a.titles}});
-    }
-    Json j{{"village", village}, {"year", year}, {"rules_sha256", annual->adoption->sha256}};
-    if (as_of) j["as_of"] = *as_of;
-    j["final"] = all_final;
-    j["periods_final"] = final_periods;
-    Json period_states = Json::object();
-    for (const auto& [p, status] : states)
-      period_states[p.ToString()] = engine::PeriodStateName(status.state);
-    j["states"] = std::move(period_states);
-    j["households"] = std::move(households);
-    std::cout << j.dump() << '\n';
-    return 0;
+  return final_periods;
+}
+
+Json AnnualJson(const engine::VillageModel& m, const engine::AnnualFigures& annual,
+                const std::string& village, int year, const std::optional<std::string>& as_of,
+                const PeriodStates& states) {
+  Json households = Json::array();
+  for (const auto& a : annual.households) {
+    households.push_back({{"household", a.household},
+                          {"name", HouseholdName(m, a.household)},
+                          {"rank", a.rank},
+                          {"periods", a.periods},
+                          {"total", JsonPoints(a.total)},
+                          {"annual", JsonPoints(a.annual)},
+                          {"vetoed", a.vetoed},
+                          {"titles", a.titles}});
   }
-  const grammar::RuleFile& rules = *annual->adoption->rules;
-  bool zh = Chinese(g, rules);
+  Json j{{"village", village}, {"year", year}, {"rules_sha256", annual.adoption->sha256}};
+  if (as_of) j["as_of"] = *as_of;
+  size_t final_periods = FinalPeriods(states);
+  j["final"] = !states.empty() && final_periods == states.size();
+  j["periods_final"] = final_periods;
+  Json period_states = Json::object();
+  for (const auto& [p, status] : states)
+    period_states[p.ToString()] = engine::PeriodStateName(status.state);
+  j["states"] = std::move(period_states);
+  j["households"] = std::move(households);
+  return j;
+}
+
+Table AnnualTable(const engine::VillageModel& m, const engine::AnnualFigures& annual, bool zh) {
   Words w{zh};
-  bool mean = rules.village.annual == grammar::AnnualBy::kMean;
+  bool mean = annual.adoption->rules->village.annual == grammar::AnnualBy::kMean;
   Table t(zh ? std::vector<std::string>{">名次", "户号", "户名", ">期数", ">合计",
                                         mean ? ">平均" : ">年度", "否决", "称号"}
              : std::vector<std::string>{">rank", "household", "name", ">periods", ">total",
                                         mean ? ">mean" : ">annual", "veto", "titles"});
-  for (const auto& a : annual->households) {
+  for (const auto& a : annual.households) {
     t.AddRow({std::to_string(a.rank), a.household, HouseholdName(m, a.household),
               std::to_string(a.periods), a.total.ToString(), a.annual.ToString(),
               a.vetoed ? w("yes", "是") : "", Join(a.titles, " ")});
   }
-  if (g.format == Format::kCsv) {
-    t.PrintCsv(std::cout);
-    return 0;
-  }
-  std::cout << rules.village.name << " (" << village << ") " << year
-            << w(" annual evaluation", " 年度评比")
-            << (as_of ? w(", as of ", "，截至 ") + *as_of : "") << '\n';
-  PrintRulesLine(*annual->adoption, zh);
+  return t;
+}
+
+// "state: final 3/12 periods; not final: …", or that every period is final.
+std::string YearStateLine(const PeriodStates& states, bool zh) {
+  Words w{zh};
+  size_t final_periods = FinalPeriods(states);
+  if (!states.empty() && final_periods == states.size())
+    return zh ? "状态：全年各期均已定稿\n\n" : "state: every period of the year is final\n\n";
   std::string not_final;
   for (const auto& [p, status] : states) {
     if (status.state != engine::PeriodState::kFinal)
@@ -183,13 +189,39 @@ int RunAnnual(const Globals& g, const std::string& village, int year,
                                       : "; ") +
                    p.ToString() + " " + StateWord(status.state, zh);
   }
-  if (all_final) {
-    std::cout << (zh ? "状态：全年各期均已定稿\n\n"
-                     : "state: every period of the year is final\n\n");
-  } else {
-    std::cout << w("state: final ", "状态：已定稿 ") << final_periods << "/" << states.size()
-              << w(" periods; not final: ", " 期；未定稿：") << not_final << "\n\n";
+  return w("state: final ", "状态：已定稿 ") + std::to_string(final_periods) + "/" +
+         std::to_string(states.size()) + w(" periods; not final: ", " 期；未定稿：") + not_final +
+         "\n\n";
+}
+
+}  // namespace
+
+int RunAnnual(const Globals& g, const std::string& village, int year,
+              const std::optional<std::string>& as_of) {
+  Period jan{PeriodKind::kMonth, year, 1}, dec{PeriodKind::kMonth, year, 12};
+  auto loaded = LoadVillageForPeriods(g, village, jan, dec, as_of);
+  if (!loaded.ok()) return Fail(loaded.status());
+  auto annual = engine::ComputeAnnual(loaded->model, year);
+  if (!annual.ok()) return Fail(annual.status());
+  const engine::VillageModel& m = loaded->model;
+  PeriodStates states = StatesOfYear(m, year, loaded->at);
+  if (g.format == Format::kJson) {
+    std::cout << AnnualJson(m, *annual, village, year, as_of, states).dump() << '\n';
+    return 0;
   }
+  const grammar::RuleFile& rules = *annual->adoption->rules;
+  bool zh = Chinese(g, rules);
+  Words w{zh};
+  Table t = AnnualTable(m, *annual, zh);
+  if (g.format == Format::kCsv) {
+    t.PrintCsv(std::cout);
+    return 0;
+  }
+  std::cout << rules.village.name << " (" << village << ") " << year
+            << w(" annual evaluation", " 年度评比")
+            << (as_of ? w(", as of ", "，截至 ") + *as_of : "") << '\n';
+  PrintRulesLine(*annual->adoption, zh);
+  std::cout << YearStateLine(states, zh);
   t.Print(std::cout);
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "engine/model.h"
 #include "accounts/accounts.h"
@@ -68,7 +69,7 @@ int RunUserAdd(const Globals& g, const accounts::Account& account, const std::st
   if (account.role == "scorer" && account.scorer.empty())
     return Fail(Status::Usage(
         "user add: a scorer account needs --scorer S, the registered scorer it records as"));
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   {
     auto reader = (*ledger)->Snapshot();

@@ -83,62 +83,64 @@ Result<std::string> WriteProposal(const std::string& villages_dir,
 // A time on `day` at `hh:mm` Beijing time, as the workflow commands take it.
 std::string At(Date day, const char* hh_mm) { return day.ToString() + "T" + hh_mm + ":00+08:00"; }
 
-// One period's workflow in a village that reviews its entries (审核 → 公示 → 异议 → 裁定 → 定稿),
-// after the simulated year: pending entries approved, the period posted, an objection upheld, the
-// period final, and a late correction refused. Returns the exit code of the first failing step.
-int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int year,
-                 const std::string& at_ledger, const std::string& out_dir,
-                 const std::function<std::string()>& n) {
-  Period period = Period::Containing(Date::FromCivil(year, 12, 31), v.period);
-  std::string village = v.code, p = period.ToString();
-  auto loaded = LoadVillageForPeriods(demo, village, period, period, std::nullopt);
-  if (!loaded.ok()) return Fail(loaded.status());
-  const engine::VillageModel& m = loaded->model;
+// What the demo's workflow does: the awards waiting for review with a reviewer for each, a
+// counted award to object to, the reviewer who posts and rules, and the days it happens on.
+struct DemoPlan {
+  std::vector<std::pair<std::string, std::string>> approvals;  // award id, reviewer
+  std::string disputed;
+  std::string reviewer;
+  Date day, objected, ruled, late;
+};
+
+// The plan for `period` of the loaded village, or nullopt when it has no reviewer or nothing to
+// object to.
+Result<std::optional<DemoPlan>> PlanDemoWorkflow(const Loaded& loaded, Period period) {
+  const engine::VillageModel& m = loaded.model;
   const grammar::RuleFile& rules = *m.RulesInForce(period.FirstDay())->rules;
   engine::ReplayOptions options;
   options.keep_events = true;
   auto figures = engine::Replay(m, period, period, options);
-  if (!figures.ok()) return Fail(figures.status());
-  // The awards waiting for review, a reviewer for each, and a counted award to object to.
-  std::vector<std::pair<std::string, std::string>> approvals;  // award id, reviewer
-  std::string disputed;
+  if (!figures.ok()) return figures.status();
+  DemoPlan plan;
   for (const engine::EventResult& r : figures->back().events) {
     const engine::Event& e = *r.record;
-    if (r.outcome == engine::Outcome::kCounted && disputed.empty() && r.counted > Points() &&
+    if (r.outcome == engine::Outcome::kCounted && plan.disputed.empty() && r.counted > Points() &&
         !m.approvals.count(e.id)) {
-      disputed = e.id;
+      plan.disputed = e.id;
     }
-    if (r.outcome != engine::Outcome::kPending || approvals.size() == 3) continue;
+    if (r.outcome != engine::Outcome::kPending || plan.approvals.size() == 3) continue;
     for (const auto& [code, scorer] : m.scorers) {
       if (!m.IsReviewer(rules, code) || code == e.scorer.str()) continue;
       const std::string* own =
           scorer.person.empty() ? nullptr : m.HouseholdOf(scorer.person, e.date);
       if (own && *own == r.household) continue;
-      approvals.emplace_back(e.id, code);
+      plan.approvals.emplace_back(e.id, code);
       break;
     }
   }
-  std::string reviewer;
   for (const auto& [code, scorer] : m.scorers) {
-    if (m.IsReviewer(rules, code)) reviewer = code;
+    if (m.IsReviewer(rules, code)) plan.reviewer = code;
   }
-  if (reviewer.empty() || disputed.empty()) return 0;
+  if (plan.reviewer.empty() || plan.disputed.empty()) return std::optional<DemoPlan>();
   // The workflow happens after everything the simulation recorded.
-  Date day = loaded->reader->LatestRecorded().value_or(Timestamp{}).LocalDate().AddDays(1);
+  plan.day = loaded.reader->LatestRecorded().value_or(Timestamp{}).LocalDate().AddDays(1);
   int notice = rules.village.notice_days.value_or(0);
-  Date objected = day.AddDays(1), ruled = day.AddDays(notice + 2), late = day.AddDays(notice + 3);
+  plan.objected = plan.day.AddDays(1);
+  plan.ruled = plan.day.AddDays(notice + 2);
+  plan.late = plan.day.AddDays(notice + 3);
+  return std::optional<DemoPlan>(std::move(plan));
+}
 
-  Heading(n() + v.name + " (" + village + ") closes " + p +
-              ": review, post, objection, ruling (审核 → 公示 → 异议 → 裁定 → 定稿)",
-          "jifen score --village " + village + " --period " + p + at_ledger);
-  int rc = RunScore(demo, village, p, std::nullopt);
-  if (rc != 0) return rc;
+// The pending awards approved, then the period posted.
+int DemoReviewAndPost(const Globals& demo, const std::string& village, const std::string& p,
+                      const DemoPlan& plan, const std::string& at_ledger) {
+  int rc = 0;
   WorkflowArgs a;
   a.village = village;
-  for (const auto& [award, by] : approvals) {
+  for (const auto& [award, by] : plan.approvals) {
     a.target = award;
     a.scorer = by;
-    a.recorded = At(day, "09:00");
+    a.recorded = At(plan.day, "09:00");
     std::cout << "\n$ jifen approve --village " << village << " --award " << award << " --scorer "
               << by << " --recorded " << *a.recorded << at_ledger << '\n';
     if ((rc = RunApprove(demo, a)) != 0) return rc;
@@ -146,23 +148,30 @@ int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int yea
   a = WorkflowArgs{};
   a.village = village;
   a.period = p;
-  a.scorer = reviewer;
-  a.recorded = At(day, "17:00");
+  a.scorer = plan.reviewer;
+  a.recorded = At(plan.day, "17:00");
   std::cout << "\n$ jifen post --village " << village << " --period " << p << " --scorer "
-            << reviewer << " --recorded " << *a.recorded << at_ledger << '\n';
-  if ((rc = RunPost(demo, a)) != 0) return rc;
-  a = WorkflowArgs{};
+            << plan.reviewer << " --recorded " << *a.recorded << at_ledger << '\n';
+  return RunPost(demo, a);
+}
+
+// An objection to the disputed award, upheld; the objections listed before and after.
+int DemoObjectAndRule(const Globals& demo, const std::string& village, Period period,
+                      const DemoPlan& plan, const std::string& at_ledger) {
+  int rc = 0;
+  const std::string p = period.ToString();
+  WorkflowArgs a;
   a.village = village;
   a.period = p;
-  a.target = disputed;
+  a.target = plan.disputed;
   a.reason = "当天不在村里，没有参加";
   a.filed_by = "村民（来村委会当面提出）";
-  a.recorded = At(objected, "10:00");
+  a.recorded = At(plan.objected, "10:00");
   std::cout << "\n$ jifen object --village " << village << " --period " << p << " --record "
-            << disputed << " --reason " << a.reason << " --filed-by " << a.filed_by
+            << plan.disputed << " --reason " << a.reason << " --filed-by " << a.filed_by
             << " --recorded " << *a.recorded << at_ledger << '\n';
   if ((rc = RunObject(demo, a)) != 0) return rc;
-  std::string as_of = At(objected, "18:00");
+  std::string as_of = At(plan.objected, "18:00");
   std::cout << "\n$ jifen objections --village " << village << " --period " << p << " --as-of "
             << as_of << at_ledger << "\n\n";
   if ((rc = RunObjections(demo, village, p, as_of)) != 0) return rc;
@@ -174,30 +183,56 @@ int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int yea
   a.target = objection;
   a.outcome = "upheld";
   a.reason = "经核实，当天确未参加，撤销该条记录";
-  a.scorer = reviewer;
-  a.recorded = At(ruled, "10:00");
+  a.scorer = plan.reviewer;
+  a.recorded = At(plan.ruled, "10:00");
   std::cout << "\n$ jifen rule --village " << village << " --objection " << objection
-            << " --outcome upheld --reason " << a.reason << " --scorer " << reviewer
+            << " --outcome upheld --reason " << a.reason << " --scorer " << plan.reviewer
             << " --recorded " << *a.recorded << at_ledger << '\n';
   if ((rc = RunRule(demo, a)) != 0) return rc;
   std::cout << "\n$ jifen objections --village " << village << " --period " << p << at_ledger
             << "\n\n";
-  if ((rc = RunObjections(demo, village, p, std::nullopt)) != 0) return rc;
+  return RunObjections(demo, village, p, std::nullopt);
+}
 
-  // A correction after the period is final is refused, with the reason.
+// A correction after the period is final is refused, with the reason.
+int DemoLateCorrection(const Globals& demo, const std::string& village, const DemoPlan& plan,
+                       const std::string& out_dir, const std::string& at_ledger) {
   std::string file = (fs::path(out_dir) / "late-correction.jsonl").string();
   {
     std::ofstream out(file, std::ios::binary);
     out << R"({"type":"revoke","village":")" << village << R"(","target":")"
-        << approvals.front().first << R"(","scorer":")" << reviewer
-        << R"(","reason":"补充更正","recorded":")" << At(late, "09:00") << "\"}\n";
+        << plan.approvals.front().first << R"(","scorer":")" << plan.reviewer
+        << R"(","reason":"补充更正","recorded":")" << At(plan.late, "09:00") << "\"}\n";
   }
   std::cout << "\n$ jifen import " << file << at_ledger
             << "    # a correction after the period is final\n";
   if (RunImport(demo, {file}) != 1)
     return Fail(Status::InvalidInput("demo: the late correction was not refused"));
   std::cout << "(refused, as it must be: nothing was written)\n";
+  return 0;
+}
 
+// One period's workflow in a village that reviews its entries (审核 → 公示 → 异议 → 裁定 → 定稿),
+// after the simulated year: pending entries approved, the period posted, an objection upheld, the
+// period final, and a late correction refused. Returns the exit code of the first failing step.
+int DemoWorkflow(const Globals& demo, const engine::SimulatedVillage& v, int year,
+                 const std::string& at_ledger, const std::string& out_dir,
+                 const std::function<std::string()>& n) {
+  Period period = Period::Containing(Date::FromCivil(year, 12, 31), v.period);
+  std::string village = v.code, p = period.ToString();
+  auto loaded = LoadVillageForPeriods(demo, village, period, period, std::nullopt);
+  if (!loaded.ok()) return Fail(loaded.status());
+  auto plan = PlanDemoWorkflow(*loaded, period);
+  if (!plan.ok()) return Fail(plan.status());
+  if (!plan->has_value()) return 0;
+  Heading(n() + v.name + " (" + village + ") closes " + p +
+              ": review, post, objection, ruling (审核 → 公示 → 异议 → 裁定 → 定稿)",
+          "jifen score --village " + village + " --period " + p + at_ledger);
+  int rc = RunScore(demo, village, p, std::nullopt);
+  if (rc != 0) return rc;
+  if ((rc = DemoReviewAndPost(demo, village, p, **plan, at_ledger)) != 0) return rc;
+  if ((rc = DemoObjectAndRule(demo, village, period, **plan, at_ledger)) != 0) return rc;
+  if ((rc = DemoLateCorrection(demo, village, **plan, out_dir, at_ledger)) != 0) return rc;
   const std::string board = (fs::path(out_dir) / ("board-" + village + "-" + p + ".html")).string();
   Heading(n() + "The notice of the final " + p + ", with its objections",
           "jifen board --village " + village + " --period " + p + " --out " + board + at_ledger);

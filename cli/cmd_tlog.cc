@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "cli/clerk_input.h"
 #include "ledger/codec.h"
 #include "ledger/merkle.h"
 #include "formats/record_json.h"
@@ -34,7 +35,7 @@ struct OpenLog {
 };
 Result<OpenLog> Open(const Globals& g) {
   OpenLog log;
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return ledger.status();
   log.ledger = std::move(*ledger);
   auto reader = log.ledger->Snapshot();

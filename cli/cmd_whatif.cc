@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/words.h"
 #include "engine/whatif.h"
@@ -124,7 +125,7 @@ int RunWhatIf(const Globals& g, const std::string& village, const std::string& r
   if (!parsed.rules) return 1;
   auto proposal = std::make_shared<const grammar::RuleFile>(std::move(*parsed.rules));
 
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return Fail(reader.status());

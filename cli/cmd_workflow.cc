@@ -3,6 +3,7 @@
 // a period's objections with their rulings.
 #include <iostream>
 
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/refusals.h"
 #include "cli/words.h"
@@ -28,7 +29,7 @@ int RecordOne(const Globals& g, const std::string& command, ledger::Record recor
   if (!stamped.recorded_given) stamped.recorded = Timestamp::Now();
   if (Status s = ledger::ValidateRecord(stamped); !s.ok())
     return Fail(Status::InvalidInput(command + ": " + s.message()));
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
   std::vector<engine::ImportLine> lines{{command, 1, record}};
   auto report = engine::ImportRecords(**ledger, lines, Timestamp::Now());
@@ -53,7 +54,7 @@ int RecordOne(const Globals& g, const std::string& command, ledger::Record recor
 
 // The model of `village` now, for default ids and listings.
 Result<engine::VillageModel> Structure(const Globals& g, const std::string& village) {
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return ledger.status();
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return reader.status();
@@ -97,6 +98,50 @@ int RunRule(const Globals& g, const WorkflowArgs& a) {
   return RecordOne(g, "rule", engine::WorkflowRecord(ledger::RecordType::kRuling, a), a.recorded);
 }
 
+namespace {
+
+Json ObjectionItemJson(const engine::Objection& o) {
+  Json item{{"id", o.id},
+            {"target", o.target.empty() ? Json(nullptr) : Json(o.target)},
+            {"household", o.household.empty() ? Json(nullptr) : Json(o.household)},
+            {"reason", o.reason},
+            {"filed_by", o.filed_by},
+            {"recorded", o.recorded.ToString()},
+            {"sequence", o.sequence}};
+  if (o.ruling) {
+    item["ruling"] = {{"id", o.ruling->id},
+                      {"outcome", o.ruling->upheld ? "upheld" : "dismissed"},
+                      {"reason", o.ruling->reason},
+                      {"scorer", o.ruling->scorer},
+                      {"recorded", o.ruling->recorded.ToString()},
+                      {"sequence", o.ruling->sequence}};
+  } else {
+    item["ruling"] = nullptr;
+  }
+  return item;
+}
+
+Table ObjectionsTable(const std::vector<const engine::Objection*>& list, bool zh) {
+  Words w{zh};
+  Table t(zh ? std::vector<std::string>{"编号", "对象", "事由", "提出人", "提出时间", "裁定",
+                                        "裁定理由"}
+             : std::vector<std::string>{"id", "about", "reason", "filed by", "recorded", "ruling",
+                                        "ruling reason"});
+  for (const engine::Objection* o : list) {
+    std::string about = o->target.empty() ? w("household ", "户 ") + o->household : o->target;
+    std::string ruling = !o->ruling          ? w("awaiting", "待裁定")
+                         : o->ruling->upheld ? w("upheld", "成立")
+                                             : w("dismissed", "不成立");
+    if (o->ruling)
+      ruling += " " + o->ruling->recorded.LocalDate().ToString() + " " + o->ruling->scorer;
+    t.AddRow({o->id, about, o->reason, o->filed_by, o->recorded.ToString(), ruling,
+              o->ruling ? o->ruling->reason : ""});
+  }
+  return t;
+}
+
+}  // namespace
+
 int RunObjections(const Globals& g, const std::string& village, const std::string& period_text,
                   const std::optional<std::string>& as_of) {
   auto period = ParsePeriodArg(period_text);
@@ -117,26 +162,7 @@ int RunObjections(const Globals& g, const std::string& village, const std::strin
   }
   if (g.format == Format::kJson) {
     Json items = Json::array();
-    for (const engine::Objection* o : list) {
-      Json item{{"id", o->id},
-                {"target", o->target.empty() ? Json(nullptr) : Json(o->target)},
-                {"household", o->household.empty() ? Json(nullptr) : Json(o->household)},
-                {"reason", o->reason},
-                {"filed_by", o->filed_by},
-                {"recorded", o->recorded.ToString()},
-                {"sequence", o->sequence}};
-      if (o->ruling) {
-        item["ruling"] = {{"id", o->ruling->id},
-                          {"outcome", o->ruling->upheld ? "upheld" : "dismissed"},
-                          {"reason", o->ruling->reason},
-                          {"scorer", o->ruling->scorer},
-                          {"recorded", o->ruling->recorded.ToString()},
-                          {"sequence", o->ruling->sequence}};
-      } else {
-        item["ruling"] = nullptr;
-      }
-      items.push_back(std::move(item));
-    }
+    for (const engine::Objection* o : list) items.push_back(ObjectionItemJson(*o));
     Json j{{"village", village}, {"period", period->ToString()}};
     if (as_of) j["as_of"] = *as_of;
     AddStatusJson(status, &j);
@@ -144,20 +170,7 @@ int RunObjections(const Globals& g, const std::string& village, const std::strin
     std::cout << j.dump() << '\n';
     return 0;
   }
-  Table t(zh ? std::vector<std::string>{"编号", "对象", "事由", "提出人", "提出时间", "裁定",
-                                        "裁定理由"}
-             : std::vector<std::string>{"id", "about", "reason", "filed by", "recorded", "ruling",
-                                        "ruling reason"});
-  for (const engine::Objection* o : list) {
-    std::string about = o->target.empty() ? w("household ", "户 ") + o->household : o->target;
-    std::string ruling = !o->ruling          ? w("awaiting", "待裁定")
-                         : o->ruling->upheld ? w("upheld", "成立")
-                                             : w("dismissed", "不成立");
-    if (o->ruling)
-      ruling += " " + o->ruling->recorded.LocalDate().ToString() + " " + o->ruling->scorer;
-    t.AddRow({o->id, about, o->reason, o->filed_by, o->recorded.ToString(), ruling,
-              o->ruling ? o->ruling->reason : ""});
-  }
+  Table t = ObjectionsTable(list, zh);
   if (g.format == Format::kCsv) {
     t.PrintCsv(std::cout);
     return 0;

@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/words.h"
 #include "engine/replay.h"
@@ -97,7 +98,7 @@ Result<Loaded> LoadVillageForPeriods(const Globals& g, const std::string& villag
                                      Period last, const std::optional<std::string>& as_of) {
   auto t = ParseAsOfArg(as_of);
   if (!t.ok()) return t.status();
-  auto ledger = ledger::Ledger::Open(g.ledger_dir, false);
+  auto ledger = OpenLedger(g);
   if (!ledger.ok()) return ledger.status();
   auto reader = (*ledger)->Snapshot();
   if (!reader.ok()) return reader.status();

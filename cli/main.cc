@@ -13,6 +13,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "cli/clerk_input.h"
 #include "cli/subcommands.h"
 
 namespace {
@@ -34,6 +35,23 @@ int CheckStandardOutput(int rc) {
   return rc != 0 ? rc : 1;
 }
 
+// Exit code 2 and what went wrong in the clerk's language (--lang, JIFEN_LANG, the ledger's
+// rules); CLI11's own English words otherwise. `jifen` without a command lists the everyday ones.
+// --help and --help-all are not errors: exit code 0.
+int UsageError(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  if (e.get_exit_code() == 0) return app.exit(e);
+  if (e.get_name() == "RequiredError" && app.get_subcommands().empty()) {
+    std::cerr << jifen::cli::EverydayCommands();
+    return 2;
+  }
+  if (jifen::cli::ClerkReadsChinese(argc, argv)) {
+    std::cerr << jifen::cli::UsageErrorInChinese(e);
+    return 2;
+  }
+  app.exit(e);
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,6 +68,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "every subcommand's help");
   jifen::cli::Globals g;
+  g.lang = jifen::cli::LanguageFromEnvironment();  // --lang, when given, overrides it
   jifen::cli::AddGlobals(app, g);
   // Log lines go to stderr ("jifen: ..."), never into the figures on stdout.
   auto logger = spdlog::stderr_logger_st("jifen");
@@ -62,8 +81,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return CheckStandardOutput(code == 0 ? 0 : 2);
+    return CheckStandardOutput(UsageError(app, e, argc, argv));
   }
   return CheckStandardOutput(rc);
 }

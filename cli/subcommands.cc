@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/clerk_input.h"
 #include "cli/cmd_tlog.h"
 #include "cli/import_files.h"
 #include "cli/template.h"
@@ -27,6 +28,16 @@ struct ReportArgs {
   int year = 0;
   std::optional<std::string> as_of;
 };
+
+// Runs `command` once the names the clerk gave stand for codes (clerk_input.h).
+template <typename Command>
+void RunNamed(Run run, const NamedArgs& names, Command command) {
+  if (Status s = ResolveNames(run.g, names); !s.ok()) {
+    run.rc = Fail(s);
+    return;
+  }
+  run.rc = command();
+}
 
 void AddAsOf(CLI::App* sub, ReportArgs& a) {
   sub->add_option("--as-of", a.as_of,
@@ -116,7 +127,10 @@ void AddTemplateCommand(CLI::App& app, Run run) {
   sub->add_option("--kind", a->kind, "awards (积分登记) or roster (花名册)")
       ->check(CLI::IsMember({"awards", "roster"}));
   sub->add_option("--out", a->out, "the workbook to write (.xlsx)")->required();
-  sub->callback([run, a] { run.rc = RunTemplate(run.g, a->village, a->kind, a->out); });
+  sub->callback([run, a] {
+    RunNamed(run, {.village = &a->village},
+             [&] { return RunTemplate(run.g, a->village, a->kind, a->out); });
+  });
 }
 
 void AddCardsCommand(CLI::App& app, Run run) {
@@ -132,7 +146,10 @@ void AddCardsCommand(CLI::App& app, Run run) {
   cards->add_option("--out", a->out, "the HTML file to write (print it on A4)")->required();
   cards->add_option("--base-url", a->base_url,
                     "the address villagers open jifen serve at (default http://127.0.0.1:8080)");
-  cards->callback([run, a] { run.rc = RunCards(run.g, a->village, a->out, a->base_url); });
+  cards->callback([run, a] {
+    RunNamed(run, {.village = &a->village},
+             [&] { return RunCards(run.g, a->village, a->out, a->base_url); });
+  });
 }
 
 void AddVerifyCommand(CLI::App& app, Run run) {
@@ -152,7 +169,10 @@ void AddLogCommand(CLI::App& app, Run run) {
       "print records as JSON Lines (the import form)\n  example: jifen log --village SYS > sys.jsonl");
   log->add_option("--village", a->village, "only this village");
   log->add_option("--from", a->from, "first sequence number");
-  log->callback([run, a] { run.rc = RunLog(run.g, a->village, a->from); });
+  log->callback([run, a] {
+    RunNamed(run, {.village = &a->village, .village_may_be_unknown = true},
+             [&] { return RunLog(run.g, a->village, a->from); });
+  });
 }
 
 void AddScoreCommand(CLI::App& app, Run run) {
@@ -163,7 +183,10 @@ void AddScoreCommand(CLI::App& app, Run run) {
   score->add_option("--village", a->village, "village code")->required();
   score->add_option("--period", a->period, "YYYY-MM or YYYY-Qn")->required();
   AddAsOf(score, *a);
-  score->callback([run, a] { run.rc = RunScore(run.g, a->village, a->period, a->as_of); });
+  score->callback([run, a] {
+    RunNamed(run, {.village = &a->village},
+             [&] { return RunScore(run.g, a->village, a->period, a->as_of); });
+  });
 }
 
 void AddAnnualCommand(CLI::App& app, Run run) {
@@ -173,7 +196,10 @@ void AddAnnualCommand(CLI::App& app, Run run) {
   annual->add_option("--village", a->village, "village code")->required();
   annual->add_option("--year", a->year, "YYYY")->required()->check(CLI::Range(1, 9999));
   AddAsOf(annual, *a);
-  annual->callback([run, a] { run.rc = RunAnnual(run.g, a->village, a->year, a->as_of); });
+  annual->callback([run, a] {
+    RunNamed(run, {.village = &a->village},
+             [&] { return RunAnnual(run.g, a->village, a->year, a->as_of); });
+  });
 }
 
 void AddExplainCommand(CLI::App& app, Run run) {
@@ -185,8 +211,10 @@ void AddExplainCommand(CLI::App& app, Run run) {
   explain->add_option("--period", a->period, "YYYY-MM or YYYY-Qn")->required();
   explain->add_option("--household", a->household, "household code")->required();
   AddAsOf(explain, *a);
-  explain->callback(
-      [run, a] { run.rc = RunExplain(run.g, a->village, a->period, a->household, a->as_of); });
+  explain->callback([run, a] {
+    RunNamed(run, {.village = &a->village, .household = &a->household},
+             [&] { return RunExplain(run.g, a->village, a->period, a->household, a->as_of); });
+  });
 }
 
 void AddDistributeCommand(CLI::App& app, Run run) {
@@ -198,8 +226,10 @@ void AddDistributeCommand(CLI::App& app, Run run) {
   distribute->add_option("--year", a->year, "YYYY")->required()->check(CLI::Range(1, 9999));
   distribute->add_option("--amount", a->amount, "amount in yuan, at most 2 decimals")->required();
   AddAsOf(distribute, *a);
-  distribute->callback(
-      [run, a] { run.rc = RunDistribute(run.g, a->village, a->year, a->amount, a->as_of); });
+  distribute->callback([run, a] {
+    RunNamed(run, {.village = &a->village},
+             [&] { return RunDistribute(run.g, a->village, a->year, a->amount, a->as_of); });
+  });
 }
 
 // The workflow (SPEC.md §3 "Review", "Posting"): each command appends one record.
@@ -219,7 +249,10 @@ void AddApproveCommand(CLI::App& app, Run run) {
                             "  example: jifen approve --village SYS --award SYS-0001 --scorer S2");
   approve->add_option("--award", wf->target, "the award's id")->required();
   approve->add_option("--scorer", wf->scorer, "the approving scorer (a review role)")->required();
-  approve->callback([run, wf] { run.rc = RunApprove(run.g, *wf); });
+  approve->callback([run, wf] {
+    RunNamed(run, {.village = &wf->village, .scorer = &wf->scorer},
+             [&] { return RunApprove(run.g, *wf); });
+  });
 }
 
 void AddPostCommand(CLI::App& app, Run run) {
@@ -233,7 +266,10 @@ void AddPostCommand(CLI::App& app, Run run) {
   post->add_option("--id", wf->id, "the post's id (default VILLAGE-PPERIOD)");
   post->add_option("--head", wf->head,
                    "the ledger head the posted board showed (checked against the ledger)");
-  post->callback([run, wf] { run.rc = RunPost(run.g, *wf); });
+  post->callback([run, wf] {
+    RunNamed(run, {.village = &wf->village, .scorer = &wf->scorer},
+             [&] { return RunPost(run.g, *wf); });
+  });
 }
 
 void AddObjectCommand(CLI::App& app, Run run) {
@@ -256,7 +292,8 @@ void AddObjectCommand(CLI::App& app, Run run) {
       run.rc = Fail(Status::Usage("object: give --record or --household"));
       return;
     }
-    run.rc = RunObject(run.g, *wf);
+    RunNamed(run, {.village = &wf->village, .household = &wf->household, .scorer = &wf->scorer},
+             [&] { return RunObject(run.g, *wf); });
   });
 }
 
@@ -273,7 +310,10 @@ void AddRuleCommand(CLI::App& app, Run run) {
   rule->add_option("--reason", wf->reason, "why")->required();
   rule->add_option("--scorer", wf->scorer, "who rules")->required();
   rule->add_option("--id", wf->id, "the ruling's id (default OBJECTION-ruling)");
-  rule->callback([run, wf] { run.rc = RunRule(run.g, *wf); });
+  rule->callback([run, wf] {
+    RunNamed(run, {.village = &wf->village, .scorer = &wf->scorer},
+             [&] { return RunRule(run.g, *wf); });
+  });
 }
 
 void AddObjectionsCommand(CLI::App& app, Run run) {
@@ -285,8 +325,10 @@ void AddObjectionsCommand(CLI::App& app, Run run) {
   objections->add_option("--village", a->village, "village code")->required();
   objections->add_option("--period", a->period, "YYYY-MM or YYYY-Qn")->required();
   AddAsOf(objections, *a);
-  objections->callback(
-      [run, a] { run.rc = RunObjections(run.g, a->village, a->period, a->as_of); });
+  objections->callback([run, a] {
+    RunNamed(run, {.village = &a->village},
+             [&] { return RunObjections(run.g, a->village, a->period, a->as_of); });
+  });
 }
 
 void AddAuditCommand(CLI::App& app, Run run) {
@@ -303,7 +345,9 @@ void AddAuditCommand(CLI::App& app, Run run) {
   audit->add_option("--concentration", *concentration,
                     "lift threshold for scorer concentration (default 3)");
   audit->callback([run, a, concentration] {
-    run.rc = RunAudit(run.g, a->village, a->period, a->year, a->as_of, *concentration);
+    RunNamed(run, {.village = &a->village}, [&] {
+      return RunAudit(run.g, a->village, a->period, a->year, a->as_of, *concentration);
+    });
   });
 }
 
@@ -331,7 +375,8 @@ void AddWhatIfCommand(CLI::App& app, Run run) {
   AddWindow(whatif, *a);
   AddAsOf(whatif, *a);
   whatif->callback([run, a, rules] {
-    run.rc = RunWhatIf(run.g, a->village, *rules, a->period, a->year, a->as_of);
+    RunNamed(run, {.village = &a->village},
+             [&] { return RunWhatIf(run.g, a->village, *rules, a->period, a->year, a->as_of); });
   });
 }
 
@@ -348,7 +393,9 @@ void AddBoardCommand(CLI::App& app, Run run) {
   board->add_option("--out", *html, "the HTML notice to write")->required();
   board->add_option("--xlsx", *xlsx, "also write the table as an Excel workbook");
   board->callback([run, a, html, xlsx] {
-    run.rc = RunBoard(run.g, a->village, a->period, a->year, a->as_of, *html, *xlsx);
+    RunNamed(run, {.village = &a->village}, [&] {
+      return RunBoard(run.g, a->village, a->period, a->year, a->as_of, *html, *xlsx);
+    });
   });
 }
 
@@ -439,7 +486,10 @@ void AddUserCommand(CLI::App& app, Run run) {
   add->add_option("--scorer", a->account.scorer, "the registered scorer the account records as");
   add->add_option("--password-file", a->password_file,
                   "read the password from the first line of this file");
-  add->callback([run, a] { run.rc = RunUserAdd(run.g, a->account, a->password_file); });
+  add->callback([run, a] {
+    RunNamed(run, {.village = &a->account.village, .scorer = &a->account.scorer},
+             [&] { return RunUserAdd(run.g, a->account, a->password_file); });
+  });
   AddGlobals(*add, run.g);
 }
 
@@ -462,6 +512,19 @@ void AddExportCommand(CLI::App& app, Run run) {
 }
 
 }  // namespace jifen::cli
+
+namespace {
+
+// Periods and years in a clerk's Chinese forms (2022年6月, 2022年第二季度, 2022年), wherever a
+// subcommand (or a subcommand of it) takes one.
+void TakeChineseForms(CLI::App* sub) {
+  if (CLI::Option* period = sub->get_option_no_throw("--period")) period->transform(PeriodForm);
+  if (CLI::Option* year = sub->get_option_no_throw("--year")) year->transform(YearForm);
+  for (CLI::App* inner : sub->get_subcommands([](CLI::App*) { return true; }))
+    TakeChineseForms(inner);
+}
+
+}  // namespace
 
 void AddGlobals(CLI::App& app, Globals& g) {
   app.add_option("--ledger", g.ledger_dir, "ledger directory (default ./ledger)");
@@ -487,7 +550,10 @@ void AddSubcommands(CLI::App& app, Globals& g, int& rc) {
     add(app, run);
   }
   AddTransparencySubcommands(app, g, rc);
-  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) AddGlobals(*sub, g);
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    AddGlobals(*sub, g);
+    TakeChineseForms(sub);
+  }
 }
 
 }  // namespace jifen::cli

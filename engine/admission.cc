@@ -226,8 +226,16 @@ HouseholdEvents* Admission::Events(VillageState& v, Date from) {
   auto events = std::make_unique<HouseholdEvents>(from, events_loaded_last_);
   if (s.ok()) {
     s = batch_.ForEachEventView(village, from, kEnd, head, [&](const ledger::EventView& e) {
-      events->Add(e.sequence, e.date, e.type, e.qty, e.subject, e.item, e.household, e.reward,
-                  v.model.IsRevoked(e.id), IsPendingAward(v.model, e.type, e.date, e.scorer, e.id));
+      events->Add({.sequence = e.sequence,
+                   .date = e.date,
+                   .type = e.type,
+                   .qty = e.qty,
+                   .subject = e.subject,
+                   .item = e.item,
+                   .household = e.household,
+                   .reward = e.reward,
+                   .revoked = v.model.IsRevoked(e.id),
+                   .pending = IsPendingAward(v.model, e.type, e.date, e.scorer, e.id)});
       return true;
     });
   }
@@ -363,8 +371,16 @@ Status Admission::Append(Record& r) {
     case RecordType::kAward:
     case RecordType::kRedeem:
       if (v->events) {
-        v->events->Add(r.sequence, r.date, r.type, r.qty, r.subject, r.item, r.household, r.reward,
-                       false, IsPendingAward(v->model, r.type, r.date, r.scorer, r.id));
+        v->events->Add({.sequence = r.sequence,
+                        .date = r.date,
+                        .type = r.type,
+                        .qty = r.qty,
+                        .subject = r.subject,
+                        .item = r.item,
+                        .household = r.household,
+                        .reward = r.reward,
+                        .revoked = false,
+                        .pending = IsPendingAward(v->model, r.type, r.date, r.scorer, r.id)});
       }
       v->model.sequence_max = r.sequence;
       return Status::Ok();

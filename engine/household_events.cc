@@ -5,19 +5,17 @@
 
 namespace jifen::engine {
 
-void HouseholdEvents::Add(uint64_t sequence, Date date, ledger::RecordType type, Quantity quantity,
-                          std::string_view subject, std::string_view item,
-                          std::string_view household, std::string_view reward, bool revoked,
-                          bool pending) {
-  if (date < from_) return;
-  int64_t qty = quantity.hundredths();
+void HouseholdEvents::Add(const Filed& e) {
+  assert(e.type == ledger::RecordType::kAward || e.type == ledger::RecordType::kRedeem);
+  if (e.date < from_) return;
+  int64_t qty = e.qty.hundredths();
   assert(qty >= 0);
   assert(qty < kPendingBit);
-  bool award = type == ledger::RecordType::kAward;
-  uint32_t code = codes_.Intern(award ? subject : household);
-  uint32_t what = codes_.Intern(award ? item : reward);
-  uint32_t flags = (revoked ? kRevokedBit : 0u) | (pending ? kPendingBit : 0u);
-  Stored event{sequence, date.days(), static_cast<uint32_t>(qty) | flags, code, what};
+  bool award = e.type == ledger::RecordType::kAward;
+  uint32_t code = codes_.Intern(award ? e.subject : e.household);
+  uint32_t what = codes_.Intern(award ? e.item : e.reward);
+  uint32_t flags = (e.revoked ? kRevokedBit : 0u) | (e.pending ? kPendingBit : 0u);
+  Stored event{e.sequence, e.date.days(), static_cast<uint32_t>(qty) | flags, code, what};
   pending_.push_back({event, !award});
   ++events_;
 }
@@ -99,6 +97,7 @@ void HouseholdEvents::Revoke(const ledger::Record& record) {
 
 void HouseholdEvents::Collect(const std::vector<std::string_view>& subjects,
                               std::string_view household, std::vector<Event>* out) {
+  assert(out != nullptr);
   File();
   merged_.clear();
   // Each list is in (date, sequence) order; merge them one at a time (a household has few).

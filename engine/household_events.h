@@ -24,13 +24,21 @@ class HouseholdEvents {
 
   Date from() const { return from_; }
 
+  // One award or redemption to file.
+  struct Filed {
+    uint64_t sequence = 0;
+    Date date;
+    ledger::RecordType type = ledger::RecordType::kAward;  // kAward or kRedeem
+    Quantity qty;
+    std::string_view subject, item;      // an award's
+    std::string_view household, reward;  // a redemption's
+    bool revoked = false;
+    bool pending = false;  // an award waiting for review: it counts nowhere until Approve
+  };
   // Files one award or redemption: those read from the ledger in (date, sequence) order, then
   // those the batch appends (whose sequences only grow, at any date). Events dated before from()
   // are ignored: a wider window is read from the ledger again.
-  // A `pending` award waits for review: it counts nowhere until Approve.
-  void Add(uint64_t sequence, Date date, ledger::RecordType type, Quantity qty,
-           std::string_view subject, std::string_view item, std::string_view household,
-           std::string_view reward, bool revoked, bool pending);
+  void Add(const Filed& event);
   // Marks an event filed here as revoked (a revoke record appended after it was filed). `record`
   // is the revoked award or redemption.
   void Revoke(const ledger::Record& record);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -115,21 +116,43 @@ void VillageModel::SortEvents() {
   events_sorted = true;
 }
 
+namespace {
+
+// What Add does with a rules record and a move.
+Status AddRules(const ledger::Record& r, std::vector<Adoption>& adoptions) {
+  assert(r.type == ledger::RecordType::kRules);
+  auto parsed = ParseAdoptedRules(r.text, r.sha256, r.name);
+  if (!parsed.ok()) return parsed.status();
+  Adoption a{r.sequence, r.date, r.recorded, r.sha256, r.approved_by, r.name, *parsed};
+  auto pos = std::upper_bound(
+      adoptions.begin(), adoptions.end(), a, [](const Adoption& x, const Adoption& y) {
+        return x.effective != y.effective ? x.effective < y.effective : x.sequence < y.sequence;
+      });
+  adoptions.insert(pos, std::move(a));
+  return Status::Ok();
+}
+
+Status AddMove(const ledger::Record& r, std::map<std::string, Person>& persons) {
+  assert(r.type == ledger::RecordType::kMove);
+  auto it = persons.find(r.code);
+  if (it == persons.end()) return Status::Corruption("move of unregistered person " + r.code);
+  auto& m = it->second.memberships;
+  // Moves are kept in date order; of moves on one day the later recorded wins.
+  auto pos =
+      std::upper_bound(m.begin(), m.end(), r.date,
+                       [](Date d, const std::pair<Date, std::string>& x) { return d < x.first; });
+  m.insert(pos, {r.date, r.household});
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status VillageModel::Add(const ledger::Record& r) {
   using ledger::RecordType;
   if (r.sequence > sequence_max) sequence_max = r.sequence;
   switch (r.type) {
-    case RecordType::kRules: {
-      auto parsed = ParseAdoptedRules(r.text, r.sha256, r.name);
-      if (!parsed.ok()) return parsed.status();
-      Adoption a{r.sequence, r.date, r.recorded, r.sha256, r.approved_by, r.name, *parsed};
-      auto pos = std::upper_bound(
-          adoptions.begin(), adoptions.end(), a, [](const Adoption& x, const Adoption& y) {
-            return x.effective != y.effective ? x.effective < y.effective : x.sequence < y.sequence;
-          });
-      adoptions.insert(pos, std::move(a));
-      break;
-    }
+    case RecordType::kRules:
+      return AddRules(r, adoptions);
     case RecordType::kHousehold:
       households[r.code] = Household{r.sequence, r.code, r.name, r.date, r.shares};
       break;
@@ -138,17 +161,8 @@ Status VillageModel::Add(const ledger::Record& r) {
       p = Person{r.sequence, r.code, r.name, r.date, r.resident, {{r.date, r.household}}};
       break;
     }
-    case RecordType::kMove: {
-      auto it = persons.find(r.code);
-      if (it == persons.end()) return Status::Corruption("move of unregistered person " + r.code);
-      auto& m = it->second.memberships;
-      // Moves are kept in date order; of moves on one day the later recorded wins.
-      auto pos = std::upper_bound(
-          m.begin(), m.end(), r.date,
-          [](Date d, const std::pair<Date, std::string>& x) { return d < x.first; });
-      m.insert(pos, {r.date, r.household});
-      break;
-    }
+    case RecordType::kMove:
+      return AddMove(r, persons);
     case RecordType::kScorer:
       scorers[r.code] = Scorer{r.sequence, r.code, r.name, r.role, r.person};
       break;
@@ -217,6 +231,7 @@ Result<VillageModel> LoadVillageStructure(const ledger::Reader& reader, const st
 }
 
 Status LoadEvents(const ledger::Reader& reader, VillageModel* model, Date from, Date to) {
+  assert(model != nullptr);
   if (to < from) return Status::Ok();
   auto started = std::chrono::steady_clock::now();
   size_t before = model->events.size();

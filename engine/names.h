@@ -54,6 +54,9 @@ class NameIndex {
   // have that name.
   NameLookup Resolve(std::string_view village, NameKind kind, std::string_view value,
                      std::optional<Date> date = std::nullopt, std::string_view item = "") const;
+  // Every village (kVillage), or every household, person or scorer of `village` (a code), that the
+  // index knows, with its name: what a value that names nothing may have meant.
+  std::vector<NameCandidate> Known(std::string_view village, NameKind kind) const;
   // Whether `village` (a code) was loaded from the ledger (it has adopted rules or registrations).
   bool InLedger(std::string_view village) const {
     const Village* v = Find(village);
@@ -78,6 +81,15 @@ class NameIndex {
     Names households, persons, scorers;
   };
   const Village* Find(std::string_view code) const;
+  NameLookup ResolveVillage(std::string_view value) const;
+  // A person's candidates with their household's code and name as the detail.
+  static NameLookup WithHouseholds(const Village& v, NameLookup lookup);
+  static NameLookup ResolveSubject(const Village& v, std::string_view value,
+                                   std::optional<Date> date, std::string_view item);
+  // The candidates of one of a subject's lookups (persons' or households') into `both`.
+  static void AddSubjectCandidates(const Village& v, const NameLookup& l, NameLookup* both);
+  static NameLookup ResolveRuleName(const Village& v, NameKind kind, std::string_view value,
+                                    std::optional<Date> date);
 
   std::map<std::string, Village> villages_;  // by code
 };

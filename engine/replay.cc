@@ -376,6 +376,122 @@ PeriodFigures ClosePeriod(Resolver& resolver, const Adoption& adoption, const Pe
   return out;
 }
 
+// Both ends of a replay have rules in force that count by the period asked for.
+Status CheckReplayPeriods(const VillageModel& model, Period first, Period last) {
+  for (const Period& p : {first, last}) {
+    const Adoption* a = model.RulesInForce(p.FirstDay());
+    if (!a) {
+      return Status::InvalidInput("village " + model.code + ": no rules in force on " +
+                                  p.FirstDay().ToString());
+    }
+    if (a->rules->village.period != p.kind) {
+      Period right = Period::Containing(p.FirstDay(), a->rules->village.period);
+      return Status::InvalidInput("village " + model.code + ": counts by " +
+                                  (right.kind == PeriodKind::kMonth ? "month" : "quarter") +
+                                  " under the rules in force; ask for " + right.ToString());
+    }
+  }
+  return Status::Ok();
+}
+
+// One replay's state from period to period.
+class ReplayPass {
+ public:
+  ReplayPass(const VillageModel& model, const ReplayOptions& options)
+      : model_(model), options_(options), resolver_(model) {
+    // With only_household: whose awards can count for it (itself and anyone who ever belonged).
+    if (options.only_household.empty()) return;
+    subjects_.insert(options.only_household);
+    for (const auto& [code, person] : model.persons) {
+      for (const auto& membership : person.memberships) {
+        if (membership.second == options.only_household) subjects_.insert(code);
+      }
+    }
+  }
+
+  // A new period: the year's caps and vetoes start again in a new year, the period's caps always.
+  void StartPeriod(const Period& p) {
+    if (p.year != carry_.year) {
+      carry_.vetoed_this_year.assign(carry_.vetoed_this_year.size(), false);
+      carry_.cap_year.Clear();
+      carry_.year = p.year;
+    }
+    carry_.cap_period.Clear();
+  }
+
+  // Counts the events of `p` from `day` on (advancing `next_event`) and closes the period.
+  PeriodFigures ReplayPeriod(const Adoption& adoption, const Period& p, Date day, bool requested,
+                             bool is_last, const std::vector<Event>& events,
+                             std::vector<Event>::const_iterator& next_event) {
+    Date end = p.LastDay();
+    std::vector<EventResult> period_events;
+    if (requested && options_.keep_events) {
+      auto period_end = std::upper_bound(next_event, events.end(), end,
+                                         [](Date d, const Event& r) { return d < r.date; });
+      period_events.reserve(static_cast<size_t>(period_end - next_event));
+    }
+    for (Accumulator& a : acc_) a.Reset();
+    acc_.resize(resolver_.households());
+    for (; next_event != events.end() && next_event->date <= end; ++next_event) {
+      const Event& e = *next_event;
+      if (e.date < day) continue;
+      if (is_last && options_.events_through && e.date > *options_.events_through) continue;
+      CountEvent(*adoption.rules, e, requested, &period_events);
+    }
+    acc_.resize(resolver_.households());
+    carry_.closing.resize(resolver_.households());
+    carry_.vetoed_this_year.resize(resolver_.households(), false);
+    PeriodFigures figures = ClosePeriod(resolver_, adoption, p, acc_, carry_, options_, requested,
+                                        is_last && options_.events_through);
+    if (requested && options_.keep_events) figures.events = std::move(period_events);
+    return figures;
+  }
+
+ private:
+  // Counts one event into its household's accumulator (kept in `period_events` when asked).
+  void CountEvent(const grammar::RuleFile& rules, const Event& e, bool requested,
+                  std::vector<EventResult>* period_events) {
+    bool award = e.type == RecordType::kAward;
+    if (!subjects_.empty() &&
+        (award ? !subjects_.contains(e.subject) : e.household != options_.only_household))
+      return;
+    int household = -1;
+    bool household_subject = false;
+    carry_.vetoed_this_year.resize(resolver_.households(), false);
+    EventResult r =
+        award ? CountAward(model_, resolver_, rules, e, carry_, &household, &household_subject)
+              : CountRedemption(model_, resolver_, rules, e, &household);
+    if (household < 0) return;
+    if (!subjects_.empty() && r.household != options_.only_household)
+      return;  // a member's award elsewhere
+    r.household_index = household;
+    if (static_cast<size_t>(household) >= acc_.size()) acc_.resize(resolver_.households());
+    Accumulator& a = acc_[household];
+    a.touched = true;
+    if (r.outcome == Outcome::kPending) {
+      ++a.pending;
+    } else if (award) {
+      (household_subject ? a.household_points : a.person_points) += r.counted;
+      if (r.outcome != Outcome::kRevoked && r.item)
+        a.bonus_context.awards.push_back({r.item, r.counted});
+    } else {
+      a.redeemed += r.counted;
+    }
+    if (!requested) return;
+    if (detail_ < 0 && r.household == options_.detail_household) detail_ = household;
+    if (household == detail_) a.events.push_back(r);
+    if (options_.keep_events) period_events->push_back(std::move(r));
+  }
+
+  const VillageModel& model_;
+  const ReplayOptions& options_;
+  Resolver resolver_;
+  CarryState carry_;
+  std::unordered_set<std::string_view> subjects_;
+  int detail_ = -1;  // the detailed household's index, once known
+  std::vector<Accumulator> acc_;
+};
+
 }  // namespace
 
 std::optional<Period> PeriodOf(const VillageModel& model, Date day) {
@@ -408,36 +524,11 @@ int64_t RewardsRedeemed(const VillageModel& model, std::string_view reward,
 
 Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period first, Period last,
                                           const ReplayOptions& options) {
-  for (const Period& p : {first, last}) {
-    const Adoption* a = model.RulesInForce(p.FirstDay());
-    if (!a) {
-      return Status::InvalidInput("village " + model.code + ": no rules in force on " +
-                                  p.FirstDay().ToString());
-    }
-    if (a->rules->village.period != p.kind) {
-      Period right = Period::Containing(p.FirstDay(), a->rules->village.period);
-      return Status::InvalidInput("village " + model.code + ": counts by " +
-                                  (right.kind == PeriodKind::kMonth ? "month" : "quarter") +
-                                  " under the rules in force; ask for " + right.ToString());
-    }
-  }
+  if (Status s = CheckReplayPeriods(model, first, last); !s.ok()) return s;
   assert(options.events || model.events_sorted);
   const std::vector<Event>& events = options.events ? *options.events : model.events;
-  Resolver resolver(model);
+  ReplayPass pass(model, options);
   std::vector<PeriodFigures> out;
-  CarryState carry;
-  // With only_household: whose awards can count for it (itself and anyone who ever belonged).
-  std::unordered_set<std::string_view> subjects;
-  if (!options.only_household.empty()) {
-    subjects.insert(options.only_household);
-    for (const auto& [code, person] : model.persons) {
-      for (const auto& membership : person.memberships) {
-        if (membership.second == options.only_household) subjects.insert(code);
-      }
-    }
-  }
-  int detail = -1;  // the detailed household's index, once known
-  std::vector<Accumulator> acc;
   Date day = ReplayStart(model, first);
   auto next_event = std::lower_bound(events.begin(), events.end(), day,
                                      [](const Event& r, Date d) { return r.date < d; });
@@ -449,69 +540,13 @@ Result<std::vector<PeriodFigures>> Replay(const VillageModel& model, Period firs
       day = model.adoptions.front().effective;
       continue;
     }
-    const grammar::RuleFile& rules = *adoption->rules;
-    Period p = Period::Containing(day, rules.village.period);
-    Date end = p.LastDay();
-    if (p.year != carry.year) {
-      carry.vetoed_this_year.assign(carry.vetoed_this_year.size(), false);
-      carry.cap_year.Clear();
-      carry.year = p.year;
-    }
-    carry.cap_period.Clear();
+    Period p = Period::Containing(day, adoption->rules->village.period);
+    pass.StartPeriod(p);
     bool requested = p.FirstDay() >= first.FirstDay();
-    bool is_last = p == last;
-    std::vector<EventResult> period_events;
-    if (requested && options.keep_events) {
-      auto period_end = std::upper_bound(next_event, events.end(), end,
-                                         [](Date d, const Event& r) { return d < r.date; });
-      period_events.reserve(static_cast<size_t>(period_end - next_event));
-    }
-    for (Accumulator& a : acc) a.Reset();
-    acc.resize(resolver.households());
-    for (; next_event != events.end() && next_event->date <= end; ++next_event) {
-      const Event& e = *next_event;
-      if (e.date < day) continue;
-      if (is_last && options.events_through && e.date > *options.events_through) continue;
-      bool award = e.type == RecordType::kAward;
-      if (!subjects.empty() &&
-          (award ? !subjects.contains(e.subject) : e.household != options.only_household))
-        continue;
-      int household = -1;
-      bool household_subject = false;
-      carry.vetoed_this_year.resize(resolver.households(), false);
-      EventResult r =
-          award ? CountAward(model, resolver, rules, e, carry, &household, &household_subject)
-                : CountRedemption(model, resolver, rules, e, &household);
-      if (household < 0) continue;
-      if (!subjects.empty() && r.household != options.only_household)
-        continue;  // a member's award elsewhere
-      r.household_index = household;
-      if (static_cast<size_t>(household) >= acc.size()) acc.resize(resolver.households());
-      Accumulator& a = acc[household];
-      a.touched = true;
-      if (r.outcome == Outcome::kPending) {
-        ++a.pending;
-      } else if (award) {
-        (household_subject ? a.household_points : a.person_points) += r.counted;
-        if (r.outcome != Outcome::kRevoked && r.item)
-          a.bonus_context.awards.push_back({r.item, r.counted});
-      } else {
-        a.redeemed += r.counted;
-      }
-      if (requested) {
-        if (detail < 0 && r.household == options.detail_household) detail = household;
-        if (household == detail) a.events.push_back(r);
-        if (options.keep_events) period_events.push_back(std::move(r));
-      }
-    }
-    acc.resize(resolver.households());
-    carry.closing.resize(resolver.households());
-    carry.vetoed_this_year.resize(resolver.households(), false);
-    PeriodFigures figures = ClosePeriod(resolver, *adoption, p, acc, carry, options, requested,
-                                        is_last && options.events_through);
-    if (requested && options.keep_events) figures.events = std::move(period_events);
+    PeriodFigures figures =
+        pass.ReplayPeriod(*adoption, p, day, requested, p == last, events, next_event);
     if (requested) out.push_back(std::move(figures));
-    day = end.AddDays(1);
+    day = p.LastDay().AddDays(1);
   }
   return out;
 }

@@ -34,19 +34,9 @@ std::string StateOf(const engine::VillageComparison& v, const json& t) {
   return out;
 }
 
-void TownshipPage(App& app, RequestContext& c) {
-  const json& t = Strings(c.english);
-  auto period = PeriodAsked(c);
-  if (!period) return Render(c, 422, "error.html", {{"message", t["township_bad_period"]}});
-  auto reader = app.ledger().Snapshot();
-  if (!reader.ok()) return RenderError(c, 500, "error");
-  Timestamp now = Timestamp::Now();
-  engine::ReportWindow window{*period, std::nullopt, true};
-  auto comparison = engine::Compare(**reader, window, std::nullopt, now);
-  if (!comparison.ok())
-    return Render(c, 422, "error.html", {{"message", comparison.status().message()}});
+json ComparisonRows(const engine::Comparison& comparison, const json& t) {
   json rows = json::array();
-  for (const auto& v : comparison->villages) {
+  for (const auto& v : comparison.villages) {
     rows.push_back({{"code", v.village},
                     {"name", v.name},
                     {"periods", v.first == v.last ? v.first.ToString()
@@ -62,36 +52,43 @@ void TownshipPage(App& app, RequestContext& c) {
                     {"pending", v.pending},
                     {"state", StateOf(v, t)}});
   }
-  // The last 12 months, each village's figures of the period covering each month.
+  return rows;
+}
+
+// What each chart of the township page draws.
+struct Measure {
+  const char* key;
+  bool percent;
+  double (*value)(const engine::VillageComparison&);
+};
+
+constexpr Measure kMeasures[] = {
+    {"township_chart_participation", true,
+     [](const engine::VillageComparison& v) { return v.participation; }},
+    {"township_chart_mean", false,
+     [](const engine::VillageComparison& v) {
+       return v.mean_per_household.ToPoints().cents() / 100.0;
+     }},
+    {"township_chart_gini", false, [](const engine::VillageComparison& v) { return v.gini; }},
+    {"township_chart_negative", false,
+     [](const engine::VillageComparison& v) { return static_cast<double>(v.negative_records); }},
+    {"township_chart_late", true, [](const engine::VillageComparison& v) { return v.late_share; }},
+    {"township_chart_self", true,
+     [](const engine::VillageComparison& v) { return v.self_scoring_share; }},
+};
+
+// The charts of the 12 months up to `period`, each village's figures of the period covering each
+// month, drawn as SVG.
+json MonthCharts(const ledger::Reader& reader, Period period, Timestamp now, const json& t) {
   std::vector<Period> months;
-  for (Period p = *period; months.size() < 12; p = p.Previous()) months.insert(months.begin(), p);
+  for (Period p = period; months.size() < 12; p = p.Previous()) months.insert(months.begin(), p);
   std::vector<std::string> labels;
   for (const Period& p : months) labels.push_back(p.ToString());
-  struct Measure {
-    const char* key;
-    bool percent;
-    double (*value)(const engine::VillageComparison&);
-  };
-  const Measure measures[] = {
-      {"township_chart_participation", true,
-       [](const engine::VillageComparison& v) { return v.participation; }},
-      {"township_chart_mean", false,
-       [](const engine::VillageComparison& v) {
-         return v.mean_per_household.ToPoints().cents() / 100.0;
-       }},
-      {"township_chart_gini", false, [](const engine::VillageComparison& v) { return v.gini; }},
-      {"township_chart_negative", false,
-       [](const engine::VillageComparison& v) { return static_cast<double>(v.negative_records); }},
-      {"township_chart_late", true,
-       [](const engine::VillageComparison& v) { return v.late_share; }},
-      {"township_chart_self", true,
-       [](const engine::VillageComparison& v) { return v.self_scoring_share; }},
-  };
   std::vector<LineChart> charts;
-  for (const Measure& m : measures) charts.push_back({t[m.key], labels, {}, m.percent});
+  for (const Measure& m : kMeasures) charts.push_back({t[m.key], labels, {}, m.percent});
   std::map<std::string, size_t> series_of;  // village -> index in every chart's series
   for (size_t i = 0; i < months.size(); ++i) {
-    auto month = engine::Compare(**reader, engine::ReportWindow{months[i], std::nullopt, true},
+    auto month = engine::Compare(reader, engine::ReportWindow{months[i], std::nullopt, true},
                                  std::nullopt, now);
     if (!month.ok()) continue;
     for (const auto& v : month->villages) {
@@ -99,12 +96,28 @@ void TownshipPage(App& app, RequestContext& c) {
       for (size_t k = 0; k < charts.size(); ++k) {
         if (fresh)
           charts[k].series.push_back({v.name, std::vector<std::optional<double>>(months.size())});
-        charts[k].series[it->second].values[i] = measures[k].value(v);
+        charts[k].series[it->second].values[i] = kMeasures[k].value(v);
       }
     }
   }
   json svgs = json::array();
   for (const auto& chart : charts) svgs.push_back({{"svg", RenderSvg(chart)}});
+  return svgs;
+}
+
+void TownshipPage(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  auto period = PeriodAsked(c);
+  if (!period) return Render(c, 422, "error.html", {{"message", t["township_bad_period"]}});
+  auto reader = app.ledger().Snapshot();
+  if (!reader.ok()) return RenderError(c, 500, "error");
+  Timestamp now = Timestamp::Now();
+  engine::ReportWindow window{*period, std::nullopt, true};
+  auto comparison = engine::Compare(**reader, window, std::nullopt, now);
+  if (!comparison.ok())
+    return Render(c, 422, "error.html", {{"message", comparison.status().message()}});
+  json rows = ComparisonRows(*comparison, t);
+  json svgs = MonthCharts(**reader, *period, now, t);
   json skipped = json::array();
   for (const auto& [village, why] : comparison->skipped)
     skipped.push_back({{"village", village}, {"why", why}});
@@ -147,30 +160,8 @@ json Section(const json& t, const std::string& key, json rows, const std::string
           {"note", note}};
 }
 
-void AuditPage(App& app, RequestContext& c) {
-  const json& t = Strings(c.english);
-  const std::string& village = c.params[0];
-  if (c.account->role == "clerk" && c.account->village != village)
-    return RenderError(c, 403, "forbidden");
-  auto period = Period::Parse(c.params[1]);
-  if (!period) return Render(c, 404, "error.html", {{"message", t["township_bad_period"]}});
-  std::optional<Timestamp> as_of;
-  std::string as_of_text = c.request->Param("as_of");
-  if (!as_of_text.empty()) {
-    as_of = ParseAsOf(as_of_text);
-    if (!as_of)
-      return Render(c, 422, "error.html",
-                    {{"message", t["township_bad_as_of"].get<std::string>() + as_of_text}});
-  }
-  auto report = engine::Audit(app.ledger(), village,
-                              engine::ReportWindow{*period, std::nullopt, true}, as_of);
-  if (!report.ok()) {
-    return Render(
-        c, 404, "error.html",
-        {{"message", t["township_no_audit"].get<std::string>() + report.status().message()}});
-  }
-  const engine::AuditReport& r = *report;
-  json sections = json::array();
+// The audit's findings about records: self-scoring, concentration, late and back-dated records.
+void AddFindingSections(const engine::AuditReport& r, const json& t, json& sections) {
   json rows = json::array();
   for (const auto& f : r.self_scoring) {
     json row = Ref(r, f.award);
@@ -205,7 +196,12 @@ void AuditPage(App& app, RequestContext& c) {
     }
   }
   sections.push_back(Section(t, "township_backdated", rows));
-  rows = json::array();
+}
+
+// The audit's lists of what changed records: revocations, overdrawn redemptions, pending and
+// approved awards.
+void AddChangeSections(const engine::AuditReport& r, const json& t, json& sections) {
+  json rows = json::array();
   for (const auto& f : r.revocations) {
     json row = Ref(r, f.target);
     row["note"] =
@@ -231,6 +227,9 @@ void AuditPage(App& app, RequestContext& c) {
     rows.push_back(row);
   }
   sections.push_back(Section(t, "township_approvals", rows));
+}
+
+json ObjectionRows(const engine::AuditReport& r, const json& t) {
   json objections = json::array();
   for (const auto& o : r.objections) {
     std::string ruling = !o.ruling
@@ -245,15 +244,49 @@ void AuditPage(App& app, RequestContext& c) {
                           {"filed_by", o.filed_by},
                           {"ruling", ruling}});
   }
-  json workflow = json::array();
-  for (const auto& w : r.workflow)
-    workflow.push_back({{"period", w.period.ToString()}, {"state", StateText(w.status, t)}});
+  return objections;
+}
+
+json VersionRows(const engine::AuditReport& r) {
   json versions = json::array();
   for (const auto& v : r.rules) {
     versions.push_back({{"sha", v.sha256.substr(0, 12)},
                         {"effective", v.effective.ToString()},
                         {"approved_by", v.approved_by}});
   }
+  return versions;
+}
+
+void AuditPage(App& app, RequestContext& c) {
+  const json& t = Strings(c.english);
+  const std::string& village = c.params[0];
+  if (c.account->role == "clerk" && c.account->village != village)
+    return RenderError(c, 403, "forbidden");
+  auto period = Period::Parse(c.params[1]);
+  if (!period) return Render(c, 404, "error.html", {{"message", t["township_bad_period"]}});
+  std::optional<Timestamp> as_of;
+  std::string as_of_text = c.request->Param("as_of");
+  if (!as_of_text.empty()) {
+    as_of = ParseAsOf(as_of_text);
+    if (!as_of)
+      return Render(c, 422, "error.html",
+                    {{"message", t["township_bad_as_of"].get<std::string>() + as_of_text}});
+  }
+  auto report = engine::Audit(app.ledger(), village,
+                              engine::ReportWindow{*period, std::nullopt, true}, as_of);
+  if (!report.ok()) {
+    return Render(
+        c, 404, "error.html",
+        {{"message", t["township_no_audit"].get<std::string>() + report.status().message()}});
+  }
+  const engine::AuditReport& r = *report;
+  json sections = json::array();
+  AddFindingSections(r, t, sections);
+  AddChangeSections(r, t, sections);
+  json objections = ObjectionRows(r, t);
+  json workflow = json::array();
+  for (const auto& w : r.workflow)
+    workflow.push_back({{"period", w.period.ToString()}, {"state", StateText(w.status, t)}});
   std::string name = r.rules_in_force ? r.rules_in_force->village.name : village;
   Render(c, 200, "audit.html",
          {{"title", name + " " + period->ToString() + " " + t["township_audit"].get<std::string>()},
@@ -270,7 +303,7 @@ void AuditPage(App& app, RequestContext& c) {
           {"objections", objections},
           {"has_objections", !objections.empty()},
           {"workflow", workflow},
-          {"versions", versions}});
+          {"versions", VersionRows(r)}});
 }
 
 void VerifyPage(App& app, RequestContext& c) {

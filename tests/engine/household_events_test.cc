@@ -21,13 +21,29 @@ class HouseholdEventsTest : public ::testing::Test {
 
   void Award(uint64_t sequence, const char* date, const char* subject, const char* item,
              bool revoked = false, bool pending = false) {
-    events_.Add(sequence, D(date), RecordType::kAward, Quantity(), subject, item, "", "", revoked,
-                pending);
+    events_.Add({.sequence = sequence,
+                 .date = D(date),
+                 .type = RecordType::kAward,
+                 .qty = Quantity(),
+                 .subject = subject,
+                 .item = item,
+                 .household = "",
+                 .reward = "",
+                 .revoked = revoked,
+                 .pending = pending});
   }
   void Redeem(uint64_t sequence, const char* date, const char* household, const char* reward,
               int64_t qty = 1, bool revoked = false) {
-    events_.Add(sequence, D(date), RecordType::kRedeem, Quantity::FromWhole(qty), "", "", household,
-                reward, revoked, false);
+    events_.Add({.sequence = sequence,
+                 .date = D(date),
+                 .type = RecordType::kRedeem,
+                 .qty = Quantity::FromWhole(qty),
+                 .subject = "",
+                 .item = "",
+                 .household = household,
+                 .reward = reward,
+                 .revoked = revoked,
+                 .pending = false});
   }
   // "sequence:type:code" of every event Collect gives `household` whose subjects are `subjects`.
   std::vector<std::string> Collected(const std::vector<std::string_view>& subjects,
