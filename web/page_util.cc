@@ -2,6 +2,7 @@
 
 #include "web/http.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "engine/admission.h"
@@ -99,6 +100,25 @@ json EventRow(const engine::VillageModel& m, const engine::EventResult& e, const
           {"counted", award ? e.counted.ToSignedString() : (-e.counted).ToSignedString()},
           {"outcome", t[OutcomeKey(e.outcome)]},
           {"scorer", std::string(ev.scorer.str())}};
+}
+
+std::string RecordedText(const engine::VillageModel& m, const ledger::Record& award, const json& t) {
+  std::string text = t["recorded_for"].get<std::string>() + SubjectName(m, award.subject) + "（" +
+                     award.subject + "）· " + award.item;
+  const engine::Adoption* a = m.RulesInForce(award.date);
+  const grammar::Item* item = a ? a->rules->FindItem(award.item) : nullptr;
+  if (item) text += " " + item->name;
+  text += " ×" + award.qty.ToString();
+  if (item)
+    text += t["recorded_points"].get<std::string>() + item->points.ToSignedString() +
+            t["recorded_points_2"].get<std::string>();
+  auto scorer = m.scorers.find(award.scorer);
+  if (a && scorer != m.scorers.end() && !a->rules->village.review_roles.empty()) {
+    const auto& roles = a->rules->village.review_roles;
+    if (std::find(roles.begin(), roles.end(), scorer->second.role) == roles.end())
+      text += t["recorded_pending"].get<std::string>();
+  }
+  return text + "（" + award.id + "）";
 }
 
 std::pair<std::string, std::string> ExplainRefusal(const std::string& message, const json& t) {

@@ -479,6 +479,7 @@ void MonthPost(App& app, RequestContext& c) {
   if (s.post && seen != std::to_string(posts)) {
     return refuse(Fill(t, "month_err_posted_twice", s.post->recorded.LocalDate().ToString()));
   }
+  if (Param(c, "confirm") != "yes") return refuse(Text(t, "month_err_confirm"));
   ledger::Record r;
   r.type = ledger::RecordType::kPost;
   r.village = m.code;

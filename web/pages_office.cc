@@ -74,16 +74,29 @@ void RenderRules(App& app, RequestContext& c, const RulesForm& form, json extra,
        form.effective.empty() && current ? current->Next().FirstDay().ToString() : form.effective},
       {"approval", form.approval}};
   for (auto it = extra.begin(); it != extra.end(); ++it) ctx[it.key()] = it.value();
+  if (ctx.contains("adopted_sha")) {
+    for (const engine::Adoption& a : model->adoptions) {
+      if (a.sha256.rfind(ctx["adopted_sha"].get<std::string>(), 0) == 0)
+        ctx["adopted"] = {{"sha", a.sha256.substr(0, 12)},
+                          {"effective", a.effective.ToString()}};
+    }
+  }
   Render(c, status, "rules.html", ctx);
 }
 
+// After an adoption the page says so, naming the fingerprint (`?adopted=` the first 12 hex digits
+// of one of this village's adoptions; anything else is not echoed).
 void RulesPage(App& app, RequestContext& c) {
-  RenderRules(app, c, RulesForm{}, json::object(), 200);
+  json extra = json::object();
+  std::string adopted = c.request->Param("adopted");
+  if (adopted.size() == 12 && adopted.find_first_not_of("0123456789abcdef") == std::string::npos)
+    extra["adopted_sha"] = adopted;
+  RenderRules(app, c, RulesForm{}, extra, 200);
 }
 
 RulesForm ReadRulesForm(const Request& req) {
-  return {FormValue(req, "text"), FormValue(req, "period"), FormValue(req, "effective"),
-          FormValue(req, "approval")};
+  return {engine::RuleText(FormValue(req, "text")), FormValue(req, "period"),
+          FormValue(req, "effective"), FormValue(req, "approval")};
 }
 
 // Parses the edited text in the page's language. On errors, `*page` gets the numbered listing.
@@ -199,6 +212,13 @@ struct RosterForm {
   std::map<std::string, std::string> fields;
 };
 
+// A person's 身份 in the page's language (the ledger keeps "villager" or "non-villager").
+std::string ResidentWord(const std::string& resident, const json& t) {
+  if (resident == "villager") return t["office_resident_villager"];
+  if (resident == "non-villager") return t["office_resident_non_villager"];
+  return resident;  // written before the web offered the two choices
+}
+
 void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const json& errors,
                   int status) {
   const json& t = Strings(c.english);
@@ -228,7 +248,7 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
                          {"name", p.name},
                          {"household", home ? *home : ""},
                          {"household_name", home ? HouseholdName(m, *home) : ""},
-                         {"resident", p.resident}});
+                         {"resident", ResidentWord(p.resident, t)}});
     }
     for (size_t i = 1; i < p.memberships.size(); ++i) {
       moves.push_back({{"date", p.memberships[i].first.ToString()},
@@ -246,6 +266,10 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
   }
   json typed = json::object();
   for (const auto& [k, v] : form.fields) typed[form.kind + "_" + k] = v;
+  if (form.kind == "person") {
+    auto it = form.fields.find("resident");
+    typed["person_resident_non"] = it != form.fields.end() && it->second == "non-villager";
+  }
   json ctx{
       {"title", t["office_roster_title"]},
       {"village_name", m.RulesInForce(today) ? m.RulesInForce(today)->rules->village.name : m.code},
@@ -288,7 +312,7 @@ void RosterSubmit(App& app, RequestContext& c, const std::string& kind,
     if (field(n).empty()) errors[kind + "_" + n] = t["office_err_required"];
   };
   for (const auto& n : names) {
-    if (n != "person_link" && n != "shares") required(n);
+    if (n != "person_link" && n != "shares" && n != "resident") required(n);
     if (field(n).size() > 200) errors[kind + "_" + n] = t["office_err_long"];
   }
   ledger::Record r;
@@ -314,7 +338,10 @@ void RosterSubmit(App& app, RequestContext& c, const std::string& kind,
     r.name = field("name");
     r.household = field("household");
     r.date = date_of("since");
-    r.resident = field("resident");
+    // 身份 is one of two words (SPEC.md §2 "person"); a blank is the default, villager.
+    r.resident = field("resident").empty() ? "villager" : field("resident");
+    if (r.resident != "villager" && r.resident != "non-villager")
+      errors["person_resident"] = t["office_err_resident"];
   } else if (kind == "move") {
     r.type = ledger::RecordType::kMove;
     r.household = field("household");

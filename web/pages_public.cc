@@ -2,12 +2,15 @@
 // page.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "engine/admission.h"
 #include "util/text.h"
 #include "web/card_objection.h"
 #include "web/http.h"
 #include "web/page_util.h"
 #include "web/routes.h"
+#include "web/scan.h"
 
 namespace jifen::web {
 namespace {
@@ -159,6 +162,33 @@ void HouseholdPage(App& app, RequestContext& c) {
   RenderHouseholdPage(app, c, 200, form);
 }
 
+// The periods a card page shows, latest first: this calendar year's up to `current` (from the
+// first adoption), every earlier period whose notice window is open now (December on notice in
+// January), and the last posted period, wherever they fall.
+std::vector<Period> CardPeriods(const engine::VillageModel& m, const Period& current,
+                                Timestamp now) {
+  Period first = Period::FirstOfYear(current.year, current.kind);
+  Date adopted = m.adoptions.front().effective;
+  if (first.FirstDay() < adopted) first = Period::Containing(adopted, current.kind);
+  std::vector<Period> out;
+  for (Period p = current;; p = p.Previous()) {
+    out.push_back(p);
+    if (p == first) break;
+  }
+  std::optional<Period> last_posted;
+  for (const auto& [text, records] : m.periods) {
+    auto p = Period::Parse(text);
+    if (!p || records.posts.empty() || !(p->LastDay() < first.FirstDay())) continue;
+    if (!last_posted || last_posted->LastDay() < p->LastDay()) last_posted = *p;
+    if (engine::StatusOf(m, *p, now).state == engine::PeriodState::kNotice) out.push_back(*p);
+  }
+  if (last_posted && std::find(out.begin(), out.end(), *last_posted) == out.end())
+    out.push_back(*last_posted);
+  std::sort(out.begin() + 1, out.end(),
+            [](const Period& a, const Period& b) { return b.LastDay() < a.LastDay(); });
+  return out;
+}
+
 }  // namespace
 
 void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObjectionForm& form) {
@@ -171,14 +201,13 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
     return RenderError(c, 404, "card_invalid");
   auto current = engine::PeriodOf(structure->model, today);
   if (!current) return RenderError(c, 404, "not_found");
-  Period first = Period::FirstOfYear(current->year, current->kind);
-  Date adopted = structure->model.adoptions.front().effective;
-  if (first.FirstDay() < adopted) first = Period::Containing(adopted, current->kind);
+  std::vector<Period> shown = CardPeriods(structure->model, *current, Timestamp::Now());
+  const Period& first = shown.back();
   auto village =
       LoadVillage(app, code, engine::ReplayStart(structure->model, first), current->LastDay());
   if (!village) return RenderError(c, 404, "not_found");
   json periods = json::array(), details = json::array();
-  for (Period p = *current;; p = p.Previous()) {
+  for (const Period& p : shown) {
     engine::ReplayOptions options;
     options.detail_household = household;
     auto figures = engine::Replay(village->model, p, p, options);
@@ -202,7 +231,6 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
         details.push_back(
             {{"period", p.ToString()}, {"events", events}, {"has_events", !events.empty()}});
     }
-    if (p == first) break;
   }
   json ctx{{"title", HouseholdName(village->model, household)},
            {"village_name", village->model.RulesInForce(today)->rules->village.name},
@@ -228,6 +256,7 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
 }
 
 void FillCardToken(App& app, const Request& req, Response& res) {
+  FillScanPanel(app, req, res);  // a scorer of the village scanning the card
   size_t at = res.body.find(kCardTokenSlot);
   if (at == std::string::npos) return;  // no objection form on this page
   // Kept while it is one of ours, so that two open pages agree.

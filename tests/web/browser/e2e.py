@@ -184,6 +184,7 @@ def main():
                 clerk.d.find_elements(By.XPATH, f"//form[starts-with(@action,'/review/approve')][input[@value='{award}']]"):
             raise SystemExit("step 2: the entry is still in the review queue after approval")
         clerk.d.get(f"{base}/month/{period}")
+        clerk.d.find_element(By.CSS_SELECTOR, f"form[action^='/month/{period}/post'] input[name='confirm']").click()
         click_and_wait(clerk.d, clerk.d.find_element(By.CSS_SELECTOR, f"form[action^='/month/{period}/post'] button"))
         clerk.d.get(f"{base}/month/{period}")
         if "公示" not in clerk.d.find_element(By.TAG_NAME, "main").text:
