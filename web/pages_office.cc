@@ -260,6 +260,12 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
   std::sort(moves.begin(), moves.end(),
             [](const json& a, const json& b) { return a["date"] > b["date"]; });
   if (moves.size() > 20) moves.erase(moves.begin() + 20, moves.end());
+  // Every household and person to choose from (a datalist: type to search, by code or name).
+  json household_choices = json::array(), person_choices = json::array();
+  for (const auto& [code, h] : m.households)
+    household_choices.push_back({{"code", code}, {"name", h.name}});
+  for (const auto& [code, p] : m.persons)
+    person_choices.push_back({{"code", code}, {"name", p.name}});
   json scorers = json::array();
   for (const auto& [code, s] : m.scorers) {
     scorers.push_back({{"code", code}, {"name", s.name}, {"role", s.role}, {"person", s.person}});
@@ -279,6 +285,8 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
       {"moves", moves},
       {"has_moves", !moves.empty()},
       {"scorers", scorers},
+      {"household_choices", household_choices},
+      {"person_choices", person_choices},
       {"typed", typed},
       {"errors", errors},
       {"today", today.ToString()}};

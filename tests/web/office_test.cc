@@ -232,6 +232,11 @@ TEST_F(Office, ResidencyIsChosenFromItsTwoWordsAndShownInThePagesLanguage) {
   EXPECT_THAT(page->body, Not(HasSubstr("<td>villager</td>")));
   auto english = Client().Get("/roster?lang=en", {{"Cookie", clerk.cookie}});
   EXPECT_THAT(english->body, HasSubstr("<td>non-villager</td>"));
+  // 所在户 and the person of a move are chosen from lists (type to search), not typed blind.
+  EXPECT_THAT(page->body, HasSubstr(R"(name="household" value="" list="household-list")"));
+  EXPECT_THAT(page->body, HasSubstr(R"(<option value="H2">李家</option>)"));
+  EXPECT_THAT(page->body, HasSubstr(R"(<datalist id="person-list">)"));
+  EXPECT_THAT(page->body, HasSubstr(R"(<option value="P7">外来人</option>)"));
 }
 
 TEST_F(Office, NamesAreEscapedOnTheRoster) {
