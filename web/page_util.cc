@@ -22,7 +22,31 @@ json BaseContext(const RequestContext& c) {
   return ctx;
 }
 
+// A form sent back with refusals (`errors`, or the card's `objection_errors`): a summary at the
+// top linking to each refused field (f-NAME, the field's wrapper; e-NAME its message, tied to the
+// input by aria-describedby in the templates), and a title that starts with "错误：".
+void AddErrorSummary(json& ctx, const json& t) {
+  json summary = json::array();
+  const std::pair<const char*, const char*> kinds[] = {{"errors", "#f-"},
+                                                       {"objection_errors", "#f-obj-"}};
+  for (const auto& [key, prefix] : kinds) {
+    if (!ctx.contains(key) || !ctx[key].is_object()) continue;
+    for (auto it = ctx[key].begin(); it != ctx[key].end(); ++it) {
+      if (!it.value().is_string() || it.value().get<std::string>().empty()) continue;
+      std::string href = it.key() == "general" ? "" : prefix + it.key();
+      summary.push_back({{"href", href}, {"message", it.value()}});
+    }
+  }
+  if (summary.empty()) return;
+  ctx["error_summary"] = summary;
+  ctx["has_error_summary"] = true;
+  std::string title =
+      ctx.contains("title") && ctx["title"].is_string() ? ctx["title"].get<std::string>() : "";
+  ctx["title"] = t["error_title"].get<std::string>() + title;
+}
+
 void Render(RequestContext& c, int status, const std::string& page, json ctx) {
+  AddErrorSummary(ctx, Strings(c.english));
   json base = BaseContext(c);
   for (auto it = base.begin(); it != base.end(); ++it) ctx[it.key()] = it.value();
   SendHtml(*c.response, status, RenderPage(page, std::move(ctx), c.english));
