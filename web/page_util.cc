@@ -126,6 +126,18 @@ json EventRow(const engine::VillageModel& m, const engine::EventResult& e, const
           {"scorer", std::string(ev.scorer.str())}};
 }
 
+std::string PeriodWords(const std::string& period, bool english) {
+  static const char* const kQuarters[] = {"一", "二", "三", "四"};
+  if (english) return period;
+  if (period.size() == 4 && period.find_first_not_of("0123456789") == std::string::npos)
+    return period + "年";
+  auto p = Period::Parse(period);
+  if (!p) return period;
+  if (p->kind == PeriodKind::kMonth)
+    return std::to_string(p->year) + "年" + std::to_string(p->index) + "月";
+  return std::to_string(p->year) + "年第" + kQuarters[p->index - 1] + "季度";
+}
+
 std::string RecordedText(const engine::VillageModel& m, const ledger::Record& award, const json& t) {
   std::string text = t["recorded_for"].get<std::string>() + SubjectName(m, award.subject) + "（" +
                      award.subject + "）· " + award.item;

@@ -343,7 +343,7 @@ json ObjectionRows(const engine::VillageModel& m, const Period& period, const Mo
 
 // The last periods up to the current one with their states, latest first (the page's menu).
 json RecentPeriods(const engine::VillageModel& m, const Period& shown, Timestamp now,
-                   const json& t) {
+                   const json& t, bool english) {
   json out = json::array();
   auto current = engine::PeriodOf(m, now.LocalDate());
   if (!current) return out;
@@ -351,7 +351,10 @@ json RecentPeriods(const engine::VillageModel& m, const Period& shown, Timestamp
   for (int i = 0; i < 6; ++i, p = p.Previous()) {
     if (!VillagePeriod(m, p.ToString())) break;
     engine::PeriodStatus s = engine::StatusOf(m, p, now);
-    out.push_back({{"period", p.ToString()}, {"state", StateWords(s, t)}, {"current", p == shown}});
+    out.push_back({{"period", p.ToString()},
+                   {"period_words", PeriodWords(p.ToString(), english)},
+                   {"state", StateWords(s, t)},
+                   {"current", p == shown}});
   }
   return out;
 }
@@ -393,7 +396,7 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
   size_t posts = s.post ? m.periods.at(p).posts.size() : 0;
   bool ended = now.LocalDate() >= period->LastDay();
   bool locked = engine::LockedReason(m, *period, now).has_value();
-  json ctx{{"title", pf.adoption->rules->village.name + " " + p},
+  json ctx{{"title", pf.adoption->rules->village.name + " " + PeriodWords(p, c.english)},
            {"village", code},
            {"period", p},
            {"state", StateWords(s, t)},
@@ -411,7 +414,7 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
            {"notice", s.state == engine::PeriodState::kNotice},
            {"objections", ObjectionRows(m, *period, f, t)},
            {"has_objections", s.objections > 0},
-           {"periods", RecentPeriods(structure->model, *period, now, t)},
+           {"periods", RecentPeriods(structure->model, *period, now, t, c.english)},
            {"target", f.target},
            {"reason", f.reason},
            {"name", f.name},

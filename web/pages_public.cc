@@ -138,7 +138,8 @@ void BoardPage(App& app, RequestContext& c) {
                     {"titled", !f.titles.empty()},
                     {"vetoed", f.vetoed}});
   }
-  std::string title = p.adoption->rules->village.name + " " + period->ToString() + " " +
+  std::string title = p.adoption->rules->village.name + " " +
+                      PeriodWords(period->ToString(), c.english) + " " +
                       t["board"].get<std::string>();
   json ctx{{"title", title},
            {"rows", rows},
@@ -217,6 +218,7 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
     for (const auto& f : pf.households) {
       if (f.household != household) continue;
       periods.push_back({{"period", p.ToString()},
+                         {"period_words", PeriodWords(p.ToString(), c.english)},
                          {"earned", f.earned.ToString()},
                          {"redeemed", f.redeemed.ToString()},
                          {"balance", f.balance.ToString()},
@@ -229,7 +231,10 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
       // Every record behind this period's figures; past periods only when they have some.
       if (!events.empty() || p == *current)
         details.push_back(
-            {{"period", p.ToString()}, {"events", events}, {"has_events", !events.empty()}});
+            {{"period", p.ToString()},
+             {"period_words", PeriodWords(p.ToString(), c.english)},
+             {"events", events},
+             {"has_events", !events.empty()}});
     }
   }
   json ctx{{"title", HouseholdName(village->model, household)},

@@ -18,8 +18,11 @@ class Card : public Serve {
     EXPECT_EQ(res->status, 200);
     return res ? res->body : "";
   }
+  // A period's row: its code in data-period, its words in the first cell ("2024年1月").
   static std::string Row(const std::string& period) {
-    return "<tr data-period=\"" + period + "\"><td>" + period + "</td>";
+    auto p = Period::Parse(period);
+    std::string words = std::to_string(p->year) + "年" + std::to_string(p->index) + "月";
+    return "<tr data-period=\"" + period + "\"><td>" + words + "</td>";
   }
 };
 
