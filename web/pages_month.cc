@@ -147,10 +147,16 @@ json PendingEntries(const VillageView& v) {
       }
     }
     auto scorer = m.scorers.find(r->scorer);
+    // A person is shown with the household the award counts for (who reviews knows the family).
+    std::string who = r->subject + " " + SubjectName(m, r->subject);
+    const std::string* home = m.persons.count(r->subject)
+                                  ? m.HouseholdOfSubject(r->subject, r->date)
+                                  : nullptr;
+    if (home) who += "（" + *home + " " + HouseholdName(m, *home) + "）";
     out.push_back(
         {{"id", r->id},
          {"date", r->date.ToString()},
-         {"who", r->subject + " " + SubjectName(m, r->subject)},
+         {"who", who},
          {"item", r->item + (item ? " " + item->name : "")},
          {"qty", r->qty.ToString()},
          {"points", item ? item->points.Times(r->qty).ToSignedString() : "?"},

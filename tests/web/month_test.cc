@@ -120,7 +120,7 @@ TEST_F(Month, TheQueueListsPendingEntriesOldestFirstWithTheirFactsEscaped) {
   auto page = Get(clerk, "/review");
   ASSERT_EQ(page->status, 200);
   const std::string& body = page->body;
-  EXPECT_THAT(body, HasSubstr("P1 张三"));
+  EXPECT_THAT(body, HasSubstr("P1 张三（H1 &lt;script&gt;"));  // a person with their household
   EXPECT_THAT(body, HasSubstr("升旗"));
   EXPECT_THAT(body, HasSubstr("村口"));
   EXPECT_THAT(body, HasSubstr("S1 王网格"));
