@@ -24,21 +24,49 @@ struct RulesForm {
   std::string text, period, effective, approval;
 };
 
-// The rule file's lines, numbered, each with the diagnostics that point at it.
+// Whether a code point takes two columns in a monospaced font (CJK, Hangul, full-width forms).
+bool Wide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
+}
+
+// What goes before the "↑" under `line` so that it stands under `column` (1-based, in code
+// points): a space for each narrow character before it, an ideographic space for each wide one,
+// a tab for a tab.
+std::string CaretPad(const std::string& line, uint32_t column) {
+  std::string pad;
+  uint32_t seen = 1;
+  for (size_t i = 0; i < line.size() && seen < column; ++seen) {
+    auto byte = static_cast<unsigned char>(line[i]);
+    size_t n = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? byte : byte & (0x7F >> n);
+    for (size_t k = 1; k < n && i + k < line.size(); ++k)
+      c = (c << 6) | (static_cast<unsigned char>(line[i + k]) & 0x3F);
+    pad += line[i] == '\t' ? "\t" : Wide(c) ? "\u3000" : " ";
+    i += n;
+  }
+  return pad;
+}
+
+// The rule file's lines, numbered, each with the diagnostics that point at it (a caret under the
+// column each names).
 json Listing(const std::string& text, const std::vector<grammar::Diagnostic>& diagnostics) {
-  std::map<uint32_t, std::vector<std::string>> at;
-  for (const auto& d : diagnostics) at[d.location.line].push_back(d.message);
+  std::map<uint32_t, std::vector<const grammar::Diagnostic*>> at;
+  for (const auto& d : diagnostics) at[d.location.line].push_back(&d);
   json lines = json::array();
   std::istringstream in(text);
   std::string line;
   for (uint32_t n = 1; std::getline(in, line); ++n) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     json messages = json::array();
-    for (const auto& m : at[n]) messages.push_back(m);
+    for (const grammar::Diagnostic* d : at[n])
+      messages.push_back({{"text", d->message}, {"caret", CaretPad(line, d->location.column)}});
     lines.push_back({{"n", n}, {"text", line}, {"bad", !messages.empty()}, {"messages", messages}});
   }
   json whole = json::array();  // diagnostics of the whole file (line 0)
-  for (const auto& m : at[0]) whole.push_back(m);
+  for (const grammar::Diagnostic* d : at[0]) whole.push_back(d->message);
   return {{"lines", lines}, {"whole", whole}};
 }
 

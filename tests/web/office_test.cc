@@ -44,6 +44,10 @@ TEST_F(Office, ACheckShowsEachErrorAtItsLineAndKeepsTheText) {
   EXPECT_EQ(res->status, 422);
   EXPECT_THAT(res->body, HasSubstr(R"(<tr class="bad"><td class="n">7</td>)"));
   EXPECT_THAT(res->body, HasSubstr("houshold"));
+  // The caret stands under the word that is wrong, not at the line's start.
+  EXPECT_THAT(res->body, HasSubstr("<code class=\"caret\" aria-hidden=\"true\">" +
+                                   std::string(11, ' ') + "\u3000\u3000\u3000\u3000" +
+                                   std::string(9, ' ') + "↑</code>"));
   EXPECT_THAT(res->body,
               HasSubstr(">village W &quot;网页村&quot;"));  // the textarea keeps the edit
   auto ok = Post(clerk, "/rules/check", {{"text", kRules}});
