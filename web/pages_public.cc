@@ -95,8 +95,33 @@ void Logout(App& app, RequestContext& c) {
   Redirect(c, "/login" + LangSuffix(c));
 }
 
-void Home(App&, RequestContext& c) {
+// The villages of the ledger, each with its last posted boards (public already): the way in for
+// a villager who has no card, or lost it.
+json PostedBoards(App& app, bool english) {
+  json villages = json::array();
+  auto reader = app.ledger().Snapshot();
+  if (!reader.ok()) return villages;
+  Date today = Timestamp::Now().LocalDate();
+  for (const std::string& code : (*reader)->Villages()) {
+    auto m = engine::LoadVillageStructure(**reader, code, (*reader)->HeadSequence());
+    if (!m.ok() || m->adoptions.empty()) continue;
+    json boards = json::array();
+    for (auto it = m->periods.rbegin(); it != m->periods.rend() && boards.size() < 6; ++it) {
+      if (it->second.posts.empty()) continue;
+      boards.push_back({{"period", it->first}, {"period_words", PeriodWords(it->first, english)}});
+    }
+    const engine::Adoption* a = m->RulesInForce(today);
+    villages.push_back({{"code", code},
+                        {"name", a ? a->rules->village.name : m->adoptions.back().rules->village.name},
+                        {"boards", boards},
+                        {"has_boards", !boards.empty()}});
+  }
+  return villages;
+}
+
+void Home(App& app, RequestContext& c) {
   json ctx = json::object();
+  if (!c.account) ctx["villages"] = PostedBoards(app, c.english);
   if (c.account) {
     ctx["role_word"] = Strings(c.english)["role_" + c.account->role];
     ctx["can_record"] = c.account->role == "scorer" || c.account->role == "clerk";
@@ -282,7 +307,8 @@ void FillCardToken(App& app, const Request& req, Response& res) {
 std::vector<Route> PublicRoutes() {
   static const std::vector<std::string> kSignedIn{"clerk", "scorer", "township", "auditor"};
   return {
-      {"GET", "/", {"public"}, Home, "/"},
+      // Signed out, it lists every village's posted boards: kept like the boards themselves.
+      {"GET", "/", {"public"}, Home, "/", "", true},
       {"GET", "/login", {"public"}, LoginPage, "/login"},
       // The sign-in form's own double-submit cookie, whether or not the browser still has a
       // session.

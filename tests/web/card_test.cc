@@ -59,5 +59,18 @@ TEST_F(Card, AnEarlierYearsPeriodOnNoticeIsShownWithItsFigures) {
   EXPECT_LT(this_year, body.find(Row(december)));
 }
 
+TEST_F(Card, AVillagerWithoutACardFindsTheVillagesBoardsOnTheHomePage) {
+  auto home = Client().Get("/");
+  ASSERT_EQ(home->status, 200);
+  EXPECT_THAT(home->body, HasSubstr("各村公示榜"));
+  EXPECT_THAT(home->body, HasSubstr("<h3>网页村</h3>"));
+  EXPECT_THAT(home->body, HasSubstr(R"(<a href="/v/W/board/2024-01">2024年1月 公示榜</a>)"));
+  EXPECT_THAT(home->body, HasSubstr("请文书补打一张"));
+  // Signed in, the home page is the account's own, without the list.
+  Login clerk = SignIn("clerk");
+  auto own = Client().Get("/", {{"Cookie", clerk.cookie}});
+  EXPECT_THAT(own->body, Not(HasSubstr("各村公示榜")));
+}
+
 }  // namespace
 }  // namespace jifen::web
