@@ -7,6 +7,7 @@
 #include "cli/clerk_input.h"
 #include "cli/commands.h"
 #include "cli/words.h"
+#include "engine/admission.h"
 #include "engine/whatif.h"
 #include "grammar/parser.h"
 
@@ -116,7 +117,7 @@ int RunWhatIf(const Globals& g, const std::string& village, const std::string& r
   if (!in) return Fail(Status::InvalidInput(rules_file + ": cannot read"));
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  std::string text = buffer.str();
+  std::string text = engine::RuleText(buffer.str());
   grammar::MessageLanguage lang = g.lang == "zh"   ? grammar::MessageLanguage::kChinese
                                   : g.lang == "en" ? grammar::MessageLanguage::kEnglish
                                                    : grammar::MessageLanguage::kAuto;

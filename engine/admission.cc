@@ -909,7 +909,22 @@ Refused CheckAdoption(ledger::WriteBatch& batch, const AdoptRequest& request, Ti
 
 }  // namespace
 
-Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& request, Timestamp now) {
+std::string RuleText(std::string_view bytes) {
+  std::string text;
+  text.reserve(bytes.size());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i] != '\r') {
+      text += bytes[i];
+    } else if (i + 1 == bytes.size() || bytes[i + 1] != '\n') {
+      text += '\n';  // a lone CR ends a line too; a CR before LF is dropped
+    }
+  }
+  return text;
+}
+
+Result<AdoptReport> AdoptRules(ledger::Ledger& ledger, const AdoptRequest& raw, Timestamp now) {
+  AdoptRequest request = raw;
+  request.text = RuleText(raw.text);
   auto parsed = grammar::ParseRules(request.text, request.file);
   if (!parsed.rules) {
     std::string all;

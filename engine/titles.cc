@@ -17,6 +17,13 @@ std::vector<Ratio> Values(const std::vector<S*>& list) {
   return out;
 }
 
+// A title's value floor: its `min` when the rule sets one, else more than 0 points, so that a
+// period in which nothing was recorded (every household ties at 0) gives no title to anybody.
+bool Eligible(const grammar::Title& title, const Ratio& value) {
+  if (title.min) return !(value < Ratio::OfPoints(*title.min));
+  return Ratio::OfPoints(Points{}) < value;
+}
+
 }  // namespace
 
 std::vector<int> CompetitionRanks(const std::vector<Ratio>& values) {
@@ -40,7 +47,7 @@ void RankAndTitle(const grammar::RuleFile& rules, grammar::TitleScope scope,
     std::vector<Standing*> eligible;
     for (Standing& s : standings) {
       if (title.no_veto && s.vetoed) continue;
-      if (title.min && s.value < Ratio::OfPoints(*title.min)) continue;
+      if (!Eligible(title, s.value)) continue;
       eligible.push_back(&s);
     }
     auto eligible_ranks = CompetitionRanks(Values(eligible));

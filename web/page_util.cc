@@ -26,7 +26,31 @@ json BaseContext(const RequestContext& c) {
   return ctx;
 }
 
+// A form sent back with refusals (`errors`, or the card's `objection_errors`): a summary at the
+// top linking to each refused field (f-NAME, the field's wrapper; e-NAME its message, tied to the
+// input by aria-describedby in the templates), and a title that starts with "错误：".
+void AddErrorSummary(json& ctx, const json& t) {
+  json summary = json::array();
+  const std::pair<const char*, const char*> kinds[] = {{"errors", "#f-"},
+                                                       {"objection_errors", "#f-obj-"}};
+  for (const auto& [key, prefix] : kinds) {
+    if (!ctx.contains(key) || !ctx[key].is_object()) continue;
+    for (auto it = ctx[key].begin(); it != ctx[key].end(); ++it) {
+      if (!it.value().is_string() || it.value().get<std::string>().empty()) continue;
+      std::string href = it.key() == "general" ? "" : prefix + it.key();
+      summary.push_back({{"href", href}, {"message", it.value()}});
+    }
+  }
+  if (summary.empty()) return;
+  ctx["error_summary"] = summary;
+  ctx["has_error_summary"] = true;
+  std::string title =
+      ctx.contains("title") && ctx["title"].is_string() ? ctx["title"].get<std::string>() : "";
+  ctx["title"] = t["error_title"].get<std::string>() + title;
+}
+
 void Render(RequestContext& c, int status, const std::string& page, json ctx) {
+  AddErrorSummary(ctx, Strings(c.english));
   json base = BaseContext(c);
   for (auto it = base.begin(); it != base.end(); ++it) ctx[it.key()] = it.value();
   SendHtml(*c.response, status, RenderPage(page, std::move(ctx), c.english));
@@ -112,6 +136,37 @@ json EventRow(const engine::VillageModel& m, const engine::EventResult& e, const
           {"counted", award ? e.counted.ToSignedString() : (-e.counted).ToSignedString()},
           {"outcome", t[OutcomeKey(e.outcome)]},
           {"scorer", std::string(ev.scorer.str())}};
+}
+
+std::string PeriodWords(const std::string& period, bool english) {
+  static const char* const kQuarters[] = {"一", "二", "三", "四"};
+  if (english) return period;
+  if (period.size() == 4 && period.find_first_not_of("0123456789") == std::string::npos)
+    return period + "年";
+  auto p = Period::Parse(period);
+  if (!p) return period;
+  if (p->kind == PeriodKind::kMonth)
+    return std::to_string(p->year) + "年" + std::to_string(p->index) + "月";
+  return std::to_string(p->year) + "年第" + kQuarters[p->index - 1] + "季度";
+}
+
+std::string RecordedText(const engine::VillageModel& m, const ledger::Record& award, const json& t) {
+  std::string text = t["recorded_for"].get<std::string>() + SubjectName(m, award.subject) + "（" +
+                     award.subject + "）· " + award.item;
+  const engine::Adoption* a = m.RulesInForce(award.date);
+  const grammar::Item* item = a ? a->rules->FindItem(award.item) : nullptr;
+  if (item) text += " " + item->name;
+  text += " ×" + award.qty.ToString();
+  if (item)
+    text += t["recorded_points"].get<std::string>() + item->points.ToSignedString() +
+            t["recorded_points_2"].get<std::string>();
+  auto scorer = m.scorers.find(award.scorer);
+  if (a && scorer != m.scorers.end() && !a->rules->village.review_roles.empty()) {
+    const auto& roles = a->rules->village.review_roles;
+    if (std::find(roles.begin(), roles.end(), scorer->second.role) == roles.end())
+      text += t["recorded_pending"].get<std::string>();
+  }
+  return text + "（" + award.id + "）";
 }
 
 grammar::Language PageLanguage(const RequestContext& c) {

@@ -71,6 +71,13 @@ void RenderNoVillage(RequestContext& c, const LoadedVillage& village,
 using engine::HouseholdName;
 // A household's or a person's name; "" when neither.
 std::string SubjectName(const engine::VillageModel& m, const std::string& code);
+// A period as a Chinese page says it: "2026年6月", "2026年第三季度", "2026年"; an English page, and
+// anything that is not a period, as given ("2026-06").
+std::string PeriodWords(const std::string& period, bool english);
+// What an award just made records, for the scorer who made it: for whom, the item, the quantity
+// and the item's points, and whether it waits for review ("已记上：张三（P1）· A1 升旗 ×1，每次 +2 分").
+std::string RecordedText(const engine::VillageModel& m, const ledger::Record& award,
+                         const nlohmann::json& t);
 // The period state in the page's words.
 std::string StateText(const engine::PeriodStatus& status, const nlohmann::json& t);
 // The strings*.json key of an outcome ("outcome_counted" ...).

@@ -126,10 +126,16 @@ json PendingEntries(const VillageView& v) {
       }
     }
     auto scorer = m.scorers.find(r->scorer);
+    // A person is shown with the household the award counts for (who reviews knows the family).
+    std::string who = r->subject + " " + SubjectName(m, r->subject);
+    const std::string* home = m.persons.count(r->subject)
+                                  ? m.HouseholdOfSubject(r->subject, r->date)
+                                  : nullptr;
+    if (home) who += "（" + *home + " " + HouseholdName(m, *home) + "）";
     out.push_back(
         {{"id", r->id},
          {"date", r->date.ToString()},
-         {"who", r->subject + " " + SubjectName(m, r->subject)},
+         {"who", who},
          {"item", r->item + (item ? " " + item->name : "")},
          {"qty", r->qty.ToString()},
          {"points", item ? item->points.Times(r->qty).ToSignedString() : "?"},
@@ -323,7 +329,7 @@ json ObjectionRows(const engine::VillageModel& m, const Period& period, const Mo
 
 // The last periods up to the current one with their states, latest first (the page's menu).
 json RecentPeriods(const engine::VillageModel& m, const Period& shown, Timestamp now,
-                   const json& t) {
+                   const json& t, bool english) {
   json out = json::array();
   auto current = engine::PeriodOf(m, now.LocalDate());
   if (!current) return out;
@@ -331,7 +337,10 @@ json RecentPeriods(const engine::VillageModel& m, const Period& shown, Timestamp
   for (int i = 0; i < 6; ++i, p = p.Previous()) {
     if (!VillagePeriod(m, p.ToString())) break;
     engine::PeriodStatus s = engine::StatusOf(m, p, now);
-    out.push_back({{"period", p.ToString()}, {"state", StateWords(s, t)}, {"current", p == shown}});
+    out.push_back({{"period", p.ToString()},
+                   {"period_words", PeriodWords(p.ToString(), english)},
+                   {"state", StateWords(s, t)},
+                   {"current", p == shown}});
   }
   return out;
 }
@@ -373,7 +382,7 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
   size_t posts = s.post ? m.periods.at(p).posts.size() : 0;
   bool ended = now.LocalDate() >= period->LastDay();
   bool locked = engine::LockOf(m, *period, now).has_value();
-  json ctx{{"title", pf.adoption->rules->village.name + " " + p},
+  json ctx{{"title", pf.adoption->rules->village.name + " " + PeriodWords(p, c.english)},
            {"village", code},
            {"period", p},
            {"state", StateWords(s, t)},
@@ -391,7 +400,7 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
            {"notice", s.state == engine::PeriodState::kNotice},
            {"objections", ObjectionRows(m, *period, f, t)},
            {"has_objections", s.objections > 0},
-           {"periods", RecentPeriods(structure->model, *period, now, t)},
+           {"periods", RecentPeriods(structure->model, *period, now, t, c.english)},
            {"target", f.target},
            {"reason", f.reason},
            {"name", f.name},
@@ -459,6 +468,7 @@ void MonthPost(App& app, RequestContext& c) {
   if (s.post && seen != std::to_string(posts)) {
     return refuse(Fill(t, "month_err_posted_twice", s.post->recorded.LocalDate().ToString()));
   }
+  if (Param(c, "confirm") != "yes") return refuse(Text(t, "month_err_confirm"));
   engine::WorkflowEntry e;
   e.village = m.code;
   e.period = period->ToString();

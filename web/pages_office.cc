@@ -25,21 +25,49 @@ struct RulesForm {
   std::string text, period, effective, approval;
 };
 
-// The rule file's lines, numbered, each with the diagnostics that point at it.
+// Whether a code point takes two columns in a monospaced font (CJK, Hangul, full-width forms).
+bool Wide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
+}
+
+// What goes before the "↑" under `line` so that it stands under `column` (1-based, in code
+// points): a space for each narrow character before it, an ideographic space for each wide one,
+// a tab for a tab.
+std::string CaretPad(const std::string& line, uint32_t column) {
+  std::string pad;
+  uint32_t seen = 1;
+  for (size_t i = 0; i < line.size() && seen < column; ++seen) {
+    auto byte = static_cast<unsigned char>(line[i]);
+    size_t n = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? byte : byte & (0x7F >> n);
+    for (size_t k = 1; k < n && i + k < line.size(); ++k)
+      c = (c << 6) | (static_cast<unsigned char>(line[i + k]) & 0x3F);
+    pad += line[i] == '\t' ? "\t" : Wide(c) ? "\u3000" : " ";
+    i += n;
+  }
+  return pad;
+}
+
+// The rule file's lines, numbered, each with the diagnostics that point at it (a caret under the
+// column each names).
 json Listing(const std::string& text, const std::vector<grammar::Diagnostic>& diagnostics) {
-  std::map<uint32_t, std::vector<std::string>> at;
-  for (const auto& d : diagnostics) at[d.location.line].push_back(d.message);
+  std::map<uint32_t, std::vector<const grammar::Diagnostic*>> at;
+  for (const auto& d : diagnostics) at[d.location.line].push_back(&d);
   json lines = json::array();
   std::istringstream in(text);
   std::string line;
   for (uint32_t n = 1; std::getline(in, line); ++n) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     json messages = json::array();
-    for (const auto& m : at[n]) messages.push_back(m);
+    for (const grammar::Diagnostic* d : at[n])
+      messages.push_back({{"text", d->message}, {"caret", CaretPad(line, d->location.column)}});
     lines.push_back({{"n", n}, {"text", line}, {"bad", !messages.empty()}, {"messages", messages}});
   }
   json whole = json::array();  // diagnostics of the whole file (line 0)
-  for (const auto& m : at[0]) whole.push_back(m);
+  for (const grammar::Diagnostic* d : at[0]) whole.push_back(d->message);
   return {{"lines", lines}, {"whole", whole}};
 }
 
@@ -76,16 +104,29 @@ void RenderRules(App& app, RequestContext& c, const RulesForm& form, json extra,
        form.effective.empty() && current ? current->Next().FirstDay().ToString() : form.effective},
       {"approval", form.approval}};
   for (auto it = extra.begin(); it != extra.end(); ++it) ctx[it.key()] = it.value();
+  if (ctx.contains("adopted_sha")) {
+    for (const engine::Adoption& a : model->adoptions) {
+      if (a.sha256.rfind(ctx["adopted_sha"].get<std::string>(), 0) == 0)
+        ctx["adopted"] = {{"sha", a.sha256.substr(0, 12)},
+                          {"effective", a.effective.ToString()}};
+    }
+  }
   Render(c, status, "rules.html", ctx);
 }
 
+// After an adoption the page says so, naming the fingerprint (`?adopted=` the first 12 hex digits
+// of one of this village's adoptions; anything else is not echoed).
 void RulesPage(App& app, RequestContext& c) {
-  RenderRules(app, c, RulesForm{}, json::object(), 200);
+  json extra = json::object();
+  std::string adopted = c.request->Param("adopted");
+  if (adopted.size() == 12 && adopted.find_first_not_of("0123456789abcdef") == std::string::npos)
+    extra["adopted_sha"] = adopted;
+  RenderRules(app, c, RulesForm{}, extra, 200);
 }
 
 RulesForm ReadRulesForm(const Request& req) {
-  return {FormValue(req, "text"), FormValue(req, "period"), FormValue(req, "effective"),
-          FormValue(req, "approval")};
+  return {engine::RuleText(FormValue(req, "text")), FormValue(req, "period"),
+          FormValue(req, "effective"), FormValue(req, "approval")};
 }
 
 // Parses the edited text in the page's language. On errors, `*page` gets the numbered listing.
@@ -206,6 +247,13 @@ struct RosterForm {
   std::map<std::string, std::string> fields;
 };
 
+// A person's 身份 in the page's language (the ledger keeps "villager" or "non-villager").
+std::string ResidentWord(const std::string& resident, const json& t) {
+  if (resident == "villager") return t["office_resident_villager"];
+  if (resident == "non-villager") return t["office_resident_non_villager"];
+  return resident;  // written before the web offered the two choices
+}
+
 void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const json& errors,
                   int status) {
   const json& t = Strings(c.english);
@@ -235,7 +283,7 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
                          {"name", p.name},
                          {"household", home ? *home : ""},
                          {"household_name", home ? HouseholdName(m, *home) : ""},
-                         {"resident", p.resident}});
+                         {"resident", ResidentWord(p.resident, t)}});
     }
     for (size_t i = 1; i < p.memberships.size(); ++i) {
       moves.push_back({{"date", p.memberships[i].first.ToString()},
@@ -247,12 +295,22 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
   std::sort(moves.begin(), moves.end(),
             [](const json& a, const json& b) { return a["date"] > b["date"]; });
   if (moves.size() > 20) moves.erase(moves.begin() + 20, moves.end());
+  // Every household and person to choose from (a datalist: type to search, by code or name).
+  json household_choices = json::array(), person_choices = json::array();
+  for (const auto& [code, h] : m.households)
+    household_choices.push_back({{"code", code}, {"name", h.name}});
+  for (const auto& [code, p] : m.persons)
+    person_choices.push_back({{"code", code}, {"name", p.name}});
   json scorers = json::array();
   for (const auto& [code, s] : m.scorers) {
     scorers.push_back({{"code", code}, {"name", s.name}, {"role", s.role}, {"person", s.person}});
   }
   json typed = json::object();
   for (const auto& [k, v] : form.fields) typed[form.kind + "_" + k] = v;
+  if (form.kind == "person") {
+    auto it = form.fields.find("resident");
+    typed["person_resident_non"] = it != form.fields.end() && it->second == "non-villager";
+  }
   json ctx{
       {"title", t["office_roster_title"]},
       {"village_name", m.RulesInForce(today) ? m.RulesInForce(today)->rules->village.name : m.code},
@@ -262,6 +320,8 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
       {"moves", moves},
       {"has_moves", !moves.empty()},
       {"scorers", scorers},
+      {"household_choices", household_choices},
+      {"person_choices", person_choices},
       {"typed", typed},
       {"errors", errors},
       {"today", today.ToString()}};
@@ -296,7 +356,7 @@ void RosterSubmit(App& app, RequestContext& c, const std::string& kind,
     if (field(n).empty()) errors[kind + "_" + n] = t["office_err_required"];
   };
   for (const auto& n : names) {
-    if (n != "person_link" && n != "shares") required(n);
+    if (n != "person_link" && n != "shares" && n != "resident") required(n);
     if (field(n).size() > 200) errors[kind + "_" + n] = t["office_err_long"];
   }
   ledger::Record r;
@@ -322,7 +382,10 @@ void RosterSubmit(App& app, RequestContext& c, const std::string& kind,
     r.name = field("name");
     r.household = field("household");
     r.date = date_of("since");
-    r.resident = field("resident");
+    // 身份 is one of two words (SPEC.md §2 "person"); a blank is the default, villager.
+    r.resident = field("resident").empty() ? "villager" : field("resident");
+    if (r.resident != "villager" && r.resident != "non-villager")
+      errors["person_resident"] = t["office_err_resident"];
   } else if (kind == "move") {
     r.type = ledger::RecordType::kMove;
     r.household = field("household");

@@ -2,12 +2,15 @@
 // page.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "engine/admission.h"
 #include "util/text.h"
 #include "web/card_objection.h"
 #include "web/http.h"
 #include "web/page_util.h"
 #include "web/routes.h"
+#include "web/scan.h"
 
 namespace jifen::web {
 namespace {
@@ -92,8 +95,33 @@ void Logout(App& app, RequestContext& c) {
   Redirect(c, "/login" + LangSuffix(c));
 }
 
-void Home(App&, RequestContext& c) {
+// The villages of the ledger, each with its last posted boards (public already): the way in for
+// a villager who has no card, or lost it.
+json PostedBoards(App& app, bool english) {
+  json villages = json::array();
+  auto reader = app.ledger().Snapshot();
+  if (!reader.ok()) return villages;
+  Date today = Timestamp::Now().LocalDate();
+  for (const std::string& code : (*reader)->Villages()) {
+    auto m = engine::LoadVillageStructure(**reader, code, (*reader)->HeadSequence());
+    if (!m.ok() || m->adoptions.empty()) continue;
+    json boards = json::array();
+    for (auto it = m->periods.rbegin(); it != m->periods.rend() && boards.size() < 6; ++it) {
+      if (it->second.posts.empty()) continue;
+      boards.push_back({{"period", it->first}, {"period_words", PeriodWords(it->first, english)}});
+    }
+    const engine::Adoption* a = m->RulesInForce(today);
+    villages.push_back({{"code", code},
+                        {"name", a ? a->rules->village.name : m->adoptions.back().rules->village.name},
+                        {"boards", boards},
+                        {"has_boards", !boards.empty()}});
+  }
+  return villages;
+}
+
+void Home(App& app, RequestContext& c) {
   json ctx = json::object();
+  if (!c.account) ctx["villages"] = PostedBoards(app, c.english);
   if (c.account) {
     ctx["role_word"] = Strings(c.english)["role_" + c.account->role];
     ctx["can_record"] = c.account->role == "scorer" || c.account->role == "clerk";
@@ -135,7 +163,8 @@ void BoardPage(App& app, RequestContext& c) {
                     {"titled", !f.titles.empty()},
                     {"vetoed", f.vetoed}});
   }
-  std::string title = p.adoption->rules->village.name + " " + period->ToString() + " " +
+  std::string title = p.adoption->rules->village.name + " " +
+                      PeriodWords(period->ToString(), c.english) + " " +
                       t["board"].get<std::string>();
   json ctx{{"title", title},
            {"rows", rows},
@@ -159,6 +188,33 @@ void HouseholdPage(App& app, RequestContext& c) {
   RenderHouseholdPage(app, c, 200, form);
 }
 
+// The periods a card page shows, latest first: this calendar year's up to `current` (from the
+// first adoption), every earlier period whose notice window is open now (December on notice in
+// January), and the last posted period, wherever they fall.
+std::vector<Period> CardPeriods(const engine::VillageModel& m, const Period& current,
+                                Timestamp now) {
+  Period first = Period::FirstOfYear(current.year, current.kind);
+  Date adopted = m.adoptions.front().effective;
+  if (first.FirstDay() < adopted) first = Period::Containing(adopted, current.kind);
+  std::vector<Period> out;
+  for (Period p = current;; p = p.Previous()) {
+    out.push_back(p);
+    if (p == first) break;
+  }
+  std::optional<Period> last_posted;
+  for (const auto& [text, records] : m.periods) {
+    auto p = Period::Parse(text);
+    if (!p || records.posts.empty() || !(p->LastDay() < first.FirstDay())) continue;
+    if (!last_posted || last_posted->LastDay() < p->LastDay()) last_posted = *p;
+    if (engine::StatusOf(m, *p, now).state == engine::PeriodState::kNotice) out.push_back(*p);
+  }
+  if (last_posted && std::find(out.begin(), out.end(), *last_posted) == out.end())
+    out.push_back(*last_posted);
+  std::sort(out.begin() + 1, out.end(),
+            [](const Period& a, const Period& b) { return b.LastDay() < a.LastDay(); });
+  return out;
+}
+
 }  // namespace
 
 void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObjectionForm& form) {
@@ -171,14 +227,13 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
     return RenderNoVillage(c, structure, "card_invalid");
   auto current = engine::PeriodOf(structure->model, today);
   if (!current) return RenderError(c, 404, "not_found");
-  Period first = Period::FirstOfYear(current->year, current->kind);
-  Date adopted = structure->model.adoptions.front().effective;
-  if (first.FirstDay() < adopted) first = Period::Containing(adopted, current->kind);
+  std::vector<Period> shown = CardPeriods(structure->model, *current, Timestamp::Now());
+  const Period first = shown.back();
   LoadedVillage& village = structure;
   LoadPeriods(village, first, current->LastDay());
   if (!village) return RenderNoVillage(c, village);
   json periods = json::array(), details = json::array();
-  for (Period p = *current;; p = p.Previous()) {
+  for (const Period& p : shown) {
     engine::ReplayOptions options;
     options.detail_household = household;
     auto figures = engine::Replay(village->model, p, p, options);
@@ -188,6 +243,7 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
     for (const auto& f : pf.households) {
       if (f.household != household) continue;
       periods.push_back({{"period", p.ToString()},
+                         {"period_words", PeriodWords(p.ToString(), c.english)},
                          {"earned", f.earned.ToString()},
                          {"redeemed", f.redeemed.ToString()},
                          {"balance", f.balance.ToString()},
@@ -200,9 +256,11 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
       // Every record behind this period's figures; past periods only when they have some.
       if (!events.empty() || p == *current)
         details.push_back(
-            {{"period", p.ToString()}, {"events", events}, {"has_events", !events.empty()}});
+            {{"period", p.ToString()},
+             {"period_words", PeriodWords(p.ToString(), c.english)},
+             {"events", events},
+             {"has_events", !events.empty()}});
     }
-    if (p == first) break;
   }
   json ctx{{"title", HouseholdName(village->model, household)},
            {"village_name", village->model.RulesInForce(today)->rules->village.name},
@@ -228,6 +286,7 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
 }
 
 void FillCardToken(App& app, const Request& req, Response& res) {
+  FillScanPanel(app, req, res);  // a scorer of the village scanning the card
   size_t at = res.body.find(kCardTokenSlot);
   if (at == std::string::npos) return;  // no objection form on this page
   // Kept while it is one of ours, so that two open pages agree.
@@ -248,7 +307,8 @@ void FillCardToken(App& app, const Request& req, Response& res) {
 std::vector<Route> PublicRoutes() {
   static const std::vector<std::string> kSignedIn{"clerk", "scorer", "township", "auditor"};
   return {
-      {"GET", "/", {"public"}, Home, "/"},
+      // Signed out, it lists every village's posted boards: kept like the boards themselves.
+      {"GET", "/", {"public"}, Home, "/", "", true},
       {"GET", "/login", {"public"}, LoginPage, "/login"},
       // The sign-in form's own double-submit cookie, whether or not the browser still has a
       // session.

@@ -1,11 +1,14 @@
 // The scorer's record-award page and their own recent entries.
 #include "web/http.h"
 
+#include <algorithm>
+
 #include "engine/admission.h"
 #include "ledger/evidence.h"
 #include "web/page_util.h"
 #include "web/pinyin.h"
 #include "web/routes.h"
+#include "web/scan.h"
 
 namespace jifen::web {
 namespace {
@@ -22,13 +25,18 @@ struct AwardForm {
 // Photos taken with one award, and the size of each (ledger::kEvidenceBytesMax).
 constexpr size_t kPhotosMax = 4;
 
-json ItemChoices(const grammar::RuleFile& rules, const std::string& selected, const json& t) {
+// The items `role` may record (an item `by` other roles is not offered), by category.
+json ItemChoices(const grammar::RuleFile& rules, const std::string& role,
+                 const std::string& selected, const json& t) {
   json categories = json::array();
   for (const auto& category : rules.categories) {
     json items = json::array();
     for (const auto& code : category.items) {
       const grammar::Item* item = rules.FindItem(code);
       if (!item) continue;
+      if (!item->roles.empty() &&
+          std::find(item->roles.begin(), item->roles.end(), role) == item->roles.end())
+        continue;
       items.push_back(
           {{"code", item->code},
            {"name", item->name},
@@ -38,9 +46,14 @@ json ItemChoices(const grammar::RuleFile& rules, const std::string& selected, co
            {"per", item->per == grammar::Per::kHousehold ? t["per_household"] : t["per_person"]},
            {"selected", item->code == selected}});
     }
-    categories.push_back({{"name", category.name}, {"items", items}});
+    if (!items.empty()) categories.push_back({{"name", category.name}, {"items", items}});
   }
   return categories;
+}
+
+std::string ScorerRole(const engine::VillageModel& m, const std::string& scorer) {
+  auto it = m.scorers.find(scorer);
+  return it == m.scorers.end() ? "" : it->second.role;
 }
 
 // By code, by a part of the name, or by the name's pinyin initials or syllables ("zs", "zhangs").
@@ -127,10 +140,17 @@ void RenderRecordForm(App& app, RequestContext& c, const AwardForm& f, const jso
            {"failed", !errors.empty()},
            {"form_id", f.form.empty() ? NewFormId() : f.form},
            {"subjects", SubjectChoices(village->model, f, t)},
-           {"categories", ItemChoices(*a->rules, f.item, t)},
+           {"categories", ItemChoices(*a->rules, ScorerRole(village->model, c.account->scorer),
+                                      f.item, t)},
            {"entries", entries},
            {"has_entries", !entries.empty()}};
-  if (!done.empty()) ctx["done"] = done;
+  if (!done.empty()) {
+    auto award = RecordWithId(app, c.account->village, done);
+    bool ours = award && award->type == ledger::RecordType::kAward &&
+                award->scorer == c.account->scorer;
+    ctx["done"] = ours ? RecordedText(village->model, *award, t)
+                       : t["recorded_ok"].get<std::string>() + done;
+  }
   std::string withdrawn = c.request->Param("withdrawn");
   if (!withdrawn.empty() && status == 200) ctx["withdrawn"] = withdrawn;
   Render(c, status, "record.html", ctx);
@@ -183,9 +203,15 @@ void RecordSubmit(App& app, RequestContext& c) {
     auto held = sent_form_id ? RecordWithId(app, c.account->village, id) : std::nullopt;
     return held && held->type == ledger::RecordType::kAward && held->scorer == c.account->scorer;
   };
-  if (made_by_this_form()) {
-    return Redirect(c, "/record?done=" + EncodeQueryParam(id) + LangSuffix(c, '&'));
-  }
+  // From a card's scan panel (web/scan.h): back to that card, the activity remembered.
+  std::optional<std::string> card = CardPathOf(app, FormValue(req, "back"), c.account->village);
+  auto done = [&] {
+    if (!card) return Redirect(c, "/record?done=" + EncodeQueryParam(id) + LangSuffix(c, '&'));
+    if (std::string cookie = ActivityCookie(f.item, f.qty); !cookie.empty())
+      c.response->SetHeader("Set-Cookie", cookie);
+    Redirect(c, *card + "?scored=" + EncodeQueryParam(id) + LangSuffix(c, '&') + "#scan");
+  };
+  if (made_by_this_form()) return done();
   json errors = json::object();
   Date today = Timestamp::Now().LocalDate();
   auto date = Date::Parse(f.date);
@@ -248,7 +274,7 @@ void RecordSubmit(App& app, RequestContext& c) {
     PutRefusal(c, **refusal, {"subject", "item", "qty", "date", "photos"}, &errors);
     return RenderRecordForm(app, c, f, errors, 422, "");
   }
-  Redirect(c, "/record?done=" + EncodeQueryParam(r.id) + LangSuffix(c, '&'));
+  done();
 }
 
 // ---- withdrawing one's own entry: a revoke record with the reason ----

@@ -120,6 +120,13 @@ std::string RenderPage(const std::string& name, nlohmann::json context, bool eng
   return mstch::render(Template("layout.html"), partials_context);
 }
 
+std::string RenderFragment(const std::string& name, nlohmann::json context, bool english) {
+  context["t"] = Strings(english);
+  context["lang"] = english ? "en" : "zh-CN";
+  context["english"] = english;
+  return mstch::render(Template(name), ToMap(context));
+}
+
 std::string FormValue(const Request& req, const std::string& name) {
   if (!req.HasParam(name)) {
     if (const FormPart* part = req.Part(name)) return part->content;

@@ -139,6 +139,13 @@ class App {
   // villages brought up to the ledger's head on each call by reading only the records written
   // since the last call: the check of /evidence without a walk over the village's events.
   Result<bool> PhotoNamedIn(const std::string& hex, const std::string& village);
+  // Who is signed in on `req`'s session cookie, if anyone: for a page anyone may open that shows
+  // a signed-in scorer more (the card's scan panel, web/scan.h).
+  std::optional<std::pair<Account, Session>> Visitor(const Request& req) {
+    SignedIn who = WhoIsSignedIn(req);
+    if (!who.account) return std::nullopt;
+    return std::make_pair(*who.account, *who.session);
+  }
   // How many times a page the cache may keep was rendered (not served from the cache); for tests.
   uint64_t kept_page_renders() const { return kept_page_renders_.load(); }
 
@@ -197,6 +204,8 @@ class App {
 // numbers, bools, arrays and objects), inside layout.html. Text is escaped ({{ }}).
 // `context` gets "t", the page's strings in its language (templates/strings*.json), and "lang".
 std::string RenderPage(const std::string& name, nlohmann::json context, bool english);
+// The same without layout.html: a part of a page filled in per visitor (web/scan.h).
+std::string RenderFragment(const std::string& name, nlohmann::json context, bool english);
 // The strings of templates/strings*.json in one language.
 const nlohmann::json& Strings(bool english);
 

@@ -115,5 +115,37 @@ TEST_F(TitlesTest, AnnualTitlesAreGivenOnlyInTheAnnualScope) {
   EXPECT_TRUE(standings[1].titles.empty());
 }
 
+TEST(TitlesForNothing, NoTitleForZeroOrLessUnlessTheRuleSetsMin) {
+  auto parsed = grammar::ParseRules(R"(village V "测试村" {
+  period month
+}
+category A "好事" {
+  item A1 "升旗" +2 per person
+}
+title "P" period top 3
+title "Z" period top 3, min 0
+title "N" period top 3, min -5
+)",
+                                    "nothing.rules");
+  ASSERT_TRUE(parsed.rules);
+  // A period with no records: everyone ties at 0. Without `min` nobody is honoured; `min 0`
+  // says in so many words that 0 is enough.
+  std::vector<Standing> none{{"H1", Ratio::Whole(0), false, 0, {}},
+                             {"H2", Ratio::Whole(0), false, 0, {}},
+                             {"H3", Ratio::Whole(-2), false, 0, {}}};
+  RankAndTitle(*parsed.rules, grammar::TitleScope::kPeriod, none);
+  EXPECT_EQ(none[0].rank, 1);
+  EXPECT_EQ(none[1].rank, 1);
+  EXPECT_EQ(none[0].titles, (Titles{"Z", "N"}));
+  EXPECT_EQ(none[1].titles, (Titles{"Z", "N"}));
+  EXPECT_EQ(none[2].titles, (Titles{"N"}));
+  // One household with points: it alone gets the title that has no `min`.
+  std::vector<Standing> one{{"H1", Ratio(1, 100), false, 0, {}},
+                            {"H2", Ratio::Whole(0), false, 0, {}}};
+  RankAndTitle(*parsed.rules, grammar::TitleScope::kPeriod, one);
+  EXPECT_EQ(one[0].titles, (Titles{"P", "Z", "N"}));
+  EXPECT_EQ(one[1].titles, (Titles{"Z", "N"}));
+}
+
 }  // namespace
 }  // namespace jifen::engine

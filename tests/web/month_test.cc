@@ -83,7 +83,8 @@ class Month : public Serve {
     std::regex_search(page->body, seen, std::regex(R"re(name="seen" value="([0-9]+)")re"));
     EXPECT_FALSE(head.empty()) << page->body;
     return {{"head", head.empty() ? "" : head[1].str()},
-            {"seen", seen.empty() ? "" : seen[1].str()}};
+            {"seen", seen.empty() ? "" : seen[1].str()},
+            {"confirm", "yes"}};
   }
 
   struct CardForm {
@@ -119,7 +120,7 @@ TEST_F(Month, TheQueueListsPendingEntriesOldestFirstWithTheirFactsEscaped) {
   auto page = Get(clerk, "/review");
   ASSERT_EQ(page->status, 200);
   const std::string& body = page->body;
-  EXPECT_THAT(body, HasSubstr("P1 张三"));
+  EXPECT_THAT(body, HasSubstr("P1 张三（H1 &lt;script&gt;"));  // a person with their household
   EXPECT_THAT(body, HasSubstr("升旗"));
   EXPECT_THAT(body, HasSubstr("村口"));
   EXPECT_THAT(body, HasSubstr("S1 王网格"));
@@ -246,6 +247,24 @@ TEST_F(Month, TheMonthPageSaysEachStateInWords) {
   EXPECT_EQ(latest->get_header_value("Location"), "/month/" + Previous().ToString());
 }
 
+TEST_F(Month, AFinalPeriodSaysItsUnreviewedEntriesNoLongerCountInsteadOfAdvisingReview) {
+  // From 2024-03 W's awards by a 网格员 wait for review; one of 2024-03 never was reviewed, and
+  // 2024-03 was posted on 2024-04-01: its three days of notice are long over.
+  std::string rules = webtest::kRules;
+  rules.replace(rules.find("notice 3 days"), 13, "notice 3 days\n  review by \"村两委\"");
+  engine::AdoptRequest adopt{"w2.rules", rules, *Date::Parse("2024-03-01"), "村民代表大会",
+                             Timestamp::Parse("2024-02-15T09:00:00+08:00")};
+  ASSERT_TRUE(engine::AdoptRules(app_->ledger(), adopt, Timestamp::Now()).ok());
+  Add({R"({"type":"award","id":"W-M1","village":"W","date":"2024-03-05","subject":"P1","item":"A1","scorer":"S1","recorded":"2024-03-05T20:00:00+08:00"})",
+       R"({"type":"post","id":"W-P2024-03","village":"W","period":"2024-03","scorer":"S2","recorded":"2024-04-01T09:00:00+08:00"})"});
+  ASSERT_EQ(State(*Period::Parse("2024-03")), engine::PeriodState::kFinal);
+  Login clerk = SignIn("clerk");
+  auto page = Get(clerk, "/month/2024-03");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("本期已定案，不再收记录：有 1 笔记分始终没有审核"));
+  EXPECT_THAT(page->body, Not(HasSubstr("建议先审核再公示")));
+}
+
 TEST_F(Month, ThePreviewShowsTheBoardsFiguresAndWarnsOfPendingEntries) {
   AdoptReview();
   AddAward("W-R1", "P1");
@@ -302,6 +321,26 @@ TEST_F(Month, PostingIsRefusedBeforeTheLastDayTwiceAndWhenLocked) {
       Post(clerk, "/month/" + Previous().ToString() + "/post", PostForm(clerk, Previous()));
   ASSERT_EQ(again->status, 303) << again->body;
   EXPECT_EQ(Last().id, "W-P" + Previous().ToString() + "-2");
+}
+
+TEST_F(Month, PostingNeedsTheConfirmationTickedAndRepostingIsTuckedAway) {
+  Login clerk = SignIn("clerk");
+  auto page = Get(clerk, "/month/" + Previous().ToString());
+  EXPECT_THAT(page->body, HasSubstr(R"(<input type="checkbox" name="confirm" value="yes" required>)"));
+  httplib::Params form = PostForm(clerk, Previous());
+  form.erase("confirm");
+  uint64_t before = HeadNow();
+  auto unconfirmed = Post(clerk, "/month/" + Previous().ToString() + "/post", form);
+  EXPECT_EQ(unconfirmed->status, 422);
+  EXPECT_THAT(unconfirmed->body, HasSubstr("请先勾选确认，再公示。"));
+  EXPECT_EQ(HeadNow(), before);
+  ASSERT_EQ(Post(clerk, "/month/" + Previous().ToString() + "/post", PostForm(clerk, Previous()))
+                ->status,
+            303);
+  // Once posted, posting again sits behind a fold and its own confirmation.
+  auto posted = Get(clerk, "/month/" + Previous().ToString());
+  EXPECT_THAT(posted->body, HasSubstr("<details class=\"repost\"><summary>需要重新公示？"));
+  EXPECT_THAT(posted->body, HasSubstr("确认重新公示"));
 }
 
 TEST_F(Month, APostOfABoardThatChangedSinceThePageWasOpenedIsRefused) {

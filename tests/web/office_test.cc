@@ -44,6 +44,10 @@ TEST_F(Office, ACheckShowsEachErrorAtItsLineAndKeepsTheText) {
   EXPECT_EQ(res->status, 422);
   EXPECT_THAT(res->body, HasSubstr(R"(<tr class="bad"><td class="n">7</td>)"));
   EXPECT_THAT(res->body, HasSubstr("houshold"));
+  // The caret stands under the word that is wrong, not at the line's start.
+  EXPECT_THAT(res->body, HasSubstr("<code class=\"caret\" aria-hidden=\"true\">" +
+                                   std::string(11, ' ') + "\u3000\u3000\u3000\u3000" +
+                                   std::string(9, ' ') + "↑</code>"));
   EXPECT_THAT(res->body,
               HasSubstr(">village W &quot;网页村&quot;"));  // the textarea keeps the edit
   auto ok = Post(clerk, "/rules/check", {{"text", kRules}});
@@ -121,6 +125,30 @@ TEST_F(Office, AdoptionIsRefusedBesideItsFieldAndTakesEffectWhenRight) {
   EXPECT_EQ(r.approved_by, "村民代表大会 表决通过");
 }
 
+TEST_F(Office, AnAdoptionFromTheBrowserIsSaidOnThePageAndFingerprintedAsTheFile) {
+  Login clerk = SignIn("clerk");
+  std::string next = Replace(kRules, "item E1", "item N1 \"新项目\" +1 per person\n  item E1");
+  std::string crlf;  // what a browser's textarea sends
+  for (char ch : next) crlf += ch == '\n' ? std::string("\r\n") : std::string(1, ch);
+  Date first =
+      Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth).Next().FirstDay();
+  auto adopted = Post(clerk, "/rules/adopt",
+                      {{"text", crlf}, {"effective", first.ToString()}, {"approval", "村民代表大会"}});
+  ASSERT_EQ(adopted->status, 303) << adopted->body;
+  ledger::Record r = Last();
+  EXPECT_EQ(r.text, next);  // kept with line feeds, as `jifen rules adopt` keeps the file
+  EXPECT_EQ(r.sha256, ledger::Sha256Hex(next));
+  std::string location = adopted->get_header_value("Location");
+  EXPECT_THAT(location, HasSubstr("adopted=" + r.sha256.substr(0, 12)));
+  auto page = Client().Get(location, {{"Cookie", clerk.cookie}});
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("新细则已通过并记入账本，指纹 " + r.sha256.substr(0, 12)));
+  EXPECT_THAT(page->body, HasSubstr(first.ToString()));
+  // A made-up fingerprint is not echoed.
+  auto made_up = Client().Get("/rules?adopted=0123456789ab", {{"Cookie", clerk.cookie}});
+  EXPECT_THAT(made_up->body, Not(HasSubstr("新细则已通过")));
+}
+
 TEST_F(Office, TheRosterTakesHouseholdsPersonsMovesAndScorersForTheClerksOwnVillage) {
   Login clerk = SignIn("clerk");
   auto household = Post(clerk, "/roster/household",
@@ -172,6 +200,48 @@ TEST_F(Office, TheRosterTakesHouseholdsPersonsMovesAndScorersForTheClerksOwnVill
                      {{"code", "H10"}, {"name", "户"}, {"since", "2024-03-01"}, {"shares", "-1"}});
   EXPECT_EQ(shares->status, 422);
   EXPECT_EQ(Head(), before);
+}
+
+TEST_F(Office, ResidencyIsChosenFromItsTwoWordsAndShownInThePagesLanguage) {
+  Login clerk = SignIn("clerk");
+  auto form = Client().Get("/roster", {{"Cookie", clerk.cookie}});
+  EXPECT_THAT(form->body, HasSubstr(R"(<option value="non-villager">非村民</option>)"));
+  uint64_t before = Head();
+  auto free_text = Post(clerk, "/roster/person",
+                        {{"code", "P7"},
+                         {"name", "外来人"},
+                         {"household", "H1"},
+                         {"since", "2024-03-01"},
+                         {"resident", "居民"}});
+  EXPECT_EQ(free_text->status, 422);
+  EXPECT_THAT(free_text->body, HasSubstr("身份只能选“村民”或“非村民”"));
+  EXPECT_THAT(free_text->body, HasSubstr(R"(value="外来人")"));  // what was typed is kept
+  EXPECT_EQ(Head(), before);
+  ASSERT_EQ(Post(clerk, "/roster/person",
+                 {{"code", "P7"},
+                  {"name", "外来人"},
+                  {"household", "H1"},
+                  {"since", "2024-03-01"},
+                  {"resident", "non-villager"}})
+                ->status,
+            303);
+  EXPECT_EQ(Last().resident, "non-villager");
+  ASSERT_EQ(Post(clerk, "/roster/person",  // a blank is the default, as the form says
+                 {{"code", "P8"}, {"name", "本村人"}, {"household", "H1"}, {"since", "2024-03-01"}})
+                ->status,
+            303);
+  EXPECT_EQ(Last().resident, "villager");
+  auto page = Client().Get("/roster", {{"Cookie", clerk.cookie}});
+  EXPECT_THAT(page->body, HasSubstr("<td>P7</td><td>外来人</td><td>H1 "));
+  EXPECT_THAT(page->body, HasSubstr("</td><td>非村民</td></tr>"));
+  EXPECT_THAT(page->body, Not(HasSubstr("<td>villager</td>")));
+  auto english = Client().Get("/roster?lang=en", {{"Cookie", clerk.cookie}});
+  EXPECT_THAT(english->body, HasSubstr("<td>non-villager</td>"));
+  // 所在户 and the person of a move are chosen from lists (type to search), not typed blind.
+  EXPECT_THAT(page->body, HasSubstr(R"(name="household" value="" list="household-list")"));
+  EXPECT_THAT(page->body, HasSubstr(R"(<option value="H2">李家</option>)"));
+  EXPECT_THAT(page->body, HasSubstr(R"(<datalist id="person-list">)"));
+  EXPECT_THAT(page->body, HasSubstr(R"(<option value="P7">外来人</option>)"));
 }
 
 TEST_F(Office, NamesAreEscapedOnTheRoster) {

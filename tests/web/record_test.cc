@@ -116,7 +116,7 @@ TEST_F(Record, AnItemThatNeedsEvidenceIsRefusedWithoutAPhotoBesideThePhotoField)
   auto res = Client().Post("/record", {{"Cookie", s.cookie}}, Form(s.csrf, "P2", "E1", {}));
   EXPECT_EQ(res->status, 422);
   EXPECT_THAT(res->body, HasSubstr("这个项目要附照片作证据"));
-  EXPECT_THAT(res->body, HasSubstr(R"(<div class="field-error">
+  EXPECT_THAT(res->body, HasSubstr(R"(<div id="f-photos" class="field-error">
 <label for="photos">)"));
   EXPECT_EQ(Head(), before);
 }

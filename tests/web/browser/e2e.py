@@ -7,7 +7,10 @@ selenium against the real `jifen serve` on a free port over a real ledger built 
   3. a villager opens the household's card link (from `jifen cards`) and objects to the record;
   4. the clerk upholds the objection;
   5. the card page and the public board change, and the CLI's `score` and `verify` agree with
-     what the pages show.
+     what the pages show;
+  6. the office PC at 1280 px; the clerk adds a person, choosing 身份 and the household from lists;
+  7. at a clean-up day the scorer scans three households' cards in a row: one tap, one award
+     each, the activity's item remembered from card to card.
 
 Usage: e2e.py PATH/TO/jifen [SCREENSHOT_DIR]. Exits non-zero naming the step that failed.
 """
@@ -112,6 +115,8 @@ def main():
             {"type": "household", "village": "E", "household": "H2", "name": "李家", "since": "2024-01-01", "shares": 1},
             {"type": "person", "village": "E", "person": "P1", "name": "张三", "household": "H1", "since": "2024-01-01", "resident": "villager"},
             {"type": "person", "village": "E", "person": "P2", "name": "李四", "household": "H2", "since": "2024-01-01", "resident": "villager"},
+            {"type": "household", "village": "E", "household": "H3", "name": "王家", "since": "2024-01-01", "shares": 1},
+            {"type": "person", "village": "E", "person": "P3", "name": "王五", "household": "H3", "since": "2024-01-01", "resident": "villager"},
             {"type": "scorer", "village": "E", "scorer": "S1", "name": "王网格", "role": "网格员"},
             {"type": "scorer", "village": "E", "scorer": "S2", "name": "赵文书", "role": "村两委"},
             {"type": "award", "id": "E-0", "village": "E", "date": award_day, "subject": "H2", "item": "A2", "scorer": "S2"},
@@ -184,6 +189,7 @@ def main():
                 clerk.d.find_elements(By.XPATH, f"//form[starts-with(@action,'/review/approve')][input[@value='{award}']]"):
             raise SystemExit("step 2: the entry is still in the review queue after approval")
         clerk.d.get(f"{base}/month/{period}")
+        clerk.d.find_element(By.CSS_SELECTOR, f"form[action^='/month/{period}/post'] input[name='confirm']").click()
         click_and_wait(clerk.d, clerk.d.find_element(By.CSS_SELECTOR, f"form[action^='/month/{period}/post'] button"))
         clerk.d.get(f"{base}/month/{period}")
         if "公示" not in clerk.d.find_element(By.TAG_NAME, "main").text:
@@ -250,11 +256,56 @@ def main():
             if "找不到" in desk.d.title or desk.d.find_elements(By.CSS_SELECTOR, "main h1") == []:
                 raise SystemExit(f"step 6: {path} did not open on the desktop")
             desk.shot(name)
+        # 6b. The clerk adds a person: 身份 from its two words, the household from the list.
+        desk.d.get(base + "/roster")
+        form = desk.d.find_element(By.CSS_SELECTOR, "form[action^='/roster/person']")
+        form.find_element(By.NAME, "code").send_keys("P9")
+        form.find_element(By.NAME, "name").send_keys("赵六")
+        if not desk.d.find_elements(By.CSS_SELECTOR, "datalist#household-list option[value='H3']"):
+            raise SystemExit("step 6: the roster offers no list of households")
+        form.find_element(By.NAME, "household").send_keys("H3")
+        desk.d.execute_script("arguments[0].value = '2024-06-01'", form.find_element(By.NAME, "since"))
+        Select(form.find_element(By.NAME, "resident")).select_by_visible_text("非村民")
+        click_and_wait(desk.d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        desk.d.get(base + "/roster?q=P9")
+        if "非村民" not in desk.d.find_element(By.TAG_NAME, "main").text:
+            raise SystemExit("step 6: the new person's 身份 is not shown as 非村民")
+        desk.shot("6-desk-roster")
+
+        # 7. A clean-up day: the scorer scans three households' cards, one tap each.
+        with open(os.path.join(work, "cards.html"), encoding="utf-8") as f:
+            cards = {h: path for path, h in
+                     re.findall(r'href="' + re.escape(base) + r'(/h/E/(H[0-9])/[0-9a-f]{64})"', f.read())}
+        before_scan = run("log", "--village", "E", "--ledger", ledger).stdout.count('"scorer":"S1"')
+        for n, household in enumerate(("H1", "H2", "H3")):
+            scorer.d.get(base + cards[household])
+            panel = scorer.d.find_elements(By.CSS_SELECTOR, "#scan form")
+            if not panel:
+                raise SystemExit(f"step 7: the scorer sees no 为本户记分 on {household}'s card")
+            item = Select(panel[0].find_element(By.NAME, "item"))
+            if n == 0:
+                item.select_by_value("A2")
+            elif item.first_selected_option.get_attribute("value") != "A2":
+                raise SystemExit(f"step 7: {household}'s card did not remember the activity's item")
+            if n == 0:
+                scorer.shot("7-scan-card")
+            click_and_wait(scorer.d, panel[0].find_element(By.CSS_SELECTOR, f"button[name=subject][value={household}]"))
+            if "已记上" not in scorer.d.find_element(By.TAG_NAME, "main").text:
+                raise SystemExit(f"step 7: no word of the award after tapping {household}: " +
+                                 scorer.d.find_element(By.TAG_NAME, "main").text[:300])
+        scorer.shot("7-scan-done")
+        after_scan = run("log", "--village", "E", "--ledger", ledger).stdout.count('"scorer":"S1"')
+        if after_scan - before_scan != 3:
+            raise SystemExit(f"step 7: three cards scanned made {after_scan - before_scan} awards, expected 3")
+        villager.d.get(card)
+        if "为本户记分" in villager.d.page_source:
+            raise SystemExit("step 7: a villager's card shows the scorer's panel")
         verify = run("verify", "--ledger", ledger)
         if "1 evidence files" not in verify.stdout:
             raise SystemExit("step 5: verify did not check the photo: " + verify.stdout)
         print(f"e2e: ok: award {award} recorded with a photo, approved, posted, objected to, upheld; "
-              f"board {board} = score; {verify.stdout.strip()}")
+              f"board {board} = score; a person added with choices; three cards scanned, three awards; "
+              f"{verify.stdout.strip()}")
     finally:
         for b in browsers:
             b.quit()
