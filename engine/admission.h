@@ -110,11 +110,11 @@ struct AdoptReport {
 
 // A rule file's text as the ledger keeps and fingerprints it: every line ending made "\n" (the
 // CRLF of a browser's textarea or a Windows editor, a lone CR), nothing else changed, so the same
-// rules have the same SHA-256 whichever door they came through (SPEC.md §4 "rules").
+// rules have the same SHA-256 whichever door they came through (SPEC.md §3 "Rules in force").
 std::string RuleText(std::string_view bytes);
 
-// Adopts a rule file for its village (its text normalised by RuleText first). The text must parse and check; the effective date must be
-// the first day of a period under the new rules and under the rules in force just before it, and
+// Adopts a rule file for its village, its text normalised by RuleText first. The text must
+// parse and check; the effective date must be the first day of a period under the new rules and under the rules in force just before it, and
 // the next adoption's effective date must be a period start under the new rules.
 // A text that does not parse or check is Status::InvalidInput with its formatted diagnostics;
 // any other refusal is the report's `refusal`; other Status: the ledger could not be written.

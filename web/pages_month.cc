@@ -95,7 +95,8 @@ Result<std::optional<std::pair<std::string, std::string>>> Write(App& app, const
     const engine::Refusal& why = **refusal;
     bool retry = why.code == engine::RefusalCode::kIdTaken &&
                  r.type == ledger::RecordType::kObjection && attempt < 3;
-    auto view = retry ? LoadVillage(app, r.village, std::nullopt, Today()) : std::nullopt;
+    LoadedVillage view = retry ? LoadVillage(app, r.village, std::nullopt, Today())
+                               : LoadedVillage(std::optional<VillageView>());
     if (!view)
       return std::optional(Refused{std::string(why.FieldName()), why.Text(PageLanguage(c))});
     r.id = engine::DefaultWorkflowId(view->model, "O", r.period);

@@ -254,6 +254,25 @@ std::string ResidentWord(const std::string& resident, const json& t) {
   return resident;  // written before the web offered the two choices
 }
 
+// Every household or person to choose from (a datalist: type to search, by code or name).
+template <typename Map>
+json Choices(const Map& registered) {
+  json out = json::array();
+  for (const auto& [code, r] : registered) out.push_back({{"code", code}, {"name", r.name}});
+  return out;
+}
+
+// What the refused form had in its fields, for the form to show again ("KIND_FIELD").
+json Typed(const RosterForm& form) {
+  json typed = json::object();
+  for (const auto& [k, v] : form.fields) typed[form.kind + "_" + k] = v;
+  if (form.kind == "person") {
+    auto it = form.fields.find("resident");
+    typed["person_resident_non"] = it != form.fields.end() && it->second == "non-villager";
+  }
+  return typed;
+}
+
 void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const json& errors,
                   int status) {
   const json& t = Strings(c.english);
@@ -295,21 +314,9 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
   std::sort(moves.begin(), moves.end(),
             [](const json& a, const json& b) { return a["date"] > b["date"]; });
   if (moves.size() > 20) moves.erase(moves.begin() + 20, moves.end());
-  // Every household and person to choose from (a datalist: type to search, by code or name).
-  json household_choices = json::array(), person_choices = json::array();
-  for (const auto& [code, h] : m.households)
-    household_choices.push_back({{"code", code}, {"name", h.name}});
-  for (const auto& [code, p] : m.persons)
-    person_choices.push_back({{"code", code}, {"name", p.name}});
   json scorers = json::array();
   for (const auto& [code, s] : m.scorers) {
     scorers.push_back({{"code", code}, {"name", s.name}, {"role", s.role}, {"person", s.person}});
-  }
-  json typed = json::object();
-  for (const auto& [k, v] : form.fields) typed[form.kind + "_" + k] = v;
-  if (form.kind == "person") {
-    auto it = form.fields.find("resident");
-    typed["person_resident_non"] = it != form.fields.end() && it->second == "non-villager";
   }
   json ctx{
       {"title", t["office_roster_title"]},
@@ -320,9 +327,9 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
       {"moves", moves},
       {"has_moves", !moves.empty()},
       {"scorers", scorers},
-      {"household_choices", household_choices},
-      {"person_choices", person_choices},
-      {"typed", typed},
+      {"household_choices", Choices(m.households)},
+      {"person_choices", Choices(m.persons)},
+      {"typed", Typed(form)},
       {"errors", errors},
       {"today", today.ToString()}};
   std::string done = c.request->Param("done");

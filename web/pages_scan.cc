@@ -3,7 +3,7 @@
 
 #include <regex>
 
-#include "web/accounts.h"
+#include "accounts/accounts.h"
 #include "web/page_util.h"
 
 namespace jifen::web {
@@ -64,8 +64,7 @@ std::optional<std::string> CardPathOf(App& app, const std::string& back,
                                       const std::string& village) {
   std::smatch m;
   if (!std::regex_match(back, m, CardPattern()) || m[1] != village) return std::nullopt;
-  std::string expected = HmacHex(app.accounts().secret(), m[1].str() + "|" + m[2].str());
-  if (!SafeEqual(m[3], expected)) return std::nullopt;
+  if (!app.accounts().IsCardToken(m[1], m[2], m[3])) return std::nullopt;
   return back;
 }
 
@@ -85,7 +84,7 @@ void FillScanPanel(App& app, const Request& req, Response& res) {
   auto visitor = app.Visitor(req);
   if (res.status == 200 && visitor && !visitor->first.scorer.empty() &&
       std::regex_match(req.path, m, CardPattern()) && m[1] == visitor->first.village) {
-    const Account& account = visitor->first;
+    const accounts::Account& account = visitor->first;
     bool english = req.Param("lang") == "en";
     const json& t = Strings(english);
     Date today = Timestamp::Now().LocalDate();

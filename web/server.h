@@ -141,7 +141,7 @@ class App {
   Result<bool> PhotoNamedIn(const std::string& hex, const std::string& village);
   // Who is signed in on `req`'s session cookie, if anyone: for a page anyone may open that shows
   // a signed-in scorer more (the card's scan panel, web/scan.h).
-  std::optional<std::pair<Account, Session>> Visitor(const Request& req) {
+  std::optional<std::pair<accounts::Account, accounts::Session>> Visitor(const Request& req) {
     SignedIn who = WhoIsSignedIn(req);
     if (!who.account) return std::nullopt;
     return std::make_pair(*who.account, *who.session);

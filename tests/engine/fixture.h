@@ -70,7 +70,7 @@ class LedgerTest : public ::testing::Test {
   std::vector<LineRefusal> Refusals(const std::vector<std::string>& lines) {
     std::vector<ImportLine> batch;
     for (size_t i = 0; i < lines.size(); ++i) {
-      auto r = ledger::RecordFromJson(lines[i]);
+      auto r = formats::RecordFromJson(lines[i]);
       EXPECT_TRUE(r.ok()) << lines[i];
       if (r.ok()) batch.push_back({"batch", static_cast<int>(i + 1), std::move(r.value())});
     }

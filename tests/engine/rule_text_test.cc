@@ -26,6 +26,8 @@ TEST_F(AdoptedText, ACrLfCopyOfARuleFileHasTheSameFingerprintAndIsKeptWithLineFe
   auto b = AdoptRules(*ledger_, crlf_request, Now());
   ASSERT_TRUE(a.ok()) << a.status().message();
   ASSERT_TRUE(b.ok()) << b.status().message();
+  ASSERT_FALSE(a->refusal) << a->refusal->English();
+  ASSERT_FALSE(b->refusal) << b->refusal->English();
   EXPECT_EQ(a->sha256, b->sha256);
   EXPECT_EQ(b->sha256, ledger::Sha256Hex(kLf));
   auto reader = ledger_->Snapshot();

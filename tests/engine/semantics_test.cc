@@ -201,8 +201,10 @@ TEST_F(Semantics, CompetitionRankingSkipsAfterTies) {
 TEST_F(Semantics, TopPercentRoundsUp) {
   Setup();
   MustImport({AwardLine("T", "a1", "2022-03-01", "H1", "A2"),
-              AwardLine("T", "a2", "2022-03-01", "P2", "A1")});
-  // Annual "top 50%" of 3 households: ceil(1.5) = 2 titles.
+              AwardLine("T", "a2", "2022-03-01", "P2", "A1"),
+              AwardLine("T", "a3", "2022-03-02", "P3", "A1"),
+              AwardLine("T", "a4", "2022-03-03", "P3", "A1")});
+  // Annual "top 50%" of 3 households, each with points: ceil(1.5) = 2 titles.
   AnnualFigures a = Annual("T", 2022);
   int titled = 0;
   for (const auto& h : a.households) titled += !h.titles.empty();

@@ -21,10 +21,10 @@ class FormRefusals : public Serve {
     size_t start = body.find(from);
     if (start == std::string::npos) return "";
     size_t end = body.find(to, start + from.size());
-    const std::string open = R"(<p class="error">)";
+    const std::string open = R"(<p class="error")";  // then its id (aria-describedby), then >
     size_t p = body.find(open, start);
     if (p == std::string::npos || p > end) return "";
-    p += open.size();
+    p = body.find('>', p) + 1;
     return body.substr(p, body.find("</p>", p) - p);
   }
 };
@@ -61,7 +61,7 @@ TEST_F(FormRefusals, ARegisteredCodeIsRefusedBesideTheRostersCodeField) {
   EXPECT_EQ(res->status, 422);
   // H2 is the ledger's third record, after the rules and H1.
   EXPECT_EQ(
-      ErrorBetween(res->body, R"(<div class="field-error"><label>)", R"(name="code" value="H2")"),
+      ErrorBetween(res->body, R"(<div id="f-household_code" class="field-error"><label>)", R"(name="code" value="H2")"),
       "户 H2：这个户号已经登记过了，内容不同（序号 3）");
   EXPECT_EQ(Head(), before);
 }
@@ -83,7 +83,7 @@ TEST_F(FormRefusals, APostOfAnotherStateOfTheLedgerIsRefusedInThePostCard) {
   Login clerk = SignIn("clerk");
   uint64_t before = Head();
   std::string zeros(64, '0');
-  auto res = Post(clerk, "/month/2024-02/post", {{"head", zeros}});
+  auto res = Post(clerk, "/month/2024-02/post", {{"head", zeros}, {"confirm", "yes"}});
   EXPECT_EQ(res->status, 422) << res->body;
   std::string error = ErrorBetween(res->body, R"(id="post")", R"(action="/month/2024-02/post)");
   EXPECT_EQ(error.rfind("账本头 " + zeros + "：公示前的账本头是 ", 0), 0u) << error;

@@ -118,11 +118,11 @@ TEST_F(ShopTest, AShortBalanceIsSaidBesideTheQuantityInThePagesLanguage) {
   Login k = SignIn("shopkeeper");
   auto beside_qty = [](const std::string& body) {
     size_t label = body.find(R"(<label for="qty">)");
-    size_t p = body.find(R"(<p class="error">)", label);
+    size_t p = body.find(R"(<p class="error")", label);  // then its id, then >
     if (label == std::string::npos || p == std::string::npos ||
         p > body.find(R"(name="qty")", label))
       return std::string();
-    p += std::string(R"(<p class="error">)").size();
+    p = body.find('>', p) + 1;
     return body.substr(p, body.find("</p>", p) - p);
   };
   std::string today = Timestamp::Now().LocalDate().ToString();
