@@ -183,18 +183,88 @@ std::vector<std::string_view> Photos(const Request& req, const json& t, json* er
   return out;
 }
 
-void RecordSubmit(App& app, RequestContext& c) {
-  const json& t = Strings(c.english);
-  if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
+AwardForm ReadAwardForm(const RequestContext& c) {
   const Request& req = *c.request;
-  AwardForm f{FormValue(req, "q"),
-              FormValue(req, "subject"),
-              FormValue(req, "item"),
-              FormValue(req, "qty"),
-              FormValue(req, "date"),
-              OneLine(FormValue(req, "place")),
-              OneLine(FormValue(req, "reason")),
-              FormId(c)};
+  return {FormValue(req, "q"),
+          FormValue(req, "subject"),
+          FormValue(req, "item"),
+          FormValue(req, "qty"),
+          FormValue(req, "date"),
+          OneLine(FormValue(req, "place")),
+          OneLine(FormValue(req, "reason")),
+          FormId(c)};
+}
+
+// What the form's own checks made of its fields, for the record.
+struct CheckedAward {
+  Date date;
+  Quantity qty;
+  std::vector<std::string_view> photos;
+};
+
+// The checks of the form itself against the village `m`, before admission (a date, a quantity, a
+// known subject and item, photos where the item needs them): each refusal beside its field.
+void CheckAwardForm(const RequestContext& c, const engine::VillageModel& m, const AwardForm& f,
+                    json* errors, CheckedAward* out) {
+  const json& t = Strings(c.english);
+  auto date = Date::Parse(f.date);
+  auto qty = Quantity::Parse(f.qty.empty() ? "1" : f.qty);
+  if (!date) (*errors)["date"] = t["err_date"];
+  if (!qty || *qty == Quantity::FromWhole(0)) (*errors)["qty"] = t["err_qty"];
+  if (f.subject.empty()) {
+    (*errors)["subject"] = t["err_subject_empty"];
+  } else if (!m.households.count(f.subject) && !m.persons.count(f.subject)) {
+    (*errors)["subject"] = t["err_subject_unknown"].get<std::string>() + f.subject;
+  }
+  const engine::Adoption* a = date ? m.RulesInForce(*date) : nullptr;
+  if (f.item.empty()) {
+    (*errors)["item"] = t["err_item_empty"];
+  } else if (a && !a->rules->FindItem(f.item)) {
+    (*errors)["item"] = t["err_item_unknown"].get<std::string>() + f.item;
+  }
+  if (date && !a) (*errors)["date"] = t["err_date_no_rules"];
+  out->photos = Photos(*c.request, t, errors);
+  if (a && out->photos.empty() && !errors->contains("photos")) {
+    const grammar::Item* item = a->rules->FindItem(f.item);
+    if (item && item->evidence) (*errors)["photos"] = t["err_evidence"];
+  }
+  errors->update(c.text_errors);  // a field's bad bytes are the first thing to say about it
+  if (date) out->date = *date;
+  if (qty) out->qty = *qty;
+}
+
+ledger::Record AwardRecord(const RequestContext& c, const AwardForm& f, const std::string& id,
+                           const CheckedAward& checked) {
+  ledger::Record r;
+  r.type = ledger::RecordType::kAward;
+  r.village = c.account->village;
+  r.id = id;
+  r.date = checked.date;
+  r.subject = f.subject;
+  r.item = f.item;
+  r.qty = checked.qty;
+  r.scorer = c.account->scorer;  // the account's bound scorer, never a form field
+  r.place = f.place;
+  r.reason = f.reason;
+  return r;
+}
+
+// Stores the photos, durably, before the award that names them is written, and names them in
+// `r`; `created` gets those that were not stored before (to remove if the award is refused).
+Status StorePhotos(App& app, const std::vector<std::string_view>& photos, ledger::Record* r,
+                   std::vector<std::string>* created) {
+  for (std::string_view bytes : photos) {
+    auto stored = ledger::StoreEvidence(app.options().ledger_dir, bytes);
+    if (!stored.ok()) return stored.status();
+    if (stored->created) created->push_back(stored->hex);
+    r->evidence.push_back(std::string(ledger::kEvidencePrefix) + stored->hex);
+  }
+  return Status::Ok();
+}
+
+void RecordSubmit(App& app, RequestContext& c) {
+  if (c.account->scorer.empty()) return RenderError(c, 403, "no_scorer");
+  AwardForm f = ReadAwardForm(c);
   bool sent_form_id = !f.form.empty();  // a client that sends none gets no replay guard
   if (!sent_form_id) f.form = NewFormId();
   std::string id = c.account->village + "-W" + f.form;
@@ -204,7 +274,7 @@ void RecordSubmit(App& app, RequestContext& c) {
     return held && held->type == ledger::RecordType::kAward && held->scorer == c.account->scorer;
   };
   // From a card's scan panel (web/scan.h): back to that card, the activity remembered.
-  std::optional<std::string> card = CardPathOf(app, FormValue(req, "back"), c.account->village);
+  auto card = CardPathOf(app, FormValue(*c.request, "back"), c.account->village);
   auto done = [&] {
     if (!card) return Redirect(c, "/record?done=" + EncodeQueryParam(id) + LangSuffix(c, '&'));
     if (std::string cookie = ActivityCookie(f.item, f.qty); !cookie.empty())
@@ -213,58 +283,21 @@ void RecordSubmit(App& app, RequestContext& c) {
   };
   if (made_by_this_form()) return done();
   json errors = json::object();
-  Date today = Timestamp::Now().LocalDate();
-  auto date = Date::Parse(f.date);
-  auto qty = Quantity::Parse(f.qty.empty() ? "1" : f.qty);
-  if (!date) errors["date"] = t["err_date"];
-  if (!qty || *qty == Quantity::FromWhole(0)) errors["qty"] = t["err_qty"];
-  auto village = LoadVillage(app, c.account->village, std::nullopt, today);
-  if (!village) return RenderNoVillage(c, village);
-  const engine::VillageModel& m = village->model;
-  if (f.subject.empty()) {
-    errors["subject"] = t["err_subject_empty"];
-  } else if (!m.households.count(f.subject) && !m.persons.count(f.subject)) {
-    errors["subject"] = t["err_subject_unknown"].get<std::string>() + f.subject;
-  }
-  const engine::Adoption* a = date ? m.RulesInForce(*date) : nullptr;
-  if (f.item.empty()) {
-    errors["item"] = t["err_item_empty"];
-  } else if (a && !a->rules->FindItem(f.item)) {
-    errors["item"] = t["err_item_unknown"].get<std::string>() + f.item;
-  }
-  if (date && !a) errors["date"] = t["err_date_no_rules"];
-  std::vector<std::string_view> photos = Photos(req, t, &errors);
-  if (a && photos.empty() && !errors.contains("photos")) {
-    const grammar::Item* item = a->rules->FindItem(f.item);
-    if (item && item->evidence) errors["photos"] = t["err_evidence"];
-  }
-  village.reset();               // no snapshot open across the write
-  errors.update(c.text_errors);  // a field's bad bytes are the first thing to say about it
+  CheckedAward checked;
+  {
+    auto village = LoadVillage(app, c.account->village, std::nullopt, Timestamp::Now().LocalDate());
+    if (!village) return RenderNoVillage(c, village);
+    CheckAwardForm(c, village->model, f, &errors, &checked);
+  }  // no snapshot open across the write
   if (!errors.empty()) return RenderRecordForm(app, c, f, errors, 422, "");
-  ledger::Record r;
-  r.type = ledger::RecordType::kAward;
-  r.village = c.account->village;
-  r.id = id;
-  r.date = *date;
-  r.subject = f.subject;
-  r.item = f.item;
-  r.qty = *qty;
-  r.scorer = c.account->scorer;  // the account's bound scorer, never a form field
-  r.place = f.place;
-  r.reason = f.reason;
-  // The photos are stored, durably, before the award that names them is written.
+  ledger::Record r = AwardRecord(c, f, id, checked);
   std::vector<std::string> created;
   auto forget = [&] {
     for (const auto& hex : created) ledger::RemoveEvidence(app.options().ledger_dir, hex);
   };
-  for (std::string_view bytes : photos) {
-    auto stored = ledger::StoreEvidence(app.options().ledger_dir, bytes);
-    if (!stored.ok()) {
-      forget();
-      return RenderError(c, 500, "error");
-    }
-    if (stored->created) created.push_back(stored->hex);
-    r.evidence.push_back(std::string(ledger::kEvidencePrefix) + stored->hex);
+  if (!StorePhotos(app, checked.photos, &r, &created).ok()) {
+    forget();
+    return RenderError(c, 500, "error");
   }
   auto refusal = WriteRecords(app, {r});
   if (!refusal.ok() || *refusal) forget();
