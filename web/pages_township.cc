@@ -7,6 +7,7 @@
 
 #include "engine/compare.h"
 #include "ledger/evidence.h"
+#include "ledger/record_type.h"
 #include "web/page_util.h"
 #include "web/routes.h"
 #include "web/svg_chart.h"
@@ -131,12 +132,24 @@ void TownshipPage(App& app, RequestContext& c) {
           {"head", ledger::HashToHex((*reader)->HeadHash())}});
 }
 
+// A record kind's word in each language ("award": "award", "加分"), from the record-type table.
+const ledger::RecordTypeRow* TypeRow(const std::string& name) {
+  for (ledger::RecordType type : ledger::AllRecordTypes()) {
+    const ledger::RecordTypeRow& row = ledger::RecordTypeInfo(type);
+    if (name == row.name) return &row;
+  }
+  return nullptr;
+}
+
 json Ref(const engine::AuditReport& report, const engine::RecordRef& r) {
+  const ledger::RecordTypeRow* kind = TypeRow(r.type);
   auto scorer = report.scorers.find(r.scorer);
   auto household = report.households.find(r.household);
   return {
       {"sequence", std::to_string(r.sequence)},
       {"type", r.type},
+      {"type_en", kind ? kind->en : r.type},
+      {"type_zh", kind ? kind->zh : r.type},
       {"id", r.id},
       {"date", r.date == Date() ? "" : r.date.ToString()},
       {"recorded", r.recorded.ToString()},
