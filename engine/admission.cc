@@ -155,6 +155,7 @@ class Admission {
                        const grammar::Reward& reward);
   Refused CheckScorer(VillageModel& m, const Record& r);
   Refused CheckDates(const VillageModel& m, const Record& r, bool late_applies);
+  Refused CheckCorrection(const VillageModel& m, const Record& r);
   Refused CheckLocked(const VillageModel& m, Date day, const Record& r);
   // The award or redemption `id` names in the village into `*out`, or the refusal `missing`.
   Refused Target(const Record& r, const std::string& id, RefusalCode missing, Record* out);
@@ -478,6 +479,38 @@ Refused Admission::CheckDates(const VillageModel& m, const Record& r, bool late_
   return std::nullopt;
 }
 
+// An award's `objection` (SPEC.md §3 "Objections and rulings"): an objection of the village to a
+// household's figures, upheld by a ruling recorded before the award, about the household the
+// subject counts for on the award's date and the period of that date; recorded within the rules'
+// `late` days of the ruling's day (no limit without `late`).
+Refused Admission::CheckCorrection(const VillageModel& m, const Record& r) {
+  auto it = m.objections.find(r.target);
+  if (it == m.objections.end())
+    return Refusal{RefusalCode::kCitedObjectionUnknown, {r.target, r.village}};
+  const Objection& o = it->second;
+  if (o.household.empty()) return Refusal{RefusalCode::kCitedObjectionNotFigures, {r.target}};
+  const std::string* household = m.HouseholdOfSubject(r.subject, r.date);
+  if (!household || *household != o.household) {
+    return Refusal{RefusalCode::kCitedObjectionOtherHousehold,
+                   {r.target, o.household, r.subject}};
+  }
+  auto period = Period::Parse(o.period);
+  if (!period || r.date < period->FirstDay() || period->LastDay() < r.date) {
+    return Refusal{RefusalCode::kCitedObjectionOtherPeriod,
+                   {r.target, o.period, r.date.ToString()}};
+  }
+  if (!o.ruling || !o.ruling->upheld || r.recorded < o.ruling->recorded)
+    return Refusal{RefusalCode::kCitedObjectionNotUpheld, {r.target}};
+  const Adoption* a = m.RulesInForce(r.date);
+  const auto& late = a ? a->rules->village.late_days_max : std::nullopt;
+  Date ruled = o.ruling->recorded.LocalDate();
+  if (late && r.recorded.LocalDate().days() - ruled.days() > *late) {
+    return Refusal{RefusalCode::kCitedObjectionTooLate,
+                   {r.target, ruled.ToString(), std::to_string(*late)}};
+  }
+  return std::nullopt;
+}
+
 std::string RolesText(const std::vector<std::string>& roles) {
   std::string out;
   for (const auto& role : roles) out += (out.empty() ? "" : " | ") + role;
@@ -488,8 +521,16 @@ Refused Admission::CheckAward(const VillageState& v, const Record& r) {
   const VillageModel& m = v.model;
   auto scorer = m.scorers.find(r.scorer);
   if (scorer == m.scorers.end()) return Refusal{RefusalCode::kScorerNotRegistered, {r.scorer}};
-  if (auto bad = CheckDates(m, r, true)) return bad;
-  if (auto locked = CheckLocked(m, r.date, r)) return locked;
+  // An award citing an upheld objection to its household's figures is the correction the
+  // ruling promised: taken past `late` and the period's lock, within `late` days of the ruling.
+  const bool correction = !r.target.empty();
+  if (correction) {
+    if (auto bad = CheckCorrection(m, r)) return bad;
+  }
+  if (auto bad = CheckDates(m, r, !correction)) return bad;
+  if (!correction) {
+    if (auto locked = CheckLocked(m, r.date, r)) return locked;
+  }
   const grammar::RuleFile& rules = *m.RulesInForce(r.date)->rules;
   if (r.id.empty() && !rules.village.review_roles.empty() && !m.IsReviewer(rules, r.scorer))
     return Refusal{RefusalCode::kAwardNeedsId, {r.scorer}};

@@ -113,6 +113,12 @@ enum class RefusalCode : uint16_t {
   kEffectiveLocked = 71,
   kEffectiveLockedNoNotice = 72,
   kLaterAdoptionInside = 73,
+  kCitedObjectionUnknown = 74,
+  kCitedObjectionNotFigures = 75,
+  kCitedObjectionOtherHousehold = 76,
+  kCitedObjectionOtherPeriod = 77,
+  kCitedObjectionNotUpheld = 78,
+  kCitedObjectionTooLate = 79,
   kCount_,  // not a code: one more than the last
 };
 

@@ -95,6 +95,9 @@ constexpr ColumnName kColumns[] = {
     {"target", "target", "对应记录", kRevoke | kApprove | kObjection | kRuling,
      "the id of the record it names (an award's or redemption's; a ruling: the objection's)",
      "所指记录的编号（撤销、审核、异议：积分或兑换的编号；裁定：异议的编号）"},
+    {"objection", "objection", "依据异议", kAward,
+     "an upheld objection to the household's figures this award corrects (optional)",
+     "据以补记的异议编号：某户积分的异议裁定成立后补记漏记的一笔（可不填）"},
     {"target", nullptr, "被撤销记录", 0, "", ""},
     {"target", nullptr, "审核记录", 0, "", ""},
     {"target", nullptr, "异议记录", 0, "", ""},
@@ -217,7 +220,7 @@ std::vector<const ColumnName*> TemplateColumns(RecordType type) {
   static constexpr const char* kOrder[] = {
       "id",     "village",  "household", "person",   "scorer",   "name",    "role", "since",
       "shares", "resident", "date",      "subject",  "item",     "reward",  "qty",  "target",
-      "period", "place",    "reason",    "evidence", "filed_by", "outcome", "head"};
+      "period", "place",    "reason",    "evidence", "objection", "filed_by", "outcome", "head"};
   auto rank = [](const ColumnName* c) {
     for (size_t i = 0; i < std::size(kOrder); ++i) {
       if (std::strcmp(kOrder[i], c->field) == 0) return i;

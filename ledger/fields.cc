@@ -58,6 +58,8 @@ constexpr FieldSpec kAwardFields[] = {
     {"place", K::kName, kOpt, &Record::place, ""},
     {"reason", K::kName, kOpt, &Record::reason, ""},
     {"evidence", K::kEvidence, kOpt, nullptr, ""},
+    // An upheld objection to the household's figures that this award corrects (a missed record).
+    {"objection", K::kCode, kOpt, &Record::target, ""},
 };
 constexpr FieldSpec kRevokeFields[] = {
     {"village", K::kCode, kReq, &Record::village, ""},

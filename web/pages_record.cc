@@ -19,8 +19,24 @@ using nlohmann::json;
 
 struct AwardForm {
   std::string q, subject, item, qty, date, place, reason;
-  std::string form;  // the form's one-time id (FormId)
+  std::string form;       // the form's one-time id (FormId)
+  std::string objection = {};  // an upheld objection whose missed record this is (or empty)
 };
+
+// The village's objections to a household's figures that were upheld: what a missed record may
+// cite (SPEC.md §3 "Objections and rulings"), latest first.
+json UpheldObjections(const engine::VillageModel& m, const std::string& selected) {
+  json out = json::array();
+  for (auto it = m.objections.rbegin(); it != m.objections.rend(); ++it) {
+    const engine::Objection& o = it->second;
+    if (o.household.empty() || !o.ruling || !o.ruling->upheld) continue;
+    out.push_back({{"id", o.id},
+                   {"label", o.period + " " + o.household + " " + HouseholdName(m, o.household) +
+                                 "：" + o.reason},
+                   {"selected", o.id == selected}});
+  }
+  return out;
+}
 
 // Photos taken with one award, and the size of each (ledger::kEvidenceBytesMax).
 constexpr size_t kPhotosMax = 4;
@@ -143,7 +159,9 @@ void RenderRecordForm(App& app, RequestContext& c, const AwardForm& f, const jso
            {"categories", ItemChoices(*a->rules, ScorerRole(village->model, c.account->scorer),
                                       f.item, t)},
            {"entries", entries},
-           {"has_entries", !entries.empty()}};
+           {"has_entries", !entries.empty()},
+           {"objections", UpheldObjections(village->model, f.objection)}};
+  ctx["has_objections"] = !ctx["objections"].empty();
   if (!done.empty()) {
     auto award = RecordWithId(app, c.account->village, done);
     bool ours = award && award->type == ledger::RecordType::kAward &&
@@ -192,7 +210,8 @@ AwardForm ReadAwardForm(const RequestContext& c) {
           FormValue(req, "date"),
           OneLine(FormValue(req, "place")),
           OneLine(FormValue(req, "reason")),
-          FormId(c)};
+          FormId(c),
+          OneLine(FormValue(req, "objection"))};
 }
 
 // What the form's own checks made of its fields, for the record.
@@ -246,6 +265,7 @@ ledger::Record AwardRecord(const RequestContext& c, const AwardForm& f, const st
   r.scorer = c.account->scorer;  // the account's bound scorer, never a form field
   r.place = f.place;
   r.reason = f.reason;
+  r.target = f.objection;  // the award's `objection`: admission checks the citation
   return r;
 }
 
@@ -304,7 +324,7 @@ void RecordSubmit(App& app, RequestContext& c) {
   if (!refusal.ok()) return RenderError(c, 500, "error");
   if (*refusal && made_by_this_form()) *refusal = std::nullopt;  // the same form, sent at once
   if (*refusal) {
-    PutRefusal(c, **refusal, {"subject", "item", "qty", "date", "photos"}, &errors);
+    PutRefusal(c, **refusal, {"subject", "item", "qty", "date", "photos", "target"}, &errors);
     return RenderRecordForm(app, c, f, errors, 422, "");
   }
   done();

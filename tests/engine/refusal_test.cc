@@ -72,7 +72,8 @@ TEST(RefusalTable, NumbersAreStable) {
   EXPECT_EQ(static_cast<int>(RefusalCode::kSelfDeny), 36);
   EXPECT_EQ(static_cast<int>(RefusalCode::kIdTaken), 3);
   EXPECT_EQ(static_cast<int>(RefusalCode::kLaterAdoptionInside), 73);
-  EXPECT_EQ(kRefusalCodes, 73u);
+  EXPECT_EQ(static_cast<int>(RefusalCode::kCitedObjectionTooLate), 79);
+  EXPECT_EQ(kRefusalCodes, 79u);
 }
 
 const char* kRules = R"(village T "测试村" {

@@ -106,9 +106,10 @@ TEST_F(Scan, NobodyElseSeesThePanelAndTheCacheNeverKeepsIt) {
 
 TEST_F(Scan, AFormThatNamesNoCardOfTheVillageGoesBackToTheRecordPage) {
   Login grid = SignIn("scorer");
-  for (const std::string& back :
-       {std::string("https://example.com/"), Card("H1").substr(0, Card("H1").size() - 1) + "0",
-        std::string("/h/Q/H1/") + std::string(64, '0')}) {
+  std::string forged = Card("H1");
+  forged.back() = forged.back() == '0' ? '1' : '0';  // one hex digit of the token changed
+  for (const std::string& back : {std::string("https://example.com/"), forged,
+                                  std::string("/h/Q/H1/") + std::string(64, '0')}) {
     auto card = Get(Card("H1"), grid.cookie);
     std::smatch form_id;
     ASSERT_TRUE(std::regex_search(card->body, form_id,
@@ -133,6 +134,36 @@ TEST_F(Scan, TheRecordPageOffersOnlyTheItemsTheRoleMayRecordAndSaysWhatWasRecord
   ASSERT_EQ(res->status, 303) << res->body;
   auto done = Get(res->get_header_value("Location"), grid.cookie);
   EXPECT_THAT(done->body, HasSubstr("已记上：张三（P1）· A1 升旗 ×1，每次 +2 分"));
+}
+
+}  // namespace
+}  // namespace jifen::web
+
+namespace jifen::web {
+namespace {
+
+// A missed record under an upheld objection, from the scorer's page (SPEC.md §3 "Objections and
+// rulings"): the page offers the upheld objections, and the award that cites one is taken though
+// its period was posted long ago.
+TEST_F(Serve, AMissedRecordUnderAnUpheldObjectionIsTakenFromTheScorersPage) {
+  Import(app_->ledger(),
+         {R"({"type":"objection","id":"W-O1","village":"W","period":"2024-01","household":"H2","reason":"漏记升旗","filed_by":"李四","recorded":"2024-02-02T09:00:00+08:00"})",
+          R"({"type":"ruling","id":"W-D1","village":"W","target":"W-O1","outcome":"upheld","reason":"属实","scorer":"S2","recorded":"2024-02-10T09:00:00+08:00"})"});
+  Login grid = SignIn("scorer");
+  auto page = Client().Get("/record", {{"Cookie", grid.cookie}});
+  EXPECT_THAT(page->body, ::testing::HasSubstr(R"(<option value="W-O1">W-O1 2024-01 H2 李家：漏记升旗)"));
+  uint64_t before = Head();
+  httplib::Params plain = Award(grid.csrf, "P2", "A1");
+  plain.erase("date");
+  plain.emplace("date", "2024-01-20");
+  auto locked = Client().Post("/record", {{"Cookie", grid.cookie}}, plain);
+  EXPECT_EQ(locked->status, 422);  // 2024-01 was posted and is final
+  EXPECT_EQ(Head(), before);
+  httplib::Params cited = plain;
+  cited.emplace("objection", "W-O1");
+  auto taken = Client().Post("/record", {{"Cookie", grid.cookie}}, cited);
+  ASSERT_EQ(taken->status, 303) << taken->body;
+  EXPECT_EQ(Head(), before + 1);
 }
 
 }  // namespace
