@@ -43,7 +43,9 @@ TEST(RefusalTable, EveryCodeHasANameAFieldAndBothTextsWithTheSameArguments) {
     EXPECT_EQ(Placeholders(chinese), used);
     // Arguments are numbered 0, 1, … with none skipped: Refusal::args holds them in that order.
     EXPECT_EQ(used.size(), RefusalArity(code));
-    if (!used.empty()) EXPECT_EQ(*used.rbegin(), static_cast<int>(used.size()) - 1);
+    if (!used.empty()) {
+      EXPECT_EQ(*used.rbegin(), static_cast<int>(used.size()) - 1);
+    }
     if (english == "{0}") continue;  // a parser's message, passed on as it came
     EXPECT_NE(chinese, english);
     EXPECT_TRUE(std::any_of(chinese.begin(), chinese.end(), [](char c) { return c & 0x80; }))
