@@ -203,14 +203,6 @@ void FillBoardStatus(Board& b, const BoardStatusInput& in) {
   if (in.posted) b.posted_on = ChineseDate(*in.posted);
 }
 
-std::string ChinesePeriodLabel(const Period& period) {
-  static const char* const kQuarters[] = {"一", "二", "三", "四"};
-  if (period.kind == PeriodKind::kQuarter && period.index >= 1 && period.index <= 4) {
-    return std::to_string(period.year) + "年第" + kQuarters[period.index - 1] + "季度";
-  }
-  return std::to_string(period.year) + "年" + std::to_string(period.index) + "月";
-}
-
 std::string ChineseTimestamp(const Timestamp& t) {
   std::string rfc = t.ToString();  // YYYY-MM-DDTHH:MM:SS+HH:MM
   if (rfc.size() < 25) return rfc;

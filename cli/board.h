@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/date.h"
+#include "util/period_label.h"  // ChinesePeriodLabel, for the board's title
 
 namespace jifen::cli {
 
@@ -68,8 +69,6 @@ struct BoardStatusInput {
 // The notice's workflow lines (state, how to object, objections, date posted) for a period.
 void FillBoardStatus(Board& board, const BoardStatusInput& input);
 
-// "2022年3月", "2022年第一季度".
-std::string ChinesePeriodLabel(const Period& period);
 // "2022-03-31 20:00:00（UTC+08:00）": a recorded time for a notice.
 std::string ChineseTimestamp(const Timestamp& t);
 // `hex` split into space-separated groups of 8 characters.

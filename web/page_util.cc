@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "engine/admission.h"
+#include "util/period_label.h"
 #include "engine/window.h"
 
 namespace jifen::web {
@@ -139,15 +140,16 @@ json EventRow(const engine::VillageModel& m, const engine::EventResult& e, const
 }
 
 std::string PeriodWords(const std::string& period, bool english) {
-  static const char* const kQuarters[] = {"一", "二", "三", "四"};
   if (english) return period;
   if (period.size() == 4 && period.find_first_not_of("0123456789") == std::string::npos)
     return period + "年";
   auto p = Period::Parse(period);
-  if (!p) return period;
-  if (p->kind == PeriodKind::kMonth)
-    return std::to_string(p->year) + "年" + std::to_string(p->index) + "月";
-  return std::to_string(p->year) + "年第" + kQuarters[p->index - 1] + "季度";
+  return p ? ChinesePeriodLabel(*p) : period;
+}
+
+bool MayRecord(const grammar::Item& item, const std::string& role) {
+  return item.roles.empty() ||
+         std::find(item.roles.begin(), item.roles.end(), role) != item.roles.end();
 }
 
 std::string RecordedText(const engine::VillageModel& m, const ledger::Record& award, const json& t) {
@@ -160,12 +162,8 @@ std::string RecordedText(const engine::VillageModel& m, const ledger::Record& aw
   if (item)
     text += t["recorded_points"].get<std::string>() + item->points.ToSignedString() +
             t["recorded_points_2"].get<std::string>();
-  auto scorer = m.scorers.find(award.scorer);
-  if (a && scorer != m.scorers.end() && !a->rules->village.review_roles.empty()) {
-    const auto& roles = a->rules->village.review_roles;
-    if (std::find(roles.begin(), roles.end(), scorer->second.role) == roles.end())
-      text += t["recorded_pending"].get<std::string>();
-  }
+  if (a && !a->rules->village.review_roles.empty() && !m.IsReviewer(*a->rules, award.scorer))
+    text += t["recorded_pending"].get<std::string>();
   return text + "（" + award.id + "）";
 }
 

@@ -74,6 +74,8 @@ std::string SubjectName(const engine::VillageModel& m, const std::string& code);
 // A period as a Chinese page says it: "2026年6月", "2026年第三季度", "2026年"; an English page, and
 // anything that is not a period, as given ("2026-06").
 std::string PeriodWords(const std::string& period, bool english);
+// Whether a scorer of `role` may record `item` (its `by` roles, none: anyone), as admission checks.
+bool MayRecord(const grammar::Item& item, const std::string& role);
 // What an award just made records, for the scorer who made it: for whom, the item, the quantity
 // and the item's points, and whether it waits for review ("已记上：张三（P1）· A1 升旗 ×1，每次 +2 分").
 std::string RecordedText(const engine::VillageModel& m, const ledger::Record& award,

@@ -25,27 +25,17 @@ struct RulesForm {
   std::string text, period, effective, approval;
 };
 
-// Whether a code point takes two columns in a monospaced font (CJK, Hangul, full-width forms).
-bool Wide(char32_t c) {
-  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
-         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-         (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000;
-}
-
 // What goes before the "↑" under `line` so that it stands under `column` (1-based, in code
-// points): a space for each narrow character before it, an ideographic space for each wide one,
-// a tab for a tab.
+// points): an ideographic space for each character before it that takes two columns
+// (DisplayWidth, utf8proc), a tab for a tab, else a space.
 std::string CaretPad(const std::string& line, uint32_t column) {
   std::string pad;
-  uint32_t seen = 1;
-  for (size_t i = 0; i < line.size() && seen < column; ++seen) {
-    auto byte = static_cast<unsigned char>(line[i]);
-    size_t n = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
-    char32_t c = n == 1 ? byte : byte & (0x7F >> n);
-    for (size_t k = 1; k < n && i + k < line.size(); ++k)
-      c = (c << 6) | (static_cast<unsigned char>(line[i + k]) & 0x3F);
-    pad += line[i] == '\t' ? "\t" : Wide(c) ? "\u3000" : " ";
+  size_t i = 0;
+  for (uint32_t seen = 1; i < line.size() && seen < column; ++seen) {
+    size_t n = 1;  // the code point's bytes: its lead byte, then continuation bytes
+    while (i + n < line.size() && (static_cast<unsigned char>(line[i + n]) & 0xC0) == 0x80) ++n;
+    std::string_view c(line.data() + i, n);
+    pad += c == "\t" ? "\t" : DisplayWidth(c) == 2 ? "\u3000" : " ";
     i += n;
   }
   return pad;

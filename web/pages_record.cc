@@ -50,9 +50,7 @@ json ItemChoices(const grammar::RuleFile& rules, const std::string& role,
     for (const auto& code : category.items) {
       const grammar::Item* item = rules.FindItem(code);
       if (!item) continue;
-      if (!item->roles.empty() &&
-          std::find(item->roles.begin(), item->roles.end(), role) == item->roles.end())
-        continue;
+      if (!MayRecord(*item, role)) continue;
       items.push_back(
           {{"code", item->code},
            {"name", item->name},

@@ -17,12 +17,17 @@ const std::regex& CardPattern() {
   return pattern;
 }
 
+// An activity as its cookie holds it: "ITEM~QTY", an item code and a plain decimal.
+const std::regex& ActivityPattern() {
+  static const std::regex pattern(R"(([A-Za-z0-9_.-]{1,32})~([0-9]{1,7}(?:\.[0-9]{1,2})?))");
+  return pattern;
+}
+
 // The remembered activity, when the cookie is one of ours: item code and quantity.
 std::pair<std::string, std::string> Activity(const Request& req) {
-  static const std::regex pattern(R"(([A-Za-z0-9_.-]{1,32})~([0-9]{1,7}(?:\.[0-9]{1,2})?))");
   std::string value = CookieValue(req, kActivityCookie);
   std::smatch m;
-  if (!std::regex_match(value, m, pattern)) return {"", "1"};
+  if (!std::regex_match(value, m, ActivityPattern())) return {"", "1"};
   return {m[1], m[2]};
 }
 
@@ -33,10 +38,7 @@ json AllowedItems(const grammar::RuleFile& rules, const std::string& role,
   for (const auto& category : rules.categories) {
     for (const auto& code : category.items) {
       const grammar::Item* item = rules.FindItem(code);
-      if (!item) continue;
-      bool allowed = item->roles.empty() ||
-                     std::find(item->roles.begin(), item->roles.end(), role) != item->roles.end();
-      if (!allowed) continue;
+      if (!item || !MayRecord(*item, role)) continue;
       out.push_back({{"code", item->code},
                      {"name", item->name},
                      {"points", item->points.ToSignedString()},
@@ -69,9 +71,8 @@ std::optional<std::string> CardPathOf(App& app, const std::string& back,
 }
 
 std::string ActivityCookie(const std::string& item, const std::string& qty) {
-  static const std::regex pattern(R"([A-Za-z0-9_.-]{1,32}~[0-9]{1,7}(?:\.[0-9]{1,2})?)");
   std::string value = item + "~" + (qty.empty() ? "1" : qty);
-  if (!std::regex_match(value, pattern)) return "";  // never a header from what was typed
+  if (!std::regex_match(value, ActivityPattern())) return "";  // never a header from what was typed
   return std::string(kActivityCookie) + "=" + value +
          "; Path=/h/; HttpOnly; SameSite=Strict; Max-Age=43200";
 }
@@ -116,9 +117,7 @@ void FillScanPanel(App& app, const Request& req, Response& res) {
       panel = RenderFragment("scan.html", ctx, english);
     }
   }
-  std::string body = std::move(res.body);
-  body.replace(at, std::string_view(kScanSlot).size(), panel);
-  res.SetContent(body, res.Header("Content-Type"));
+  res.body.replace(at, std::string_view(kScanSlot).size(), panel);
 }
 
 }  // namespace jifen::web

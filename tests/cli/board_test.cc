@@ -275,10 +275,10 @@ TEST(BoardHtml, EmptyRankingSaysSo) {
 TEST(BoardHtml, PeriodLabelsReadAsOnANotice) {
   using jifen::Period;
   using jifen::PeriodKind;
-  EXPECT_EQ(jifen::cli::ChinesePeriodLabel(Period{PeriodKind::kMonth, 2022, 3}), "2022年3月");
-  EXPECT_EQ(jifen::cli::ChinesePeriodLabel(Period{PeriodKind::kQuarter, 2022, 1}),
+  EXPECT_EQ(jifen::ChinesePeriodLabel(Period{PeriodKind::kMonth, 2022, 3}), "2022年3月");
+  EXPECT_EQ(jifen::ChinesePeriodLabel(Period{PeriodKind::kQuarter, 2022, 1}),
             "2022年第一季度");
-  EXPECT_EQ(jifen::cli::ChinesePeriodLabel(Period{PeriodKind::kQuarter, 2023, 4}),
+  EXPECT_EQ(jifen::ChinesePeriodLabel(Period{PeriodKind::kQuarter, 2023, 4}),
             "2023年第四季度");
   auto t = jifen::Timestamp::Parse("2022-03-31T18:05:09+08:00");
   ASSERT_TRUE(t);
