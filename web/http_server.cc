@@ -634,7 +634,7 @@ bool HttpServer::Impl::WaitsForClient(int fd) {
   for (const Connection* connection : connections) {
     if (connection->fd == fd) return connection->phase != Phase::kHandling;
   }
-  return true;
+  return false;  // not yet admitted, or closed: the socket says which
 }
 
 std::string HttpServer::HandleRaw(const std::string& bytes) {
@@ -659,21 +659,29 @@ std::string HttpServer::HandleRaw(const std::string& bytes) {
     written = true;
   });
   // Read until the server closes, or until it has read everything and waits for more (an
-  // incomplete request, or a kept-alive connection) three checks in a row.
+  // incomplete request, or a kept-alive connection) for kQuiet. The server's thread may have
+  // taken the bytes off the socket and not yet parsed them, which looks the same from here for
+  // as long as the scheduler keeps it waiting: kQuiet is well past a busy machine's time slice.
+  constexpr auto kQuiet = std::chrono::milliseconds(150);
   std::string answer;
   char buffer[16384];
-  int quiet = 0;
   auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (quiet < 3 && std::chrono::steady_clock::now() < give_up) {
+  auto quiet_since = std::chrono::steady_clock::now();
+  bool was_waiting = false;
+  for (;;) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= give_up || (was_waiting && now - quiet_since >= kQuiet)) break;
     pollfd wait{pair[1], POLLIN, 0};
-    if (::poll(&wait, 1, 3) > 0) {
+    if (::poll(&wait, 1, 5) > 0) {
       ssize_t n = ::recv(pair[1], buffer, sizeof buffer, 0);
       if (n <= 0) break;
       answer.append(buffer, static_cast<size_t>(n));
-      quiet = 0;
+      was_waiting = false;
       continue;
     }
-    quiet = written && impl_->WaitsForClient(pair[0]) ? quiet + 1 : 0;
+    bool waiting = written && impl_->WaitsForClient(pair[0]);
+    if (waiting && !was_waiting) quiet_since = std::chrono::steady_clock::now();
+    was_waiting = waiting;
   }
   ::shutdown(pair[1], SHUT_RDWR);
   writer.join();

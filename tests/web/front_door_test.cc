@@ -128,7 +128,9 @@ TEST_F(FrontDoor, AChunkedBodyIsCountedAsItIsReadAndRefusedPastTheLimit) {
               answer.substr(0, answer.find('\r')).c_str());
   // The public forms' 64 KiB, what the socket buffers hold, and the 256 KiB drained after it.
   EXPECT_LT(sent, 160) << "the server went on reading long after its refusal";
-  if (kMemoryMeasured) EXPECT_LT(RssMiB() - before, 32);
+  if (kMemoryMeasured) {
+    EXPECT_LT(RssMiB() - before, 32);
+  }
 }
 
 TEST_F(FrontDoor, APostWithoutLengthOrChunkingIs411) {
@@ -169,7 +171,9 @@ TEST_F(FrontDoor, TooManyHeaderLinesOrBytesAre431AndNothingIsKept) {
   }
   std::string answer = b.Read(1000);
   EXPECT_NE(StatusOf(answer), 200);
-  if (kMemoryMeasured) EXPECT_LT(RssMiB() - before, 16);
+  if (kMemoryMeasured) {
+    EXPECT_LT(RssMiB() - before, 16);
+  }
 }
 
 TEST_F(FrontDoor, AHeadSentSlowlyIsCutAtItsDeadline) {
@@ -203,10 +207,19 @@ TEST_F(FrontDoor, ABodyTrickledBelowTheMinimumRateIsCut) {
 TEST_F(FrontDoor, OneAddressHoldsAtMostItsShareOfConnections) {
   std::vector<std::unique_ptr<Raw>> held;
   for (int i = 0; i < 40; ++i) held.push_back(std::make_unique<Raw>(port_, 9));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  int open = 0;
-  for (auto& c : held) open += c->Closed(0) ? 0 : 1;
-  EXPECT_EQ(open, 32);
+  // The eight past the share are closed as they are accepted; on a busy machine that takes a
+  // while, so wait for it (a door that closed too few or too many still fails).
+  auto open_count = [&] {
+    int open = 0;
+    for (auto& c : held) open += c->Closed(0) ? 0 : 1;
+    return open;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (open_count() > 32 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(open_count(), 32);
   Raw other(port_, 10);  // another address is served
   ASSERT_TRUE(other.Send("GET /login HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_EQ(StatusOf(other.Read(1000)), 200);
@@ -249,7 +262,9 @@ TEST_F(Serve, AThousandSlowConnectionsLeaveTheClerksPageAnswered) {
       "RSS +%.0f MiB\n",
       ms[ms.size() / 2], p99, RssMiB() - before);
   EXPECT_LT(p99, 1000) << "a page waited behind slow connections";  // liveness, not speed
-  if (kMemoryMeasured) EXPECT_LT(RssMiB() - before, 250);
+  if (kMemoryMeasured) {
+    EXPECT_LT(RssMiB() - before, 250);
+  }
 }
 
 // ---- sign-in ----
