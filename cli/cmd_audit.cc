@@ -173,6 +173,7 @@ void AddRecordFindingsJson(const AuditReport& r, Json& j) {
     x["period"] = l.period.ToString();
     x["days_late"] = l.days_late;
     x["late_days_max"] = l.late_days_max ? Json(*l.late_days_max) : Json();
+    if (!l.cites.empty()) x["cites_objection"] = l.cites;
     j["late"].push_back(x);
   }
   j["backdated"] = Json::array();
@@ -341,7 +342,8 @@ void AuditPrinter::Late() const {
     cells.push_back(l.period.ToString());
     cells.push_back(l.record.recorded.ToString());
     cells.push_back(std::to_string(l.days_late) +
-                    (l.late_days_max ? "/" + std::to_string(*l.late_days_max) : std::string()));
+                    (l.late_days_max ? "/" + std::to_string(*l.late_days_max) : std::string()) +
+                    (l.cites.empty() ? "" : w_(", cites objection ", "，依据异议 ") + l.cites));
     t.AddRow(cells);
   }
   Print(t);
@@ -473,7 +475,9 @@ void PrintCsv(const AuditReport& r) {
       row("concentration", a, c.scorer + "->" + c.household + " lift " + Lift(c));
   }
   for (const auto& l : r.late)
-    row("late", l.record, std::to_string(l.days_late) + " days after " + l.period.ToString());
+    row("late", l.record,
+        std::to_string(l.days_late) + " days after " + l.period.ToString() +
+            (l.cites.empty() ? "" : "; cites objection " + l.cites));
   for (const auto& b : r.backdated) {
     std::string detail = b.period.ToString() + " " + b.household + " earned " +
                          (b.earned_then ? b.earned_then->ToString() : "-") + "->" +

@@ -81,6 +81,13 @@ Result<Explanation> Explain(const Globals& g, const std::string& village,
   return x;
 }
 
+// The upheld objection a late award names to be taken past `late` (SPEC §3), or "".
+std::string CitedObjection(const Explanation& x, const engine::Event& e) {
+  if (e.type != ledger::RecordType::kAward) return "";
+  auto record = x.loaded.reader->Get(e.sequence);
+  return record.ok() ? record->target : "";
+}
+
 Json ExplanationJson(const Explanation& x, Words w) {
   const engine::VillageModel& m = x.loaded.model;
   const grammar::RuleFile& rules = x.rules();
@@ -107,6 +114,8 @@ Json ExplanationJson(const Explanation& x, Words w) {
                       {"counted", JsonPoints(r.counted)},
                       {"pending", r.outcome == engine::Outcome::kPending},
                       {"why", Why(r, m, rules, w)}});
+    if (std::string cites = CitedObjection(x, e); !cites.empty())
+      events.back()["cites_objection"] = cites;
   }
   Json bonuses = Json::array();
   for (const auto& b : rules.bonuses) {
@@ -194,6 +203,8 @@ Table EventTable(const Explanation& x, Words w) {
     std::string why = Why(r, m, rules, w);
     if (e.recorded.LocalDate() > x.period.period.LastDay()) {
       why += std::string(w("; recorded late on ", "；补录于 ")) + e.recorded.LocalDate().ToString();
+      std::string cites = CitedObjection(x, e);
+      if (!cites.empty()) why += std::string(w(", under upheld objection ", "，依据成立的异议 ")) + cites;
     }
     t.AddRow({e.date.ToString(), std::to_string(e.sequence),
               subject_name(award ? e.subject : e.household), what, scorer_name(e.scorer),

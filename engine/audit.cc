@@ -342,6 +342,11 @@ Result<AuditReport> Audit(ledger::Ledger& ledger, const std::string& village,
     if (!s.ok()) return s;
   }
   report.concentration = FindConcentration(*periods, options);
+  // A late award may be the correction an upheld objection called for: the record names it.
+  for (LateFinding& l : report.late) {
+    auto record = r.Get(l.record.sequence);
+    if (record.ok() && record->type == RecordType::kAward) l.cites = record->target;
+  }
   return report;
 }
 

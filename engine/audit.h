@@ -64,6 +64,7 @@ struct LateFinding {
   Period period;
   int days_late = 0;
   std::optional<int32_t> late_days_max;  // the rules' `late` limit
+  std::string cites;  // the upheld objection an award names to be taken late (SPEC §3), or empty
 };
 
 // A household whose published figures (as of the end of the period's last day) differ now.

@@ -146,7 +146,6 @@ std::optional<Timestamp> ParseAsOf(std::string_view text) {
   if (auto ts = Timestamp::Parse(text)) return ts;
   auto date = Date::Parse(text);
   if (!date) return std::nullopt;
-  constexpr int kChinaOffsetMinutes = 8 * 60;
   int64_t end_local = int64_t{date->days()} * 86400 + 86399;
   return Timestamp{end_local - kChinaOffsetMinutes * 60, kChinaOffsetMinutes};
 }

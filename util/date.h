@@ -45,6 +45,8 @@ struct Timestamp {
   // The local calendar day in the timestamp's own offset.
   Date LocalDate() const;
   std::string ToString() const;  // RFC 3339 in its own offset
+  // The same instant in another offset (minutes east of UTC).
+  Timestamp InOffset(int32_t minutes) const { return Timestamp{utc_seconds, minutes}; }
   // Ordering is by the instant only.
   bool operator<(const Timestamp& o) const { return utc_seconds < o.utc_seconds; }
   bool operator<=(const Timestamp& o) const { return utc_seconds <= o.utc_seconds; }
@@ -53,6 +55,10 @@ struct Timestamp {
 // `--as-of` accepts a full timestamp or a date, which means the end of that day at +08:00
 // (the offset of every township using jifen), so that a date reads the way a clerk means it.
 std::optional<Timestamp> ParseAsOf(std::string_view text);
+
+// China Standard Time (Asia/Shanghai, UTC+8, no daylight saving): the offset a bare date of
+// `--as-of` is read in, and the one the web pages show recorded times in.
+constexpr int32_t kChinaOffsetMinutes = 8 * 60;
 
 enum class PeriodKind : uint8_t { kMonth, kQuarter };
 

@@ -346,6 +346,51 @@ json RecentPeriods(const engine::VillageModel& m, const Period& shown, Timestamp
   return out;
 }
 
+json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Date to,
+                      const Period& period, const std::string& household,
+                      const std::string& selected, const json& t);
+
+// The office's objection form chooses its target: a household (its figures as a whole), or, once
+// a household is chosen (?object_household=), that household's records of the period.
+// The household a form's target is about: the household itself, or the one its record counts for.
+std::string HouseholdOfTarget(const ledger::Reader& reader, const engine::VillageModel& m,
+                              const std::string& target) {
+  if (m.households.count(target)) return target;
+  auto seq = target.empty() ? std::nullopt : reader.FindKey(m.code, target);
+  auto r = seq ? reader.Get(*seq) : Result<ledger::Record>(Status::InvalidInput(""));
+  if (!r.ok()) return "";
+  if (r->type == ledger::RecordType::kRedeem) return r->household;
+  const std::string* h = r->type == ledger::RecordType::kAward
+                             ? m.HouseholdOfSubject(r->subject, r->date)
+                             : nullptr;
+  return h ? *h : "";
+}
+
+void AddObjectionChoices(App& app, RequestContext& c, const VillageView& village,
+                         const Period& period, const MonthForm& f, json& ctx) {
+  const json& t = Strings(c.english);
+  const engine::VillageModel& m = village.model;
+  std::string chosen = Param(c, "object_household");
+  if (chosen.empty()) chosen = HouseholdOfTarget(*village.reader, m, f.target);
+  if (!m.households.count(chosen)) chosen.clear();
+  json households = json::array(), targets = json::array();
+  for (const auto& [code, h] : m.households) {
+    households.push_back({{"code", code}, {"name", h.name}, {"selected", code == chosen}});
+    if (!chosen.empty() && code != chosen) continue;
+    targets.push_back({{"id", code},
+                       {"label", Text(t, "month_object_whole") + code + " " + h.name},
+                       {"selected", code == f.target}});
+  }
+  if (!chosen.empty()) {
+    json records = HouseholdRecords(app, m, engine::ReplayStart(m, period), period.LastDay(),
+                                    period, chosen, f.target, t);
+    for (auto& r : records) targets.push_back(std::move(r));
+  }
+  ctx["object_households"] = households;
+  ctx["object_household"] = chosen;
+  ctx["target_choices"] = targets;
+}
+
 void RenderMonth(App& app, RequestContext& c, const std::string& period_text, int status,
                  const MonthForm& f) {
   const json& t = Strings(c.english);
@@ -409,6 +454,7 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
            {"failed", !f.errors.empty()}};
   if (s.post) ctx["posted_on"] = s.post->recorded.LocalDate().ToString();
   if (s.notice_until) ctx["notice_until"] = s.notice_until->ToString();
+  if (s.state == engine::PeriodState::kNotice) AddObjectionChoices(app, c, *village, *period, f, ctx);
   std::string problem = ActorProblem(m, *c.account, period->FirstDay(), t);
   if (!problem.empty()) ctx["actor_problem"] = problem;
   std::string done = Param(c, "done");

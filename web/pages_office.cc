@@ -5,6 +5,7 @@
 #include "web/http.h"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "engine/admission.h"
@@ -276,8 +277,10 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
            PinyinMatches(name, q);
   };
   json households = json::array();
+  std::set<std::string> found;  // households the search found: their members are listed too
   for (const auto& [code, h] : m.households) {
     if (!finds(code, h.name)) continue;
+    found.insert(code);
     households.push_back({{"code", code},
                           {"name", h.name},
                           {"since", h.since.ToString()},
@@ -287,7 +290,7 @@ void RenderRoster(App& app, RequestContext& c, const RosterForm& form, const jso
   json persons = json::array(), moves = json::array();
   for (const auto& [code, p] : m.persons) {
     const std::string* home = p.HouseholdOn(today);
-    if (finds(code, p.name)) {
+    if (finds(code, p.name) || (!q.empty() && home && found.count(*home))) {
       persons.push_back({{"code", code},
                          {"name", p.name},
                          {"household", home ? *home : ""},

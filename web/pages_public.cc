@@ -274,6 +274,10 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
   json objections =
       CardObjections(app, village->model, engine::ReplayStart(structure->model, first),
                      current->LastDay(), household, form, t);
+  for (const char* list : {"objection_periods", "household_objections"}) {  // periods in words
+    for (auto& row : objections[list])
+      row["period_words"] = PeriodWords(row["period"].get<std::string>(), c.english);
+  }
   for (auto it = objections.begin(); it != objections.end(); ++it) ctx[it.key()] = it.value();
   if (ctx["objection_open"].get<bool>()) {
     // The form's double-submit token is the visitor's own: the page is rendered (and kept in the

@@ -4,6 +4,7 @@
 #include "web/http.h"
 
 #include "engine/window.h"
+#include "util/time_label.h"
 #include "web/page_util.h"
 #include "web/pinyin.h"
 #include "web/routes.h"
@@ -65,6 +66,13 @@ void ShopSearch(App& app, RequestContext& c) {
   if (!loaded.ok()) return RenderNoVillage(c, loaded.status());
   std::optional<Shop>& shop = *loaded;
   if (!shop) return RenderError(c, 404, "not_found");
+  const json& t = Strings(c.english);
+  if (shop->adoption->rules->rewards.empty()) {  // nothing to redeem: no shop to open
+    return Render(c, 200, "shop.html",
+                  {{"title", t["shop_title"]},
+                   {"no_rewards", true},
+                   {"village_name", shop->adoption->rules->village.name}});
+  }
   std::string q = c.request->Param("q");
   auto balances = Balances(*shop);
   json rows = json::array();
@@ -73,12 +81,12 @@ void ShopSearch(App& app, RequestContext& c) {
     Points balance = balances.count(code) ? balances[code] : Points();
     rows.push_back({{"code", code}, {"name", h.name}, {"balance", balance.ToString()}});
   }
-  const json& t = Strings(c.english);
   Render(c, 200, "shop.html",
          {{"title", t["shop_title"]},
           {"q", q},
           {"rows", rows},
           {"has_rows", !rows.empty()},
+          {"open", true},
           {"village_name", shop->adoption->rules->village.name}});
 }
 
@@ -113,6 +121,7 @@ void RenderHousehold(App& app, RequestContext& c, const std::string& household,
              {"name", reward.name},
              {"cost", reward.cost.ToString()},
              {"affordable", !(balance < reward.cost)},
+             {"short", (reward.cost - balance).ToString()},
              {"selected", reward.code == form.reward}};
     if (reward.stock) {
       int64_t taken = engine::RewardsRedeemed(
@@ -140,7 +149,7 @@ void RenderHousehold(App& app, RequestContext& c, const std::string& household,
            {"household_name", h->second.name},
            {"members", members},
            {"balance", balance.ToString()},
-           {"period", shop->period.ToString()},
+           {"period", PeriodWords(shop->period.ToString(), c.english)},
            {"rewards", rewards},
            {"has_rewards", !rewards.empty()},
            {"recent", recent},
@@ -243,7 +252,8 @@ void ShopReceipt(App& app, RequestContext& c) {
            {"before", (after + cost).ToString()},
            {"after", after.ToString()},
            {"date", r->date.ToString()},
-           {"recorded", r->recorded.ToString()},
+           {"recorded", ClockLabel(r->recorded, c.english)},
+           {"recorded_exact", r->recorded.ToString()},
            {"clerk", r->scorer + (scorer != model->scorers.end() ? " " + scorer->second.name : "")},
            {"head", ledger::HashToHex((*reader)->HeadHash())}};
   Render(c, 200, "shop_receipt.html", ctx);

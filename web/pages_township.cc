@@ -8,6 +8,7 @@
 #include "engine/compare.h"
 #include "ledger/evidence.h"
 #include "ledger/record_type.h"
+#include "util/time_label.h"
 #include "web/page_util.h"
 #include "web/routes.h"
 #include "web/svg_chart.h"
@@ -24,24 +25,27 @@ std::optional<Period> PeriodAsked(const RequestContext& c) {
   return Period::Containing(Timestamp::Now().LocalDate(), PeriodKind::kMonth).Previous();
 }
 
-std::string StateOf(const engine::VillageComparison& v, const json& t) {
+std::string StateOf(const engine::VillageComparison& v, const json& t, bool english) {
   if (v.states.empty()) return "";
   std::string out;
   for (const auto& [period, state] : v.states) {
     if (!out.empty()) out += "；";
-    out += (v.states.size() > 1 ? period.ToString() + " " : "") +
+    out += (v.states.size() > 1 ? PeriodWords(period.ToString(), english) + " " : "") +
            t["state_" + std::string(engine::PeriodStateName(state))].get<std::string>();
   }
   return out;
 }
 
-json ComparisonRows(const engine::Comparison& comparison, const json& t) {
+json ComparisonRows(const engine::Comparison& comparison, const json& t, bool english) {
   json rows = json::array();
   for (const auto& v : comparison.villages) {
+    std::string first = PeriodWords(v.first.ToString(), english);
     rows.push_back({{"code", v.village},
                     {"name", v.name},
-                    {"periods", v.first == v.last ? v.first.ToString()
-                                                  : v.first.ToString() + "–" + v.last.ToString()},
+                    {"periods", v.first == v.last
+                                    ? first
+                                    : first + "–" + PeriodWords(v.last.ToString(), english)},
+                    {"quarterly", v.first.kind == PeriodKind::kQuarter},
                     {"audit_period", v.last.ToString()},
                     {"households", v.households},
                     {"participation", Percent(v.participation)},
@@ -51,7 +55,7 @@ json ComparisonRows(const engine::Comparison& comparison, const json& t) {
                     {"late", Percent(v.late_share)},
                     {"self", Percent(v.self_scoring_share)},
                     {"pending", v.pending},
-                    {"state", StateOf(v, t)}});
+                    {"state", StateOf(v, t, english)}});
   }
   return rows;
 }
@@ -95,8 +99,12 @@ json MonthCharts(const ledger::Reader& reader, Period period, Timestamp now, con
     for (const auto& v : month->villages) {
       auto [it, fresh] = series_of.try_emplace(v.village, series_of.size());
       for (size_t k = 0; k < charts.size(); ++k) {
+        // A quarterly village's figure for a month is its quarter's: its legend says so.
+        std::string name = v.name;
+        if (v.first.kind == PeriodKind::kQuarter)
+          name += t["township_quarterly"].get<std::string>();
         if (fresh)
-          charts[k].series.push_back({v.name, std::vector<std::optional<double>>(months.size())});
+          charts[k].series.push_back({name, std::vector<std::optional<double>>(months.size())});
         charts[k].series[it->second].values[i] = kMeasures[k].value(v);
       }
     }
@@ -117,7 +125,9 @@ void TownshipPage(App& app, RequestContext& c) {
   auto comparison = engine::Compare(**reader, window, std::nullopt, now);
   if (!comparison.ok())
     return Render(c, 422, "error.html", {{"message", comparison.status().message()}});
-  json rows = ComparisonRows(*comparison, t);
+  json rows = ComparisonRows(*comparison, t, c.english);
+  bool quarterly = false;
+  for (const auto& row : rows) quarterly = quarterly || row["quarterly"].get<bool>();
   json svgs = MonthCharts(**reader, *period, now, t);
   json skipped = json::array();
   for (const auto& [village, why] : comparison->skipped)
@@ -125,7 +135,9 @@ void TownshipPage(App& app, RequestContext& c) {
   Render(c, 200, "township.html",
          {{"title", t["township_title"]},
           {"period", period->ToString()},
+          {"period_words", PeriodWords(period->ToString(), c.english)},
           {"rows", rows},
+          {"has_quarterly", quarterly},
           {"charts", svgs},
           {"skipped", skipped},
           {"has_skipped", !skipped.empty()},
@@ -141,7 +153,7 @@ const ledger::RecordTypeRow* TypeRow(const std::string& name) {
   return nullptr;
 }
 
-json Ref(const engine::AuditReport& report, const engine::RecordRef& r) {
+json Ref(const engine::AuditReport& report, const engine::RecordRef& r, bool english) {
   const ledger::RecordTypeRow* kind = TypeRow(r.type);
   auto scorer = report.scorers.find(r.scorer);
   auto household = report.households.find(r.household);
@@ -152,7 +164,8 @@ json Ref(const engine::AuditReport& report, const engine::RecordRef& r) {
       {"type_zh", kind ? kind->zh : r.type},
       {"id", r.id},
       {"date", r.date == Date() ? "" : r.date.ToString()},
-      {"recorded", r.recorded.ToString()},
+      {"recorded", ClockLabel(r.recorded, english)},
+      {"recorded_exact", r.recorded.ToString()},
       {"scorer", r.scorer + (scorer != report.scorers.end() ? " " + scorer->second.name : "")},
       {"household",
        r.household + (household != report.households.end() ? " " + household->second.name : "")},
@@ -174,10 +187,11 @@ json Section(const json& t, const std::string& key, json rows, const std::string
 }
 
 // The audit's findings about records: self-scoring, concentration, late and back-dated records.
-void AddFindingSections(const engine::AuditReport& r, const json& t, json& sections) {
+void AddFindingSections(const engine::AuditReport& r, const json& t, bool english,
+                        json& sections) {
   json rows = json::array();
   for (const auto& f : r.self_scoring) {
-    json row = Ref(r, f.award);
+    json row = Ref(r, f.award, english);
     row["note"] = t["township_scorer_person"].get<std::string>() + f.scorer_person;
     rows.push_back(row);
   }
@@ -185,7 +199,7 @@ void AddFindingSections(const engine::AuditReport& r, const json& t, json& secti
   rows = json::array();
   for (const auto& f : r.concentration) {
     for (const auto& a : f.awards) {
-      json row = Ref(r, a);
+      json row = Ref(r, a, english);
       row["note"] = t["township_share"].get<std::string>() + Percent(f.share);
       rows.push_back(row);
     }
@@ -193,16 +207,19 @@ void AddFindingSections(const engine::AuditReport& r, const json& t, json& secti
   sections.push_back(Section(t, "township_concentration", rows));
   rows = json::array();
   for (const auto& f : r.late) {
-    json row = Ref(r, f.record);
+    json row = Ref(r, f.record, english);
     row["note"] = std::to_string(f.days_late) + t["township_days_late"].get<std::string>();
+    if (!f.cites.empty())
+      row["note"] = row["note"].get<std::string>() + " · " +
+                    t["township_cites"].get<std::string>() + f.cites;
     rows.push_back(row);
   }
   sections.push_back(Section(t, "township_late", rows));
   rows = json::array();
   for (const auto& f : r.backdated) {
     for (const auto& rec : f.records) {
-      json row = Ref(r, rec);
-      row["note"] = f.period.ToString() + " " + f.household + " " +
+      json row = Ref(r, rec, english);
+      row["note"] = PeriodWords(f.period.ToString(), english) + " " + f.household + " " +
                     (f.earned_then ? f.earned_then->ToString() : "-") + " → " +
                     f.earned_now.ToString();
       rows.push_back(row);
@@ -213,10 +230,11 @@ void AddFindingSections(const engine::AuditReport& r, const json& t, json& secti
 
 // The audit's lists of what changed records: revocations, overdrawn redemptions, pending and
 // approved awards.
-void AddChangeSections(const engine::AuditReport& r, const json& t, json& sections) {
+void AddChangeSections(const engine::AuditReport& r, const json& t, bool english,
+                       json& sections) {
   json rows = json::array();
   for (const auto& f : r.revocations) {
-    json row = Ref(r, f.target);
+    json row = Ref(r, f.target, english);
     row["note"] =
         t["township_revoked_by"].get<std::string>() + f.revoke.scorer + "：" + f.revoke.reason;
     rows.push_back(row);
@@ -224,17 +242,17 @@ void AddChangeSections(const engine::AuditReport& r, const json& t, json& sectio
   sections.push_back(Section(t, "township_revocations", rows));
   rows = json::array();
   for (const auto& f : r.overdrawn) {
-    json row = Ref(r, f.redemption);
+    json row = Ref(r, f.redemption, english);
     row["note"] = t["township_balance_after"].get<std::string>() + f.balance_after.ToString();
     rows.push_back(row);
   }
   sections.push_back(Section(t, "township_overdrawn", rows));
   rows = json::array();
-  for (const auto& p : r.pending) rows.push_back(Ref(r, p));
+  for (const auto& p : r.pending) rows.push_back(Ref(r, p, english));
   sections.push_back(Section(t, "township_pending", rows));
   rows = json::array();
   for (const auto& a : r.approvals) {
-    json row = Ref(r, a.award);
+    json row = Ref(r, a.award, english);
     row["note"] = t["township_approved_by"].get<std::string>() + a.approver +
                   (a.posted ? t["township_after_post"].get<std::string>() : "");
     rows.push_back(row);
@@ -242,7 +260,7 @@ void AddChangeSections(const engine::AuditReport& r, const json& t, json& sectio
   sections.push_back(Section(t, "township_approvals", rows));
 }
 
-json ObjectionRows(const engine::AuditReport& r, const json& t) {
+json ObjectionRows(const engine::AuditReport& r, const json& t, bool english) {
   json objections = json::array();
   for (const auto& o : r.objections) {
     std::string ruling = !o.ruling
@@ -251,7 +269,7 @@ json ObjectionRows(const engine::AuditReport& r, const json& t) {
                                        .get<std::string>() +
                                    "：" + o.ruling->reason;
     objections.push_back({{"id", o.id},
-                          {"period", o.period},
+                          {"period", PeriodWords(o.period, english)},
                           {"target", o.target.empty() ? o.household : o.target},
                           {"reason", o.reason},
                           {"filed_by", o.filed_by},
@@ -294,19 +312,20 @@ void AuditPage(App& app, RequestContext& c) {
   }
   const engine::AuditReport& r = *report;
   json sections = json::array();
-  AddFindingSections(r, t, sections);
-  AddChangeSections(r, t, sections);
-  json objections = ObjectionRows(r, t);
+  AddFindingSections(r, t, c.english, sections);
+  AddChangeSections(r, t, c.english, sections);
+  json objections = ObjectionRows(r, t, c.english);
   json workflow = json::array();
   for (const auto& w : r.workflow)
-    workflow.push_back({{"period", w.period.ToString()}, {"state", StateText(w.status, t)}});
+    workflow.push_back({{"period", PeriodWords(w.period.ToString(), c.english)}, {"state", StateText(w.status, t)}});
   std::string name = r.rules_in_force ? r.rules_in_force->village.name : village;
   Render(c, 200, "audit.html",
-         {{"title", name + " " + period->ToString() + " " + t["township_audit"].get<std::string>()},
+         {{"title", name + " " + PeriodWords(period->ToString(), c.english) + " " +
+                        t["township_audit"].get<std::string>()},
           {"village", village},
           {"village_name", name},
           {"period", period->ToString()},
-          {"as_of", as_of ? as_of->ToString() : ""},
+          {"as_of", as_of ? ClockLabel(*as_of, c.english) : ""},
           {"as_of_text", as_of_text},
           {"chain_ok", r.chain.ok},
           {"chain_records", std::to_string(r.chain.records)},

@@ -1,6 +1,7 @@
 // A missed record (漏记) found by an upheld objection to a household's figures: the award that
 // names the objection is admitted past `late` and the period's lock, within `late` days of the
 // ruling (SPEC.md §3 "Objections and rulings"); every other award is refused as before.
+#include "engine/audit.h"
 #include "tests/engine/fixture.h"
 
 namespace jifen::engine::testing {
@@ -85,6 +86,25 @@ TEST_F(Correction, AnObjectionRuledOnlyAfterTheAwardDoesNotCoverIt) {
             RefusalCode::kCitedObjectionNotUpheld);
   MustImport({RulingLine("T", "D3", "O3", "upheld", "S2", "2022-04-12T09:00:00+08:00"),
               Missed("m1", "O3", "2022-04-12T10:00:00+08:00")});
+}
+
+}  // namespace
+}  // namespace jifen::engine::testing
+
+namespace jifen::engine::testing {
+namespace {
+
+// The audit lists the correction among the late records and names the objection it cites, so an
+// auditor sees why a record past `late` was taken.
+TEST_F(Correction, TheAuditNamesTheObjectionALateCorrectionCites) {
+  MustImport({Missed("m1", "O1", "2022-04-12T09:00:00+08:00")});
+  auto report = Audit(*ledger_, "T", ReportWindow{*Period::Parse("2022-03"), std::nullopt, true},
+                      std::nullopt);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  std::map<std::string, std::string> cites;
+  for (const auto& l : report->late) cites[l.record.id] = l.cites;
+  ASSERT_EQ(cites.count("m1"), 1u);
+  EXPECT_EQ(cites["m1"], "O1");
 }
 
 }  // namespace

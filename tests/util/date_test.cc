@@ -1,4 +1,5 @@
 #include "util/date.h"
+#include "util/time_label.h"
 
 #include <gtest/gtest.h>
 
@@ -51,3 +52,15 @@ TEST(Period, MonthsAndQuarters) {
 
 }  // namespace
 }  // namespace jifen
+
+// A recorded moment on a page: China Standard Time to the minute, whatever offset it was written
+// in (a server on UTC writes +00:00), the day turning over at midnight in Beijing.
+TEST(ClockLabel, SaysTheMomentInChinaStandardTime) {
+  auto utc = *jifen::Timestamp::Parse("2024-01-31T21:30:59+00:00");
+  EXPECT_EQ(jifen::ClockLabel(utc, false), "2024年2月1日 05:30");
+  EXPECT_EQ(jifen::ClockLabel(utc, true), "2024-02-01 05:30 (UTC+8)");
+  auto beijing = *jifen::Timestamp::Parse("2024-12-07T08:05:00+08:00");
+  EXPECT_EQ(jifen::ClockLabel(beijing, false), "2024年12月7日 08:05");
+  auto west = *jifen::Timestamp::Parse("1999-12-31T10:00:00-06:00");  // 2000-01-01 00:00 in Beijing
+  EXPECT_EQ(jifen::ClockLabel(west, false), "2000年1月1日 00:00");
+}

@@ -400,6 +400,34 @@ TEST_F(Month, TheOfficeRecordsAnObjectionDuringTheNoticeWindowOnly) {
   EXPECT_THAT(page->body, HasSubstr("登记人 S2 赵文书"));
 }
 
+// The office's objection form offers its targets: every household's figures, and once a household
+// is chosen, that household's records of the period (a clerk never types an id).
+TEST_F(Month, TheOfficeObjectionFormOffersHouseholdsThenTheChosenHouseholdsRecords) {
+  AddPreviousAward("W-P1A");      // P1, of H1
+  AddPreviousAward("W-P2A", "P2");  // of H2
+  PostPrevious();
+  Login clerk = SignIn("clerk");
+  std::string month = "/month/" + Previous().ToString();
+  auto all = Get(clerk, month);
+  ASSERT_EQ(all->status, 200);
+  EXPECT_THAT(all->body, HasSubstr(R"(<select id="target" name="target">)"));
+  EXPECT_THAT(all->body, HasSubstr(R"(<option value="H2">整户积分：H2 李家</option>)"));
+  EXPECT_THAT(all->body, Not(HasSubstr(R"(<option value="W-P1A")")));
+  EXPECT_THAT(all->body, Not(HasSubstr(R"(name="target" value=)")));  // no free text
+  auto h2 = Get(clerk, month + "?object_household=H2");
+  EXPECT_THAT(h2->body, HasSubstr(R"(<option value="H2" selected>H2 李家</option>)"));
+  EXPECT_THAT(h2->body, HasSubstr(R"(<option value="W-P2A">)"));
+  EXPECT_THAT(h2->body, HasSubstr("李四"));
+  EXPECT_THAT(h2->body, Not(HasSubstr(R"(<option value="W-P1A")")));  // another household's
+  EXPECT_THAT(h2->body, Not(HasSubstr(R"(<option value="H1">整户积分)")));
+  auto nope = Get(clerk, month + "?object_household=H9");  // no such household: every one
+  EXPECT_THAT(nope->body, HasSubstr(R"(<option value="H1">整户积分)"));
+  // A refused form comes back with the household's records and the chosen one kept.
+  auto refused = Post(clerk, month + "/object", {{"target", "W-P2A"}, {"reason", ""}, {"name", "李四"}});
+  EXPECT_EQ(refused->status, 422);
+  EXPECT_THAT(refused->body, HasSubstr(R"(<option value="W-P2A" selected>)"));
+}
+
 TEST_F(Month, ARulingIsRecordedOnceAndAnUpheldOneRevokesTheRecord) {
   AddAwaitingPeriod();
   Login clerk = SignIn("clerk");

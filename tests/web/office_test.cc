@@ -244,6 +244,19 @@ TEST_F(Office, ResidencyIsChosenFromItsTwoWordsAndShownInThePagesLanguage) {
   EXPECT_THAT(page->body, HasSubstr(R"(<option value="P7">外来人</option>)"));
 }
 
+// Searching the roster for a household lists its members with it; the add forms are one tap away.
+TEST_F(Office, ARosterSearchForAHouseholdListsItsMembers) {
+  Login clerk = SignIn("clerk");
+  auto page = Client().Get("/roster?q=%E6%9D%8E%E5%AE%B6", {{"Cookie", clerk.cookie}});
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("<td>P2</td><td>李四</td>"));  // found through 李家
+  EXPECT_THAT(page->body, Not(HasSubstr("<td>P1</td>")));
+  EXPECT_THAT(page->body, HasSubstr(R"(<a href="#person">)"));
+  auto by_name = Client().Get("/roster?q=zs", {{"Cookie", clerk.cookie}});  // 张三 by initials
+  EXPECT_THAT(by_name->body, HasSubstr("<td>P1</td>"));
+  EXPECT_THAT(by_name->body, Not(HasSubstr("<td>P2</td>")));
+}
+
 TEST_F(Office, NamesAreEscapedOnTheRoster) {
   Login clerk = SignIn("clerk");
   auto page = Client().Get("/roster", {{"Cookie", clerk.cookie}});

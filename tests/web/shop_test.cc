@@ -3,6 +3,8 @@
 #include <atomic>
 
 #include "tests/web/serve_fixture.h"
+#include "util/period_label.h"
+#include "util/time_label.h"
 
 namespace jifen::web {
 namespace {
@@ -25,6 +27,7 @@ category A "好事" {
 }
 reward R1 "毛巾" cost 10
 reward R2 "大米" cost 1, stock 1
+reward R3 "电饭锅" cost 300
 )";
     engine::AdoptRequest adopt{"s.rules", rules, *Date::Parse("2024-01-01"), "村民代表大会",
                                Timestamp::Parse("2024-02-02T09:00:00+08:00")};
@@ -97,6 +100,29 @@ TEST_F(ShopTest, TheHouseholdPageShowsTheBalanceAdmissionChecksAndTheStockLeft) 
   EXPECT_THAT(list->body, Not(HasSubstr("H2 周家")));
 }
 
+// A reward the balance does not cover says how many points are missing; the balance's period is
+// said in words.
+TEST_F(ShopTest, ARewardOutOfReachSaysHowManyPointsAreMissing) {
+  Login k = SignIn("shopkeeper");
+  auto page = Client().Get("/shop/H2", {{"Cookie", k.cookie}});
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("积分不够，还差 200分"));
+  EXPECT_THAT(page->body, HasSubstr("（" + ChinesePeriodLabel(Period::Containing(
+                                               Timestamp::Now().LocalDate(), PeriodKind::kMonth)) +
+                                           "）"));
+}
+
+// A village whose rules list no rewards has no shop: the page says so and lists no household.
+TEST_F(ShopTest, AVillageWithoutRewardsIsToldItsShopIsClosed) {
+  auto page = Client().Get("/shop", {{"Cookie", SignIn("clerk").cookie}});  // W: no rewards
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("现行细则里没有兑换物品，积分超市不开放"));
+  EXPECT_THAT(page->body, Not(HasSubstr("/shop/H1")));
+  auto open = Client().Get("/shop", {{"Cookie", SignIn("shopkeeper").cookie}});
+  EXPECT_THAT(open->body, Not(HasSubstr("积分超市不开放")));
+  EXPECT_THAT(open->body, HasSubstr("/shop/H1"));
+}
+
 TEST_F(ShopTest, ARedemptionGivesAReceiptWithTheBalanceBeforeAndAfter) {
   Login k = SignIn("shopkeeper");
   auto res = Redeem(k, "H1", "R1");
@@ -109,6 +135,11 @@ TEST_F(ShopTest, ARedemptionGivesAReceiptWithTheBalanceBeforeAndAfter) {
   EXPECT_THAT(page->body, HasSubstr("<dt>兑换前积分</dt><dd>10</dd>"));
   EXPECT_THAT(page->body, HasSubstr("<dt>兑换后积分</dt><dd><strong>0</strong></dd>"));
   EXPECT_THAT(page->body, HasSubstr("K1 钱文书"));
+  // When it was recorded, in China Standard Time to the minute (the ledger's exact moment kept in
+  // the element's datetime).
+  EXPECT_THAT(page->body, HasSubstr(R"(<dd><time datetime=")"));
+  EXPECT_THAT(page->body,
+              HasSubstr(">" + ClockLabel(Timestamp::Now(), false).substr(0, 10)));
   // The receipt is the clerk's village's: another village's clerk does not find it.
   EXPECT_EQ(Client().Get(receipt, {{"Cookie", SignIn("clerk").cookie}})->status, 404);
 }
@@ -182,7 +213,7 @@ TEST_F(ShopTest, AClerkRedeemsOnlyInTheirOwnVillage) {
 
 TEST_F(ShopTest, NamesAreEscaped) {
   Login w = SignIn("clerk");
-  auto page = Client().Get("/shop", {{"Cookie", w.cookie}});
+  auto page = Client().Get("/shop/H1", {{"Cookie", w.cookie}});  // W's H1 is named kScript
   ASSERT_EQ(page->status, 200);
   EXPECT_THAT(page->body, Not(HasSubstr(kScript)));
   EXPECT_THAT(page->body, HasSubstr("&lt;script&gt;"));

@@ -9,6 +9,7 @@ selenium against the real `jifen serve` on a free port over a real ledger built 
   5. the card page and the public board change, and the CLI's `score` and `verify` agree with
      what the pages show;
   6. the office PC at 1280 px; the clerk adds a person, choosing 身份 and the household from lists;
+     on the phone the clerk takes an objection at the office, choosing household and record;
   7. at a clean-up day the scorer scans three households' cards in a row: one tap, one award
      each, the activity's item remembered from card to card.
 
@@ -271,6 +272,28 @@ def main():
         if "非村民" not in desk.d.find_element(By.TAG_NAME, "main").text:
             raise SystemExit("step 6: the new person's 身份 is not shown as 非村民")
         desk.shot("6-desk-roster")
+
+        # 6c. On the phone, the clerk takes an objection brought to the office: the household is
+        # chosen from a list, then one of its records of the month (nothing typed but words).
+        clerk.d.get(f"{base}/month/{period}")
+        chooser = clerk.d.find_element(By.XPATH, "//form[.//select[@name='object_household']]")
+        Select(chooser.find_element(By.NAME, "object_household")).select_by_value("H2")
+        click_and_wait(clerk.d, chooser.find_element(By.CSS_SELECTOR, "button"))
+        form = clerk.d.find_element(By.CSS_SELECTOR, f"form[action^='/month/{period}/object']")
+        choices = [o.get_attribute("value") for o in form.find_elements(By.CSS_SELECTOR, "select[name=target] option")]
+        if "E-0" not in choices or "H2" not in choices or "H1" in choices:
+            raise SystemExit(f"step 6c: the objection form offers {choices}, expected H2 and its record E-0 only")
+        Select(form.find_element(By.NAME, "target")).select_by_value("E-0")
+        form.find_element(By.NAME, "reason").send_keys("那天李四不在村里")
+        form.find_element(By.NAME, "name").send_keys("李四（H2）")
+        clerk.shot("4-object-form")
+        click_and_wait(clerk.d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        if "done=objected" not in clerk.d.current_url:
+            raise SystemExit("step 6c: the office's objection was not recorded: " + clerk.d.find_element(By.TAG_NAME, "main").text[:300])
+        clerk.d.get(base + "/roster?q=" + "李家")
+        if "李四" not in clerk.d.find_element(By.TAG_NAME, "main").text:
+            raise SystemExit("step 6c: searching the roster for 李家 does not list its member 李四")
+        clerk.shot("6-roster-search")
 
         # 7. A clean-up day: the scorer scans three households' cards, one tap each.
         with open(os.path.join(work, "cards.html"), encoding="utf-8") as f:
