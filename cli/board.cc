@@ -50,6 +50,7 @@ tr.empty td { color: #777; padding: 12px; }
 .tlog { font-size: 8pt; margin-top: 8px; break-inside: avoid; page-break-inside: avoid; display: flex; gap: 4mm; }
 .tlog .qr { width: 45mm; height: 45mm; flex: none; }
 .tlog pre { font-size: 7pt; white-space: pre-wrap; word-break: break-all; margin: 2px 0; }
+.tlog .witness { font-weight: bold; margin: 2px 0; }
 .hash { display: inline-block; margin: 2px 0 2px 2em; padding: 3px 8px; border: 1px solid #bbb;
   background: #f6f6f6; font-size: 10pt; letter-spacing: .02em; word-spacing: .4em; }
 code, .hash { font-family: MONO; }
@@ -141,8 +142,9 @@ void RenderFacts(const Board& b, std::ostream& out) {
   out << "</section>\n";
 }
 
-// The signed checkpoint, its QR code, the verifier key and the consistency proof from the
-// previous post: what lets anyone who keeps this paper check later boards (docs/AUDIT.md).
+// The signed checkpoint, its QR code, the verifier key, the witnesses who cosigned it and the
+// consistency proof from the previous post: what lets anyone who keeps this paper check later
+// boards (docs/AUDIT.md).
 void RenderTransparency(const Board& b, std::ostream& out) {
   if (b.checkpoint.empty()) return;
   out << "<section class=\"tlog\">\n" << b.checkpoint_qr_svg << "\n<div>\n"
@@ -150,6 +152,8 @@ void RenderTransparency(const Board& b, std::ostream& out) {
       << HtmlEscape(b.checkpoint) << "</pre>\n"
       << "<p><span class=\"label\">验证公钥：</span><code>" << HtmlEscape(b.verifier_key)
       << "</code></p>\n";
+  for (const std::string& line : b.witnesses)
+    out << "<p class=\"witness\">" << HtmlEscape(line) << "</p>\n";
   if (b.previous_post_size > 0) {
     out << "<p><span class=\"label\">与上次公示（前 " << b.previous_post_size
         << " 条记录）的一致性证明：</span></p><pre>" << HtmlEscape(b.consistency_proof)

@@ -53,6 +53,7 @@ struct Board {
   // The ledger as a transparency log (SPEC.md §6); the section is left out without a checkpoint.
   std::string checkpoint;          // the signed checkpoint of the tree at `records`
   std::string verifier_key;        // the log's verifier key, to check it with
+  std::vector<std::string> witnesses;  // "见证：NAME 已联署 (树大小 N)", or that none has
   std::string checkpoint_qr_svg;   // a QR code of `checkpoint`: an inline SVG jifen drew
   uint64_t previous_post_size = 0;  // the tree the village's previous post showed; 0: none
   std::string consistency_proof;   // from that size to `records` (`jifen proof --from`)

@@ -11,6 +11,7 @@
 #include "cli/xlsxwriter_library.h"
 #include "engine/annual.h"
 #include "engine/replay.h"
+#include "tlog/cosigned.h"
 #include "tlog/transparency.h"
 
 namespace jifen::cli {
@@ -104,11 +105,37 @@ Status FillLedger(Board& b, const ledger::Reader& reader, const std::optional<st
   return Status::Ok();
 }
 
+// Which witnesses cosigned the board's checkpoint, or a later one: their tree includes the
+// board's (SPEC.md §6 "Witnesses"); said plainly when none has, with the ones that cosigned an
+// earlier tree. When a cosigned checkpoint of the board's size is kept, it is the one printed.
+Status FillWitnesses(Board& b, const std::string& ledger_dir, const ledger::Reader& reader,
+                     const tlog::SignerKey& key) {
+  auto cosigners = tlog::KeptCosigners(reader, ledger_dir, tlog::VerifierOf(key));
+  if (!cosigners.ok()) return cosigners.status();
+  std::vector<std::string> earlier;
+  for (const tlog::Cosigner& c : *cosigners) {
+    std::string line = c.name + " 已联署 (树大小 " + std::to_string(c.size) + ")";
+    if (c.size >= b.records) {
+      b.witnesses.push_back("见证：" + line);
+    } else {
+      earlier.push_back(line);
+    }
+  }
+  if (b.witnesses.empty()) {
+    b.witnesses.push_back("见证：还没有见证人联署本榜的检查点 (树大小 " +
+                          std::to_string(b.records) + ") 或其后的检查点");
+    for (const std::string& line : earlier) b.witnesses.push_back("此前：" + line);
+  }
+  if (auto kept = tlog::KeptCosignedAt(ledger_dir, b.records)) b.checkpoint = *kept;
+  return Status::Ok();
+}
+
 // The transparency log's part of the notice (SPEC.md §6): the signed checkpoint of the board's
-// tree, a QR code of it, the verifier key (the key is made at first use), and the consistency
-// proof from the tree the village's latest post put on its board: a post names the ledger head
-// before it (admission refuses any other), so that board showed the tree of sequence - 1 records,
-// and its paper carries that checkpoint.
+// tree (as witnesses cosigned it, when kept), a QR code of it, the verifier key (the key is made
+// at first use), which witnesses cosigned it, and the consistency proof from the tree the
+// village's latest post put on its board: a post names the ledger head before it (admission
+// refuses any other), so that board showed the tree of sequence - 1 records, and its paper
+// carries that checkpoint.
 Status FillTransparency(Board& b, const std::string& ledger_dir, const ledger::Reader& reader,
                         const std::string& village) {
   auto key = tlog::LogKey(ledger_dir, std::nullopt, true);
@@ -117,6 +144,7 @@ Status FillTransparency(Board& b, const std::string& ledger_dir, const ledger::R
   if (!checkpoint.ok()) return checkpoint.status();
   b.checkpoint = *checkpoint;
   b.verifier_key = tlog::FormatVerifierKey(tlog::VerifierOf(*key));
+  if (Status s = FillWitnesses(b, ledger_dir, reader, *key); !s.ok()) return s;
   auto qr = LoadQrencode();
   if (!qr.ok()) return qr.status();
   auto svg = QrSvg(*qr, b.checkpoint, false);

@@ -1,5 +1,7 @@
 // `jifen cards`: one printable card per household with a QR code of its own page on `jifen
-// serve` (/h/VILLAGE/HOUSEHOLD/TOKEN, the token an HMAC under the server's secret).
+// serve` (/h/VILLAGE/HOUSEHOLD/TOKEN, the token an HMAC under the server's secret), and the
+// ledger's verifier key when it has one.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -10,6 +12,7 @@
 #include "cli/qr_code.h"
 #include "engine/model.h"
 #include "accounts/accounts.h"
+#include "tlog/transparency.h"
 
 namespace jifen::cli {
 namespace {
@@ -25,9 +28,22 @@ body { margin: 0; font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-s
 .card .village { margin: 0; font-size: 10pt; color: #555; }
 .card .what { font-size: 9pt; margin: 2mm 0; }
 .card .link { font-size: 7pt; word-break: break-all; color: #333; }
+.card .key { font-size: 6pt; word-break: break-all; color: #333; margin: 1mm 0 0; }
 .note { font-size: 9pt; color: #555; margin: 0 0 4mm; }
 @media print { .note { display: none; } }
 )";
+
+// The ledger's verifier key (SPEC.md §6) as a card prints it, to check the record proofs the
+// household's page offers; "" when the ledger has no log key: none is made just for printing.
+Result<std::string> VerifierKeyLine(const std::string& ledger_dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(ledger_dir) / tlog::kLogKeyFile, ec))
+    return std::string();
+  auto key = tlog::LogKey(ledger_dir, std::nullopt, false);
+  if (!key.ok()) return key.status();
+  return "<p class=\"key\">账本验证公钥（核对证明用）：" +
+         HtmlEscape(tlog::FormatVerifierKey(tlog::VerifierOf(*key))) + "</p>";
+}
 
 }  // namespace
 
@@ -53,6 +69,8 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
   if (!qr.ok()) return Fail(qr.status());
   auto store = accounts::AccountStore::Open(g.ledger_dir + "/accounts", true);
   if (!store.ok()) return Fail(store.status());
+  auto key_line = VerifierKeyLine(g.ledger_dir);
+  if (!key_line.ok()) return Fail(key_line.status());
   const std::string& name = model->adoptions.back().rules->village.name;
   std::ostringstream html;
   html << "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>"
@@ -69,7 +87,7 @@ int RunCards(const Globals& g, const std::string& village, const std::string& ou
         << "</p><h2>" << HtmlEscape(household.name) << "</h2><p>户号 " << HtmlEscape(code) << "</p>"
         << "<p class=\"what\">用手机扫码，查看本户每期的积分、排名和每一笔记录；公示期内可以在网上提异议。</p>"
         << "<p class=\"link\"><a href=\"" << HtmlEscape(link) << "\">" << HtmlEscape(link)
-        << "</a></p></div></div>\n";
+        << "</a></p>" << *key_line << "</div></div>\n";
   }
   html << "</div>\n</body></html>\n";
   std::ofstream file(out, std::ios::binary | std::ios::trunc);

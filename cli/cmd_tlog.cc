@@ -12,6 +12,7 @@
 #include "ledger/codec.h"
 #include "ledger/merkle.h"
 #include "formats/record_json.h"
+#include "tlog/cosigned.h"
 #include "tlog/transparency.h"
 #include "tlog/tree.h"
 #include "tlog/witness.h"
@@ -248,6 +249,59 @@ int RunWitness(const WitnessArgs& a) {
   return 0;
 }
 
+struct CosignedArgs {
+  std::string file;
+  std::vector<std::string> witness_keys;
+};
+
+// Without a file: which witnesses cosigned which tree size, as the board and the card say it.
+int ListCosigners(const ledger::Reader& reader, const Globals& g, const tlog::VerifierKey& key) {
+  auto cosigners = tlog::KeptCosigners(reader, g.ledger_dir, key);
+  if (!cosigners.ok()) return Fail(cosigners.status());
+  if (cosigners->empty())
+    std::cout << "no witness has cosigned a checkpoint of " << key.name << " yet\n";
+  for (const tlog::Cosigner& c : *cosigners) {
+    std::cout << c.name << " cosigned tree size " << c.size << " at " << c.timestamp << '\n';
+  }
+  return 0;
+}
+
+// Keeps the cosignatures of a checkpoint a witness sent back (tlog/cosigned.h), or lists them.
+int RunCosigned(const Globals& g, const CosignedArgs& a) {
+  auto ledger = OpenLedger(g);
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto reader = (*ledger)->Snapshot();
+  if (!reader.ok()) return Fail(reader.status());
+  auto log_key = tlog::LogKey(g.ledger_dir, std::nullopt, false);
+  if (!log_key.ok()) return Fail(log_key.status());
+  const tlog::VerifierKey key = tlog::VerifierOf(*log_key);
+  if (a.file.empty()) {
+    if (!a.witness_keys.empty())
+      return Fail(Status::Usage("cosigned: --witness-key goes with a cosigned checkpoint FILE"));
+    return ListCosigners(**reader, g, key);
+  }
+  std::vector<tlog::VerifierKey> witnesses;
+  for (const std::string& text : a.witness_keys) {
+    auto witness = tlog::ParseVerifierKey(text);
+    if (!witness.ok())
+      return Fail(Status::InvalidInput("--witness-key: " + witness.status().message()));
+    witnesses.push_back(std::move(*witness));
+  }
+  auto note = ReadTextFile(a.file);
+  if (!note.ok()) return Fail(note.status());
+  auto kept = tlog::KeepCosigned(**reader, g.ledger_dir, key, *note, a.file, witnesses);
+  if (!kept.ok()) return Fail(kept.status());
+  const std::string where = g.ledger_dir + "/cosigned/" + std::to_string(kept->size) + ".note";
+  if (kept->added.empty()) {
+    std::cout << a.file << ": its cosignatures of tree size " << kept->size
+              << " were kept already (" << Join(kept->already, ", ") << "); nothing written\n";
+    return 0;
+  }
+  std::cout << "kept the cosignature(s) of tree size " << kept->size << " by "
+            << Join(kept->added, ", ") << " in " << where << '\n';
+  return 0;
+}
+
 // Writes every full tile (when not yet there: they never change), the partial tiles of the
 // current size and the checkpoint under `out`, as c2sp.org/tlog-tiles lays them out.
 int RunTiles(const Globals& g, const std::string& out) {
@@ -295,6 +349,19 @@ void AddWitnessSubcommands(CLI::App& app, Globals& g, int& rc) {
                       "the add-checkpoint body (`jifen proof --from`), - for stdin; without it, "
                       "prints the witness's verifier key");
   witness->callback([&rc, w] { rc = RunWitness(*w); });
+
+  auto c = std::make_shared<CosignedArgs>();
+  auto* cosigned = app.add_subcommand(
+      "cosigned",
+      "keep the cosignatures of a checkpoint of this ledger that witnesses sent back, for the\n"
+      "board and the cards; without FILE, list which witnesses cosigned which tree size\n"
+      "  example: jifen cosigned cosigned-1350.txt --witness-key 'county.example/witness+1234abcd+"
+      "BA...'");
+  cosigned->add_option("file", c->file, "the cosigned checkpoint (what `jifen witness` prints)");
+  cosigned->add_option("--witness-key", c->witness_keys,
+                       "a witness's verifier key (repeatable); kept in LEDGER/witnesses once it "
+                       "cosigned; keys listed there need not be given again");
+  cosigned->callback([&g, &rc, c] { rc = RunCosigned(g, *c); });
 
   auto out = std::make_shared<std::string>();
   auto* tiles = app.add_subcommand(

@@ -1,6 +1,7 @@
 // approve, post, object, rule: the village's workflow (SPEC.md §3 "Review", "Posting"), each a
 // one-record import through the same admission as `jifen import`; and `objections`, the list of
 // a period's objections with their rulings.
+#include <filesystem>
 #include <iostream>
 
 #include "cli/clerk_input.h"
@@ -10,13 +11,15 @@
 #include "engine/admission.h"
 #include "engine/workflow.h"
 #include "formats/record_json.h"
+#include "tlog/transparency.h"
 
 namespace jifen::cli {
 namespace {
 
 // Appends `record` as `import` would a file of one line named after the command.
+// Sets *sequence (when given) to the sequence written, or leaves it when nothing was.
 int RecordOne(const Globals& g, const std::string& command, ledger::Record record,
-              const std::optional<std::string>& recorded) {
+              const std::optional<std::string>& recorded, uint64_t* sequence = nullptr) {
   if (recorded) {
     auto t = Timestamp::Parse(*recorded);
     if (!t)
@@ -43,6 +46,7 @@ int RecordOne(const Globals& g, const std::string& command, ledger::Record recor
   if (!snapshot.ok()) return Fail(snapshot.status());
   auto written = (*snapshot)->Get(report->head_sequence);
   if (!written.ok()) return Fail(written.status());
+  if (sequence) *sequence = written->sequence;
   if (g.format == Format::kJson) {
     std::cout << formats::RecordToJson(*written) << '\n';
   } else {
@@ -69,6 +73,31 @@ Result<std::string> IdOrDefault(const Globals& g, const WorkflowArgs& a, const s
   return engine::DefaultWorkflowId(*m, kind, a.period);
 }
 
+// The signed checkpoint of the tree that ends with the post at `sequence` (SPEC.md §6: derived,
+// never stored, so `jifen checkpoint --size` prints the same text later). A ledger without a log
+// key is told so: the post does not make one, as that would fix the log's origin unasked.
+int PrintPostCheckpoint(const Globals& g, uint64_t sequence) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(g.ledger_dir) / tlog::kLogKeyFile, ec)) {
+    std::cout << "post: the ledger has no log key yet, so no signed checkpoint (`jifen key` makes "
+                 "one; then `jifen checkpoint --size "
+              << sequence << "` prints this post's)\n";
+    return 0;
+  }
+  auto ledger = OpenLedger(g);
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto reader = (*ledger)->Snapshot();
+  if (!reader.ok()) return Fail(reader.status());
+  auto key = tlog::LogKey(g.ledger_dir, std::nullopt, false);
+  if (!key.ok()) return Fail(key.status());
+  auto note = tlog::CheckpointAt(**reader, *key, sequence);
+  if (!note.ok()) return Fail(note.status());
+  std::cout << "post: the signed checkpoint of the tree with this post (`jifen checkpoint --size "
+            << sequence << "`):\n"
+            << *note;
+  return 0;
+}
+
 }  // namespace
 
 int RunApprove(const Globals& g, const WorkflowArgs& a) {
@@ -81,8 +110,11 @@ int RunPost(const Globals& g, const WorkflowArgs& a) {
   if (!id.ok()) return Fail(id.status());
   WorkflowArgs named = a;
   named.id = *id;
-  return RecordOne(g, "post", engine::WorkflowRecord(ledger::RecordType::kPost, named),
-                   a.recorded);
+  uint64_t sequence = 0;
+  int rc = RecordOne(g, "post", engine::WorkflowRecord(ledger::RecordType::kPost, named),
+                     a.recorded, &sequence);
+  if (rc != 0 || sequence == 0 || g.format == Format::kJson) return rc;
+  return PrintPostCheckpoint(g, sequence);
 }
 
 int RunObject(const Globals& g, const WorkflowArgs& a) {

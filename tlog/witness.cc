@@ -1,18 +1,12 @@
 #include "tlog/witness.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "ledger/sha256.h"
 #include "tlog/checkpoint.h"
+#include "tlog/files.h"
 #include "tlog/tree.h"
 
 namespace jifen::tlog {
@@ -34,43 +28,6 @@ std::string Escape(std::string_view origin) {
   return out;
 }
 
-std::optional<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Writes `text` to `path` through a temporary file, fsynced, renamed.
-Status WriteAtomically(const fs::path& path, std::string_view text, int mode) {
-  std::string temporary = path.string() + ".new";
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Status::IOError(path.string() + ": " + std::strerror(errno));
-  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            fsync(fd) == 0;
-  close(fd);
-  if (!ok || rename(temporary.c_str(), path.c_str()) != 0)
-    return Status::IOError(path.string() + ": cannot write");
-  return Status::Ok();
-}
-
-// An flock of DIR/lock for the check-and-update of one request.
-class DirLock {
- public:
-  explicit DirLock(const fs::path& dir)
-      : fd_(open((dir / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-    if (fd_ >= 0) (void)flock(fd_, LOCK_EX);
-  }
-  ~DirLock() {
-    if (fd_ >= 0) close(fd_);
-  }
-  bool ok() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 Result<Witness> Witness::Open(const std::string& dir, const std::optional<std::string>& name) {
@@ -82,7 +39,7 @@ Result<Witness> Witness::Open(const std::string& dir, const std::optional<std::s
   const fs::path key_path = fs::path(dir) / "witness.key";
   DirLock lock(dir);
   if (!lock.ok()) return Status::IOError("witness " + dir + ": cannot lock");
-  if (auto text = ReadFile(key_path)) {
+  if (auto text = ReadWholeFile(key_path)) {
     auto key = ParseSignerKey(text->substr(0, text->find('\n')));
     if (!key.ok()) return Status::Corruption("witness " + dir + ": " + key.status().message());
     if (name && key->name != *name) {
@@ -106,7 +63,7 @@ Result<Witness> Witness::Open(const std::string& dir, const std::optional<std::s
 }
 
 std::optional<std::string> Witness::Latest(std::string_view origin) const {
-  return ReadFile(fs::path(dir_) / "state" / Escape(origin));
+  return ReadWholeFile(fs::path(dir_) / "state" / Escape(origin));
 }
 
 Status Witness::Refuse(std::string_view origin, uint64_t size, std::string_view request,

@@ -270,7 +270,8 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
            {"details", details},
            // Each record's inclusion proof, and the key that checks it (docs/AUDIT.md).
            {"card_path", "/h/" + code + "/" + household + "/" + c.params[2]},
-           {"log_key", LogVerifierKey(app)}};
+           {"log_key", LogVerifierKey(app)},
+           {"witness", CardWitnesses(app)}};
   json objections =
       CardObjections(app, village->model, engine::ReplayStart(structure->model, first),
                      current->LastDay(), household, form, t);

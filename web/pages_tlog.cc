@@ -4,6 +4,7 @@
 // of its records (c2sp.org/tlog-proof), which `jifen verify-proof` or any tlog library checks
 // offline against the verifier key the card shows.
 #include "engine/model.h"
+#include "tlog/cosigned.h"
 #include "tlog/transparency.h"
 #include "web/page_util.h"
 #include "web/routes.h"
@@ -20,9 +21,21 @@ void SendText(RequestContext& c, const std::string& text, const std::string& typ
   c.response->SetContent(text, type);
 }
 
+// The latest checkpoint, from the server's own ledger handle (LMDB must not be opened twice in
+// one process); with the witnesses' cosignatures when the office keeps them for this size.
 void CheckpointText(App& app, RequestContext& c) {
-  auto checkpoint = tlog::LatestCheckpoint(app.options().ledger_dir);
+  const std::string& dir = app.options().ledger_dir;
+  auto key = tlog::LogKey(dir, std::nullopt, true);
+  auto reader = app.ledger().Snapshot();
+  if (!key.ok() || !reader.ok()) return RenderError(c, 500, "error");
+  const uint64_t size = (*reader)->HeadSequence();
+  auto checkpoint = tlog::CheckpointAt(**reader, *key, size);
   if (!checkpoint.ok()) return RenderError(c, 500, "error");
+  if (auto kept = tlog::KeptCosignedAt(dir, size)) {
+    auto ours = tlog::ParseNote(*checkpoint);
+    auto theirs = tlog::ParseNote(*kept);
+    if (ours.ok() && theirs.ok() && ours->text == theirs->text) checkpoint = std::move(*kept);
+  }
   // A new record makes a new checkpoint: never kept by a cache without asking.
   SendText(c, *checkpoint, "text/plain; charset=utf-8", "no-cache");
 }
@@ -93,6 +106,29 @@ void RecordProof(App& app, RequestContext& c) {
 std::string LogVerifierKey(App& app) {
   auto key = tlog::LogKey(app.options().ledger_dir, std::nullopt, true);
   return key.ok() ? tlog::FormatVerifierKey(tlog::VerifierOf(*key)) : "";
+}
+
+nlohmann::json CardWitnesses(App& app) {
+  nlohmann::json out{{"cosigned", nlohmann::json::array()},
+                     {"earlier", nlohmann::json::array()},
+                     {"none", false},
+                     {"damaged", false}};
+  auto key = tlog::LogKey(app.options().ledger_dir, std::nullopt, false);
+  auto reader = app.ledger().Snapshot();
+  if (!key.ok() || !reader.ok()) return out;
+  const uint64_t head = (*reader)->HeadSequence();
+  auto cosigners =
+      tlog::KeptCosigners(**reader, app.options().ledger_dir, tlog::VerifierOf(*key));
+  if (!cosigners.ok()) {
+    out["damaged"] = true;
+    return out;
+  }
+  for (const tlog::Cosigner& c : *cosigners) {
+    out[c.size >= head ? "cosigned" : "earlier"].push_back({{"name", c.name}, {"size", c.size}});
+  }
+  out["none"] = out["cosigned"].empty();
+  out["head"] = head;
+  return out;
 }
 
 std::vector<Route> TransparencyRoutes() {

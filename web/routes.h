@@ -19,5 +19,10 @@ std::vector<Route> TransparencyRoutes();  // pages_tlog.cc: checkpoint, tiles, r
 // The ledger's verifier key (name+keyid+base64) for checkpoints and proofs; "" when it cannot be
 // read or made.
 std::string LogVerifierKey(App& app);
+// Which witnesses cosigned the ledger's latest checkpoint or a later one, for the card (SPEC.md §6
+// "Witnesses"): "cosigned" [{name, size}], "none" when that list is empty, "head" the latest
+// checkpoint's size, "earlier" those that cosigned only smaller trees, "damaged" when a kept
+// cosigned checkpoint no longer matches the ledger.
+nlohmann::json CardWitnesses(App& app);
 
 }  // namespace jifen::web

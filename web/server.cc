@@ -11,6 +11,7 @@
 
 #include "ledger/evidence.h"
 #include "ledger/ledger.h"
+#include "tlog/cosigned.h"
 #include "util/text.h"
 #include "web/page_util.h"
 
@@ -429,7 +430,9 @@ void App::Dispatch(const Route& route, const Request& req, Response& res) {
   if (route.cache_public && !c.account && req.method == "GET" && plain_query) {
     auto reader = ledger_->Snapshot();
     if (reader.ok()) {
+      // The card says which witnesses cosigned: a checkpoint they sent back changes it too.
       std::string key = std::to_string((*reader)->HeadSequence()) + "|" +
+                        tlog::CosignedStamp(options_.ledger_dir) + "|" +
                         Timestamp::Now().LocalDate().ToString() + "|" + req.path + "?" +
                         req.Param("lang");
       reader->reset();

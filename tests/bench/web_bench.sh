@@ -6,8 +6,9 @@
 # SYS 2022-06 is posted if it was not, cards are made for SYS and DXZ, and a scorer account
 # `bench` (DXZ, scorer S02) is added, whose awards are recorded for household H050.
 # Measures, 50 connections for 15 s each: the public board of SYS 2022-06 (100 households), a
-# card page outside any notice window (DXZ H001) and one inside it (SYS H001); then 20
-# connection and then 20 recording awards (POST /record) for 15 s each.
+# card page outside any notice window (DXZ H001) and one inside it (SYS H001), the latest
+# checkpoint, one tile and random tiles (/tlog/); then 1 connection and then 20 recording awards
+# (POST /record) for 15 s each.
 set -eu
 LEDGER=$1
 JIFEN=${2:-$(cd "$(dirname "$0")/../.." && pwd)/build/cli/jifen}
@@ -35,6 +36,28 @@ run "public board SYS 2022-06, 50 connections" -t2 -c50 -d15s "$BASE/v/SYS/board
 run "card page outside a notice window (DXZ H001), 50 connections" -t2 -c50 -d15s "$(card DXZ "$WORK/dxz.html")"
 run "card page in a notice window, with its objection form (SYS H001), 50 connections" -t2 -c50 -d15s \
   "$(card SYS "$WORK/sys.html")"
+# The transparency log for monitors (SPEC.md §6): the latest signed checkpoint (made per request),
+# one full level-0 tile, and full level-0 tiles at random over the whole tree (each read from the
+# records: 256 leaf hashes), as a monitor catching up would ask for them.
+SIZE=$(curl -s "$BASE/tlog/checkpoint" | sed -n 2p)
+run "latest checkpoint (/tlog/checkpoint, tree size $SIZE), 50 connections" -t2 -c50 -d15s \
+  "$BASE/tlog/checkpoint"
+run "one full tile (/tlog/tile/0/000), 50 connections" -t2 -c50 -d15s "$BASE/tlog/tile/0/000"
+cat >"$WORK/tiles.lua" <<LUA
+tiles = math.floor($SIZE / 256)
+request = function()
+  local index = math.random(0, tiles - 1)
+  local path = string.format("%03d", index % 1000)
+  index = math.floor(index / 1000)
+  while index > 0 do
+    path = string.format("x%03d/", index % 1000) .. path
+    index = math.floor(index / 1000)
+  end
+  return wrk.format(nil, "/tlog/tile/0/" .. path)
+end
+LUA
+run "full level-0 tiles at random over the tree, 50 connections" -t2 -c50 -d15s \
+  -s "$WORK/tiles.lua" "$BASE"
 # Sign in as the scorer and record for 15 s from 20 connections.
 curl -s -c "$WORK/jar" -b "$WORK/jar" "$BASE/login" >"$WORK/login.html"
 TOKEN=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$WORK/login.html" | head -1 | sed 's/.*value="//;s/"//')

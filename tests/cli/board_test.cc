@@ -329,4 +329,73 @@ TEST_F(BoardCli, NoticeCarriesTheCheckpointAndTheConsistencyProofFromThePrevious
   EXPECT_EQ(r.out, "ok: " + vkey.substr(0, vkey.find('+')) + " at tree size 16 extends tree size 14\n");
 }
 
+// The notice says which witnesses cosigned its checkpoint or a later one, plainly when none has,
+// and prints the checkpoint as they cosigned it (SPEC.md §6 "Witnesses").
+TEST_F(BoardCli, NoticeSaysWhichWitnessesCosignedItsCheckpoint) {
+  BuildLedger();
+  ASSERT_EQ(Jifen("key --origin township.example/jifen").rc, 0);
+  Outcome r = Jifen("board --village SYS --period 2022-03 --out " + Path("before.html"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_NE(Read(Path("before.html"))
+                .find("<p class=\"witness\">见证：还没有见证人联署本榜的检查点 (树大小 14) "
+                      "或其后的检查点</p>"),
+            std::string::npos);
+  // The county's witness cosigns the tree of 14 records; the office keeps what it sent back.
+  Outcome witness = Shell(std::string(JIFEN_BINARY) + " witness --dir " + Path("W") +
+                          " --name county.example/witness");
+  ASSERT_EQ(witness.rc, 0) << witness.err;
+  std::string wkey = witness.out.substr(0, witness.out.find('\n'));
+  std::string vkey = Jifen("key").out;
+  vkey = vkey.substr(0, vkey.find('\n'));
+  ASSERT_EQ(Jifen("proof --from 0 --out " + Path("request")).rc, 0);
+  r = Shell(std::string(JIFEN_BINARY) + " witness --dir " + Path("W") + " --log-key '" + vkey +
+            "' " + Path("request") + " > " + Path("cosigned"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = Jifen("cosigned " + Path("cosigned") + " --witness-key '" + wkey + "'");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = Jifen("board --village SYS --period 2022-03 --out " + Path("b.html"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::string html = Read(Path("b.html"));
+  EXPECT_NE(html.find("<p class=\"witness\">见证：county.example/witness 已联署 (树大小 14)</p>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("还没有见证人"), std::string::npos);
+  EXPECT_EQ(Between(html, "账本检查点", "<pre>", "</pre>"), Read(Path("cosigned")));
+  // One more record: the board's tree is 15, which no witness has seen; the earlier one is named.
+  r = Jifen("import " + Write("more.jsonl", Award("a5", "2022-03-05", "P1", "C1.01")));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = Jifen("board --village SYS --period 2022-03 --out " + Path("later.html"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::string later = Read(Path("later.html"));
+  EXPECT_NE(later.find("见证：还没有见证人联署本榜的检查点 (树大小 15) 或其后的检查点</p>\n"
+                       "<p class=\"witness\">此前：county.example/witness 已联署 (树大小 14)</p>"),
+            std::string::npos);
+  EXPECT_EQ(Between(later, "账本检查点", "<pre>", "</pre>"), Jifen("checkpoint").out);
+}
+
+// Every post prints the signed checkpoint of the tree that ends with it, the text `jifen
+// checkpoint --size` gives later (SPEC.md §6); a ledger without a key is told so, and no key is
+// made for it.
+TEST_F(BoardCli, EveryPostPrintsTheCheckpointOfTheTreeWithIt) {
+  BuildLedger();
+  Outcome r = Jifen("post --village SYS --period 2022-03 --scorer S1 --recorded "
+                    "2022-04-01T09:00:00+08:00");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("post: recorded as sequence 15: ")) << r.out;
+  EXPECT_TRUE(r.out.ends_with("\npost: the ledger has no log key yet, so no signed checkpoint "
+                              "(`jifen key` makes one; then `jifen checkpoint --size 15` prints "
+                              "this post's)\n"))
+      << r.out;
+  EXPECT_FALSE(fs::exists(Path("ledger/log.key")));
+  ASSERT_EQ(Jifen("key --origin township.example/jifen").rc, 0);
+  r = Jifen("post --village SYS --period 2022-04 --scorer S1 --recorded "
+            "2022-05-01T09:00:00+08:00");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  Outcome checkpoint = Jifen("checkpoint --size 16");
+  ASSERT_EQ(checkpoint.rc, 0) << checkpoint.err;
+  EXPECT_TRUE(r.out.ends_with(
+      "\npost: the signed checkpoint of the tree with this post (`jifen checkpoint --size 16`):\n" +
+      checkpoint.out))
+      << r.out;
+}
+
 }  // namespace

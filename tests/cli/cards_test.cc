@@ -68,5 +68,23 @@ TEST_F(Cards, AnUnknownVillageAnUnwritablePathOrABadAddressIsRefusedAndWritesNot
   EXPECT_FALSE(std::filesystem::exists(Path("a.html")));
 }
 
+// The ledger's verifier key is on every card once the ledger has one; none is made for printing.
+TEST_F(Cards, EveryCardCarriesTheLedgersVerifierKeyWhenItHasOne) {
+  auto r = Run("cards --village W --out " + Path("no-key.html"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(Read(Path("no-key.html")).find("验证公钥"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(Path("ledger/log.key")));
+  auto key = Run("key --origin township.example/jifen");
+  ASSERT_EQ(key.rc, 0) << key.err;
+  std::string vkey = key.out.substr(0, key.out.find('\n'));
+  r = Run("cards --village W --out " + Path("cards.html"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  std::string html = Read(Path("cards.html"));
+  std::string line = "<p class=\"key\">账本验证公钥（核对证明用）：" + vkey + "</p></div></div>";
+  size_t cards = 0;
+  for (size_t at = html.find(line); at != std::string::npos; at = html.find(line, at + 1)) ++cards;
+  EXPECT_EQ(cards, 2u) << html;
+}
+
 }  // namespace
 }  // namespace jifen

@@ -12,6 +12,7 @@
 #include "ledger/merkle.h"
 #include "tests/common/run_binary.h"
 #include "tests/ledger/ledger_test_util.h"
+#include "tlog/cosigned.h"
 #include "tlog/transparency.h"
 #include "tlog/tree.h"
 
@@ -62,6 +63,27 @@ class TransparencyCli : public tests::ScratchTest {
     records[56].name[1] = '1';  // "H00056家" -> "H10056家"
     ASSERT_TRUE(ledger::testing::AppendAll(*ledger::testing::OpenOrDie(Path("B")), records).ok());
     std::filesystem::copy_file(Path("A/log.key"), Path("B/log.key"));
+  }
+
+  // A witness at DIR named NAME cosigns A's (or LEDGER's) tree from size 0 to SIZE; returns its
+  // verifier key, and writes the cosigned checkpoint it prints to FILE.
+  std::string Cosign(const std::string& dir, const std::string& name, const std::string& size,
+                     const std::string& file, const std::string& ledger = "A") {
+    auto key = Jifen({"witness", "--dir", Path(dir), "--name", name});
+    EXPECT_EQ(key.rc, 0) << key.err;
+    EXPECT_EQ(JifenTo(file + ".request",
+                      {"proof", "--ledger", Path(ledger), "--from", "0", "--to", size})
+                  .rc,
+              0);
+    auto cosigned = Jifen({"witness", "--dir", Path(dir), "--log-key", vkey_for(ledger),
+                           Path(file + ".request")});
+    EXPECT_EQ(cosigned.rc, 0) << cosigned.err;
+    Write(file, cosigned.out);
+    return key.out.substr(0, key.out.find('\n'));
+  }
+  std::string vkey_for(const std::string& ledger) {
+    auto key = Jifen({"key", "--ledger", Path(ledger)});
+    return key.out.substr(0, key.out.find('\n'));
   }
 
   std::string vkey_;
@@ -223,6 +245,113 @@ TEST_F(TransparencyCli, RefusalsNameWhatIsWrong) {
   EXPECT_EQ(same.err,
             "jifen: checkpoint at size 300: another root than the one cosigned at that size\n");
   EXPECT_NE(Read(Path("W/refusals.log")).find("another root"), std::string::npos);
+}
+
+// A checkpoint the witnesses cosigned comes back to the office and is kept beside the ledger
+// (LEDGER/cosigned/SIZE.note), one cosignature per witness, the witnesses listed; the records and
+// the checkpoint the ledger signs are unchanged.
+TEST_F(TransparencyCli, CosignaturesSentBackAreKeptBesideTheLedger) {
+  auto before = Jifen({"checkpoint", "--ledger", Path("A")});
+  auto none = Jifen({"cosigned", "--ledger", Path("A")});
+  EXPECT_EQ(none.rc, 0) << none.err;
+  EXPECT_EQ(none.out, "no witness has cosigned a checkpoint of township.example/jifen yet\n");
+  std::string county = Cosign("W", "county.example/witness", "300", "county-300");
+  auto kept =
+      Jifen({"cosigned", "--ledger", Path("A"), Path("county-300"), "--witness-key", county});
+  ASSERT_EQ(kept.rc, 0) << kept.err;
+  EXPECT_EQ(kept.out, "kept the cosignature(s) of tree size 300 by county.example/witness in " +
+                          Path("A") + "/cosigned/300.note\n");
+  EXPECT_EQ(Read(Path("A/cosigned/300.note")), Read(Path("county-300")));
+  EXPECT_EQ(Read(Path("A/witnesses")), county + "\n");
+  // Again: nothing new. A second witness's cosignature of the same checkpoint joins the first,
+  // its key given once and then listed.
+  auto again = Jifen({"cosigned", "--ledger", Path("A"), Path("county-300")});
+  EXPECT_EQ(again.rc, 0) << again.err;
+  EXPECT_EQ(again.out, Path("county-300") + ": its cosignatures of tree size 300 were kept already "
+                                            "(county.example/witness); nothing written\n");
+  std::string town = Cosign("T", "town.example/witness", "300", "town-300");
+  ASSERT_EQ(
+      Jifen({"cosigned", "--ledger", Path("A"), Path("town-300"), "--witness-key", town}).rc, 0);
+  std::string note = Read(Path("A/cosigned/300.note"));
+  EXPECT_TRUE(note.starts_with(Read(Path("county-300"))));
+  std::string town_line = Read(Path("town-300"));
+  EXPECT_TRUE(note.ends_with(town_line.substr(town_line.rfind("\xE2\x80\x94 town.example"))));
+  EXPECT_EQ(Read(Path("A/witnesses")), county + "\n" + town + "\n");
+  auto listed = Jifen({"cosigned", "--ledger", Path("A")});
+  EXPECT_EQ(listed.rc, 0) << listed.err;
+  EXPECT_TRUE(listed.out.starts_with("county.example/witness cosigned tree size 300 at "))
+      << listed.out;
+  EXPECT_NE(listed.out.find("\ntown.example/witness cosigned tree size 300 at "),
+            std::string::npos);
+  // The cosigned note proves a record with both witnesses' cosignatures.
+  ASSERT_EQ(JifenTo("9.tlog-proof", {"proof", "--ledger", Path("A"), "--sequence", "9",
+                                     "--checkpoint", Path("A/cosigned/300.note")}).rc, 0);
+  auto witnessed = Jifen({"verify-proof", Path("9.tlog-proof"), "--key", vkey_, "--witness",
+                          county, "--witness", town});
+  EXPECT_EQ(witnessed.rc, 0) << witnessed.err;
+  EXPECT_EQ(Jifen({"checkpoint", "--ledger", Path("A")}).out, before.out);
+  // A ledger rewritten after it was witnessed: the kept checkpoint no longer matches, loudly.
+  Forge();
+  std::filesystem::copy(Path("A/cosigned"), Path("B/cosigned"));
+  std::filesystem::copy_file(Path("A/witnesses"), Path("B/witnesses"));
+  auto rewritten = Jifen({"cosigned", "--ledger", Path("B")});
+  EXPECT_EQ(rewritten.rc, 3);
+  EXPECT_EQ(rewritten.err, "jifen: " + Path("B") + "/cosigned/300.note: its root is not this "
+                           "ledger's tree at size 300 (another history than this ledger's)\n");
+}
+
+// Every cosigned checkpoint that is not this ledger's, or whose signatures do not all verify, is
+// refused with the file and the reason, and writes nothing.
+TEST_F(TransparencyCli, ACosignedCheckpointThatIsNotThisLedgersIsRefusedAndWritesNothing) {
+  std::string county = Cosign("W", "county.example/witness", "300", "good");
+  std::string good = Read(Path("good"));
+  auto refuse = [&](const std::string& name, const std::string& text, int rc,
+                    const std::string& reason, bool with_key = true) {
+    Write(name, text);
+    std::vector<std::string> args{"cosigned", "--ledger", Path("A"), Path(name)};
+    if (with_key) args.insert(args.end(), {"--witness-key", county});
+    auto r = Jifen(args);
+    EXPECT_EQ(r.rc, rc) << name << ": " << r.err;
+    EXPECT_EQ(r.err, "jifen: cosigned checkpoint " + Path(name) + ": " + reason + "\n") << name;
+    EXPECT_FALSE(std::filesystem::exists(Path("A/cosigned"))) << name;
+    EXPECT_FALSE(std::filesystem::exists(Path("A/witnesses"))) << name;
+  };
+  // Another history under the same key: the rewritten ledger B, cosigned by another witness.
+  Forge();
+  Cosign("F", "county.example/witness", "300", "forged", "B");
+  refuse("forged", Read(Path("forged")), 3,
+         "its root is not this ledger's tree at size 300 (another history than this ledger's)",
+         false);
+  Cosign("G", "county.example/witness", "310", "beyond", "B");
+  refuse("beyond", Read(Path("beyond")), 1, "tree size 310 is beyond this ledger's 300 records");
+  // Another log: its own key and origin.
+  ASSERT_TRUE(ledger::testing::AppendAll(*ledger::testing::OpenOrDie(Path("C")), Households(5))
+                  .ok());
+  ASSERT_EQ(Jifen({"key", "--ledger", Path("C"), "--origin", "other.example/log"}).rc, 0);
+  Cosign("O", "county.example/witness", "5", "other", "C");
+  refuse("other", Read(Path("other")), 1,
+         "a checkpoint of other.example/log, not of this ledger (township.example/jifen)");
+  // A cosignature bent by one character, the log's signature bent, a witness the office does not
+  // know, no cosignature at all, and a file that is no signed note.
+  size_t witness_line = good.rfind("\xE2\x80\x94 county.example/witness ");
+  std::string bent = good;
+  size_t at = bent.size() - 8;
+  bent[at] = bent[at] == 'A' ? 'B' : 'A';
+  refuse("bent", bent, 3,
+         "the cosignature by county.example/witness does not verify (forged, or over another "
+         "checkpoint)");
+  std::string unsigned_by_log = good;
+  at = witness_line - 8;
+  unsigned_by_log[at] = unsigned_by_log[at] == 'A' ? 'B' : 'A';
+  refuse("log", unsigned_by_log, 1, "no valid signature by this ledger's key (" + vkey_ + ")");
+  refuse("stranger", good, 1,
+         "signature by county.example/witness: not a witness this ledger knows (give its key with "
+         "--witness-key, or list it in LEDGER/witnesses)",
+         false);
+  refuse("plain", good.substr(0, witness_line), 1,
+         "no witness's cosignature, only the log's signature");
+  refuse("text", "hello\n", 1,
+         "signed note: no blank line before the signatures, or no final line break");
 }
 
 // Tiles (c2sp.org/tlog-tiles), checked against the signed root rather than trusted: the level-1

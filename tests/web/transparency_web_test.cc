@@ -9,12 +9,16 @@
 #include "ledger/merkle.h"
 #include "tests/common/run_binary.h"
 #include "tests/web/serve_fixture.h"
+#include "tlog/cosigned.h"
 #include "tlog/note.h"
+#include "tlog/transparency.h"
+#include "tlog/witness.h"
 
 namespace jifen::web::webtest {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST_F(Serve, TheCheckpointAndTilesAreServedForMonitors) {
   auto client = Client();
@@ -80,6 +84,49 @@ TEST_F(Serve, ACardLinksEachRecordsProofAndTheProofChecksWithoutTheLedger) {
   forged[path] = forged[path] == 'A' ? 'B' : 'A';
   std::string bad = scratch.Write("forged.proof", forged);
   EXPECT_NE(tests::RunProgram({JIFEN_BINARY, "verify-proof", bad, "--key", key}, scratch).rc, 0);
+}
+
+// The card says which witnesses cosigned the ledger's latest checkpoint, plainly when none has;
+// a cosigned checkpoint kept by the office shows at once (the page cache is keyed by it too).
+TEST_F(Serve, TheCardSaysWhichWitnessesCosigned) {
+  auto client = Client();
+  auto card = client.Get(Card("H1"));
+  ASSERT_EQ(card->status, 200);
+  const std::string head = std::to_string(Head());
+  EXPECT_THAT(card->body,
+              HasSubstr("还没有见证人联署最新的检查点或其后的检查点 (树大小 " + head + ")"));
+  EXPECT_THAT(card->body, Not(HasSubstr("已联署")));
+
+  tests::ScratchDir scratch("jifen-card-witness");
+  auto witness = tlog::Witness::Open(scratch.path() + "/W", std::string("county-witness"));
+  ASSERT_TRUE(witness.ok()) << witness.status().message();
+  auto key = tlog::LogKey(dir_, std::nullopt, false);  // made when the card showed it
+  ASSERT_TRUE(key.ok()) << key.status().message();
+  {
+    auto reader = app_->ledger().Snapshot();
+    ASSERT_TRUE(reader.ok());
+    auto request = tlog::ConsistencyProofText(**reader, *key, 0, Head());
+    ASSERT_TRUE(request.ok());
+    ASSERT_TRUE(witness->AddCheckpoint(*request, tlog::VerifierOf(*key), 1700000000).ok());
+    auto kept = tlog::KeepCosigned(**reader, dir_, tlog::VerifierOf(*key),
+                                   *witness->Latest(key->name), "county", {witness->key()});
+    ASSERT_TRUE(kept.ok()) << kept.status().message();
+  }
+  // Monitors get the checkpoint with its cosignature too.
+  EXPECT_EQ(client.Get("/tlog/checkpoint")->body, *witness->Latest(key->name));
+  card = client.Get(Card("H1"));
+  EXPECT_THAT(card->body, HasSubstr("见证：county-witness 已联署 (树大小 " + head + ")"));
+  EXPECT_THAT(card->body, Not(HasSubstr("还没有见证人")));
+  auto english = client.Get(Card("H1") + "?lang=en");
+  EXPECT_THAT(english->body,
+              HasSubstr("Witness: county-witness cosigned (tree size " + head + ")"));
+  // A record later, the latest checkpoint is not witnessed yet; the earlier cosignature is named.
+  Login s = SignIn("scorer");
+  ASSERT_EQ(client.Post("/record", {{"Cookie", s.cookie}}, Award(s.csrf, "P1", "A1"))->status, 303);
+  card = client.Get(Card("H1"));
+  const std::string later = std::to_string(Head());
+  EXPECT_THAT(card->body, HasSubstr("还没有见证人联署最新的检查点或其后的检查点 (树大小 " + later +
+                                    ")<br>此前：county-witness 已联署 (树大小 " + head + ")"));
 }
 
 }  // namespace
