@@ -99,8 +99,8 @@ bool TargetStringsMatch(std::string_view rest, size_t strings, std::string_view 
   static_assert(kScorerString < kReasonString && kReasonString + 1 == kTargetString);
   std::string_view stored_village;
   if (!TakeString(&rest, &stored_village) || stored_village != village ||
-      !TakeEmpty(&rest, kScorerString - kVillageString - 1) ||
-      !TakeString(&rest, &view->scorer) || !TakeEmpty(&rest, kReasonString - kScorerString - 1)) {
+      !TakeEmpty(&rest, kScorerString - kVillageString - 1) || !TakeString(&rest, &view->scorer) ||
+      !TakeEmpty(&rest, kReasonString - kScorerString - 1)) {
     return false;
   }
   view->reason = {};
@@ -206,8 +206,8 @@ Status DecodeStructuralEntry(std::string_view key, std::string_view value, uint6
 
 TargetView TargetViewOf(const Record& record) {
   assert(record.type == RecordType::kRevoke || record.type == RecordType::kApprove);
-  return TargetView{record.sequence, record.type, record.recorded, record.target, record.scorer,
-                    record.reason};
+  return TargetView{record.sequence, record.type,   record.recorded,
+                    record.target,   record.scorer, record.reason};
 }
 
 bool DecodeTargetEntry(std::string_view key, std::string_view value, uint64_t sequence,

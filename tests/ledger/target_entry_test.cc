@@ -118,8 +118,8 @@ void ExpectAgreementUnderEdits(const std::string& canonical, uint64_t sequence) 
       if (static_cast<uint8_t>(edited[at]) == byte) continue;
       edited[at] = static_cast<char>(byte);
       EncodeStructuralEntry(key, edited, &value);
-      ExpectAgreement(key, value, sequence, "byte " + std::to_string(at) + " = " +
-                                                std::to_string(byte));
+      ExpectAgreement(key, value, sequence,
+                      "byte " + std::to_string(at) + " = " + std::to_string(byte));
     }
     EncodeStructuralEntry(key, canonical.substr(0, at), &value);
     ExpectAgreement(key, value, sequence, "cut at " + std::to_string(at));
@@ -139,12 +139,13 @@ TEST(TargetEntries, RevocationsAndApprovalsComeAsViewsInSequenceOrder) {
                                       "6 7 2022-04-02T10:30:00-05:00 a2|S3|重复登记"}));
   // Without a target callback every record comes whole, as ForEachStructural gives them.
   std::vector<uint64_t> sequences;
-  ASSERT_TRUE(snap->ForEachStructuralView("SYS", 5,
-                                          [&](const Record& r) {
-                                            sequences.push_back(r.sequence);
-                                            return true;
-                                          },
-                                          nullptr)
+  ASSERT_TRUE(snap->ForEachStructuralView(
+                      "SYS", 5,
+                      [&](const Record& r) {
+                        sequences.push_back(r.sequence);
+                        return true;
+                      },
+                      nullptr)
                   .ok());
   EXPECT_EQ(sequences, (std::vector<uint64_t>{1, 4, 5}));
   // A callback that returns false stops the scan.
