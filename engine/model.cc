@@ -167,16 +167,12 @@ Status VillageModel::Add(const ledger::Record& r) {
       scorers[r.code] = Scorer{r.sequence, r.code, r.name, r.role, r.person};
       break;
     case RecordType::kRevoke:
-      revocations[r.target] = Revocation{r.sequence, r.scorer, r.reason, r.recorded, {}};
-      revoked_ids_.Insert(r.target);
+    case RecordType::kApprove:
+      AddTarget(ledger::TargetViewOf(r));
       break;
     case RecordType::kAward:
     case RecordType::kRedeem:
       AppendEvent(r);
-      break;
-    case RecordType::kApprove:
-      approvals[r.target] = Approval{r.sequence, r.scorer, r.recorded};
-      approved_ids_.Insert(r.target);
       break;
     case RecordType::kPost:
       periods[r.period].posts.push_back(Post{r.sequence, r.id, r.scorer, r.sha256, r.recorded});
@@ -203,15 +199,36 @@ Status VillageModel::Add(const ledger::Record& r) {
   return Status::Ok();
 }
 
+void VillageModel::AddTarget(const ledger::TargetView& t) {
+  if (t.sequence > sequence_max) sequence_max = t.sequence;
+  if (t.type == ledger::RecordType::kRevoke) {
+    revocations.insert_or_assign(
+        std::string(t.target),
+        Revocation{t.sequence, std::string(t.scorer), std::string(t.reason), t.recorded, {}});
+    revoked_ids_.Insert(t.target);
+  } else {
+    assert(t.type == ledger::RecordType::kApprove);
+    approvals.insert_or_assign(std::string(t.target),
+                               Approval{t.sequence, std::string(t.scorer), t.recorded});
+    approved_ids_.Insert(t.target);
+  }
+}
+
 Result<VillageModel> LoadVillage(const ledger::Reader& reader, const std::string& village,
                                  uint64_t sequence_max, Date events_from, Date events_to) {
   VillageModel model;
   model.code = village;
   Status failure;
-  Status s = reader.ForEachStructural(village, sequence_max, [&](const ledger::Record& r) {
-    failure = model.Add(r);
-    return failure.ok();
-  });
+  Status s = reader.ForEachStructuralView(
+      village, sequence_max,
+      [&](const ledger::Record& r) {
+        failure = model.Add(r);
+        return failure.ok();
+      },
+      [&](const ledger::TargetView& t) {
+        model.AddTarget(t);
+        return true;
+      });
   if (!s.ok()) return s;
   if (!failure.ok()) return failure;
   model.sequence_max = sequence_max;

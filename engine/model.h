@@ -198,6 +198,9 @@ struct VillageModel {
   // Folds one record into the model (used while loading and while admitting a batch). Rule texts
   // are parsed here; a rule text that no longer parses is Status::Corruption.
   Status Add(const ledger::Record& record);
+  // Folds one revocation or approval into the model, as Add does with its record (loading reads
+  // them as views: ledger::Reader::ForEachStructuralView).
+  void AddTarget(const ledger::TargetView& target);
   // Appends an award or redemption; out-of-order appends are put in place by SortEvents().
   void AppendEvent(const ledger::Record& record);
   void SortEvents();

@@ -29,21 +29,11 @@ class ByteReader {
 
   size_t left() const { return static_cast<size_t>(end_ - pos_); }
 
-  // The shortest LEB128 form of a value below 2^32 only, so that one record has one encoding.
   bool Length(size_t* length) {
-    uint64_t value = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      if (pos_ == end_) return false;
-      uint8_t byte = static_cast<uint8_t>(*pos_++);
-      value |= uint64_t{byte & 0x7fu} << shift;
-      if ((byte & 0x80) == 0) {
-        if (byte == 0 && shift > 0) return false;  // overlong
-        if (value > UINT32_MAX) return false;
-        *length = static_cast<size_t>(value);
-        return true;
-      }
-    }
-    return false;
+    std::string_view rest(pos_, left());
+    if (!TakeLength(&rest, length)) return false;
+    pos_ = rest.data();
+    return true;
   }
 
   bool String(std::string* out) {
@@ -60,6 +50,25 @@ class ByteReader {
 };
 
 }  // namespace
+
+bool TakeLongLength(std::string_view* bytes, size_t* length) {
+  const char* pos = bytes->data();
+  const char* end = pos + bytes->size();
+  uint64_t value = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (pos == end) return false;
+    uint8_t byte = static_cast<uint8_t>(*pos++);
+    value |= uint64_t{byte & 0x7fu} << shift;
+    if ((byte & 0x80) == 0) {
+      if (byte == 0 && shift > 0) return false;  // overlong
+      if (value > UINT32_MAX) return false;
+      *length = static_cast<size_t>(value);
+      bytes->remove_prefix(static_cast<size_t>(pos - bytes->data()));
+      return true;
+    }
+  }
+  return false;
+}
 
 void EncodeRecord(const Record& record, std::string* out) {
   assert(record.qty.hundredths() >= 0 && record.qty.hundredths() <= UINT32_MAX);

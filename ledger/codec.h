@@ -3,8 +3,10 @@
 // hash covers, so the encoding of a given Record never changes within a format version.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -62,6 +64,21 @@ void EncodeRecord(const Record& record, std::string* out);
 // ValidateRecord; sets recorded_given.
 Status DecodeRecord(std::string_view bytes, Record* record);
 
+// Reads the LEB128 length at the front of `bytes` and drops it from them. Only the shortest form
+// of a value below 2^32 is taken, so that one record has one encoding; false otherwise, or when
+// the bytes end first.
+bool TakeLength(std::string_view* bytes, size_t* length);
+// TakeLength of a length over one byte (or of bytes that do not start with one).
+bool TakeLongLength(std::string_view* bytes, size_t* length);
+inline bool TakeLength(std::string_view* bytes, size_t* length) {
+  if (bytes->empty() || static_cast<uint8_t>(bytes->front()) >= 0x80) {
+    return TakeLongLength(bytes, length);
+  }
+  *length = static_cast<uint8_t>(bytes->front());  // most lengths: one byte
+  bytes->remove_prefix(1);
+  return true;
+}
+
 // Big-endian helpers shared with the index keys.
 inline void PutBigEndian64(uint64_t v, char* out) {
   for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
@@ -69,15 +86,16 @@ inline void PutBigEndian64(uint64_t v, char* out) {
 inline void PutBigEndian32(uint32_t v, char* out) {
   for (int i = 3; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
 }
+// One load and a byte swap: every index entry read goes through these.
 inline uint64_t GetBigEndian64(const char* in) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
+  uint64_t v;
+  std::memcpy(&v, in, sizeof v);
+  return std::endian::native == std::endian::big ? v : __builtin_bswap64(v);
 }
 inline uint32_t GetBigEndian32(const char* in) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
-  return v;
+  uint32_t v;
+  std::memcpy(&v, in, sizeof v);
+  return std::endian::native == std::endian::big ? v : __builtin_bswap32(v);
 }
 
 }  // namespace jifen::ledger

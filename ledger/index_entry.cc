@@ -2,9 +2,11 @@
 
 #include <xxhash.h>
 
+#include <cassert>
 #include <cstring>
 
 #include "ledger/codec.h"
+#include "ledger/fields.h"
 #include "ledger/record_type.h"
 
 namespace jifen::ledger {
@@ -25,6 +27,92 @@ uint64_t Checksum(std::string_view key, std::string_view rest) {
 void PutShort(const std::string& s, std::string* out) {
   out->push_back(static_cast<char>(static_cast<uint8_t>(s.size())));
   out->append(s);
+}
+
+// Where the strings a revocation or an approval uses lie among the canonical bytes' strings.
+constexpr size_t kVillageString = 0, kScorerString = 10, kReasonString = 12, kTargetString = 13;
+static_assert(kEncodedStrings[kVillageString] == &Record::village);
+static_assert(kEncodedStrings[kScorerString] == &Record::scorer);
+static_assert(kEncodedStrings[kReasonString] == &Record::reason);
+static_assert(kEncodedStrings[kTargetString] == &Record::target);
+
+// The fixed head of a revoke or approve record's canonical bytes, checked as DecodeRecord and
+// ValidateRecord check it: a known version, the sequence of the key, a recorded time in range,
+// and the defaults of the date, qty and shares these types do not use. Fills the view's
+// sequence, type and recorded time.
+bool TargetHeadMatches(const char* p, uint64_t sequence, TargetView* view) {
+  uint8_t version = static_cast<uint8_t>(p[kVersionOffset]);
+  uint8_t type = static_cast<uint8_t>(p[kTypeOffset]);
+  if (version < kOldestFormatVersion || version > kFormatVersion) return false;
+  if (type != static_cast<uint8_t>(RecordType::kRevoke) &&
+      (version == 1 || type != static_cast<uint8_t>(RecordType::kApprove))) {
+    return false;
+  }
+  uint32_t qty_default = version == 1 ? 1 : static_cast<uint32_t>(Quantity().hundredths());
+  if (GetBigEndian64(p + kSequenceOffset) != sequence || GetBigEndian32(p + kDateOffset) != 0 ||
+      GetBigEndian32(p + kQtyOffset) != qty_default || GetBigEndian32(p + kSharesOffset) != 0) {
+    return false;
+  }
+  view->sequence = sequence;
+  view->type = static_cast<RecordType>(type);
+  view->recorded.utc_seconds = static_cast<int64_t>(GetBigEndian64(p + kRecordedSecondsOffset));
+  view->recorded.offset_minutes = static_cast<int16_t>(
+      static_cast<uint16_t>((static_cast<uint8_t>(p[kRecordedOffsetMinutesOffset]) << 8) |
+                            static_cast<uint8_t>(p[kRecordedOffsetMinutesOffset + 1])));
+  return RecordedInRange(view->recorded);
+}
+
+// Takes one string (its length and bytes) from the front of `rest`.
+bool TakeString(std::string_view* rest, std::string_view* out) {
+  size_t length;
+  if (!TakeLength(rest, &length) || length > rest->size()) return false;
+  *out = rest->substr(0, length);
+  rest->remove_prefix(length);
+  return true;
+}
+
+// Takes `count` empty strings from the front of `rest`: as many zero bytes, the one encoding of
+// a zero length.
+bool TakeEmpty(std::string_view* rest, size_t count) {
+  static constexpr char kZeros[std::size(kEncodedStrings) + 1] = {};
+  assert(count <= sizeof kZeros);
+  if (rest->size() < count || std::memcmp(rest->data(), kZeros, count) != 0) return false;
+  rest->remove_prefix(count);
+  return true;
+}
+
+// CheckString(kCode, code) passes: at once for printable ASCII (ids and codes nearly always are),
+// else by the full check.
+bool IsCode(std::string_view code) {
+  if (code.empty() || code.size() > kCodeBytesMax) return false;
+  for (char c : code) {
+    if (c < 0x20 || c > 0x7e) return CheckString(FieldKind::kCode, code).empty();
+  }
+  return true;
+}
+
+// The strings after the fixed head: the village, target, scorer and (a revocation's) reason as
+// the field table wants them, every other string empty, no evidence, nothing after.
+bool TargetStringsMatch(std::string_view rest, size_t strings, std::string_view village,
+                        TargetView* view) {
+  static_assert(kVillageString == 0 && kVillageString < kScorerString);
+  static_assert(kScorerString < kReasonString && kReasonString + 1 == kTargetString);
+  std::string_view stored_village;
+  if (!TakeString(&rest, &stored_village) || stored_village != village ||
+      !TakeEmpty(&rest, kScorerString - kVillageString - 1) || !TakeString(&rest, &view->scorer) ||
+      !TakeEmpty(&rest, kReasonString - kScorerString - 1)) {
+    return false;
+  }
+  view->reason = {};
+  bool revoke = view->type == RecordType::kRevoke;
+  if (revoke ? !TakeString(&rest, &view->reason) : !TakeEmpty(&rest, 1)) return false;
+  // The strings after the target, then an evidence count of zero, end the bytes.
+  if (!TakeString(&rest, &view->target) || !TakeEmpty(&rest, strings - kTargetString) ||
+      !rest.empty()) {
+    return false;
+  }
+  if (!IsCode(village) || !IsCode(view->target) || !IsCode(view->scorer)) return false;
+  return !revoke || (!view->reason.empty() && CheckString(FieldKind::kName, view->reason).empty());
 }
 
 }  // namespace
@@ -114,6 +202,22 @@ Status DecodeStructuralEntry(std::string_view key, std::string_view value, uint6
   }
   if (Status s = ValidateRecord(*record); !s.ok()) return bad(s.message());
   return Status::Ok();
+}
+
+TargetView TargetViewOf(const Record& record) {
+  assert(record.type == RecordType::kRevoke || record.type == RecordType::kApprove);
+  return TargetView{record.sequence, record.type,   record.recorded,
+                    record.target,   record.scorer, record.reason};
+}
+
+bool DecodeTargetEntry(std::string_view key, std::string_view value, uint64_t sequence,
+                       std::string_view village, TargetView* view) {
+  if (value.size() < kChecksumBytes + kFixedBytes) return false;
+  std::string_view canonical = value.substr(kChecksumBytes);
+  if (!TargetHeadMatches(canonical.data(), sequence, view)) return false;
+  if (Checksum(key, canonical) != GetBigEndian64(value.data())) return false;
+  size_t strings = canonical[kVersionOffset] == 1 ? kVersion1Strings : std::size(kEncodedStrings);
+  return TargetStringsMatch(canonical.substr(kFixedBytes), strings, village, view);
 }
 
 }  // namespace jifen::ledger

@@ -43,6 +43,29 @@ void EncodeStructuralEntry(std::string_view key, std::string_view canonical, std
 Status DecodeStructuralEntry(std::string_view key, std::string_view value, uint64_t sequence,
                              std::string_view village, Record* record);
 
+// A revocation or an approval as the structural index holds it: what replay and the reports
+// file of a record that names another by its id. The views point into the ledger's memory map
+// and are valid only during the callback that receives them.
+struct TargetView {
+  uint64_t sequence = 0;
+  RecordType type = RecordType::kApprove;  // kRevoke or kApprove
+  Timestamp recorded;
+  std::string_view target, scorer;
+  std::string_view reason;  // a revocation's; empty for an approval
+};
+
+// The view of a revoke or approve record (`record.type` must be one of them).
+TargetView TargetViewOf(const Record& record);
+
+// The fast path of DecodeStructuralEntry for revocations and approvals, which a village under
+// review has one of for nearly every award: reads the target, scorer, reason and recorded time
+// straight from the entry's bytes, without building a Record. Returns true only for an entry
+// that DecodeStructuralEntry would accept as a revoke or approve record, with the same fields.
+// False for any other entry, damaged or not: the caller then decodes it in full, which says what
+// is wrong with it.
+bool DecodeTargetEntry(std::string_view key, std::string_view value, uint64_t sequence,
+                       std::string_view village, TargetView* view);
+
 // The checksum an entry stores first in its value, and whether it matches the rest (verify).
 uint64_t StoredEntryChecksum(std::string_view value);
 bool EntryChecksumMatches(std::string_view key, std::string_view value);

@@ -41,10 +41,19 @@ class Reader {
   virtual std::optional<uint64_t> FindKey(std::string_view village, std::string_view key) const = 0;
   // Village codes that have any record, ascending.
   virtual std::vector<std::string> Villages() const = 0;
-  // Every record of `village` that is not dated-event (rules, household, person, move, scorer,
-  // revoke) with sequence <= sequence_max, in sequence order.
+  // Every record of `village` that is not an award or redemption (rules, household, person,
+  // move, scorer, revoke and the workflow's records) with sequence <= sequence_max, in sequence
+  // order.
   virtual Status ForEachStructural(std::string_view village, uint64_t sequence_max,
                                    const std::function<bool(const Record&)>& fn) const = 0;
+  // The same records as ForEachStructural, but each revocation and approval goes to
+  // `target_fn` as a view of its index entry, read without building a Record (a village under
+  // review has an approval for nearly every award); every other record goes to `record_fn`, in
+  // one sequence order. A damaged entry fails as it does in ForEachStructural.
+  virtual Status ForEachStructuralView(
+      std::string_view village, uint64_t sequence_max,
+      const std::function<bool(const Record&)>& record_fn,
+      const std::function<bool(const TargetView&)>& target_fn) const = 0;
   // Awards and redemptions of `village` with from <= date <= to and sequence <= sequence_max,
   // in (date, sequence) order. Reads only the index range, never the whole ledger.
   virtual Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t sequence_max,

@@ -142,17 +142,18 @@ std::string KeyOf(const Record& record) {
   return "";
 }
 
+bool RecordedInRange(const Timestamp& t) {
+  static const int64_t kFirstSecond = (int64_t{Date::FromCivil(1, 1, 1).days()} - 1) * 86400;
+  static const int64_t kLastSecond = (int64_t{Date::FromCivil(9999, 12, 31).days()} + 2) * 86400;
+  return t.utc_seconds >= kFirstSecond && t.utc_seconds <= kLastSecond &&
+         t.offset_minutes >= -kOffsetMinutesMax && t.offset_minutes <= kOffsetMinutesMax;
+}
+
 Status ValidateRecord(const Record& record) {
   if (record.type < RecordType::kRules || record.type > kLastRecordType) {
     return Status::InvalidInput("record: unknown type " + std::to_string(int(record.type)));
   }
-  static const int64_t kFirstSecond = (int64_t{Date::FromCivil(1, 1, 1).days()} - 1) * 86400;
-  static const int64_t kLastSecond = (int64_t{Date::FromCivil(9999, 12, 31).days()} + 2) * 86400;
-  const Timestamp& t = record.recorded;
-  if (t.utc_seconds < kFirstSecond || t.utc_seconds > kLastSecond ||
-      t.offset_minutes < -kOffsetMinutesMax || t.offset_minutes > kOffsetMinutesMax) {
-    return FieldError("recorded", "timestamp out of range");
-  }
+  if (!RecordedInRange(record.recorded)) return FieldError("recorded", "timestamp out of range");
   auto specs = FieldsOf(record.type);
   for (const auto& spec : specs) {
     if (Status s = CheckSpec(spec, record); !s.ok()) return s;

@@ -83,6 +83,10 @@ bool SameContent(const Record& a, const Record& b);
 // writing and every read runs it after decoding.
 Status ValidateRecord(const Record& record);
 
+// Whether a recorded time is one ValidateRecord accepts: within the years 1 to 9999 (a day's
+// margin either side) and an offset of at most 14:59.
+bool RecordedInRange(const Timestamp& recorded);
+
 // The key prefix `id` starts with ("household:", "person:", "scorer:", "revoke:", "move:"; see
 // KeyOf), or nullptr. Such ids are refused: they would collide with registration keys.
 const char* ReservedKeyPrefix(std::string_view id);

@@ -200,6 +200,13 @@ std::vector<std::string> TxnReadCore::Villages() const {
 
 Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t sequence_max,
                                       const std::function<bool(const Record&)>& fn) const {
+  return ForEachStructuralView(village, sequence_max, fn, nullptr);
+}
+
+Status TxnReadCore::ForEachStructuralView(
+    std::string_view village, uint64_t sequence_max,
+    const std::function<bool(const Record&)>& record_fn,
+    const std::function<bool(const TargetView&)>& target_fn) const {
   std::string prefix = VillagePrefix(village);
   std::string start = StructuralIndexKey(village, 1);
   MdbCursor cursor;
@@ -207,6 +214,7 @@ Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t sequenc
     return env_->Error(rc, "open cursor");
   MDB_val key = ToVal(start), value;
   Record record;
+  TargetView target;
   for (int rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_SET_RANGE);;
        rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT)) {
     if (rc == MDB_NOTFOUND) break;
@@ -216,9 +224,13 @@ Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t sequenc
     if (k.size() != prefix.size() + 8) return Status::Corruption("structural index: bad key");
     uint64_t sequence = GetBigEndian64(k.data() + prefix.size());
     if (sequence > sequence_max) break;
+    if (target_fn && DecodeTargetEntry(k, FromVal(value), sequence, village, &target)) {
+      if (!target_fn(target)) break;
+      continue;
+    }
     if (Status s = DecodeStructuralEntry(k, FromVal(value), sequence, village, &record); !s.ok())
       return s;
-    if (!fn(record)) break;
+    if (!record_fn(record)) break;
   }
   return Status::Ok();
 }

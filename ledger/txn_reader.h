@@ -66,6 +66,10 @@ class TxnReadCore {
   std::vector<std::string> Villages() const;
   Status ForEachStructural(std::string_view village, uint64_t sequence_max,
                            const std::function<bool(const Record&)>& fn) const;
+  // With a null target_fn, every record goes to record_fn.
+  Status ForEachStructuralView(std::string_view village, uint64_t sequence_max,
+                               const std::function<bool(const Record&)>& record_fn,
+                               const std::function<bool(const TargetView&)>& target_fn) const;
   Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t sequence_max,
                       const std::function<bool(const Record&)>& fn) const;
   Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t sequence_max,
@@ -122,6 +126,12 @@ class TxnReader : public Base {
   Status ForEachStructural(std::string_view village, uint64_t sequence_max,
                            const std::function<bool(const Record&)>& fn) const override {
     return core_.ForEachStructural(village, sequence_max, fn);
+  }
+  Status ForEachStructuralView(
+      std::string_view village, uint64_t sequence_max,
+      const std::function<bool(const Record&)>& record_fn,
+      const std::function<bool(const TargetView&)>& target_fn) const override {
+    return core_.ForEachStructuralView(village, sequence_max, record_fn, target_fn);
   }
   Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t sequence_max,
                       const std::function<bool(const Record&)>& fn) const override {
