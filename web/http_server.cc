@@ -601,7 +601,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   };
   if (options.listen) {
     items.push_back({MHD_OPTION_SOCK_ADDR, 0, &address});
-    items.push_back({MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, nullptr});
+    // SO_REUSEADDR only (the library's default): a restart binds at once, but a second server
+    // started by mistake on the same port is refused instead of sharing it (SO_REUSEPORT would
+    // hand it half the office's connections, silently).
   }
   if (!options.cert_pem.empty()) {
     items.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(raw->options.key_pem.c_str())});

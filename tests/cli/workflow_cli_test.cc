@@ -251,3 +251,43 @@ TEST_F(WorkflowCli, TheLogOfAWorkflowReimportsToTheSameChain) {
 }
 
 }  // namespace
+
+namespace {
+
+// A missed record found by an upheld household objection, recorded after the month is final:
+// explain and audit name the objection beside the record, in text and in JSON.
+TEST_F(WorkflowCli, ExplainAndAuditNameTheObjectionALateCorrectionCites) {
+  Outcome r =
+      Jifen("post --village AC --period 2022-06 --scorer S2 --recorded 2022-06-30T17:00:00+08:00");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = Jifen(
+      "object --village AC --period 2022-06 --household H1 --reason 漏记 --filed-by 张三 "
+      "--recorded 2022-07-02T10:00:00+08:00");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = Jifen(
+      "rule --village AC --objection AC-O2022-06 --outcome upheld --reason 核实漏记 --scorer S2 "
+      "--recorded 2022-07-05T10:00:00+08:00");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  Write("fix.jsonl",
+        R"({"type":"award","id":"v9","village":"AC","date":"2022-06-20","subject":"H1","item":"G.2","scorer":"S2","objection":"AC-O2022-06","recorded":"2022-07-06T10:00:00+08:00"})"
+        "\n");
+  r = Jifen("import " + Path("fix.jsonl"));
+  ASSERT_EQ(r.rc, 0) << r.err;
+  r = Jifen("explain --village AC --period 2022-06 --household H1 --lang zh");
+  EXPECT_NE(r.out.find("补录于 2022-07-06，依据成立的异议 AC-O2022-06"), std::string::npos) << r.out;
+  Json explain = JsonOf("explain --village AC --period 2022-06 --household H1");
+  bool named = false;
+  for (const auto& e : explain["events"]) {
+    if (e["id"] == "v9") named = e.value("cites_objection", "") == "AC-O2022-06";
+    if (e["id"] == "v1") EXPECT_FALSE(e.contains("cites_objection"));
+  }
+  EXPECT_TRUE(named) << explain.dump();
+  Json audit = JsonOf("audit --village AC --period 2022-06");
+  ASSERT_EQ(audit["late"].size(), 1u) << audit["late"].dump();
+  EXPECT_EQ(audit["late"][0]["id"], "v9");
+  EXPECT_EQ(audit["late"][0]["cites_objection"], "AC-O2022-06");
+  r = Jifen("audit --village AC --period 2022-06 --lang en");
+  EXPECT_NE(r.out.find("cites objection AC-O2022-06"), std::string::npos) << r.out;
+}
+
+}  // namespace

@@ -48,6 +48,22 @@ TEST_F(Serve, EveryRouteAllowsExactlyItsRolesAndNoOneElse) {
   }
 }
 
+// A second server started by mistake on the office's port is refused, not given a share of the
+// office's connections (no SO_REUSEPORT).
+TEST_F(Serve, ASecondServerOnTheSamePortIsRefused) {
+  tests::ScratchDir other("jifen-web-second");
+  ASSERT_TRUE(ledger::Ledger::Open(other.path(), true).ok());
+  ServeOptions options;
+  options.ledger_dir = other.path();
+  options.port = port_;
+  auto second = App::Open(options);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  auto bound = (*second)->Bind();
+  ASSERT_FALSE(bound.ok());
+  EXPECT_THAT(bound.status().message(), HasSubstr("cannot bind"));
+  EXPECT_EQ(Client().Get("/login")->status, 200);  // the office's server still answers
+}
+
 TEST_F(Serve, APostWithoutOrWithAWrongCsrfTokenIsRefusedAndWritesNothing) {
   Login s = SignIn("scorer");
   uint64_t before = Head();

@@ -106,7 +106,7 @@ TEST_F(ShopTest, ARewardOutOfReachSaysHowManyPointsAreMissing) {
   Login k = SignIn("shopkeeper");
   auto page = Client().Get("/shop/H2", {{"Cookie", k.cookie}});
   ASSERT_EQ(page->status, 200);
-  EXPECT_THAT(page->body, HasSubstr("积分不够，还差 200分"));
+  EXPECT_THAT(page->body, HasSubstr("积分不够，还差 200 分"));
   EXPECT_THAT(page->body, HasSubstr("（" + ChinesePeriodLabel(Period::Containing(
                                                Timestamp::Now().LocalDate(), PeriodKind::kMonth)) +
                                            "）"));
