@@ -215,6 +215,14 @@ std::vector<Period> CardPeriods(const engine::VillageModel& m, const Period& cur
   return out;
 }
 
+// The card's objection part says its periods in words ("2026年11月").
+void AddPeriodWords(json& objections, bool english) {
+  for (const char* list : {"objection_periods", "household_objections"}) {
+    for (auto& row : objections[list])
+      row["period_words"] = PeriodWords(row["period"].get<std::string>(), english);
+  }
+}
+
 }  // namespace
 
 void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObjectionForm& form) {
@@ -275,10 +283,7 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
   json objections =
       CardObjections(app, village->model, engine::ReplayStart(structure->model, first),
                      current->LastDay(), household, form, t);
-  for (const char* list : {"objection_periods", "household_objections"}) {  // periods in words
-    for (auto& row : objections[list])
-      row["period_words"] = PeriodWords(row["period"].get<std::string>(), c.english);
-  }
+  AddPeriodWords(objections, c.english);
   for (auto it = objections.begin(); it != objections.end(); ++it) ctx[it.key()] = it.value();
   if (ctx["objection_open"].get<bool>()) {
     // The form's double-submit token is the visitor's own: the page is rendered (and kept in the

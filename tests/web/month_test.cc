@@ -4,6 +4,7 @@
 // limit) has a test that fails without it.
 #include "engine/workflow.h"
 #include "tests/web/serve_fixture.h"
+#include "util/period_label.h"
 #include "web/card_objection.h"
 
 namespace jifen::web {
@@ -593,6 +594,8 @@ TEST_F(Month, AVillagerObjectsFromTheCardAndSeesItReceived) {
   EXPECT_THAT(page->body, HasSubstr("漏记了  一次"));
   EXPECT_THAT(page->body, HasSubstr("待裁定"));
   EXPECT_THAT(page->body, HasSubstr("张三 升旗"));  // the record objected to, in words
+  // Each objection is a labelled box on a phone, headed by its period in words.
+  EXPECT_THAT(page->body, HasSubstr(R"(<td class="stack-head">)" + ChinesePeriodLabel(Previous()) + "</td>"));
   EXPECT_THAT(page->body, Not(HasSubstr(kScript)));
   EXPECT_THAT(Client().Get(Card("H2"))->body, Not(HasSubstr("漏记了  一次")));  // not H2's
 }
