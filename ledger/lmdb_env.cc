@@ -19,6 +19,7 @@
 #include <map>
 
 #include "ledger/codec.h"
+#include "ledger/file_size.h"
 #include "ledger/ledger.h"
 
 namespace jifen::ledger {
@@ -160,7 +161,19 @@ Result<std::shared_ptr<EnvState>> EnvState::Open(const std::string& dir, bool cr
   return state;
 }
 
+Status KeepFileBetweenWrites(const std::string& dir) {
+  std::error_code ec;
+  std::string canonical = fs::canonical(dir, ec).string();
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  auto it = ec ? Registry().end() : Registry().find(canonical);
+  std::shared_ptr<EnvState> state = it == Registry().end() ? nullptr : it->second.lock();
+  if (!state) return Status::InvalidInput("ledger " + dir + ": not open");
+  state->KeepFileBetweenWrites();
+  return Status::Ok();
+}
+
 EnvState::~EnvState() {
+  if (env_ != nullptr && untrimmed_) TrimFile();
   if (env_ != nullptr) mdb_env_close(env_);
   if (file_fd_ >= 0) close(file_fd_);
 }
@@ -235,8 +248,10 @@ Status EnvState::ReserveToBegin(MDB_txn* txn) {
     return Status::IOError("ledger " + dir_ +
                            ": cannot size data.mdb for writing: " + std::strerror(errno));
   }
+  // Margins end on a MiB: a writer that keeps the file between writes (KeepFileBetweenWrites)
+  // then finds the blocks there for most of its writes instead of adding a few pages each time.
   return Allocate(std::min(begin_bytes_ + kPagesPerPut * page_bytes_, map_bytes),
-                  std::min(begin_bytes_ + kMarginBytesMin, map_bytes));
+                  std::min<uint64_t>(RoundUpToMiB(begin_bytes_ + kMarginBytesMin), map_bytes));
 }
 
 Status EnvState::Room(MDB_txn* txn, size_t value_bytes) {
@@ -276,7 +291,7 @@ Status EnvState::Reserve(uint64_t need) {
   if (need <= reserved_bytes_) return Status::Ok();
   uint64_t batch = need - std::min(need, begin_bytes_);
   uint64_t margin = std::max(kMarginBytesMin, batch / kMarginDivisor);
-  uint64_t want = (need + margin + page_bytes_ - 1) / page_bytes_ * page_bytes_;
+  uint64_t want = RoundUpToMiB(need + margin);  // on a MiB, as in ReserveToBegin
   return Allocate(need, std::min(want, map_bytes));
 }
 
@@ -435,7 +450,8 @@ void EnvState::Ended(bool write) {
     --active_;
     if (write) --writing_;
   }
-  if (write) TrimFile();
+  if (write && trim_after_write_) TrimFile();
+  if (write && !trim_after_write_) untrimmed_ = true;
 }
 
 void EnvState::ReleaseMappedPages() const {

@@ -5,6 +5,7 @@
 
 #include <lmdb.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -52,7 +53,8 @@ class MdbTxn;
 // the pages in use and a margin when it begins, and more, in steps scaled to what the batch has
 // written, before any put or commit that could go past them. A full disk is then an error before
 // the put, not a SIGBUS when a page is first touched. Once the transaction is over, the file is
-// cut back to the pages in use under LMDB's writer lock (ledger/FORMAT.md "The data file").
+// cut back to the pages in use under LMDB's writer lock (ledger/FORMAT.md "The data file"), or,
+// after KeepFileBetweenWrites (ledger/file_size.h), when the environment is closed.
 class EnvState {
  public:
   static Result<std::shared_ptr<EnvState>> Open(const std::string& dir, bool create,
@@ -93,6 +95,8 @@ class EnvState {
   // their resident set does not grow to the size of the file; it costs about 6% of a year's
   // compare, because a village's entries sit on consecutive pages.
   void ReleaseMappedPages() const;
+  // Leaves the file uncut after each write transaction, cut when closed (ledger/file_size.h).
+  void KeepFileBetweenWrites() { trim_after_write_ = false; }
 
  private:
   uint8_t format_ = 0;
@@ -125,6 +129,8 @@ class EnvState {
   std::string dir_;
   size_t pending_event_bytes_ = 0;
   uint64_t mapped_bytes_kept_ = 0;
+  std::atomic<bool> trim_after_write_{true};  // false: KeepFileBetweenWrites (ledger/file_size.h)
+  std::atomic<bool> untrimmed_{false};        // a write ended without TrimFile: trimmed when closed
   mutable std::mutex mutex_;
   int active_ = 0;   // transactions begun and not yet ended, guarded by mutex_
   int writing_ = 0;  // write transactions among them, guarded by mutex_

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ledger/evidence.h"
+#include "ledger/file_size.h"
 #include "ledger/ledger.h"
 #include "tlog/cosigned.h"
 #include "util/text.h"
@@ -194,6 +195,8 @@ Result<std::unique_ptr<App>> App::Open(const ServeOptions& options) {
   app->options_ = options;
   auto ledger = ledger::Ledger::Open(options.ledger_dir, false);
   if (!ledger.ok()) return ledger.status();
+  // Between awards the file keeps its length and reserved blocks (ledger/file_size.h).
+  if (Status s = ledger::KeepFileBetweenWrites(options.ledger_dir); !s.ok()) return s;
   app->ledger_ = std::move(*ledger);
   auto accounts = accounts::AccountStore::Open(options.ledger_dir + "/accounts", true);
   if (!accounts.ok()) return accounts.status();

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "ledger/codec.h"
+#include "ledger/file_size.h"
 #include "ledger/ledger.h"
 #include "ledger/sha256.h"
 #include "tests/common/files.h"
@@ -394,6 +395,36 @@ TEST(Durability, TheDataFileHasBlocksForWhatTheBatchWritesDuringAWriteAndOnlyIts
   auto reopened = OpenOrDie(dir, false);  // maps at least twice its pages, and keeps its size
   EXPECT_EQ(std::filesystem::file_size(data), written);
   EXPECT_EQ(VerifiedRecords(*reopened), 1u + kRecords);
+}
+
+// `jifen serve`'s writes (KeepFileBetweenWrites, ledger/file_size.h): between writes the file keeps
+// its reserved blocks, so the next write allocates only the pages the last one took past them
+// (no block is freed and allocated again); it is cut back to its pages when closed.
+TEST(Durability, AServersLedgerKeepsItsReservedBlocksBetweenWritesAndIsCutBackWhenClosed) {
+  tests::ScratchDir tmp;
+  const std::string dir = tmp.Path("l");
+  const std::string data = dir + "/data.mdb";
+  LedgerOptions options;
+  options.initial_map_bytes = 256 << 20;
+  auto ledger = std::move(Ledger::Open(dir, true, options).value());
+  ASSERT_TRUE(KeepFileBetweenWrites(dir).ok());
+  std::vector<uint64_t> blocks;
+  for (int i = 0; i < 3; ++i) {
+    Status s = ledger->Write([&](WriteBatch& batch) {
+      Record r = Award("SYS", "a" + std::to_string(i), "2022-03-05");
+      return batch.Append(r);
+    });
+    ASSERT_TRUE(s.ok()) << s.message();
+    blocks.push_back(BlockBytes(data));
+  }
+  EXPECT_GE(blocks[0], uint64_t{1} << 20);                  // the margin stays
+  EXPECT_GE(blocks[2], blocks[0]);                          // kept, not freed
+  EXPECT_LT(blocks[2], blocks[0] + (uint64_t{256} << 10));  // and a few pages more
+  EXPECT_GT(std::filesystem::file_size(data), uint64_t{1} << 20);
+  ledger.reset();
+  EXPECT_LT(std::filesystem::file_size(data), uint64_t{1} << 20);
+  EXPECT_LT(BlockBytes(data), uint64_t{1} << 20);
+  EXPECT_EQ(VerifiedRecords(*OpenOrDie(dir, false)), 3u);
 }
 
 // The disk runs out at a step of the reservation, in the middle of a batch, on a real small file
