@@ -59,6 +59,14 @@ TEST_F(Card, AnEarlierYearsPeriodOnNoticeIsShownWithItsFigures) {
   EXPECT_LT(this_year, body.find(Row(december)));
 }
 
+// On a phone each record behind the figures is a box headed by its date and whose it is, every
+// other fact labelled (the table's header carried by each cell), never a table to scroll sideways.
+TEST_F(Card, EachRecordIsALabelledBoxOnAPhone) {
+  std::string body = Page("H1");
+  EXPECT_THAT(body, HasSubstr(R"(<tr><td class="stack-head">2024-01-05 P1 张三</td><td data-label="项目">A1 升旗</td>)"));
+  EXPECT_THAT(body, HasSubstr(R"(<td class="n" data-label="计入">+2</td>)"));
+}
+
 TEST_F(Card, AVillagerWithoutACardFindsTheVillagesBoardsOnTheHomePage) {
   auto home = Client().Get("/");
   ASSERT_EQ(home->status, 200);
