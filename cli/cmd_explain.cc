@@ -81,9 +81,11 @@ Result<Explanation> Explain(const Globals& g, const std::string& village,
   return x;
 }
 
-// The upheld objection a late award names to be taken past `late` (SPEC §3), or "".
+// The upheld objection a late award names to be taken past `late` (SPEC §3), or "". Only an award
+// recorded after its period can name one (objections come after the post), so only those are read.
 std::string CitedObjection(const Explanation& x, const engine::Event& e) {
-  if (e.type != ledger::RecordType::kAward) return "";
+  if (e.type != ledger::RecordType::kAward || e.recorded.LocalDate() <= x.period.period.LastDay())
+    return "";
   auto record = x.loaded.reader->Get(e.sequence);
   return record.ok() ? record->target : "";
 }
