@@ -77,7 +77,8 @@ enum class Phase { kIdle, kHead, kBody, kHandling, kRefused };
 struct Connection {
   int fd = -1;
   AddressKey address{};
-  bool proxy = false;  // a trusted proxy: no per-address cap
+  bool proxy = false;    // a trusted proxy: no per-address cap
+  bool counted = false;  // holds one of its address's share (per_address)
   Phase phase = Phase::kIdle;
   int64_t since_ms = 0;
   uint64_t body_bytes = 0;
@@ -170,7 +171,20 @@ void NotifyConnection(void* cls, MHD_Connection* mhd, void** socket_context,
     connection->since_ms = NowMs();
     std::lock_guard lock(impl->mutex);
     impl->connections.insert(connection);
-    if (!connection->proxy) ++impl->per_address[connection->address];
+    if (!connection->proxy) {
+      // AcceptPolicy's look is only a fast path: event loops accept at once, and two of them can
+      // both see the share one short. Counting happens here, under the lock, and one past the
+      // share is shut down before it is read (MHD sees the end and closes it in its own loop).
+      auto it = impl->per_address.find(connection->address);
+      int held = it == impl->per_address.end() ? 0 : it->second;
+      if (held >= impl->options.limits.connections_per_address_max) {
+        connection->closing = true;
+        if (connection->fd >= 0) ::shutdown(connection->fd, SHUT_RDWR);
+      } else {
+        ++impl->per_address[connection->address];
+        connection->counted = true;
+      }
+    }
     *socket_context = connection;
     return;
   }
@@ -181,7 +195,7 @@ void NotifyConnection(void* cls, MHD_Connection* mhd, void** socket_context,
     // down a descriptor that another connection has been given since.
     std::lock_guard lock(impl->mutex);
     impl->connections.erase(connection);
-    if (!connection->proxy) {
+    if (connection->counted) {
       auto it = impl->per_address.find(connection->address);
       if (it != impl->per_address.end() && --it->second <= 0) impl->per_address.erase(it);
     }
