@@ -13,10 +13,10 @@ std::string Why(const engine::EventResult& r, const engine::VillageModel& m,
                 const grammar::RuleFile& rules, Words w) {
   switch (r.outcome) {
     case engine::Outcome::kCounted: {
-      auto a = m.approvals.find(r.record->id);
-      if (a == m.approvals.end()) return w("counted", "计入");
+      const engine::Approval* a = m.approvals.Find(r.record->id);
+      if (a == nullptr) return w("counted", "计入");
       return std::string(w("counted; approved on ", "计入；审核通过：")) +
-             a->second.recorded.LocalDate().ToString() + w(" by ", " 由 ") + a->second.scorer;
+             a->recorded.LocalDate().ToString() + w(" by ", " 由 ") + a->scorer;
     }
     case engine::Outcome::kCapped: {
       const grammar::Item* item = rules.FindItem(r.record->item);

@@ -105,7 +105,7 @@ Result<std::optional<DemoPlan>> PlanDemoWorkflow(const Loaded& loaded, Period pe
   for (const engine::EventResult& r : figures->back().events) {
     const engine::Event& e = *r.record;
     if (r.outcome == engine::Outcome::kCounted && plan.disputed.empty() && r.counted > Points() &&
-        !m.approvals.count(e.id)) {
+        !m.approvals.Contains(e.id)) {
       plan.disputed = e.id;
     }
     if (r.outcome != engine::Outcome::kPending || plan.approvals.size() == 3) continue;

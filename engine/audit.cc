@@ -78,7 +78,7 @@ void FindPerEvent(const VillageModel& model, const PeriodFigures& p, AuditReport
       report.self_scoring.push_back({RefOf(r), s.person});
     }
     if (int days = DaysLate(e, p.period); days > 0) {
-      report.late.push_back({RefOf(r), p.period, days, p.adoption->rules->village.late_days_max});
+      report.late.push_back({RefOf(r), p.period, days, p.adoption->rules->village.late_days_max, {}});
     }
     if (model.IsRevoked(e.id)) {
       report.revocations.push_back({RefOfRevocation(e.id, model.revocations.at(e.id)), RefOf(r)});
@@ -99,12 +99,10 @@ void FindReview(const VillageModel& model, const PeriodFigures& p, Timestamp at,
     const Event& e = *r.record;
     if (e.type != RecordType::kAward) continue;
     if (r.outcome == Outcome::kPending) report.pending.push_back(RefOf(r));
-    if (model.approvals.empty() || e.id.empty()) continue;
-    auto a = model.approvals.find(e.id);
-    if (a == model.approvals.end()) continue;
-    ApprovalFinding f{RefOf(r), a->second.sequence, a->second.scorer, a->second.recorded,
-                      std::nullopt};
-    if (first_post && *first_post < a->second.recorded) f.posted = first_post;
+    const Approval* a = model.approvals.Find(e.id);
+    if (a == nullptr) continue;
+    ApprovalFinding f{RefOf(r), a->sequence, a->scorer, a->recorded, std::nullopt};
+    if (first_post && *first_post < a->recorded) f.posted = first_post;
     report.approvals.push_back(std::move(f));
   }
   report.workflow.push_back({p.period, StatusOf(model, p.period, at)});

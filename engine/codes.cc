@@ -71,7 +71,7 @@ void IdSet::Rehash(size_t slots) {
   }
 }
 
-bool IdSet::Insert(std::string_view id) {
+uint32_t IdSet::Emplace(std::string_view id, bool* added) {
   if ((size_ + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(64, slots_.size() * 2));
   uint64_t hash = XXH3_64bits(id.data(), id.size());
   uint32_t tag = static_cast<uint32_t>(hash >> 32);
@@ -80,25 +80,29 @@ bool IdSet::Insert(std::string_view id) {
     Slot& slot = slots_[i];
     if (slot.offset == 0) {
       uint32_t length = static_cast<uint32_t>(id.size());
-      slot = Slot{tag, static_cast<uint32_t>(text_.size() + 1)};
+      slot = Slot{tag, static_cast<uint32_t>(text_.size() + 1), static_cast<uint32_t>(size_)};
       text_.append(reinterpret_cast<const char*>(&length), 4);
       text_.append(id);
       ++size_;
-      return true;
+      *added = true;
+      return slot.number;
     }
-    if (slot.tag == tag && SameText(TextAt(slot.offset), id)) return false;
+    if (slot.tag == tag && SameText(TextAt(slot.offset), id)) {
+      *added = false;
+      return slot.number;
+    }
   }
 }
 
-bool IdSet::Contains(std::string_view id) const {
-  if (size_ == 0) return false;
+std::optional<uint32_t> IdSet::Find(std::string_view id) const {
+  if (size_ == 0) return std::nullopt;
   uint64_t hash = XXH3_64bits(id.data(), id.size());
   uint32_t tag = static_cast<uint32_t>(hash >> 32);
   size_t mask = slots_.size() - 1;
   for (size_t i = hash & mask; slots_[i].offset != 0; i = (i + 1) & mask) {
-    if (slots_[i].tag == tag && SameText(TextAt(slots_[i].offset), id)) return true;
+    if (slots_[i].tag == tag && SameText(TextAt(slots_[i].offset), id)) return slots_[i].number;
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace jifen::engine

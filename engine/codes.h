@@ -124,8 +124,17 @@ class CodeTable {
 class IdSet {
  public:
   // Adds `id`; false when it was already there.
-  bool Insert(std::string_view id);
-  bool Contains(std::string_view id) const;
+  bool Insert(std::string_view id) {
+    bool added = false;
+    Emplace(id, &added);
+    return added;
+  }
+  // The number of `id` (ids are numbered 0, 1, ... in the order they were first added), adding
+  // it if it is not there; `*added` says which.
+  uint32_t Emplace(std::string_view id, bool* added);
+  // The number of `id`, or nullopt.
+  std::optional<uint32_t> Find(std::string_view id) const;
+  bool Contains(std::string_view id) const { return Find(id).has_value(); }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
@@ -133,6 +142,7 @@ class IdSet {
   struct Slot {
     uint32_t tag = 0;     // the hash's upper half
     uint32_t offset = 0;  // where the id's text starts in text_, plus 1 (0: empty)
+    uint32_t number = 0;  // the order it was added in
   };
   std::string_view TextAt(uint32_t offset_plus_1) const;
   void Rehash(size_t slots);
@@ -140,6 +150,37 @@ class IdSet {
   std::vector<Slot> slots_;  // a power of two long, at most half full
   std::string text_;         // each id as a 4-byte length and its bytes
   size_t size_ = 0;
+};
+
+// Values by id (the approvals of a village by award id): an IdSet numbers the ids and the values
+// lie in a vector in that order, so that a village's 131k approvals are one array and one table
+// of slots instead of a node each, and a lookup builds no std::string.
+template <typename T>
+class IdMap {
+ public:
+  // Sets the value of `id`, replacing one it had.
+  void Set(std::string_view id, T value) {
+    bool added = false;
+    uint32_t number = ids_.Emplace(id, &added);
+    if (added) {
+      values_.push_back(std::move(value));
+    } else {
+      values_[number] = std::move(value);
+    }
+  }
+  // The value of `id`, or nullptr. Valid until the next Set.
+  const T* Find(std::string_view id) const {
+    if (id.empty() || ids_.empty()) return nullptr;
+    std::optional<uint32_t> number = ids_.Find(id);
+    return number ? &values_[*number] : nullptr;
+  }
+  bool Contains(std::string_view id) const { return Find(id) != nullptr; }
+  size_t size() const { return values_.size(); }
+  bool empty() const { return values_.empty(); }
+
+ private:
+  IdSet ids_;
+  std::vector<T> values_;  // by the id's number
 };
 
 // What a lookup by text gave for each code of one table, kept by the code's number, so that each

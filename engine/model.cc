@@ -208,9 +208,7 @@ void VillageModel::AddTarget(const ledger::TargetView& t) {
     revoked_ids_.Insert(t.target);
   } else {
     assert(t.type == ledger::RecordType::kApprove);
-    approvals.insert_or_assign(std::string(t.target),
-                               Approval{t.sequence, std::string(t.scorer), t.recorded});
-    approved_ids_.Insert(t.target);
+    approvals.Set(t.target, Approval{t.sequence, std::string(t.scorer), t.recorded});
   }
 }
 

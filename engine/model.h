@@ -154,7 +154,7 @@ struct VillageModel {
   std::map<std::string, Person> persons;
   std::map<std::string, Scorer> scorers;
   std::unordered_map<std::string, Revocation> revocations;  // by target id
-  std::unordered_map<std::string, Approval> approvals;      // by award id
+  IdMap<Approval> approvals;                                // by award id
   std::map<std::string, PeriodRecords> periods;             // by period ("2022-03")
   std::map<std::string, Objection> objections;              // by id
   // The codes its events hold (shared by copies of the model, so their events stay valid).
@@ -180,12 +180,8 @@ struct VillageModel {
     if (revoked_ids_.size() == revocations.size()) return revoked_ids_.Contains(id);
     return revocations.count(std::string(id)) > 0;  // filed some other way than Add
   }
-  // Whether an approve record names `id` (answered as IsRevoked is).
-  bool IsApproved(std::string_view id) const {
-    if (approvals.empty() || id.empty()) return false;
-    if (approved_ids_.size() == approvals.size()) return approved_ids_.Contains(id);
-    return approvals.count(std::string(id)) > 0;
-  }
+  // Whether an approve record names `id`.
+  bool IsApproved(std::string_view id) const { return approvals.Contains(id); }
 
   // Whether an award waits for review (SPEC.md §3 "Review"): `rules` (in force on its date) name
   // review roles, its scorer holds none of them, and no approve record names its id. An award
@@ -206,10 +202,9 @@ struct VillageModel {
   void SortEvents();
 
  private:
-  // The keys of `revocations` and `approvals` as Add filed them. Trusted only while each holds as
-  // many ids as its map (which is public, so a test may file one directly): else the map is asked.
+  // The keys of `revocations` as Add filed them. Trusted only while it holds as many ids as the
+  // map (which is public, so a test may file one directly): else the map is asked.
   IdSet revoked_ids_;
-  IdSet approved_ids_;
 };
 
 // The registered name of household `code`; "" when the model has no such household.

@@ -196,9 +196,9 @@ std::string CheckPendingAward(App& app, const RequestContext& c, const std::stri
     return Fill(t, "month_err_no_entry", id);
   }
   if (m.IsRevoked(id)) return Text(t, "month_err_already_revoked");
-  if (auto a = m.approvals.find(id); a != m.approvals.end()) {
+  if (const engine::Approval* a = m.approvals.Find(id)) {
     return Fill(t, "month_err_already_approved",
-                a->second.recorded.LocalDate().ToString() + " " + a->second.scorer);
+                a->recorded.LocalDate().ToString() + " " + a->scorer);
   }
   const engine::Adoption* in_force = m.RulesInForce(r->date);
   if (!in_force || !m.IsPending(*in_force->rules, r->scorer, id))

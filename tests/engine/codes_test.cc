@@ -130,6 +130,15 @@ TEST(IdSet, HoldsEachIdOnceAndAnswersForEveryOneAfterGrowing) {
   ids = IdSet();
   EXPECT_TRUE(copy.Contains("SYS-4998"));
   EXPECT_FALSE(ids.Contains("SYS-4998"));
+  // Ids are numbered in the order they were first added, through every rehash.
+  EXPECT_EQ(copy.Find("SYS-0"), 0u);
+  EXPECT_EQ(copy.Find("SYS-4998"), 2499u);
+  EXPECT_EQ(copy.Find(long_id), 2500u);
+  EXPECT_EQ(copy.Find(""), 2501u);
+  EXPECT_EQ(copy.Find("SYS-1"), std::nullopt);
+  bool added = true;
+  EXPECT_EQ(copy.Emplace("SYS-2", &added), 1u);
+  EXPECT_FALSE(added);
 }
 
 TEST(VillageModel, IsApprovedAnswersForEveryTargetHoweverTheApprovalsWereFiled) {
@@ -144,9 +153,16 @@ TEST(VillageModel, IsApprovedAnswersForEveryTargetHoweverTheApprovalsWereFiled) 
   for (int i = 0; i < 300; ++i)
     EXPECT_EQ(model.IsApproved("SYS-" + std::to_string(i)), i % 3 == 0) << i;
   EXPECT_FALSE(model.IsApproved(""));
-  model.approvals["SYS-1"] = Approval{};
+  model.approvals.Set("SYS-1", Approval{7, "S2", {}});
   EXPECT_TRUE(model.IsApproved("SYS-1"));
   EXPECT_FALSE(model.IsApproved("SYS-2"));
+  // A second approval of the same id replaces the first (the last recorded one is kept).
+  model.approvals.Set("SYS-1", Approval{9, "S3", {}});
+  ASSERT_NE(model.approvals.Find("SYS-1"), nullptr);
+  EXPECT_EQ(model.approvals.Find("SYS-1")->sequence, 9u);
+  EXPECT_EQ(model.approvals.Find("SYS-1")->scorer, "S3");
+  EXPECT_EQ(model.approvals.Find("SYS-3")->sequence, 4u);
+  EXPECT_EQ(model.approvals.size(), 101u);
 }
 
 }  // namespace

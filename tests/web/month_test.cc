@@ -157,7 +157,7 @@ TEST_F(Month, ApprovingWritesTheApproveRecordOfTheBoundScorerAndRefusesWhatIsNot
   EXPECT_EQ(approve.type, ledger::RecordType::kApprove);
   EXPECT_EQ(approve.target, "W-R1");
   EXPECT_EQ(approve.scorer, "S2");  // the account's scorer, never a form field
-  EXPECT_TRUE(Model().approvals.count("W-R1"));
+  EXPECT_TRUE(Model().approvals.Contains("W-R1"));
 
   before = HeadNow();
   auto twice = Post(clerk, "/review/approve", {{"id", "W-R1"}});
