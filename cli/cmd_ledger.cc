@@ -10,6 +10,8 @@
 #include "cli/refusals.h"
 #include "engine/admission.h"
 #include "ledger/evidence.h"
+#include "tlog/cosigned.h"
+#include "tlog/transparency.h"
 #include "formats/record_json.h"
 
 namespace jifen::cli {
@@ -79,6 +81,25 @@ void WarnIfReadableByOthers(const std::string& dir) {
   }
 }
 
+// The cosigned checkpoints kept beside the ledger (SPEC.md §6 "Witnesses"), each checked against
+// the whole ledger: one that is not its history now is a problem. Without the log's key they
+// cannot be checked, which is said when there are any.
+Result<tlog::KeptCheck> CheckCosigned(const std::string& ledger_dir, const ledger::Reader& reader) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(fs::path(ledger_dir) / tlog::kCosignedDir, ec)) return tlog::KeptCheck{};
+  if (!fs::exists(fs::path(ledger_dir) / tlog::kLogKeyFile, ec)) {
+    tlog::KeptCheck check;
+    check.problems.push_back((fs::path(ledger_dir) / tlog::kCosignedDir).string() +
+                             ": cosigned checkpoints are kept but the log's key (" +
+                             std::string(tlog::kLogKeyFile) + ") is gone, so none can be checked");
+    return check;
+  }
+  auto key = tlog::LogKey(ledger_dir, std::nullopt, false);
+  if (!key.ok()) return key.status();
+  return tlog::CheckKeptCosigned(reader, ledger_dir, tlog::VerifierOf(*key));
+}
+
 int RunVerify(const Globals& g) {
   auto ledger = OpenLedger(g);
   if (!ledger.ok()) return Fail(ledger.status());
@@ -108,16 +129,30 @@ int RunVerify(const Globals& g) {
     }
     return 3;
   }
+  auto cosigned = CheckCosigned(g.ledger_dir, **reader);
+  if (!cosigned.ok()) return Fail(cosigned.status());
+  if (!cosigned->problems.empty()) {
+    for (const std::string& p : cosigned->problems)
+      std::cerr << "jifen: ledger " << g.ledger_dir << ": cosigned checkpoint " << p << '\n';
+    return 3;
+  }
   if (g.format == Format::kJson) {
     Json j{{"records", report->records},
            {"head", ledger::HashToHex(report->head)},
            {"evidence_files", evidence->files_checked},
+           {"cosigned_checkpoints", cosigned->files},
+           {"cosignatures", cosigned->cosignatures},
            {"ok", true}};
     std::cout << j.dump() << '\n';
   } else {
     std::cout << "ok: " << report->records << " records, head " << ledger::HashToHex(report->head);
     if (evidence->files_checked > 0)
       std::cout << ", " << evidence->files_checked << " evidence files";
+    if (cosigned->files > 0) {
+      std::cout << ", " << cosigned->files << " cosigned checkpoint" << (cosigned->files > 1 ? "s" : "")
+                << " (" << cosigned->cosignatures << " cosignature"
+                << (cosigned->cosignatures == 1 ? "" : "s") << ")";
+    }
     std::cout << '\n';
   }
   return 0;

@@ -237,6 +237,50 @@ Result<std::vector<Cosigner>> KeptCosigners(const ledger::Reader& reader,
   return out;
 }
 
+Result<KeptCheck> CheckKeptCosigned(const ledger::Reader& reader, const std::string& ledger_dir,
+                                    const VerifierKey& log_key) {
+  auto listed = ListedWitnesses(ledger_dir);
+  if (!listed.ok()) return listed.status();
+  KeptCheck check;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::path(ledger_dir) / kCosignedDir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.ends_with(".note")) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& path : files) {
+    const std::string subject = path.string();
+    const std::string name = path.filename().string();
+    auto text = ReadWholeFile(path);
+    if (!text) return Status::IOError(subject + ": cannot read");
+    ++check.files;
+    auto own = CheckOwnCheckpoint(reader, log_key, *text, subject);
+    if (!own.ok()) {
+      check.problems.push_back(own.status().message());
+      continue;
+    }
+    if (name != std::to_string(own->checkpoint.size) + ".note") {
+      check.problems.push_back(subject + ": holds the checkpoint at tree size " +
+                               std::to_string(own->checkpoint.size) + ", not the one its name says");
+      continue;
+    }
+    for (const NoteSignature& s : own->note.signatures) {
+      if (SameKey(s, log_key)) continue;
+      const VerifierKey* key = FindKey(*listed, s);
+      if (!key) continue;
+      uint64_t timestamp = 0;
+      if (CosignatureValid(own->note.text, s, *key, &timestamp)) {
+        ++check.cosignatures;
+      } else {
+        check.problems.push_back(subject + ": the cosignature by " + s.name +
+                                 " does not verify (the file was edited)");
+      }
+    }
+  }
+  return check;
+}
+
 std::optional<std::string> KeptCosignedAt(const std::string& ledger_dir, uint64_t size) {
   return ReadWholeFile(KeptPath(ledger_dir, size));
 }

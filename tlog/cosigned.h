@@ -64,6 +64,23 @@ Result<std::vector<Cosigner>> KeptCosigners(const ledger::Reader& reader,
                                             const std::string& ledger_dir,
                                             const VerifierKey& log_key);
 
+// What `jifen verify` found of the kept cosigned checkpoints.
+struct KeptCheck {
+  uint64_t files = 0;         // kept checkpoints checked
+  uint64_t cosignatures = 0;  // cosignatures in them that verify, by witnesses listed
+  // "FILE: reason" for each kept file that is not a checkpoint of this ledger as it is now: beyond
+  // its head (records were taken away after a witness saw them), another root (the history was
+  // rewritten), the log's signature or a listed witness's cosignature failing (the file was
+  // edited). A signer that LEDGER/witnesses no longer lists is not counted and not a problem.
+  std::vector<std::string> problems;
+};
+
+// Every kept cosigned checkpoint (LEDGER/cosigned/SIZE.note) checked against the ledger read by
+// `reader`, which is the whole ledger (verify's snapshot): unlike KeptCosigners, a file beyond the
+// head is a problem, not an older reader. Only an unreadable file or witnesses list is an error.
+Result<KeptCheck> CheckKeptCosigned(const ledger::Reader& reader, const std::string& ledger_dir,
+                                    const VerifierKey& log_key);
+
 // The kept cosigned checkpoint at `size`, verbatim, if any.
 std::optional<std::string> KeptCosignedAt(const std::string& ledger_dir, uint64_t size);
 

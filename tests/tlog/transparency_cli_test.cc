@@ -300,6 +300,57 @@ TEST_F(TransparencyCli, CosignaturesSentBackAreKeptBesideTheLedger) {
                            "ledger's tree at size 300 (another history than this ledger's)\n");
 }
 
+// `jifen verify` checks every kept cosigned checkpoint against the whole ledger: a rewritten
+// history, records taken away after a witness saw them, an edited file and a missing log key each
+// fail it (exit 3), naming the file.
+TEST_F(TransparencyCli, VerifyChecksEveryKeptCosignedCheckpoint) {
+  namespace fs = std::filesystem;
+  auto plain = Jifen({"verify", "--ledger", Path("A")});
+  ASSERT_EQ(plain.rc, 0) << plain.err;
+  EXPECT_EQ(plain.out.find("cosigned"), std::string::npos) << plain.out;
+  std::string county = Cosign("W", "county.example/witness", "300", "county-300");
+  ASSERT_EQ(
+      Jifen({"cosigned", "--ledger", Path("A"), Path("county-300"), "--witness-key", county}).rc,
+      0);
+  auto ok = Jifen({"verify", "--ledger", Path("A")});
+  EXPECT_EQ(ok.rc, 0) << ok.err;
+  EXPECT_TRUE(ok.out.ends_with(", 1 cosigned checkpoint (1 cosignature)\n")) << ok.out;
+  auto json = Jifen({"verify", "--ledger", Path("A"), "--format", "json"});
+  EXPECT_NE(json.out.find("\"cosigned_checkpoints\":1"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"cosignatures\":1"), std::string::npos) << json.out;
+
+  auto fails = [&](const std::string& ledger, const std::string& reason) {
+    auto r = Jifen({"verify", "--ledger", Path(ledger)});
+    EXPECT_EQ(r.rc, 3) << ledger << ": " << r.out;
+    EXPECT_NE(r.err.find("jifen: ledger " + Path(ledger) + ": cosigned checkpoint " + reason),
+              std::string::npos)
+        << ledger << ": " << r.err;
+  };
+  // The kept file edited: one character of the witness's cosignature.
+  fs::copy(Path("A"), Path("E"), fs::copy_options::recursive);
+  std::string note = Read(Path("E/cosigned/300.note"));
+  note[note.size() - 8] = note[note.size() - 8] == 'A' ? 'B' : 'A';
+  Write("E/cosigned/300.note", note);
+  fails("E", Path("E") + "/cosigned/300.note: the cosignature by county.example/witness does "
+                         "not verify (the file was edited)");
+  // The history rewritten after the witness saw it (B: record 57 changed, chain rebuilt).
+  Forge();
+  fs::copy(Path("A/cosigned"), Path("B/cosigned"));
+  fs::copy_file(Path("A/witnesses"), Path("B/witnesses"));
+  fails("B", Path("B") + "/cosigned/300.note: its root is not this ledger's tree at size 300");
+  // Records taken away: a ledger of the first 200 records under the same key.
+  ASSERT_TRUE(ledger::testing::AppendAll(*ledger::testing::OpenOrDie(Path("D")), Households(200))
+                  .ok());
+  fs::copy_file(Path("A/log.key"), Path("D/log.key"));
+  fs::copy(Path("A/cosigned"), Path("D/cosigned"));
+  fs::copy_file(Path("A/witnesses"), Path("D/witnesses"));
+  fails("D", Path("D") + "/cosigned/300.note: tree size 300 is beyond this ledger's 200 records");
+  // The log's key gone: nothing kept can be checked.
+  fs::remove(Path("E/log.key"));
+  fails("E", Path("E") + "/cosigned: cosigned checkpoints are kept but the log's key (log.key) "
+                         "is gone");
+}
+
 // Every cosigned checkpoint that is not this ledger's, or whose signatures do not all verify, is
 // refused with the file and the reason, and writes nothing.
 TEST_F(TransparencyCli, ACosignedCheckpointThatIsNotThisLedgersIsRefusedAndWritesNothing) {
