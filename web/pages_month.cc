@@ -452,7 +452,12 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
            {"name", f.name},
            {"errors", f.errors},
            {"failed", !f.errors.empty()}};
-  if (s.post) ctx["posted_on"] = s.post->recorded.LocalDate().ToString();
+  if (s.post) {
+    ctx["posted_on"] = s.post->recorded.LocalDate().ToString();
+    // What the paper board beside the office carries: the tree that ends with the post.
+    std::string checkpoint = CheckpointOfSize(app, *village->reader, s.post->sequence);
+    if (!checkpoint.empty()) ctx["post_checkpoint"] = checkpoint;
+  }
   if (s.notice_until) ctx["notice_until"] = s.notice_until->ToString();
   if (s.state == engine::PeriodState::kNotice) AddObjectionChoices(app, c, *village, *period, f, ctx);
   std::string problem = ActorProblem(m, *c.account, period->FirstDay(), t);

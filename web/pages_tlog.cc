@@ -108,6 +108,13 @@ std::string LogVerifierKey(App& app) {
   return key.ok() ? tlog::FormatVerifierKey(tlog::VerifierOf(*key)) : "";
 }
 
+std::string CheckpointOfSize(App& app, const ledger::Reader& reader, uint64_t size) {
+  auto key = tlog::LogKey(app.options().ledger_dir, std::nullopt, true);
+  if (!key.ok() || size == 0 || size > reader.HeadSequence()) return "";
+  auto checkpoint = tlog::CheckpointAt(reader, *key, size);
+  return checkpoint.ok() ? *checkpoint : "";
+}
+
 nlohmann::json CardWitnesses(App& app) {
   nlohmann::json out{{"cosigned", nlohmann::json::array()},
                      {"earlier", nlohmann::json::array()},

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "ledger/ledger.h"
 #include "web/server.h"
 
 namespace jifen::web {
@@ -19,6 +20,9 @@ std::vector<Route> TransparencyRoutes();  // pages_tlog.cc: checkpoint, tiles, r
 // The ledger's verifier key (name+keyid+base64) for checkpoints and proofs; "" when it cannot be
 // read or made.
 std::string LogVerifierKey(App& app);
+// The signed checkpoint of the tree of `size` records of `reader` (the tree a post ends: SPEC.md
+// §6), as `jifen checkpoint --size` prints it, the key made at first use; "" when it cannot be.
+std::string CheckpointOfSize(App& app, const ledger::Reader& reader, uint64_t size);
 // Which witnesses cosigned the ledger's latest checkpoint or a later one, for the card (SPEC.md §6
 // "Witnesses"): "cosigned" [{name, size}], "none" when that list is empty, "head" the latest
 // checkpoint's size, "earlier" those that cosigned only smaller trees, "damaged" when a kept

@@ -4,6 +4,8 @@
 // limit) has a test that fails without it.
 #include "engine/workflow.h"
 #include "tests/web/serve_fixture.h"
+#include "tlog/transparency.h"
+#include "util/text.h"
 #include "util/period_label.h"
 #include "web/card_objection.h"
 
@@ -340,6 +342,17 @@ TEST_F(Month, PostingNeedsTheConfirmationTickedAndRepostingIsTuckedAway) {
             303);
   // Once posted, posting again sits behind a fold and its own confirmation.
   auto posted = Get(clerk, "/month/" + Previous().ToString());
+  // The page shows the signed checkpoint of the tree that ends with the post, as `jifen post`
+  // prints it, for the paper board.
+  uint64_t post_size = HeadNow();
+  auto key = tlog::LogKey(dir_, std::nullopt, false);
+  ASSERT_TRUE(key.ok()) << key.status().message();
+  auto checkpoint = tlog::CheckpointAt(**app_->ledger().Snapshot(), *key, post_size);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_THAT(posted->body, HasSubstr("本次公示的账本检查点"));
+  std::string shown = HtmlEscape(*checkpoint);  // and '/' as the templates escape it
+  for (size_t at = 0; (at = shown.find('/', at)) != std::string::npos;) shown.replace(at, 1, "&#x2F;");
+  EXPECT_THAT(posted->body, HasSubstr("<pre class=\"code\">" + shown + "</pre>"));
   EXPECT_THAT(posted->body, HasSubstr("<details class=\"repost\"><summary>需要重新公示？"));
   EXPECT_THAT(posted->body, HasSubstr("确认重新公示"));
 }
