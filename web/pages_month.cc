@@ -391,6 +391,25 @@ void AddObjectionChoices(App& app, RequestContext& c, const VillageView& village
   ctx["target_choices"] = targets;
 }
 
+// The board as it would be posted, one row a household; `*pending` counts the entries that wait
+// for review.
+json PreviewRows(const engine::VillageModel& m, const engine::PeriodFigures& pf, int* pending) {
+  json rows = json::array();
+  for (const auto& h : pf.households) {
+    *pending += h.pending;
+    rows.push_back({{"rank", h.rank},
+                    {"code", h.household},
+                    {"name", HouseholdName(m, h.household)},
+                    {"earned", h.earned.ToString()},
+                    {"redeemed", h.redeemed.ToString()},
+                    {"balance", h.balance.ToString()},
+                    {"titles", Join(h.titles, "、")},
+                    {"vetoed", h.vetoed},
+                    {"pending", h.pending > 0 ? json(h.pending) : json(false)}});
+  }
+  return rows;
+}
+
 void RenderMonth(App& app, RequestContext& c, const std::string& period_text, int status,
                  const MonthForm& f) {
   const json& t = Strings(c.english);
@@ -410,20 +429,8 @@ void RenderMonth(App& app, RequestContext& c, const std::string& period_text, in
     return Render(c, 404, "error.html", {{"message", Fill(t, "month_no_period", period_text)}});
   const engine::PeriodFigures& pf = figures->back();
   engine::PeriodStatus s = engine::StatusOf(m, *period, now);
-  json rows = json::array();
   int pending = 0;
-  for (const auto& h : pf.households) {
-    pending += h.pending;
-    rows.push_back({{"rank", h.rank},
-                    {"code", h.household},
-                    {"name", HouseholdName(m, h.household)},
-                    {"earned", h.earned.ToString()},
-                    {"redeemed", h.redeemed.ToString()},
-                    {"balance", h.balance.ToString()},
-                    {"titles", Join(h.titles, "、")},
-                    {"vetoed", h.vetoed},
-                    {"pending", h.pending > 0 ? json(h.pending) : json(false)}});
-  }
+  json rows = PreviewRows(m, pf, &pending);
   std::string p = period->ToString();
   size_t posts = s.post ? m.periods.at(p).posts.size() : 0;
   bool ended = now.LocalDate() >= period->LastDay();
