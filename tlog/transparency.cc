@@ -91,16 +91,6 @@ Result<std::string> CheckpointAt(const ledger::Reader& reader, const SignerKey& 
   return FormatNote(note);
 }
 
-Result<std::string> LatestCheckpoint(const std::string& ledger_dir) {
-  auto ledger = ledger::Ledger::Open(ledger_dir, false);
-  if (!ledger.ok()) return ledger.status();
-  auto reader = (*ledger)->Snapshot();
-  if (!reader.ok()) return reader.status();
-  auto key = LogKey(ledger_dir, std::nullopt, true);
-  if (!key.ok()) return key.status();
-  return CheckpointAt(**reader, *key, (*reader)->HeadSequence());
-}
-
 Result<std::string> ProofForRecord(const ledger::Reader& reader, const SignerKey& key,
                                    uint64_t sequence,
                                    const std::optional<std::string>& checkpoint) {

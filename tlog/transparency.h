@@ -31,8 +31,6 @@ Result<SignerKey> LogKey(const std::string& ledger_dir, const std::optional<std:
 // deterministic (RFC 8032), so the same tree and key give the same text every time.
 Result<std::string> CheckpointAt(const ledger::Reader& reader, const SignerKey& key,
                                  uint64_t size);
-// The ledger's latest signed checkpoint, making the key at first use.
-Result<std::string> LatestCheckpoint(const std::string& ledger_dir);
 
 // The c2sp.org/tlog-proof of record `sequence`: its leaf data in `extra`, index sequence - 1,
 // against `checkpoint` (a signed checkpoint note of this ledger, kept verbatim with any
