@@ -69,6 +69,18 @@ PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp
   return status;
 }
 
+std::vector<Period> PeriodsOnNotice(const VillageModel& model, Timestamp at) {
+  std::vector<Period> out;
+  for (auto it = model.periods.rbegin(); it != model.periods.rend(); ++it) {
+    auto p = Period::Parse(it->first);
+    if (p && !it->second.posts.empty() &&
+        StatusOf(model, *p, at).state == PeriodState::kNotice) {
+      out.push_back(*p);
+    }
+  }
+  return out;
+}
+
 std::optional<PeriodLock> LockOf(const VillageModel& model, const Period& period,
                                  Timestamp recorded) {
   NoticeWindow w = WindowOf(model, period);

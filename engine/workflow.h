@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/model.h"
 
@@ -33,6 +34,9 @@ struct PeriodStatus {
 // The status of `period` as of `at`, from the records the model holds (the caller loads the
 // model as of `at`). The rules in force on the period's first day give the notice window.
 PeriodStatus StatusOf(const VillageModel& model, const Period& period, Timestamp at);
+
+// The posted periods whose notice window is open at `at`, latest first.
+std::vector<Period> PeriodsOnNotice(const VillageModel& model, Timestamp at);
 
 // What locks a period: when it was posted and when its notice window ended.
 struct PeriodLock {

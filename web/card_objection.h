@@ -40,6 +40,6 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
 // The Route::fill_visitor of the card page and its form: puts the visitor's double-submit token in
 // the page's slot (the browser's cookie when it is one of ours, else a new one) and sets the
 // cookie. Nothing when the page has no objection form.
-void FillCardToken(App& app, const Request& req, Response& res);
+void FillCardToken(App& app, RequestContext& c);
 
 }  // namespace jifen::web

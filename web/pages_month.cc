@@ -352,18 +352,31 @@ json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Da
 
 // The office's objection form chooses its target: a household (its figures as a whole), or, once
 // a household is chosen (?object_household=), that household's records of the period.
+// The village's record of id `target`, if there is one.
+std::optional<ledger::Record> RecordOf(const ledger::Reader& reader, const engine::VillageModel& m,
+                                       const std::string& target) {
+  auto seq = target.empty() ? std::nullopt : reader.FindKey(m.code, target);
+  if (!seq) return std::nullopt;
+  auto r = reader.Get(*seq);
+  if (!r.ok()) return std::nullopt;
+  return std::move(*r);
+}
+
+// The household an award or a redemption counts for (its subject's household on its date, or the
+// redeeming household); "" for any other record.
+std::string HouseholdOfRecord(const engine::VillageModel& m, const ledger::Record& r) {
+  if (r.type == ledger::RecordType::kRedeem) return r.household;
+  if (r.type != ledger::RecordType::kAward) return "";
+  const std::string* h = m.HouseholdOfSubject(r.subject, r.date);
+  return h ? *h : "";
+}
+
 // The household a form's target is about: the household itself, or the one its record counts for.
 std::string HouseholdOfTarget(const ledger::Reader& reader, const engine::VillageModel& m,
                               const std::string& target) {
   if (m.households.count(target)) return target;
-  auto seq = target.empty() ? std::nullopt : reader.FindKey(m.code, target);
-  auto r = seq ? reader.Get(*seq) : Result<ledger::Record>(Status::InvalidInput(""));
-  if (!r.ok()) return "";
-  if (r->type == ledger::RecordType::kRedeem) return r->household;
-  const std::string* h = r->type == ledger::RecordType::kAward
-                             ? m.HouseholdOfSubject(r->subject, r->date)
-                             : nullptr;
-  return h ? *h : "";
+  auto r = RecordOf(reader, m, target);
+  return r ? HouseholdOfRecord(m, *r) : "";
 }
 
 void AddObjectionChoices(App& app, RequestContext& c, const VillageView& village,
@@ -644,19 +657,6 @@ void MonthRule(App& app, RequestContext& c) {
 
 // ---- a villager's objection from the card page ----
 
-// The periods in their notice window now, latest first.
-std::vector<Period> NoticePeriods(const engine::VillageModel& m, Timestamp now) {
-  std::vector<Period> out;
-  for (auto it = m.periods.rbegin(); it != m.periods.rend(); ++it) {
-    auto p = Period::Parse(it->first);
-    if (p && !it->second.posts.empty() &&
-        engine::StatusOf(m, *p, now).state == engine::PeriodState::kNotice) {
-      out.push_back(*p);
-    }
-  }
-  return out;
-}
-
 // The household's records of `period` with an id (what an objection can name), as the replay
 // counts them for the household.
 json HouseholdRecords(App& app, const engine::VillageModel& model, Date from, Date to,
@@ -702,19 +702,13 @@ std::optional<std::string> TargetOfHousehold(const ledger::Reader& reader,
                                              const engine::VillageModel& m,
                                              const std::string& target,
                                              const std::string& household) {
-  auto seq = reader.FindKey(m.code, target);
-  if (!seq) return std::nullopt;
-  auto r = reader.Get(*seq);
-  if (!r.ok()) return std::nullopt;
+  auto r = RecordOf(reader, m, target);
+  if (!r || household.empty() || HouseholdOfRecord(m, *r) != household) return std::nullopt;
   const engine::Adoption* a = m.RulesInForce(r->date);
   if (r->type == ledger::RecordType::kRedeem) {
-    if (r->household != household) return std::nullopt;
     const grammar::Reward* reward = a ? a->rules->FindReward(r->reward) : nullptr;
     return r->date.ToString() + " " + (reward ? reward->name : r->reward);
   }
-  if (r->type != ledger::RecordType::kAward) return std::nullopt;
-  const std::string* h = m.HouseholdOfSubject(r->subject, r->date);
-  if (!h || *h != household) return std::nullopt;
   const grammar::Item* item = a ? a->rules->FindItem(r->item) : nullptr;
   return r->date.ToString() + " " + SubjectName(m, r->subject) + " " +
          (item ? item->name : r->item);
@@ -761,7 +755,7 @@ void CardObject(App& app, RequestContext& c) {
   CardObjectionForm f{Param(c, "period"), Param(c, "target"), OneLine(Param(c, "reason")),
                       OneLine(Param(c, "name"))};
   const engine::VillageModel& m = village->model;
-  std::vector<Period> open = NoticePeriods(m, now);
+  std::vector<Period> open = engine::PeriodsOnNotice(m, now);
   std::optional<Period> period;
   for (const Period& p : open) {
     if (f.period.empty() || p.ToString() == f.period) {
@@ -824,7 +818,7 @@ json CardObjections(App& app, const engine::VillageModel& model, Date events_fro
                     const std::string& household, const CardObjectionForm& form, const json& t) {
   Timestamp now = Timestamp::Now();
   json periods = json::array();
-  for (const Period& p : NoticePeriods(model, now)) {
+  for (const Period& p : engine::PeriodsOnNotice(model, now)) {
     engine::PeriodStatus s = engine::StatusOf(model, p, now);
     json records =
         HouseholdRecords(app, model, events_from, events_to, p, household, form.target, t);

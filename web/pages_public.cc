@@ -201,12 +201,14 @@ std::vector<Period> CardPeriods(const engine::VillageModel& m, const Period& cur
     out.push_back(p);
     if (p == first) break;
   }
+  for (const Period& p : engine::PeriodsOnNotice(m, now)) {
+    if (p.LastDay() < first.FirstDay()) out.push_back(p);
+  }
   std::optional<Period> last_posted;
   for (const auto& [text, records] : m.periods) {
     auto p = Period::Parse(text);
     if (!p || records.posts.empty() || !(p->LastDay() < first.FirstDay())) continue;
     if (!last_posted || last_posted->LastDay() < p->LastDay()) last_posted = *p;
-    if (engine::StatusOf(m, *p, now).state == engine::PeriodState::kNotice) out.push_back(*p);
   }
   if (last_posted && std::find(out.begin(), out.end(), *last_posted) == out.end())
     out.push_back(*last_posted);
@@ -295,8 +297,10 @@ void RenderHouseholdPage(App& app, RequestContext& c, int status, const CardObje
   Render(c, status, "household.html", ctx);
 }
 
-void FillCardToken(App& app, const Request& req, Response& res) {
-  FillScanPanel(app, req, res);  // a scorer of the village scanning the card
+void FillCardToken(App& app, RequestContext& c) {
+  const Request& req = *c.request;
+  Response& res = *c.response;
+  FillScanPanel(app, c);  // a scorer of the village scanning the card
   size_t at = res.body.find(kCardTokenSlot);
   if (at == std::string::npos) return;  // no objection form on this page
   // Kept while it is one of ours, so that two open pages agree.

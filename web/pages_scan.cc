@@ -77,15 +77,16 @@ std::string ActivityCookie(const std::string& item, const std::string& qty) {
          "; Path=/h/; HttpOnly; SameSite=Strict; Max-Age=43200";
 }
 
-void FillScanPanel(App& app, const Request& req, Response& res) {
+void FillScanPanel(App& app, RequestContext& c) {
+  const Request& req = *c.request;
+  Response& res = *c.response;
   size_t at = res.body.find(kScanSlot);
   if (at == std::string::npos) return;
   std::string panel;
   std::smatch m;
-  auto visitor = app.Visitor(req);
-  if (res.status == 200 && visitor && !visitor->first.scorer.empty() &&
-      std::regex_match(req.path, m, CardPattern()) && m[1] == visitor->first.village) {
-    const accounts::Account& account = visitor->first;
+  if (res.status == 200 && c.account && c.session && !c.account->scorer.empty() &&
+      std::regex_match(req.path, m, CardPattern()) && m[1] == c.account->village) {
+    const accounts::Account& account = *c.account;
     bool english = req.Param("lang") == "en";
     const json& t = Strings(english);
     Date today = Timestamp::Now().LocalDate();
@@ -108,7 +109,7 @@ void FillScanPanel(App& app, const Request& req, Response& res) {
                {"items", AllowedItems(*a->rules, scorer->second.role, item)},
                {"qty", qty},
                {"date", today.ToString()},
-               {"csrf", visitor->second.csrf},
+               {"csrf", c.session->csrf},
                {"form_id", NewFormId()},
                {"back", req.path},
                {"scorer_name", scorer->second.name}};

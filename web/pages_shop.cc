@@ -25,7 +25,10 @@ struct Shop {
   const engine::Adoption* adoption = nullptr;
 };
 
-Result<std::optional<Shop>> LoadShop(App& app, const std::string& village) {
+// The village's shop today, with the events its balances need; without them when its rules list
+// no rewards and `closed_needs_balances` is false (the search page then says the shop is closed).
+Result<std::optional<Shop>> LoadShop(App& app, const std::string& village,
+                                     bool closed_needs_balances) {
   Date today = Timestamp::Now().LocalDate();
   auto structure = LoadVillage(app, village, std::nullopt, today);
   if (!structure.status().ok()) return structure.status();
@@ -38,7 +41,10 @@ Result<std::optional<Shop>> LoadShop(App& app, const std::string& village) {
     if (reward.stock && !reward.stock_per_period) from = kBeginning;
   }
   // The events from the structure's own snapshot.
-  if (Status s = engine::LoadEvents(*structure->reader, &structure->model, from, today); !s.ok())
+  bool balances = !a->rules->rewards.empty() || closed_needs_balances;
+  if (Status s = balances ? engine::LoadEvents(*structure->reader, &structure->model, from, today)
+                          : Status::Ok();
+      !s.ok())
     return s;
   Shop shop{std::move(*structure), today, *period, nullptr};
   shop.adoption = shop.view.model.RulesInForce(today);
@@ -62,7 +68,7 @@ bool Finds(const std::string& code, const std::string& name, const std::string& 
 }
 
 void ShopSearch(App& app, RequestContext& c) {
-  auto loaded = LoadShop(app, c.account->village);
+  auto loaded = LoadShop(app, c.account->village, false);
   if (!loaded.ok()) return RenderNoVillage(c, loaded.status());
   std::optional<Shop>& shop = *loaded;
   if (!shop) return RenderError(c, 404, "not_found");
@@ -98,7 +104,7 @@ struct RedeemForm {
 void RenderHousehold(App& app, RequestContext& c, const std::string& household,
                      const RedeemForm& form, const json& errors, int status) {
   const json& t = Strings(c.english);
-  auto loaded = LoadShop(app, c.account->village);
+  auto loaded = LoadShop(app, c.account->village, true);
   if (!loaded.ok()) return RenderNoVillage(c, loaded.status());
   std::optional<Shop>& shop = *loaded;
   if (!shop) return RenderError(c, 404, "not_found");

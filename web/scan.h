@@ -31,6 +31,6 @@ std::string ActivityCookie(const std::string& item, const std::string& qty);
 
 // The card page's fill_visitor step for the panel: for a signed-in scorer (or a clerk with a bound
 // scorer) of the card's village, the panel; for anyone else, nothing.
-void FillScanPanel(App& app, const Request& req, Response& res);
+void FillScanPanel(App& app, RequestContext& c);
 
 }  // namespace jifen::web

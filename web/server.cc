@@ -443,7 +443,7 @@ void App::Dispatch(const Route& route, const Request& req, Response& res) {
     }
   }
   route.handler(*this, c);
-  if (route.fill_visitor) route.fill_visitor(*this, req, res);
+  if (route.fill_visitor) route.fill_visitor(*this, c);
 }
 
 void App::SendKept(const CachedPage& page, Response& res) {
@@ -466,7 +466,6 @@ bool App::KeepPage(const Response& res, CachedPage* page) const {
 // key that arrive meanwhile wait for that render and answer with it (single flight). When the
 // render is not one to keep (a 404), each waiting visit renders its own.
 void App::ServeKept(const Route& route, RequestContext& c, const std::string& key) {
-  const Request& req = *c.request;
   Response& res = *c.response;
   std::shared_ptr<Flight> flight;
   bool served = false;
@@ -514,7 +513,7 @@ void App::ServeKept(const Route& route, RequestContext& c, const std::string& ke
     }
     if (flight) land();
   }
-  if (route.fill_visitor) route.fill_visitor(*this, req, res);
+  if (route.fill_visitor) route.fill_visitor(*this, c);
 }
 
 Result<bool> App::PhotoNamedIn(const std::string& hex, const std::string& village) {

@@ -86,8 +86,8 @@ struct Route {
   bool shows_text_errors = false;
   // Fills the visitor's own part of an answer after it is rendered or taken from the page cache
   // (the card page's objection form: its double-submit token and cookie), so that the page is
-  // kept without it.
-  void (*fill_visitor)(App&, const Request&, Response&) = nullptr;
+  // kept without it). `c.account` is the visitor signed in, if any.
+  void (*fill_visitor)(App&, RequestContext& c) = nullptr;
 };
 
 // Fields that may hold several lines (textareas): line breaks allowed, and tabs in a rule file.
@@ -139,13 +139,6 @@ class App {
   // villages brought up to the ledger's head on each call by reading only the records written
   // since the last call: the check of /evidence without a walk over the village's events.
   Result<bool> PhotoNamedIn(const std::string& hex, const std::string& village);
-  // Who is signed in on `req`'s session cookie, if anyone: for a page anyone may open that shows
-  // a signed-in scorer more (the card's scan panel, web/scan.h).
-  std::optional<std::pair<accounts::Account, accounts::Session>> Visitor(const Request& req) {
-    SignedIn who = WhoIsSignedIn(req);
-    if (!who.account) return std::nullopt;
-    return std::make_pair(*who.account, *who.session);
-  }
   // How many times a page the cache may keep was rendered (not served from the cache); for tests.
   uint64_t kept_page_renders() const { return kept_page_renders_.load(); }
 
