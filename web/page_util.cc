@@ -73,7 +73,7 @@ std::string LangSuffix(const RequestContext& c, char sep) {
 LoadedVillage LoadVillage(App& app, const std::string& code, std::optional<Date> from, Date to) {
   auto reader = app.ledger().Snapshot();
   if (!reader.ok()) return reader.status();
-  auto model = engine::LoadVillageStructure(**reader, code, (*reader)->HeadSequence());
+  auto model = app.Structure(**reader, code);
   if (!model.ok()) return model.status();
   if (model->adoptions.empty()) return std::optional<VillageView>();
   if (from) {

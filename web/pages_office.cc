@@ -66,8 +66,7 @@ void RenderRules(App& app, RequestContext& c, const RulesForm& form, json extra,
   const json& t = Strings(c.english);
   auto reader = app.ledger().Snapshot();
   if (!reader.ok()) return RenderError(c, 500, "error");
-  auto model =
-      engine::LoadVillageStructure(**reader, c.account->village, (*reader)->HeadSequence());
+  auto model = app.Structure(**reader, c.account->village);
   if (!model.ok()) return RenderNoVillage(c, model.status());
   if (model->adoptions.empty()) return RenderError(c, 404, "not_found");
   const engine::Adoption& latest = model->adoptions.back();

@@ -516,6 +516,39 @@ void App::ServeKept(const Route& route, RequestContext& c, const std::string& ke
   if (route.fill_visitor) route.fill_visitor(*this, c);
 }
 
+Result<engine::VillageModel> App::Structure(const ledger::Reader& reader,
+                                            const std::string& village) {
+  const uint64_t head = reader.HeadSequence();
+  std::shared_ptr<const engine::VillageModel> kept;
+  {
+    std::lock_guard lock(structures_mutex_);
+    if (head == structures_head_) {
+      if (auto it = structures_.find(village); it != structures_.end()) kept = it->second;
+    }
+  }
+  if (!kept) {
+    structures_loaded_.fetch_add(1);
+    auto loaded = engine::LoadVillageStructure(reader, village, head);
+    if (!loaded.ok()) return loaded.status();
+    if (loaded->adoptions.empty()) return loaded;  // no such village: nothing kept for it
+    kept = std::make_shared<const engine::VillageModel>(std::move(*loaded));
+    std::lock_guard lock(structures_mutex_);
+    if (head > structures_head_) {  // an older snapshot's structure is never kept
+      structures_.clear();
+      structures_head_ = head;
+    }
+    if (head == structures_head_) {
+      if (structures_.size() >= kStructuresMax) structures_.clear();
+      structures_.emplace(village, kept);
+    }
+  }
+  engine::VillageModel copy = *kept;
+  // Its own table of codes: the page adds its events, interning their codes, and the kept
+  // structure holds no events (nothing in it refers to a code).
+  copy.codes = std::make_shared<engine::CodeTable>();
+  return copy;
+}
+
 Result<bool> App::PhotoNamedIn(const std::string& hex, const std::string& village) {
   auto reader = ledger_->Snapshot();
   if (!reader.ok()) return reader.status();

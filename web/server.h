@@ -19,6 +19,7 @@
 
 #include "util/status.h"
 #include "accounts/accounts.h"
+#include "engine/model.h"
 #include "web/http.h"
 #include "web/http_server.h"
 #include "web/limits.h"
@@ -141,6 +142,19 @@ class App {
   Result<bool> PhotoNamedIn(const std::string& hex, const std::string& village);
   // How many times a page the cache may keep was rendered (not served from the cache); for tests.
   uint64_t kept_page_renders() const { return kept_page_renders_.load(); }
+  // The structure of `village` as of `reader`'s head (engine::LoadVillageStructure: rules,
+  // registrations, approvals, workflow; no events), a copy of the one kept for the ledger's
+  // latest head when there is one, else loaded and kept. Every page loads it, and a review
+  // village's 100k approvals make that tens of milliseconds; a copy is a few. A head sequence
+  // names the same records for ever (the ledger only grows), so a kept structure is valid for
+  // any snapshot at its head. Only villages that exist are kept, at most kStructuresMax.
+  Result<engine::VillageModel> Structure(const ledger::Reader& reader, const std::string& village);
+  // How many structures were loaded rather than copied from the kept ones; for tests.
+  uint64_t structures_loaded() const { return structures_loaded_.load(); }
+  size_t structures_kept() {
+    std::lock_guard lock(structures_mutex_);
+    return structures_.size();
+  }
 
  private:
   App() = default;
@@ -191,6 +205,11 @@ class App {
   uint64_t photos_indexed_to_ = 0;  // the head sequence photos_ covers
   std::map<std::string, std::vector<std::string>> photos_;  // "sha256:hex" -> villages naming it
   SlotLimiter slots_{65536};
+  static constexpr size_t kStructuresMax = 64;
+  std::mutex structures_mutex_;
+  uint64_t structures_head_ = 0;  // the head sequence of every kept structure
+  std::map<std::string, std::shared_ptr<const engine::VillageModel>> structures_;
+  std::atomic<uint64_t> structures_loaded_{0};
 };
 
 // Renders template `name` (a file of web/templates) with `context` (a JSON object: strings,

@@ -257,6 +257,29 @@ TEST_F(Office, ARosterSearchForAHouseholdListsItsMembers) {
   EXPECT_THAT(by_name->body, Not(HasSubstr("<td>P2</td>")));
 }
 
+// The village's structure is loaded once per ledger head and copied for each page after that
+// (App::Structure); a write makes a new head, and the next page loads the structure again and
+// shows the write. Villages that do not exist are not kept, however many are asked for.
+TEST_F(Office, TheStructureIsKeptPerHeadAndAWriteIsSeenAtOnce) {
+  Login clerk = SignIn("clerk");
+  ASSERT_EQ(Client().Get("/roster", {{"Cookie", clerk.cookie}})->status, 200);
+  uint64_t loaded = app_->structures_loaded();
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Client().Get("/roster", {{"Cookie", clerk.cookie}})->status, 200);
+  ASSERT_EQ(Client().Get("/record", {{"Cookie", clerk.cookie}})->status, 200);
+  EXPECT_EQ(app_->structures_loaded(), loaded) << "a page at the same head loaded it again";
+  ASSERT_EQ(Post(clerk, "/roster/household",
+                 {{"code", "H8"}, {"name", "新八户"}, {"since", "2024-03-01"}, {"shares", "1"}})
+                ->status,
+            303);
+  auto page = Client().Get("/roster", {{"Cookie", clerk.cookie}});
+  EXPECT_THAT(page->body, HasSubstr("新八户"));
+  EXPECT_GT(app_->structures_loaded(), loaded);
+  for (int i = 0; i < 200; ++i) {
+    Client().Get("/v/NO" + std::to_string(i) + "/board/2024-01");
+  }
+  EXPECT_LE(app_->structures_kept(), 2u);
+}
+
 TEST_F(Office, NamesAreEscapedOnTheRoster) {
   Login clerk = SignIn("clerk");
   auto page = Client().Get("/roster", {{"Cookie", clerk.cookie}});
