@@ -516,37 +516,65 @@ void App::ServeKept(const Route& route, RequestContext& c, const std::string& ke
   if (route.fill_visitor) route.fill_visitor(*this, c);
 }
 
+namespace {
+
+// `model`, the structure of its village as of `from`, brought to the head of `reader` by folding
+// in the village's structural records written since, as loading folds them in (awards and
+// redemptions are events, which a structure holds none of).
+Status Advance(engine::VillageModel& model, uint64_t from, const ledger::Reader& reader) {
+  const uint64_t head = reader.HeadSequence();
+  Status failure;
+  Status s = reader.ForEachRecord(from + 1, [&](const ledger::Record& r) {
+    if (r.sequence > head) return false;
+    if (r.village != model.code || r.type == ledger::RecordType::kAward ||
+        r.type == ledger::RecordType::kRedeem) {
+      return true;
+    }
+    failure = model.Add(r);
+    return failure.ok();
+  });
+  if (!s.ok()) return s;
+  if (!failure.ok()) return failure;
+  model.sequence_max = head;
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<engine::VillageModel> App::Structure(const ledger::Reader& reader,
                                             const std::string& village) {
   const uint64_t head = reader.HeadSequence();
-  std::shared_ptr<const engine::VillageModel> kept;
+  KeptStructure kept;
   {
     std::lock_guard lock(structures_mutex_);
-    if (head == structures_head_) {
-      if (auto it = structures_.find(village); it != structures_.end()) kept = it->second;
-    }
+    if (auto it = structures_.find(village); it != structures_.end()) kept = it->second;
   }
-  if (!kept) {
+  std::optional<engine::VillageModel> model;
+  if (kept.model && kept.head == head) {
+    model = *kept.model;
+  } else if (kept.model && kept.head < head && head - kept.head <= kStructureAdvanceMax) {
+    // A write since (most often the page's own form): the records since, not the whole village.
+    model = *kept.model;
+    if (Status s = Advance(*model, kept.head, reader); !s.ok()) return s;
+  } else {
     structures_loaded_.fetch_add(1);
     auto loaded = engine::LoadVillageStructure(reader, village, head);
     if (!loaded.ok()) return loaded.status();
     if (loaded->adoptions.empty()) return loaded;  // no such village: nothing kept for it
-    kept = std::make_shared<const engine::VillageModel>(std::move(*loaded));
-    std::lock_guard lock(structures_mutex_);
-    if (head > structures_head_) {  // an older snapshot's structure is never kept
-      structures_.clear();
-      structures_head_ = head;
-    }
-    if (head == structures_head_) {
-      if (structures_.size() >= kStructuresMax) structures_.clear();
-      structures_.emplace(village, kept);
-    }
+    model = std::move(*loaded);
   }
-  engine::VillageModel copy = *kept;
-  // Its own table of codes: the page adds its events, interning their codes, and the kept
-  // structure holds no events (nothing in it refers to a code).
-  copy.codes = std::make_shared<engine::CodeTable>();
-  return copy;
+  if (!kept.model || kept.head < head) {  // an older snapshot's structure is never kept
+    auto keep = std::make_shared<const engine::VillageModel>(*model);
+    std::lock_guard lock(structures_mutex_);
+    auto it = structures_.find(village);
+    if (it == structures_.end() && structures_.size() >= kStructuresMax) structures_.clear();
+    KeptStructure& slot = structures_[village];
+    if (!slot.model || slot.head < head) slot = KeptStructure{head, std::move(keep)};
+  }
+  // Its own table of codes: the page adds its events, interning their codes, and a structure
+  // holds no events (nothing in it refers to a code).
+  model->codes = std::make_shared<engine::CodeTable>();
+  return std::move(*model);
 }
 
 Result<bool> App::PhotoNamedIn(const std::string& hex, const std::string& village) {

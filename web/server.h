@@ -143,11 +143,13 @@ class App {
   // How many times a page the cache may keep was rendered (not served from the cache); for tests.
   uint64_t kept_page_renders() const { return kept_page_renders_.load(); }
   // The structure of `village` as of `reader`'s head (engine::LoadVillageStructure: rules,
-  // registrations, approvals, workflow; no events), a copy of the one kept for the ledger's
-  // latest head when there is one, else loaded and kept. Every page loads it, and a review
-  // village's 100k approvals make that tens of milliseconds; a copy is a few. A head sequence
-  // names the same records for ever (the ledger only grows), so a kept structure is valid for
-  // any snapshot at its head. Only villages that exist are kept, at most kStructuresMax.
+  // registrations, approvals, workflow; no events): a copy of the one kept for the village, brought
+  // to the head by folding in the village's records written since when there are at most
+  // kStructureAdvanceMax of them, else loaded; then kept at that head. Every page loads it, and a
+  // review village's 100k approvals make that tens of milliseconds; a copy is a few. A head
+  // sequence names the same records for ever (the ledger only grows), so a kept structure is
+  // valid for any snapshot at its head. Only villages that exist are kept, at most
+  // kStructuresMax (all dropped when a new one would pass it).
   Result<engine::VillageModel> Structure(const ledger::Reader& reader, const std::string& village);
   // How many structures were loaded rather than copied from the kept ones; for tests.
   uint64_t structures_loaded() const { return structures_loaded_.load(); }
@@ -206,9 +208,13 @@ class App {
   std::map<std::string, std::vector<std::string>> photos_;  // "sha256:hex" -> villages naming it
   SlotLimiter slots_{65536};
   static constexpr size_t kStructuresMax = 64;
+  static constexpr uint64_t kStructureAdvanceMax = 4096;
+  struct KeptStructure {
+    uint64_t head = 0;  // the model is the village's structure as of this head sequence
+    std::shared_ptr<const engine::VillageModel> model;
+  };
   std::mutex structures_mutex_;
-  uint64_t structures_head_ = 0;  // the head sequence of every kept structure
-  std::map<std::string, std::shared_ptr<const engine::VillageModel>> structures_;
+  std::map<std::string, KeptStructure> structures_;
   std::atomic<uint64_t> structures_loaded_{0};
 };
 
