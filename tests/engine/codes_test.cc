@@ -163,6 +163,21 @@ TEST(VillageModel, IsApprovedAnswersForEveryTargetHoweverTheApprovalsWereFiled) 
   EXPECT_EQ(model.approvals.Find("SYS-1")->scorer, "S3");
   EXPECT_EQ(model.approvals.Find("SYS-3")->sequence, 4u);
   EXPECT_EQ(model.approvals.size(), 101u);
+  // A copy shares them until one side changes: the other side keeps what it had.
+  VillageModel copy = model;
+  copy.approvals.Set("SYS-1", Approval{11, "S4", {}});
+  copy.approvals.Set("SYS-new", Approval{12, "S4", {}});
+  EXPECT_EQ(model.approvals.Find("SYS-1")->sequence, 9u);
+  EXPECT_FALSE(model.IsApproved("SYS-new"));
+  EXPECT_EQ(model.approvals.size(), 101u);
+  EXPECT_EQ(copy.approvals.Find("SYS-1")->sequence, 11u);
+  EXPECT_TRUE(copy.IsApproved("SYS-new"));
+  EXPECT_EQ(copy.approvals.size(), 102u);
+  VillageModel empty;
+  VillageModel empty_copy = empty;
+  empty_copy.approvals.Set("X", Approval{});
+  EXPECT_TRUE(empty.approvals.empty());
+  EXPECT_EQ(empty_copy.approvals.size(), 1u);
 }
 
 }  // namespace
