@@ -127,6 +127,39 @@ fs::path KeptPath(const std::string& ledger_dir, uint64_t size) {
   return fs::path(ledger_dir) / kCosignedDir / (std::to_string(size) + ".note");
 }
 
+// The files of LEDGER/cosigned whose names end in ".note", in name order.
+std::vector<fs::path> KeptFiles(const std::string& ledger_dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(fs::path(ledger_dir) / kCosignedDir, ec)) {
+    if (entry.path().filename().string().ends_with(".note")) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A signature of a kept note by a witness of LEDGER/witnesses, and whether it verifies.
+struct ListedSignature {
+  const VerifierKey* key = nullptr;
+  uint64_t timestamp = 0;
+  bool valid = false;
+};
+
+// The signatures of `note` by witnesses of `listed`; the log's own and unlisted signers left out.
+std::vector<ListedSignature> ListedSignatures(const Note& note, const VerifierKey& log_key,
+                                              const std::vector<VerifierKey>& listed) {
+  std::vector<ListedSignature> out;
+  for (const NoteSignature& s : note.signatures) {
+    if (SameKey(s, log_key)) continue;
+    const VerifierKey* key = FindKey(listed, s);
+    if (!key) continue;
+    ListedSignature signature{key};
+    signature.valid = CosignatureValid(note.text, s, *key, &signature.timestamp);
+    out.push_back(signature);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<VerifierKey>> ListedWitnesses(const std::string& ledger_dir) {
@@ -210,26 +243,23 @@ Result<std::vector<Cosigner>> KeptCosigners(const ledger::Reader& reader,
   auto listed = ListedWitnesses(ledger_dir);
   if (!listed.ok()) return listed.status();
   std::map<std::string, Cosigner> best;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(fs::path(ledger_dir) / kCosignedDir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (!name.ends_with(".note") || name.size() > 24 ||
-        name.find_first_not_of("0123456789") != name.size() - 5 || name.size() == 5)
+  for (const fs::path& path : KeptFiles(ledger_dir)) {
+    const std::string name = path.filename().string();
+    if (name.size() > 24 || name.find_first_not_of("0123456789") != name.size() - 5 ||
+        name.size() == 5)
       continue;
     const uint64_t size = std::stoull(name.substr(0, name.size() - 5));
     if (size > reader.HeadSequence()) continue;
-    auto text = ReadWholeFile(entry.path());
-    if (!text) return Status::IOError(entry.path().string() + ": cannot read");
-    auto own = CheckOwnCheckpoint(reader, log_key, *text, entry.path().string());
+    auto text = ReadWholeFile(path);
+    if (!text) return Status::IOError(path.string() + ": cannot read");
+    auto own = CheckOwnCheckpoint(reader, log_key, *text, path.string());
     if (!own.ok()) return Status::Corruption(own.status().message());
     if (own->checkpoint.size != size)
-      return Status::Corruption(entry.path().string() + ": holds the checkpoint at another size");
-    for (const NoteSignature& s : own->note.signatures) {
-      const VerifierKey* key = FindKey(*listed, s);
-      uint64_t timestamp = 0;
-      if (!key || !CosignatureValid(own->note.text, s, *key, &timestamp)) continue;
-      Cosigner& c = best[key->name];
-      if (c.name.empty() || size > c.size) c = Cosigner{key->name, size, timestamp};
+      return Status::Corruption(path.string() + ": holds the checkpoint at another size");
+    for (const ListedSignature& s : ListedSignatures(own->note, log_key, *listed)) {
+      if (!s.valid) continue;
+      Cosigner& c = best[s.key->name];
+      if (c.name.empty() || size > c.size) c = Cosigner{s.key->name, size, s.timestamp};
     }
   }
   std::vector<Cosigner> out;
@@ -242,14 +272,7 @@ Result<KeptCheck> CheckKeptCosigned(const ledger::Reader& reader, const std::str
   auto listed = ListedWitnesses(ledger_dir);
   if (!listed.ok()) return listed.status();
   KeptCheck check;
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(fs::path(ledger_dir) / kCosignedDir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.ends_with(".note")) files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const fs::path& path : files) {
+  for (const fs::path& path : KeptFiles(ledger_dir)) {
     const std::string subject = path.string();
     const std::string name = path.filename().string();
     auto text = ReadWholeFile(path);
@@ -265,15 +288,11 @@ Result<KeptCheck> CheckKeptCosigned(const ledger::Reader& reader, const std::str
                                std::to_string(own->checkpoint.size) + ", not the one its name says");
       continue;
     }
-    for (const NoteSignature& s : own->note.signatures) {
-      if (SameKey(s, log_key)) continue;
-      const VerifierKey* key = FindKey(*listed, s);
-      if (!key) continue;
-      uint64_t timestamp = 0;
-      if (CosignatureValid(own->note.text, s, *key, &timestamp)) {
+    for (const ListedSignature& s : ListedSignatures(own->note, log_key, *listed)) {
+      if (s.valid) {
         ++check.cosignatures;
       } else {
-        check.problems.push_back(subject + ": the cosignature by " + s.name +
+        check.problems.push_back(subject + ": the cosignature by " + s.key->name +
                                  " does not verify (the file was edited)");
       }
     }

@@ -41,11 +41,10 @@ Result<std::optional<Shop>> LoadShop(App& app, const std::string& village,
     if (reward.stock && !reward.stock_per_period) from = kBeginning;
   }
   // The events from the structure's own snapshot.
-  bool balances = !a->rules->rewards.empty() || closed_needs_balances;
-  if (Status s = balances ? engine::LoadEvents(*structure->reader, &structure->model, from, today)
-                          : Status::Ok();
-      !s.ok())
-    return s;
+  if (!a->rules->rewards.empty() || closed_needs_balances) {
+    Status s = engine::LoadEvents(*structure->reader, &structure->model, from, today);
+    if (!s.ok()) return s;
+  }
   Shop shop{std::move(*structure), today, *period, nullptr};
   shop.adoption = shop.view.model.RulesInForce(today);
   return std::optional<Shop>(std::move(shop));

@@ -207,12 +207,12 @@ TEST_F(FrontDoor, ABodyTrickledBelowTheMinimumRateIsCut) {
 // The share test waits for the server to accept and close the connections past the share, which
 // on a loaded machine (CI runs ClickHouse beside it) takes seconds; its deadlines are long, so
 // that no legitimate connection is closed by a deadline while it waits.
-class FrontDoorShare : public Serve {
+class FrontDoorShare : public FrontDoor {
  protected:
   void Customize(ServeOptions& options) override {
+    FrontDoor::Customize(options);
     options.limits.header_seconds_max = 60;
     options.limits.idle_seconds_max = 60;
-    options.limits.connections_per_address_max = 32;
   }
 };
 
