@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -154,33 +155,49 @@ class IdSet {
 
 // Values by id (the approvals of a village by award id): an IdSet numbers the ids and the values
 // lie in a vector in that order, so that a village's 131k approvals are one array and one table
-// of slots instead of a node each, and a lookup builds no std::string.
+// of slots instead of a node each, and a lookup builds no std::string. Copies share the ids and
+// values until one of them is changed (copy on write): `jifen serve` copies a kept village's
+// structure for every page (web/server.h App::Structure), and the approvals are most of it.
 template <typename T>
 class IdMap {
  public:
   // Sets the value of `id`, replacing one it had.
   void Set(std::string_view id, T value) {
+    Data& data = Mutable();
     bool added = false;
-    uint32_t number = ids_.Emplace(id, &added);
+    uint32_t number = data.ids.Emplace(id, &added);
     if (added) {
-      values_.push_back(std::move(value));
+      data.values.push_back(std::move(value));
     } else {
-      values_[number] = std::move(value);
+      data.values[number] = std::move(value);
     }
   }
   // The value of `id`, or nullptr. Valid until the next Set.
   const T* Find(std::string_view id) const {
-    if (id.empty() || ids_.empty()) return nullptr;
-    std::optional<uint32_t> number = ids_.Find(id);
-    return number ? &values_[*number] : nullptr;
+    if (id.empty() || !data_ || data_->ids.empty()) return nullptr;
+    std::optional<uint32_t> number = data_->ids.Find(id);
+    return number ? &data_->values[*number] : nullptr;
   }
   bool Contains(std::string_view id) const { return Find(id) != nullptr; }
-  size_t size() const { return values_.size(); }
-  bool empty() const { return values_.empty(); }
+  size_t size() const { return data_ ? data_->values.size() : 0; }
+  bool empty() const { return size() == 0; }
 
  private:
-  IdSet ids_;
-  std::vector<T> values_;  // by the id's number
+  struct Data {
+    IdSet ids;
+    std::vector<T> values;  // by the id's number
+  };
+  // This map's own data: shared data is copied first. A copy that another thread is reading
+  // is never changed: only the copy being changed is, and it then holds data of its own.
+  Data& Mutable() {
+    if (!data_) {
+      data_ = std::make_shared<Data>();
+    } else if (data_.use_count() > 1) {
+      data_ = std::make_shared<Data>(*data_);
+    }
+    return *data_;
+  }
+  std::shared_ptr<Data> data_;
 };
 
 // What a lookup by text gave for each code of one table, kept by the code's number, so that each
