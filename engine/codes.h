@@ -3,6 +3,7 @@
 // number in a vector instead of hashing its text for every event.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -188,12 +189,16 @@ class IdMap {
     std::vector<T> values;  // by the id's number
   };
   // This map's own data: shared data is copied first. A copy that another thread is reading
-  // is never changed: only the copy being changed is, and it then holds data of its own.
+  // is never changed: only the copy being changed is, and it then holds data of its own. When
+  // this map is the last holder, the fence orders this thread's writes after the reads the other
+  // holders made before they let go (their release of the count; use_count reads it relaxed).
   Data& Mutable() {
     if (!data_) {
       data_ = std::make_shared<Data>();
     } else if (data_.use_count() > 1) {
       data_ = std::make_shared<Data>(*data_);
+    } else {
+      std::atomic_thread_fence(std::memory_order_acquire);
     }
     return *data_;
   }
