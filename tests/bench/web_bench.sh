@@ -9,10 +9,15 @@
 # card page outside any notice window (DXZ H001) and one inside it (SYS H001), the latest
 # checkpoint, one tile and random tiles (/tlog/); then 1 connection and then 20 recording awards
 # (POST /record) for 15 s each.
+# PARTS (default "pages tlog record") picks which of the three groups run; SECONDS (default 15)
+# how long each run lasts.
 set -eu
 LEDGER=$1
 JIFEN=${2:-$(cd "$(dirname "$0")/../.." && pwd)/build/cli/jifen}
 PORT=${PORT:-18600}
+PARTS=${PARTS:-pages tlog record}
+SECONDS_EACH=${SECONDS:-15}
+want() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 BASE=http://127.0.0.1:$PORT
 WORK=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -32,17 +37,20 @@ run() {
   shift
   wrk --latency "$@" 2>&1 | grep -E "requests in|Requests/sec|50%|90%|99%|Socket|Non-2xx"
 }
-run "public board SYS 2022-06, 50 connections" -t2 -c50 -d15s "$BASE/v/SYS/board/2022-06"
-run "card page outside a notice window (DXZ H001), 50 connections" -t2 -c50 -d15s "$(card DXZ "$WORK/dxz.html")"
-run "card page in a notice window, with its objection form (SYS H001), 50 connections" -t2 -c50 -d15s \
+if want pages; then
+run "public board SYS 2022-06, 50 connections" -t2 -c50 -d${SECONDS_EACH}s "$BASE/v/SYS/board/2022-06"
+run "card page outside a notice window (DXZ H001), 50 connections" -t2 -c50 -d${SECONDS_EACH}s "$(card DXZ "$WORK/dxz.html")"
+run "card page in a notice window, with its objection form (SYS H001), 50 connections" -t2 -c50 -d${SECONDS_EACH}s \
   "$(card SYS "$WORK/sys.html")"
+fi
+if want tlog; then
 # The transparency log for monitors (SPEC.md §6): the latest signed checkpoint (made per request),
 # one full level-0 tile, and full level-0 tiles at random over the whole tree (each read from the
 # records: 256 leaf hashes), as a monitor catching up would ask for them.
 SIZE=$(curl -s "$BASE/tlog/checkpoint" | sed -n 2p)
-run "latest checkpoint (/tlog/checkpoint, tree size $SIZE), 50 connections" -t2 -c50 -d15s \
+run "latest checkpoint (/tlog/checkpoint, tree size $SIZE), 50 connections" -t2 -c50 -d${SECONDS_EACH}s \
   "$BASE/tlog/checkpoint"
-run "one full tile (/tlog/tile/0/000), 50 connections" -t2 -c50 -d15s "$BASE/tlog/tile/0/000"
+run "one full tile (/tlog/tile/0/000), 50 connections" -t2 -c50 -d${SECONDS_EACH}s "$BASE/tlog/tile/0/000"
 cat >"$WORK/tiles.lua" <<LUA
 tiles = math.floor($SIZE / 256)
 request = function()
@@ -56,8 +64,10 @@ request = function()
   return wrk.format(nil, "/tlog/tile/0/" .. path)
 end
 LUA
-run "full level-0 tiles at random over the tree, 50 connections" -t2 -c50 -d15s \
+run "full level-0 tiles at random over the tree, 50 connections" -t2 -c50 -d${SECONDS_EACH}s \
   -s "$WORK/tiles.lua" "$BASE"
+fi
+want record || exit 0
 # Sign in as the scorer and record for 15 s from 20 connections.
 curl -s -c "$WORK/jar" -b "$WORK/jar" "$BASE/login" >"$WORK/login.html"
 TOKEN=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$WORK/login.html" | head -1 | sed 's/.*value="//;s/"//')
@@ -75,7 +85,7 @@ request = function()
     "csrf=$CSRF&subject=H050&item=C3.02&qty=1&date=$(date +%F)&place=bench&reason=bench-" .. n)
 end
 LUA
-run "recording awards (POST /record, each acknowledged after its commit), 1 connection" -t1 -c1 -d15s \
+run "recording awards (POST /record, each acknowledged after its commit), 1 connection" -t1 -c1 -d${SECONDS_EACH}s \
   -s "$WORK/post.lua" "$BASE"
-run "recording awards (POST /record, each acknowledged after its commit), 20 connections" -t2 -c20 -d15s \
+run "recording awards (POST /record, each acknowledged after its commit), 20 connections" -t2 -c20 -d${SECONDS_EACH}s \
   -s "$WORK/post.lua" "$BASE"
