@@ -66,8 +66,9 @@ void RenderRules(App& app, RequestContext& c, const RulesForm& form, json extra,
   const json& t = Strings(c.english);
   auto reader = app.ledger().Snapshot();
   if (!reader.ok()) return RenderError(c, 500, "error");
-  auto model = app.Structure(**reader, c.account->village);
-  if (!model.ok()) return RenderNoVillage(c, model.status());
+  auto shared = app.SharedStructure(**reader, c.account->village);
+  if (!shared.ok()) return RenderNoVillage(c, shared.status());
+  const engine::VillageModel* model = shared->get();
   if (model->adoptions.empty()) return RenderError(c, 404, "not_found");
   const engine::Adoption& latest = model->adoptions.back();
   std::string text = form.text;

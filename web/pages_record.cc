@@ -303,9 +303,13 @@ void RecordSubmit(App& app, RequestContext& c) {
   json errors = json::object();
   CheckedAward checked;
   {
-    auto village = LoadVillage(app, c.account->village, std::nullopt, Timestamp::Now().LocalDate());
-    if (!village) return RenderNoVillage(c, village);
-    CheckAwardForm(c, village->model, f, &errors, &checked);
+    // The kept structure itself, not a copy: the checks only read it.
+    auto reader = app.ledger().Snapshot();
+    if (!reader.ok()) return RenderNoVillage(c, reader.status());
+    auto structure = app.SharedStructure(**reader, c.account->village);
+    if (!structure.ok()) return RenderNoVillage(c, structure.status());
+    if ((*structure)->adoptions.empty()) return RenderNoVillage(c, Status::Ok());
+    CheckAwardForm(c, **structure, f, &errors, &checked);
   }  // no snapshot open across the write
   if (!errors.empty()) return RenderRecordForm(app, c, f, errors, 422, "");
   ledger::Record r = AwardRecord(c, f, id, checked);

@@ -518,63 +518,80 @@ void App::ServeKept(const Route& route, RequestContext& c, const std::string& ke
 
 namespace {
 
-// `model`, the structure of its village as of `from`, brought to the head of `reader` by folding
-// in the village's structural records written since, as loading folds them in (awards and
-// redemptions are events, which a structure holds none of).
-Status Advance(engine::VillageModel& model, uint64_t from, const ledger::Reader& reader) {
+// The structural records of `village` written after `from`, up to the head of `reader` (awards
+// and redemptions are events, which a structure holds none of).
+Result<std::vector<ledger::Record>> StructuralSince(const ledger::Reader& reader, uint64_t from,
+                                                    const std::string& village) {
   const uint64_t head = reader.HeadSequence();
-  Status failure;
+  std::vector<ledger::Record> since;
   Status s = reader.ForEachRecord(from + 1, [&](const ledger::Record& r) {
     if (r.sequence > head) return false;
-    if (r.village != model.code || r.type == ledger::RecordType::kAward ||
-        r.type == ledger::RecordType::kRedeem) {
-      return true;
+    if (r.village == village && r.type != ledger::RecordType::kAward &&
+        r.type != ledger::RecordType::kRedeem) {
+      since.push_back(r);
     }
-    failure = model.Add(r);
-    return failure.ok();
+    return true;
   });
   if (!s.ok()) return s;
-  if (!failure.ok()) return failure;
-  model.sequence_max = head;
-  return Status::Ok();
+  return since;
 }
 
 }  // namespace
 
-Result<engine::VillageModel> App::Structure(const ledger::Reader& reader,
-                                            const std::string& village) {
+Result<std::shared_ptr<const engine::VillageModel>> App::SharedStructure(
+    const ledger::Reader& reader, const std::string& village) {
   const uint64_t head = reader.HeadSequence();
   KeptStructure kept;
   {
     std::lock_guard lock(structures_mutex_);
     if (auto it = structures_.find(village); it != structures_.end()) kept = it->second;
   }
-  std::optional<engine::VillageModel> model;
-  if (kept.model && kept.head == head) {
-    model = *kept.model;
-  } else if (kept.model && kept.head < head && head - kept.head <= kStructureAdvanceMax) {
-    // A write since (most often the page's own form): the records since, not the whole village.
-    model = *kept.model;
-    if (Status s = Advance(*model, kept.head, reader); !s.ok()) return s;
+  if (kept.model && kept.head == head) return kept.model;
+  std::shared_ptr<const engine::VillageModel> model;
+  if (kept.model && kept.head < head && head - kept.head <= kStructureAdvanceMax) {
+    // A write since (most often the page's own form): the records since, not the whole village;
+    // when none of them is this village's structure (an award, another village's record), the
+    // kept one is the structure at this head too, and nothing is copied.
+    auto since = StructuralSince(reader, kept.head, village);
+    if (!since.ok()) return since.status();
+    if (since->empty()) {
+      model = kept.model;
+    } else {
+      auto changed = std::make_shared<engine::VillageModel>(*kept.model);
+      for (const ledger::Record& r : *since) {
+        if (Status s = changed->Add(r); !s.ok()) return s;
+      }
+      changed->sequence_max = head;
+      model = std::move(changed);
+    }
   } else {
     structures_loaded_.fetch_add(1);
     auto loaded = engine::LoadVillageStructure(reader, village, head);
     if (!loaded.ok()) return loaded.status();
-    if (loaded->adoptions.empty()) return loaded;  // no such village: nothing kept for it
-    model = std::move(*loaded);
+    auto fresh = std::make_shared<const engine::VillageModel>(std::move(*loaded));
+    if (fresh->adoptions.empty()) return fresh;  // no such village: nothing kept for it
+    model = std::move(fresh);
   }
   if (!kept.model || kept.head < head) {  // an older snapshot's structure is never kept
-    auto keep = std::make_shared<const engine::VillageModel>(*model);
     std::lock_guard lock(structures_mutex_);
     auto it = structures_.find(village);
     if (it == structures_.end() && structures_.size() >= kStructuresMax) structures_.clear();
     KeptStructure& slot = structures_[village];
-    if (!slot.model || slot.head < head) slot = KeptStructure{head, std::move(keep)};
+    if (!slot.model || slot.head < head) slot = KeptStructure{head, model};
   }
+  return model;
+}
+
+Result<engine::VillageModel> App::Structure(const ledger::Reader& reader,
+                                            const std::string& village) {
+  auto shared = SharedStructure(reader, village);
+  if (!shared.ok()) return shared.status();
+  engine::VillageModel model = **shared;
+  model.sequence_max = reader.HeadSequence();
   // Its own table of codes: the page adds its events, interning their codes, and a structure
   // holds no events (nothing in it refers to a code).
-  model->codes = std::make_shared<engine::CodeTable>();
-  return std::move(*model);
+  model.codes = std::make_shared<engine::CodeTable>();
+  return model;
 }
 
 Result<bool> App::PhotoNamedIn(const std::string& hex, const std::string& village) {

@@ -143,13 +143,20 @@ class App {
   // How many times a page the cache may keep was rendered (not served from the cache); for tests.
   uint64_t kept_page_renders() const { return kept_page_renders_.load(); }
   // The structure of `village` as of `reader`'s head (engine::LoadVillageStructure: rules,
-  // registrations, approvals, workflow; no events): a copy of the one kept for the village, brought
-  // to the head by folding in the village's records written since when there are at most
-  // kStructureAdvanceMax of them, else loaded; then kept at that head. Every page loads it, and a
-  // review village's 100k approvals make that tens of milliseconds; a copy is a few. A head
-  // sequence names the same records for ever (the ledger only grows), so a kept structure is
-  // valid for any snapshot at its head. Only villages that exist are kept, at most
-  // kStructuresMax (all dropped when a new one would pass it).
+  // registrations, approvals, workflow; no events), shared with every other page and never
+  // changed: the one kept for the village when it is at that head; else, when at most
+  // kStructureAdvanceMax records were written since, the kept one again if none of them is the
+  // village's structure (an award, another village's record), or a copy with those folded in;
+  // else loaded. Then kept at that head. Its sequence_max is the last record it was loaded or
+  // changed at, which may be older than the head. Every page needs it, and a review village's
+  // 100k approvals make a load tens of milliseconds. A head sequence names the same records for
+  // ever (the ledger only grows), so a kept structure is valid for any snapshot at its head. Only
+  // villages that exist are kept, at most kStructuresMax (all dropped when a new one would pass
+  // it).
+  Result<std::shared_ptr<const engine::VillageModel>> SharedStructure(
+      const ledger::Reader& reader, const std::string& village);
+  // A copy of SharedStructure's for a page to add events to: its sequence_max is the head, its
+  // table of codes its own. The approvals are shared until changed (engine::IdMap).
   Result<engine::VillageModel> Structure(const ledger::Reader& reader, const std::string& village);
   // How many structures were loaded rather than copied from the kept ones; for tests.
   uint64_t structures_loaded() const { return structures_loaded_.load(); }

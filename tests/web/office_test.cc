@@ -335,6 +335,38 @@ TEST_F(Office, TheStructureIsKeptAndBroughtUpToEachNewHead) {
   EXPECT_LE(app_->structures_kept(), 2u);
 }
 
+// An award changes no village's structure: the kept one is shared at the new head, not copied.
+// A structural record makes a new one, and the one pages already hold stays as it was.
+TEST_F(Office, AnAwardKeepsTheSharedStructureAndARegistrationMakesANewOne) {
+  auto at_head = [&] {
+    auto reader = app_->ledger().Snapshot();
+    EXPECT_TRUE(reader.ok());
+    auto shared = app_->SharedStructure(**reader, "W");
+    EXPECT_TRUE(shared.ok());
+    return *shared;
+  };
+  std::shared_ptr<const engine::VillageModel> before = at_head();
+  uint64_t loaded = app_->structures_loaded();
+  std::string r = R"(,"recorded":")" + Timestamp::Now().ToString() + R"("})";
+  Import(app_->ledger(),
+         {R"({"type":"scorer","village":"W","scorer":"S9","name":"九网格","role":"网格员")" + r});
+  std::shared_ptr<const engine::VillageModel> registered = at_head();
+  EXPECT_NE(registered.get(), before.get());
+  EXPECT_TRUE(registered->scorers.count("S9"));
+  EXPECT_FALSE(before->scorers.count("S9")) << "a structure a page held was changed";
+  Import(app_->ledger(),
+         {R"({"type":"award","id":"W-9","village":"W","date":"2024-03-02","subject":"P1","item":"A1","scorer":"S9")" + r});
+  std::shared_ptr<const engine::VillageModel> awarded = at_head();
+  EXPECT_EQ(awarded.get(), registered.get()) << "an award copied the structure";
+  EXPECT_EQ(app_->structures_loaded(), loaded);
+  // A copy for a page is at the head all the same.
+  auto reader = app_->ledger().Snapshot();
+  ASSERT_TRUE(reader.ok());
+  auto copy = app_->Structure(**reader, "W");
+  ASSERT_TRUE(copy.ok());
+  EXPECT_EQ(copy->sequence_max, (*reader)->HeadSequence());
+}
+
 TEST_F(Office, NamesAreEscapedOnTheRoster) {
   Login clerk = SignIn("clerk");
   auto page = Client().Get("/roster", {{"Cookie", clerk.cookie}});
