@@ -16,7 +16,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -103,6 +105,10 @@ struct Exchange {
   size_t fields = 0;
   size_t fields_max = 0;
   uint64_t drained = 0;  // body bytes dropped after a refusal
+  // Handed to a write thread (HandOff); `answer` is its response, set before the connection is
+  // resumed, and queued when the library calls for the request again.
+  bool handed_off = false;
+  std::optional<Response> answer;
 
   ~Exchange() {
     if (post) MHD_destroy_post_processor(post);
@@ -127,12 +133,24 @@ struct HttpServer::Impl {
   bool stopping = false;
   std::thread watcher;
 
+  // The write threads (FrontDoorLimits::write_threads) and the requests waiting for one, each on
+  // a suspended connection. No more wait than there are connections, one request each.
+  std::mutex jobs_mutex;
+  std::condition_variable jobs_ready;
+  std::deque<std::pair<MHD_Connection*, Exchange*>> jobs;
+  bool jobs_closed = false;  // stopping: requests are answered on their loops
+  std::vector<std::thread> writers;
+
   bool IsProxy(const AddressKey& key) const {
     return std::find(proxies.begin(), proxies.end(), key) != proxies.end();
   }
   void Watch();
   bool Deadline(const Connection& connection, int64_t now) const;
   void Answer(MHD_Connection* mhd, Exchange& exchange);
+  Response Run(Exchange& exchange);
+  bool HandOff(MHD_Connection* mhd, Exchange& exchange);
+  void Write();
+  void StopWriters();
   void Refuse(MHD_Connection* mhd, Exchange& exchange, int status);
   void RefuseMidBody(Exchange& exchange);
   bool WaitsForClient(int fd);
@@ -284,6 +302,8 @@ MHD_Result CollectField(void* cls, MHD_ValueKind, const char* key, const char* f
   return MHD_YES;
 }
 
+void Queue(MHD_Connection* mhd, const Response& response, bool close);
+
 MHD_Result OnRequest(void* cls, MHD_Connection* mhd, const char* url, const char* method,
                      const char*, const char* upload_data, size_t* upload_data_size,
                      void** request_context) {
@@ -320,7 +340,12 @@ MHD_Result OnRequest(void* cls, MHD_Connection* mhd, const char* url, const char
     return MHD_NO;
   }
   if (exchange->refusal) return MHD_YES;
+  if (exchange->handed_off) {  // resumed: the write thread's answer
+    if (exchange->answer) Queue(mhd, *exchange->answer, false);
+    return MHD_YES;
+  }
   SetPhase(impl, exchange->connection, Phase::kHandling);
+  if (impl->HandOff(mhd, *exchange)) return MHD_YES;
   impl->Answer(mhd, *exchange);
   return MHD_YES;
 }
@@ -470,7 +495,7 @@ void HttpServer::Impl::RefuseMidBody(Exchange& exchange) {
   ::send(exchange.connection->fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
-void HttpServer::Impl::Answer(MHD_Connection* mhd, Exchange& exchange) {
+Response HttpServer::Impl::Run(Exchange& exchange) {
   if (exchange.post) MHD_post_process(exchange.post, nullptr, 0);
   Response response;
   try {
@@ -481,7 +506,56 @@ void HttpServer::Impl::Answer(MHD_Connection* mhd, Exchange& exchange) {
     response.status = 500;
     refusal(500, exchange.request, response);
   }
-  Queue(mhd, response, false);
+  return response;
+}
+
+void HttpServer::Impl::Answer(MHD_Connection* mhd, Exchange& exchange) {
+  Queue(mhd, Run(exchange), false);
+}
+
+// A request other than GET or HEAD goes to a write thread, its connection suspended until the
+// answer is queued (libmicrohttpd's flow control: no callback may block its loop). False: answer
+// it here (no write threads, or stopping).
+bool HttpServer::Impl::HandOff(MHD_Connection* mhd, Exchange& exchange) {
+  const std::string& method = exchange.request.method;
+  if (writers.empty() || method == "GET" || method == "HEAD") return false;
+  std::lock_guard lock(jobs_mutex);
+  if (jobs_closed) return false;
+  exchange.handed_off = true;
+  MHD_suspend_connection(mhd);
+  jobs.emplace_back(mhd, &exchange);
+  jobs_ready.notify_one();
+  return true;
+}
+
+void HttpServer::Impl::Write() {
+  for (;;) {
+    std::pair<MHD_Connection*, Exchange*> job;
+    {
+      std::unique_lock lock(jobs_mutex);
+      jobs_ready.wait(lock, [&] { return jobs_closed || !jobs.empty(); });
+      if (jobs.empty()) return;  // closed, and every request handed off has been answered
+      job = jobs.front();
+      jobs.pop_front();
+    }
+    // The exchange lives until its request completes, which cannot happen before the resume;
+    // the answer is queued by the connection's own loop, which calls for the request again.
+    job.second->answer = Run(*job.second);
+    MHD_resume_connection(job.first);
+  }
+}
+
+// Every request handed off is answered and its connection resumed (libmicrohttpd must not be
+// stopped with a connection suspended); later ones are answered on their loops.
+void HttpServer::Impl::StopWriters() {
+  {
+    std::lock_guard lock(jobs_mutex);
+    jobs_closed = true;
+  }
+  jobs_ready.notify_all();
+  for (std::thread& writer : writers) {
+    if (writer.joinable()) writer.join();
+  }
 }
 
 // ---- The watcher: deadlines no client can stretch ----
@@ -536,6 +610,7 @@ void HttpServer::Stop() {
   }
   impl_->stop_signal.notify_all();
   if (impl_->watcher.joinable()) impl_->watcher.join();
+  impl_->StopWriters();
   if (impl_->daemon) MHD_stop_daemon(impl_->daemon);
   impl_->daemon = nullptr;
 }
@@ -589,7 +664,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   int descriptors = RaiseDescriptorLimit(limits.connections_max + 256);
   limits.connections_max = std::min(limits.connections_max, descriptors - 128);
 
-  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+  unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
   sockaddr_storage address{};
   if (options.listen) {
     auto resolved = Resolve(options.host, options.port);
@@ -636,6 +711,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
   if (options.listen) {
     const MHD_DaemonInfo* info = MHD_get_daemon_info(impl->daemon, MHD_DAEMON_INFO_BIND_PORT);
     impl->port = info ? info->port : options.port;
+  }
+  for (int i = 0; i < limits.write_threads; ++i) {
+    impl->writers.emplace_back([raw] { raw->Write(); });
   }
   impl->watcher = std::thread([raw] { raw->Watch(); });
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));

@@ -1,7 +1,8 @@
 // The front door of `jifen serve`: GNU libmicrohttpd (Debian's libmicrohttpd12) under limits that
 // count what is actually read, so that no client, however slow or large, can hold the office.
 // Connections wait in epoll loops, not in worker threads; a request reaches the application
-// (Handler) only once its head and body are whole and within bounds. docs/WEB.md "The front
+// (Handler) only once its head and body are whole and within bounds, on its loop for GET and HEAD,
+// on a write thread for the others (the connection suspended meanwhile). docs/WEB.md "The front
 // door" lists every limit, the status each breach is answered with, and why this library.
 #pragma once
 
@@ -26,7 +27,11 @@ struct FrontDoorLimits {
   int body_bytes_per_second_min = 2048;  // ...this many bytes a second
   int connections_max = 4096;
   int connections_per_address_max = 256;  // a whole village behind one carrier-NAT address
-  int event_threads = 16;                 // epoll loops; the application runs on them
+  int event_threads = 16;                 // epoll loops; GET and HEAD are answered on them
+  // Requests of every other method (the forms, which write) are answered on these, off the event
+  // loops: a write waits for the group commit that holds it, and a loop waiting with it would hold
+  // every other connection it serves. 0: on the loops too.
+  int write_threads = 32;
   size_t form_fields_max = 400;
 };
 

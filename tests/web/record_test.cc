@@ -265,5 +265,49 @@ TEST_F(Record, WritesThatArriveDuringACommitAreWrittenTogetherAndARefusalRefuses
   }
 }
 
+// One event loop: writes wait for their commit on the write threads, their connections
+// suspended, so that they neither hold the loop (a page is answered meanwhile) nor wait for each
+// other to reach the queue (all of them are in one transaction).
+class RecordOneLoop : public Record {
+ protected:
+  void Customize(ServeOptions& options) override { options.limits.event_threads = 1; }
+};
+
+TEST_F(RecordOneLoop, WritesWaitingForTheirCommitHoldNeitherTheLoopNorEachOther) {
+  Login s = SignIn("scorer");
+  constexpr int kWriters = 8;
+  std::vector<int> statuses(kWriters, 0);
+  std::vector<std::thread> writers;
+  uint64_t head = Head(), transactions = app_->writes().transactions();
+  {
+    std::unique_lock hold(app_->write_mutex());
+    for (int i = 0; i < kWriters; ++i) {
+      writers.emplace_back([&, i] {
+        httplib::Params form = Award(s.csrf, "P2", "A1");
+        form.emplace("form", fmt::format("{:012x}", 0xdef000 + i));
+        auto client = Client();
+        client.set_read_timeout(60, 0);
+        auto res = client.Post("/record", {{"Cookie", s.cookie}}, form);
+        statuses[i] = res ? res->status : -1;
+      });
+    }
+    // The first commits (and waits for the mutex); the other seven queue behind it, though the
+    // server has one loop. Answered on the loop handlers, they would come one at a time.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (app_->writes().waiting() < kWriters - 1 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    EXPECT_EQ(app_->writes().waiting(), static_cast<size_t>(kWriters - 1));
+    auto client = Client();
+    client.set_read_timeout(5, 0);
+    auto page = client.Get("/login");
+    ASSERT_TRUE(page) << "the loop was held by the writes waiting for their commit";
+    EXPECT_EQ(page->status, 200);
+  }
+  for (auto& writer : writers) writer.join();
+  for (int i = 0; i < kWriters; ++i) EXPECT_EQ(statuses[i], 303) << i;
+  EXPECT_EQ(Head(), head + kWriters);
+  EXPECT_EQ(app_->writes().transactions(), transactions + 2);  // the first alone, then the rest
+}
+
 }  // namespace
 }  // namespace jifen::web
