@@ -1,5 +1,6 @@
 // The scorer's pages: search by pinyin, photos as evidence (content-addressed beside the ledger,
 // named in the award so the chain covers them), upload refusals, withdrawing one's own entry.
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -51,6 +52,32 @@ class Record : public Serve {
   size_t EvidenceFiles() const {
     if (!std::filesystem::exists(EvidenceDir())) return 0;
     return std::distance(std::filesystem::directory_iterator(EvidenceDir()), {});
+  }
+  // One award of item A1 for each of `statuses`, sent at once from as many threads, the i-th for
+  // subject(i) with form id `form_base` + i; each status (-1: no answer) is put in `statuses`.
+  std::vector<std::thread> SendAwards(const Login& s, int form_base,
+                                      std::function<const char*(int)> subject,
+                                      std::vector<int>* statuses) {
+    std::vector<std::thread> writers;
+    for (size_t i = 0; i < statuses->size(); ++i) {
+      writers.emplace_back([this, s, form_base, subject, statuses, i] {
+        const int n = static_cast<int>(i);
+        httplib::Params form = Award(s.csrf, subject(n), "A1");
+        form.emplace("form", fmt::format("{:012x}", form_base + n));
+        auto client = Client();
+        client.set_read_timeout(60, 0);
+        auto res = client.Post("/record", {{"Cookie", s.cookie}}, form);
+        (*statuses)[i] = res ? res->status : -1;
+      });
+    }
+    return writers;
+  }
+  // Waits up to 20 s for `n` writes to queue behind the one committing; returns how many do.
+  size_t WaitForQueued(size_t n) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (app_->writes().waiting() < n && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    return app_->writes().waiting();
   }
   ledger::Record Last() {
     auto ledger = ledger::Ledger::Open(dir_, false);
@@ -235,22 +262,9 @@ TEST_F(Record, WritesThatArriveDuringACommitAreWrittenTogetherAndARefusalRefuses
   uint64_t head = Head(), transactions = app_->writes().transactions();
   {
     std::unique_lock hold(app_->write_mutex());
-    for (int i = 0; i < kWriters; ++i) {
-      writers.emplace_back([&, i] {
-        httplib::Params form = Award(s.csrf, i == 5 ? "H1" : "P2", "A1");
-        form.emplace("form", fmt::format("{:012x}", 0xabc000 + i));
-        auto client = Client();
-        client.set_read_timeout(60, 0);
-        auto res = client.Post("/record", {{"Cookie", s.cookie}}, form);
-        statuses[i] = res ? res->status : -1;
-      });
-    }
-    // The first request to arrive commits (and waits for the mutex); others queue behind it. (A
-    // connection taken by an event thread whose handler waits is read after the release.)
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (app_->writes().waiting() < 4 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::yield();
-    EXPECT_GE(app_->writes().waiting(), 4u);
+    writers = SendAwards(s, 0xabc000, [](int i) { return i == 5 ? "H1" : "P2"; }, &statuses);
+    // The first request to arrive commits (and waits for the mutex); others queue behind it.
+    EXPECT_GE(WaitForQueued(4), 4u);
   }
   for (auto& writer : writers) writer.join();
   for (int i = 0; i < kWriters; ++i) EXPECT_EQ(statuses[i], i == 5 ? 422 : 303) << i;
@@ -281,22 +295,10 @@ TEST_F(RecordOneLoop, WritesWaitingForTheirCommitHoldNeitherTheLoopNorEachOther)
   uint64_t head = Head(), transactions = app_->writes().transactions();
   {
     std::unique_lock hold(app_->write_mutex());
-    for (int i = 0; i < kWriters; ++i) {
-      writers.emplace_back([&, i] {
-        httplib::Params form = Award(s.csrf, "P2", "A1");
-        form.emplace("form", fmt::format("{:012x}", 0xdef000 + i));
-        auto client = Client();
-        client.set_read_timeout(60, 0);
-        auto res = client.Post("/record", {{"Cookie", s.cookie}}, form);
-        statuses[i] = res ? res->status : -1;
-      });
-    }
+    writers = SendAwards(s, 0xdef000, [](int) { return "P2"; }, &statuses);
     // The first commits (and waits for the mutex); the other seven queue behind it, though the
     // server has one loop. Answered on the loop handlers, they would come one at a time.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (app_->writes().waiting() < kWriters - 1 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::yield();
-    EXPECT_EQ(app_->writes().waiting(), static_cast<size_t>(kWriters - 1));
+    EXPECT_EQ(WaitForQueued(kWriters - 1), static_cast<size_t>(kWriters - 1));
     auto client = Client();
     client.set_read_timeout(5, 0);
     auto page = client.Get("/login");
