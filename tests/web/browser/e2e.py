@@ -29,6 +29,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -39,7 +40,18 @@ def click_and_wait(driver, element):
     loaded machine the old page would otherwise still be there when the next step looks)."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+
+    def gone(_):
+        # Chrome may say the old page's node "does not belong to the document" rather than that it
+        # is stale while the next page replaces it; both mean it has gone.
+        try:
+            return expected_conditions.staleness_of(old)(driver)
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+
+    WebDriverWait(driver, 30).until(gone)
     WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 JIFEN = os.path.abspath(sys.argv[1])
