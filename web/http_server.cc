@@ -140,6 +140,8 @@ struct HttpServer::Impl {
   std::deque<std::pair<MHD_Connection*, Exchange*>> jobs;
   bool jobs_closed = false;  // stopping: requests are answered on their loops
   std::vector<std::thread> writers;
+  int handed_off_open = 0;  // handed off and not yet completed (answer sent, or connection gone)
+  std::condition_variable handed_off_done;
 
   bool IsProxy(const AddressKey& key) const {
     return std::find(proxies.begin(), proxies.end(), key) != proxies.end();
@@ -254,6 +256,11 @@ void RequestDone(void* cls, MHD_Connection*, void** request_context, MHD_Request
   auto* impl = static_cast<HttpServer::Impl*>(cls);
   auto* exchange = static_cast<Exchange*>(*request_context);
   if (!exchange) return;
+  if (exchange->handed_off) {
+    std::lock_guard lock(impl->jobs_mutex);
+    --impl->handed_off_open;
+    impl->handed_off_done.notify_all();
+  }
   SetPhase(impl, exchange->connection, Phase::kIdle);
   if (exchange->connection) exchange->connection->exchange = nullptr;
   delete exchange;
@@ -522,6 +529,7 @@ bool HttpServer::Impl::HandOff(MHD_Connection* mhd, Exchange& exchange) {
   std::lock_guard lock(jobs_mutex);
   if (jobs_closed) return false;
   exchange.handed_off = true;
+  ++handed_off_open;
   MHD_suspend_connection(mhd);
   jobs.emplace_back(mhd, &exchange);
   jobs_ready.notify_one();
@@ -546,7 +554,8 @@ void HttpServer::Impl::Write() {
 }
 
 // Every request handed off is answered and its connection resumed (libmicrohttpd must not be
-// stopped with a connection suspended); later ones are answered on their loops.
+// stopped with a connection suspended), and its answer sent, for up to 2 seconds: a write
+// acknowledged as the server stops is not left unsaid. Later requests are answered on their loops.
 void HttpServer::Impl::StopWriters() {
   {
     std::lock_guard lock(jobs_mutex);
@@ -556,6 +565,8 @@ void HttpServer::Impl::StopWriters() {
   for (std::thread& writer : writers) {
     if (writer.joinable()) writer.join();
   }
+  std::unique_lock lock(jobs_mutex);
+  handed_off_done.wait_for(lock, std::chrono::seconds(2), [&] { return handed_off_open == 0; });
 }
 
 // ---- The watcher: deadlines no client can stretch ----

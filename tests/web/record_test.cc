@@ -311,5 +311,27 @@ TEST_F(RecordOneLoop, WritesWaitingForTheirCommitHoldNeitherTheLoopNorEachOther)
   EXPECT_EQ(app_->writes().transactions(), transactions + 2);  // the first alone, then the rest
 }
 
+// Stopping the server while writes wait on their threads: each is answered (and written) before
+// the library stops, which it must not do with a connection suspended.
+TEST_F(RecordOneLoop, StoppingAnswersTheWritesWaitingOnTheirThreadsFirst) {
+  Login s = SignIn("scorer");
+  constexpr int kWriters = 4;
+  std::vector<int> statuses(kWriters, 0);
+  std::vector<std::thread> writers;
+  std::thread stopping;
+  uint64_t head = Head();
+  {
+    std::unique_lock hold(app_->write_mutex());
+    writers = SendAwards(s, 0x5e0000, [](int) { return "P2"; }, &statuses);
+    EXPECT_EQ(WaitForQueued(kWriters - 1), static_cast<size_t>(kWriters - 1));
+    stopping = std::thread([&] { app_->Stop(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // Stop waits for the writes
+  }
+  stopping.join();
+  for (auto& writer : writers) writer.join();
+  for (int i = 0; i < kWriters; ++i) EXPECT_EQ(statuses[i], 303) << i;
+  EXPECT_EQ(Head(), head + kWriters);
+}
+
 }  // namespace
 }  // namespace jifen::web
