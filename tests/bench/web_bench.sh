@@ -68,7 +68,7 @@ run "full level-0 tiles at random over the tree, 50 connections" -t2 -c50 -d${SE
   -s "$WORK/tiles.lua" "$BASE"
 fi
 want record || exit 0
-# Sign in as the scorer and record for 15 s from 20 connections.
+# Sign in as the scorer, then record from 1 connection and from 20 (SECONDS each).
 curl -s -c "$WORK/jar" -b "$WORK/jar" "$BASE/login" >"$WORK/login.html"
 TOKEN=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$WORK/login.html" | head -1 | sed 's/.*value="//;s/"//')
 curl -s -c "$WORK/jar" -b "$WORK/jar" -o /dev/null -d "name=bench&password=benchpassword&csrf=$TOKEN" "$BASE/login"
