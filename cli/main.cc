@@ -1,7 +1,6 @@
 // jifen: the command line (SPEC.md §5). Sets up the process, parses the arguments with CLI11
 // (each subcommand's in subcommands.cc) and checks that what was printed reached stdout; every
 // exit code means one thing (commands.h).
-#include <malloc.h>
 #include <unistd.h>
 
 #include <spdlog/sinks/stdout_sinks.h>
@@ -14,6 +13,7 @@
 #include <iostream>
 
 #include "cli/clerk_input.h"
+#include "cli/heap.h"
 #include "cli/subcommands.h"
 
 namespace {
@@ -55,10 +55,7 @@ int UsageError(const CLI::App& app, const CLI::ParseError& e, int argc, char** a
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Replay builds and drops a vector of events per village; keep freed memory in the heap for
-  // the next village instead of returning it to the kernel and faulting it in again.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  jifen::cli::SetUpHeap();
   // Output to a file or a pipe in 64 KiB blocks: fewer writes, and a write that fails (a full
   // disk) fails in CheckStandardOutput's flush, where its errno is still there to report, for any
   // output up to that size (--help included).
