@@ -46,6 +46,12 @@ class Reader {
   // order.
   virtual Status ForEachStructural(std::string_view village, uint64_t sequence_max,
                                    const std::function<bool(const Record&)>& fn) const = 0;
+  // The records ForEachStructural gives that have sequence_min <= sequence <= sequence_max:
+  // what a village's structure gained after a sequence, read from its own range of the index
+  // (not from every record since, which other villages' writes may be most of).
+  virtual Status ForEachStructuralSince(std::string_view village, uint64_t sequence_min,
+                                        uint64_t sequence_max,
+                                        const std::function<bool(const Record&)>& fn) const = 0;
   // The same records as ForEachStructural, but each revocation and approval goes to
   // `target_fn` as a view of its index entry, read without building a Record (a village under
   // review has an approval for nearly every award); every other record goes to `record_fn`, in

@@ -1,5 +1,6 @@
 #include "ledger/txn_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "ledger/codec.h"
@@ -206,9 +207,9 @@ Status TxnReadCore::ForEachStructural(std::string_view village, uint64_t sequenc
 Status TxnReadCore::ForEachStructuralView(
     std::string_view village, uint64_t sequence_max,
     const std::function<bool(const Record&)>& record_fn,
-    const std::function<bool(const TargetView&)>& target_fn) const {
+    const std::function<bool(const TargetView&)>& target_fn, uint64_t sequence_min) const {
   std::string prefix = VillagePrefix(village);
-  std::string start = StructuralIndexKey(village, 1);
+  std::string start = StructuralIndexKey(village, std::max<uint64_t>(sequence_min, 1));
   MdbCursor cursor;
   if (int rc = cursor.Open(txn_, env_->dbis().structural); rc != 0)
     return env_->Error(rc, "open cursor");

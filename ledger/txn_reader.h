@@ -66,10 +66,11 @@ class TxnReadCore {
   std::vector<std::string> Villages() const;
   Status ForEachStructural(std::string_view village, uint64_t sequence_max,
                            const std::function<bool(const Record&)>& fn) const;
-  // With a null target_fn, every record goes to record_fn.
+  // With a null target_fn, every record goes to record_fn. From sequence_min on.
   Status ForEachStructuralView(std::string_view village, uint64_t sequence_max,
                                const std::function<bool(const Record&)>& record_fn,
-                               const std::function<bool(const TargetView&)>& target_fn) const;
+                               const std::function<bool(const TargetView&)>& target_fn,
+                               uint64_t sequence_min = 1) const;
   Status ForEachEvent(std::string_view village, Date from, Date to, uint64_t sequence_max,
                       const std::function<bool(const Record&)>& fn) const;
   Status ForEachEventView(std::string_view village, Date from, Date to, uint64_t sequence_max,
@@ -126,6 +127,11 @@ class TxnReader : public Base {
   Status ForEachStructural(std::string_view village, uint64_t sequence_max,
                            const std::function<bool(const Record&)>& fn) const override {
     return core_.ForEachStructural(village, sequence_max, fn);
+  }
+  Status ForEachStructuralSince(std::string_view village, uint64_t sequence_min,
+                                uint64_t sequence_max,
+                                const std::function<bool(const Record&)>& fn) const override {
+    return core_.ForEachStructuralView(village, sequence_max, fn, nullptr, sequence_min);
   }
   Status ForEachStructuralView(
       std::string_view village, uint64_t sequence_max,

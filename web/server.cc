@@ -522,16 +522,12 @@ namespace {
 // and redemptions are events, which a structure holds none of).
 Result<std::vector<ledger::Record>> StructuralSince(const ledger::Reader& reader, uint64_t from,
                                                     const std::string& village) {
-  const uint64_t head = reader.HeadSequence();
   std::vector<ledger::Record> since;
-  Status s = reader.ForEachRecord(from + 1, [&](const ledger::Record& r) {
-    if (r.sequence > head) return false;
-    if (r.village == village && r.type != ledger::RecordType::kAward &&
-        r.type != ledger::RecordType::kRedeem) {
-      since.push_back(r);
-    }
-    return true;
-  });
+  Status s = reader.ForEachStructuralSince(village, from + 1, reader.HeadSequence(),
+                                           [&](const ledger::Record& r) {
+                                             since.push_back(r);
+                                             return true;
+                                           });
   if (!s.ok()) return s;
   return since;
 }

@@ -462,6 +462,19 @@ TEST(Ledger, ForEachStructuralListsTheOtherRecordsInSequenceOrder) {
   seqs.clear();
   ASSERT_TRUE(snap->ForEachStructural("DY", UINT64_MAX, collect).ok());
   EXPECT_TRUE(seqs.empty());
+  // Since a sequence: the village's own records from it on, not the other village's (3) nor
+  // the award (4); the first sequence is inclusive, and 0 means from the start.
+  ASSERT_TRUE(snap->ForEachStructuralSince("SYS", 2, UINT64_MAX, collect).ok());
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{2, 5}));
+  seqs.clear();
+  ASSERT_TRUE(snap->ForEachStructuralSince("SYS", 3, 4, collect).ok());
+  EXPECT_TRUE(seqs.empty());
+  ASSERT_TRUE(snap->ForEachStructuralSince("SYS", 0, 2, collect).ok());
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2}));
+  seqs.clear();
+  ASSERT_TRUE(snap->ForEachStructuralSince("DYC", 1, UINT64_MAX, collect).ok());
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{3}));
+  seqs.clear();
   ASSERT_TRUE(snap->ForEachRecord(3, collect).ok());
   EXPECT_EQ(seqs, (std::vector<uint64_t>{3, 4, 5}));
   EXPECT_EQ(snap->Get(1)->text, rules.text);
