@@ -194,13 +194,7 @@ int EnvState::OpenMap(size_t initial_bytes) {
   // threads may each hold two or three (a page loads a village, then its period). A slot is 64
   // bytes of lock.mdb.
   if (rc == 0) rc = mdb_env_set_maxreaders(env_, kReadersMax);
-  // Without MDB_WRITEMAP: a write transaction's pages are malloc'd and written with pwrite at
-  // commit, then fdatasync'd, so the disk gets the blocks written and no more. Through a writable
-  // map, a page in a large page-cache folio (after readahead: a backup, `jifen verify`) dirtied
-  // the whole folio, up to 2 MiB, at each commit (docs/PERFORMANCE.md "Writes without the
-  // writable map"). Every jifen process opens a ledger the same way (lmdb.h: the flag must not
-  // be mixed).
-  if (rc == 0) rc = mdb_env_open(env_, dir_.c_str(), MDB_NOTLS, 0600);
+  if (rc == 0) rc = mdb_env_open(env_, dir_.c_str(), MDB_NOTLS | MDB_WRITEMAP, 0600);
   uint64_t keep_bytes = file_bytes != 0 || rc != 0 ? file_bytes : UsedBytes();
   if (FileBytes() != keep_bytes && ftruncate(file_fd_, keep_bytes) != 0 && rc == 0) rc = errno;
   // A new file: the map asked for (tests start tiny to exercise growing it).

@@ -44,17 +44,17 @@ class MdbTxn;
 // same EnvState to every Ledger of a directory while any is alive. Counts the transactions this
 // process has open, because the map may only be resized while there are none.
 //
-// The map is read-only: a write transaction's pages are malloc'd by LMDB and written to the file
-// (pwrite) at commit, then synced (ledger/FORMAT.md "The data file"). So that the file stays the
-// size of its data at rest and no process ever shrinks it under another one's writes, every
-// change of its size is made under an flock(2) of data.mdb: at open and on every resize the size
-// found is put back. A write transaction has the file's blocks allocated (fallocate) ahead of the
-// pages it writes: the pages in use and a margin when it begins, and more, in steps scaled to
-// what the batch has written, before any put or commit that could go past them. A full disk is
-// then an error before the put, naming the bytes, rather than a failed commit after all the
-// batch's work. Once the transaction is over, the file is cut back to the pages in use under
-// LMDB's writer lock, or, after KeepFileBetweenWrites (ledger/file_size.h), when the environment
-// is closed.
+// The map is writable (MDB_WRITEMAP): a write transaction's pages are written in place in the
+// map instead of in pages malloc'd for the transaction and copied to the file at commit. LMDB
+// then sizes data.mdb to the map whenever it maps it; so that the file stays the size of its data
+// at rest and no process ever shrinks it under another one's writes, every change of its size
+// is made under an flock(2) of data.mdb: at open and on every resize the size found is put back.
+// A write transaction has the file's blocks allocated (fallocate) ahead of the pages it writes:
+// the pages in use and a margin when it begins, and more, in steps scaled to what the batch has
+// written, before any put or commit that could go past them. A full disk is then an error before
+// the put, not a SIGBUS when a page is first touched. Once the transaction is over, the file is
+// cut back to the pages in use under LMDB's writer lock (ledger/FORMAT.md "The data file"), or,
+// after KeepFileBetweenWrites (ledger/file_size.h), when the environment is closed.
 class EnvState {
  public:
   static Result<std::shared_ptr<EnvState>> Open(const std::string& dir, bool create,

@@ -345,9 +345,9 @@ uint64_t BlockBytes(const std::string& path) {
   return uint64_t(st.st_blocks) * 512;
 }
 
-// ledger/FORMAT.md "The data file": a write transaction sizes data.mdb to the map, and jifen keeps
-// it the size of its pages except during a write, when it has blocks for the pages in use and a
-// margin that grows with the batch, never for the whole map.
+// The map is writable (MDB_WRITEMAP, ledger/FORMAT.md "The data file"): LMDB sizes data.mdb to the
+// map, and jifen keeps it the size of its pages except during a write, when it has blocks for the
+// pages in use and a margin that grows with the batch, never for the whole map.
 TEST(Durability, TheDataFileHasBlocksForWhatTheBatchWritesDuringAWriteAndOnlyItsPagesAtRest) {
   tests::ScratchDir tmp;
   const std::string dir = tmp.Path("l");
@@ -363,7 +363,7 @@ TEST(Durability, TheDataFileHasBlocksForWhatTheBatchWritesDuringAWriteAndOnlyIts
     return Status::Ok();
   });
   ASSERT_TRUE(s.ok()) << s.message();
-  // Blocks, not a sparse file (a full disk is an error before the put, not in the commit),
+  // Blocks, not a sparse file (a full disk is an error before the write, never a SIGBUS in it),
   // for the pages in use and a margin of about 1 MiB: not for the map of 256 MiB.
   uint64_t at_rest = std::filesystem::file_size(data);
   EXPECT_LT(at_rest, uint64_t{1} << 20);
@@ -429,7 +429,7 @@ TEST(Durability, AServersLedgerKeepsItsReservedBlocksBetweenWritesAndIsCutBackWh
 
 // The disk runs out at a step of the reservation, in the middle of a batch, on a real small file
 // system: the batch is refused whole with a message naming the ledger and the bytes it needed,
-// the process is not killed and the blocks it had taken are given back; a batch that fits
+// the process is not killed (SIGBUS) and the blocks it had taken are given back; a batch that fits
 // in what is left is written; with room again, the refused batch goes in whole.
 TEST(Durability, AFullDiskAtAStepOfTheReservationRefusesTheWholeBatchAndNamesTheBytes) {
   jifen::tests::SmallDisk disk(16 << 20);
@@ -481,7 +481,7 @@ TEST(Durability, AFullDiskAtAStepOfTheReservationRefusesTheWholeBatchAndNamesThe
 }
 
 // A process whose map is smaller than the data another process committed adopts a larger map
-// (MDB_MAP_RESIZED); a write transaction sizes the file to its map, which must never cut off the
+// (MDB_MAP_RESIZED); with a writable map LMDB sizes the file to it, which must never cut off the
 // pages a writer in a third state (its map grown since its last commit) is writing.
 TEST(Durability, AReaderAdoptingAGrownMapDoesNotCutTheFileUnderAWriter) {
   tests::ScratchDir tmp;

@@ -379,41 +379,6 @@ size_t MappedKilobytes(const std::string& dir) {
   return kilobytes;
 }
 
-// The permissions of this process's mappings of `dir`/data.mdb ("r--s", ...; /proc/self/maps).
-std::vector<std::string> MapPermissions(const std::string& dir) {
-  std::ifstream maps("/proc/self/maps");
-  std::string line, file = std::filesystem::canonical(dir).string() + "/data.mdb";
-  std::vector<std::string> perms;
-  while (std::getline(maps, line)) {
-    if (line.size() >= file.size() &&
-        line.compare(line.size() - file.size(), file.size(), file) == 0) {
-      perms.push_back(line.substr(line.find(' ') + 1, 4));
-    }
-  }
-  return perms;
-}
-
-// The ledger is mapped read-only, also while a batch is written (ledger/FORMAT.md "The data
-// file"): a commit writes its pages with pwrite, so it writes only those pages' blocks, where a
-// writable map dirtied whole page-cache folios (up to 2 MiB a page written after readahead).
-TEST(Ledger, TheMapIsReadOnlyAndCommitsWriteTheirPages) {
-  tests::ScratchDir tmp;
-  const std::string dir = tmp.Path("l");
-  auto ledger = std::move(Ledger::Open(dir, true).value());
-  std::vector<std::string> during;
-  Status s = ledger->Write([&](WriteBatch& batch) {
-    Record r = Award("SYS", "a1", "2022-03-05");
-    if (Status s = batch.Append(r); !s.ok()) return s;
-    during = MapPermissions(dir);
-    return Status::Ok();
-  });
-  ASSERT_TRUE(s.ok()) << s.message();
-  ASSERT_FALSE(during.empty());
-  for (const std::string& p : during) EXPECT_EQ(p.substr(0, 2), "r-") << p;
-  for (const std::string& p : MapPermissions(dir)) EXPECT_EQ(p.substr(0, 2), "r-") << p;
-  EXPECT_EQ(VerifiedRecords(*ledger), 1u);
-}
-
 // Long reads let go of the pages they have mapped (the resident set of `compare --year` and
 // `verify` would otherwise grow to the size of the ledger file). What was read before stays
 // readable, and a process that is writing keeps its pages.

@@ -1,7 +1,7 @@
 // A full disk through the real binary, on a real small file system (a tmpfs of a few MB, so that
 // the disk really runs out): `jifen import` that runs out of disk part way through its batch is
-// refused with exit 1 and a message naming the ledger and the bytes it needed, never a crash;
-// nothing of it is written; with room again the same import goes in whole.
+// refused with exit 1 and a message naming the ledger and the bytes it needed, never a crash
+// (SIGBUS); nothing of it is written; with room again the same import goes in whole.
 #include <gtest/gtest.h>
 
 #include <string>
