@@ -2,14 +2,13 @@
 #include "cli/heap.h"
 
 #include <gtest/gtest.h>
-#include <malloc.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 namespace {
@@ -49,7 +48,7 @@ TEST(Heap, TheHeapIsAdvisedIntoHugePages) {
     // What the heap hands out afterwards lies in the range (but for the old heap's free end, less
     // than the 2 MiB the range's start was rounded up by and glibc's 128 KiB of padding).
     constexpr uintptr_t kBlock = 8 << 20;
-    void* volatile block = malloc(kBlock);
+    void* volatile block = std::malloc(kBlock);
     auto at = reinterpret_cast<uintptr_t>(block);
     uintptr_t inside = std::min(at + kBlock, range.end) - std::max(at, range.begin);
     _exit(at + kBlock <= range.end && inside + (4 << 20) >= kBlock ? 0 : 4);
